@@ -1,0 +1,22 @@
+"""Analyzers turn article text into statements, attributions and named entities.
+
+An analyzer takes a batch of articles (so model-backed analyzers can process them together) and
+returns one :class:`~sayso.model.Analysis` per article with ``paragraphs``, ``statements``,
+``attributions`` and ``entities`` filled in. Attributions carry the source *mention*; turning
+mentions into canonical, typed sources is shared work done afterwards by :mod:`sayso.sources`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..lexicon import Lexicon
+from ..model import Analysis, Article
+
+
+class Analyzer(Protocol):
+    name: str
+
+    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
+        """Analyze a batch of articles; return their analyses in the same order."""
+        ...

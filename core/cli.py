@@ -1,0 +1,1 @@
+raise SystemExit("cli not written yet")

@@ -1,0 +1,183 @@
+"""The plain dataclasses sayso passes between its engine, analyzers, checkers and storage.
+
+Every span is a pair of character offsets into ``Article.text``; the text stored beside a span is
+always ``article.text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+Form = Literal["direct", "indirect", "mixed", "according_to", "evidence"]
+FORMS: tuple[Form, ...] = ("direct", "indirect", "mixed", "according_to", "evidence")
+
+SourceType = Literal[
+    "person",
+    "organization",
+    "government",
+    "state_media",
+    "news_agency",
+    "anonymous",
+    "document",
+    "unknown",
+]
+SOURCE_TYPES: tuple[SourceType, ...] = (
+    "person",
+    "organization",
+    "government",
+    "state_media",
+    "news_agency",
+    "anonymous",
+    "document",
+    "unknown",
+)
+
+StatementKind = Literal["body", "headline", "dateline", "boilerplate", "byline"]
+
+Severity = Literal["info", "warning", "error"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A stretch of article text: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(start, end, text[start:end])
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass
+class Article:
+    """One input text. ``id`` is a hash of the text, so re-checking the same text finds its row."""
+
+    text: str
+    path: str | None = None
+    title: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Statement:
+    """A sentence of the article.
+
+    ``kind`` tells body text from headlines, datelines, bylines and boilerplate ("READ ALSO: …");
+    only statements with ``is_claim`` true can be flagged as unattributed.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    kind: StatementKind = "body"
+
+    @property
+    def is_claim(self) -> bool:
+        return self.kind == "body"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.text)
+
+
+@dataclass
+class Entity:
+    """A named entity an analyzer saw, whether or not it is a source.
+
+    ``label`` is an NER label (PERSON, ORG, GPE, NORP, MISC) or "" when the analyzer only knows
+    it is a name. Source resolution uses entities as antecedents ("he" → the last PERSON) and to
+    type sources.
+    """
+
+    span: Span
+    label: str = ""
+
+
+@dataclass
+class Source:
+    """A canonical source within one article: every mention of KCNA points at one Source."""
+
+    key: str
+    name: str
+    type: SourceType
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Attribution:
+    """Who said what: a source mention, the cue that signals attribution, and the content.
+
+    ``content`` may be several fragments (a quote interrupted by "he said"). ``source`` is the
+    mention in the text (possibly a pronoun); ``source_key`` names the canonical :class:`Source`
+    it resolved to. ``statements`` lists the indexes of the statements whose claims it carries.
+    """
+
+    form: Form
+    cue: Span | None
+    source: Span | None
+    content: list[Span] = field(default_factory=list)
+    source_key: str | None = None
+    statements: list[int] = field(default_factory=list)
+
+    @property
+    def content_bounds(self) -> tuple[int, int] | None:
+        """Offsets from the start of the first content fragment to the end of the last."""
+        if not self.content:
+            return None
+        return self.content[0].start, self.content[-1].end
+
+
+@dataclass
+class Finding:
+    """Something a checker wants an editor to look at.
+
+    ``span`` points at the exact text concerned; ``statement`` is the index of the statement it
+    belongs to, when it belongs to one. ``penalty`` is how many points of the 0–100 sourcing score
+    this finding costs.
+    """
+
+    checker: str
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    statement: int | None = None
+    penalty: float = 0.0
+
+
+@dataclass
+class Analysis:
+    """An article with its statements, attributions and sources: what checkers look at."""
+
+    article: Article
+    analyzer: str
+    paragraphs: list[Span] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def attributions_for(self, statement: Statement) -> list[Attribution]:
+        return [a for a in self.attributions if statement.index in a.statements]
+
+    def source_of(self, attribution: Attribution) -> Source | None:
+        if attribution.source_key is None:
+            return None
+        return self.sources.get(attribution.source_key)
