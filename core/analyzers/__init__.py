@@ -20,3 +20,27 @@ class Analyzer(Protocol):
     def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
         """Analyze a batch of articles; return their analyses in the same order."""
         ...
+
+
+ANALYZER_NAMES = ("offline", "stanza", "conllu")
+
+
+def get_analyzer(name: str, **options: object) -> Analyzer:
+    """Build the analyzer called ``name`` ("offline", "stanza" or "conllu").
+
+    Model-backed analyzers are imported only here, so plain ``sayso check`` never imports torch.
+    ``options`` go to the analyzer's constructor (e.g. ``stanza_dir``, ``device``).
+    """
+    if name == "offline":
+        from .offline import OfflineAnalyzer
+
+        return OfflineAnalyzer(**options)  # type: ignore[arg-type]
+    if name == "stanza":
+        from .stanza import StanzaAnalyzer
+
+        return StanzaAnalyzer(**options)  # type: ignore[arg-type]
+    if name == "conllu":
+        from .conllu import ConlluAnalyzer
+
+        return ConlluAnalyzer(**options)  # type: ignore[arg-type]
+    raise ValueError(f"unknown analyzer {name!r}; choose one of {', '.join(ANALYZER_NAMES)}")
