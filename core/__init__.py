@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
+from .api import CheckResult, check
+from .hookspecs import hookimpl
 from .model import (
     Analysis,
     Article,
@@ -13,10 +17,9 @@ from .model import (
     Statement,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "Analysis",
+    "CheckResult",
     "Article",
     "Attribution",
     "Entity",
@@ -25,4 +28,6 @@ __all__ = [
     "Span",
     "Statement",
     "__version__",
+    "check",
+    "hookimpl",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Form = Literal["direct", "indirect", "mixed", "according_to", "evidence"]
 FORMS: tuple[Form, ...] = ("direct", "indirect", "mixed", "according_to", "evidence")
@@ -149,8 +149,8 @@ class Finding:
     """Something a checker wants an editor to look at.
 
     ``span`` points at the exact text concerned; ``statement`` is the index of the statement it
-    belongs to, when it belongs to one. ``penalty`` is how many points of the 0–100 sourcing score
-    this finding costs.
+    belongs to, when it belongs to one. ``penalty``, when a checker sets it, is how many points of the
+    0–100 sourcing score the finding should cost; otherwise its severity decides.
     """
 
     checker: str
@@ -159,7 +159,42 @@ class Finding:
     message: str
     span: Span | None = None
     statement: int | None = None
-    penalty: float = 0.0
+    penalty: float | None = None
+
+
+@dataclass
+class Checker:
+    """A checker a plugin declares through ``register_checkers``.
+
+    ``id`` is stable and unique across all plugins: findings carry it, configuration is keyed by
+    it. ``options`` holds the defaults of the checker's settings (thresholds and the like), which
+    ``sayso.toml`` and ``--set ID.OPTION=VALUE`` override.
+    """
+
+    id: str
+    description: str
+    options: dict[str, Any] = field(default_factory=dict)
+    enabled_by_default: bool = True
+
+
+@dataclass
+class Settings:
+    """The resolved configuration handed to checks: which checkers run, with which options."""
+
+    enabled: set[str] = field(default_factory=set)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def option(self, checker: str, name: str) -> Any:
+        return self.options[checker][name]
+
+
+@dataclass
+class Deduction:
+    """Points taken off the 0–100 sourcing score, with the findings (indexes) that cost them."""
+
+    points: float
+    reason: str
+    findings: list[int] = field(default_factory=list)
 
 
 @dataclass

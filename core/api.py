@@ -1,0 +1,62 @@
+"""``sayso.check``: the Python API the ``sayso check`` command is a thin layer over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .engine import ArticleReport, Checking, check_articles, read_inputs
+from .errors import InputError
+from .manager import PluginFailure, Plugins
+from .model import Article, Settings
+from .store import finish_run, open_database, record_failures, save_report, start_run
+
+
+@dataclass
+class CheckResult:
+    """The reports of a check run, the inputs that could not be read, and plugin load failures."""
+
+    reports: list[ArticleReport] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    plugin_failures: list[PluginFailure] = field(default_factory=list)
+    run_id: int | None = None
+
+
+def check(
+    inputs: Iterable[str | Path | Article] | str | Path | Article,
+    *,
+    db: str | Path | None = None,
+    analyzer: str = "offline",
+    settings: Settings | None = None,
+    plugins: Plugins | None = None,
+    analyzer_options: dict[str, Any] | None = None,
+    on_report: Callable[[ArticleReport], None] | None = None,
+) -> CheckResult:
+    """Check articles (paths, directories or :class:`Article` objects) and return the reports.
+
+    With ``db``, results are written to that SQLite file (one transaction per article) and a
+    ``runs`` row records the run. Unreadable inputs don't stop the run: they are returned in
+    ``CheckResult.errors``. ``on_report`` is called as each article is done (for progress).
+
+    >>> result = check(Article(text="Officials said the talks would resume."))
+    >>> result.reports[0].analysis.attributions[0].form
+    'indirect'
+    """
+    if isinstance(inputs, (str, Path, Article)):
+        inputs = [inputs]
+    checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+    result = CheckResult(plugin_failures=list(checking.plugins.failures))
+    articles = read_inputs(inputs, result.errors)
+    if db is None:
+        result.reports = list(check_articles(articles, checking, on_report))
+        return result
+    database = open_database(db, checking.plugins)
+    result.run_id = start_run(database, analyzer, checking.plugins)
+    record_failures(database, result.run_id, result.plugin_failures)
+    for report in check_articles(articles, checking, on_report):
+        save_report(database, report, result.run_id)
+        result.reports.append(report)
+    finish_run(database, result.run_id, len(result.reports), len(result.errors))
+    return result

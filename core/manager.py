@@ -1,0 +1,179 @@
+"""The plugin manager: loads built-in and installed plugins once, and calls hooks in isolation.
+
+Built-in checkers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`; third-party plugins
+are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS`` (comma-separated
+distribution names) restricts which installed plugins load; set but empty, only the built-ins
+load. A plugin that fails to import, implements a misspelled hook, or raises inside a hook is
+recorded as a :class:`PluginFailure` and left out; the run goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from . import __version__, hookspecs
+from .errors import PluginError
+from .model import Checker
+
+DEFAULT_PLUGINS = (
+    "sayso.plugins.unattributed",
+    "sayso.plugins.score",
+)
+ENTRY_POINT_GROUP = "sayso"
+LOAD_PLUGINS_VARIABLE = "SAYSO_LOAD_PLUGINS"
+
+
+@dataclass
+class PluginFailure:
+    """A plugin that failed: at import, at validation, or inside a hook."""
+
+    plugin: str
+    stage: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin} failed in {self.stage}: {self.error}"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    hooks: list[str]
+    builtin: bool
+
+
+@dataclass
+class Plugins:
+    """Loaded plugins: the pluggy manager, their checkers, versions and load failures."""
+
+    pm: pluggy.PluginManager
+    checkers: dict[str, Checker] = field(default_factory=dict)
+    checker_plugins: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    failures: list[PluginFailure] = field(default_factory=list)
+
+    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of ``hook``, isolating failures.
+
+        Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
+        implementations that raised; those are appended to :attr:`failures`.
+        """
+        results = []
+        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as error:
+                self.failures.append(PluginFailure(impl.plugin_name, hook, _describe(error)))
+            else:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def plugin_checkers(self, plugin: str) -> list[str]:
+        return [id for id, owner in self.checker_plugins.items() if owner == plugin]
+
+    def info(self) -> list[PluginInfo]:
+        return [
+            PluginInfo(
+                name=name,
+                version=self.versions.get(name, ""),
+                hooks=sorted(impl.name for impl in self.pm.get_hookcallers(plugin) or ()),
+                builtin=name in DEFAULT_PLUGINS,
+            )
+            for name, plugin in sorted(self.pm.list_name_plugin())
+        ]
+
+
+_plugins: Plugins | None = None
+
+
+def get_plugins() -> Plugins:
+    """The process-wide plugins, loaded on first use."""
+    global _plugins
+    if _plugins is None:
+        _plugins = load_plugins()
+    return _plugins
+
+
+def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:
+    """Load built-ins, allowed entry-point plugins and ``extra`` (name, plugin) pairs."""
+    pm = pluggy.PluginManager("sayso")
+    pm.add_hookspecs(hookspecs)
+    plugins = Plugins(pm)
+    for module_name in DEFAULT_PLUGINS:
+        _register(plugins, module_name, lambda name=module_name: importlib.import_module(name))
+        plugins.versions[module_name] = __version__
+    allowed = _allowed_distributions()
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        distribution = entry_point.dist.name if entry_point.dist else entry_point.name
+        if allowed is not None and distribution not in allowed:
+            continue
+        name = f"{distribution}[{entry_point.name}]" if entry_point.dist else entry_point.name
+        if _register(plugins, name, entry_point.load):
+            plugins.versions[name] = entry_point.dist.version if entry_point.dist else ""
+    for name, plugin in extra:
+        _register(plugins, name, lambda plugin=plugin: plugin)
+    _collect_checkers(plugins)
+    return plugins
+
+
+def _allowed_distributions() -> set[str] | None:
+    value = os.environ.get(LOAD_PLUGINS_VARIABLE)
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
+    try:
+        plugin = load()
+    except Exception as error:
+        plugins.failures.append(PluginFailure(name, "import", _describe(error)))
+        return False
+    plugins.pm.register(plugin, name=name)
+    try:
+        plugins.pm.check_pending()
+    except pluggy.PluginValidationError as error:
+        plugins.pm.unregister(name=name)
+        plugins.failures.append(PluginFailure(name, "validation", str(error)))
+        return False
+    return True
+
+
+def _collect_checkers(plugins: Plugins) -> None:
+    def registrar(plugin_name: str) -> Callable[[Checker], None]:
+        def register(checker: Checker) -> None:
+            owner = plugins.checker_plugins.get(checker.id)
+            if owner is not None:
+                raise PluginError(
+                    f"checker id {checker.id!r} is claimed by two plugins: {owner} and "
+                    f"{plugin_name}; uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+                )
+            plugins.checkers[checker.id] = checker
+            plugins.checker_plugins[checker.id] = plugin_name
+
+        return register
+
+    for impl in reversed(plugins.pm.hook.register_checkers.get_hookimpls()):
+        try:
+            impl.function(register=registrar(impl.plugin_name))
+        except PluginError:
+            raise
+        except Exception as error:
+            plugins.failures.append(
+                PluginFailure(impl.plugin_name, "register_checkers", _describe(error))
+            )
+
+
+def _describe(error: BaseException) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    where = f" ({frame[0].filename}:{frame[0].lineno})" if frame else ""
+    return f"{type(error).__name__}: {error}{where}"

@@ -1,0 +1,262 @@
+"""The SQLite database: schema (as migrations), and writing one article's results atomically.
+
+Tables are documented in the README ("Database schema"). Each article's rows are replaced in one
+transaction, so re-checking the same text updates it and an interrupted batch leaves every
+article either fully old or fully new.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from . import __version__
+from .engine import ArticleReport
+from .manager import PluginFailure, Plugins
+from .model import Source, Span
+
+DEFAULT_DB = "sayso.db"
+# Named sources mean the same outlet or person across articles; unnamed ones don't.
+ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
+
+migrations = Migrations("sayso")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int, "started": str, "finished": str, "sayso_version": str, "analyzer": str,
+            "plugins": str, "articles": int, "errors": int,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str, "path": str, "title": str, "text": str, "words": int, "statements": int,
+            "claims": int, "attributed_claims": int, "score": float, "analyzer": str,
+            "run_id": int, "checked_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["statements"].create(
+        {
+            "id": str, "article_id": str, "idx": int, "start": int, "end": int, "text": str,
+            "paragraph": int, "kind": str, "is_claim": int, "attributed": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["sources"].create({"id": str, "name": str, "type": str}, pk="id")
+    db["article_sources"].create(
+        {"article_id": str, "source_id": str, "mentions": int, "attributions": int},
+        pk=("article_id", "source_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("source_id", "sources", "id")],
+    )
+    db["attributions"].create(
+        {
+            "id": str, "article_id": str, "statement_id": str, "source_id": str, "form": str,
+            "source_start": int, "source_end": int, "source_text": str,
+            "cue_start": int, "cue_end": int, "cue_text": str,
+            "content_start": int, "content_end": int, "content_text": str,
+            "content_fragments": str, "statements": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("statement_id", "statements", "id"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db["findings"].create(
+        {
+            "id": str, "article_id": str, "statement_id": str, "checker": str, "code": str,
+            "severity": str, "message": str, "start": int, "end": int, "text": str,
+            "points": float,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("statement_id", "statements", "id")],
+    )
+    db["plugin_errors"].create(
+        {"id": int, "run_id": int, "article_id": str, "plugin": str, "stage": str, "error": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db.index_foreign_keys()
+    db["findings"].create_index(["checker", "severity"])
+    db["sources"].create_index(["type"])
+
+
+def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
+    """Open (creating or migrating) a sayso database, and let plugins prepare it."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    migrations.apply(db)
+    if plugins is not None:
+        plugins.call("prepare_database", conn=db.conn)
+    return db
+
+
+def start_run(db: sqlite_utils.Database, analyzer: str, plugins: Plugins) -> int:
+    versions = {info.name: info.version for info in plugins.info()}
+    table = db["runs"].insert(
+        {
+            "started": _now(), "sayso_version": __version__, "analyzer": analyzer,
+            "plugins": json.dumps(versions), "articles": 0, "errors": 0,
+        }
+    )
+    return int(table.last_pk)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, articles: int, errors: int) -> None:
+    db["runs"].update(run_id, {"finished": _now(), "articles": articles, "errors": errors})
+
+
+def record_failures(
+    db: sqlite_utils.Database, run_id: int, failures: Iterable[PluginFailure],
+    article_id: str | None = None,
+) -> None:
+    db["plugin_errors"].insert_all(
+        {"run_id": run_id, "article_id": article_id, "plugin": failure.plugin,
+         "stage": failure.stage, "error": failure.error}
+        for failure in failures
+    )
+
+
+def save_report(db: sqlite_utils.Database, report: ArticleReport, run_id: int) -> None:
+    """Replace one article's rows with ``report``, in a single transaction."""
+    with db.atomic():
+        _delete_article(db, report.analysis.article.id)
+        db["sources"].upsert_all(
+            ({"id": id, "name": source.name, "type": source.type}
+             for id, source in _source_ids(report).items()),
+            pk="id",
+        )
+        for table, rows in article_rows(report, run_id).items():
+            db[table].insert_all(rows, batch_size=500)
+        record_failures(db, run_id, report.failures, report.analysis.article.id)
+
+
+def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
+    """The rows one report becomes, table by table (also the shape of ``--format json``)."""
+    analysis = report.analysis
+    article = analysis.article
+    source_ids = {source.key: id for id, source in _source_ids(report).items()}
+    attributed = {index for a in analysis.attributions for index in a.statements}
+    claims = [s for s in analysis.statements if s.is_claim]
+
+    def statement_id(index: int | None) -> str | None:
+        return None if index is None else f"{article.id}:{index}"
+
+    attribution_counts = {key: 0 for key in analysis.sources}
+    for attribution in analysis.attributions:
+        if attribution.source_key in attribution_counts:
+            attribution_counts[attribution.source_key] += 1
+    points = _points_by_finding(report)
+    return {
+        "articles": [
+            {
+                "id": article.id, "path": article.path, "title": article.title,
+                "text": article.text, "words": len(article.text.split()),
+                "statements": len(analysis.statements), "claims": len(claims),
+                "attributed_claims": sum(1 for s in claims if s.index in attributed),
+                "score": report.score, "analyzer": analysis.analyzer, "run_id": run_id,
+                "checked_at": _now(),
+            }
+        ],
+        "statements": [
+            {
+                "id": statement_id(s.index), "article_id": article.id, "idx": s.index,
+                "start": s.start, "end": s.end, "text": s.text, "paragraph": s.paragraph,
+                "kind": s.kind, "is_claim": int(s.is_claim),
+                "attributed": int(s.index in attributed),
+            }
+            for s in analysis.statements
+        ],
+        "article_sources": [
+            {
+                "article_id": article.id, "source_id": source_ids[key],
+                "mentions": len(source.mentions), "attributions": attribution_counts[key],
+            }
+            for key, source in analysis.sources.items()
+        ],
+        "attributions": [
+            {
+                "id": f"{article.id}:{number}", "article_id": article.id,
+                "statement_id": statement_id(a.statements[0] if a.statements else None),
+                "source_id": source_ids.get(a.source_key or ""), "form": a.form,
+                **_span_columns("source", a.source),
+                **_span_columns("cue", a.cue),
+                **_content_columns(article.text, a.content),
+                "content_fragments": json.dumps([[f.start, f.end] for f in a.content]),
+                "statements": json.dumps(a.statements),
+            }
+            for number, a in enumerate(analysis.attributions)
+        ],
+        "findings": [
+            {
+                "id": f"{article.id}:{number}", "article_id": article.id,
+                "statement_id": statement_id(f.statement), "checker": f.checker,
+                "code": f.code, "severity": f.severity, "message": f.message,
+                "start": f.span.start if f.span else None, "end": f.span.end if f.span else None,
+                "text": f.span.text if f.span else None, "points": points.get(number, 0.0),
+            }
+            for number, f in enumerate(report.findings)
+        ],
+    }
+
+
+def source_id(source: Source, article_id: str) -> str:
+    """A source's row id: named sources are shared across articles, unnamed ones are not."""
+    slug = re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-") or "source"
+    if source.type in ARTICLE_SCOPED_TYPES:
+        return f"{source.type}:{article_id}:{slug}"
+    return f"{source.type}:{slug}"
+
+
+def _source_ids(report: ArticleReport) -> dict[str, Source]:
+    article_id = report.analysis.article.id
+    return {source_id(s, article_id): s for s in report.analysis.sources.values()}
+
+
+def _points_by_finding(report: ArticleReport) -> dict[int, float]:
+    """Spread each deduction over its findings, so per-finding points add up to the score."""
+    points: dict[int, float] = {}
+    for deduction in report.deductions:
+        for index in deduction.findings:
+            share = deduction.points / len(deduction.findings)
+            points[index] = round(points.get(index, 0.0) + share, 3)
+    return points
+
+
+def _span_columns(prefix: str, span: Span | None) -> dict[str, object]:
+    return {
+        f"{prefix}_start": span.start if span else None,
+        f"{prefix}_end": span.end if span else None,
+        f"{prefix}_text": span.text if span else None,
+    }
+
+
+def _content_columns(text: str, fragments: list[Span]) -> dict[str, object]:
+    if not fragments:
+        return {"content_start": None, "content_end": None, "content_text": None}
+    start, end = fragments[0].start, fragments[-1].end
+    return {"content_start": start, "content_end": end, "content_text": text[start:end]}
+
+
+def _delete_article(db: sqlite_utils.Database, article_id: str) -> None:
+    for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
+        db[table].delete_where("article_id = ?", [article_id])
+    db["articles"].delete_where("id = ?", [article_id])
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
