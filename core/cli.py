@@ -1,1 +1,156 @@
-raise SystemExit("cli not written yet")
+"""The ``sayso`` command line: a thin layer over :func:`sayso.check` and friends."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .analyzers import ANALYZER_NAMES
+from .api import check
+from .config import find_config, load_config, resolve_settings
+from .errors import SaysoError
+from .manager import get_plugins
+from .report import format_text, to_json
+from .store import DEFAULT_DB
+
+CHECK_EPILOG = """\
+\b
+Examples:
+  sayso check seeds/000_81b6159aa6d9e869.txt
+  sayso check articles/ --db newsroom.db --fail-under 60
+  sayso check story.txt --no-db --format json > story.json
+  sayso check story.txt --explain --disable unattributed
+"""
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def make_app() -> typer.Typer:
+    """Build the CLI, including commands plugins add through ``register_commands``."""
+    app = typer.Typer(
+        name="sayso",
+        help="On whose say-so? Find the attributions in news articles and check their sourcing.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+    app.command("check", epilog=CHECK_EPILOG)(check_command)
+    app.command("plugins")(plugins_command)
+    app.callback()(_version_callback)
+    get_plugins().call("register_commands", app=app)
+    return app
+
+
+def _version_callback(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print sayso's version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        typer.echo(f"sayso {__version__}")
+        raise typer.Exit()
+
+
+def check_command(
+    paths: Annotated[
+        list[Path], typer.Argument(
+            help="Article files, or directories to search for .txt/.md files.",
+            metavar="FILE...",
+        )
+    ],
+    db: Annotated[Path, typer.Option(metavar="PATH", help="SQLite database to store results in.")] = Path(DEFAULT_DB),
+    no_db: Annotated[bool, typer.Option("--no-db", help="Don't write a database.")] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Report as text or as JSON mirroring the database.")
+    ] = OutputFormat.text,
+    analyzer: Annotated[
+        str, typer.Option(metavar="NAME", help=f"Analyzer to use: {', '.join(ANALYZER_NAMES)}.")
+    ] = "offline",
+    explain: Annotated[bool, typer.Option(help="Show how the sourcing score was reached.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
+    fail_under: Annotated[
+        float | None, typer.Option(metavar="SCORE", help="Exit 1 if any article scores below this (0–100).")
+    ] = None,
+    enable: Annotated[list[str], typer.Option(metavar="ID", help="Enable a checker by id (repeatable).")] = [],  # noqa: B006
+    disable: Annotated[list[str], typer.Option(metavar="ID", help="Disable a checker by id (repeatable).")] = [],  # noqa: B006
+    set_option: Annotated[
+        list[str], typer.Option("--set", metavar="ID.OPTION=VALUE", help="Set a checker option: ID.OPTION=VALUE (repeatable).")
+    ] = [],  # noqa: B006
+    config: Annotated[
+        Path | None, typer.Option(metavar="PATH", help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).")
+    ] = None,
+) -> None:
+    """Check articles: who said what, which claims have no source, and a sourcing score.
+
+    Prints a report per article and stores everything in SQLite. Exits 2 if an input could
+    not be read (the others are still checked), 1 if --fail-under is not met.
+    """
+    try:
+        plugins = get_plugins()
+        config_path = config or find_config(Path.cwd())
+        settings = resolve_settings(
+            plugins.checkers,
+            load_config(config_path) if config_path else None,
+            enable,
+            disable,
+            set_option,
+        )
+        result = check(
+            paths, db=None if no_db else db, analyzer=analyzer, settings=settings, plugins=plugins
+        )
+    except SaysoError as error:
+        _fail(str(error))
+    for failure in result.plugin_failures:
+        typer.echo(f"warning: {failure}", err=True)
+    for error in result.errors:
+        typer.echo(f"error: {error}", err=True)
+    if output_format is OutputFormat.json:
+        typer.echo(to_json(result.reports, [str(e) for e in result.errors]))
+    else:
+        typer.echo("\n\n".join(format_text(r, explain=explain, show_info=show_all) for r in result.reports))
+    if result.errors:
+        raise typer.Exit(2)
+    if fail_under is not None and any(r.score < fail_under for r in result.reports):
+        low = [r for r in result.reports if r.score < fail_under]
+        typer.echo(f"{len(low)} article(s) scored below {fail_under:g}.", err=True)
+        raise typer.Exit(1)
+
+
+def plugins_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+) -> None:
+    """List loaded plugins: name, version and the hooks each implements."""
+    plugins = get_plugins()
+    infos = plugins.info()
+    if as_json:
+        typer.echo(json.dumps([asdict(info) for info in infos], indent=2))
+    else:
+        width = max(len(info.name) for info in infos)
+        for info in infos:
+            typer.echo(f"{info.name:<{width}}  {info.version:<8}  {', '.join(info.hooks)}")
+    for failure in plugins.failures:
+        typer.echo(f"warning: {failure}", err=True)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    try:
+        app = make_app()
+    except SaysoError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    app()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -101,6 +102,21 @@ def get_plugins() -> Plugins:
     if _plugins is None:
         _plugins = load_plugins()
     return _plugins
+
+
+@contextmanager
+def extra_plugins(*plugins: tuple[str, object]) -> Iterator[Plugins]:
+    """Make the process-wide plugins the usual ones plus ``(name, plugin)`` pairs, for a while.
+
+    For tests: register a throwaway plugin class or module, and drop it again on exit.
+    """
+    global _plugins
+    previous = _plugins
+    _plugins = load_plugins(plugins)
+    try:
+        yield _plugins
+    finally:
+        _plugins = previous
 
 
 def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..errors import ConfigError
 from ..lexicon import Lexicon
 from ..model import Analysis, Article
 
@@ -43,4 +44,4 @@ def get_analyzer(name: str, **options: object) -> Analyzer:
         from .conllu import ConlluAnalyzer
 
         return ConlluAnalyzer(**options)  # type: ignore[arg-type]
-    raise ValueError(f"unknown analyzer {name!r}; choose one of {', '.join(ANALYZER_NAMES)}")
+    raise ConfigError(f"unknown analyzer {name!r}; choose one of {', '.join(ANALYZER_NAMES)}")
