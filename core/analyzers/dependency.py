@@ -1,0 +1,381 @@
+"""Attribution extraction over dependency parses (stanza Documents, from models or CoNLL-U).
+
+The rules follow PolNeAR's annotation conventions: a cue verb's subject is the source (the whole
+noun phrase, appositions included), its clausal complement is the content, "according to X"
+makes X the source, and a quotation that runs on past the sentence with the cue stays with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..lexicon import Lexicon
+from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement, StatementKind
+
+QUOTE_MARKS = '"“”„«»'
+OPENING_QUOTES = '"“„«'
+ENTITY_LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "ORG": "ORG",
+    "ORGANIZATION": "ORG",
+    "GPE": "GPE",
+    "LOC": "GPE",
+    "LOCATION": "GPE",
+    "NORP": "NORP",
+    "MISC": "MISC",
+}
+SUBJECT_RELATIONS = {"nsubj", "nsubj:pass", "csubj"}
+CONTENT_RELATIONS = {"ccomp", "xcomp", "csubj:pass"}
+# Cue verbs hand their subject down to these dependents: "…, adding that …", "and said …".
+SUBJECT_SHARING_RELATIONS = {"conj", "advcl", "xcomp", "acl", "parataxis"}
+VERB_GROUP_RELATIONS = {"aux", "aux:pass", "advmod"}
+EXPLETIVES = {"it", "there"}
+
+
+@dataclass
+class Word:
+    """One syntactic word, indexed across the whole document."""
+
+    index: int
+    sentence: int
+    text: str
+    lemma: str
+    upos: str
+    deprel: str
+    head: int | None
+    start: int
+    end: int
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def is_punct(self) -> bool:
+        return self.upos == "PUNCT"
+
+
+@dataclass
+class ParsedText:
+    """An article's text with its words and the word ranges of its sentences."""
+
+    text: str
+    words: list[Word]
+    sentences: list[range]
+    has_parse: bool
+
+    def span(self, first: int, last: int) -> Span:
+        return Span.of(self.text, self.words[first].start, self.words[last].end)
+
+    def subtree(self, root: int, excluded: set[int] | None = None) -> set[int]:
+        """``root`` and everything below it, not descending into ``excluded`` words."""
+        excluded = excluded or set()
+        found: set[int] = set()
+        stack = [root]
+        while stack:
+            index = stack.pop()
+            if index in excluded or index in found:
+                continue
+            found.add(index)
+            stack.extend(self.words[index].children)
+        return found
+
+
+def parse_document(doc: Any, text: str) -> ParsedText:
+    """Flatten a stanza Document into document-wide word indexes.
+
+    Words inside multi-word tokens ("don't" → do, n't) may lack offsets of their own; they take
+    their token's.
+    """
+    words: list[Word] = []
+    sentences: list[range] = []
+    has_parse = True
+    for sentence_index, sentence in enumerate(doc.sentences):
+        offset = len(words)
+        for word in sentence.words:
+            start = word.start_char if word.start_char is not None else word.parent.start_char
+            end = word.end_char if word.end_char is not None else word.parent.end_char
+            if word.head is None or word.deprel is None:
+                has_parse = False
+            head = None if not word.head else offset + word.head - 1
+            words.append(
+                Word(
+                    index=len(words),
+                    sentence=sentence_index,
+                    text=word.text,
+                    lemma=(word.lemma or word.text).lower(),
+                    upos=word.upos or "",
+                    deprel=word.deprel or "",
+                    head=head,
+                    start=start,
+                    end=end,
+                )
+            )
+        sentences.append(range(offset, len(words)))
+    for word in words:
+        if word.head is not None:
+            words[word.head].children.append(word.index)
+    return ParsedText(text, words, sentences, has_parse and bool(words))
+
+
+def document_entities(doc: Any, text: str) -> list[Entity]:
+    """Named entities from token NER tags, with labels narrowed to sayso's set."""
+    entities = []
+    for ent in getattr(doc, "ents", []):
+        label = ENTITY_LABELS.get(ent.type)
+        if label is not None:
+            entities.append(Entity(Span.of(text, ent.start_char, ent.end_char), label))
+    return entities
+
+
+# --- extraction -----------------------------------------------------------------------------
+
+
+def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attribution]:
+    """Every attribution the parse shows, outermost ones only (PolNeAR skips nested ones)."""
+    if not parsed.has_parse:
+        return []
+    cue_lemmas = {lemma.split()[0] for lemma in lexicon.cue_verbs | lexicon.evidence_verbs}
+    attributions: list[Attribution] = []
+    for word in parsed.words:
+        found = None
+        if word.lemma == "accord" and _fixed_to(parsed, word):
+            found = _according_to(parsed, word)
+        elif word.upos == "VERB" and word.lemma in cue_lemmas:
+            found = _verb_attribution(parsed, word, lexicon)
+        if found is not None:
+            attributions.append(found)
+    attributions = _outermost(attributions)
+    for attribution in attributions:
+        _continue_quotation(parsed, attribution)
+    return attributions
+
+
+def _fixed_to(parsed: ParsedText, word: Word) -> bool:
+    return any(parsed.words[c].deprel == "fixed" for c in word.children)
+
+
+def _according_to(parsed: ParsedText, according: Word) -> Attribution | None:
+    cue_words = {according.index} | {
+        c for c in according.children if parsed.words[c].deprel == "fixed"
+    }
+    if according.head is None:
+        return None
+    source_root = parsed.words[according.head]
+    source_words = parsed.subtree(source_root.index) - cue_words
+    if source_root.head is None:
+        return None
+    clause = parsed.subtree(source_root.head, excluded={source_root.index})
+    content = _fragments(parsed, clause)
+    if not content:
+        return None
+    return Attribution(
+        form="according_to",
+        cue=_contiguous_span(parsed, cue_words),
+        source=_contiguous_span(parsed, source_words),
+        content=content,
+    )
+
+
+def _verb_attribution(parsed: ParsedText, verb: Word, lexicon: Lexicon) -> Attribution | None:
+    content_roots = [c for c in verb.children if parsed.words[c].deprel in CONTENT_RELATIONS]
+    content_words: set[int] = set()
+    for root in content_roots:
+        content_words |= parsed.subtree(root)
+    if verb.deprel == "parataxis" and verb.head is not None:
+        # "The plan failed, he said." — the reported clause is the cue's head.
+        content_words |= parsed.subtree(verb.head, excluded={verb.index})
+    if not content_words:
+        return None
+    source_words = _source_words(parsed, verb)
+    content = _fragments(parsed, content_words)
+    if not content:
+        return None
+    source = _contiguous_span(parsed, source_words) if source_words else None
+    return Attribution(
+        form=_form(parsed, verb, source, content, lexicon),
+        cue=_cue_span(parsed, verb),
+        source=source,
+        content=content,
+    )
+
+
+def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
+    """The subject of the cue verb, or of the verb it hangs off ("…, adding that")."""
+    current: Word | None = verb
+    while current is not None:
+        for child in current.children:
+            word = parsed.words[child]
+            if word.deprel in SUBJECT_RELATIONS:
+                if word.lemma in EXPLETIVES and word.deprel == "nsubj:pass":
+                    return set()
+                return parsed.subtree(child)
+            if word.deprel == "obl:agent":
+                return parsed.subtree(child) - {
+                    c for c in word.children if parsed.words[c].deprel == "case"
+                }
+        if current.deprel not in SUBJECT_SHARING_RELATIONS or current.head is None:
+            return set()
+        current = parsed.words[current.head]
+    return set()
+
+
+def _cue_span(parsed: ParsedText, verb: Word) -> Span:
+    """The cue verb with its verb group: auxiliaries, negation and adverbs right before it,
+    and a particle ("point out")."""
+    first = last = verb.index
+    group = {
+        c
+        for c in verb.children
+        if parsed.words[c].deprel in VERB_GROUP_RELATIONS
+        or parsed.words[c].deprel == "compound:prt"
+    }
+    while first - 1 in group:
+        first -= 1
+    while last + 1 in group and parsed.words[last + 1].deprel == "compound:prt":
+        last += 1
+    return parsed.span(first, last)
+
+
+def _form(
+    parsed: ParsedText, verb: Word, source: Span | None, content: list[Span], lexicon: Lexicon
+) -> Form:
+    if (
+        verb.lemma in lexicon.evidence_verbs
+        and source is not None
+        and source.text.lower().split()[-1] in lexicon.evidence_nouns
+    ):
+        return "evidence"
+    quoted = sum(_quoted_length(span.text) for span in content)
+    total = sum(len(span.text.strip(QUOTE_MARKS + " ,.")) for span in content)
+    if quoted == 0:
+        return "indirect"
+    return "direct" if quoted >= total else "mixed"
+
+
+def _quoted_length(text: str) -> int:
+    return sum(len(m.group(1)) for m in re.finditer(r"[\"“]([^\"”]*)[\"”]?", text))
+
+
+def _fragments(parsed: ParsedText, content_words: set[int]) -> list[Span]:
+    """Contiguous runs of content words, bridging punctuation, without edge punctuation."""
+    ordered = sorted(content_words)
+    runs: list[list[int]] = []
+    for index in ordered:
+        if runs and all(parsed.words[i].is_punct for i in range(runs[-1][-1] + 1, index)):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    spans = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        while first <= last and _edge_punct(parsed.words[first]):
+            first += 1
+        while last >= first and _edge_punct(parsed.words[last]):
+            last -= 1
+        if first <= last:
+            spans.append(parsed.span(first, last))
+    return spans
+
+
+def _edge_punct(word: Word) -> bool:
+    return word.is_punct and not all(ch in QUOTE_MARKS for ch in word.text)
+
+
+def _contiguous_span(parsed: ParsedText, words: set[int]) -> Span | None:
+    words = {i for i in words if not parsed.words[i].is_punct or min(words) < i < max(words)}
+    if not words:
+        return None
+    return parsed.span(min(words), max(words))
+
+
+def _outermost(attributions: list[Attribution]) -> list[Attribution]:
+    """Drop attributions whose cue sits inside another attribution's content."""
+    kept = []
+    for attribution in attributions:
+        cue = attribution.cue
+        nested = cue is not None and any(
+            other is not attribution and any(span.contains(cue) for span in other.content)
+            for other in attributions
+        )
+        if not nested:
+            kept.append(attribution)
+    return kept
+
+
+def _continue_quotation(parsed: ParsedText, attribution: Attribution) -> None:
+    """Quoted sentences that follow an attribution's quote without a cue of their own belong
+    to it ("“We'll stay,” she said. “These cases take patience.”")."""
+    del parsed, attribution
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs are separated by blank lines, or by single line breaks when there are none."""
+    separator = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
+    spans = []
+    start = 0
+    for match in [*re.finditer(separator, text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            left = start + len(chunk) - len(chunk.lstrip())
+            right = start + len(chunk.rstrip())
+            spans.append(Span.of(text, left, right))
+        if match:
+            start = match.end()
+    return spans
+
+
+BOILERPLATE = re.compile(
+    r"^(read (also|more|the rest)|related:|follow (us|\w+ \w+ on)|click here|sign up|subscribe)",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^by [A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}\s*$", re.IGNORECASE)
+
+
+def _statement_kind(text: str, paragraph: int, paragraphs: list[Span]) -> StatementKind:
+    # Stand-in until the shared classifier in sayso.segment exists.
+    stripped = text.strip()
+    if BYLINE.match(stripped):
+        return "byline"
+    if BOILERPLATE.match(stripped):
+        return "boilerplate"
+    is_whole_paragraph = paragraph < len(paragraphs) and paragraphs[paragraph].text == stripped
+    if paragraph == 0 and is_whole_paragraph and not stripped.endswith((".", "”", '"')):
+        return "headline"
+    return "body"
+
+
+def build_analysis(
+    article: Article, parsed: ParsedText, entities: list[Entity], lexicon: Lexicon, analyzer: str
+) -> Analysis:
+    """Paragraphs, statements (one per parsed sentence), attributions and entities."""
+    paragraphs = paragraph_spans(article.text)
+    statements = []
+    for sentence in parsed.sentences:
+        if not sentence:
+            continue
+        span = parsed.span(sentence[0], sentence[-1])
+        paragraph = next(
+            (i for i, p in enumerate(paragraphs) if p.start <= span.start < p.end + 1), 0
+        )
+        kind = _statement_kind(span.text, paragraph, paragraphs)
+        statements.append(
+            Statement(len(statements), span.start, span.end, span.text, paragraph, kind)
+        )
+    attributions = extract_attributions(parsed, lexicon)
+    for attribution in attributions:
+        attribution.statements = [
+            s.index for s in statements if any(s.span.overlaps(c) for c in attribution.content)
+        ]
+    return Analysis(
+        article=article,
+        analyzer=analyzer,
+        paragraphs=paragraphs,
+        statements=statements,
+        attributions=attributions,
+        entities=entities,
+    )

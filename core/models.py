@@ -1,0 +1,87 @@
+"""Which stanza models are installed, and fetching the English default set.
+
+Backs ``sayso models status`` and ``sayso models download``. Only :func:`download_models` touches
+the network; everything else reads the resources directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGE = "en"
+DEFAULT_PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+DOWNLOAD_COMMAND = "sayso models download"
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One model file a processor needs: the processor's own model or one it depends on."""
+
+    processor: str
+    model: str
+    package: str
+    path: Path
+    present: bool
+
+
+def resources_dir(stanza_dir: str | None = None) -> Path:
+    """The stanza resources directory: ``stanza_dir``, else ``$STANZA_RESOURCES_DIR``, else
+    stanza's default (the user cache directory)."""
+    if stanza_dir:
+        return Path(stanza_dir).expanduser()
+    if os.environ.get("STANZA_RESOURCES_DIR"):
+        return Path(os.environ["STANZA_RESOURCES_DIR"]).expanduser()
+    # Imported here because importing stanza pulls in torch, which costs seconds.
+    from stanza.resources.common import DEFAULT_MODEL_DIR
+
+    return Path(DEFAULT_MODEL_DIR)
+
+
+def model_status(
+    stanza_dir: str | None = None, processors: tuple[str, ...] = DEFAULT_PROCESSORS
+) -> list[ModelFile]:
+    """Every model file ``processors`` need, each marked present or not.
+
+    Without a ``resources.json`` nothing can be located, so each processor is reported missing
+    under its own name.
+    """
+    root = resources_dir(stanza_dir)
+    resources_file = root / "resources.json"
+    if not resources_file.is_file():
+        return [ModelFile(p, p, "?", root / LANGUAGE / p, False) for p in processors]
+    language = json.loads(resources_file.read_text(encoding="utf-8")).get(LANGUAGE, {})
+    defaults = language.get("default_processors", {})
+    files: list[ModelFile] = []
+    seen: set[Path] = set()
+    for processor in processors:
+        package = defaults.get(processor, "default")
+        needed = [(processor, package)]
+        info = language.get(processor, {}).get(package, {})
+        needed += [(dep["model"], dep["package"]) for dep in info.get("dependencies", [])]
+        for model, model_package in needed:
+            path = root / LANGUAGE / model / f"{model_package}.pt"
+            if path not in seen:
+                seen.add(path)
+                files.append(ModelFile(processor, model, model_package, path, path.is_file()))
+    return files
+
+
+def missing_models(
+    stanza_dir: str | None = None, processors: tuple[str, ...] = DEFAULT_PROCESSORS
+) -> list[ModelFile]:
+    """The model files ``processors`` need that are not installed."""
+    return [f for f in model_status(stanza_dir, processors) if not f.present]
+
+
+def download_models(
+    stanza_dir: str | None = None, processors: tuple[str, ...] = DEFAULT_PROCESSORS
+) -> Path:
+    """Download the English models for ``processors`` (network!) and return where they went."""
+    import stanza
+
+    root = resources_dir(stanza_dir)
+    stanza.download(LANGUAGE, model_dir=str(root), processors=",".join(processors))
+    return root

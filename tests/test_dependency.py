@@ -1,0 +1,88 @@
+"""The parse-based extraction, run over hand-checked CoNLL-U fixtures (no models needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sayso.analyzers.conllu import ConlluAnalyzer
+from sayso.analyzers.dependency import paragraph_spans
+from sayso.errors import InputError
+from sayso.lexicon import Lexicon
+from sayso.model import Analysis, Article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "conllu"
+KCNA_TEXT = (
+    "Kim meets Shoigu\n\n"
+    "KCNA said the talks were productive. According to Washington, the drills will continue.\n\n"
+    '"We will respond," the minister told reporters.\n'
+)
+
+
+def analyze(text: str, fixture: str) -> Analysis:
+    article = Article(text=text, metadata={"conllu_path": str(FIXTURES / f"{fixture}.conllu")})
+    return ConlluAnalyzer().analyze([article], Lexicon.default())[0]
+
+
+def roles(analysis: Analysis) -> list[tuple[str, str | None, str | None, list[str]]]:
+    return [
+        (
+            a.form,
+            a.source.text if a.source else None,
+            a.cue.text if a.cue else None,
+            [c.text for c in a.content],
+        )
+        for a in analysis.attributions
+    ]
+
+
+@pytest.fixture(scope="module")
+def kcna() -> Analysis:
+    return analyze(KCNA_TEXT, "kcna")
+
+
+def test_statements_cover_every_sentence_with_kinds(kcna: Analysis) -> None:
+    assert [s.text for s in kcna.statements] == [
+        "Kim meets Shoigu",
+        "KCNA said the talks were productive.",
+        "According to Washington, the drills will continue.",
+        '"We will respond," the minister told reporters.',
+    ]
+    assert [s.kind for s in kcna.statements] == ["headline", "body", "body", "body"]
+    assert [s.paragraph for s in kcna.statements] == [0, 1, 1, 2]
+
+
+def test_indirect_according_to_and_direct_attributions(kcna: Analysis) -> None:
+    assert roles(kcna) == [
+        ("indirect", "KCNA", "said", ["the talks were productive"]),
+        ("according_to", "Washington", "According to", ["the drills will continue"]),
+        ("direct", "the minister", "told", ['"We will respond,"']),
+    ]
+    assert [a.statements for a in kcna.attributions] == [[1], [2], [3]]
+
+
+def test_every_span_is_the_text_it_points_at(kcna: Analysis) -> None:
+    text = kcna.article.text
+    spans = [*kcna.paragraphs, *(s.span for s in kcna.statements), *(e.span for e in kcna.entities)]
+    for a in kcna.attributions:
+        spans += [s for s in (a.source, a.cue, *a.content) if s is not None]
+    assert all(span.text == text[span.start : span.end] for span in spans)
+
+
+def test_entities_come_from_ner_tags(kcna: Analysis) -> None:
+    assert [(e.span.text, e.label) for e in kcna.entities] == [
+        ("Kim", "PERSON"),
+        ("Shoigu", "PERSON"),
+        ("KCNA", "ORG"),
+        ("Washington", "GPE"),
+    ]
+
+
+def test_missing_parse_is_an_input_error(tmp_path: Path) -> None:
+    article = Article(text="x", metadata={"conllu_path": str(tmp_path / "none.conllu")})
+    with pytest.raises(InputError, match="parse file not found"):
+        ConlluAnalyzer().analyze([article], Lexicon.default())
+
+
+def test_paragraphs_split_on_blank_lines() -> None:
+    assert [p.text for p in paragraph_spans("A b.\n\n C d.\nE.\n\n")] == ["A b.", "C d.\nE."]
