@@ -4,7 +4,8 @@ Span scores, per role (source, cue, content), micro-averaged over the corpus:
 
 - every span is split into its fragments; fragments separated only by white space are joined
   first (brat breaks a span at each line break), then each is trimmed of white space and edge
-  punctuation, and dropped if nothing is left. Gold and predictions are normalised alike, and each
+  punctuation (a fragment of punctuation alone, such as a colon cue, keeps it) and dropped if
+  nothing is left. Gold and predictions are normalised alike, and each
   side's spans of a role are a set (a source shared by two attributions counts once);
 - **exact**: a span counts when the other side has the same span;
 - **begin**: a predicted span counts when a gold span of its role starts where it starts, and a
@@ -142,7 +143,11 @@ def _is_edge(character: str) -> bool:
 
 
 def normalise(text: str, fragments: tuple[Fragment, ...] | list[Fragment]) -> set[Fragment]:
-    """Join fragments separated only by white space, trim each, drop the empty ones."""
+    """Join fragments separated only by white space, trim each, drop the empty ones.
+
+    A fragment of punctuation alone (PolNeAR marks a colon or a dash as a cue) keeps its
+    punctuation and loses only white space.
+    """
     joined: list[list[int]] = []
     for start, end in sorted(fragments):
         if joined and text[joined[-1][1] : start].strip() == "":
@@ -151,13 +156,18 @@ def normalise(text: str, fragments: tuple[Fragment, ...] | list[Fragment]) -> se
             joined.append([start, end])
     trimmed = set()
     for start, end in joined:
-        while start < end and _is_edge(text[start]):
-            start += 1
-        while end > start and _is_edge(text[end - 1]):
-            end -= 1
-        if start < end:
-            trimmed.add((start, end))
+        span = _trim(text, start, end, _is_edge) or _trim(text, start, end, str.isspace)
+        if span is not None:
+            trimmed.add(span)
     return trimmed
+
+
+def _trim(text: str, start: int, end: int, is_edge: Callable[[str], bool]) -> Fragment | None:
+    while start < end and is_edge(text[start]):
+        start += 1
+    while end > start and is_edge(text[end - 1]):
+        end -= 1
+    return (start, end) if start < end else None
 
 
 def _role_spans(text: str, attributions: list[AttributionSpans], role: Role) -> set[Fragment]:
