@@ -1,0 +1,117 @@
+"""One test per hook (tests/test_docs.py checks every hook has one), through throwaway plugins."""
+
+import sqlite3
+
+import sqlite_utils
+import typer
+
+from sayso import hookimpl
+from sayso.api import check
+from sayso.manager import extra_plugins
+from sayso.model import Article, Checker, Deduction, Finding
+
+TEXT = "Officials said the bridge would reopen in May. The river rose by 3 metres overnight."
+
+
+class StatementPlugin:
+    @hookimpl
+    def register_checkers(self, register):
+        register(Checker(id="test-length", description="Long statements.", options={"limit": 40}))
+
+    @hookimpl
+    def check_statement(self, statement, settings):
+        if len(statement.text) > settings.option("test-length", "limit"):
+            return [
+                Finding("test-length", "long", "info", "Long.", statement.span, statement.index)
+            ]
+        return []
+
+
+def test_hook_register_checkers():
+    with extra_plugins(("statement-plugin", StatementPlugin())) as plugins:
+        assert plugins.checkers["test-length"].options == {"limit": 40}
+        assert plugins.checker_plugins["test-length"] == "statement-plugin"
+
+
+def test_hook_check_statement():
+    with extra_plugins(("statement-plugin", StatementPlugin())) as plugins:
+        report = check(Article(TEXT), plugins=plugins).reports[0]
+    long = [f for f in report.findings if f.checker == "test-length"]
+    assert [f.span.text for f in long] == ["Officials said the bridge would reopen in May."]
+
+
+def test_hook_check_article():
+    class ArticlePlugin:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="test-count", description="Counts attributions."))
+
+        @hookimpl
+        def check_article(self, analysis):
+            message = f"{len(analysis.attributions)} attribution(s)."
+            return [Finding("test-count", "count", "info", message)]
+
+    with extra_plugins(("article-plugin", ArticlePlugin())) as plugins:
+        report = check(Article(TEXT), plugins=plugins).reports[0]
+    assert [f.message for f in report.findings if f.checker == "test-count"] == [
+        "1 attribution(s)."
+    ]
+
+
+def test_hook_register_lexicon():
+    text = "The ministry opined that the plan was sound."
+
+    class LexiconPlugin:
+        @hookimpl
+        def register_lexicon(self, lexicon):
+            lexicon.add_cue_verbs("opine")
+            lexicon.add_source("Rodong Sinmun", "state_media")
+
+    before = check(Article(text)).reports[0].analysis
+    with extra_plugins(("lexicon-plugin", LexiconPlugin())) as plugins:
+        after = check(Article(text), plugins=plugins).reports[0].analysis
+        rodong = check(Article("Rodong Sinmun said the harvest was good."), plugins=plugins)
+    assert not before.attributions
+    assert [a.cue.text for a in after.attributions] == ["opined"]
+    assert [s.type for s in rodong.reports[0].analysis.sources.values()] == ["state_media"]
+
+
+def test_hook_score_deductions():
+    class ScorePlugin:
+        @hookimpl
+        def score_deductions(self, findings):
+            return [Deduction(points=7, reason="house rule", findings=list(range(len(findings))))]
+
+    baseline = check(Article(TEXT)).reports[0]
+    with extra_plugins(("score-plugin", ScorePlugin())) as plugins:
+        report = check(Article(TEXT), plugins=plugins).reports[0]
+    assert report.score == max(0, baseline.score - 7)
+    assert "house rule" in [d.reason for d in report.deductions]
+
+
+def test_hook_prepare_database(tmp_path):
+    class DatabasePlugin:
+        @hookimpl
+        def prepare_database(self, conn):
+            assert isinstance(conn, sqlite3.Connection)
+            conn.execute("create table if not exists plugin_notes (note text)")
+
+    path = tmp_path / "sayso.db"
+    with extra_plugins(("database-plugin", DatabasePlugin())) as plugins:
+        check(Article(TEXT), db=path, plugins=plugins)
+        check(Article(TEXT), db=path, plugins=plugins)
+    assert "plugin_notes" in sqlite_utils.Database(path).table_names()
+
+
+def test_hook_register_commands(sayso_cli):
+    class CommandPlugin:
+        @hookimpl
+        def register_commands(self, app):
+            @app.command()
+            def hello(name: str = typer.Argument("editor")) -> None:
+                """Say hello."""
+                typer.echo(f"hello {name}")
+
+    result = sayso_cli("hello", "desk", plugin=CommandPlugin())
+    assert result.exit_code == 0
+    assert result.stdout == "hello desk\n"

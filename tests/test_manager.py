@@ -1,0 +1,120 @@
+"""Plugin loading: built-ins, entry points, SAYSO_LOAD_PLUGINS, and failures that don't spread."""
+
+import sys
+import types
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from sayso import hookimpl
+from sayso.api import check
+from sayso.errors import PluginError
+from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
+from sayso.model import Article, Checker, Finding
+
+TEXT = "The mayor said the bridge would reopen in May. The river rose by 3 metres overnight."
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch):
+    """Pretend these modules are installed as ``sayso`` entry points."""
+
+    def install(**modules):
+        for name, module in modules.items():
+            monkeypatch.setitem(sys.modules, f"fake_{name}", module)
+        points = [
+            EntryPoint(name=name, value=f"fake_{name}", group="sayso") for name in modules
+        ]
+        monkeypatch.setattr("sayso.manager.entry_points", lambda group: points)
+
+    return install
+
+
+def plugin_module(name, **hooks):
+    module = types.ModuleType(name)
+    for hook_name, function in hooks.items():
+        setattr(module, hook_name, hookimpl(function))
+    return module
+
+
+def test_builtins_load():
+    plugins = load_plugins()
+    assert set(DEFAULT_PLUGINS) <= {info.name for info in plugins.info()}
+    assert plugins.failures == []
+    assert "unattributed" in plugins.checkers
+
+
+def test_entry_point_plugins_load_unless_restricted(monkeypatch, fake_entry_points):
+    fake_entry_points(extra=plugin_module("extra", register_lexicon=lambda lexicon: None))
+    monkeypatch.delenv("SAYSO_LOAD_PLUGINS")
+    assert "extra" in {info.name for info in load_plugins().info()}
+    monkeypatch.setenv("SAYSO_LOAD_PLUGINS", "")
+    assert "extra" not in {info.name for info in load_plugins().info()}
+    monkeypatch.setenv("SAYSO_LOAD_PLUGINS", "other, extra")
+    assert "extra" in {info.name for info in load_plugins().info()}
+
+
+def test_plugin_failing_at_import_is_recorded(monkeypatch):
+    monkeypatch.delenv("SAYSO_LOAD_PLUGINS")
+    broken = EntryPoint(name="broken", value="no_such_module_for_sayso", group="sayso")
+    monkeypatch.setattr("sayso.manager.entry_points", lambda group: [broken])
+    plugins = load_plugins()
+    assert [(f.plugin, f.stage) for f in plugins.failures] == [("broken", "import")]
+    assert "ModuleNotFoundError" in plugins.failures[0].error
+    assert check(Article(TEXT), plugins=plugins).reports[0].findings
+
+
+def test_misspelled_hook_is_caught_at_load_time(monkeypatch, fake_entry_points):
+    monkeypatch.delenv("SAYSO_LOAD_PLUGINS")
+    fake_entry_points(typo=plugin_module("typo", check_statment=lambda statement: []))
+    plugins = load_plugins()
+    assert [(f.plugin, f.stage) for f in plugins.failures] == [("typo", "validation")]
+    assert "check_statment" in plugins.failures[0].error
+    assert "typo" not in {info.name for info in plugins.info()}
+
+
+def test_raising_hook_is_isolated_and_stored(tmp_path):
+    class Raising:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="raiser", description="Always fails."))
+
+        @hookimpl
+        def check_statement(self, statement):
+            raise RuntimeError("boom")
+
+    with extra_plugins(("raising", Raising())) as plugins:
+        result = check(Article(TEXT), db=tmp_path / "s.db", plugins=plugins)
+        clean = check(Article(TEXT), plugins=load_plugins()).reports[0]
+    report = result.reports[0]
+    assert {f.plugin for f in report.failures} == {"raising"}
+    assert "RuntimeError: boom" in report.failures[0].error
+    assert [f.code for f in report.findings] == [f.code for f in clean.findings]
+    import sqlite_utils
+
+    rows = list(sqlite_utils.Database(tmp_path / "s.db")["plugin_errors"].rows)
+    assert {row["plugin"] for row in rows} == {"raising"}
+
+
+def test_duplicate_checker_ids_name_both_plugins():
+    class Duplicate:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="unattributed", description="Mine too."))
+
+    with pytest.raises(PluginError) as error, extra_plugins(("dupe-plugin", Duplicate())):
+        pass
+    assert "sayso.plugins.unattributed" in str(error.value)
+    assert "dupe-plugin" in str(error.value)
+
+
+def test_finding_for_unregistered_checker_is_a_plugin_error():
+    class Impostor:
+        @hookimpl
+        def check_article(self):
+            return [Finding("unattributed", "fake", "error", "Not mine to report.")]
+
+    with extra_plugins(("impostor", Impostor())) as plugins:
+        report = check(Article(TEXT), plugins=plugins).reports[0]
+    assert "fake" not in {f.code for f in report.findings}
+    assert [f.plugin for f in report.failures] == ["impostor"]
