@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .analyzers import Analyzer, get_analyzer
+from .analyzers import ANALYZER_NAMES, Analyzer, get_analyzer
 from .brat import ROLES, AttributionSpans, CorpusArticle, Fragment, Role, read_corpus
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .lexicon import Lexicon
 from .model import Analysis, Article, Attribution
 
@@ -257,10 +257,15 @@ def evaluate(
     :param lexicon: the lexicon the analyzer uses; :meth:`Lexicon.default` when ``None``.
     :param progress: called after each batch of articles with (done, total).
     :raises InputError: the corpus is missing, malformed, or lacks a parse the analyzer needs.
+    :raises ConfigError: ``analyzer`` names no analyzer.
     """
     began = time.perf_counter()
-    corpus = read_corpus(Path(corpus_dir))
+    if isinstance(analyzer, str) and analyzer not in ANALYZER_NAMES:
+        raise ConfigError(
+            f"unknown analyzer {analyzer!r}; choose one of {', '.join(ANALYZER_NAMES)}"
+        )
     analyzer_name = analyzer if isinstance(analyzer, str) else analyzer.name
+    corpus = read_corpus(Path(corpus_dir))
     articles = [_article_for(article, analyzer_name) for article in corpus.articles]
     runner = get_analyzer(analyzer) if isinstance(analyzer, str) else analyzer
     lexicon = lexicon or Lexicon.default()
