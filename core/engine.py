@@ -14,6 +14,7 @@ from .inputs import expand_paths, read_article
 from .lexicon import Lexicon
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Analysis, Article, Deduction, Finding, Settings
+from .sources import resolve_sources
 
 BATCH_SIZE = 32
 
@@ -104,8 +105,6 @@ def _check_batch(
     checking: Checking,
     on_report: Callable[[ArticleReport], None] | None,
 ) -> Iterator[ArticleReport]:
-    from .sources import resolve_sources  # TEMP until sources.py lands
-
     for analysis in analyzer.analyze(batch, checking.lexicon):
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
@@ -120,10 +119,9 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     findings: list[Finding] = []
     for statement in analysis.statements:
         findings += _collect(
-            plugins, settings, "check_statement",
-            statement=statement, analysis=analysis, settings=settings,
+            plugins, "check_statement", statement=statement, analysis=analysis, settings=settings
         )
-    findings += _collect(plugins, settings, "check_article", analysis=analysis, settings=settings)
+    findings += _collect(plugins, "check_article", analysis=analysis, settings=settings)
     deductions = [
         deduction
         for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
@@ -134,7 +132,8 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     return ArticleReport(analysis, findings, deductions, failures)
 
 
-def _collect(plugins: Plugins, settings: Settings, hook: str, **kwargs: Any) -> list[Finding]:
+def _collect(plugins: Plugins, hook: str, **kwargs: Any) -> list[Finding]:
+    enabled = kwargs["settings"].enabled
     findings = []
     for plugin, result in plugins.call(hook, **kwargs):
         for finding in result or []:
@@ -143,6 +142,6 @@ def _collect(plugins: Plugins, settings: Settings, hook: str, **kwargs: Any) -> 
                     PluginFailure(plugin, hook, f"finding names checker {finding.checker!r}, "
                                   "which this plugin did not register")
                 )
-            elif finding.checker in settings.enabled:
+            elif finding.checker in enabled:
                 findings.append(finding)
     return findings
