@@ -1,0 +1,107 @@
+"""The command line as an editor meets it."""
+
+import json
+
+import sqlite_utils
+
+from tests.conftest import SEEDS
+
+SEED = str(SEEDS / "000_81b6159aa6d9e869.txt")
+
+
+def test_check_seed_text_report(sayso_cli, tmp_path):
+    result = sayso_cli("check", SEED, "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 0, result.stderr
+    assert "Sourcing score:" in result.stdout
+    assert "KCNA" in result.stdout
+    assert "Who said what" in result.stdout
+    assert "This is a first since the closure" in result.stdout
+    assert sqlite_utils.Database(tmp_path / "s.db")["articles"].count == 1
+
+
+def test_json_mirrors_database(sayso_cli, tmp_path):
+    result = sayso_cli("check", SEED, "--db", str(tmp_path / "s.db"), "--format", "json")
+    assert result.exit_code == 0
+    article = json.loads(result.stdout)["articles"][0]
+    db = sqlite_utils.Database(tmp_path / "s.db")
+    assert article["id"] == next(db["articles"].rows)["id"]
+    assert len(article["attributions"]) == db["attributions"].count
+    assert {f["code"] for f in article["findings"]} == {r["code"] for r in db["findings"].rows}
+
+
+def test_no_db_writes_nothing(sayso_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert sayso_cli("check", SEED, "--no-db").exit_code == 0
+    assert not (tmp_path / "sayso.db").exists()
+
+
+def test_bad_inputs_exit_2_and_good_ones_are_still_checked(sayso_cli, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    db = tmp_path / "s.db"
+    result = sayso_cli("check", str(tmp_path / "missing.txt"), str(empty), SEED, str(binary),
+                       "--db", str(db))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert "missing.txt: no such file" in lines[0]
+    assert "empty.txt: the file is empty" in lines[1]
+    assert "photo.txt: looks like a binary file" in lines[2]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sqlite_utils.Database(db)["articles"].count == 1
+
+
+def test_latin1_file_is_decoded(sayso_cli, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Le ministre a déclaré que la réunion était «importante».".encode("latin-1"))
+    result = sayso_cli("check", str(path), "--no-db", "--format", "json")
+    assert result.exit_code == 0
+    assert "déclaré" in json.loads(result.stdout)["articles"][0]["text"]
+
+
+def test_directory_argument(sayso_cli, tmp_path):
+    result = sayso_cli("check", str(SEEDS), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 0
+    assert sqlite_utils.Database(tmp_path / "s.db")["articles"].count == 2
+
+
+def test_fail_under_and_explain(sayso_cli, tmp_path):
+    result = sayso_cli("check", SEED, "--no-db", "--fail-under", "100", "--explain")
+    assert result.exit_code == 1
+    assert "scored below 100" in result.stderr
+    assert "Score: 100 −" in result.stdout
+    assert sayso_cli("check", SEED, "--no-db", "--fail-under", "0").exit_code == 0
+
+
+def test_unknown_checker_option_is_a_usage_error(sayso_cli):
+    result = sayso_cli("check", SEED, "--no-db", "--disable", "nope")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: unknown checker 'nope'")
+
+
+def test_unknown_analyzer(sayso_cli):
+    result = sayso_cli("check", SEED, "--no-db", "--analyzer", "magic")
+    assert result.exit_code == 2
+    assert "unknown analyzer 'magic'" in result.stderr
+
+
+def test_plugins_json(sayso_cli):
+    result = sayso_cli("plugins", "--json")
+    assert result.exit_code == 0
+    plugins = {p["name"]: p for p in json.loads(result.stdout)}
+    assert "check_statement" in plugins["sayso.plugins.unattributed"]["hooks"]
+    assert plugins["sayso.plugins.unattributed"]["version"]
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sayso", "check", SEED, "--no-db"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Sourcing score" in result.stdout

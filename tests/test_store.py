@@ -1,0 +1,82 @@
+"""The database: schema, spans that match the text, re-checks that update, atomic writes."""
+
+import sqlite_utils
+
+from sayso.api import check
+from sayso.model import Article
+from sayso.store import open_database
+
+TEXT = (
+    "The mayor said the bridge would reopen in May.\n\n"
+    "“We are confident,” she added. The river rose by 3 metres overnight."
+)
+
+
+def test_tables_and_foreign_keys(tmp_path):
+    db = open_database(tmp_path / "s.db")
+    assert {
+        "runs", "articles", "statements", "sources", "article_sources", "attributions",
+        "findings", "plugin_errors",
+    } <= set(db.table_names())
+    foreign = {(fk.table, fk.column, fk.other_table) for t in db.tables for fk in t.foreign_keys}
+    assert ("attributions", "source_id", "sources") in foreign
+    assert ("findings", "article_id", "articles") in foreign
+    assert ("statements", "article_id", "articles") in foreign
+
+
+def test_stored_spans_equal_the_text(tmp_path, seeds):
+    path = tmp_path / "s.db"
+    check(seeds, db=path)
+    db = sqlite_utils.Database(path)
+    texts = {row["id"]: row["text"] for row in db["articles"].rows}
+    for row in db["statements"].rows:
+        assert texts[row["article_id"]][row["start"] : row["end"]] == row["text"]
+    for row in db["attributions"].rows:
+        for role in ("source", "cue", "content"):
+            if row[f"{role}_start"] is not None:
+                text = texts[row["article_id"]][row[f"{role}_start"] : row[f"{role}_end"]]
+                assert text == row[f"{role}_text"]
+    for row in db["findings"].rows:
+        if row["start"] is not None:
+            assert texts[row["article_id"]][row["start"] : row["end"]] == row["text"]
+
+
+def test_recheck_updates_without_duplicates(tmp_path):
+    path = tmp_path / "s.db"
+    check(Article(TEXT, path="a.txt"), db=path)
+    check(Article(TEXT, path="renamed.txt"), db=path)
+    db = sqlite_utils.Database(path)
+    assert db["articles"].count == 1
+    assert next(db["articles"].rows)["path"] == "renamed.txt"
+    assert db["runs"].count == 2
+    first = check(Article(TEXT), db=path).reports[0]
+    assert db["statements"].count == len(first.analysis.statements)
+    assert db["attributions"].count == len(first.analysis.attributions)
+
+
+def test_article_counts_and_score(tmp_path):
+    path = tmp_path / "s.db"
+    report = check(Article(TEXT), db=path).reports[0]
+    row = next(sqlite_utils.Database(path)["articles"].rows)
+    assert row["score"] == report.score
+    assert row["statements"] == len(report.analysis.statements) == 3
+    assert row["attributed_claims"] == 2
+    finding_points = sum(r["points"] for r in sqlite_utils.Database(path)["findings"].rows)
+    assert round(100 - finding_points, 1) == report.score
+
+
+def test_failed_write_leaves_previous_rows(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    check(Article(TEXT), db=path)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("sayso.store._points_by_finding", explode)
+    try:
+        check(Article(TEXT), db=path)
+    except RuntimeError:
+        pass
+    db = sqlite_utils.Database(path)
+    assert db["articles"].count == 1
+    assert db["statements"].count == 3
