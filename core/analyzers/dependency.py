@@ -136,19 +136,49 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
     if not parsed.has_parse:
         return []
     cue_lemmas = {lemma.split()[0] for lemma in lexicon.cue_verbs | lexicon.evidence_verbs}
+    quotations = find_quotations(parsed.text)
     attributions: list[Attribution] = []
     for word in parsed.words:
+        if any(q.start < word.start < q.end for q in quotations):
+            continue
         found = None
         if word.lemma == "accord" and _fixed_to(parsed, word):
             found = _according_to(parsed, word)
         elif word.upos == "VERB" and word.lemma in cue_lemmas:
-            found = _verb_attribution(parsed, word, lexicon)
+            found = _verb_attribution(parsed, word, lexicon, quotations)
         if found is not None:
             attributions.append(found)
     attributions = _outermost(attributions)
-    for attribution in attributions:
-        _continue_quotation(parsed, attribution)
+    _attach_continuations(parsed, attributions, quotations)
     return attributions
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Quoted text from its opening mark to just after its closing mark."""
+
+    start: int
+    end: int
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Quotations, paired within paragraphs; a quote left open closes at its paragraph's end
+    (the next paragraph reopens it, as news style does for long quotes)."""
+    quotations = []
+    for paragraph in paragraph_spans(text):
+        opened: int | None = None
+        for match in re.finditer(r"''|``|[\"“”„«»]", paragraph.text):
+            mark = match.group()
+            position = paragraph.start + match.start()
+            closing = mark in "”»" or (mark in ('"', "''") and opened is not None)
+            if opened is not None and closing:
+                quotations.append(Quotation(opened, paragraph.start + match.end()))
+                opened = None
+            elif not closing:
+                opened = position
+        if opened is not None:
+            quotations.append(Quotation(opened, paragraph.end))
+    return quotations
 
 
 def _fixed_to(parsed: ParsedText, word: Word) -> bool:
@@ -177,27 +207,117 @@ def _according_to(parsed: ParsedText, according: Word) -> Attribution | None:
     )
 
 
-def _verb_attribution(parsed: ParsedText, verb: Word, lexicon: Lexicon) -> Attribution | None:
-    content_roots = [c for c in verb.children if parsed.words[c].deprel in CONTENT_RELATIONS]
-    content_words: set[int] = set()
-    for root in content_roots:
-        content_words |= parsed.subtree(root)
-    if verb.deprel == "parataxis" and verb.head is not None:
-        # "The plan failed, he said." — the reported clause is the cue's head.
-        content_words |= parsed.subtree(verb.head, excluded={verb.index})
-    if not content_words:
-        return None
+def _verb_attribution(
+    parsed: ParsedText, verb: Word, lexicon: Lexicon, quotations: list[Quotation]
+) -> Attribution | None:
     source_words = _source_words(parsed, verb)
-    content = _fragments(parsed, content_words)
+    cue = _cue_span(parsed, verb)
+    quoted = _adjacent_quotation(parsed, verb, cue, source_words, quotations)
+    if quoted is not None:
+        quotation, gap_source = quoted
+        content = [Span.of(parsed.text, quotation.start, quotation.end)]
+        source_words = source_words or gap_source
+    else:
+        content = _fragments(parsed, _content_words(parsed, verb))
     if not content:
         return None
     source = _contiguous_span(parsed, source_words) if source_words else None
     return Attribution(
         form=_form(parsed, verb, source, content, lexicon),
-        cue=_cue_span(parsed, verb),
+        cue=cue,
         source=source,
         content=content,
     )
+
+
+def _content_words(parsed: ParsedText, verb: Word) -> set[int]:
+    content_words: set[int] = set()
+    for child in verb.children:
+        if parsed.words[child].deprel in CONTENT_RELATIONS:
+            content_words |= parsed.subtree(child)
+    if verb.deprel == "parataxis" and verb.head is not None:
+        # "The plan failed, he said." — the reported clause is the cue's head.
+        content_words |= parsed.subtree(verb.head, excluded={verb.index})
+    return content_words
+
+
+MAX_GAP_SOURCE_WORDS = 10
+
+
+def _adjacent_quotation(
+    parsed: ParsedText,
+    verb: Word,
+    cue: Span,
+    source_words: set[int],
+    quotations: list[Quotation],
+) -> tuple[Quotation, set[int]] | None:
+    """The quotation the cue tags: one ending just before the source and cue ("“…,” she said",
+    "“…,” said Jo") or starting just after them ("she said: “…”").
+
+    A parse may split the sentence wrongly around the source ("Rep. Gwen Moore (D-Wis.) said");
+    when the cue has no subject, a short stretch of nominal words between the quote and the cue
+    is taken as the source.
+    """
+    allowed = source_words | {w.index for w in parsed.words if cue.start <= w.start < cue.end}
+    for quotation in reversed(quotations):
+        if quotation.end > cue.start:
+            continue
+        gap = [w for w in parsed.words if quotation.end <= w.start and w.end <= cue.start]
+        words = [w for w in gap if not w.is_punct and w.index not in allowed]
+        if not words:
+            return quotation, set()
+        if not source_words and len(words) <= MAX_GAP_SOURCE_WORDS and _nominal(words):
+            return quotation, {w.index for w in words}
+        break
+    for quotation in quotations:
+        if quotation.start < cue.end:
+            continue
+        gap = [w for w in parsed.words if cue.end <= w.start and w.end <= quotation.start]
+        if all(w.is_punct or w.index in allowed for w in gap) and (
+            not gap or gap[-1].text in {":", ","}
+        ):
+            return quotation, set()
+        break
+    return None
+
+
+def _nominal(words: list[Word]) -> bool:
+    return words[0].upos in {"PROPN", "NOUN", "DET", "PRON", "ADJ"} and not any(
+        w.upos in {"VERB", "AUX"} for w in words
+    )
+
+
+def _attach_continuations(
+    parsed: ParsedText, attributions: list[Attribution], quotations: list[Quotation]
+) -> None:
+    """A quotation right after a quoted attribution's sentence, with no cue of its own, goes on
+    with that attribution ("“We'll stay,” she said. “These cases take patience.”")."""
+    claimed = {(c.start, c.end) for a in attributions for c in a.content}
+    by_end = sorted(
+        (a for a in attributions if a.form in {"direct", "mixed"}), key=lambda a: a.content[-1].end
+    )
+    for quotation in quotations:
+        if (quotation.start, quotation.end) in claimed:
+            continue
+        before = [
+            a
+            for a in by_end
+            if max(a.content[-1].end, _end(a.cue), _end(a.source)) <= quotation.start
+        ]
+        if not before:
+            continue
+        previous = before[-1]
+        tail_end = max(previous.content[-1].end, _end(previous.cue), _end(previous.source))
+        between = parsed.text[tail_end : quotation.start]
+        if re.fullmatch(r"[\s,.;:A-Za-z]{0,40}", between) and not any(
+            tail_end <= _end(a.cue) <= quotation.start for a in attributions
+        ):
+            previous.content.append(Span.of(parsed.text, quotation.start, quotation.end))
+            claimed.add((quotation.start, quotation.end))
+
+
+def _end(span: Span | None) -> int:
+    return span.end if span is not None else -1
 
 
 def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
@@ -303,12 +423,6 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
     return kept
 
 
-def _continue_quotation(parsed: ParsedText, attribution: Attribution) -> None:
-    """Quoted sentences that follow an attribution's quote without a cue of their own belong
-    to it ("“We'll stay,” she said. “These cases take patience.”")."""
-    del parsed, attribution
-
-
 # --- analysis -------------------------------------------------------------------------------
 
 
@@ -354,7 +468,7 @@ def build_analysis(
 ) -> Analysis:
     """Paragraphs, statements (one per parsed sentence), attributions and entities."""
     paragraphs = paragraph_spans(article.text)
-    statements = []
+    statements: list[Statement] = []
     for sentence in parsed.sentences:
         if not sentence:
             continue
