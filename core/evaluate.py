@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from .analyzers import ANALYZER_NAMES, Analyzer, get_analyzer
-from .brat import ROLES, AttributionSpans, CorpusArticle, Fragment, Role, read_corpus
+from .brat import ROLES, AttributionSpans, Corpus, CorpusArticle, Fragment, Role, read_corpus
 from .errors import ConfigError, InputError
 from .lexicon import Lexicon
 from .model import Analysis, Article, Attribution
@@ -230,18 +230,27 @@ def spans_of(attribution: Attribution) -> AttributionSpans:
     )
 
 
-def _article_for(corpus_article: CorpusArticle, analyzer_name: str) -> Article:
-    article = Article(text=corpus_article.text, path=str(corpus_article.text_path))
-    if analyzer_name == "conllu":
-        conllu_path = (
-            corpus_article.text_path.parent.parent / "conllu" / f"{corpus_article.name}.conllu"
-        )
-        if not conllu_path.is_file():
-            raise InputError(
-                f"{conllu_path}: missing; --analyzer conllu needs a parse beside every text"
-            )
-        article.metadata["conllu_path"] = str(conllu_path)
-    return article
+def _with_parses(corpus: Corpus) -> list[tuple[CorpusArticle, Article]]:
+    """The articles the conllu analyzer can read, each told where its parse is.
+
+    An article without a parse is skipped with a warning, as one without annotations is.
+    """
+    articles = []
+    for corpus_article in corpus.articles:
+        path = corpus.path / "conllu" / f"{corpus_article.name}.conllu"
+        if not path.is_file():
+            corpus.warnings.append(f"{corpus_article.name}: no conllu/{path.name}, skipped")
+            continue
+        article = _article_of(corpus_article)
+        article.metadata["conllu_path"] = str(path)
+        articles.append((corpus_article, article))
+    if not articles:
+        raise InputError(f"{corpus.path}: no conllu/NAME.conllu parses for the conllu analyzer")
+    return articles
+
+
+def _article_of(corpus_article: CorpusArticle) -> Article:
+    return Article(text=corpus_article.text, path=str(corpus_article.text_path))
 
 
 def evaluate(
@@ -256,7 +265,8 @@ def evaluate(
         conllu analyzer).
     :param lexicon: the lexicon the analyzer uses; :meth:`Lexicon.default` when ``None``.
     :param progress: called after each batch of articles with (done, total).
-    :raises InputError: the corpus is missing, malformed, or lacks a parse the analyzer needs.
+    :raises InputError: the corpus is missing or malformed (articles without annotations, or
+        without a parse for the conllu analyzer, are skipped and named in ``warnings``).
     :raises ConfigError: ``analyzer`` names no analyzer.
     """
     began = time.perf_counter()
@@ -266,7 +276,13 @@ def evaluate(
         )
     analyzer_name = analyzer if isinstance(analyzer, str) else analyzer.name
     corpus = read_corpus(Path(corpus_dir))
-    articles = [_article_for(article, analyzer_name) for article in corpus.articles]
+    if analyzer_name == "conllu":
+        pairs = _with_parses(corpus)
+    else:
+        pairs = [
+            (corpus_article, _article_of(corpus_article)) for corpus_article in corpus.articles
+        ]
+    articles = [article for _, article in pairs]
     runner = get_analyzer(analyzer) if isinstance(analyzer, str) else analyzer
     lexicon = lexicon or Lexicon.default()
 
@@ -285,7 +301,7 @@ def evaluate(
         score_article(
             article.name, article.text, article.gold, [spans_of(a) for a in analysis.attributions]
         )
-        for article, analysis in zip(corpus.articles, analyses, strict=True)
+        for (article, _), analysis in zip(pairs, analyses, strict=True)
     ]
     return EvalResult(
         corpus.path, analyzer_name, results, corpus.warnings, time.perf_counter() - began

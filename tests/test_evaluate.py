@@ -253,13 +253,25 @@ def test_conllu_analyzer_is_given_each_article_s_parse(monkeypatch):
     ]
 
 
-def test_a_missing_parse_is_an_input_error(tmp_path):
+def test_an_article_without_a_parse_is_skipped_with_a_warning(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE, corpus)
     (corpus / "conllu" / "school_budget.conllu").unlink()
     analyzer = ScriptedAnalyzer()
     analyzer.name = "conllu"
-    with pytest.raises(InputError, match=r"school_budget\.conllu: missing"):
+    result = evaluate(corpus, analyzer)
+    assert [a.name for a in result.articles] == ["council_vote", "harbor_bridge"]
+    assert result.warnings == ["school_budget: no conllu/school_budget.conllu, skipped"]
+    assert "warning: school_budget: no conllu/" in format_text(result)
+
+
+def test_no_parses_at_all_is_an_input_error(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURE, corpus)
+    shutil.rmtree(corpus / "conllu")
+    analyzer = ScriptedAnalyzer()
+    analyzer.name = "conllu"
+    with pytest.raises(InputError, match=r"no conllu/NAME\.conllu parses"):
         evaluate(corpus, analyzer)
 
 
