@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -30,7 +30,7 @@ Examples:
 """
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -46,6 +46,7 @@ def make_app() -> typer.Typer:
     )
     app.command("check", epilog=CHECK_EPILOG)(check_command)
     app.command("plugins")(plugins_command)
+    app.command("eval")(eval_command)
     app.callback()(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
@@ -63,15 +64,19 @@ def _version_callback(
 
 def check_command(
     paths: Annotated[
-        list[Path], typer.Argument(
+        list[Path],
+        typer.Argument(
             help="Article files, or directories to search for .txt/.md files.",
             metavar="FILE...",
-        )
+        ),
     ],
-    db: Annotated[Path, typer.Option(metavar="PATH", help="SQLite database to store results in.")] = Path(DEFAULT_DB),
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="SQLite database to store results in.")
+    ] = Path(DEFAULT_DB),
     no_db: Annotated[bool, typer.Option("--no-db", help="Don't write a database.")] = False,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Report as text or as JSON mirroring the database.")
+        OutputFormat,
+        typer.Option("--format", help="Report as text or as JSON mirroring the database."),
     ] = OutputFormat.text,
     analyzer: Annotated[
         str, typer.Option(metavar="NAME", help=f"Analyzer to use: {', '.join(ANALYZER_NAMES)}.")
@@ -79,15 +84,29 @@ def check_command(
     explain: Annotated[bool, typer.Option(help="Show how the sourcing score was reached.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
     fail_under: Annotated[
-        float | None, typer.Option(metavar="SCORE", help="Exit 1 if any article scores below this (0–100).")
+        float | None,
+        typer.Option(metavar="SCORE", help="Exit 1 if any article scores below this (0–100)."),
     ] = None,
-    enable: Annotated[list[str], typer.Option(metavar="ID", help="Enable a checker by id (repeatable).")] = [],  # noqa: B006
-    disable: Annotated[list[str], typer.Option(metavar="ID", help="Disable a checker by id (repeatable).")] = [],  # noqa: B006
+    enable: Annotated[
+        list[str], typer.Option(metavar="ID", help="Enable a checker by id (repeatable).")
+    ] = [],  # noqa: B006
+    disable: Annotated[
+        list[str], typer.Option(metavar="ID", help="Disable a checker by id (repeatable).")
+    ] = [],  # noqa: B006
     set_option: Annotated[
-        list[str], typer.Option("--set", metavar="ID.OPTION=VALUE", help="Set a checker option: ID.OPTION=VALUE (repeatable).")
+        list[str],
+        typer.Option(
+            "--set",
+            metavar="ID.OPTION=VALUE",
+            help="Set a checker option: ID.OPTION=VALUE (repeatable).",
+        ),
     ] = [],  # noqa: B006
     config: Annotated[
-        Path | None, typer.Option(metavar="PATH", help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).")
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).",
+        ),
     ] = None,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
@@ -112,12 +131,14 @@ def check_command(
         _fail(str(error))
     for failure in result.plugin_failures:
         typer.echo(f"warning: {failure}", err=True)
-    for error in result.errors:
-        typer.echo(f"error: {error}", err=True)
+    for input_error in result.errors:
+        typer.echo(f"error: {input_error}", err=True)
     if output_format is OutputFormat.json:
         typer.echo(to_json(result.reports, [str(e) for e in result.errors]))
     else:
-        typer.echo("\n\n".join(format_text(r, explain=explain, show_info=show_all) for r in result.reports))
+        typer.echo(
+            "\n\n".join(format_text(r, explain=explain, show_info=show_all) for r in result.reports)
+        )
     if result.errors:
         raise typer.Exit(2)
     if fail_under is not None and any(r.score < fail_under for r in result.reports):
@@ -142,7 +163,36 @@ def plugins_command(
         typer.echo(f"warning: {failure}", err=True)
 
 
-def _fail(message: str) -> None:
+def eval_command(
+    corpus: Annotated[Path, typer.Argument(help="Corpus with text/ and attributions/ (brat).")],
+    analyzer: Annotated[
+        str, typer.Option(metavar="NAME", help=f"Analyzer to use: {', '.join(ANALYZER_NAMES)}.")
+    ] = "offline",
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    save_predictions: Annotated[
+        Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
+    ] = None,
+    errors: Annotated[
+        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+    ] = 0,
+) -> None:
+    """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
+    from . import evaluate
+    from .engine import Checking
+
+    try:
+        lexicon = Checking.prepare(analyzer).lexicon
+        with evaluate.terminal_progress() as progress:
+            result = evaluate.evaluate(corpus, analyzer, lexicon, progress)
+    except SaysoError as error:
+        _fail(str(error))
+    if save_predictions is not None:
+        evaluate.save_predictions(result, save_predictions)
+    report = evaluate.to_json(result, errors) if as_json else evaluate.format_text(result, errors)
+    typer.echo(report)
+
+
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 
