@@ -19,9 +19,9 @@ from .model import (
 
 __all__ = [
     "Analysis",
-    "CheckResult",
     "Article",
     "Attribution",
+    "CheckResult",
     "Entity",
     "Finding",
     "Source",

@@ -94,9 +94,7 @@ def _set_option(
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, expected):
-        raise ConfigError(
-            f"option {checker_id}.{name} must be {expected.__name__}, not {value!r}"
-        )
+        raise ConfigError(f"option {checker_id}.{name} must be {expected.__name__}, not {value!r}")
     settings.options[checker_id][name] = value
 
 

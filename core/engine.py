@@ -139,8 +139,12 @@ def _collect(plugins: Plugins, hook: str, **kwargs: Any) -> list[Finding]:
         for finding in result or []:
             if plugins.checker_plugins.get(finding.checker) != plugin:
                 plugins.failures.append(
-                    PluginFailure(plugin, hook, f"finding names checker {finding.checker!r}, "
-                                  "which this plugin did not register")
+                    PluginFailure(
+                        plugin,
+                        hook,
+                        f"finding names checker {finding.checker!r}, "
+                        "which this plugin did not register",
+                    )
                 )
             elif finding.checker in enabled:
                 findings.append(finding)

@@ -54,8 +54,11 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
 
 def decode(data: bytes, name: str) -> str:
     """Decode article bytes: BOMs first, then UTF-8, then cp1252/latin-1; refuse binary data."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return _normalise_newlines(data.decode(encoding))

@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -125,7 +126,7 @@ def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:
     pm.add_hookspecs(hookspecs)
     plugins = Plugins(pm)
     for module_name in DEFAULT_PLUGINS:
-        _register(plugins, module_name, lambda name=module_name: importlib.import_module(name))
+        _register(plugins, module_name, partial(importlib.import_module, module_name))
         plugins.versions[module_name] = __version__
     allowed = _allowed_distributions()
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
@@ -136,9 +137,13 @@ def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:
         if _register(plugins, name, entry_point.load):
             plugins.versions[name] = entry_point.dist.version if entry_point.dist else ""
     for name, plugin in extra:
-        _register(plugins, name, lambda plugin=plugin: plugin)
+        _register(plugins, name, partial(_identity, plugin))
     _collect_checkers(plugins)
     return plugins
+
+
+def _identity(plugin: object) -> object:
+    return plugin
 
 
 def _allowed_distributions() -> set[str] | None:

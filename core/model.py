@@ -149,8 +149,8 @@ class Finding:
     """Something a checker wants an editor to look at.
 
     ``span`` points at the exact text concerned; ``statement`` is the index of the statement it
-    belongs to, when it belongs to one. ``penalty``, when a checker sets it, is how many points of the
-    0–100 sourcing score the finding should cost; otherwise its severity decides.
+    belongs to, when it belongs to one. ``penalty``, when a checker sets it, is how many points of
+    the 0–100 sourcing score the finding should cost; otherwise its severity decides.
     """
 
     checker: str

@@ -35,10 +35,9 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
     sources = sorted(analysis.sources.values(), key=lambda s: (-counts[s.key], s.name))
     width = max((len(s.name) for s in sources), default=0)
     for source in sources:
-        lines.append(
-            f"  {source.name:<{width}}  {source.type:<12} {_plural(counts[source.key], 'attribution')}"
-            f", {_plural(len(source.mentions), 'mention')}"
-        )
+        attributions = _plural(counts[source.key], "attribution")
+        mentions = _plural(len(source.mentions), "mention")
+        lines.append(f"  {source.name:<{width}}  {source.type:<12} {attributions}, {mentions}")
     if not sources:
         lines.append("  (none found)")
     lines += ["", "Who said what"]
@@ -46,12 +45,18 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
         lines.append(_describe_attribution(report, attribution))
     if not analysis.attributions:
         lines.append("  (no attributions found)")
-    shown = [
-        (i, f) for i, f in enumerate(report.findings) if show_info or f.severity != "info"
-    ]
+    shown = [(i, f) for i, f in enumerate(report.findings) if show_info or f.severity != "info"]
     hidden = len(report.findings) - len(shown)
-    lines += ["", "Findings" + (f" ({hidden} info findings hidden; --all shows them)" if hidden else "")]
-    shown.sort(key=lambda pair: (SEVERITY_ORDER[pair[1].severity], pair[1].span.start if pair[1].span else -1))
+    lines += [
+        "",
+        "Findings" + (f" ({hidden} info findings hidden; --all shows them)" if hidden else ""),
+    ]
+    shown.sort(
+        key=lambda pair: (
+            SEVERITY_ORDER[pair[1].severity],
+            pair[1].span.start if pair[1].span else -1,
+        )
+    )
     for _, finding in shown:
         lines += _describe_finding(finding)
     if not shown:
@@ -62,7 +67,8 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
             lines.append(f"  −{deduction.points:g}  {deduction.reason}")
             for index in deduction.findings:
                 finding = report.findings[index]
-                lines.append(f"        {finding.checker}/{finding.code}: {_clip(finding.span.text if finding.span else finding.message, 70)}")
+                what = finding.span.text if finding.span else finding.message
+                lines.append(f"        {finding.checker}/{finding.code}: {_clip(what, 70)}")
         if not report.deductions:
             lines.append("  no points lost")
     if report.failures:
@@ -111,7 +117,7 @@ def _describe_attribution(report: ArticleReport, attribution: Attribution) -> st
         who += f" (“{mention}”)"
     cue = attribution.cue.text if attribution.cue else ""
     bounds = attribution.content_bounds
-    content = report.analysis.article.text[bounds[0]:bounds[1]] if bounds else ""
+    content = report.analysis.article.text[bounds[0] : bounds[1]] if bounds else ""
     where = ",".join(str(i + 1) for i in attribution.statements[:3])
     head = f"  [{where}] {who} — {cue} ({attribution.form.replace('_', ' ')})"
     return head + ("\n" + _indent(_clip(content, 220)) if content else "")
@@ -119,7 +125,8 @@ def _describe_attribution(report: ArticleReport, attribution: Attribution) -> st
 
 def _describe_finding(finding: Finding) -> list[str]:
     where = f"[{finding.statement + 1}] " if finding.statement is not None else ""
-    lines = [f"  {finding.severity.upper():<7} {where}{finding.checker}/{finding.code}: {finding.message}"]
+    label = f"{finding.checker}/{finding.code}"
+    lines = [f"  {finding.severity.upper():<7} {where}{label}: {finding.message}"]
     if finding.span:
         lines.append(_indent(_clip(finding.span.text, 220)))
     return lines

@@ -30,43 +30,77 @@ migrations = Migrations("sayso")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
+    db.table("runs").create(
         {
-            "id": int, "started": str, "finished": str, "sayso_version": str, "analyzer": str,
-            "plugins": str, "articles": int, "errors": int,
+            "id": int,
+            "started": str,
+            "finished": str,
+            "sayso_version": str,
+            "analyzer": str,
+            "plugins": str,
+            "articles": int,
+            "errors": int,
         },
         pk="id",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
-            "id": str, "path": str, "title": str, "text": str, "words": int, "statements": int,
-            "claims": int, "attributed_claims": int, "score": float, "analyzer": str,
-            "run_id": int, "checked_at": str,
+            "id": str,
+            "path": str,
+            "title": str,
+            "text": str,
+            "words": int,
+            "statements": int,
+            "claims": int,
+            "attributed_claims": int,
+            "score": float,
+            "analyzer": str,
+            "run_id": int,
+            "checked_at": str,
         },
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["statements"].create(
+    db.table("statements").create(
         {
-            "id": str, "article_id": str, "idx": int, "start": int, "end": int, "text": str,
-            "paragraph": int, "kind": str, "is_claim": int, "attributed": int,
+            "id": str,
+            "article_id": str,
+            "idx": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "paragraph": int,
+            "kind": str,
+            "is_claim": int,
+            "attributed": int,
         },
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["sources"].create({"id": str, "name": str, "type": str}, pk="id")
-    db["article_sources"].create(
+    db.table("sources").create({"id": str, "name": str, "type": str}, pk="id")
+    db.table("article_sources").create(
         {"article_id": str, "source_id": str, "mentions": int, "attributions": int},
         pk=("article_id", "source_id"),
         foreign_keys=[("article_id", "articles", "id"), ("source_id", "sources", "id")],
     )
-    db["attributions"].create(
+    db.table("attributions").create(
         {
-            "id": str, "article_id": str, "statement_id": str, "source_id": str, "form": str,
-            "source_start": int, "source_end": int, "source_text": str,
-            "cue_start": int, "cue_end": int, "cue_text": str,
-            "content_start": int, "content_end": int, "content_text": str,
-            "content_fragments": str, "statements": str,
+            "id": str,
+            "article_id": str,
+            "statement_id": str,
+            "source_id": str,
+            "form": str,
+            "source_start": int,
+            "source_end": int,
+            "source_text": str,
+            "cue_start": int,
+            "cue_end": int,
+            "cue_text": str,
+            "content_start": int,
+            "content_end": int,
+            "content_text": str,
+            "content_fragments": str,
+            "statements": str,
         },
         pk="id",
         foreign_keys=[
@@ -75,23 +109,31 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             ("source_id", "sources", "id"),
         ],
     )
-    db["findings"].create(
+    db.table("findings").create(
         {
-            "id": str, "article_id": str, "statement_id": str, "checker": str, "code": str,
-            "severity": str, "message": str, "start": int, "end": int, "text": str,
+            "id": str,
+            "article_id": str,
+            "statement_id": str,
+            "checker": str,
+            "code": str,
+            "severity": str,
+            "message": str,
+            "start": int,
+            "end": int,
+            "text": str,
             "points": float,
         },
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("statement_id", "statements", "id")],
     )
-    db["plugin_errors"].create(
+    db.table("plugin_errors").create(
         {"id": int, "run_id": int, "article_id": str, "plugin": str, "stage": str, "error": str},
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
     db.index_foreign_keys()
-    db["findings"].create_index(["checker", "severity"])
-    db["sources"].create_index(["type"])
+    db.table("findings").create_index(["checker", "severity"])
+    db.table("sources").create_index(["type"])
 
 
 def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
@@ -107,26 +149,37 @@ def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_ut
 
 def start_run(db: sqlite_utils.Database, analyzer: str, plugins: Plugins) -> int:
     versions = {info.name: info.version for info in plugins.info()}
-    table = db["runs"].insert(
+    table = db.table("runs").insert(
         {
-            "started": _now(), "sayso_version": __version__, "analyzer": analyzer,
-            "plugins": json.dumps(versions), "articles": 0, "errors": 0,
+            "started": _now(),
+            "sayso_version": __version__,
+            "analyzer": analyzer,
+            "plugins": json.dumps(versions),
+            "articles": 0,
+            "errors": 0,
         }
     )
-    return int(table.last_pk)
+    return int(table.last_pk or 0)
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, articles: int, errors: int) -> None:
-    db["runs"].update(run_id, {"finished": _now(), "articles": articles, "errors": errors})
+    db.table("runs").update(run_id, {"finished": _now(), "articles": articles, "errors": errors})
 
 
 def record_failures(
-    db: sqlite_utils.Database, run_id: int, failures: Iterable[PluginFailure],
+    db: sqlite_utils.Database,
+    run_id: int,
+    failures: Iterable[PluginFailure],
     article_id: str | None = None,
 ) -> None:
-    db["plugin_errors"].insert_all(
-        {"run_id": run_id, "article_id": article_id, "plugin": failure.plugin,
-         "stage": failure.stage, "error": failure.error}
+    db.table("plugin_errors").insert_all(
+        {
+            "run_id": run_id,
+            "article_id": article_id,
+            "plugin": failure.plugin,
+            "stage": failure.stage,
+            "error": failure.error,
+        }
         for failure in failures
     )
 
@@ -135,13 +188,15 @@ def save_report(db: sqlite_utils.Database, report: ArticleReport, run_id: int) -
     """Replace one article's rows with ``report``, in a single transaction."""
     with db.atomic():
         _delete_article(db, report.analysis.article.id)
-        db["sources"].upsert_all(
-            ({"id": id, "name": source.name, "type": source.type}
-             for id, source in _source_ids(report).items()),
+        db.table("sources").upsert_all(
+            (
+                {"id": id, "name": source.name, "type": source.type}
+                for id, source in _source_ids(report).items()
+            ),
             pk="id",
         )
         for table, rows in article_rows(report, run_id).items():
-            db[table].insert_all(rows, batch_size=500)
+            db.table(table).insert_all(rows, batch_size=500)
         record_failures(db, run_id, report.failures, report.analysis.article.id)
 
 
@@ -164,35 +219,51 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
     return {
         "articles": [
             {
-                "id": article.id, "path": article.path, "title": article.title,
-                "text": article.text, "words": len(article.text.split()),
-                "statements": len(analysis.statements), "claims": len(claims),
+                "id": article.id,
+                "path": article.path,
+                "title": article.title,
+                "text": article.text,
+                "words": len(article.text.split()),
+                "statements": len(analysis.statements),
+                "claims": len(claims),
                 "attributed_claims": sum(1 for s in claims if s.index in attributed),
-                "score": report.score, "analyzer": analysis.analyzer, "run_id": run_id,
+                "score": report.score,
+                "analyzer": analysis.analyzer,
+                "run_id": run_id,
                 "checked_at": _now(),
             }
         ],
         "statements": [
             {
-                "id": statement_id(s.index), "article_id": article.id, "idx": s.index,
-                "start": s.start, "end": s.end, "text": s.text, "paragraph": s.paragraph,
-                "kind": s.kind, "is_claim": int(s.is_claim),
+                "id": statement_id(s.index),
+                "article_id": article.id,
+                "idx": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "paragraph": s.paragraph,
+                "kind": s.kind,
+                "is_claim": int(s.is_claim),
                 "attributed": int(s.index in attributed),
             }
             for s in analysis.statements
         ],
         "article_sources": [
             {
-                "article_id": article.id, "source_id": source_ids[key],
-                "mentions": len(source.mentions), "attributions": attribution_counts[key],
+                "article_id": article.id,
+                "source_id": source_ids[key],
+                "mentions": len(source.mentions),
+                "attributions": attribution_counts[key],
             }
             for key, source in analysis.sources.items()
         ],
         "attributions": [
             {
-                "id": f"{article.id}:{number}", "article_id": article.id,
+                "id": f"{article.id}:{number}",
+                "article_id": article.id,
                 "statement_id": statement_id(a.statements[0] if a.statements else None),
-                "source_id": source_ids.get(a.source_key or ""), "form": a.form,
+                "source_id": source_ids.get(a.source_key or ""),
+                "form": a.form,
                 **_span_columns("source", a.source),
                 **_span_columns("cue", a.cue),
                 **_content_columns(article.text, a.content),
@@ -203,11 +274,17 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         ],
         "findings": [
             {
-                "id": f"{article.id}:{number}", "article_id": article.id,
-                "statement_id": statement_id(f.statement), "checker": f.checker,
-                "code": f.code, "severity": f.severity, "message": f.message,
-                "start": f.span.start if f.span else None, "end": f.span.end if f.span else None,
-                "text": f.span.text if f.span else None, "points": points.get(number, 0.0),
+                "id": f"{article.id}:{number}",
+                "article_id": article.id,
+                "statement_id": statement_id(f.statement),
+                "checker": f.checker,
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "start": f.span.start if f.span else None,
+                "end": f.span.end if f.span else None,
+                "text": f.span.text if f.span else None,
+                "points": points.get(number, 0.0),
             }
             for number, f in enumerate(report.findings)
         ],
@@ -254,8 +331,8 @@ def _content_columns(text: str, fragments: list[Span]) -> dict[str, object]:
 
 def _delete_article(db: sqlite_utils.Database, article_id: str) -> None:
     for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
-        db[table].delete_where("article_id = ?", [article_id])
-    db["articles"].delete_where("id = ?", [article_id])
+        db.table(table).delete_where("article_id = ?", [article_id])
+    db.table("articles").delete_where("id = ?", [article_id])
 
 
 def _now() -> str:

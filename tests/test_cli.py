@@ -41,8 +41,9 @@ def test_bad_inputs_exit_2_and_good_ones_are_still_checked(sayso_cli, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     db = tmp_path / "s.db"
-    result = sayso_cli("check", str(tmp_path / "missing.txt"), str(empty), SEED, str(binary),
-                       "--db", str(db))
+    result = sayso_cli(
+        "check", str(tmp_path / "missing.txt"), str(empty), SEED, str(binary), "--db", str(db)
+    )
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
@@ -101,7 +102,9 @@ def test_python_dash_m(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "sayso", "check", SEED, "--no-db"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Sourcing score" in result.stdout

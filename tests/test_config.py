@@ -1,5 +1,4 @@
 import pytest
-
 from sayso.config import find_config, load_config, resolve_settings
 from sayso.errors import ConfigError
 from sayso.model import Checker

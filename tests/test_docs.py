@@ -4,13 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from sayso import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOKS = sorted(
-    name for name, value in vars(hookspecs).items() if hasattr(value, "sayso_spec")
-)
+HOOKS = sorted(name for name, value in vars(hookspecs).items() if hasattr(value, "sayso_spec"))
 
 
 def test_hooks_found():

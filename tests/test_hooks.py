@@ -4,7 +4,6 @@ import sqlite3
 
 import sqlite_utils
 import typer
-
 from sayso import hookimpl
 from sayso.api import check
 from sayso.manager import extra_plugins

@@ -1,5 +1,4 @@
 import pytest
-
 from sayso.errors import InputError
 from sayso.inputs import decode, expand_paths, headline, read_article
 

@@ -5,7 +5,6 @@ import types
 from importlib.metadata import EntryPoint
 
 import pytest
-
 from sayso import hookimpl
 from sayso.api import check
 from sayso.errors import PluginError
@@ -22,9 +21,7 @@ def fake_entry_points(monkeypatch):
     def install(**modules):
         for name, module in modules.items():
             monkeypatch.setitem(sys.modules, f"fake_{name}", module)
-        points = [
-            EntryPoint(name=name, value=f"fake_{name}", group="sayso") for name in modules
-        ]
+        points = [EntryPoint(name=name, value=f"fake_{name}", group="sayso") for name in modules]
         monkeypatch.setattr("sayso.manager.entry_points", lambda group: points)
 
     return install

@@ -1,7 +1,8 @@
 """The database: schema, spans that match the text, re-checks that update, atomic writes."""
 
-import sqlite_utils
+import contextlib
 
+import sqlite_utils
 from sayso.api import check
 from sayso.model import Article
 from sayso.store import open_database
@@ -15,8 +16,14 @@ TEXT = (
 def test_tables_and_foreign_keys(tmp_path):
     db = open_database(tmp_path / "s.db")
     assert {
-        "runs", "articles", "statements", "sources", "article_sources", "attributions",
-        "findings", "plugin_errors",
+        "runs",
+        "articles",
+        "statements",
+        "sources",
+        "article_sources",
+        "attributions",
+        "findings",
+        "plugin_errors",
     } <= set(db.table_names())
     foreign = {(fk.table, fk.column, fk.other_table) for t in db.tables for fk in t.foreign_keys}
     assert ("attributions", "source_id", "sources") in foreign
@@ -73,10 +80,8 @@ def test_failed_write_leaves_previous_rows(tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("sayso.store._points_by_finding", explode)
-    try:
+    with contextlib.suppress(RuntimeError):
         check(Article(TEXT), db=path)
-    except RuntimeError:
-        pass
     db = sqlite_utils.Database(path)
     assert db["articles"].count == 1
     assert db["statements"].count == 3
