@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sayso.brat import AttributionSpans
+from sayso.cli import make_app
 from sayso.errors import ConfigError, InputError
 from sayso.evaluate import (
     EvalResult,
@@ -20,6 +21,7 @@ from sayso.evaluate import (
 )
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution, Span
+from typer.testing import CliRunner
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brat_corpus"
 
@@ -336,3 +338,23 @@ def test_real_conllu_analyzer_runs_on_the_fixture():
     result = evaluate(FIXTURE, "conllu")
     assert len(result.articles) == 3
     assert 0.0 <= result.spans["cue"]["exact"].f1 <= 1.0
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_eval_command_prints_json_and_saves_predictions(tmp_path):
+    predictions = tmp_path / "predictions.jsonl"
+    args = ["eval", str(FIXTURE), "--analyzer", "conllu", "--json"]
+    outcome = CliRunner().invoke(make_app(), [*args, "--save-predictions", str(predictions)])
+    assert outcome.exit_code == 0, outcome.stderr
+    assert json.loads(outcome.stdout)["articles"] == 3
+    assert len(predictions.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_eval_command_reports_bad_input_in_one_line(tmp_path):
+    outcome = CliRunner().invoke(make_app(), ["eval", str(tmp_path / "nowhere")])
+    assert outcome.exit_code == 2
+    assert outcome.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'nowhere'}: no such corpus directory"
+    ]
