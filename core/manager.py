@@ -27,6 +27,11 @@ from .model import Checker
 
 DEFAULT_PLUGINS = (
     "sayso.plugins.unattributed",
+    "sayso.plugins.anonymous",
+    "sayso.plugins.single_source",
+    "sayso.plugins.independence",
+    "sayso.plugins.hedging",
+    "sayso.plugins.quotes",
     "sayso.plugins.score",
 )
 ENTRY_POINT_GROUP = "sayso"

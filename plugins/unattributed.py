@@ -1,7 +1,12 @@
 """Unattributed claims: statements asserting something that no attribution carries.
 
-Check-worthy claims (numbers, allegations, assessments, predictions, causes) are warnings;
-other unattributed statements, usually scene-setting, are reported as info only.
+Check-worthy claims (numbers, allegations, assessments, predictions, causes) are warnings naming
+what makes them check-worthy. Other unattributed statements are usually scene-setting ("The
+meeting took place in Pyongyang."); with ``report_scene_setting`` they are listed as info that
+costs no points, so an editor can still scan them.
+
+Dates are not numbers here: years, days of the month and the "19" of "COVID-19" don't make a
+sentence a statistic.
 """
 
 from __future__ import annotations
@@ -14,25 +19,59 @@ from sayso.model import Analysis, Checker, Finding, Settings, Statement
 
 CHECKER_ID = "unattributed"
 
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_YEAR = re.compile(r"(?:1[89]\d\d|20\d\d)s?")
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH} $", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"^ (?:of )?{_MONTH}", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])"
+    r"|\b(?:hundreds|thousands|millions|billions|dozens|percent|per cent)\b",
+    re.IGNORECASE,
+)
 CHECK_WORTHY_PATTERNS = {
-    "a number": r"\b\d[\d,.]*\b(?!\s*(?:BC|AD)\b)|\b(?:hundreds|thousands|millions|billions|dozens)\b",
-    "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|attack\w*|"
-    r"violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*)\b",
+    "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
+    r"attack\w*|violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*|denied|"
+    r"invade[sd]?|invasion)\b",
     "an assessment": r"\b(?:first|largest|biggest|most|least|only|never|important|significant|"
-    r"clear(?:ly)?|historic|unprecedented|few|many|new(?:est)?|major|key|main)\b",
+    r"clear(?:ly)?|historic|unprecedented|few|many|newest|major|key|main|best|worst|"
+    r"successful|failed|failure)\b",
     "a prediction": r"\b(?:will|would|expected to|set to|plans? to|preparing|likely|could|"
-    r"may|might|aims? to)\b",
-    "a causal claim": r"\b(?:because|due to|caused?|led to|leading to|linked to|result(?:ed|s)? in|"
-    r"suggesting|in order to|so that|therefore|thanks to)\b",
+    r"(?-i:may)|might|aims? to)\b",
+    "a causal claim": r"\b(?:because|due to|caused?|led to|leading to|linked to|"
+    r"result(?:ed|s)? in|suggesting|in order to|so that|therefore|thanks to)\b",
 }
 _CHECK_WORTHY = {
     reason: re.compile(pattern, re.IGNORECASE) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
 
 
-def check_worthy_reasons(text: str) -> list[str]:
-    """What makes a sentence worth checking: "a number", "an allegation", …"""
-    return [reason for reason, pattern in _CHECK_WORTHY.items() if pattern.search(text)]
+def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
+    """What makes a sentence worth checking, with the words that show it.
+
+    >>> check_worthy_reasons("Officials expect 2,000 guests in July 2023.")
+    [('a number', '2,000')]
+    """
+    reasons = [("a number", number) for number in _quantities(text)[:1]]
+    for reason, pattern in _CHECK_WORTHY.items():
+        match = pattern.search(text)
+        if match:
+            reasons.append((reason, match.group()))
+    return reasons
+
+
+def _quantities(text: str) -> list[str]:
+    return [match.group() for match in _NUMBER.finditer(text) if not _is_date(text, match)]
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    return bool(
+        _YEAR.fullmatch(match.group())
+        or _MONTH_BEFORE.search(text, 0, match.start())
+        or _MONTH_AFTER.match(text[match.end() :])
+    )
 
 
 @hookimpl
@@ -40,7 +79,7 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
     register(
         Checker(
             id=CHECKER_ID,
-            description="Claims that no attribution carries.",
+            description="Claims that no attribution carries; check-worthy ones are warnings.",
             options={"report_scene_setting": True},
         )
     )
@@ -52,12 +91,13 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
         return []
     reasons = check_worthy_reasons(statement.text)
     if reasons:
+        described = [f"{reason} (“{words}”)" for reason, words in reasons]
         return [
             Finding(
                 checker=CHECKER_ID,
                 code="unattributed-claim",
                 severity="warning",
-                message=f"No source is given for this claim, which contains {_join(reasons)}.",
+                message=f"No source is given for this claim, which contains {_join(described)}.",
                 span=statement.span,
                 statement=statement.index,
             )
@@ -72,6 +112,7 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             message="No source is given; fine for scene-setting, not for a claim.",
             span=statement.span,
             statement=statement.index,
+            penalty=0.0,
         )
     ]
 

@@ -1,0 +1,112 @@
+"""Hedging and weasel words: wording that hints at a source without naming one.
+
+Each match is reported at the exact words. In a statement that also carries a named attribution
+the words are info (the reader can see who is speaking); otherwise they are warnings. The
+stricter rule flagging every passive verb with no "by" agent ("was arrested") is noisy on news
+copy, so it is off by default: turn it on with ``--set hedging.passive_voice=true``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sayso import hookimpl
+from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
+
+CHECKER_ID = "hedging"
+
+_BE = r"(?:is|are|was|were|has been|have been|had been|is being|are being)"
+_REPORTING_PARTICIPLES = (
+    r"(?:believed|said|thought|understood|reported|rumou?red|alleged|claimed|feared|expected|"
+    r"suggested|known|estimated|tipped|considered)"
+)
+# code -> (pattern, what the editor is told)
+PATTERNS = {
+    "weasel-adverb": (
+        r"\b(?:reportedly|allegedly|purportedly|supposedly|reputedly|ostensibly|apparently)\b",
+        "“{words}” hints at a source without naming it; say who reported or alleges this.",
+    ),
+    "agentless-attribution": (
+        rf"\bit {_BE} (?:widely |generally )?{_REPORTING_PARTICIPLES}\b",
+        "“{words}” does not say by whom; name the source or drop the claim.",
+    ),
+    "vague-attribution": (
+        r"\b(?:some|many|most|others|critics|observers|experts|analysts|people)\s+"
+        r"(?:say|says|said|believe|believed|think|thought|argue|argued|claim|claimed|"
+        r"suggest|suggested|fear|feared)\b",
+        "“{words}” attributes the claim to an unidentified group; say who.",
+    ),
+    "agentless-expectation": (
+        rf"\b{_BE} (?:widely |generally )?{_REPORTING_PARTICIPLES} to\b(?! [^.]*\bby\b)",
+        "“{words}” does not say who expects or believes this; name the source.",
+    ),
+    "hedge": (
+        r"\b(?:appears?|appeared|seems?|seemed) to\b",
+        "“{words}” signals an assessment without saying whose it is.",
+    ),
+}
+# A form of "to be" and a past participle, with no "by" agent later in the sentence.
+PASSIVE = re.compile(
+    rf"\b{_BE}\s+(?:\w+ly\s+)?(?:\w+ed|known|seen|told|given|taken|shown|held|made|found|"
+    r"built|sent|kept|written|done|brought|hit|shot|led)\b(?![^.]*\bby\b)",
+    re.IGNORECASE,
+)
+_COMPILED = {
+    code: (re.compile(pattern, re.IGNORECASE), message)
+    for code, (pattern, message) in PATTERNS.items()
+}
+
+
+@hookimpl
+def register_checkers(register: Callable[[Checker], None]) -> None:
+    register(
+        Checker(
+            id=CHECKER_ID,
+            description="Weasel words and attributions with no agent ('reportedly', 'some say').",
+            options={"passive_voice": False},
+        )
+    )
+
+
+@hookimpl
+def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
+    if statement.kind != "body":
+        return []
+    named = any(
+        (source := analysis.source_of(a)) is not None and source.type != "anonymous"
+        for a in analysis.attributions_for(statement)
+    )
+    severity: Severity = "info" if named else "warning"
+    text = analysis.article.text
+    findings = []
+    covered: list[Span] = []
+    for code, (pattern, message) in _COMPILED.items():
+        for match in pattern.finditer(statement.text):
+            span = Span.of(text, statement.start + match.start(), statement.start + match.end())
+            if any(span.overlaps(other) for other in covered):
+                continue
+            covered.append(span)
+            findings.append(
+                _finding(code, severity, message.format(words=span.text), span, statement)
+            )
+    if settings.option(CHECKER_ID, "passive_voice"):
+        for match in PASSIVE.finditer(statement.text):
+            span = Span.of(text, statement.start + match.start(), statement.start + match.end())
+            if not any(span.overlaps(other) for other in covered):
+                message = f"“{span.text}” is passive with no agent; say who did it."
+                findings.append(_finding("passive-no-agent", "info", message, span, statement))
+    return findings
+
+
+def _finding(
+    code: str, severity: Severity, message: str, span: Span, statement: Statement
+) -> Finding:
+    return Finding(
+        checker=CHECKER_ID,
+        code=code,
+        severity=severity,
+        message=message,
+        span=span,
+        statement=statement.index,
+    )

@@ -1,0 +1,114 @@
+"""Non-independent sources: state media, governments speaking about themselves, wire copy.
+
+- A statement whose every sourced attribution is to state media is a warning: nothing in the
+  article confirms it independently.
+- A government is "speaking about its own actions" when the attributed content names that
+  government: its canonical name without "government"/"administration" (and with a demonym's
+  final "n" dropped, so "North Korean government" matches "North Korea"), one of its aliases in
+  sayso's lexicon ("Pyongyang"), one of the ways the article mentions it, or "we"/"our"/"us".
+  This is a heuristic: it misses a government described only by its leader's name.
+- An attribution to a news agency is wire copy, reported as info.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sayso import hookimpl
+from sayso.lexicon import GOVERNMENTS
+from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Source, Statement
+
+CHECKER_ID = "independence"
+_GOVERNMENT_WORDS = re.compile(r"\b(?:the\s+)?(?:government|administration)\b", re.IGNORECASE)
+_FIRST_PERSON_PLURAL = r"\b(?:we|our|ours|us)\b"
+
+
+@hookimpl
+def register_checkers(register: Callable[[Checker], None]) -> None:
+    register(
+        Checker(
+            id=CHECKER_ID,
+            description="Claims resting only on state media, government self-reports, wire copy.",
+            options={"report_self_reports": True, "report_wire_copy": True},
+        )
+    )
+
+
+@hookimpl
+def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
+    sourced = [
+        (attribution, source)
+        for attribution in analysis.attributions_for(statement)
+        if (source := analysis.source_of(attribution)) is not None
+    ]
+    findings = []
+    if sourced and all(source.type == "state_media" for _, source in sourced):
+        names = sorted({source.name for _, source in sourced})
+        findings.append(
+            Finding(
+                checker=CHECKER_ID,
+                code="state-media-only",
+                severity="warning",
+                message=f"This claim rests only on state media ({', '.join(names)}), which "
+                "cannot confirm it independently.",
+                span=statement.span,
+                statement=statement.index,
+            )
+        )
+    for attribution, source in sourced:
+        # An attribution spanning several statements is reported once, at its first.
+        if attribution.statements[0] != statement.index:
+            continue
+        mention = attribution.source or statement.span
+        if (
+            source.type == "government"
+            and settings.option(CHECKER_ID, "report_self_reports")
+            and is_about_itself(attribution, source)
+        ):
+            findings.append(
+                Finding(
+                    checker=CHECKER_ID,
+                    code="government-self-report",
+                    severity="info",
+                    message=f"The {source.name} is the source for a claim about its own "
+                    "actions; look for independent confirmation.",
+                    span=mention,
+                    statement=statement.index,
+                )
+            )
+        if source.type == "news_agency" and settings.option(CHECKER_ID, "report_wire_copy"):
+            findings.append(
+                Finding(
+                    checker=CHECKER_ID,
+                    code="wire-copy",
+                    severity="info",
+                    message=f"This comes from {source.name} wire copy rather than the outlet's "
+                    "own reporting.",
+                    span=mention,
+                    statement=statement.index,
+                )
+            )
+    return findings
+
+
+def is_about_itself(attribution: Attribution, source: Source) -> bool:
+    """Whether the attributed content names the government it comes from (see module docs)."""
+    content = " ".join(fragment.text for fragment in attribution.content)
+    return bool(re.search(_self_reference(source), content, re.IGNORECASE))
+
+
+def _self_reference(source: Source) -> str:
+    names = {source.name, *GOVERNMENTS.get(source.name, ())}
+    # Mentions starting in lower case are pronouns and common nouns ("he", "officials").
+    names |= {m.text for m in source.mentions if m.text[:1].isupper()}
+    alternatives = [_FIRST_PERSON_PLURAL]
+    alternatives += [rf"\b{re.escape(_without_article(name))}\b" for name in names]
+    stem = _GOVERNMENT_WORDS.sub("", source.name).strip()
+    if stem:
+        alternatives.append(rf"\b{re.escape(stem[:-1] if stem.endswith('n') else stem)}")
+    return "|".join(alternatives)
+
+
+def _without_article(name: str) -> str:
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)

@@ -1,0 +1,141 @@
+"""Quote integrity: unbalanced quote marks, quotes nobody said, speakers who say nothing.
+
+- ``unbalanced-quotes``: within a paragraph, a closing mark with no opening one, or an opening
+  mark left open. A quote running on into the next paragraph is fine when that paragraph opens
+  with a quote mark again, as style guides ask. Straight double quotes count as unbalanced when
+  a paragraph has an odd number of them. Single quotes are not checked: they double as
+  apostrophes.
+- ``quote-without-speaker``: a quotation of at least ``min_words`` words that no attribution
+  covers. Shorter quoted phrases are usually titles or scare quotes.
+- ``speaker-without-quote``: an attribution with a source and a cue but no content ("KCNA
+  added:" and then nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from sayso import hookimpl
+from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span
+
+CHECKER_ID = "quotes"
+OPENING = "“«„"
+CLOSING = "”»"
+_QUOTATION = re.compile(r"[“«„\"]([^“”«»„\"]+)[”»\"]")
+
+
+@hookimpl
+def register_checkers(register: Callable[[Checker], None]) -> None:
+    register(
+        Checker(
+            id=CHECKER_ID,
+            description="Unbalanced quote marks, quotes with no speaker, speakers with no quote.",
+            options={"min_words": 5},
+        )
+    )
+
+
+@hookimpl
+def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
+    findings = [
+        _finding(
+            analysis,
+            "unbalanced-quotes",
+            "error",
+            f"This quote mark ({mark.text}) has no partner, so the reader cannot tell where "
+            "the quotation starts or ends.",
+            mark,
+        )
+        for mark in unbalanced_marks(analysis)
+    ]
+    min_words = settings.option(CHECKER_ID, "min_words")
+    for quotation in quotations(analysis.article.text):
+        if len(quotation.text.split()) >= min_words and not _is_attributed(analysis, quotation):
+            findings.append(
+                _finding(
+                    analysis,
+                    "quote-without-speaker",
+                    "warning",
+                    "Nobody is named as saying this quotation.",
+                    quotation,
+                )
+            )
+    for attribution in analysis.attributions:
+        if attribution.source and attribution.cue and not attribution.content:
+            span = Span.of(
+                analysis.article.text,
+                min(attribution.source.start, attribution.cue.start),
+                max(attribution.source.end, attribution.cue.end),
+            )
+            findings.append(
+                _finding(
+                    analysis,
+                    "speaker-without-quote",
+                    "warning",
+                    f"“{span.text}” introduces words that never follow.",
+                    span,
+                )
+            )
+    return findings
+
+
+def quotations(text: str) -> Iterator[Span]:
+    """The quoted passages of a text, quote marks included."""
+    for match in _QUOTATION.finditer(text):
+        yield Span.of(text, match.start(), match.end())
+
+
+def unbalanced_marks(analysis: Analysis) -> list[Span]:
+    """Quote marks with no partner in their paragraph (see the module docs)."""
+    text = analysis.article.text
+    paragraphs = analysis.paragraphs or [Span.of(text, 0, len(text))]
+    marks = []
+    for number, paragraph in enumerate(paragraphs):
+        following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
+        open_marks: list[int] = []
+        for offset, character in enumerate(paragraph.text, paragraph.start):
+            if character in OPENING:
+                open_marks.append(offset)
+            elif character in CLOSING:
+                if open_marks:
+                    open_marks.pop()
+                else:
+                    marks.append(offset)
+        if not following.startswith(tuple(OPENING)):
+            marks += open_marks
+        straight = [offset for offset, c in enumerate(paragraph.text, paragraph.start) if c == '"']
+        if len(straight) % 2:
+            marks.append(straight[-1])
+    return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
+
+
+def _is_attributed(analysis: Analysis, quotation: Span) -> bool:
+    inner = Span.of(analysis.article.text, quotation.start + 1, quotation.end - 1)
+    for attribution in analysis.attributions:
+        if any(fragment.overlaps(inner) for fragment in attribution.content):
+            return True
+    return any(
+        statement.span.overlaps(inner) and analysis.attributions_for(statement)
+        for statement in analysis.statements
+    )
+
+
+def _finding(
+    analysis: Analysis, code: str, severity: Severity, message: str, span: Span
+) -> Finding:
+    return Finding(
+        checker=CHECKER_ID,
+        code=code,
+        severity=severity,
+        message=message,
+        span=span,
+        statement=_statement_at(analysis, span.start),
+    )
+
+
+def _statement_at(analysis: Analysis, offset: int) -> int | None:
+    for statement in analysis.statements:
+        if statement.start <= offset < statement.end:
+            return statement.index
+    return None
