@@ -1,4 +1,4 @@
-"""Word lists sayso's extraction and source typing read: cue verbs, known outlets, anonymous sources.
+"""Word lists for extraction and source typing: cue verbs, known outlets, anonymous sources.
 
 Everything here is plain data that plugins extend through the ``register_lexicon`` hook, e.g.::
 
@@ -17,19 +17,106 @@ from .model import SOURCE_TYPES, SourceType
 
 # Verbs whose subject is a source and whose complement is content. Speech, belief, intention and
 # evidence verbs all count: PolNeAR annotates "he figures that …" as an attribution too.
-SPEECH_VERBS = (
-    "say tell add announce report disclose reveal state claim accuse deny insist warn confirm "
-    "indicate show note explain argue assert acknowledge admit allege suggest predict promise "
-    "declare reply respond write tweet post comment recall describe estimate conclude complain "
-    "contend maintain mention observe point out remark repeat reiterate stress emphasize "
-    "emphasise urge ask question demand charge boast concede caution vow pledge testify "
-    "characterize insist agree disagree counter criticize praise blame call quip joke"
-).split()
-BELIEF_VERBS = (
-    "believe think feel know expect hope fear worry doubt figure reckon consider suspect "
-    "understand assume guess imagine want plan intend wish decide learn"
-).split()
-EVIDENCE_VERBS = "indicate show suggest reveal demonstrate confirm".split()
+SPEECH_VERBS = [
+    "say",
+    "tell",
+    "add",
+    "announce",
+    "report",
+    "disclose",
+    "reveal",
+    "state",
+    "claim",
+    "accuse",
+    "deny",
+    "insist",
+    "warn",
+    "confirm",
+    "indicate",
+    "show",
+    "note",
+    "explain",
+    "argue",
+    "assert",
+    "acknowledge",
+    "admit",
+    "allege",
+    "suggest",
+    "predict",
+    "promise",
+    "declare",
+    "reply",
+    "respond",
+    "write",
+    "tweet",
+    "post",
+    "comment",
+    "recall",
+    "describe",
+    "estimate",
+    "conclude",
+    "complain",
+    "contend",
+    "maintain",
+    "mention",
+    "observe",
+    "point",
+    "out",
+    "remark",
+    "repeat",
+    "reiterate",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "urge",
+    "ask",
+    "question",
+    "demand",
+    "charge",
+    "boast",
+    "concede",
+    "caution",
+    "vow",
+    "pledge",
+    "testify",
+    "characterize",
+    "insist",
+    "agree",
+    "disagree",
+    "counter",
+    "criticize",
+    "praise",
+    "blame",
+    "call",
+    "quip",
+    "joke",
+]
+BELIEF_VERBS = [
+    "believe",
+    "think",
+    "feel",
+    "know",
+    "expect",
+    "hope",
+    "fear",
+    "worry",
+    "doubt",
+    "figure",
+    "reckon",
+    "consider",
+    "suspect",
+    "understand",
+    "assume",
+    "guess",
+    "imagine",
+    "want",
+    "plan",
+    "intend",
+    "wish",
+    "decide",
+    "learn",
+]
+EVIDENCE_VERBS = ["indicate", "show", "suggest", "reveal", "demonstrate", "confirm"]
 
 # Forms English does not build by rule.
 IRREGULAR_FORMS: dict[str, tuple[str, ...]] = {
@@ -50,7 +137,11 @@ DOUBLING_VERBS = {"admit", "regret", "plan", "commit", "submit", "quip", "prefer
 
 # Outlets controlled by a state; their reports are not independent confirmation.
 STATE_MEDIA = {
-    "KCNA": ("Korean Central News Agency", "Korea's central news agency", "Korea’s central news agency"),
+    "KCNA": (
+        "Korean Central News Agency",
+        "Korea's central news agency",
+        "Korea’s central news agency",
+    ),
     "Rodong Sinmun": (),
     "Xinhua": ("Xinhua News Agency",),
     "TASS": ("ITAR-TASS",),
@@ -78,51 +169,215 @@ NEWS_AGENCIES = {
     "UPI": ("United Press International",),
 }
 GOVERNMENTS = {
-    "United States government": ("Washington", "the White House", "the Biden administration", "the State Department", "the Pentagon"),
-    "North Korean government": ("Pyongyang",),
-    "Russian government": ("Moscow", "the Kremlin"),
-    "Chinese government": ("Beijing",),
-    "South Korean government": ("Seoul",),
+    "United States government": (
+        "Washington",
+        "the White House",
+        "the Biden administration",
+        "the State Department",
+        "the Pentagon",
+        "the United States",
+        "U.S.",
+        "U.S",
+        "US",
+        "the US",
+        "America",
+    ),
+    "North Korean government": ("Pyongyang", "North Korea", "DPRK", "the DPRK"),
+    "Russian government": ("Moscow", "the Kremlin", "Russia"),
+    "Chinese government": ("Beijing", "China"),
+    "South Korean government": ("Seoul", "South Korea"),
 }
 # Nominal mentions that refer back to the last state-media or news-agency source named.
 OUTLET_ANAPHORS = (
-    "the agency", "the news agency", "the state news agency", "state media", "the state media",
-    "state news media", "the state news media", "the news report", "the report", "the outlet",
-    "the official news agency", "the newspaper", "the broadcaster",
+    "the agency",
+    "the news agency",
+    "the state news agency",
+    "state media",
+    "the state media",
+    "state news media",
+    "the state news media",
+    "the news report",
+    "the report",
+    "the outlet",
+    "the official news agency",
+    "the newspaper",
+    "the broadcaster",
 )
 # Head nouns of sources who are not named.
-ANONYMOUS_NOUNS = (
-    "official officials source sources diplomat diplomats aide aides insider insiders person "
-    "people analyst analysts observer observers expert experts witness witnesses resident residents "
-    "spokesperson spokesman spokeswoman"
-).split()
+ANONYMOUS_NOUNS = [
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "diplomat",
+    "diplomats",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "analyst",
+    "analysts",
+    "observer",
+    "observers",
+    "expert",
+    "experts",
+    "witness",
+    "witnesses",
+    "resident",
+    "residents",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+]
 # Phrases that mark a source as deliberately unnamed.
 ANONYMITY_MARKERS = (
-    "who asked not to be named", "who declined to be named", "who spoke on condition of anonymity",
-    "on condition of anonymity", "familiar with", "who requested anonymity", "not authorized to",
-    "not authorised to", "close to",
+    "who asked not to be named",
+    "who declined to be named",
+    "who spoke on condition of anonymity",
+    "on condition of anonymity",
+    "familiar with",
+    "who requested anonymity",
+    "not authorized to",
+    "not authorised to",
+    "close to",
 )
-EVIDENCE_NOUNS = (
-    "image images photo photos photograph photographs picture pictures video videos footage "
-    "satellite document documents data record records report reports study studies survey "
-    "surveys poll polls analysis figures statistics"
-).split()
-PERSON_TITLES = (
-    "President Minister Secretary Senator Sen. Rep. Representative Governor Gov. Mayor General "
-    "Gen. Col. Colonel Admiral Adm. Chairman Chairwoman Chair Premier Prime Chancellor Ambassador "
-    "Dr. Mr. Mrs. Ms. Prof. Professor King Queen Prince Judge Justice Leader Spokesperson "
-    "Spokesman Spokeswoman Coordinator Director Commissioner"
-).split()
-ORGANIZATION_WORDS = (
-    "Agency Association Bank Board Center Centre Commission Committee Company Corp. Corporation "
-    "Council Court Department Foundation Group Inc. Institute League Ministry Office Organization "
-    "Organisation Party Union University Network News Times Post Journal Staff Chiefs Army Navy "
-    "Military Police Service Parliament Congress Senate Assembly Campaign"
-).split()
-GOVERNMENT_WORDS = (
-    "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "
-    "White House Foreign Office State Department"
-).split()
+EVIDENCE_NOUNS = [
+    "image",
+    "images",
+    "photo",
+    "photos",
+    "photograph",
+    "photographs",
+    "picture",
+    "pictures",
+    "video",
+    "videos",
+    "footage",
+    "satellite",
+    "document",
+    "documents",
+    "data",
+    "record",
+    "records",
+    "report",
+    "reports",
+    "study",
+    "studies",
+    "survey",
+    "surveys",
+    "poll",
+    "polls",
+    "analysis",
+    "figures",
+    "statistics",
+]
+PERSON_TITLES = [
+    "President",
+    "Minister",
+    "Secretary",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Representative",
+    "Governor",
+    "Gov.",
+    "Mayor",
+    "General",
+    "Gen.",
+    "Col.",
+    "Colonel",
+    "Admiral",
+    "Adm.",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Premier",
+    "Prime",
+    "Chancellor",
+    "Ambassador",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Prof.",
+    "Professor",
+    "King",
+    "Queen",
+    "Prince",
+    "Judge",
+    "Justice",
+    "Leader",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Coordinator",
+    "Director",
+    "Commissioner",
+]
+ORGANIZATION_WORDS = [
+    "Agency",
+    "Association",
+    "Bank",
+    "Board",
+    "Center",
+    "Centre",
+    "Commission",
+    "Committee",
+    "Company",
+    "Corp.",
+    "Corporation",
+    "Council",
+    "Court",
+    "Department",
+    "Foundation",
+    "Group",
+    "Inc.",
+    "Institute",
+    "League",
+    "Ministry",
+    "Office",
+    "Organization",
+    "Organisation",
+    "Party",
+    "Union",
+    "University",
+    "Network",
+    "News",
+    "Times",
+    "Post",
+    "Journal",
+    "Staff",
+    "Chiefs",
+    "Army",
+    "Navy",
+    "Military",
+    "Police",
+    "Service",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Assembly",
+    "Campaign",
+]
+GOVERNMENT_WORDS = [
+    "government",
+    "administration",
+    "ministry",
+    "Ministry",
+    "Department",
+    "Kremlin",
+    "Pentagon",
+    "Cabinet",
+    "cabinet",
+    "White",
+    "House",
+    "Foreign",
+    "Office",
+    "State",
+    "Department",
+]
 
 
 def verb_forms(lemma: str) -> tuple[str, ...]:
@@ -181,10 +436,14 @@ class Lexicon:
         """Add speech, belief or evidence verbs by their base form ("opine", "point out")."""
         self.cue_verbs.update(lemma.lower() for lemma in lemmas)
 
-    def add_source(self, name: str, type: SourceType, aliases: tuple[str, ...] | list[str] = ()) -> None:
+    def add_source(
+        self, name: str, type: SourceType, aliases: tuple[str, ...] | list[str] = ()
+    ) -> None:
         """Add a known source: its canonical name, its type and other names it goes by."""
         if type not in SOURCE_TYPES:
-            raise ValueError(f"unknown source type {type!r}; expected one of {', '.join(SOURCE_TYPES)}")
+            raise ValueError(
+                f"unknown source type {type!r}; expected one of {', '.join(SOURCE_TYPES)}"
+            )
         self.gazetteer[name] = GazetteerEntry(name, type, tuple(aliases))
 
     def add_anonymous_nouns(self, *nouns: str) -> None:

@@ -1,0 +1,768 @@
+"""The default analyzer: attribution extraction by rules over tokens, no model.
+
+Each cue (a verb from the lexicon, "according to") is read in one of three shapes:
+
+* content first, source last: ``“…,” KCNA said.`` / ``…, state media announced.``
+* inversion: ``“…,” said Mr. Kirby.``
+* source first, content last: ``Kirby said (that) …`` / ``According to the agency, …``
+
+Quotes are tracked over whole paragraphs, so a quote that runs over several sentences or
+paragraphs stays one piece of content, and a quoted sentence with no cue of its own continues the
+attribution before it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from ..lexicon import Lexicon
+from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement
+from ..segment import build_statements, link_statements, split_paragraphs, split_sentences
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
+_OPEN_QUOTES = {"“", "«"}
+_CLOSE_QUOTES = {"”", "»"}
+_FINAL_PUNCTUATION = {".", "!", "?", "…"}
+
+# The entourage of a cue verb that belongs in the cue ("has not yet confirmed").
+_AUXILIARIES = _words(
+    "is are was were be been being am has have had having do does did will would can could "
+    "shall should may might must not never also repeatedly previously already again later "
+    "earlier often always just still recently publicly privately reportedly even only then now "
+    "once flatly strongly widely openly firmly quickly immediately initially originally "
+    "formally officially explicitly separately subsequently frequently consistently sharply "
+    "angrily bluntly simply personally specifically generally largely actually really "
+    "certainly apparently allegedly since yet long ’s 's "
+    "didn’t doesn’t don’t hasn’t haven’t hadn’t isn’t wasn’t aren’t weren’t won’t wouldn’t "
+    "can’t couldn’t shouldn’t didn't doesn't don't hasn't haven't hadn't isn't wasn't aren't "
+    "weren't won't wouldn't can't couldn't shouldn't"
+)
+_BE = _words("is are was were be been being am")
+# Words that end a subject when walking left from its verb.
+_SUBJECT_STOPS = _words(
+    ', ; : ( ) [ ] — – - “ ” " « » that but because while when as if after before since where '
+    "whether than although though so or nor whereas unless until once how why what"
+)
+_RELATIVE_PRONOUNS = _words("who whom which")
+_PREPOSITIONS = _words("with by to for of from in on at about")
+_DETERMINERS = _words(
+    "the a an this that these those his her its their our my your whose every each no any some "
+    "another such"
+)
+# Words before a bare cue form ("state", "report", "claims") that make it a noun: "state media",
+# "news reports", "his claims".
+_NOUN_MAKERS = _DETERMINERS | _words(
+    "news media press new recent earlier similar false unfounded many several numerous multiple "
+    "both conflicting initial official"
+)
+# Adjectives and participles before a present cue form make it a noun: "national plans".
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "ary", "ed")
+# Subjects that may come right before a bare cue form ("they say", "officials believe").
+_PRONOUN_SUBJECTS = _words("i we you they he she it who people police")
+# Participles that only work as cues with an auxiliary ("has shown"); alone they are adjectives.
+_PARTICIPLE_ONLY = _words("known shown written seen given drawn")
+# Lemmas that count only when a clause, a quote or a colon follows ("maintained that …").
+_CLAUSE_ONLY_LEMMAS = _words("maintain charge post question observe learn decide figure")
+_DISCOURSE_MARKERS = _words(
+    "also however meanwhile moreover furthermore but and still yet instead indeed separately "
+    "earlier later too though nonetheless nevertheless additionally similarly likewise "
+    "then now thus therefore notably"
+)
+_EXPLETIVES = _words("it there this that these those such what which")
+# Artifacts that pass on a source's words: "according to information from KCNA".
+_RELAY_NOUNS = _words(
+    "information reports report statement statements documents data figures estimates a an the"
+)
+_LEADING_DETERMINERS = _words("the a an")
+# Adverbials that may sit between a cue and the "that" opening its content.
+_CONTENT_GAP_WORDS = _words(
+    "on in at during last this next earlier later to reporters journalists the a an of for "
+    "with after before yesterday today tonight monday tuesday wednesday thursday friday "
+    "saturday sunday week month year morning afternoon evening night interview statement "
+    "briefing conference news press told"
+)
+_INVERSION_TRAILERS = re.compile(
+    r"\s+(?:on|in|at|during|last|this|late|early)\s+"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|a statement|an interview|"
+    r"a news conference|a press conference|a briefing|week|month|night|year)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CAPITALISED_COMMON = _words(
+    "the a an this that these those it its he she they we i you his her their our my your "
+    "according however meanwhile also but and in on at for as if when while after before since "
+    "though although during some many most one two all both no not yet so then there here "
+    "what who which where why how mr mrs ms dr"
+)
+_NAME_CONNECTORS = _words("of de al bin von van")
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class _Quote:
+    """A quoted stretch of one paragraph; ``continues`` points at its continuation's index."""
+
+    start: int
+    end: int
+    closed: bool
+    continues: int | None = None
+
+
+class OfflineAnalyzer:
+    """Rule-based attribution extraction in pure Python (fast, no model)."""
+
+    name = "offline"
+
+    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
+        rules = _Rules(lexicon)
+        return [_ArticleReader(article, rules).read() for article in articles]
+
+
+class _Rules:
+    """What the lexicon says, in the shape the reader looks things up."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.cue_forms = lexicon.cue_forms()
+        self.evidence_lemmas = frozenset(lexicon.evidence_verbs)
+        self.evidence_nouns = frozenset(lexicon.evidence_nouns)
+        self.outlet_anaphors = frozenset(lexicon.outlet_anaphors)
+        self.titles = frozenset(lexicon.person_titles)
+        self.person_nouns = frozenset(lexicon.anonymous_nouns) | {
+            title.lower().rstrip(".") for title in lexicon.person_titles
+        }
+
+
+class _ArticleReader:
+    def __init__(self, article: Article, rules: _Rules) -> None:
+        self.article = article
+        self.text = article.text
+        self.rules = rules
+
+    def read(self) -> Analysis:
+        text = self.text
+        paragraphs = split_paragraphs(text)
+        sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
+        statements = build_statements(text, paragraphs, sentences)
+        self.paragraphs = paragraphs
+        self.quotes = _find_quotes(text, paragraphs)
+        self.quote_starts = [quote.start for quote in self.quotes]
+        attributions: list[Attribution] = []
+        entities: list[Entity] = []
+        previous: Attribution | None = None
+        for statement in statements:
+            tokens = _tokenize(text, statement.start, statement.end)
+            entities.extend(self._entities(tokens))
+            if statement.kind not in ("body", "headline"):
+                continue
+            found = self._cue_attributions(tokens, statement)
+            if not found:
+                continued = self._quote_only(tokens, statement, previous, statements)
+                if continued is not None and continued is not previous:
+                    found = [continued]
+            attributions.extend(found)
+            if found:
+                previous = found[-1]
+        attributions = _outermost(attributions)
+        link_statements(attributions, statements)
+        return Analysis(
+            article=self.article,
+            analyzer=OfflineAnalyzer.name,
+            paragraphs=paragraphs,
+            statements=statements,
+            attributions=attributions,
+            entities=entities,
+        )
+
+    # -- quotes ---------------------------------------------------------------------------
+
+    def _quote_at(self, offset: int) -> _Quote | None:
+        index = bisect.bisect_right(self.quote_starts, offset) - 1
+        if index >= 0 and self.quotes[index].start <= offset < self.quotes[index].end:
+            return self.quotes[index]
+        return None
+
+    def _quote_chain_end(self, quote: _Quote) -> int:
+        while quote.continues is not None:
+            quote = self.quotes[quote.continues]
+        return quote.end
+
+    def _fragments(self, start: int, end: int) -> list[Span]:
+        """Content from ``start`` to ``end``, one fragment per paragraph, edges trimmed."""
+        fragments = []
+        for paragraph in self.paragraphs:
+            if paragraph.end <= start or paragraph.start >= end:
+                continue
+            span = _trim(self.text, max(start, paragraph.start), min(end, paragraph.end))
+            if span is not None:
+                fragments.append(span)
+        return fragments
+
+    # -- cues -----------------------------------------------------------------------------
+
+    def _cue_attributions(self, tokens: list[_Token], statement: Statement) -> list[Attribution]:
+        found = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if self._quote_at(token.start) is None:
+                attribution = None
+                if token.lower == "according" and _word(tokens, index + 1) == "to":
+                    attribution = self._according_to(tokens, index, statement)
+                else:
+                    lemma, width = self._cue_lemma(tokens, index)
+                    if lemma is not None:
+                        attribution = self._verb_cue(tokens, index, width, lemma, statement)
+                if attribution is not None:
+                    found.append(attribution)
+            index += 1
+        return found
+
+    def _cue_lemma(self, tokens: list[_Token], index: int) -> tuple[str | None, int]:
+        pair = f"{tokens[index].lower} {_word(tokens, index + 1)}"
+        if pair in self.rules.cue_forms:
+            return self.rules.cue_forms[pair], 2
+        return self.rules.cue_forms.get(tokens[index].lower), 1
+
+    def _according_to(
+        self, tokens: list[_Token], index: int, statement: Statement
+    ) -> Attribution | None:
+        cue_end = index + 2
+        if _word(tokens, cue_end) in _RELAY_NOUNS:
+            for look in range(cue_end, min(cue_end + 4, len(tokens))):
+                if tokens[look].lower in ("from", "by"):
+                    cue_end = look + 1
+                    break
+        end = _sentence_core_end(tokens)
+        comma = _find(tokens, ",", cue_end, end)
+        source_end = comma if comma is not None else end
+        if source_end <= cue_end:
+            return None
+        source = Span.of(self.text, tokens[cue_end].start, tokens[source_end - 1].end)
+        before = _content_start(tokens, 0, index)
+        content: list[Span] = []
+        if before < index and _word(tokens, index - 1) == ",":
+            content += self._fragments(tokens[before].start, tokens[index - 1].start)
+        if comma is not None and comma + 1 < end:
+            content += self._content_after(tokens, comma + 1, statement)
+        if not content:
+            return None
+        cue = Span.of(self.text, tokens[index].start, tokens[cue_end - 1].end)
+        return Attribution("according_to", cue, source, content)
+
+    def _verb_cue(
+        self, tokens: list[_Token], index: int, width: int, lemma: str, statement: Statement
+    ) -> Attribution | None:
+        group_start = _verb_group_start(tokens, index)
+        cue_token = tokens[index]
+        last = index + width - 1
+        if not _verb_use(tokens, index, group_start, lemma, last):
+            return None
+        passive = any(
+            t.lower in _BE for t in tokens[group_start:index]
+        ) and not cue_token.lower.endswith("ing")
+        if passive and _word(tokens, last + 1) != "by":
+            return None
+        if cue_token.capitalised and index > 0 and statement.kind == "body":
+            return None
+        cue = Span.of(self.text, tokens[group_start].start, tokens[last].end)
+        end = _sentence_core_end(tokens)
+        previous = _word(tokens, group_start - 1)
+        after = last + 1
+
+        if (
+            previous in {",", "”", '"'}
+            and not cue_token.lower.endswith("ing")
+            and self._looks_like_inverted_source(tokens, after, end)
+        ):
+            return self._inversion(tokens, group_start, after, end, cue, lemma, statement)
+
+        if cue_token.lower.endswith("ing") and group_start == index:
+            if previous != ",":
+                return None
+            source = _sentence_subject(tokens, 0, group_start)
+            if source is None or tokens[source[0]].lower in _EXPLETIVES:
+                return None
+            content = self._content_after(tokens, after, statement)
+            return self._build(tokens, source, cue, content, lemma)
+
+        if self._content_is_before(tokens, after, end, group_start):
+            source = _subject_before(tokens, group_start, 0)
+            if source is None:
+                return None
+            separator = source[0] - 1
+            content = self._content_before(tokens, separator, statement)
+            content += self._continuation(tokens, after, end, statement)
+            return self._build(tokens, source, cue, content, lemma)
+
+        source = _subject_before(tokens, group_start, 0)
+        if source is None and previous in ("and", "but", ","):
+            source = _sentence_subject(tokens, 0, group_start)
+        if source is None or (
+            tokens[source[0]].lower in _EXPLETIVES and source[1] - source[0] == 1
+        ):
+            return None
+        content = self._content_after(tokens, after, statement)
+        return self._build(tokens, source, cue, content, lemma)
+
+    def _build(
+        self,
+        tokens: list[_Token],
+        source: tuple[int, int],
+        cue: Span,
+        content: list[Span],
+        lemma: str,
+    ) -> Attribution | None:
+        if not content:
+            return None
+        mention = Span.of(self.text, tokens[source[0]].start, tokens[source[1] - 1].end)
+        return Attribution(self._form(mention, content, lemma), cue, mention, content)
+
+    def _form(self, source: Span | None, content: list[Span], lemma: str) -> Form:
+        if source is not None and lemma in self.rules.evidence_lemmas:
+            words = [w for w in source.text.lower().split() if w not in _LEADING_DETERMINERS]
+            anaphor = source.text.lower() in self.rules.outlet_anaphors
+            if words and words[0] in self.rules.evidence_nouns and not anaphor:
+                return "evidence"
+        quoted = [self._quote_at(fragment.start) for fragment in content]
+        if all(q is not None for q in quoted) and self._quote_at(content[-1].end - 1) is not None:
+            return "direct"
+        if any(self._quote_in(fragment) for fragment in content):
+            return "mixed"
+        return "indirect"
+
+    def _quote_in(self, span: Span) -> bool:
+        index = bisect.bisect_left(self.quote_starts, span.start)
+        return (index < len(self.quotes) and self.quotes[index].start < span.end) or (
+            self._quote_at(span.start) is not None
+        )
+
+    # -- the three shapes -----------------------------------------------------------------
+
+    def _looks_like_inverted_source(self, tokens: list[_Token], after: int, end: int) -> bool:
+        if after >= end:
+            return False
+        first = tokens[after]
+        if first.lower in ("that", "to", "it", ":", "“", '"', ","):
+            return False
+        if first.capitalised:
+            return True
+        following = {t.lower for t in tokens[after + 1 : min(after + 5, end)]}
+        return first.lower in _DETERMINERS and bool(following & self.rules.person_nouns)
+
+    def _inversion(
+        self,
+        tokens: list[_Token],
+        group_start: int,
+        after: int,
+        end: int,
+        cue: Span,
+        lemma: str,
+        statement: Statement,
+    ) -> Attribution | None:
+        source_end = end
+        for look in range(after, end):
+            if tokens[look].lower == "," and _word(tokens, look + 1) in ("“", '"'):
+                source_end = look
+                break
+        source_span = _trim(self.text, tokens[after].start, tokens[source_end - 1].end)
+        if source_span is None:
+            return None
+        trailer = _INVERSION_TRAILERS.search(source_span.text)
+        if trailer is not None and trailer.start() > 0:
+            source_span = Span.of(self.text, source_span.start, source_span.start + trailer.start())
+        content = self._content_before(tokens, group_start - 1, statement)
+        content += self._continuation(tokens, source_end, end, statement)
+        if not content:
+            return None
+        return Attribution(self._form(source_span, content, lemma), cue, source_span, content)
+
+    def _content_is_before(
+        self, tokens: list[_Token], after: int, end: int, group_start: int
+    ) -> bool:
+        """True when the cue closes its sentence ("…, KCNA said.") rather than opening content."""
+        if group_start == 0:
+            return False
+        separator = _last_separator(tokens, group_start)
+        if separator is None or separator == 0:
+            return False
+        rest = tokens[after:end]
+        if not rest:
+            return True
+        if rest[0].lower == "," and _word(tokens, after + 1) in ("“", '"'):
+            return True
+        words = {t.lower for t in rest}
+        return (
+            len(rest) <= 6
+            and not words & {"that", "“", '"', ":", "to", "whether", "if"}
+            and (rest[0].lower in _CONTENT_GAP_WORDS)
+        )
+
+    def _content_before(
+        self, tokens: list[_Token], separator: int, statement: Statement
+    ) -> list[Span]:
+        """Content from the sentence start (or the quote's start) to ``separator``."""
+        if separator <= 0:
+            return []
+        end_token = tokens[separator]
+        end = end_token.end if end_token.text in _CLOSE_QUOTES | {'"'} else end_token.start
+        start = tokens[_content_start(tokens, 0, separator)].start
+        quote = self._quote_at(end - 1)
+        if quote is not None and quote.start < start:
+            start = self._first_of_chain(quote).start
+        return self._fragments(start, end)
+
+    def _first_of_chain(self, quote: _Quote) -> _Quote:
+        index = self.quotes.index(quote)
+        while index > 0 and self.quotes[index - 1].continues == index:
+            index -= 1
+        return self.quotes[index]
+
+    def _continuation(
+        self, tokens: list[_Token], after: int, end: int, statement: Statement
+    ) -> list[Span]:
+        """A quote that resumes after the cue: “…,” she said, “but …”."""
+        if _word(tokens, after) == "," and after + 1 < len(tokens):
+            quote = self._quote_at(tokens[after + 1].start)
+            if quote is not None:
+                return self._fragments(quote.start, self._quote_chain_end(quote))
+        return []
+
+    def _content_after(self, tokens: list[_Token], begin: int, statement: Statement) -> list[Span]:
+        """Content from ``begin`` to the end of the sentence (or of the quote it opens)."""
+        end = _sentence_core_end(tokens)
+        while begin < end and tokens[begin].lower in (",", ":", "—", "–"):
+            begin += 1
+        that = _find(tokens, "that", begin, min(begin + 10, end))
+        if (
+            that is not None
+            and that > begin
+            and all(
+                t.lower in _CONTENT_GAP_WORDS or t.capitalised or t.text.isdigit() or t.lower == ","
+                for t in tokens[begin:that]
+            )
+        ):
+            begin = that
+        if begin >= end:
+            return []
+        stop = end
+        quoted = self._quote_at(tokens[begin].start)
+        if quoted is None:
+            for look in range(begin + 1, end):
+                word = tokens[look].lower
+                if self._quote_at(tokens[look].start) is not None:
+                    continue
+                if word == ";" or (
+                    word == "but"
+                    and (_word(tokens, look - 1) == "," or _word(tokens, look + 1) in _AUXILIARIES)
+                ):
+                    stop = look - 1 if _word(tokens, look - 1) == "," else look
+                    break
+        last = tokens[stop - 1].end
+        end_quote = self._quote_at(last - 1)
+        if (end_quote is not None and not end_quote.closed) or (
+            end_quote is not None and end_quote.end > statement.end
+        ):
+            last = self._quote_chain_end(end_quote)
+        elif quoted is not None and quoted.end > last:
+            last = self._quote_chain_end(quoted)
+        return self._fragments(tokens[begin].start, last)
+
+    def _quote_only(
+        self,
+        tokens: list[_Token],
+        statement: Statement,
+        previous: Attribution | None,
+        statements: list[Statement],
+    ) -> Attribution | None:
+        """A quoted sentence with no cue: it continues the last quote, or a name line follows it."""
+        if not tokens or tokens[0].text not in _OPEN_QUOTES | {'"'}:
+            return None
+        quote = self._quote_at(tokens[0].start)
+        if quote is None:
+            return None
+        if previous is not None and previous.content and previous.content[-1].end >= quote.start:
+            return previous
+        fragments = self._fragments(quote.start, self._quote_chain_end(quote))
+        following = [s for s in statements if s.start >= fragments[-1].end][:1]
+        if (
+            following
+            and following[0].kind == "byline"
+            and following[0].paragraph > statement.paragraph
+        ):
+            speaker = following[0].span
+            return Attribution("direct", None, speaker, fragments)
+        if previous is not None and previous.form in ("direct", "mixed") and previous.content:
+            gap = self.text[previous.content[-1].end : quote.start]
+            if gap.count("\n") <= 1 and len(gap) < 400:
+                previous.content.extend(f for f in fragments if f.start >= previous.content[-1].end)
+                return previous
+        return None
+
+    # -- entities -------------------------------------------------------------------------
+
+    def _entities(self, tokens: list[_Token]) -> list[Entity]:
+        entities = []
+        index = 0
+        while index < len(tokens):
+            if not _name_word(tokens, index):
+                index += 1
+                continue
+            start = index
+            while (
+                index + 1 < len(tokens)
+                and (
+                    _name_word(tokens, index + 1)
+                    or (
+                        tokens[index + 1].lower in _NAME_CONNECTORS
+                        and _name_word(tokens, index + 2)
+                    )
+                )
+                and not _possessive(tokens[index].text)
+            ):
+                index += 1
+            while start <= index and tokens[start].lower in _CAPITALISED_COMMON:
+                start += 1
+            if start <= index:
+                end = tokens[index].end - (2 if _possessive(tokens[index].text) else 0)
+                span = Span.of(self.text, tokens[start].start, end)
+                entities.append(Entity(span, self._entity_label(tokens[start : index + 1])))
+            index += 1
+        return entities
+
+    def _entity_label(self, tokens: list[_Token]) -> str:
+        if any(
+            t.text in self.rules.titles or t.text + "." in self.rules.titles for t in tokens[:-1]
+        ):
+            return "PERSON"
+        return ""
+
+
+def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
+    """Quoted stretches, each within one paragraph; a quote left open continues in the next."""
+    quotes: list[_Quote] = []
+    for paragraph in paragraphs:
+        opened: int | None = None
+        straight = False
+        for offset in range(paragraph.start, paragraph.end):
+            char = text[offset]
+            if opened is None and (char in _OPEN_QUOTES or char == '"'):
+                opened, straight = offset, char == '"'
+            elif opened is not None and (
+                (char in _CLOSE_QUOTES and not straight) or (char == '"' and straight)
+            ):
+                quotes.append(_Quote(opened, offset + 1, closed=True))
+                opened = None
+        if opened is not None:
+            quotes.append(_Quote(opened, paragraph.end, closed=False))
+    for index, quote in enumerate(quotes[:-1]):
+        following = quotes[index + 1]
+        between = text[quote.end : following.start]
+        if not quote.closed and not between.strip():
+            quote.continues = index + 1
+    return quotes
+
+
+def _verb_use(tokens: list[_Token], index: int, group_start: int, lemma: str, last: int) -> bool:
+    """Whether a cue form is used as a verb here, not as a noun or an adjective."""
+    word = tokens[index].lower
+    previous = _word(tokens, index - 1)
+    has_auxiliary = group_start < index
+    if (word in _PARTICIPLE_ONLY and not has_auxiliary) or previous in _DETERMINERS:
+        return False
+    if lemma in _CLAUSE_ONLY_LEMMAS and _word(tokens, last + 1) not in ("that", "“", '"', ":", ","):
+        return False
+    base = lemma.split()[0]
+    if has_auxiliary or word not in _present_forms(base):
+        return True
+    if previous in _NOUN_MAKERS or (
+        previous.endswith(_ADJECTIVE_ENDINGS) and tokens[index - 1].text.islower()
+    ):
+        return False
+    if word == base:
+        return previous in _PRONOUN_SUBJECTS or (previous.endswith("s") and previous != "news")
+    return True
+
+
+def _present_forms(base: str) -> tuple[str, ...]:
+    if base.endswith("y"):
+        return base, base[:-1] + "ies"
+    return base, base + "s", base + "es"
+
+
+def _tokenize(text: str, start: int, end: int) -> list[_Token]:
+    return [
+        _Token(m.start(), m.end(), m.group(), m.group().lower())
+        for m in _TOKEN.finditer(text, start, end)
+    ]
+
+
+def _word(tokens: list[_Token], index: int) -> str:
+    return tokens[index].lower if 0 <= index < len(tokens) else ""
+
+
+def _find(tokens: list[_Token], word: str, start: int, end: int) -> int | None:
+    for index in range(start, end):
+        if tokens[index].lower == word:
+            return index
+    return None
+
+
+def _sentence_core_end(tokens: list[_Token]) -> int:
+    """Index just past the last token that is not closing punctuation."""
+    end = len(tokens)
+    while end > 0 and tokens[end - 1].text in _FINAL_PUNCTUATION:
+        end -= 1
+    return end
+
+
+def _content_start(tokens: list[_Token], start: int, end: int) -> int:
+    """Skip a leading discourse marker ("Also, …", "However, …")."""
+    if (
+        start + 1 < end
+        and tokens[start].lower in _DISCOURSE_MARKERS
+        and tokens[start + 1].text == ","
+    ):
+        return start + 2
+    return start
+
+
+def _verb_group_start(tokens: list[_Token], index: int) -> int:
+    start = index
+    while start > 0 and tokens[start - 1].lower in _AUXILIARIES:
+        start -= 1
+    if start > 1 and tokens[start - 1].lower == "to" and tokens[start - 2].text.islower():
+        start -= 2
+        while start > 0 and tokens[start - 1].lower in _AUXILIARIES:
+            start -= 1
+    return start
+
+
+def _last_separator(tokens: list[_Token], group_start: int) -> int | None:
+    """The comma or closing quote before the subject of a cue that ends its sentence."""
+    source = _subject_before(tokens, group_start, 0)
+    if source is None or source[0] == 0:
+        return None
+    separator = source[0] - 1
+    if tokens[separator].text in {",", "”", '"', "—", "–"}:
+        return separator
+    return None
+
+
+def _subject_before(tokens: list[_Token], group_start: int, floor: int) -> tuple[int, int] | None:
+    """The noun phrase (with any apposition) that ends just before the verb group."""
+    end = group_start
+    if end - 1 >= floor and tokens[end - 1].text == ",":
+        comma = end - 1
+        previous_comma = _previous(tokens, ",", comma - 1, floor)
+        middle = tokens[(previous_comma if previous_comma is not None else floor) + 1 : comma]
+        if previous_comma is not None and all(t.lower in _DISCOURSE_MARKERS for t in middle):
+            end = previous_comma
+            name = _name_before(tokens, end, floor)
+        elif previous_comma is not None:
+            name = _name_before(tokens, previous_comma, floor)
+            if name is None:
+                return None
+            return name[0], comma
+        else:
+            return None
+    else:
+        name = _name_before(tokens, end, floor)
+    return name
+
+
+def _previous(tokens: list[_Token], word: str, start: int, floor: int) -> int | None:
+    for index in range(start, floor - 1, -1):
+        if tokens[index].lower == word:
+            return index
+        if tokens[index].text in {"“", "”", '"', ";"}:
+            return None
+    return None
+
+
+def _name_before(tokens: list[_Token], end: int, floor: int) -> tuple[int, int] | None:
+    start = end
+    while start > floor:
+        word = tokens[start - 1].lower
+        if word == "who" and start < end and _word(tokens, start - 2) not in _PREPOSITIONS:
+            start -= 1
+            continue
+        if word in _SUBJECT_STOPS:
+            break
+        if word in ("and", "or") and not (
+            tokens[start - 2].capitalised if start - 2 >= floor else False
+        ):
+            break
+        start -= 1
+        if end - start > 12:
+            return None
+    if start == end or tokens[end - 1].lower in _RELATIVE_PRONOUNS | {"and", "or", "of"}:
+        return None
+    return start, end
+
+
+def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, int] | None:
+    """The subject a participle or a coordinated verb shares: the sentence's first noun phrase."""
+    start = _content_start(tokens, start, end)
+    stop = start
+    while stop < end and tokens[stop].lower not in _AUXILIARIES and tokens[stop].text != ",":
+        if (
+            stop > start
+            and not tokens[stop].capitalised
+            and tokens[stop - 1].capitalised
+            and (tokens[stop].lower.endswith(("s", "ed")))
+        ):
+            break
+        stop += 1
+    if stop == start or stop - start > 6 or not tokens[start].capitalised:
+        return None
+    return start, stop
+
+
+def _name_word(tokens: list[_Token], index: int) -> bool:
+    if not 0 <= index < len(tokens):
+        return False
+    text = tokens[index].text
+    return text[:1].isupper() and any(c.isalpha() for c in text)
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("’s", "'s"))
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return Span.of(text, start, end) if start < end else None
+
+
+def _outermost(attributions: list[Attribution]) -> list[Attribution]:
+    """Drop attributions nested in another's content (PolNeAR annotates only the outer one)."""
+    widest_first = sorted(attributions, key=lambda a: -sum(f.end - f.start for f in a.content))
+    kept: list[Attribution] = []
+    for attribution in widest_first:
+        anchor = attribution.cue or attribution.source
+        nested = anchor is not None and any(
+            fragment.contains(anchor) for other in kept for fragment in other.content
+        )
+        if not nested and all(other is not attribution for other in kept):
+            kept.append(attribution)
+    return sorted(kept, key=lambda a: (a.cue or a.source or a.content[0]).start)

@@ -1,0 +1,215 @@
+"""Paragraph and sentence splitting, statement kinds, and linking attributions to statements.
+
+Analyzers that get sentences elsewhere (a parser) still use :func:`classify_statement`,
+:func:`build_statements` and :func:`link_statements`, so every analyzer agrees on what a
+headline, a byline or boilerplate is and on which statements an attribution carries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from .model import Attribution, Span, Statement, StatementKind
+
+OPENING_QUOTES = "“‘«"
+CLOSING_QUOTES = "”’»"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+# A full stop, question or exclamation mark, maybe closed by quotes or brackets, before a space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+([\"“‘'«(\[]?)(\S)")
+_WORD_BEFORE = re.compile(r"([\w.’'-]+)$")
+
+# Abbreviations that never end a sentence (titles, months before a date).
+_TITLE_ABBREVIATIONS = _words(
+    "mr mrs ms dr gen sen rep gov lt col sgt capt adm cmdr maj st prof rev hon pres supt insp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec vs mt ft fig approx dept no nos"
+)
+# Abbreviations that end a sentence only when a typical sentence opener follows ("… in the U.S.
+# He said" versus "the U.S. Senate").
+_AMBIGUOUS_ABBREVIATIONS = _words("inc corp co ltd jr sr etc bros llc plc")
+_SENTENCE_OPENERS = _words(
+    "the a an he she it they we i you his her its their our this that these those there but and "
+    "yet so in on at for as if when while after before since although though however meanwhile "
+    "also still then some many most no one two both all mr mrs ms dr"
+)
+
+# "SEOUL, July 27 (Reuters) -", "WASHINGTON —", "MOSCOW (AP) —".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]+\s*"
+)
+_BOILERPLATE = re.compile(
+    r"^\W*(?:read (?:also|more)|also read|see also|related(?: articles?| stories)?\s*:|"
+    r"advertisement\W*$|sponsored|subscribe|sign up|share (?:this|on)|click here|follow us|"
+    r"follow @|copyright|©|all rights reserved|(?:photo|image|video) credits?\s*:|"
+    r"watch\s*:|listen\s*:|download (?:the|our) app|this (?:article|story) was|"
+    r"reporting by|editing by|additional reporting)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|written by|story by)\s+[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,7}"
+    r"(?:\s*[,|–—-]\s*[\w .'’-]{0,40})?$",
+    re.IGNORECASE,
+)
+_NAME_ONLY = re.compile(r"^[-–—\s]*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
+_HEADLINE_MAX_WORDS = 16
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Each non-blank line is a paragraph (news text puts one paragraph on a line)."""
+    return [_trimmed(text, m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into sentence spans, without leading or trailing spaces."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    sentence_start = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if match.start() < sentence_start or not _ends_sentence(text, match, end):
+            continue
+        spans.append(_trimmed(text, sentence_start, match.end()))
+        sentence_start = match.end()
+    if text[sentence_start:end].strip():
+        spans.append(_trimmed(text, sentence_start, end))
+    return [span for span in spans if span.text]
+
+
+def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
+    following = _NEXT_START.match(text, match.end(), end)
+    if following is None:
+        return False
+    opener, first = following.group(1), following.group(2)
+    if not (first.isupper() or first.isdigit() or opener):
+        return False
+    if not match.group().startswith("."):
+        return True
+    word_match = _WORD_BEFORE.search(text, 0, match.start())
+    word = word_match.group(1).strip("’'-").lower() if word_match else ""
+    if word in _TITLE_ABBREVIATIONS:
+        return False
+    next_word = re.match(r"[\w’']+", text[following.start(2) : following.start(2) + 20])
+    opens_sentence = bool(next_word) and next_word.group().lower() in _SENTENCE_OPENERS  # type: ignore[union-attr]
+    if word in _AMBIGUOUS_ABBREVIATIONS:
+        return opens_sentence
+    # Initials ("J. Smith") and dotted acronyms ("U.S.", "a.m.").
+    if (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", word):
+        return opens_sentence
+    return True
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span.of(text, start, end)
+
+
+def split_dateline(text: str, sentence: Span) -> list[Span]:
+    """Split a leading dateline ("SEOUL, July 27 (Reuters) -") off a paragraph's first sentence."""
+    match = _DATELINE.match(sentence.text)
+    if (
+        match is None
+        or match.end() >= len(sentence.text)
+        or not re.search(r"[A-Z]{3}", match.group())
+    ):
+        return [sentence]
+    cut = sentence.start + match.end()
+    dateline = _trimmed(text, sentence.start, cut)
+    return [dateline, _trimmed(text, cut, sentence.end)]
+
+
+def classify_statement(
+    sentence: str, paragraph: str, previous_paragraph: str = ""
+) -> StatementKind:
+    """Tell body text from headlines, datelines, bylines and boilerplate.
+
+    ``paragraph`` is the text of the paragraph the sentence belongs to, ``previous_paragraph``
+    the one before it (a line holding only a name after a quote is the speaker's tag).
+    """
+    stripped = sentence.strip()
+    if _BOILERPLATE.match(stripped) or not re.search(r"\w", stripped):
+        return "boilerplate"
+    if _DATELINE.fullmatch(stripped + " ") and re.search(r"[A-Z]{3}", stripped):
+        return "dateline"
+    whole_paragraph = stripped == paragraph.strip()
+    if whole_paragraph and _BYLINE.match(stripped):
+        return "byline"
+    if (
+        whole_paragraph
+        and _NAME_ONLY.match(stripped)
+        and previous_paragraph.rstrip()[-1:]
+        in (
+            "”",
+            '"',
+        )
+    ):
+        return "byline"
+    words = stripped.split()
+    if whole_paragraph and stripped[-1] not in '.!?”"’:;,)' and len(words) <= _HEADLINE_MAX_WORDS:
+        return "headline"
+    return "body"
+
+
+def build_statements(
+    text: str, paragraphs: list[Span], sentences: Iterable[Span]
+) -> list[Statement]:
+    """Turn sentence spans (from any splitter or parser) into classified, numbered statements."""
+    paragraph_starts = [paragraph.start for paragraph in paragraphs]
+    statements: list[Statement] = []
+    for sentence in sentences:
+        number = max(bisect.bisect_right(paragraph_starts, sentence.start) - 1, 0)
+        paragraph = paragraphs[number].text if paragraphs else sentence.text
+        previous = paragraphs[number - 1].text if number > 0 else ""
+        pieces = (
+            split_dateline(text, sentence)
+            if sentence.start == _start_of(paragraphs, number)
+            else [sentence]
+        )
+        for piece in pieces:
+            kind = classify_statement(piece.text, paragraph, previous)
+            if piece is not sentence and piece is pieces[0]:
+                kind = "dateline"
+            statements.append(
+                Statement(len(statements), piece.start, piece.end, piece.text, number, kind)
+            )
+    return statements
+
+
+def _start_of(paragraphs: list[Span], number: int) -> int:
+    return paragraphs[number].start if paragraphs else 0
+
+
+def segment(text: str) -> tuple[list[Span], list[Statement]]:
+    """Paragraphs and classified statements of an article."""
+    paragraphs = split_paragraphs(text)
+    sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
+    return paragraphs, build_statements(text, paragraphs, sentences)
+
+
+def link_statements(attributions: Iterable[Attribution], statements: list[Statement]) -> None:
+    """Set each attribution's ``statements``: those its content or its cue overlaps."""
+    starts = [statement.start for statement in statements]
+    for attribution in attributions:
+        spans = list(attribution.content) or [s for s in (attribution.cue, attribution.source) if s]
+        if attribution.cue is not None:
+            spans.append(attribution.cue)
+        found: set[int] = set()
+        for span in spans:
+            first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+            for statement in statements[first:]:
+                if statement.start >= span.end:
+                    break
+                if statement.end > span.start:
+                    found.add(statement.index)
+        attribution.statements = sorted(found)

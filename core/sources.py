@@ -1,0 +1,268 @@
+"""Turn source mentions into canonical, typed sources within one article.
+
+Every analyzer hands over attributions with a source *mention* ("KCNA", "the agency", "he").
+:func:`resolve_sources` decides which mentions name the same source (all of "Korean Central News
+Agency", "the news agency" and "state media" are KCNA when the article names KCNA), follows
+pronouns back to the person last named, and types each source from the lexicon's gazetteer,
+titles, organisation words and any NER labels the analyzer supplied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
+from .model import Analysis, Attribution, Entity, Source, SourceType, Span
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PERSONAL_PRONOUNS = _words("he she him his her")
+_GROUP_PRONOUNS = _words("they them their it its")
+_LEADING_WORDS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
+_HEAD_END = re.compile(r",|\s(?:who|which|whose|that)\s|\s\(")
+_STATE_OUTLET = re.compile(r"\bstate(?:[- ]run)?\s+(?:media|news|television|tv|broadcaster)", re.I)
+_NATIONALITY_ENDINGS = ("ean", "ian", "ese", "ish")
+_CALENDAR_WORDS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december"
+)
+_LABEL_TYPES: dict[str, SourceType] = {
+    "PERSON": "person",
+    "PER": "person",
+    "ORG": "organization",
+    "GPE": "government",
+    "NORP": "organization",
+}
+_OUTLET_TYPES = ("state_media", "news_agency")
+
+
+def resolve_sources(analysis: Analysis, lexicon: Lexicon) -> None:
+    """Fill ``analysis.sources`` and set every attribution's ``source_key``."""
+    _Resolver(analysis, lexicon).run()
+
+
+@dataclass
+class _Mention:
+    """Something a pronoun or an anaphor can point back to."""
+
+    start: int
+    key: str
+
+
+class _Resolver:
+    def __init__(self, analysis: Analysis, lexicon: Lexicon) -> None:
+        self.analysis = analysis
+        self.lexicon = lexicon
+        self.sources: dict[str, Source] = {}
+        self.gazetteer = _GazetteerMatcher(lexicon)
+        self.organization_words = frozenset(ORGANIZATION_WORDS)
+        self.government_words = frozenset(GOVERNMENT_WORDS)
+        self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
+        self.outlets = [
+            (start, entry)
+            for start, entry in self.gazetteer.find_all(analysis.article.text)
+            if entry.type in _OUTLET_TYPES
+        ]
+        self.people = self._people(analysis.entities)
+        self.resolved: list[_Mention] = []
+
+    def run(self) -> None:
+        for attribution in sorted(self.analysis.attributions, key=_mention_start):
+            if attribution.source is None:
+                attribution.source_key = None
+                continue
+            key = self._resolve(attribution.source)
+            self.sources[key].mentions.append(attribution.source)
+            attribution.source_key = key
+            self.resolved.append(_Mention(attribution.source.start, key))
+        self.analysis.sources = self.sources
+
+    # -- one mention ----------------------------------------------------------------------
+
+    def _resolve(self, mention: Span) -> str:
+        head = _head(mention.text)
+        lowered = head.lower().replace("’", "'")
+        if lowered in _PERSONAL_PRONOUNS:
+            return self._antecedent(mention, person=True) or self._add(head, "unknown")
+        if lowered in _GROUP_PRONOUNS:
+            return self._antecedent(mention, person=False) or self._add(head, "unknown")
+        if self._is_outlet_anaphor(head):
+            return self._outlet(mention, head)
+        if self._is_anonymous(head):
+            return self._add(_strip_leading(head), "anonymous")
+        if self._is_evidence(head):
+            return self._add(_strip_leading(head), "document")
+        entry = self.gazetteer.find_in(head)
+        if entry is not None:
+            return self._add(entry.name, entry.type)
+        source_type = self._type_from_words(mention, head)
+        if source_type == "person":
+            return self._person(head)
+        return self._add(_strip_leading(head), source_type)
+
+    def _is_outlet_anaphor(self, head: str) -> bool:
+        normalised = head.lower().replace("’", "'")
+        return normalised in self.lexicon.outlet_anaphors or bool(_STATE_OUTLET.search(head))
+
+    def _is_anonymous(self, head: str) -> bool:
+        words = head.split()
+        for index, word in enumerate(words):
+            if word.lower().strip(",.") in self.lexicon.anonymous_nouns:
+                following = words[index + 1] if index + 1 < len(words) else ""
+                if not following[:1].isupper():
+                    return True
+        lowered = head.lower()
+        return any(marker in lowered for marker in self.lexicon.anonymity_markers)
+
+    def _is_evidence(self, head: str) -> bool:
+        words = _strip_leading(head).lower().split()
+        return bool(words) and words[0] in self.lexicon.evidence_nouns
+
+    def _type_from_words(self, mention: Span, head: str) -> SourceType:
+        label = self._entity_label(mention)
+        if label in _LABEL_TYPES:
+            return _LABEL_TYPES[label]
+        words = head.split()
+        if any(word in self.government_words for word in words):
+            return "government"
+        if any(word in self.organization_words for word in words):
+            return "organization"
+        lowered = {word.lower().rstrip(".") for word in words}
+        if lowered & self.titles or _looks_like_name(words):
+            return "person"
+        return "unknown"
+
+    def _entity_label(self, mention: Span) -> str:
+        for entity in self.analysis.entities:
+            if (
+                entity.label
+                and entity.span.overlaps(mention)
+                and mention.start <= entity.span.start
+            ):
+                return entity.label
+        return ""
+
+    # -- antecedents ----------------------------------------------------------------------
+
+    def _antecedent(self, mention: Span, person: bool) -> str | None:
+        latest: tuple[int, str] | None = None
+        for earlier in self.resolved:
+            source = self.sources[earlier.key]
+            if earlier.start < mention.start and (source.type == "person") == person:
+                latest = max(latest or (earlier.start, ""), (earlier.start, earlier.key))
+        named: Entity | None = None
+        if person:
+            named = max(
+                (e for e in self.people if e.span.end <= mention.start),
+                key=lambda e: e.span.start,
+                default=None,
+            )
+        if named is not None and (latest is None or named.span.start > latest[0]):
+            return self._person(named.span.text)
+        return latest[1] if latest else None
+
+    def _outlet(self, mention: Span, head: str) -> str:
+        distinct = {entry.name: entry for _, entry in self.outlets}
+        if len(distinct) == 1:
+            entry = next(iter(distinct.values()))
+        elif distinct:
+            before = [entry for start, entry in self.outlets if start < mention.start]
+            entry = before[-1] if before else self.outlets[0][1]
+        else:
+            earlier = [m for m in self.resolved if self.sources[m.key].type in _OUTLET_TYPES]
+            if earlier:
+                return earlier[-1].key
+            if _STATE_OUTLET.search(head):
+                return self._add(_strip_leading(head), "state_media")
+            return self._add(_strip_leading(head), "news_agency")
+        return self._add(entry.name, entry.type)
+
+    def _people(self, entities: list[Entity]) -> list[Entity]:
+        people: list[Entity] = []
+        surnames: set[str] = set()
+        for entity in entities:
+            words = entity.span.text.split()
+            if entity.label and entity.label not in ("PERSON", "PER"):
+                continue
+            if self.gazetteer.find_in(entity.span.text) is not None:
+                continue
+            if any(w in self.organization_words or w in self.government_words for w in words):
+                continue
+            if entity.label or _looks_like_name(words) or (words and words[-1] in surnames):
+                people.append(entity)
+                surnames.add(words[-1])
+        return people
+
+    # -- the table of sources -------------------------------------------------------------
+
+    def _person(self, name: str) -> str:
+        words = [w for w in name.split() if w.lower().rstrip(".") not in self.titles]
+        name = " ".join(words) or name
+        for source in self.sources.values():
+            if source.type == "person" and words and source.name.split()[-1] == words[-1]:
+                return source.key
+        return self._add(name, "person")
+
+    def _add(self, name: str, source_type: SourceType) -> str:
+        key = _slug(name) or "source"
+        if key not in self.sources:
+            self.sources[key] = Source(key, name, source_type)
+        return key
+
+
+class _GazetteerMatcher:
+    """Finds the lexicon's known sources by any of their names, whole words only."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.entries: dict[str, GazetteerEntry] = {}
+        for entry in lexicon.gazetteer.values():
+            for name in (entry.name, *entry.aliases):
+                self.entries.setdefault(_normalise(name), entry)
+        names = sorted(self.entries, key=len, reverse=True)
+        alternatives = "|".join(re.escape(name) for name in names) or r"(?!x)x"
+        self.pattern = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+    def find_all(self, text: str) -> list[tuple[int, GazetteerEntry]]:
+        normalised = text.replace("’", "'")
+        return [
+            (match.start(), self.entries[match.group().lower()])
+            for match in self.pattern.finditer(normalised)
+        ]
+
+    def find_in(self, text: str) -> GazetteerEntry | None:
+        found = self.find_all(text)
+        return found[0][1] if found else None
+
+
+def _mention_start(attribution: Attribution) -> int:
+    return attribution.source.start if attribution.source is not None else -1
+
+
+def _head(mention: str) -> str:
+    """The part of a mention that names the source, without an apposition or relative clause."""
+    match = _HEAD_END.search(mention)
+    head = mention[: match.start()] if match else mention
+    return head.strip() or mention.strip()
+
+
+def _strip_leading(text: str) -> str:
+    return _LEADING_WORDS.sub("", text.strip())
+
+
+def _normalise(name: str) -> str:
+    return _strip_leading(name.replace("’", "'")).lower()
+
+
+def _looks_like_name(words: list[str]) -> bool:
+    if not 1 <= len(words) <= 4 or not all(word[:1].isupper() for word in words):
+        return False
+    last = words[-1].lower().rstrip(".")
+    return last not in _CALENDAR_WORDS and not last.endswith(_NATIONALITY_ENDINGS)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower().replace("’", "'").replace("'", "")).strip("-")

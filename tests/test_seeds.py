@@ -1,0 +1,115 @@
+"""The two seed articles against a hand annotation of every attribution in them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sayso.analyzers.offline import OfflineAnalyzer
+from sayso.lexicon import Lexicon
+from sayso.model import Analysis, Article, Span
+from sayso.sources import resolve_sources
+
+ROOT = Path(__file__).parents[1]
+GOLD = json.loads((ROOT / "tests" / "fixtures" / "seeds_gold.json").read_text(encoding="utf-8"))
+
+
+def _analyse(name: str) -> Analysis:
+    lexicon = Lexicon.default()
+    text = (ROOT / "seeds" / name).read_text(encoding="utf-8")
+    analysis = OfflineAnalyzer().analyze([Article(text, path=name)], lexicon)[0]
+    resolve_sources(analysis, lexicon)
+    return analysis
+
+
+def _span(span: Span | None) -> dict[str, object] | None:
+    return None if span is None else {"text": span.text, "start": span.start, "end": span.end}
+
+
+@pytest.mark.parametrize("name", sorted(GOLD))
+def test_every_attribution_is_found_exactly(name: str) -> None:
+    analysis = _analyse(name)
+    found = [
+        {
+            "source": _span(a.source),
+            "cue": _span(a.cue),
+            "form": a.form,
+            "content": [_span(c) for c in a.content],
+            "statements": a.statements,
+            "source_name": analysis.sources[a.source_key].name if a.source_key else None,
+            "source_type": analysis.sources[a.source_key].type if a.source_key else None,
+        }
+        for a in analysis.attributions
+    ]
+    assert found == GOLD[name]["attributions"]
+
+
+@pytest.mark.parametrize("name", sorted(GOLD))
+def test_unattributed_claims_and_non_claims(name: str) -> None:
+    analysis = _analyse(name)
+    unattributed = [
+        s.index for s in analysis.statements if s.is_claim and not analysis.attributions_for(s)
+    ]
+    assert unattributed == GOLD[name]["unattributed_claims"]
+    kinds = {str(s.index): s.kind for s in analysis.statements if not s.is_claim}
+    assert kinds == GOLD[name]["not_claims"]
+
+
+def test_first_sentence_of_000_is_an_unattributed_claim() -> None:
+    analysis = _analyse("000_81b6159aa6d9e869.txt")
+    first = analysis.statements[0]
+    assert first.text.startswith("This is a first since the closure")
+    assert first.is_claim and not analysis.attributions_for(first)
+
+
+def test_all_kcna_mentions_are_one_state_media_source() -> None:
+    analysis = _analyse("000_81b6159aa6d9e869.txt")
+    outlets = [s for s in analysis.sources.values() if s.type == "state_media"]
+    assert [s.name for s in outlets] == ["KCNA"]
+    assert {m.text for m in outlets[0].mentions} == {
+        "state media",
+        "the official Korean Central News Agency",
+        "Korea’s central news agency KCNA",
+        "the agency",
+        "KCNA",
+    }
+
+
+def test_state_media_without_a_name_is_one_source() -> None:
+    analysis = _analyse("003_6ff3ccebba442099.txt")
+    outlets = [s for s in analysis.sources.values() if s.type == "state_media"]
+    assert len(outlets) == 1
+    assert len(outlets[0].mentions) == 6
+
+
+def test_he_stated_resolves_to_john_kirby() -> None:
+    analysis = _analyse("003_6ff3ccebba442099.txt")
+    stated = next(a for a in analysis.attributions if a.cue and a.cue.text == "stated")
+    source = analysis.source_of(stated)
+    assert source is not None and (source.name, source.type) == ("John Kirby", "person")
+    assert [m.text for m in source.mentions] == ["he", "John Kirby"]
+
+
+@pytest.mark.parametrize(
+    ("name", "mention", "expected_type"),
+    [
+        ("003_6ff3ccebba442099.txt", "Photos from the exhibition", "document"),
+        ("000_81b6159aa6d9e869.txt", "Satellite images", "document"),
+        ("000_81b6159aa6d9e869.txt", "Washington", "government"),
+        ("003_6ff3ccebba442099.txt", "The Biden administration", "government"),
+        ("003_6ff3ccebba442099.txt", "North Korea", "government"),
+    ],
+)
+def test_source_types(name: str, mention: str, expected_type: str) -> None:
+    analysis = _analyse(name)
+    attribution = next(a for a in analysis.attributions if a.source and a.source.text == mention)
+    source = analysis.source_of(attribution)
+    assert source is not None and source.type == expected_type
+
+
+def test_read_also_is_not_a_claim() -> None:
+    analysis = _analyse("003_6ff3ccebba442099.txt")
+    read_also = analysis.statements[-1]
+    assert read_also.text.startswith("READ ALSO:")
+    assert read_also.kind == "boilerplate" and not read_also.is_claim
