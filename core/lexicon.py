@@ -15,108 +15,26 @@ from dataclasses import dataclass, field
 
 from .model import SOURCE_TYPES, SourceType
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Verbs whose subject is a source and whose complement is content. Speech, belief, intention and
 # evidence verbs all count: PolNeAR annotates "he figures that …" as an attribution too.
-SPEECH_VERBS = [
-    "say",
-    "tell",
-    "add",
-    "announce",
-    "report",
-    "disclose",
-    "reveal",
-    "state",
-    "claim",
-    "accuse",
-    "deny",
-    "insist",
-    "warn",
-    "confirm",
-    "indicate",
-    "show",
-    "note",
-    "explain",
-    "argue",
-    "assert",
-    "acknowledge",
-    "admit",
-    "allege",
-    "suggest",
-    "predict",
-    "promise",
-    "declare",
-    "reply",
-    "respond",
-    "write",
-    "tweet",
-    "post",
-    "comment",
-    "recall",
-    "describe",
-    "estimate",
-    "conclude",
-    "complain",
-    "contend",
-    "maintain",
-    "mention",
-    "observe",
-    "point",
-    "out",
-    "remark",
-    "repeat",
-    "reiterate",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "urge",
-    "ask",
-    "question",
-    "demand",
-    "charge",
-    "boast",
-    "concede",
-    "caution",
-    "vow",
-    "pledge",
-    "testify",
-    "characterize",
-    "insist",
-    "agree",
-    "disagree",
-    "counter",
-    "criticize",
-    "praise",
-    "blame",
-    "call",
-    "quip",
-    "joke",
-]
-BELIEF_VERBS = [
-    "believe",
-    "think",
-    "feel",
-    "know",
-    "expect",
-    "hope",
-    "fear",
-    "worry",
-    "doubt",
-    "figure",
-    "reckon",
-    "consider",
-    "suspect",
-    "understand",
-    "assume",
-    "guess",
-    "imagine",
-    "want",
-    "plan",
-    "intend",
-    "wish",
-    "decide",
-    "learn",
-]
-EVIDENCE_VERBS = ["indicate", "show", "suggest", "reveal", "demonstrate", "confirm"]
+SPEECH_VERBS = _words(
+    "say tell add announce report disclose reveal state claim accuse deny insist warn confirm "
+    "indicate show note explain argue assert acknowledge admit allege suggest predict promise "
+    "declare reply respond write tweet post comment recall describe estimate conclude complain "
+    "contend maintain mention observe point out remark repeat reiterate stress emphasize "
+    "emphasise urge ask question demand charge boast concede caution vow pledge testify "
+    "characterize insist agree disagree counter criticize praise blame call quip joke"
+)
+BELIEF_VERBS = _words(
+    "believe think feel know expect hope fear worry doubt figure reckon consider suspect "
+    "understand assume guess imagine want plan intend wish decide learn"
+)
+EVIDENCE_VERBS = _words("indicate show suggest reveal demonstrate confirm")
 
 # Forms English does not build by rule.
 IRREGULAR_FORMS: dict[str, tuple[str, ...]] = {
@@ -135,12 +53,12 @@ IRREGULAR_FORMS: dict[str, tuple[str, ...]] = {
 # Verbs that double their last consonant before -ed and -ing.
 DOUBLING_VERBS = {"admit", "regret", "plan", "commit", "submit", "quip", "prefer", "refer", "omit"}
 
+# The tables below are laid out by hand for reading.
+# fmt: off
 # Outlets controlled by a state; their reports are not independent confirmation.
 STATE_MEDIA = {
     "KCNA": (
-        "Korean Central News Agency",
-        "Korea's central news agency",
-        "Korea’s central news agency",
+        "Korean Central News Agency", "Korea's central news agency", "Korea’s central news agency",
     ),
     "Rodong Sinmun": (),
     "Xinhua": ("Xinhua News Agency",),
@@ -170,17 +88,8 @@ NEWS_AGENCIES = {
 }
 GOVERNMENTS = {
     "United States government": (
-        "Washington",
-        "the White House",
-        "the Biden administration",
-        "the State Department",
-        "the Pentagon",
-        "the United States",
-        "U.S.",
-        "U.S",
-        "US",
-        "the US",
-        "America",
+        "Washington", "the White House", "the Biden administration", "the State Department",
+        "the Pentagon", "the United States", "U.S.", "U.S", "America",
     ),
     "North Korean government": ("Pyongyang", "North Korea", "DPRK", "the DPRK"),
     "Russian government": ("Moscow", "the Kremlin", "Russia"),
@@ -189,195 +98,44 @@ GOVERNMENTS = {
 }
 # Nominal mentions that refer back to the last state-media or news-agency source named.
 OUTLET_ANAPHORS = (
-    "the agency",
-    "the news agency",
-    "the state news agency",
-    "state media",
-    "the state media",
-    "state news media",
-    "the state news media",
-    "the news report",
-    "the report",
-    "the outlet",
-    "the official news agency",
-    "the newspaper",
-    "the broadcaster",
+    "the agency", "the news agency", "the state news agency", "state media", "the state media",
+    "state news media", "the state news media", "the news report", "the report", "the outlet",
+    "the official news agency", "the newspaper", "the broadcaster",
 )
 # Head nouns of sources who are not named.
-ANONYMOUS_NOUNS = [
-    "official",
-    "officials",
-    "source",
-    "sources",
-    "diplomat",
-    "diplomats",
-    "aide",
-    "aides",
-    "insider",
-    "insiders",
-    "person",
-    "people",
-    "analyst",
-    "analysts",
-    "observer",
-    "observers",
-    "expert",
-    "experts",
-    "witness",
-    "witnesses",
-    "resident",
-    "residents",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-]
+ANONYMOUS_NOUNS = _words(
+    "official officials source sources diplomat diplomats aide aides insider insiders person "
+    "people analyst analysts observer observers expert experts witness witnesses resident "
+    "residents spokesperson spokesman spokeswoman"
+)
 # Phrases that mark a source as deliberately unnamed.
 ANONYMITY_MARKERS = (
-    "who asked not to be named",
-    "who declined to be named",
-    "who spoke on condition of anonymity",
-    "on condition of anonymity",
-    "familiar with",
-    "who requested anonymity",
-    "not authorized to",
-    "not authorised to",
-    "close to",
+    "who asked not to be named", "who declined to be named", "who spoke on condition of anonymity",
+    "on condition of anonymity", "familiar with", "who requested anonymity", "not authorized to",
+    "not authorised to", "close to",
 )
-EVIDENCE_NOUNS = [
-    "image",
-    "images",
-    "photo",
-    "photos",
-    "photograph",
-    "photographs",
-    "picture",
-    "pictures",
-    "video",
-    "videos",
-    "footage",
-    "satellite",
-    "document",
-    "documents",
-    "data",
-    "record",
-    "records",
-    "report",
-    "reports",
-    "study",
-    "studies",
-    "survey",
-    "surveys",
-    "poll",
-    "polls",
-    "analysis",
-    "figures",
-    "statistics",
-]
-PERSON_TITLES = [
-    "President",
-    "Minister",
-    "Secretary",
-    "Senator",
-    "Sen.",
-    "Rep.",
-    "Representative",
-    "Governor",
-    "Gov.",
-    "Mayor",
-    "General",
-    "Gen.",
-    "Col.",
-    "Colonel",
-    "Admiral",
-    "Adm.",
-    "Chairman",
-    "Chairwoman",
-    "Chair",
-    "Premier",
-    "Prime",
-    "Chancellor",
-    "Ambassador",
-    "Dr.",
-    "Mr.",
-    "Mrs.",
-    "Ms.",
-    "Prof.",
-    "Professor",
-    "King",
-    "Queen",
-    "Prince",
-    "Judge",
-    "Justice",
-    "Leader",
-    "Spokesperson",
-    "Spokesman",
-    "Spokeswoman",
-    "Coordinator",
-    "Director",
-    "Commissioner",
-]
-ORGANIZATION_WORDS = [
-    "Agency",
-    "Association",
-    "Bank",
-    "Board",
-    "Center",
-    "Centre",
-    "Commission",
-    "Committee",
-    "Company",
-    "Corp.",
-    "Corporation",
-    "Council",
-    "Court",
-    "Department",
-    "Foundation",
-    "Group",
-    "Inc.",
-    "Institute",
-    "League",
-    "Ministry",
-    "Office",
-    "Organization",
-    "Organisation",
-    "Party",
-    "Union",
-    "University",
-    "Network",
-    "News",
-    "Times",
-    "Post",
-    "Journal",
-    "Staff",
-    "Chiefs",
-    "Army",
-    "Navy",
-    "Military",
-    "Police",
-    "Service",
-    "Parliament",
-    "Congress",
-    "Senate",
-    "Assembly",
-    "Campaign",
-]
-GOVERNMENT_WORDS = [
-    "government",
-    "administration",
-    "ministry",
-    "Ministry",
-    "Department",
-    "Kremlin",
-    "Pentagon",
-    "Cabinet",
-    "cabinet",
-    "White",
-    "House",
-    "Foreign",
-    "Office",
-    "State",
-    "Department",
-]
+EVIDENCE_NOUNS = _words(
+    "image images photo photos photograph photographs picture pictures video videos footage "
+    "satellite document documents data record records report reports study studies survey "
+    "surveys poll polls analysis figures statistics"
+)
+PERSON_TITLES = _words(
+    "President Minister Secretary Senator Sen. Rep. Representative Governor Gov. Mayor General "
+    "Gen. Col. Colonel Admiral Adm. Chairman Chairwoman Chair Premier Prime Chancellor Ambassador "
+    "Dr. Mr. Mrs. Ms. Prof. Professor King Queen Prince Judge Justice Leader Spokesperson "
+    "Spokesman Spokeswoman Coordinator Director Commissioner"
+)
+ORGANIZATION_WORDS = _words(
+    "Agency Association Bank Board Center Centre Commission Committee Company Corp. Corporation "
+    "Council Court Department Foundation Group Inc. Institute League Ministry Office Organization "
+    "Organisation Party Union University Network News Times Post Journal Staff Chiefs Army Navy "
+    "Military Police Service Parliament Congress Senate Assembly Campaign"
+)
+GOVERNMENT_WORDS = _words(
+    "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "
+    "White House Foreign Office State Department"
+)
+# fmt: on
 
 
 def verb_forms(lemma: str) -> tuple[str, ...]:
@@ -441,9 +199,8 @@ class Lexicon:
     ) -> None:
         """Add a known source: its canonical name, its type and other names it goes by."""
         if type not in SOURCE_TYPES:
-            raise ValueError(
-                f"unknown source type {type!r}; expected one of {', '.join(SOURCE_TYPES)}"
-            )
+            expected = ", ".join(SOURCE_TYPES)
+            raise ValueError(f"unknown source type {type!r}; expected one of {expected}")
         self.gazetteer[name] = GazetteerEntry(name, type, tuple(aliases))
 
     def add_anonymous_nouns(self, *nouns: str) -> None:
