@@ -1,7 +1,8 @@
 """Hedging and weasel words: wording that hints at a source without naming one.
 
-Each match is reported at the exact words. In a statement that also carries a named attribution
-the words are info (the reader can see who is speaking); otherwise they are warnings. The
+Each match is reported at the exact words. In a statement that also carries an attribution to a
+named source (other than the hedge itself, as in "critics say") the words are info: the reader
+can see who is speaking. Otherwise they are warnings. The
 stricter rule flagging every passive verb with no "by" agent ("was arrested") is noisy on news
 copy, so it is off by default: turn it on with ``--set hedging.passive_voice=true``.
 """
@@ -73,11 +74,13 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     if statement.kind != "body":
         return []
-    named = any(
-        (source := analysis.source_of(a)) is not None and source.type != "anonymous"
-        for a in analysis.attributions_for(statement)
-    )
-    severity: Severity = "info" if named else "warning"
+    named = [
+        attribution.source
+        for attribution in analysis.attributions_for(statement)
+        if attribution.source is not None
+        and (source := analysis.source_of(attribution)) is not None
+        and source.type not in ("anonymous", "unknown")
+    ]
     text = analysis.article.text
     findings = []
     covered: list[Span] = []
@@ -87,6 +90,10 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             if any(span.overlaps(other) for other in covered):
                 continue
             covered.append(span)
+            # "Critics say" is itself an attribution: its source does not name anyone.
+            severity: Severity = (
+                "info" if any(not span.overlaps(mention) for mention in named) else "warning"
+            )
             findings.append(
                 _finding(code, severity, message.format(words=span.text), span, statement)
             )

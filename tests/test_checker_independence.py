@@ -1,0 +1,103 @@
+"""The independence checker: state media, governments on their own actions, wire copy."""
+
+from pathlib import Path
+
+import pytest
+from sayso import check
+from sayso.config import resolve_settings
+from sayso.model import Analysis, Article, Attribution, Checker, Settings, Source, Span, Statement
+from sayso.plugins import independence
+from sayso.plugins.independence import is_about_itself
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def test_claim_resting_only_on_state_media_is_a_warning(run_checker):
+    [finding] = run_checker("independence", "KCNA said the harvest was the best in decades.")
+    assert (finding.code, finding.severity) == ("state-media-only", "warning")
+    assert finding.span.text == "KCNA said the harvest was the best in decades."
+    assert finding.message == (
+        "This claim rests only on state media (KCNA), which cannot confirm it independently."
+    )
+
+
+def test_state_media_with_an_independent_source_passes():
+    text = "KCNA and the Red Cross said the harvest was poor."
+    statement = Statement(0, 0, len(text), text, paragraph=0)
+    sources = {
+        "kcna": Source("kcna", "KCNA", "state_media"),
+        "rc": Source("rc", "Red Cross", "organization"),
+    }
+    attributions = [
+        Attribution(
+            "indirect",
+            _span(text, "said"),
+            _span(text, name),
+            [_span(text, "the harvest was poor")],
+            key,
+            [0],
+        )
+        for key, name in (("kcna", "KCNA"), ("rc", "the Red Cross"))
+    ]
+    analysis = Analysis(
+        Article(text), "hand", statements=[statement], attributions=attributions, sources=sources
+    )
+    assert (
+        independence.check_statement(statement=statement, analysis=analysis, settings=_settings())
+        == []
+    )
+
+
+def _span(text: str, words: str) -> Span:
+    start = text.index(words)
+    return Span.of(text, start, start + len(words))
+
+
+def _settings() -> Settings:
+    checkers: dict[str, Checker] = {}
+    independence.register_checkers(register=lambda checker: checkers.update({checker.id: checker}))
+    return resolve_settings(checkers)
+
+
+def test_government_speaking_about_itself_is_info(run_checker):
+    text = "“We will rebuild the plant ourselves,” the Ministry of Industry said."
+    [finding] = run_checker("independence", text)
+    assert (finding.code, finding.severity) == ("government-self-report", "info")
+    assert finding.span.text == "the Ministry of Industry"
+
+
+def test_government_speaking_about_others_passes(run_checker):
+    text = "The White House said North Korea had supplied rockets to Russia."
+    assert run_checker("independence", text) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("North Korean government", "North Korea will hold a parade", True),
+        ("North Korean government", "Pyongyang will hold a parade", True),
+        ("Russian government", "Russia’s army is advancing", True),
+        ("Russian government", "the talks failed", False),
+        ("United States government", "our troops will stay", True),
+    ],
+)
+def test_is_about_itself(name, content, expected):
+    text = f"Officials said {content}."
+    attribution = Attribution(
+        form="indirect", cue=None, source=None, content=[Span.of(text, 15, 15 + len(content))]
+    )
+    assert is_about_itself(attribution, Source("g", name, "government")) is expected
+
+
+def test_wire_copy_is_info_and_can_be_turned_off(run_checker):
+    text = "Reuters reported that 40 people were hurt."
+    [finding] = run_checker("independence", text)
+    assert (finding.code, finding.severity, finding.span.text) == ("wire-copy", "info", "Reuters")
+    assert run_checker("independence", text, options={"report_wire_copy": False}) == []
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.stem)
+def test_seeds_have_claims_resting_only_on_state_media(seed):
+    [report] = check(seed).reports
+    codes = [f.code for f in report.findings if f.checker == "independence"]
+    assert codes.count("state-media-only") >= 5

@@ -1,0 +1,74 @@
+"""The quotes checker: unbalanced quote marks, quotes with no speaker, speakers with no quote."""
+
+from sayso.config import resolve_settings
+from sayso.model import Analysis, Article, Attribution, Checker, Settings, Span, Statement
+from sayso.plugins import quotes
+
+
+def test_closing_mark_with_no_opening_is_an_error_at_the_mark(run_checker):
+    text = "The plan was finished.” The mayor left."
+    findings = run_checker("quotes", text)
+    [finding] = [f for f in findings if f.code == "unbalanced-quotes"]
+    assert finding.severity == "error"
+    assert (finding.span.start, finding.span.text) == (text.index("”"), "”")
+
+
+def test_opening_mark_left_open_is_reported(run_checker):
+    text = "“We are finished, the mayor said.\n\nThe council met on Monday."
+    [finding] = [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"]
+    assert finding.span.start == 0
+
+
+def test_quote_continued_into_the_next_paragraph_is_balanced(run_checker):
+    text = (
+        "“We are finished,” the mayor said. “The money is gone.\n\n"
+        "“Nobody will lend us more,” she added."
+    )
+    assert [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"] == []
+
+
+def test_odd_straight_quotes_are_unbalanced(run_checker):
+    text = '"This is a disgrace and everybody knows it, he said.'
+    [finding] = [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"]
+    assert finding.span.text == '"'
+
+
+def test_quote_without_speaker(run_checker):
+    text = "The council met. “Nobody told us anything about any of this at all.”"
+    [finding] = run_checker("quotes", text)
+    assert (finding.code, finding.severity) == ("quote-without-speaker", "warning")
+    assert finding.span.text == "“Nobody told us anything about any of this at all.”"
+    assert finding.message == "Nobody is named as saying this quotation."
+
+
+def test_short_quoted_phrases_and_attributed_quotes_pass(run_checker):
+    text = (
+        "The North calls it the “Grand Fatherland Liberation War.” "
+        "“Nobody told us anything about any of this,” the mayor said."
+    )
+    assert run_checker("quotes", text) == []
+
+
+def test_min_words_is_configurable(run_checker):
+    text = "The parade marked the “Grand Fatherland Liberation War.”"
+    [finding] = run_checker("quotes", text, options={"min_words": 3})
+    assert finding.code == "quote-without-speaker"
+
+
+def test_speaker_without_quote():
+    text = "KCNA added: Nothing else."
+    statement = Statement(0, 0, len(text), text, paragraph=0)
+    attribution = Attribution("direct", Span.of(text, 5, 10), Span.of(text, 0, 4), [], None, [0])
+    analysis = Analysis(
+        Article(text), "hand", [Span.of(text, 0, len(text))], [statement], [attribution]
+    )
+    [finding] = quotes.check_article(analysis=analysis, settings=_settings())
+    assert (finding.code, finding.severity) == ("speaker-without-quote", "warning")
+    assert finding.span.text == "KCNA added"
+    assert finding.message == "“KCNA added” introduces words that never follow."
+
+
+def _settings() -> Settings:
+    checkers: dict[str, Checker] = {}
+    quotes.register_checkers(register=lambda checker: checkers.update({checker.id: checker}))
+    return resolve_settings(checkers)

@@ -1,0 +1,50 @@
+"""The unattributed checker: check-worthy claims are warnings, scene-setting is free info."""
+
+import pytest
+from sayso.plugins.unattributed import check_worthy_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("Officials expect 2,000 guests.", [("a number", "2,000")]),
+        ("Prices rose 5% in May.", [("a number", "5%")]),
+        ("The war ended on July 27, 1953.", []),
+        (
+            "It was the first trip since the COVID-19 pandemic on 27 July.",
+            [("an assessment", "first")],
+        ),
+        ("The talks were held in the 1990s.", []),
+        ("The army attacked the town.", [("an allegation", "attacked")]),
+        ("The parade will take place on Thursday.", [("a prediction", "will")]),
+        ("Flights stopped because of the storm.", [("a causal claim", "because")]),
+        ("The delegation arrived on Wednesday.", []),
+    ],
+)
+def test_check_worthy_reasons(text, reasons):
+    assert check_worthy_reasons(text) == reasons
+
+
+def test_check_worthy_claim_is_a_warning_naming_its_reason(run_checker):
+    [finding] = run_checker("unattributed", "Unemployment rose to 7% in March.")
+    assert (finding.code, finding.severity) == ("unattributed-claim", "warning")
+    assert finding.message == ("No source is given for this claim, which contains a number (“7%”).")
+    assert finding.span.text == "Unemployment rose to 7% in March."
+
+
+def test_scene_setting_is_info_that_costs_nothing(run_checker):
+    [finding] = run_checker("unattributed", "The delegation arrived on Wednesday.")
+    assert (finding.code, finding.severity, finding.penalty) == (
+        "unattributed-statement",
+        "info",
+        0.0,
+    )
+
+
+def test_scene_setting_can_be_left_out(run_checker):
+    text = "The delegation arrived on Wednesday."
+    assert run_checker("unattributed", text, options={"report_scene_setting": False}) == []
+
+
+def test_attributed_claims_pass(run_checker):
+    assert run_checker("unattributed", "The mayor said unemployment rose to 7% in March.") == []
