@@ -25,7 +25,7 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 # A full stop, question or exclamation mark, maybe closed by quotes or brackets, before a space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“‘'«(\[]?)(\S)")
-_WORD_BEFORE = re.compile(r"([\w.’'-]+)$")
+_WORD_CHAR = re.compile(r"[\w.’'-]")
 
 # Abbreviations that never end a sentence (titles, months before a date).
 _TITLE_ABBREVIATIONS = _words(
@@ -93,8 +93,7 @@ def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
         return False
     if not match.group().startswith("."):
         return True
-    word_match = _WORD_BEFORE.search(text, 0, match.start())
-    word = word_match.group(1).strip("’'-").lower() if word_match else ""
+    word = _word_before(text, match.start()).strip("’'-").lower()
     if word in _TITLE_ABBREVIATIONS:
         return False
     next_word = re.match(r"[\w’']+", text[following.start(2) : following.start(2) + 20])
@@ -105,6 +104,15 @@ def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
     if (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", word):
         return opens_sentence
     return True
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters, dots, apostrophes and hyphens that ends at ``end``."""
+    # Walking back is linear in the word; a regex anchored at ``end`` would rescan the article.
+    start = end
+    while start > 0 and _WORD_CHAR.match(text, start - 1):
+        start -= 1
+    return text[start:end]
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
