@@ -1,0 +1,77 @@
+"""CONTRIBUTING.md's tutorial works: its files are written out, its tests run, its commands agree.
+
+Files are the code blocks preceded by ``<!-- file: PATH -->``.
+"""
+
+import importlib.util
+import re
+import sqlite3
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+GUIDE = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+# A code block, with the file it belongs in when a "<!-- file: PATH -->" line precedes it.
+BLOCK = re.compile(r"(?:<!-- file: (\S+) -->\n)?^```(\w*)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+
+
+def blocks(language: str) -> list[str]:
+    return [code for _, lang, code in BLOCK.findall(GUIDE.read_text()) if lang == language]
+
+
+@pytest.fixture(scope="module")
+def tutorial(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("tutorial")
+    for path, _, content in BLOCK.findall(GUIDE.read_text()):
+        if path:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(content)
+    return root
+
+
+@pytest.fixture(scope="module")
+def plugin(tutorial):
+    spec = importlib.util.spec_from_file_location(
+        "sayso_loaded_cues", tutorial / "sayso-loaded-cues" / "sayso_loaded_cues.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_entry_point_names_the_module(tutorial):
+    package = tutorial / "sayso-loaded-cues"
+    project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
+    [module] = project["entry-points"]["sayso"].values()
+    assert (package / f"{module}.py").is_file()
+
+
+def test_tutorial_tests_pass(tutorial):
+    package = tutorial / "sayso-loaded-cues"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=package,
+        env={"PYTHONPATH": str(package), "PATH": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout
+
+
+def test_report_and_database_are_as_shown(tutorial, plugin, sayso_cli, monkeypatch):
+    monkeypatch.chdir(tutorial)
+    result = sayso_cli(
+        "check", "story.txt", "--all", "--db", "sayso.db", "--config", "sayso.toml", plugin=plugin
+    )
+    assert result.exit_code == 0, result.stderr
+    [shown] = [block for block in blocks("") if "loaded-cues/loaded-cue" in block]
+    report = [line.strip() for line in result.stdout.splitlines()]
+    assert all(line.strip() in report for line in shown.splitlines() if line.strip())
+    [query] = blocks("sql")
+    with sqlite3.connect(tutorial / "sayso.db") as conn:
+        rows = conn.execute(query).fetchall()
+    assert [row[1:3] for row in rows] == [("loaded-cue", "admitted")]
