@@ -29,6 +29,21 @@ ENTITY_LABELS = {
 }
 SUBJECT_RELATIONS = {"nsubj", "nsubj:pass", "csubj"}
 CONTENT_RELATIONS = {"ccomp", "xcomp", "csubj:pass"}
+# Verbs whose direct object is what is attributed ("endorsed Clinton", "denied the report").
+OBJECT_CONTENT_VERBS = set(
+    "deny endorse support oppose criticize praise accuse blame describe call defend reject "
+    "dismiss propose question cite promise pledge announce confirm reveal disclose acknowledge "
+    "admit predict demand urge want seek reiterate repeat".split()
+)
+# Cues the parse-based analyzer adds to the lexicon's: they signal attribution only with the
+# complement the parse shows ("seemed to agree", "declined to comment", "endorsed Clinton").
+PARSE_CUE_VERBS = set(
+    "seem appear decline refuse find endorse oppose propose defend cite accuse criticize "
+    "describe reject dismiss question insist continue".split()
+)
+# Verbs that are cues only when they tag a quotation ("“…,” he continued").
+QUOTATION_ONLY_VERBS = {"continue"}
+RECIPIENTS = {"reporter", "journalist", "audience", "crowd", "supporter"}
 # Cue verbs hand their subject down to these dependents: "…, adding that …", "and said …".
 SUBJECT_SHARING_RELATIONS = {"conj", "advcl", "xcomp", "acl", "parataxis"}
 VERB_GROUP_RELATIONS = {"aux", "aux:pass", "advmod"}
@@ -136,6 +151,7 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
     if not parsed.has_parse:
         return []
     cue_lemmas = {lemma.split()[0] for lemma in lexicon.cue_verbs | lexicon.evidence_verbs}
+    cue_lemmas |= PARSE_CUE_VERBS
     quotations = find_quotations(parsed.text)
     attributions: list[Attribution] = []
     for word in parsed.words:
@@ -145,7 +161,7 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
         if word.lemma == "accord" and _fixed_to(parsed, word):
             found = _according_to(parsed, word)
         elif word.upos == "VERB" and word.lemma in cue_lemmas:
-            found = _verb_attribution(parsed, word, lexicon, quotations)
+            found = _verb_attribution(parsed, word, lexicon, cue_lemmas, quotations)
         if found is not None:
             attributions.append(found)
     attributions = _outermost(attributions)
@@ -208,7 +224,11 @@ def _according_to(parsed: ParsedText, according: Word) -> Attribution | None:
 
 
 def _verb_attribution(
-    parsed: ParsedText, verb: Word, lexicon: Lexicon, quotations: list[Quotation]
+    parsed: ParsedText,
+    verb: Word,
+    lexicon: Lexicon,
+    cue_lemmas: set[str],
+    quotations: list[Quotation],
 ) -> Attribution | None:
     source_words = _source_words(parsed, verb)
     cue = _cue_span(parsed, verb)
@@ -217,8 +237,10 @@ def _verb_attribution(
         quotation, gap_source = quoted
         content = [Span.of(parsed.text, quotation.start, quotation.end)]
         source_words = source_words or gap_source
+    elif verb.lemma in QUOTATION_ONLY_VERBS:
+        return None
     else:
-        content = _fragments(parsed, _content_words(parsed, verb))
+        content = _fragments(parsed, _content_words(parsed, verb, cue_lemmas))
     if not content:
         return None
     source = _contiguous_span(parsed, source_words) if source_words else None
@@ -230,15 +252,36 @@ def _verb_attribution(
     )
 
 
-def _content_words(parsed: ParsedText, verb: Word) -> set[int]:
+def _content_words(parsed: ParsedText, verb: Word, cue_lemmas: set[str]) -> set[int]:
+    children = [parsed.words[c] for c in verb.children]
+    roots = [w for w in children if w.deprel in CONTENT_RELATIONS]
+    if any(w.deprel == "xcomp" for w in roots):
+        # "asked him to step aside": the person asked is part of what is asked.
+        roots += [w for w in children if w.deprel == "obj" and w.lemma not in RECIPIENTS]
+    elif not roots and verb.lemma in OBJECT_CONTENT_VERBS:
+        roots = [w for w in children if w.deprel == "obj"]
     content_words: set[int] = set()
-    for child in verb.children:
-        if parsed.words[child].deprel in CONTENT_RELATIONS:
-            content_words |= parsed.subtree(child)
+    for root in roots:
+        excluded = _other_cues(parsed, root, cue_lemmas)
+        content_words |= parsed.subtree(root.index, excluded=excluded)
     if verb.deprel == "parataxis" and verb.head is not None:
         # "The plan failed, he said." — the reported clause is the cue's head.
         content_words |= parsed.subtree(verb.head, excluded={verb.index})
     return content_words
+
+
+def _other_cues(parsed: ParsedText, root: Word, cue_lemmas: set[str]) -> set[int]:
+    """Cue verbs coordinated with or tacked onto the content ("…, saying it set a benchmark"):
+    they start attributions of their own, so they and their conjunctions are not content."""
+    excluded: set[int] = set()
+    for index in parsed.subtree(root.index):
+        word = parsed.words[index]
+        if index != root.index and word.deprel in {"conj", "advcl"} and word.lemma in cue_lemmas:
+            excluded.add(index)
+            excluded |= {
+                c for c in word.children if parsed.words[c].deprel in {"cc", "punct", "mark"}
+            }
+    return excluded
 
 
 MAX_GAP_SOURCE_WORDS = 10
