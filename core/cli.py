@@ -47,6 +47,7 @@ def make_app() -> typer.Typer:
     app.command("check", epilog=CHECK_EPILOG)(check_command)
     app.command("plugins")(plugins_command)
     app.command("eval")(eval_command)
+    app.command("serve")(serve_command)
     app.callback()(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
@@ -190,6 +191,26 @@ def eval_command(
         evaluate.save_predictions(result, save_predictions)
     report = evaluate.to_json(result, errors) if as_json else evaluate.format_text(result, errors)
     typer.echo(report)
+
+
+def serve_command(
+    db: Annotated[Path, typer.Argument(metavar="[DB]", help="sayso database to browse.")] = Path(
+        DEFAULT_DB
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Browse a database of checked articles in Datasette (needs sayso[serve])."""
+    import importlib.util
+
+    if importlib.util.find_spec("datasette") is None:
+        _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
+    if not db.is_file():
+        _fail(f"no database at {db}; run sayso check first")
+    from .serve import serve
+
+    typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(db, host=host, port=port)
 
 
 def _fail(message: str) -> NoReturn:

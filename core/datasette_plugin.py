@@ -1,0 +1,398 @@
+"""sayso's Datasette plugin: a highlighted page per article, readable span cells, links to rows.
+
+Registered through the ``datasette`` entry point group, so it loads wherever ``sayso[serve]`` is
+installed. It adds ``/<database>/-/article/<article_id>``: the article's text with every source
+mention, cue and content highlighted in distinct styles (weight, slant, underline and brackets,
+not colour alone), the findings in the margin beside their paragraph, and links to the rows.
+In tables, attribution spans get the same styles and JSON offsets become text and links.
+Databases without sayso's tables are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from weakref import WeakSet
+
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import NotFound, Response
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
+from markupsafe import Markup, escape
+
+from . import __version__
+from .serve import VIEWS
+
+HERE = Path(__file__).parent
+STYLESHEET_ROUTE = "/-/sayso/sayso.css"
+ARTICLE_ROUTE = r"/(?P<database>[^/.]+)/-/article/(?P<article_id>[^/.]+)$"
+SAYSO_TABLES = {"articles", "statements", "sources", "attributions", "findings"}
+ROLES = ("source", "cue", "content")
+SPAN_COLUMNS = {f"{role}_text": role for role in ROLES}
+# Columns of views and canned queries that name a row; tables get Datasette's own FK links.
+ROW_COLUMNS = {
+    "statement_id": "statements",
+    "source_id": "sources",
+    "top_source_id": "sources",
+}
+PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+
+_sayso_databases: WeakSet[Any] = WeakSet()
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One role of one attribution: a stretch of the article to style and label."""
+
+    start: int
+    end: int
+    role: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A finding shown in the margin, numbered in reading order."""
+
+    number: int
+    anchor: int | None
+    marker: int | None
+    severity: str
+    checker: str
+    code: str
+    message: str
+    points: float
+    row_url: str
+    statement_url: str | None
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Environment) -> None:
+    # Appended last, so a --template-dir can still override sayso's templates.
+    loaders: list[BaseLoader] = [FileSystemLoader(str(HERE / "templates"))]
+    if env.loader is not None:
+        loaders.insert(0, env.loader)
+    env.loader = ChoiceLoader(loaders)
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [f"{datasette.urls.path(STYLESHEET_ROUTE)}?v={__version__}"]
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Awaitable[Response]]]]:
+    return [(re.escape(STYLESHEET_ROUTE) + "$", stylesheet), (ARTICLE_ROUTE, article_page)]
+
+
+@hookimpl
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Markup | Callable[[], Awaitable[Markup | None]] | None:
+    if value in (None, ""):
+        return None
+    if table == "attributions":
+        return _attribution_cell(dict(row), value, column, database, datasette)
+    if table == "articles" and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row iterates values)
+        return _link(article_url(datasette, database, row["id"]), value)
+    if table is not None and table not in VIEWS:
+        return None
+    if column == "article_id":
+        url = article_url(datasette, database, value)
+    elif column in ROW_COLUMNS:
+        url = row_url(datasette, database, ROW_COLUMNS[column], value)
+    else:
+        return None
+
+    async def link_if_sayso() -> Markup | None:
+        if not await is_sayso_database(datasette, database):
+            return None
+        return _link(url, value)
+
+    return link_if_sayso
+
+
+async def stylesheet() -> Response:
+    return Response(
+        _stylesheet_text(),
+        content_type="text/css; charset=utf-8",
+        headers={"cache-control": "max-age=3600"},
+    )
+
+
+async def article_page(datasette: Any, request: Any) -> Response:
+    database = request.url_vars["database"]
+    article_id = request.url_vars["article_id"]
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        raise NotFound(f"Database not found: {database}") from None
+    await datasette.ensure_permissions(
+        request.actor,
+        [("view-table", (database, "articles")), ("view-database", database), "view-instance"],
+    )
+    if not await is_sayso_database(datasette, database):
+        raise NotFound(f"{database} is not a sayso database")
+    article = (await db.execute(ARTICLE_SQL, [article_id])).first()
+    if article is None:
+        raise NotFound(f"Article not found: {article_id}")
+    attributions = (await db.execute(ATTRIBUTIONS_SQL, [article_id])).rows
+    sources = (await db.execute(SOURCES_SQL, [article_id])).rows
+    findings = (await db.execute(FINDINGS_SQL, [article_id])).rows
+    text = article["text"]
+    notes = [_note(number, f, datasette, database) for number, f in enumerate(findings, 1)]
+    highlights = list(_highlights(attributions))
+    markers: dict[int, list[int]] = {}
+    for note in notes:
+        if note.marker is not None:
+            markers.setdefault(note.marker, []).append(note.number)
+    paragraphs = []
+    placed: set[int] = set()
+    for match in PARAGRAPH.finditer(text):
+        start, end = match.span()
+        beside = [n for n in notes if n.anchor is not None and start <= n.anchor < end]
+        placed.update(n.number for n in beside)
+        html = render_spans(text, start, end, highlights, markers)
+        paragraphs.append({"html": html, "notes": beside})
+    context = {
+        "database": database,
+        "article": dict(article),
+        "title": article["title"] or article["path"] or article_id,
+        "paragraphs": paragraphs,
+        "article_notes": [n for n in notes if n.number not in placed],
+        "warnings": sum(1 for n in notes if n.severity in ("warning", "error")),
+        "attributions": [_attribution_context(a, datasette, database) for a in attributions],
+        "sources": [_source_context(s, len(attributions), datasette, database) for s in sources],
+        "links": _article_links(datasette, database, article_id),
+    }
+    html = await datasette.render_template("sayso_article.html", context, request=request)
+    return Response.html(html)
+
+
+async def is_sayso_database(datasette: Any, database: str) -> bool:
+    """Whether ``database`` has sayso's tables (remembered once true)."""
+    db = datasette.get_database(database)
+    if db not in _sayso_databases:
+        if not SAYSO_TABLES.issubset(await db.table_names()):
+            return False
+        _sayso_databases.add(db)
+    return True
+
+
+def article_url(datasette: Any, database: str, article_id: str) -> str:
+    return str(datasette.urls.database(database)) + f"/-/article/{tilde_encode(article_id)}"
+
+
+def row_url(datasette: Any, database: str, table: str, row_id: str) -> str:
+    return str(datasette.urls.row(database, table, tilde_encode(str(row_id))))
+
+
+def render_spans(
+    text: str,
+    start: int,
+    end: int,
+    highlights: Iterable[Highlight],
+    markers: dict[int, list[int]] | None = None,
+) -> Markup:
+    """``text[start:end]`` as HTML, each highlight styled and labelled for screen readers.
+
+    Overlapping highlights combine their styles. Content is bracketed; ``markers`` maps an
+    offset to the numbers of the findings whose reference mark goes right after it.
+    """
+    markers = markers or {}
+    inside = [h for h in highlights if h.start < end and start < h.end and h.start < h.end]
+    cuts = sorted(
+        {start, end}
+        | {min(max(p, start), end) for h in inside for p in (h.start, h.end)}
+        | {p for p in markers if start < p <= end}
+    )
+    parts: list[Markup] = []
+    for left, right in pairwise(cuts):
+        active = [h for h in inside if h.start <= left and right <= h.end]
+        for h in active:
+            if h.start == left:
+                parts.append(Markup('<span class="sayso-sr">{}: </span>').format(h.role))
+                if h.role == "content":
+                    parts.append(Markup('<span class="sayso-bracket" aria-hidden="true">⟦</span>'))
+        segment = escape(text[left:right])
+        if active:
+            classes = " ".join(sorted({f"sayso-{h.role}" for h in active}))
+            title = "; ".join(h.label for h in active)
+            segment = Markup('<span class="{}" title="{}">{}</span>').format(
+                classes, title, segment
+            )
+        parts.append(segment)
+        for h in active:
+            if h.end == right and h.role == "content":
+                parts.append(Markup('<span class="sayso-bracket" aria-hidden="true">⟧</span>'))
+                parts.append(Markup('<span class="sayso-sr"> (end of content)</span>'))
+        for number in markers.get(right, []):
+            parts.append(
+                Markup(
+                    '<sup class="sayso-ref"><a href="#finding-{0}" aria-label="finding {0}">'
+                    "{0}</a></sup>"
+                ).format(number)
+            )
+    return Markup("").join(parts)
+
+
+ARTICLE_SQL = """
+select id, path, title, text, score, statements, claims, attributed_claims
+from articles where id = ?
+"""
+ATTRIBUTIONS_SQL = """
+select attributions.*, sources.name as source_name, sources.type as source_type
+from attributions left join sources on sources.id = attributions.source_id
+where attributions.article_id = ?
+order by coalesce(source_start, cue_start, content_start), attributions.id
+"""
+SOURCES_SQL = """
+select article_sources.*, sources.name, sources.type
+from article_sources join sources on sources.id = article_sources.source_id
+where article_sources.article_id = ?
+order by article_sources.attributions desc, article_sources.mentions desc, sources.id
+"""
+FINDINGS_SQL = """
+select findings.*, statements.start as statement_start, statements."end" as statement_end
+from findings left join statements on statements.id = findings.statement_id
+where findings.article_id = ?
+order by coalesce(findings.start, statements.start), findings.id
+"""
+
+
+def _highlights(attributions: Iterable[Any]) -> Iterable[Highlight]:
+    for number, row in enumerate(attributions, 1):
+        who = row["source_name"] or row["source_text"] or "unresolved source"
+        kind = f", {row['source_type']}" if row["source_type"] else ""
+        for role in ("source", "cue"):
+            if row[f"{role}_start"] is not None:
+                label = f"{role} of attribution {number}: {who}{kind}"
+                yield Highlight(row[f"{role}_start"], row[f"{role}_end"], role, label)
+        for fragment_start, fragment_end in _fragments(row["content_fragments"]):
+            label = f"content of attribution {number} ({row['form']}), from {who}"
+            yield Highlight(fragment_start, fragment_end, "content", label)
+
+
+def _fragments(value: str | None) -> list[tuple[int, int]]:
+    try:
+        return [(int(start), int(end)) for start, end in json.loads(value or "[]")]
+    except (ValueError, TypeError):
+        return []
+
+
+def _note(number: int, finding: Any, datasette: Any, database: str) -> Note:
+    anchor = finding["start"] if finding["start"] is not None else finding["statement_start"]
+    marker = finding["end"] if finding["end"] is not None else finding["statement_end"]
+    statement = finding["statement_id"]
+    return Note(
+        number=number,
+        anchor=anchor,
+        marker=marker,
+        severity=finding["severity"],
+        checker=finding["checker"],
+        code=finding["code"],
+        message=finding["message"],
+        points=finding["points"] or 0.0,
+        row_url=row_url(datasette, database, "findings", finding["id"]),
+        statement_url=row_url(datasette, database, "statements", statement) if statement else None,
+    )
+
+
+def _attribution_context(row: Any, datasette: Any, database: str) -> dict[str, Any]:
+    spans = {
+        role: Markup('<span class="sayso-{}">{}</span>').format(role, row[f"{role}_text"])
+        if row[f"{role}_text"]
+        else ""
+        for role in ROLES
+    }
+    return {
+        "form": row["form"],
+        "spans": spans,
+        "source_name": row["source_name"],
+        "source_type": row["source_type"],
+        "source_url": row_url(datasette, database, "sources", row["source_id"])
+        if row["source_id"]
+        else None,
+        "row_url": row_url(datasette, database, "attributions", row["id"]),
+    }
+
+
+def _source_context(row: Any, total: int, datasette: Any, database: str) -> dict[str, Any]:
+    return {
+        "name": row["name"],
+        "type": row["type"],
+        "mentions": row["mentions"],
+        "attributions": row["attributions"],
+        "share": _percent(row["attributions"], total),
+        "url": row_url(datasette, database, "sources", row["source_id"]),
+    }
+
+
+def _article_links(datasette: Any, database: str, article_id: str) -> dict[str, str]:
+    def rows_of(table: str) -> str:
+        return f"{datasette.urls.table(database, table)}?article_id={tilde_encode(article_id)}"
+
+    return {
+        "article": row_url(datasette, database, "articles", article_id),
+        "summary": rows_of("article_summary"),
+        "statements": rows_of("statements"),
+        "attributions": rows_of("attributions"),
+        "findings": rows_of("findings"),
+        "sources": rows_of("article_sources"),
+    }
+
+
+def _attribution_cell(
+    row: dict[str, Any], value: Any, column: str, database: str, datasette: Any
+) -> Markup | None:
+    """Span columns in the article page's styles; JSON offsets as text and links.
+
+    Other columns may be hidden (``_col=``), so each case checks for the ones it needs.
+    """
+    if column in SPAN_COLUMNS:
+        return Markup('<span class="sayso-{}">{}</span>').format(SPAN_COLUMNS[column], value)
+    if column == "content_fragments" and row.get("content_text") is not None:
+        offset = row["content_start"]
+        pieces = [
+            Markup('<span class="sayso-content" title="characters {}–{}">{}</span>').format(
+                start, end, row["content_text"][start - offset : end - offset]
+            )
+            for start, end in _fragments(value)
+        ]
+        return Markup(" … ").join(pieces) if pieces else None
+    article_id = _raw(row.get("article_id"))
+    if column == "statements" and article_id:
+        try:
+            indexes = [int(index) for index in json.loads(value)]
+        except (ValueError, TypeError):
+            return None
+        links = [
+            _link(row_url(datasette, database, "statements", f"{article_id}:{i}"), f"#{i}")
+            for i in indexes
+        ]
+        return Markup(", ").join(links)
+    return None
+
+
+def _raw(value: Any) -> Any:
+    """A cell's own value: table pages hand plugins foreign keys as ``{value, label}``."""
+    return value["value"] if isinstance(value, dict) else value
+
+
+def _link(url: str, text: object) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, text)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+@cache
+def _stylesheet_text() -> str:
+    return (HERE / "static" / "sayso.css").read_text(encoding="utf-8")

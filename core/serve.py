@@ -1,0 +1,418 @@
+"""Browsing a sayso database in Datasette: summary views, full-text search, generated metadata.
+
+:func:`prepare_database` adds what browsing needs (two summary views, full-text search over
+statements kept current by triggers, an index for sorting by score). It is idempotent, so
+``sayso serve`` runs it every time and a check may run it too. :func:`build_metadata` describes
+every table, view, column and canned query. Only :func:`make_datasette` and :func:`serve` import
+Datasette, an optional extra (``pip install 'sayso[serve]'``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from . import store
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+INSTALL_HINT = "pip install 'sayso[serve]'"
+
+# Correlated subqueries rather than joins over aggregates: sorted and paged by score, SQLite
+# walks the score index and computes them for the rows on the page only.
+ARTICLE_SUMMARY_SQL = """
+select
+  articles.id as article_id,
+  articles.title,
+  articles.score,
+  articles.statements,
+  articles.claims,
+  articles.attributed_claims,
+  round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
+  (select count(*) from attributions where attributions.article_id = articles.id)
+    as attributions,
+  top.source_id as top_source_id,
+  sources.name as top_source,
+  sources.type as top_source_type,
+  round(
+    1.0 * top.attributions
+    / nullif((select count(*) from attributions where attributions.article_id = articles.id), 0),
+    3
+  ) as top_source_share,
+  (select count(*) from findings
+    where findings.article_id = articles.id and findings.severity in ('warning', 'error'))
+    as warnings
+from articles
+left join article_sources as top on top.rowid = (
+  select rowid from article_sources
+  where article_sources.article_id = articles.id and article_sources.attributions > 0
+  order by article_sources.attributions desc, article_sources.mentions desc,
+    article_sources.source_id
+  limit 1
+)
+left join sources on sources.id = top.source_id
+"""
+
+SOURCE_SUMMARY_SQL = """
+select
+  sources.id as source_id,
+  sources.name,
+  sources.type,
+  count(article_sources.article_id) as articles,
+  coalesce(sum(article_sources.attributions), 0) as attributions,
+  coalesce(sum(article_sources.mentions), 0) as mentions,
+  round(avg(articles.score), 1) as average_article_score
+from sources
+left join article_sources on article_sources.source_id = sources.id
+left join articles on articles.id = article_sources.article_id
+group by sources.id
+"""
+
+VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
+
+# One row per (statement, attribution carrying it); an attribution may carry several statements.
+_STATEMENT_SOURCES = """
+  select attributions.article_id || ':' || carried.value as statement_id,
+    attributions.source_id, sources.name, sources.type
+  from attributions
+  join json_each(attributions.statements) as carried
+  left join sources on sources.id = attributions.source_id
+"""
+
+CANNED_QUERIES: dict[str, dict[str, str]] = {
+    "unattributed_claims": {
+        "title": "Unattributed claims",
+        "description": "Claims (body sentences) that no attribution carries, weakest articles "
+        "first. Warnings mark the check-worthy ones: numbers, allegations, assessments, "
+        "predictions, causes.",
+        "sql": """
+select
+  statements.id as statement_id,
+  statements.article_id,
+  articles.title as article,
+  articles.score,
+  statements.text,
+  (select group_concat(distinct findings.severity) from findings
+    where findings.statement_id = statements.id) as severity
+from statements
+join articles on articles.id = statements.article_id
+where statements.is_claim = 1 and statements.attributed = 0
+order by articles.score, statements.article_id, statements.idx
+""",
+    },
+    "articles_by_score": {
+        "title": "Articles ranked by sourcing score",
+        "description": "Every article from weakest to best sourced, with how much of it is "
+        "attributed and how many warnings it drew.",
+        "sql": """
+select
+  rank() over (order by score) as rank,
+  article_id,
+  title,
+  score,
+  claims,
+  attributed_claims,
+  attributed_share,
+  top_source,
+  top_source_share,
+  warnings
+from article_summary
+order by score, title
+""",
+    },
+    "sources_by_type": {
+        "title": "Sources by type across all articles",
+        "description": "How often each kind of source (person, government, state media, "
+        "anonymous, …) is cited, and in how many articles.",
+        "sql": """
+select
+  sources.type,
+  count(distinct sources.id) as sources,
+  count(distinct article_sources.article_id) as articles,
+  coalesce(sum(article_sources.attributions), 0) as attributions,
+  round(
+    1.0 * coalesce(sum(article_sources.attributions), 0)
+    / nullif((select sum(attributions) from article_sources), 0),
+    3
+  ) as share_of_attributions
+from sources
+left join article_sources on article_sources.source_id = sources.id
+group by sources.type
+order by attributions desc
+""",
+    },
+    "state_media_only": {
+        "title": "Statements resting on state media only",
+        "description": "Statements whose every attribution points at a state media source, "
+        "with no other source to corroborate them.",
+        "sql": f"""
+with statement_sources as ({_STATEMENT_SOURCES})
+select
+  statements.id as statement_id,
+  statements.article_id,
+  articles.title as article,
+  statements.text,
+  group_concat(distinct statement_sources.name) as sources
+from statement_sources
+join statements on statements.id = statement_sources.statement_id
+join articles on articles.id = statements.article_id
+group by statement_sources.statement_id
+having count(*) = sum(coalesce(statement_sources.type, '') = 'state_media')
+order by articles.score, statements.article_id, statements.idx
+""",
+    },
+    "top_source_share": {
+        "title": "The top source's share per article",
+        "description": "For each article, the source it cites most and the share of its "
+        "attributions that source carries: a high share means the story leans on one voice.",
+        "sql": """
+select
+  article_id,
+  title,
+  top_source_id,
+  top_source,
+  top_source_type,
+  top_source_share,
+  attributions,
+  score
+from article_summary
+where top_source_id is not null
+order by top_source_share desc, attributions desc, score
+""",
+    },
+}
+
+ARTICLE_COLUMNS = {
+    "article_id": "The article (a hash of its text); links to its highlighted page.",
+    "title": "The article's title: its first line or the title given in its metadata.",
+    "score": "Sourcing score, 0–100: 100 less the points every finding costs.",
+    "statements": "Number of sentences sayso found.",
+    "claims": "Statements that are body text (not headlines, datelines, bylines, boilerplate).",
+    "attributed_claims": "Claims that at least one attribution carries.",
+}
+
+TABLES: dict[str, dict[str, Any]] = {
+    "runs": {
+        "description": "One row per `sayso check` run: when, which version, analyzer and plugins.",
+        "sort_desc": "started",
+        "label_column": "started",
+        "columns": {
+            "id": "Run number.",
+            "started": "When the run started (UTC).",
+            "finished": "When it finished; empty if it was interrupted.",
+            "sayso_version": "sayso version that ran the check.",
+            "analyzer": "Analyzer used: offline, stanza or conllu.",
+            "plugins": "Plugins loaded, with their versions (JSON).",
+            "articles": "Articles checked.",
+            "errors": "Plugin failures recorded (see plugin_errors).",
+        },
+    },
+    "articles": {
+        "description": "One row per checked article, weakest sourcing first. Open an "
+        "article's title for its text with sources, cues and content highlighted.",
+        "sort": "score",
+        "label_column": "title",
+        "facets": ["analyzer"],
+        "columns": {
+            "id": ARTICLE_COLUMNS["article_id"],
+            "path": "The file it was read from.",
+            "title": ARTICLE_COLUMNS["title"],
+            "text": "The full text; every span elsewhere is a character offset into it.",
+            "words": "Word count.",
+            "statements": ARTICLE_COLUMNS["statements"],
+            "claims": ARTICLE_COLUMNS["claims"],
+            "attributed_claims": ARTICLE_COLUMNS["attributed_claims"],
+            "score": ARTICLE_COLUMNS["score"],
+            "analyzer": "Analyzer that produced the statements and attributions.",
+            "run_id": "The run that last checked it.",
+            "checked_at": "When it was last checked (UTC).",
+        },
+    },
+    "statements": {
+        "description": "Every sentence of every article, with whether it is a claim and "
+        "whether an attribution carries it. Searchable.",
+        "label_column": "text",
+        "facets": ["kind", "attributed"],
+        "fts_table": "statements_fts",
+        "columns": {
+            "id": "Article id and sentence number.",
+            "article_id": "The article it belongs to.",
+            "idx": "Sentence number within the article, from 0.",
+            "start": "Character offset where it starts in the article's text.",
+            "end": "Character offset where it ends.",
+            "text": "The sentence.",
+            "paragraph": "Paragraph number, from 0.",
+            "kind": "body, headline, dateline, byline or boilerplate.",
+            "is_claim": "1 for body text: the statements that should be attributed.",
+            "attributed": "1 if an attribution carries it.",
+        },
+    },
+    "sources": {
+        "description": "Canonical sources. Named sources (people, organisations, outlets) are "
+        "shared across articles; anonymous, document and unknown ones belong to one article.",
+        "sort": "name",
+        "label_column": "name",
+        "facets": ["type"],
+        "columns": {
+            "id": "Type and a slug of the name (plus the article for unnamed sources).",
+            "name": "The source's canonical name, e.g. the full name behind 'he' or 'KCNA'.",
+            "type": "person, organization, government, state_media, news_agency, anonymous, "
+            "document or unknown.",
+        },
+    },
+    "article_sources": {
+        "description": "Which sources each article cites, and how often.",
+        "sort_desc": "attributions",
+        "facets": ["source_id"],
+        "columns": {
+            "article_id": "The article.",
+            "source_id": "The source.",
+            "mentions": "Times the article mentions the source, by name or pronoun.",
+            "attributions": "Attributions in the article that rest on the source.",
+        },
+    },
+    "attributions": {
+        "description": "Who said what: each attribution's source mention, cue and content, "
+        "highlighted as on the article page.",
+        "facets": ["form", "source_id"],
+        "columns": {
+            "id": "Article id and attribution number.",
+            "article_id": "The article.",
+            "statement_id": "The first statement it carries.",
+            "source_id": "The canonical source the mention resolved to; empty if unresolved.",
+            "form": "direct (quoted), indirect (reported), mixed, according_to or evidence.",
+            "source_start": "Offset where the source mention starts.",
+            "source_end": "Offset where the source mention ends.",
+            "source_text": "The source mention as written, e.g. 'he' or 'state media'.",
+            "cue_start": "Offset where the cue starts.",
+            "cue_end": "Offset where the cue ends.",
+            "cue_text": "The cue: 'said', 'according to', 'announced', …",
+            "content_start": "Offset where the content starts.",
+            "content_end": "Offset where the content ends.",
+            "content_text": "What was said, from the first content fragment to the last.",
+            "content_fragments": "The content's fragments (a quote interrupted by 'he said' "
+            "has two).",
+            "statements": "The statements it carries.",
+        },
+    },
+    "findings": {
+        "description": "What the checkers want an editor to look at, costliest first.",
+        "sort_desc": "points",
+        "facets": ["checker", "severity", "code"],
+        "columns": {
+            "id": "Article id and finding number.",
+            "article_id": "The article.",
+            "statement_id": "The statement concerned, if any.",
+            "checker": "Checker that reported it.",
+            "code": "What kind of finding it is, e.g. unattributed-claim.",
+            "severity": "info, warning or error.",
+            "message": "What the checker says.",
+            "start": "Offset where the text concerned starts.",
+            "end": "Offset where it ends.",
+            "text": "The text concerned.",
+            "points": "Points of the sourcing score it cost.",
+        },
+    },
+    "plugin_errors": {
+        "description": "Plugins that failed during a run; their results are missing.",
+        "facets": ["plugin", "stage"],
+        "columns": {
+            "id": "Error number.",
+            "run_id": "The run.",
+            "article_id": "The article being checked, if any.",
+            "plugin": "The plugin that failed.",
+            "stage": "Where: import, validation or the hook that raised.",
+            "error": "The error.",
+        },
+    },
+    "article_summary": {
+        "description": "One line per article: how much is attributed, the source it leans on "
+        "most, and its score. Weakest first.",
+        "sort": "score",
+        "facets": ["top_source_type"],
+        "columns": {
+            **ARTICLE_COLUMNS,
+            "attributed_share": "attributed_claims / claims: the share of claims with a source.",
+            "attributions": "Attributions found in the article.",
+            "top_source_id": "The source with the most attributions in the article.",
+            "top_source": "Its name.",
+            "top_source_type": "Its type.",
+            "top_source_share": "The share of the article's attributions it carries.",
+            "warnings": "Findings of severity warning or error.",
+        },
+    },
+    "source_summary": {
+        "description": "One line per source across all articles: how many articles cite it, "
+        "how often, and how well those articles score.",
+        "sort_desc": "attributions",
+        "facets": ["type"],
+        "columns": {
+            "source_id": "The source.",
+            "name": "Its canonical name.",
+            "type": "Its type.",
+            "articles": "Articles that mention it.",
+            "attributions": "Attributions resting on it, across all articles.",
+            "mentions": "Mentions of it, across all articles.",
+            "average_article_score": "Mean sourcing score of the articles that mention it.",
+        },
+    },
+    "_sqlite_migrations": {"hidden": True},
+}
+
+
+def prepare_database(db: sqlite_utils.Database) -> None:
+    """Add the summary views, statement search and score index; safe to run again."""
+    with db.atomic():
+        for name, sql in VIEWS.items():
+            db.create_view(name, sql, replace=True)
+        db.table("articles").create_index(["score"], if_not_exists=True)
+    statements = db.table("statements")
+    if statements.detect_fts() is None:
+        statements.enable_fts(["text"], create_triggers=True)
+
+
+def build_metadata(database: str) -> dict[str, Any]:
+    """Datasette metadata for a sayso database served under the name ``database``."""
+    return {
+        "title": "sayso",
+        "description": "On whose say-so? The statements, attributions, sources and findings "
+        "of the articles sayso checked, with a 0–100 sourcing score per article.",
+        "databases": {
+            database: {
+                "description": "Start with article_summary (weakest articles first) or a "
+                "query below; an article's title opens its text with sources, cues and "
+                "content highlighted and the findings in the margin.",
+                "tables": TABLES,
+                "queries": CANNED_QUERIES,
+            }
+        },
+    }
+
+
+def open_for_browsing(path: Path) -> sqlite_utils.Database:
+    """Open (migrating) the sayso database at ``path`` and prepare it for browsing."""
+    db = store.open_database(path)
+    prepare_database(db)
+    return db
+
+
+def make_datasette(path: Path) -> Datasette:
+    """A Datasette instance over the prepared database at ``path``, with sayso's metadata."""
+    from datasette.app import Datasette
+
+    return Datasette([str(path)], metadata=build_metadata(path.stem))
+
+
+def serve(path: Path, host: str, port: int) -> None:
+    """Prepare ``path`` and serve it with Datasette until interrupted."""
+    import asyncio
+
+    import uvicorn
+
+    open_for_browsing(path).close()
+    datasette = make_datasette(path)
+    asyncio.run(datasette.invoke_startup())
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")

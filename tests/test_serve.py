@@ -1,0 +1,355 @@
+"""Browsing in Datasette, tested as a reader meets it: every page and canned query, in process.
+
+The database is built from a seed article with hand-placed attributions, checked by the
+built-in checkers and saved through ``sayso.store``, so it has the shape ``sayso check`` writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sayso import store
+from sayso.cli import make_app
+from sayso.config import resolve_settings
+from sayso.engine import ArticleReport, run_checkers
+from sayso.manager import get_plugins
+from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
+from typer.testing import CliRunner
+
+pytest.importorskip("datasette")
+
+from datasette.app import Datasette
+from datasette.plugins import pm
+from sayso import datasette_plugin, serve
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+KREMLIN_SEED = SEEDS / "000_81b6159aa6d9e869.txt"
+UNSOURCED_SEED = SEEDS / "003_6ff3ccebba442099.txt"
+KCNA = ("KCNA", "state_media")
+# (where to start looking, source mention, cue, content from … to, form, canonical source)
+KREMLIN_ATTRIBUTIONS = [
+    ("Thursday, July 27", "state media", "announced", ("Thursday, July 27", "(1950-1953)"),
+     "indirect", KCNA),
+    ("Kim Jong-un had", "the official Korean Central News Agency", "reported",
+     ("Kim Jong-un had", "Vladimir Putin"), "mixed", KCNA),
+    ("“Remembering", "Korea’s central news agency KCNA", "said", ("“Remembering", "environment,”"),
+     "direct", KCNA),
+    ("According to the agency", "the agency", "According to", ("“the interview", "friendship.”"),
+     "according_to", KCNA),
+    ("The North Korean leader supports", "Washington", "according to",
+     ("The North Korean leader supports", "missiles"), "according_to",
+     ("Washington", "government")),
+]  # fmt: skip
+SENTENCE = re.compile(r"\S[^.!?]*(?:[.!?]+”?|$)")
+
+
+def seed_analysis(path: Path, attributions: list[tuple[Any, ...]]) -> Analysis:
+    """An Analysis of a seed: one statement per sentence, attributions placed by phrases."""
+    text = path.read_text(encoding="utf-8")
+    article = Article(text=text, path=str(path), title=text.split("\n", 1)[0][:60])
+    statements = []
+    for paragraph, line in enumerate(re.finditer(r"[^\n]+", text)):
+        for match in SENTENCE.finditer(line.group()):
+            start, end = line.start() + match.start(), line.start() + match.end()
+            statements.append(Statement(len(statements), start, end, text[start:end], paragraph))
+    sources: dict[str, Source] = {}
+    found = []
+    for anchor, mention, cue, (begins, ends), form, (name, kind) in attributions:
+        after = text.index(anchor)
+        source_span = _find(text, mention, after)
+        content_start = text.index(begins, after)
+        content = Span.of(text, content_start, text.index(ends, content_start) + len(ends))
+        source = sources.setdefault(name, Source(key=name, name=name, type=kind))
+        source.mentions.append(source_span)
+        carried = [s.index for s in statements if s.span.overlaps(content)]
+        found.append(
+            Attribution(form, _find(text, cue, after), source_span, [content], name, carried)
+        )
+    return Analysis(article, "hand", statements=statements, attributions=found, sources=sources)
+
+
+def _find(text: str, phrase: str, after: int) -> Span:
+    start = text.index(phrase, after)
+    return Span.of(text, start, start + len(phrase))
+
+
+def check_by_hand(analysis: Analysis) -> ArticleReport:
+    plugins = get_plugins()
+    return run_checkers(analysis, plugins, resolve_settings(plugins.checkers))
+
+
+def build_seed_database(path: Path) -> dict[str, ArticleReport]:
+    """A sayso database holding two seeds: one well attributed, one with no attributions."""
+    reports = {
+        "kremlin": check_by_hand(seed_analysis(KREMLIN_SEED, KREMLIN_ATTRIBUTIONS)),
+        "unsourced": check_by_hand(seed_analysis(UNSOURCED_SEED, [])),
+    }
+    db = store.open_database(path)
+    run_id = store.start_run(db, "hand", get_plugins())
+    for report in reports.values():
+        store.save_report(db, report, run_id)
+    store.finish_run(db, run_id, len(reports), 0)
+    db.close()
+    return reports
+
+
+@pytest.fixture(scope="module")
+def sayso_plugin_registered() -> Iterator[None]:
+    """The plugin as installed through its entry point, or registered here if not installed."""
+    registered_here = not pm.is_registered(datasette_plugin)
+    if registered_here:
+        pm.register(datasette_plugin, "sayso")
+    yield
+    if registered_here:
+        pm.unregister(datasette_plugin)
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, ArticleReport]]:
+    path = tmp_path_factory.mktemp("serve") / "newsroom.db"
+    reports = build_seed_database(path)
+    serve.open_for_browsing(path).close()
+    return path, reports
+
+
+@pytest.fixture(scope="module")
+def datasette(seed_db: tuple[Path, Any], sayso_plugin_registered: None) -> Datasette:
+    return serve.make_datasette(seed_db[0])
+
+
+@pytest.fixture(scope="module")
+def kremlin_id(seed_db: tuple[Path, dict[str, ArticleReport]]) -> str:
+    return seed_db[1]["kremlin"].analysis.article.id
+
+
+@pytest.fixture(scope="module")
+def unsourced_id(seed_db: tuple[Path, dict[str, ArticleReport]]) -> str:
+    return seed_db[1]["unsourced"].analysis.article.id
+
+
+def get(datasette: Datasette, path: str) -> Any:
+    return asyncio.run(datasette.client.get(path))
+
+
+def get_ok(datasette: Datasette, path: str) -> str:
+    response = get(datasette, path)
+    assert response.status_code == 200, f"{path}: {response.status_code}\n{response.text[:2000]}"
+    return str(response.text)
+
+
+def query_rows(datasette: Datasette, name: str) -> list[dict[str, Any]]:
+    response = get(datasette, f"/newsroom/{name}.json?_shape=objects")
+    assert response.status_code == 200, response.text
+    return list(response.json()["rows"])
+
+
+# Preparation and metadata
+
+
+def test_prepare_database_is_idempotent_and_search_follows_new_rows(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    build_seed_database(path)
+    db = serve.open_for_browsing(path)
+    serve.prepare_database(db)
+    assert {"article_summary", "source_summary"} <= set(db.view_names())
+    assert db.table("statements").detect_fts() == "statements_fts"
+    search = "select count(*) from statements_fts where statements_fts match ?"
+    assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
+    report = check_by_hand(seed_analysis(KREMLIN_SEED, []))
+    store.save_report(db, report, 1)  # replaces the article's rows: the triggers keep up
+    assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
+    assert db.execute(search, ["zyzzyva"]).fetchone()[0] == 0
+
+
+def test_metadata_describes_every_table_view_and_column(seed_db: tuple[Path, Any]) -> None:
+    db = sqlite3.connect(seed_db[0])
+    tables = serve.build_metadata("newsroom")["databases"]["newsroom"]["tables"]
+    names = [
+        row[0]
+        for row in db.execute(
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'statements_fts%' and name != '_sqlite_migrations'"
+        )
+    ]
+    for name in names:
+        columns = [row[1] for row in db.execute(f"pragma table_info([{name}])")]
+        assert tables[name]["description"], name
+        assert set(tables[name]["columns"]) == set(columns), name
+
+
+def test_canned_queries_answer_their_questions(
+    datasette: Datasette, kremlin_id: str, unsourced_id: str
+) -> None:
+    unattributed = query_rows(datasette, "unattributed_claims")
+    assert {row["article_id"] for row in unattributed} == {kremlin_id, unsourced_id}
+    assert any(row["text"].startswith("Satellite images indicate") for row in unattributed)
+    assert "warning" in {row["severity"] for row in unattributed}
+
+    ranked = query_rows(datasette, "articles_by_score")
+    assert {row["article_id"] for row in ranked} == {kremlin_id, unsourced_id}
+    assert ranked[0]["rank"] == 1 and ranked[0]["score"] <= ranked[1]["score"]
+
+    by_type = {row["type"]: row for row in query_rows(datasette, "sources_by_type")}
+    assert by_type["state_media"]["attributions"] == 4
+    assert by_type["government"]["attributions"] == 1
+    assert by_type["state_media"]["share_of_attributions"] == 0.8
+
+    state_only = query_rows(datasette, "state_media_only")
+    assert state_only and all(row["sources"] == "KCNA" for row in state_only)
+    assert not any("Washington" in row["text"] for row in state_only)
+    assert any(row["text"].startswith("Kim Jong-un had") for row in state_only)
+
+    shares = query_rows(datasette, "top_source_share")
+    assert [(row["article_id"], row["top_source"], row["top_source_share"]) for row in shares] == [
+        (kremlin_id, "KCNA", 0.8)
+    ]
+
+
+def test_summary_views(datasette: Datasette, kremlin_id: str, unsourced_id: str) -> None:
+    summary = {row["article_id"]: row for row in query_rows(datasette, "article_summary")}
+    kremlin = summary[kremlin_id]
+    assert kremlin["top_source"] == "KCNA" and kremlin["top_source_type"] == "state_media"
+    assert kremlin["top_source_share"] == 0.8 and kremlin["attributions"] == 5
+    assert 0 < kremlin["attributed_share"] < 1
+    assert summary[unsourced_id]["top_source"] is None
+    assert summary[unsourced_id]["attributed_share"] == 0
+    assert summary[unsourced_id]["warnings"] > 0
+
+    sources = {row["name"]: row for row in query_rows(datasette, "source_summary")}
+    assert sources["KCNA"]["attributions"] == 4 and sources["KCNA"]["mentions"] == 4
+    assert sources["Washington"]["articles"] == 1
+
+
+# Pages
+
+
+def test_every_table_view_and_query_page_renders(datasette: Datasette) -> None:
+    metadata = serve.build_metadata("newsroom")["databases"]["newsroom"]
+    assert "article_summary" in get_ok(datasette, "/newsroom")
+    for name, table in metadata["tables"].items():
+        if not table.get("hidden"):
+            page = get_ok(datasette, f"/newsroom/{name}")
+            assert table["description"].split(":")[0] in page.replace("&#39;", "'"), name
+    for name, query in metadata["queries"].items():
+        page = get_ok(datasette, f"/newsroom/{name}")
+        assert query["title"].replace("'", "&#39;") in page, name
+    assert "sayso" in get_ok(datasette, "/")
+
+
+def test_default_sort_facets_and_labels(datasette: Datasette, kremlin_id: str) -> None:
+    articles = get(datasette, "/newsroom/articles.json?_shape=objects").json()["rows"]
+    assert [row["score"] for row in articles] == sorted(row["score"] for row in articles)
+    sources = get_ok(datasette, "/newsroom/sources")
+    assert 'data-column="type"' in sources and "state_media" in sources
+    findings = get(datasette, "/newsroom/findings.json?_facet=severity").json()
+    assert {"checker", "severity", "code"} <= set(findings["facet_results"])
+    attributions = get_ok(datasette, "/newsroom/attributions")
+    assert "form" in attributions and ">KCNA</a>" in attributions  # source_id shows the name
+
+
+def test_statements_are_searchable(datasette: Datasette) -> None:
+    rows = get(datasette, "/newsroom/statements.json?_search=Shoigu&_shape=objects").json()
+    assert rows["rows"] and all("Shoigu" in row["text"] for row in rows["rows"])
+    assert 'name="_search"' in get_ok(datasette, "/newsroom/statements")
+
+
+def test_rows_pages_render(datasette: Datasette, kremlin_id: str) -> None:
+    assert "Kim Jong-un" in get_ok(datasette, f"/newsroom/articles/{kremlin_id}")
+    assert "friendly chat" in get_ok(datasette, f"/newsroom/statements/{kremlin_id}~3A3")
+    assert "KCNA" in get_ok(datasette, "/newsroom/sources/state_media~3Akcna")
+
+
+def test_article_page_highlights_spans_and_shows_findings(
+    datasette: Datasette, kremlin_id: str
+) -> None:
+    page = get_ok(datasette, f"/newsroom/-/article/{kremlin_id}")
+    text = page.split('<div class="sayso-article">')[1].split("<h2>")[0]
+    assert text.count('<span class="sayso-sr">source: </span>') == 5
+    assert text.count('<span class="sayso-sr">cue: </span>') == 5
+    assert text.count('<span class="sayso-sr">content: </span>') == 5
+    assert '<span class="sayso-cue" title="cue of attribution 1: KCNA, state_media">announced' in (
+        page
+    )
+    assert re.search(r'<li id="finding-1" value="1" class="sayso-finding sayso-\w+">', page)
+    assert 'href="#finding-1"' in page
+    assert "No source is given for this claim" in page
+    assert f'href="/newsroom/articles/{kremlin_id}"' in page
+    assert 'href="/newsroom/sources/state_media~3Akcna"' in page
+    assert "80% of attributions" in page
+    assert "/-/sayso/sayso.css" in page
+
+
+def test_article_page_without_attributions(datasette: Datasette, unsourced_id: str) -> None:
+    page = get_ok(datasette, f"/newsroom/-/article/{unsourced_id}")
+    assert "sayso found no attributions" in page
+    assert "sayso-source" not in page.split("Key:")[1].split("</p>", 1)[1]
+
+
+def test_article_page_not_found(datasette: Datasette) -> None:
+    assert get(datasette, "/newsroom/-/article/nosucharticle").status_code == 404
+    assert get(datasette, "/nosuchdb/-/article/x").status_code == 404
+
+
+def test_stylesheet_is_served(datasette: Datasette) -> None:
+    response = get(datasette, "/-/sayso/sayso.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert ".sayso-source" in response.text
+
+
+def test_cells_link_and_show_spans(datasette: Datasette, kremlin_id: str) -> None:
+    attributions = get_ok(datasette, f"/newsroom/attributions?article_id={kremlin_id}")
+    assert '<span class="sayso-cue">announced</span>' in attributions
+    assert '<span class="sayso-content" title="characters' in attributions
+    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">#3</a>' in attributions
+    articles = get_ok(datasette, "/newsroom/articles")
+    assert f'<a href="/newsroom/-/article/{kremlin_id}">' in articles
+    summary = get_ok(datasette, "/newsroom/article_summary")
+    assert f'<a href="/newsroom/-/article/{kremlin_id}">{kremlin_id}</a>' in summary
+    assert '<a href="/newsroom/sources/state_media~3Akcna">state_media:kcna</a>' in summary
+    query = get_ok(datasette, "/newsroom/unattributed_claims")
+    assert f'<a href="/newsroom/statements/{kremlin_id}~3A' in query
+
+
+def test_other_databases_are_left_alone(tmp_path: Path, sayso_plugin_registered: None) -> None:
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).execute("create table t (article_id text)").connection.commit()
+    ds = Datasette([str(path)])
+    asyncio.run(ds.invoke_startup())
+    page = get_ok(ds, "/other?sql=select+article_id+from+t+union+select+'x'")
+    assert "/-/article/" not in page
+    assert get(ds, "/other/-/article/x").status_code == 404
+
+
+# The command
+
+
+def test_serve_command_prepares_and_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "served.db"
+    build_seed_database(path)
+    served: dict[str, Any] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(options, app=app))
+    result = CliRunner().invoke(make_app(), ["serve", str(path), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 8123
+    assert "article_summary" in store.open_database(path).view_names()
+
+
+def test_serve_command_without_database(tmp_path: Path) -> None:
+    result = CliRunner().invoke(make_app(), ["serve", str(tmp_path / "missing.db")])
+    assert result.exit_code == 2
+    assert "run sayso check first" in result.stderr
+
+
+def test_serve_command_without_datasette(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *args: None)
+    result = CliRunner().invoke(make_app(), ["serve", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("pip install 'sayso[serve]'")
+    assert len(result.stderr.strip().splitlines()) == 1
