@@ -14,6 +14,11 @@ from typing import Any
 from ..lexicon import Lexicon
 from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement, StatementKind
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 QUOTE_MARKS = '"“”„«»'
 OPENING_QUOTES = '"“„«'
 ENTITY_LABELS = {
@@ -30,16 +35,16 @@ ENTITY_LABELS = {
 SUBJECT_RELATIONS = {"nsubj", "nsubj:pass", "csubj"}
 CONTENT_RELATIONS = {"ccomp", "xcomp", "csubj:pass"}
 # Verbs whose direct object is what is attributed ("endorsed Clinton", "denied the report").
-OBJECT_CONTENT_VERBS = set(
+OBJECT_CONTENT_VERBS = _word_set(
     "deny endorse support oppose criticize praise accuse blame describe call defend reject "
     "dismiss propose question cite promise pledge announce confirm reveal disclose acknowledge "
-    "admit predict demand urge want seek reiterate repeat".split()
+    "admit predict demand urge want seek reiterate repeat"
 )
 # Cues the parse-based analyzer adds to the lexicon's: they signal attribution only with the
 # complement the parse shows ("seemed to agree", "declined to comment", "endorsed Clinton").
-PARSE_CUE_VERBS = set(
+PARSE_CUE_VERBS = _word_set(
     "seem appear decline refuse find endorse oppose propose defend cite accuse criticize "
-    "describe reject dismiss question insist continue".split()
+    "describe reject dismiss question insist continue"
 )
 # Verbs that are cues only when they tag a quotation ("“…,” he continued").
 QUOTATION_ONLY_VERBS = {"continue"}
