@@ -26,13 +26,16 @@ SPEECH_VERBS = _words(
     "say tell add announce report disclose reveal state claim accuse deny insist warn confirm "
     "indicate show note explain argue assert acknowledge admit allege suggest predict promise "
     "declare reply respond write tweet post comment recall describe estimate conclude complain "
-    "contend maintain mention observe point out remark repeat reiterate stress emphasize "
+    "contend maintain mention observe remark repeat reiterate stress emphasize "
     "emphasise urge ask question demand charge boast concede caution vow pledge testify "
     "characterize insist agree disagree counter criticize praise blame call quip joke"
 )
+# Cues of more than one word; kept apart because the lists above are split on spaces.
+PHRASAL_CUES = ["point out", "point to", "call for", "refer to", "talk about", "speak about"]
 BELIEF_VERBS = _words(
     "believe think feel know expect hope fear worry doubt figure reckon consider suspect "
-    "understand assume guess imagine want plan intend wish decide learn"
+    "understand assume guess imagine want plan intend wish decide learn find see endorse propose "
+    "prefer seek cite express describe continue"
 )
 EVIDENCE_VERBS = _words("indicate show suggest reveal demonstrate confirm")
 
@@ -49,6 +52,8 @@ IRREGULAR_FORMS: dict[str, tuple[str, ...]] = {
     "learn": ("learned", "learnt"),
     "hear": ("heard",),
     "find": ("found",),
+    "see": ("saw", "seen"),
+    "seek": ("sought",),
 }
 # Verbs that double their last consonant before -ed and -ing.
 DOUBLING_VERBS = {"admit", "regret", "plan", "commit", "submit", "quip", "prefer", "refer", "omit"}
@@ -169,7 +174,9 @@ class GazetteerEntry:
 class Lexicon:
     """The extendable word lists. Built fresh for each run, then handed to ``register_lexicon``."""
 
-    cue_verbs: set[str] = field(default_factory=lambda: set(SPEECH_VERBS) | set(BELIEF_VERBS))
+    cue_verbs: set[str] = field(
+        default_factory=lambda: set(SPEECH_VERBS) | set(BELIEF_VERBS) | set(PHRASAL_CUES)
+    )
     evidence_verbs: set[str] = field(default_factory=lambda: set(EVIDENCE_VERBS))
     gazetteer: dict[str, GazetteerEntry] = field(default_factory=dict)
     outlet_anaphors: set[str] = field(default_factory=lambda: set(OUTLET_ANAPHORS))

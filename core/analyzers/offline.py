@@ -45,6 +45,9 @@ _AUXILIARIES = _words(
     "weren't won't wouldn't can't couldn't shouldn't"
 )
 _BE = _words("is are was were be been being am")
+_TRUE_AUXILIARIES = _BE | _words(
+    "has have had having do does did will would can could shall should may might must not never"
+)
 # Words that end a subject when walking left from its verb.
 _SUBJECT_STOPS = _words(
     ', ; : ( ) [ ] — – - “ ” " « » that but because while when as if after before since where '
@@ -69,7 +72,13 @@ _PRONOUN_SUBJECTS = _words("i we you they he she it who people police")
 # Participles that only work as cues with an auxiliary ("has shown"); alone they are adjectives.
 _PARTICIPLE_ONLY = _words("known shown written seen given drawn")
 # Lemmas that count only when a clause, a quote or a colon follows ("maintained that …").
-_CLAUSE_ONLY_LEMMAS = _words("maintain charge post question observe learn decide figure")
+_CLAUSE_ONLY_LEMMAS = _words(
+    "maintain charge post question observe learn decide figure find see continue state comment "
+    "remark"
+)
+# Participles that open content without "that" or a quote: "…, telling reporters the …".
+_OBJECT_PARTICIPLE_LEMMAS = _words("say tell call accuse urge ask blame warn claim argue describe")
+_CONTENT_OPENERS = frozenset(["that", "“", '"', ":", ","])
 _DISCOURSE_MARKERS = _words(
     "also however meanwhile moreover furthermore but and still yet instead indeed separately "
     "earlier later too though nonetheless nevertheless additionally similarly likewise "
@@ -100,6 +109,9 @@ _CAPITALISED_COMMON = _words(
     "though although during some many most one two all both no not yet so then there here "
     "what who which where why how mr mrs ms dr"
 )
+# Lower-case words a speaker's label may hold ("Clinton camp:") and labels that are no speaker.
+_SPEAKER_WORDS = _words("camp campaign spokesman spokeswoman aide official officials of the")
+_NOT_SPEAKERS = _words("note update updated correction clarification editor’s editor's photo")
 _NAME_CONNECTORS = _words("of de al bin von van")
 
 
@@ -218,6 +230,9 @@ class _ArticleReader:
 
     def _cue_attributions(self, tokens: list[_Token], statement: Statement) -> list[Attribution]:
         found = []
+        speaker = self._speaker_colon(tokens, statement)
+        if speaker is not None:
+            found.append(speaker)
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -228,11 +243,32 @@ class _ArticleReader:
                 else:
                     lemma, width = self._cue_lemma(tokens, index)
                     if lemma is not None:
-                        attribution = self._verb_cue(tokens, index, width, lemma, statement)
+                        shared = found[-1].source if found else None
+                        attribution = self._verb_cue(tokens, index, width, lemma, statement, shared)
                 if attribution is not None:
                     found.append(attribution)
             index += 1
         return found
+
+    def _speaker_colon(self, tokens: list[_Token], statement: Statement) -> Attribution | None:
+        """A paragraph opening with a name and a colon: "TRUMP: I think …", "Graham: Trump's …"."""
+        paragraph = self.paragraphs[statement.paragraph]
+        colon = _find(tokens, ":", 1, min(len(tokens), 6))
+        if statement.start != paragraph.start or colon is None or colon + 1 >= len(tokens):
+            return None
+        name = tokens[:colon]
+        if (
+            not name[0].capitalised
+            or name[-1].lower in _NOT_SPEAKERS
+            or any(not (t.capitalised or t.lower in _SPEAKER_WORDS) for t in name)
+        ):
+            return None
+        content = self._fragments(tokens[colon + 1].start, paragraph.end)
+        if not content:
+            return None
+        source = Span.of(self.text, name[0].start, name[-1].end)
+        cue = Span.of(self.text, tokens[colon].start, tokens[colon].end)
+        return Attribution(self._form(source, content, "say"), cue, source, content)
 
     def _cue_lemma(self, tokens: list[_Token], index: int) -> tuple[str | None, int]:
         pair = f"{tokens[index].lower} {_word(tokens, index + 1)}"
@@ -267,7 +303,13 @@ class _ArticleReader:
         return Attribution("according_to", cue, source, content)
 
     def _verb_cue(
-        self, tokens: list[_Token], index: int, width: int, lemma: str, statement: Statement
+        self,
+        tokens: list[_Token],
+        index: int,
+        width: int,
+        lemma: str,
+        statement: Statement,
+        shared_source: Span | None = None,
     ) -> Attribution | None:
         group_start = _verb_group_start(tokens, index)
         cue_token = tokens[index]
@@ -294,8 +336,17 @@ class _ArticleReader:
             return self._inversion(tokens, group_start, after, end, cue, lemma, statement)
 
         if cue_token.lower.endswith("ing") and group_start == index:
-            if previous != ",":
+            if previous != "," or (
+                lemma not in _OBJECT_PARTICIPLE_LEMMAS
+                and _word(tokens, last + 1) not in _CONTENT_OPENERS
+            ):
                 return None
+            if shared_source is not None:
+                content = self._content_after(tokens, after, statement)
+                if not content:
+                    return None
+                form = self._form(shared_source, content, lemma)
+                return Attribution(form, cue, shared_source, content)
             source = _sentence_subject(tokens, 0, group_start)
             if source is None or tokens[source[0]].lower in _EXPLETIVES:
                 return None
@@ -583,16 +634,21 @@ def _verb_use(tokens: list[_Token], index: int, group_start: int, lemma: str, la
     """Whether a cue form is used as a verb here, not as a noun or an adjective."""
     word = tokens[index].lower
     previous = _word(tokens, index - 1)
-    has_auxiliary = group_start < index
+    has_auxiliary = any(
+        t.lower in _TRUE_AUXILIARIES or "’" in t.lower for t in tokens[group_start:index]
+    )
     if (word in _PARTICIPLE_ONLY and not has_auxiliary) or previous in _DETERMINERS:
         return False
-    if lemma in _CLAUSE_ONLY_LEMMAS and _word(tokens, last + 1) not in ("that", "“", '"', ":", ","):
+    following = _word(tokens, last + 1)
+    if lemma in _CLAUSE_ONLY_LEMMAS and following not in _CONTENT_OPENERS | {".", ""}:
         return False
     base = lemma.split()[0]
     if has_auxiliary or word not in _present_forms(base):
         return True
-    if previous in _NOUN_MAKERS or (
-        previous.endswith(_ADJECTIVE_ENDINGS) and tokens[index - 1].text.islower()
+    if (
+        previous in _NOUN_MAKERS
+        or previous.endswith(("’s", "'s"))
+        or (previous.endswith(_ADJECTIVE_ENDINGS) and tokens[index - 1].text.islower())
     ):
         return False
     if word == base:
@@ -730,7 +786,10 @@ def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, 
         ):
             break
         stop += 1
-    if stop == start or stop - start > 6 or not tokens[start].capitalised:
+    first = tokens[start] if stop > start else None
+    if first is None or stop - start > 6 or not first.capitalised:
+        return None
+    if first.lower.endswith(("ed", "ing")) or first.lower in _PREPOSITIONS:
         return None
     return start, stop
 
