@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -20,6 +21,9 @@ from . import __version__
 from .engine import ArticleReport
 from .manager import PluginFailure, Plugins
 from .model import Source, Span
+
+if TYPE_CHECKING:
+    from .provenance import Provenance
 
 DEFAULT_DB = "sayso.db"
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
@@ -136,6 +140,74 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("sources").create_index(["type"])
 
 
+@migrations()
+def m002_provenance(db: sqlite_utils.Database) -> None:
+    db.table("sources").add_column("same_as", str, fk="sources", fk_col="id")
+    db.table("source_aliases").create(
+        {"source_id": str, "alias": str},
+        pk=("source_id", "alias"),
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db.table("claim_clusters").create(
+        {
+            "id": str,
+            "label": str,
+            "terms": str,
+            "articles": int,
+            "statements": int,
+            "original_source_id": str,
+            "first_article_id": str,
+            "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("original_source_id", "sources", "id"),
+            ("first_article_id", "articles", "id"),
+            ("run_id", "runs", "id"),
+        ],
+    )
+    db.table("cluster_members").create(
+        {
+            "id": int,
+            "cluster_id": str,
+            "article_id": str,
+            "statement_id": str,
+            "source_id": str,
+            "source_text": str,
+            "origin_source_id": str,
+            "similarity": float,
+        },
+        pk="id",
+        foreign_keys=[
+            ("cluster_id", "claim_clusters", "id"),
+            ("article_id", "articles", "id"),
+            ("statement_id", "statements", "id"),
+            ("source_id", "sources", "id"),
+            ("origin_source_id", "sources", "id"),
+        ],
+    )
+    db.table("cluster_findings").create(
+        {
+            "id": int,
+            "run_id": int,
+            "cluster_id": str,
+            "article_id": str,
+            "statement_id": str,
+            "code": str,
+            "severity": str,
+            "message": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("run_id", "runs", "id"),
+            ("cluster_id", "claim_clusters", "id"),
+            ("article_id", "articles", "id"),
+            ("statement_id", "statements", "id"),
+        ],
+    )
+    db.index_foreign_keys()
+
+
 def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
     """Open (creating or migrating) a sayso database, and let plugins prepare it."""
     db = sqlite_utils.Database(path)
@@ -198,6 +270,86 @@ def save_report(db: sqlite_utils.Database, report: ArticleReport, run_id: int) -
         for table, rows in article_rows(report, run_id).items():
             db.table(table).insert_all(rows, batch_size=500)
         record_failures(db, run_id, report.failures, report.analysis.article.id)
+
+
+def save_provenance(db: sqlite_utils.Database, provenance: Provenance, run_id: int) -> None:
+    """Replace the claim clusters and cross-article findings touching these articles."""
+    articles = list(provenance.articles)
+    marks = ", ".join("?" for _ in articles)
+    rows = provenance_rows(provenance, run_id)
+    with db.atomic():
+        stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN ({marks})"
+        db.execute(f"DELETE FROM claim_clusters WHERE id IN ({stale})", articles)
+        orphaned = "cluster_id NOT IN (SELECT id FROM claim_clusters)"
+        db.execute(f"DELETE FROM cluster_members WHERE {orphaned}")
+        db.execute(
+            f"DELETE FROM cluster_findings WHERE article_id IN ({marks}) OR {orphaned}", articles
+        )
+        db.table("sources").upsert_all(rows.pop("sources"), pk="id")
+        for own, canonical in provenance.same_as.items():
+            db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
+        db.table("source_aliases").upsert_all(rows.pop("source_aliases"), pk=("source_id", "alias"))
+        for table, table_rows in rows.items():
+            db.table(table).insert_all(table_rows, batch_size=500)
+
+
+def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, list[dict]]:
+    """The rows a set's provenance becomes, table by table (also ``--format json``'s shape)."""
+    findings = []
+    for finding in provenance.findings:
+        for article_id in (finding.article_id,) if finding.article_id else finding.articles:
+            statement = finding.statement_index if article_id == finding.article_id else None
+            findings.append(
+                {
+                    "run_id": run_id,
+                    "cluster_id": finding.cluster_id,
+                    "article_id": article_id,
+                    "statement_id": None if statement is None else f"{article_id}:{statement}",
+                    "code": finding.code,
+                    "severity": finding.severity,
+                    "message": finding.message,
+                }
+            )
+    return {
+        "sources": [
+            {"id": s.id, "name": s.name, "type": s.type} for s in provenance.sources.values()
+        ],
+        "source_aliases": [
+            {"source_id": id, "alias": alias}
+            for id, aliases in provenance.aliases.items()
+            for alias in sorted(aliases)
+        ],
+        "claim_clusters": [
+            {
+                "id": cluster.id,
+                "label": cluster.label,
+                "terms": json.dumps(cluster.terms),
+                "articles": len(cluster.articles),
+                "statements": len(cluster.members),
+                "original_source_id": cluster.original_source.id
+                if cluster.original_source
+                else None,
+                "first_article_id": cluster.first_article,
+                "run_id": run_id,
+            }
+            for cluster in provenance.clusters
+        ],
+        "cluster_members": [
+            {
+                "cluster_id": cluster.id,
+                "article_id": member.article_id,
+                "statement_id": member.statement_id,
+                "source_id": cited.source.id if cited else None,
+                "source_text": cited.as_written if cited else None,
+                "origin_source_id": cited.origin.id if cited and cited.origin else None,
+                "similarity": member.similarity,
+            }
+            for cluster in provenance.clusters
+            for member in cluster.members
+            for cited in member.cited or (None,)
+        ],
+        "cluster_findings": findings,
+    }
 
 
 def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
