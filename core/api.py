@@ -11,7 +11,15 @@ from .engine import ArticleReport, Checking, check_articles, read_inputs
 from .errors import InputError
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
-from .store import finish_run, open_database, record_failures, save_report, start_run
+from .provenance import Provenance, link_articles
+from .store import (
+    finish_run,
+    open_database,
+    record_failures,
+    save_provenance,
+    save_report,
+    start_run,
+)
 
 
 @dataclass
@@ -22,6 +30,8 @@ class CheckResult:
     errors: list[InputError] = field(default_factory=list)
     plugin_failures: list[PluginFailure] = field(default_factory=list)
     run_id: int | None = None
+    # Claim clusters across the articles, when more than one was checked.
+    provenance: Provenance | None = None
 
 
 def check(
@@ -39,6 +49,8 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per article) and a
     ``runs`` row records the run. Unreadable inputs don't stop the run: they are returned in
     ``CheckResult.errors``. ``on_report`` is called as each article is done (for progress).
+    With more than one article, ``CheckResult.provenance`` links their claims across articles
+    (see :mod:`sayso.provenance`), stored too when there is a ``db``.
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -51,6 +63,7 @@ def check(
     articles = read_inputs(inputs, result.errors)
     if db is None:
         result.reports = list(check_articles(articles, checking, on_report))
+        result.provenance = _link(result.reports, checking)
         return result
     database = open_database(db, checking.plugins)
     result.run_id = start_run(database, analyzer, checking.plugins)
@@ -58,5 +71,12 @@ def check(
     for report in check_articles(articles, checking, on_report):
         save_report(database, report, result.run_id)
         result.reports.append(report)
+    result.provenance = _link(result.reports, checking)
+    if result.provenance is not None:
+        save_provenance(database, result.provenance, result.run_id)
     finish_run(database, result.run_id, len(result.reports), len(result.errors))
     return result
+
+
+def _link(reports: list[ArticleReport], checking: Checking) -> Provenance | None:
+    return link_articles(reports, checking.lexicon) if len(reports) > 1 else None
