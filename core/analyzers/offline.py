@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..lexicon import Lexicon
 from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement
@@ -29,6 +30,7 @@ def _words(text: str) -> frozenset[str]:
 _TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
 _OPEN_QUOTES = {"“", "«"}
 _CLOSE_QUOTES = {"”", "»"}
+_QUOTE_MARK = re.compile(r"[“”«»\"]")
 _FINAL_PUNCTUATION = {".", "!", "?", "…"}
 
 # The entourage of a cue verb that belongs in the cue ("has not yet confirmed").
@@ -115,8 +117,7 @@ _NOT_SPEAKERS = _words("note update updated correction clarification editor’s 
 _NAME_CONNECTORS = _words("of de al bin von van")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -611,8 +612,8 @@ def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
     for paragraph in paragraphs:
         opened: int | None = None
         straight = False
-        for offset in range(paragraph.start, paragraph.end):
-            char = text[offset]
+        for mark in _QUOTE_MARK.finditer(text, paragraph.start, paragraph.end):
+            offset, char = mark.start(), mark.group()
             if opened is None and (char in _OPEN_QUOTES or char == '"'):
                 opened, straight = offset, char == '"'
             elif opened is not None and (
