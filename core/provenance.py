@@ -251,13 +251,15 @@ class Linker:
         # Words that carry no fact: function words, cues ("said"), titles ("President").
         self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | self.titles
         self.articles: dict[str, str] = {}
+        # The first word seen for each term, to show "letter" rather than its stem "lette".
+        self.surface: dict[str, str] = {}
         self.claims: list[_Claim] = []
         self.article_sources: dict[str, dict[str, Source]] = {}
 
     def add(self, report: ArticleReport) -> None:
         analysis = report.analysis
         article_id = analysis.article.id
-        self.articles[article_id] = analysis.article.title or analysis.article.path or article_id
+        self.articles[article_id] = analysis.article.path or analysis.article.title or article_id
         self.article_sources[article_id] = analysis.sources
         for statement in analysis.statements:
             if statement.is_claim:
@@ -281,7 +283,10 @@ class Linker:
         for group in groups:
             provenance.clusters.append(self._cluster(group, similarity, canonical))
         canonical.merge_unnamed_outlets(provenance.clusters)
-        provenance.clusters.sort(key=lambda c: (-len(c.articles), c.members[0].statement_id))
+        order = {article_id: position for position, article_id in enumerate(self.articles)}
+        provenance.clusters.sort(
+            key=lambda c: (-len(c.articles), order[c.first_article], c.members[0].statement_index)
+        )
         provenance.findings = _findings(provenance)
         return provenance
 
@@ -295,7 +300,9 @@ class Linker:
         words: set[str] = set()
         lowered = text.lower().replace("-", " ")
         for match in self.gazetteer_pattern.finditer(lowered):
-            words.add("@" + self.gazetteer[match.group()].name)
+            term = "@" + self.gazetteer[match.group()].name
+            self.surface.setdefault(term, term[1:])
+            words.add(term)
             text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
         names = set()
         for match in _NAME.finditer(text):
@@ -306,7 +313,9 @@ class Linker:
         for word in _WORD.findall(text.lower()):
             word = re.sub(r"'s?$", "", word)
             if word.isdigit() or not (word in self.name_noise or len(word) < 3):
-                words.add(self.synonyms.get(word) or _stem(word))
+                term = self.synonyms.get(word) or _stem(word)
+                self.surface.setdefault(term, word)
+                words.add(term)
         return _Clause(frozenset(words), frozenset(names))
 
     def _cited(
@@ -364,6 +373,7 @@ class Linker:
             name: next(iter(fuller[name])) if len(fuller.get(name, ())) == 1 else name
             for name in names
         }
+        self.surface.update({"#" + name: name.title() for name in canonical.values()})
         for claim in self.claims:
             claim.terms = [
                 clause.words | {"#" + canonical[name] for name in clause.names}
@@ -406,7 +416,7 @@ class Linker:
             key=lambda t: -similarity.weights[t],
         )
         digest = hashlib.sha256(" ".join(m.statement_id for m in members).encode()).hexdigest()
-        return ClaimCluster(digest[:16], members, [t.lstrip("@#") for t in terms[:6]])
+        return ClaimCluster(digest[:16], members, [self.surface[t] for t in terms[:6]])
 
 
 class _SourceResolver:
@@ -499,8 +509,10 @@ class _SourceResolver:
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
         alias = " ".join(alias.split())
-        if alias and alias != canonical.name and alias.lower() not in _PRONOUNS:
-            self.provenance.aliases.setdefault(canonical.id, set()).add(alias)
+        known = self.provenance.aliases.setdefault(canonical.id, set())
+        if alias.lower() in {name.lower() for name in (*known, canonical.name, *_PRONOUNS)}:
+            return
+        known.add(alias)
 
 
 def _findings(provenance: Provenance) -> list[CrossFinding]:
@@ -528,8 +540,7 @@ def _findings(provenance: Provenance) -> list[CrossFinding]:
                 )
             )
             attributed.setdefault(member.article_id, member)
-    findings += _common_origins(provenance, shared)
-    return findings
+    return _common_origins(provenance, shared) + findings
 
 
 def _common_origins(provenance: Provenance, shared: list[ClaimCluster]) -> list[CrossFinding]:

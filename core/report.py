@@ -9,7 +9,8 @@ from typing import Any
 
 from .engine import ArticleReport
 from .model import Attribution, Finding
-from .store import article_rows, source_id
+from .provenance import ClaimCluster, Provenance
+from .store import article_rows, provenance_rows, source_id
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 QUOTE_WIDTH = 90
@@ -76,13 +77,102 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
     return "\n".join(lines)
 
 
-def to_json(reports: list[ArticleReport], errors: list[str]) -> str:
-    """JSON mirroring the database rows, one object per article, plus input errors."""
-    return json.dumps(
-        {"articles": [_article_json(report) for report in reports], "errors": errors},
-        ensure_ascii=False,
-        indent=2,
-    )
+def to_json(
+    reports: list[ArticleReport], errors: list[str], provenance: Provenance | None = None
+) -> str:
+    """JSON mirroring the database rows, one object per article, plus input errors.
+
+    With ``provenance`` (several articles checked together), a ``provenance`` key holds the
+    claim clusters with their members, the cross-article findings and the sources' aliases.
+    """
+    document: dict[str, Any] = {
+        "articles": [_article_json(report) for report in reports],
+        "errors": errors,
+    }
+    if provenance is not None:
+        document["provenance"] = provenance_json(provenance)
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def provenance_json(provenance: Provenance) -> dict[str, Any]:
+    """The ``claim_clusters``, ``cluster_members``, ``cluster_findings`` and ``source_aliases``
+    rows, with each cluster's members nested in it."""
+    rows = provenance_rows(provenance, run_id=None)
+    members: dict[str, list[dict[str, Any]]] = {}
+    for member in rows["cluster_members"]:
+        members.setdefault(member.pop("cluster_id"), []).append(member)
+    aliases: dict[str, list[str]] = {}
+    for alias in rows["source_aliases"]:
+        aliases.setdefault(alias["source_id"], []).append(alias["alias"])
+    return {
+        "clusters": [
+            {**_without_run(row), "terms": json.loads(row["terms"]), "members": members[row["id"]]}
+            for row in rows["claim_clusters"]
+        ],
+        "findings": [_without_run(row) for row in rows["cluster_findings"]],
+        "sources": [
+            {**row, "aliases": aliases.get(row["id"], [])}
+            for row in rows["sources"]
+            if row["id"] in aliases
+        ],
+        "same_as": provenance.same_as,
+    }
+
+
+def format_provenance(provenance: Provenance) -> str:
+    """The "Across these articles" section: common sources, findings, shared claims, aliases."""
+    number = {article_id: n for n, article_id in enumerate(provenance.articles, start=1)}
+    lines = [f"Across these {len(number)} articles"]
+    lines += [f"  #{number[a]} {title}" for a, title in provenance.articles.items()]
+    lines += ["", "Findings"]
+    for finding in provenance.findings:
+        if finding.article_id is None:
+            lines.append(f"  {finding.severity.upper():<7} provenance/{finding.code}: ")
+            lines[-1] += finding.message
+            continue
+        where = f"#{number[finding.article_id]} [{(finding.statement_index or 0) + 1}]"
+        lines.append(
+            f"  {finding.severity.upper():<7} {where} provenance/{finding.code}: {finding.message}"
+        )
+    if not provenance.findings:
+        lines.append("  (none)")
+    shared = [c for c in provenance.clusters if len(c.articles) > 1]
+    lines += ["", f"Claims reported by more than one article ({len(shared)})"]
+    for cluster in shared:
+        lines += _describe_cluster(cluster, number)
+    if not shared:
+        lines.append("  (none)")
+    names = [
+        (provenance.sources[id], sorted(aliases))
+        for id, aliases in provenance.aliases.items()
+        if id in provenance.sources
+    ]
+    if names:
+        lines += ["", "Sources under other names"]
+        for source, aliases in sorted(names, key=lambda pair: pair[0].name):
+            lines.append(f"  {source.name} ({source.type.replace('_', ' ')}): ")
+            lines[-1] += _clip(", ".join(aliases), QUOTE_WIDTH)
+    return "\n".join(lines)
+
+
+def _describe_cluster(cluster: ClaimCluster, number: dict[str, int]) -> list[str]:
+    original = cluster.original_source
+    head = f"  • {' · '.join(cluster.terms[:4])}"
+    if original is not None:
+        head += f" — original source: {original.name} ({original.type.replace('_', ' ')})"
+    lines = [head]
+    for member in cluster.members:
+        cited = ", ".join(
+            c.source.name + (f" (“{c.as_written}”)" if c.as_written != c.source.name else "")
+            for c in member.cited
+        )
+        where = f"#{number[member.article_id]} [{member.statement_index + 1}]"
+        lines.append(f"      {where} {cited or 'no source given'}: “{_clip(member.text, 70)}”")
+    return lines
+
+
+def _without_run(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key != "run_id"}
 
 
 def _article_json(report: ArticleReport) -> dict[str, Any]:
