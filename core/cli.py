@@ -17,7 +17,7 @@ from .api import check
 from .config import find_config, load_config, resolve_settings
 from .errors import SaysoError
 from .manager import get_plugins
-from .report import format_text, to_json
+from .report import format_provenance, format_text, to_json
 from .store import DEFAULT_DB
 
 CHECK_EPILOG = """\
@@ -135,11 +135,13 @@ def check_command(
     for input_error in result.errors:
         typer.echo(f"error: {input_error}", err=True)
     if output_format is OutputFormat.json:
-        typer.echo(to_json(result.reports, [str(e) for e in result.errors]))
+        typer.echo(to_json(result.reports, [str(e) for e in result.errors], result.provenance))
     else:
         typer.echo(
             "\n\n".join(format_text(r, explain=explain, show_info=show_all) for r in result.reports)
         )
+        if result.provenance is not None:
+            typer.echo("\n" + format_provenance(result.provenance))
     if result.errors:
         raise typer.Exit(2)
     if fail_under is not None and any(r.score < fail_under for r in result.reports):
