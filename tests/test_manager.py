@@ -115,3 +115,15 @@ def test_finding_for_unregistered_checker_is_a_plugin_error():
         report = check(Article(TEXT), plugins=plugins).reports[0]
     assert "fake" not in {f.code for f in report.findings}
     assert [f.plugin for f in report.failures] == ["impostor"]
+
+
+def test_plugin_already_installed_is_not_registered_twice(monkeypatch, fake_entry_points):
+    module = plugin_module(
+        "installed",
+        register_checkers=lambda register: register(Checker(id="mine", description="Mine.")),
+    )
+    monkeypatch.delenv("SAYSO_LOAD_PLUGINS")
+    fake_entry_points(installed=module)
+    with extra_plugins(("under-test", module)) as plugins:
+        assert plugins.checker_plugins["mine"] == "installed"
+        assert plugins.failures == []
