@@ -358,7 +358,7 @@ def _attach_continuations(
         tail_end = max(previous.content[-1].end, _end(previous.cue), _end(previous.source))
         between = parsed.text[tail_end : quotation.start]
         if re.fullmatch(r"[\s,.;:A-Za-z]{0,40}", between) and not any(
-            tail_end <= _end(a.cue) <= quotation.start for a in attributions
+            tail_end < _end(a.cue) <= quotation.start for a in attributions
         ):
             previous.content.append(Span.of(parsed.text, quotation.start, quotation.end))
             claimed.add((quotation.start, quotation.end))
