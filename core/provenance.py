@@ -38,13 +38,16 @@ from .store import source_id
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
-# A term in more than this share of the set's claims is too common to propose candidate pairs.
-MAX_BLOCKING_SHARE = 0.2
+# A term in more claims than this (a share of the set, at least MIN_BLOCKING_LIMIT) is too common
+# to propose candidate pairs: rare shared terms are what link two reports of one fact.
+MAX_BLOCKING_SHARE = 0.01
+MIN_BLOCKING_LIMIT = 20
 STEM_LENGTH = 5
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
-# A source carrying at least this share of the claims several articles share is their common
-# origin.
+# A source carrying at least this share (and this many) of the sourced claims several articles
+# share is their common origin.
 COMMON_ORIGIN_SHARE = 0.5
+COMMON_ORIGIN_CLAIMS = 2
 
 _OUTLET_TYPES = ("state_media", "news_agency")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
@@ -336,9 +339,10 @@ class Linker:
         self._match_names()
         document_frequency = Counter(term for claim in self.claims for term in claim.all_terms)
         total = len(self.claims)
-        weights = {t: math.log((total + 1) / (df + 0.5)) for t, df in document_frequency.items()}
+        # Smoothed so that in a handful of articles a term all of them share still counts.
+        weights = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
         postings: dict[str, list[int]] = defaultdict(list)
-        blocking_limit = max(2, int(MAX_BLOCKING_SHARE * total))
+        blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
         for number, claim in enumerate(self.claims):
             for term in claim.all_terms:
                 if document_frequency[term] <= blocking_limit:
@@ -369,14 +373,20 @@ class Linker:
                 fuller[word].add(name)
             if " " in name:
                 fuller[name.split()[0]].add(name)
-        canonical = {
-            name: next(iter(fuller[name])) if len(fuller.get(name, ())) == 1 else name
-            for name in names
-        }
-        self.surface.update({"#" + name: name.title() for name in canonical.values()})
+        canonical = {}
+        for name in names:
+            if len(fuller.get(name, ())) == 1:
+                canonical[name] = "#" + next(iter(fuller[name]))
+            elif " " in name:
+                canonical[name] = "#" + name
+            else:
+                # A lone capitalised word ("Thursday", "Four" opening a sentence) is a word.
+                canonical[name] = _stem(name)
+                self.surface.setdefault(canonical[name], name)
+        self.surface.update({t: t[1:].title() for t in canonical.values() if t.startswith("#")})
         for claim in self.claims:
             claim.terms = [
-                clause.words | {"#" + canonical[name] for name in clause.names}
+                clause.words | {canonical[name] for name in clause.names}
                 for clause in claim.clauses
             ]
 
@@ -509,25 +519,26 @@ class _SourceResolver:
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
         alias = " ".join(alias.split())
-        known = self.provenance.aliases.setdefault(canonical.id, set())
-        if alias.lower() in {name.lower() for name in (*known, canonical.name, *_PRONOUNS)}:
-            return
-        known.add(alias)
+        known = self.provenance.aliases.get(canonical.id, set())
+        if alias and alias.lower() not in {n.lower() for n in (*known, canonical.name, *_PRONOUNS)}:
+            self.provenance.aliases[canonical.id] = known | {alias}
 
 
 def _findings(provenance: Provenance) -> list[CrossFinding]:
     findings: list[CrossFinding] = []
     shared = [c for c in provenance.clusters if len(c.articles) > 1]
     for cluster in shared:
-        attributed = {m.article_id: m for m in cluster.members if m.attributed}
-        if not attributed:
-            continue
-        example = next(iter(attributed.values()))
-        names = ", ".join(c.source.name for c in example.cited)
-        where = provenance.articles[example.article_id]
         for member in cluster.members:
-            if member.article_id in attributed or member.article_id == example.article_id:
+            elsewhere = [
+                m for m in cluster.members if m.attributed and m.article_id != member.article_id
+            ]
+            if member.attributed or not elsewhere:
                 continue
+            names = ", ".join(
+                c.source.name + (f" citing {c.origin.name}" if c.origin else "")
+                for c in elsewhere[0].cited
+            )
+            where = provenance.articles[elsewhere[0].article_id]
             findings.append(
                 CrossFinding(
                     "attributed-elsewhere",
@@ -539,7 +550,6 @@ def _findings(provenance: Provenance) -> list[CrossFinding]:
                     member.statement_index,
                 )
             )
-            attributed.setdefault(member.article_id, member)
     return _common_origins(provenance, shared) + findings
 
 
@@ -556,7 +566,7 @@ def _common_origins(provenance: Provenance, shared: list[ClaimCluster]) -> list[
             articles[origin].update(citing)
     findings = []
     for origin, count in carried.most_common():
-        if count / len(sourced) < COMMON_ORIGIN_SHARE:
+        if count < COMMON_ORIGIN_CLAIMS or count / len(sourced) < COMMON_ORIGIN_SHARE:
             break
         findings.append(
             CrossFinding(
