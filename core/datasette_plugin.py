@@ -82,8 +82,18 @@ def prepare_jinja2_environment(env: Environment) -> None:
 
 
 @hookimpl
-def extra_css_urls(datasette: Any) -> list[str]:
-    return [f"{datasette.urls.path(STYLESHEET_ROUTE)}?v={__version__}"]
+def extra_css_urls(
+    database: str | None, datasette: Any
+) -> Callable[[], Awaitable[list[str]]] | list[str]:
+    if database is None:
+        return []
+
+    async def stylesheet_if_sayso() -> list[str]:
+        if not await is_sayso_database(datasette, database):
+            return []
+        return [f"{datasette.urls.path(STYLESHEET_ROUTE)}?v={__version__}"]
+
+    return stylesheet_if_sayso
 
 
 @hookimpl
@@ -146,7 +156,10 @@ async def article_page(datasette: Any, request: Any) -> Response:
     sources = (await db.execute(SOURCES_SQL, [article_id])).rows
     findings = (await db.execute(FINDINGS_SQL, [article_id])).rows
     text = article["text"]
-    notes = [_note(number, f, datasette, database) for number, f in enumerate(findings, 1)]
+    # Like the CLI, info-level findings (mostly scene-setting) show only when asked for.
+    show_info = request.args.get("info") == "1"
+    shown = [f for f in findings if show_info or f["severity"] != "info"]
+    notes = [_note(number, f, datasette, database) for number, f in enumerate(shown, 1)]
     highlights = list(_highlights(attributions))
     markers: dict[int, list[int]] = {}
     for note in notes:
@@ -166,7 +179,9 @@ async def article_page(datasette: Any, request: Any) -> Response:
         "title": article["title"] or article["path"] or article_id,
         "paragraphs": paragraphs,
         "article_notes": [n for n in notes if n.number not in placed],
-        "warnings": sum(1 for n in notes if n.severity in ("warning", "error")),
+        "warnings": sum(1 for f in findings if f["severity"] in ("warning", "error")),
+        "info_count": sum(1 for f in findings if f["severity"] == "info"),
+        "show_info": show_info,
         "attributions": [_attribution_context(a, datasette, database) for a in attributions],
         "sources": [_source_context(s, len(attributions), datasette, database) for s in sources],
         "links": _article_links(datasette, database, article_id),

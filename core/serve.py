@@ -261,6 +261,61 @@ TABLES: dict[str, dict[str, Any]] = {
             "name": "The source's canonical name, e.g. the full name behind 'he' or 'KCNA'.",
             "type": "person, organization, government, state_media, news_agency, anonymous, "
             "document or unknown.",
+            "same_as": "The canonical source this one turned out to name, when checking several "
+            "articles together linked them.",
+        },
+    },
+    "source_aliases": {
+        "description": "Every name a source went by across the articles checked together.",
+        "facets": ["source_id"],
+        "columns": {"source_id": "The canonical source.", "alias": "A name it went by."},
+    },
+    "claim_clusters": {
+        "description": "Claims that several articles report: the same fact, and on whose "
+        "say-so each article reports it. Most widely reported first.",
+        "sort_desc": "articles",
+        "label_column": "label",
+        "facets": ["original_source_id"],
+        "columns": {
+            "id": "Cluster id.",
+            "label": "The shortest statement reporting the claim.",
+            "terms": "The shared terms that linked the statements (JSON).",
+            "articles": "Articles reporting the claim.",
+            "statements": "Statements reporting it.",
+            "original_source_id": "The source it originates from: the one cited as 'X, citing "
+            "Y', else the one most articles cite.",
+            "first_article_id": "The article that reported it first (in checking order).",
+            "run_id": "The run that linked it.",
+        },
+    },
+    "cluster_members": {
+        "description": "Each statement in a claim cluster, with the source its article cites "
+        "for it (one row per source cited; no source when the article gives none).",
+        "facets": ["source_id"],
+        "columns": {
+            "id": "Row number.",
+            "cluster_id": "The claim cluster.",
+            "article_id": "The article.",
+            "statement_id": "The statement reporting the claim.",
+            "source_id": "The canonical source the article cites for it; empty if none.",
+            "source_text": "The source as the article writes it.",
+            "origin_source_id": "The source that source was citing, if the article says so.",
+            "similarity": "How close the statement is to the cluster's other statements, 0–1.",
+        },
+    },
+    "cluster_findings": {
+        "description": "What only a set of articles shows: a claim one article attributes and "
+        "another states without a source, or shared claims that all rest on one source.",
+        "facets": ["code", "severity"],
+        "columns": {
+            "id": "Row number.",
+            "run_id": "The run.",
+            "cluster_id": "The claim cluster concerned, if any.",
+            "article_id": "The article concerned.",
+            "statement_id": "The statement concerned, if any.",
+            "code": "What kind of finding it is.",
+            "severity": "info, warning or error.",
+            "message": "What sayso says.",
         },
     },
     "article_sources": {
@@ -386,7 +441,10 @@ def build_metadata(database: str) -> dict[str, Any]:
                 "query below; an article's title opens its text with sources, cues and "
                 "content highlighted and the findings in the margin.",
                 "tables": TABLES,
-                "queries": CANNED_QUERIES,
+                # Readers come for the answer; the SQL stays one click away.
+                "queries": {
+                    name: {**query, "hide_sql": True} for name, query in CANNED_QUERIES.items()
+                },
             }
         },
     }

@@ -285,6 +285,13 @@ def test_article_page_highlights_spans_and_shows_findings(
     assert "/-/sayso/sayso.css" in page
 
 
+def test_article_page_shows_info_notes_on_request(datasette: Datasette, kremlin_id: str) -> None:
+    scene_setting = "fine for scene-setting"
+    assert scene_setting not in get_ok(datasette, f"/newsroom/-/article/{kremlin_id}")
+    page = get_ok(datasette, f"/newsroom/-/article/{kremlin_id}?info=1")
+    assert scene_setting in page and "hide the" in page
+
+
 def test_article_page_without_attributions(datasette: Datasette, unsourced_id: str) -> None:
     page = get_ok(datasette, f"/newsroom/-/article/{unsourced_id}")
     assert "sayso found no attributions" in page
@@ -323,7 +330,7 @@ def test_other_databases_are_left_alone(tmp_path: Path, sayso_plugin_registered:
     ds = Datasette([str(path)])
     asyncio.run(ds.invoke_startup())
     page = get_ok(ds, "/other?sql=select+article_id+from+t+union+select+'x'")
-    assert "/-/article/" not in page
+    assert "/-/article/" not in page and "sayso.css" not in page
     assert get(ds, "/other/-/article/x").status_code == 404
 
 
