@@ -48,6 +48,8 @@ PARSE_CUE_VERBS = _word_set(
 )
 # Verbs that are cues only when they tag a quotation ("“…,” he continued").
 QUOTATION_ONLY_VERBS = {"continue"}
+# Verbs whose subject is part of the content, not its source ("Trump seemed to agree").
+RAISING_VERBS = {"seem", "appear"}
 RECIPIENTS = {"reporter", "journalist", "audience", "crowd", "supporter"}
 # Cue verbs hand their subject down to these dependents: "…, adding that …", "and said …".
 SUBJECT_SHARING_RELATIONS = {"conj", "advcl", "xcomp", "acl", "parataxis"}
@@ -269,6 +271,12 @@ def _content_words(parsed: ParsedText, verb: Word, cue_lemmas: set[str]) -> set[
     for root in roots:
         excluded = _other_cues(parsed, root, cue_lemmas)
         content_words |= parsed.subtree(root.index, excluded=excluded)
+    if verb.lemma in RAISING_VERBS or any(w.deprel == "nsubj:pass" for w in children):
+        subjects = [w for w in children if w.deprel in {"nsubj", "nsubj:pass"}]
+        if content_words:
+            for subject in subjects:
+                if subject.lemma not in EXPLETIVES:
+                    content_words |= parsed.subtree(subject.index)
     if verb.deprel == "parataxis" and verb.head is not None:
         # "The plan failed, he said." — the reported clause is the cue's head.
         content_words |= parsed.subtree(verb.head, excluded={verb.index})
@@ -369,13 +377,17 @@ def _end(span: Span | None) -> int:
 
 
 def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
-    """The subject of the cue verb, or of the verb it hangs off ("…, adding that")."""
+    """The subject of the cue verb, or of the verb it hangs off ("…, adding that").
+
+    Subjects of raising verbs and passives ("Trump seemed to…", "The decision is expected…")
+    are not sources.
+    """
     current: Word | None = verb
     while current is not None:
         for child in current.children:
             word = parsed.words[child]
             if word.deprel in SUBJECT_RELATIONS:
-                if word.lemma in EXPLETIVES and word.deprel == "nsubj:pass":
+                if word.deprel == "nsubj:pass" or current.lemma in RAISING_VERBS:
                     return set()
                 return parsed.subtree(child)
             if word.deprel == "obl:agent":
