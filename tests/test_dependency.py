@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from sayso.analyzers.conllu import ConlluAnalyzer
-from sayso.analyzers.dependency import paragraph_spans
 from sayso.errors import InputError
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article
@@ -82,7 +81,3 @@ def test_missing_parse_is_an_input_error(tmp_path: Path) -> None:
     article = Article(text="x", metadata={"conllu_path": str(tmp_path / "none.conllu")})
     with pytest.raises(InputError, match="parse file not found"):
         ConlluAnalyzer().analyze([article], Lexicon.default())
-
-
-def test_paragraphs_split_on_blank_lines() -> None:
-    assert [p.text for p in paragraph_spans("A b.\n\n C d.\nE.\n\n")] == ["A b.", "C d.\nE."]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..lexicon import Lexicon
-from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement, StatementKind
+from ..model import Analysis, Article, Attribution, Entity, Form, Span
+from ..segment import build_statements, link_statements, split_paragraphs
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -188,7 +189,7 @@ def find_quotations(text: str) -> list[Quotation]:
     """Quotations, paired within paragraphs; a quote left open closes at its paragraph's end
     (the next paragraph reopens it, as news style does for long quotes)."""
     quotations = []
-    for paragraph in paragraph_spans(text):
+    for paragraph in split_paragraphs(text):
         opened: int | None = None
         for match in re.finditer(r"''|``|[\"“”„«»]", paragraph.text):
             mark = match.group()
@@ -486,65 +487,16 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
 # --- analysis -------------------------------------------------------------------------------
 
 
-def paragraph_spans(text: str) -> list[Span]:
-    """Paragraphs are separated by blank lines, or by single line breaks when there are none."""
-    separator = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
-    spans = []
-    start = 0
-    for match in [*re.finditer(separator, text), None]:
-        end = match.start() if match else len(text)
-        chunk = text[start:end]
-        if chunk.strip():
-            left = start + len(chunk) - len(chunk.lstrip())
-            right = start + len(chunk.rstrip())
-            spans.append(Span.of(text, left, right))
-        if match:
-            start = match.end()
-    return spans
-
-
-BOILERPLATE = re.compile(
-    r"^(read (also|more|the rest)|related:|follow (us|\w+ \w+ on)|click here|sign up|subscribe)",
-    re.IGNORECASE,
-)
-BYLINE = re.compile(r"^by [A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}\s*$", re.IGNORECASE)
-
-
-def _statement_kind(text: str, paragraph: int, paragraphs: list[Span]) -> StatementKind:
-    # Stand-in until the shared classifier in sayso.segment exists.
-    stripped = text.strip()
-    if BYLINE.match(stripped):
-        return "byline"
-    if BOILERPLATE.match(stripped):
-        return "boilerplate"
-    is_whole_paragraph = paragraph < len(paragraphs) and paragraphs[paragraph].text == stripped
-    if paragraph == 0 and is_whole_paragraph and not stripped.endswith((".", "”", '"')):
-        return "headline"
-    return "body"
-
-
 def build_analysis(
     article: Article, parsed: ParsedText, entities: list[Entity], lexicon: Lexicon, analyzer: str
 ) -> Analysis:
-    """Paragraphs, statements (one per parsed sentence), attributions and entities."""
-    paragraphs = paragraph_spans(article.text)
-    statements: list[Statement] = []
-    for sentence in parsed.sentences:
-        if not sentence:
-            continue
-        span = parsed.span(sentence[0], sentence[-1])
-        paragraph = next(
-            (i for i, p in enumerate(paragraphs) if p.start <= span.start < p.end + 1), 0
-        )
-        kind = _statement_kind(span.text, paragraph, paragraphs)
-        statements.append(
-            Statement(len(statements), span.start, span.end, span.text, paragraph, kind)
-        )
+    """Paragraphs, statements (one per parsed sentence, classified as the offline analyzer
+    does), attributions linked to the statements they carry, and entities."""
+    paragraphs = split_paragraphs(article.text)
+    sentences = [parsed.span(s[0], s[-1]) for s in parsed.sentences if s]
+    statements = build_statements(article.text, paragraphs, sentences)
     attributions = extract_attributions(parsed, lexicon)
-    for attribution in attributions:
-        attribution.statements = [
-            s.index for s in statements if any(s.span.overlaps(c) for c in attribution.content)
-        ]
+    link_statements(attributions, statements)
     return Analysis(
         article=article,
         analyzer=analyzer,
