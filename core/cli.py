@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import __version__
-from .analyzers import ANALYZER_NAMES
+from .analyzers import resolve_analyzer
 from .api import check
 from .config import find_config, load_config, resolve_settings
 from .errors import SaysoError
@@ -28,6 +28,11 @@ Examples:
   sayso check story.txt --no-db --format json > story.json
   sayso check story.txt --explain --disable unattributed
 """
+
+
+class Device(StrEnum):
+    cpu = "cpu"
+    cuda = "cuda"
 
 
 class OutputFormat(StrEnum):
@@ -48,6 +53,7 @@ def make_app() -> typer.Typer:
     app.command("plugins")(plugins_command)
     app.command("eval")(eval_command)
     app.command("serve")(serve_command)
+    app.add_typer(make_models_app(), name="models")
     app.callback()(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
@@ -80,8 +86,19 @@ def check_command(
         typer.Option("--format", help="Report as text or as JSON mirroring the database."),
     ] = OutputFormat.text,
     analyzer: Annotated[
-        str, typer.Option(metavar="NAME", help=f"Analyzer to use: {', '.join(ANALYZER_NAMES)}.")
-    ] = "offline",
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+        ),
+    ] = "auto",
+    stanza_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
+        ),
+    ] = None,
+    device: Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")] = Device.cpu,
     explain: Annotated[bool, typer.Option(help="Show how the sourcing score was reached.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
     fail_under: Annotated[
@@ -125,8 +142,21 @@ def check_command(
             disable,
             set_option,
         )
+        analyzer, note = resolve_analyzer(analyzer, str(stanza_dir) if stanza_dir else None)
+        if note:
+            typer.echo(note, err=True)
+        analyzer_options = (
+            {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
+            if analyzer == "stanza"
+            else {}
+        )
         result = check(
-            paths, db=None if no_db else db, analyzer=analyzer, settings=settings, plugins=plugins
+            paths,
+            db=None if no_db else db,
+            analyzer=analyzer,
+            settings=settings,
+            plugins=plugins,
+            analyzer_options=analyzer_options,
         )
     except SaysoError as error:
         _fail(str(error))
@@ -169,8 +199,19 @@ def plugins_command(
 def eval_command(
     corpus: Annotated[Path, typer.Argument(help="Corpus with text/ and attributions/ (brat).")],
     analyzer: Annotated[
-        str, typer.Option(metavar="NAME", help=f"Analyzer to use: {', '.join(ANALYZER_NAMES)}.")
-    ] = "offline",
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+        ),
+    ] = "auto",
+    stanza_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
+        ),
+    ] = None,
+    device: Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")] = Device.cpu,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
     save_predictions: Annotated[
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
@@ -213,6 +254,66 @@ def serve_command(
 
     typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
     serve(db, host=host, port=port)
+
+
+def make_models_app() -> typer.Typer:
+    models = typer.Typer(
+        help="The stanza models the stanza analyzer needs: see which are installed, fetch them.",
+        no_args_is_help=True,
+    )
+    models.command("status")(models_status_command)
+    models.command("download")(models_download_command)
+    return models
+
+
+StanzaDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
+    ),
+]
+
+
+def models_status_command(
+    stanza_dir: StanzaDirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+) -> None:
+    """Show which stanza model files are installed. Exits 1 if any is missing."""
+    from .models import DOWNLOAD_COMMAND, model_status, resources_dir
+
+    directory = str(stanza_dir) if stanza_dir else None
+    files = model_status(directory)
+    if as_json:
+        rows = [{**asdict(f), "path": str(f.path)} for f in files]
+        typer.echo(
+            json.dumps({"directory": str(resources_dir(directory)), "models": rows}, indent=2)
+        )
+    else:
+        typer.echo(f"stanza resources: {resources_dir(directory)}")
+        widths = [max(len(getattr(f, column)) for f in files) for column in ("model", "package")]
+        for f in files:
+            mark = "present" if f.present else "MISSING"
+            typer.echo(
+                f"  {f.model:<{widths[0]}}  {f.package:<{widths[1]}}  {mark}  ({f.processor})"
+            )
+    if not all(f.present for f in files):
+        if not as_json:
+            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch the missing models.", err=True)
+        raise typer.Exit(1)
+
+
+def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
+    """Download stanza's English models (tokenize, mwt, pos, lemma, depparse, ner; ~660 MB).
+
+    This is the only sayso command that uses the network. stanza shows download progress.
+    """
+    from .models import download_models
+
+    try:
+        where = download_models(str(stanza_dir) if stanza_dir else None)
+    except Exception as error:  # network and disk errors arrive as many types; report, don't trace
+        _fail(f"download failed: {error}")
+    typer.echo(f"stanza models installed in {where}")
 
 
 def _fail(message: str) -> NoReturn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 LANGUAGE = "en"
@@ -34,10 +35,10 @@ def resources_dir(stanza_dir: str | None = None) -> Path:
         return Path(stanza_dir).expanduser()
     if os.environ.get("STANZA_RESOURCES_DIR"):
         return Path(os.environ["STANZA_RESOURCES_DIR"]).expanduser()
-    # Imported here because importing stanza pulls in torch, which costs seconds.
-    from stanza.resources.common import DEFAULT_MODEL_DIR
+    # stanza's own default, worked out without importing stanza (which pulls in torch: seconds).
+    from platformdirs import user_cache_dir
 
-    return Path(DEFAULT_MODEL_DIR)
+    return Path(user_cache_dir("stanza", "StanfordNLP", version("stanza"))) / "resources"
 
 
 def model_status(

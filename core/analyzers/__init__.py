@@ -26,6 +26,24 @@ class Analyzer(Protocol):
 ANALYZER_NAMES = ("offline", "stanza", "conllu")
 
 
+def resolve_analyzer(name: str, stanza_dir: str | None = None) -> tuple[str, str | None]:
+    """Turn ``"auto"`` into ``"stanza"`` when its models are installed, else ``"offline"``.
+
+    Returns the analyzer name and, for ``"auto"``, a sentence saying which one was chosen and why.
+    """
+    if name != "auto":
+        return name, None
+    from ..models import DOWNLOAD_COMMAND, missing_models, resources_dir
+
+    missing = missing_models(stanza_dir)
+    if not missing:
+        return "stanza", f"using the stanza analyzer (models in {resources_dir(stanza_dir)})"
+    return "offline", (
+        f"using the offline analyzer: stanza models not found in {resources_dir(stanza_dir)} "
+        f"(`{DOWNLOAD_COMMAND}` fetches them)"
+    )
+
+
 def get_analyzer(name: str, **options: Any) -> Analyzer:
     """Build the analyzer called ``name`` ("offline", "stanza" or "conllu").
 

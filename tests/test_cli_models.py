@@ -1,0 +1,49 @@
+"""`sayso models` and the analyzer choice, as a user without (all) stanza models meets them."""
+
+import json
+
+import pytest
+
+from sayso.analyzers import resolve_analyzer
+from tests.conftest import SEEDS, SHARED
+
+SEED = str(SEEDS / "000_81b6159aa6d9e869.txt")
+STANZA_RESOURCES = SHARED / "stanza_resources"
+
+
+def test_models_status_in_an_empty_directory(sayso_cli, tmp_path):
+    result = sayso_cli("models", "status", "--stanza-dir", str(tmp_path))
+    assert result.exit_code == 1
+    assert "MISSING" in result.stdout
+    assert "sayso models download" in result.stderr
+
+
+@pytest.mark.skipif(not STANZA_RESOURCES.is_dir(), reason="needs ../shared/stanza_resources")
+def test_models_status_json_with_tokenizer_only(sayso_cli):
+    result = sayso_cli("models", "status", "--stanza-dir", str(STANZA_RESOURCES), "--json")
+    assert result.exit_code == 1
+    present = {m["model"] for m in json.loads(result.stdout)["models"] if m["present"]}
+    assert present == {"tokenize", "mwt"}
+
+
+def test_auto_falls_back_to_offline_and_says_so(sayso_cli, tmp_path):
+    result = sayso_cli("check", SEED, "--no-db", "--stanza-dir", str(tmp_path))
+    assert result.exit_code == 0
+    assert "using the offline analyzer: stanza models not found" in result.stderr
+    assert "analyzer: offline" in result.stdout
+
+
+def test_stanza_without_models_is_one_clear_line(sayso_cli, tmp_path):
+    result = sayso_cli(
+        "check", SEED, "--no-db", "--analyzer", "stanza", "--stanza-dir", str(tmp_path)
+    )
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: stanza model")
+    assert "sayso models download" in line
+
+
+def test_resolve_analyzer_keeps_explicit_names(tmp_path):
+    assert resolve_analyzer("offline", str(tmp_path)) == ("offline", None)
+    name, note = resolve_analyzer("auto", str(tmp_path))
+    assert name == "offline" and note and str(tmp_path) in note
