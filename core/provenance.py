@@ -40,9 +40,12 @@ SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
 # A term in more claims than this (a share of the set, at least MIN_BLOCKING_LIMIT) is too common
 # to propose candidate pairs: rare shared terms are what link two reports of one fact.
-MAX_BLOCKING_SHARE = 0.01
+MAX_BLOCKING_SHARE = 0.002
 MIN_BLOCKING_LIMIT = 20
 STEM_LENGTH = 5
+# Average linkage compares this many members of each group at most: a fact a hundred articles
+# repeat should not cost ten thousand comparisons per merge.
+LINKAGE_SAMPLE = 8
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 # A source carrying at least this share (and this many) of the sourced claims several articles
 # share is their common origin.
@@ -301,20 +304,32 @@ class Linker:
 
     def _clause(self, text: str) -> _Clause:
         words: set[str] = set()
-        lowered = text.lower().replace("-", " ")
-        for match in self.gazetteer_pattern.finditer(lowered):
+        names: set[str] = set()
+
+        def known_source(match: re.Match[str]) -> str:
             term = "@" + self.gazetteer[match.group()].name
             self.surface.setdefault(term, term[1:])
             words.add(term)
-            text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
-        names = set()
-        for match in _NAME.finditer(text):
-            name = [w for w in name_key(match.group()).split() if w not in self.name_noise]
-            if name:
-                names.add(" ".join(name))
-            text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
+            return " " * len(match.group())
+
+        def name(match: re.Match[str]) -> str:
+            parts = [w for w in name_key(match.group()).split() if w not in self.name_noise]
+            if parts:
+                names.add(" ".join(parts))
+            return " "
+
+        base = text.lower().replace("-", " ")
+        lowered = self.gazetteer_pattern.sub(known_source, base)
+        if len(base) == len(text):
+            # Blank the known sources in the original text too, keeping its capitals for names.
+            text = "".join(
+                c if x == y else " " for c, x, y in zip(text, base, lowered, strict=True)
+            )
+        else:
+            text = lowered
+        text = _NAME.sub(name, text)
         for word in _WORD.findall(text.lower()):
-            word = re.sub(r"'s?$", "", word)
+            word = word.removesuffix("'s").removesuffix("'")
             if word.isdigit() or not (word in self.name_noise or len(word) < 3):
                 term = self.synonyms.get(word) or _stem(word)
                 self.surface.setdefault(term, word)
@@ -633,18 +648,26 @@ class _Similarity:
     def __init__(self, claims: list[_Claim], weights: dict[str, float]) -> None:
         self.claims = claims
         self.weights = weights
+        self.squared = {term: weight**2 for term, weight in weights.items()}
+        self.parts = [
+            [(terms, self._norm(terms)) for terms in (claim.all_terms, *claim.terms)]
+            for claim in claims
+        ]
         self.cache: dict[tuple[int, int], float] = {}
 
     def __call__(self, first: int, second: int) -> float:
         pair = (min(first, second), max(first, second))
         if pair not in self.cache:
-            one, other = self.claims[first], self.claims[second]
             self.cache[pair] = max(
-                _cosine(a, b, self.weights)
-                for a in (one.all_terms, *one.terms)
-                for b in (other.all_terms, *other.terms)
+                sum(self.squared[t] for t in a & b) / (norm_a * norm_b)
+                for a, norm_a in self.parts[first]
+                for b, norm_b in self.parts[second]
+                if norm_a and norm_b
             )
         return self.cache[pair]
+
+    def _norm(self, terms: frozenset[str]) -> float:
+        return math.sqrt(sum(self.squared[t] for t in terms))
 
 
 def _average_linkage(
@@ -663,16 +686,10 @@ def _average_linkage(
         other = group_of.get(second, [second])
         if one is other:
             continue
-        pairs = [similarity(a, b) for a in one for b in other]
+        pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
         if sum(pairs) / len(pairs) >= SIMILARITY_THRESHOLD:
             merged = one + other
             for number in merged:
                 group_of[number] = merged
     unique = {id(group): sorted(group) for group in group_of.values()}
     return list(unique.values())
-
-
-def _cosine(first: frozenset[str], second: frozenset[str], weights: dict[str, float]) -> float:
-    overlap = sum(weights[t] ** 2 for t in first & second)
-    norm = math.sqrt(sum(weights[t] ** 2 for t in first) * sum(weights[t] ** 2 for t in second))
-    return overlap / norm if norm else 0.0
