@@ -61,27 +61,35 @@ select
   sources.id as source_id,
   sources.name,
   sources.type,
-  count(article_sources.article_id) as articles,
-  coalesce(sum(article_sources.attributions), 0) as attributions,
-  coalesce(sum(article_sources.mentions), 0) as mentions,
-  round(avg(articles.score), 1) as average_article_score
+  coalesce(cited.articles, 0) as articles,
+  coalesce(cited.attributions, 0) as attributions,
+  coalesce(cited.mentions, 0) as mentions,
+  cited.average_article_score
 from sources
-left join article_sources on article_sources.source_id = sources.id
-left join articles on articles.id = article_sources.article_id
-group by sources.id
+left join (
+  select
+    article_sources.source_id,
+    count(*) as articles,
+    sum(article_sources.attributions) as attributions,
+    sum(article_sources.mentions) as mentions,
+    round(avg(articles.score), 1) as average_article_score
+  from article_sources
+  join articles on articles.id = article_sources.article_id
+  group by article_sources.source_id
+) as cited on cited.source_id = sources.id
 """
 
 VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 
-# One row per (statement, attribution carrying it); an attribution may carry several statements.
-_STATEMENT_SOURCES = """
-  select attributions.article_id || ':' || carried.value as statement_id,
-    attributions.source_id, sources.name, sources.type
-  from attributions
-  join json_each(attributions.statements) as carried
-  left join sources on sources.id = attributions.source_id
-"""
+# Whether an attribution carries a statement. Almost every attribution carries one statement,
+# its statement_id; only the rare longer ones need their JSON list read.
+_CARRIES = """attributions.article_id = statements.article_id
+    and (attributions.statement_id = statements.id
+      or (json_array_length(attributions.statements) > 1
+        and statements.idx in (select value from json_each(attributions.statements))))"""
 
+# Queries listing statements walk articles in score order ("cross join" keeps that order), so
+# SQLite streams rows and a page is ready without reading the whole database.
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
         "title": "Unattributed claims",
@@ -97,8 +105,8 @@ select
   statements.text,
   (select group_concat(distinct findings.severity) from findings
     where findings.statement_id = statements.id) as severity
-from statements
-join articles on articles.id = statements.article_id
+from articles
+cross join statements on statements.article_id = articles.id
 where statements.is_claim = 1 and statements.attributed = 0
 order by articles.score, statements.article_id, statements.idx
 """,
@@ -106,20 +114,18 @@ order by articles.score, statements.article_id, statements.idx
     "articles_by_score": {
         "title": "Articles ranked by sourcing score",
         "description": "Every article from weakest to best sourced, with how much of it is "
-        "attributed and how many warnings it drew.",
+        "attributed.",
         "sql": """
 select
   rank() over (order by score) as rank,
-  article_id,
+  id as article_id,
   title,
   score,
   claims,
   attributed_claims,
-  attributed_share,
-  top_source,
-  top_source_share,
-  warnings
-from article_summary
+  round(1.0 * attributed_claims / nullif(claims, 0), 3) as attributed_share,
+  words
+from articles
 order by score, title
 """,
     },
@@ -149,18 +155,20 @@ order by attributions desc
         "description": "Statements whose every attribution points at a state media source, "
         "with no other source to corroborate them.",
         "sql": f"""
-with statement_sources as ({_STATEMENT_SOURCES})
 select
   statements.id as statement_id,
   statements.article_id,
   articles.title as article,
   statements.text,
-  group_concat(distinct statement_sources.name) as sources
-from statement_sources
-join statements on statements.id = statement_sources.statement_id
-join articles on articles.id = statements.article_id
-group by statement_sources.statement_id
-having count(*) = sum(coalesce(statement_sources.type, '') = 'state_media')
+  (select group_concat(distinct sources.name) from attributions
+    join sources on sources.id = attributions.source_id
+    where {_CARRIES}) as sources
+from articles
+cross join statements on statements.article_id = articles.id
+where statements.attributed = 1 and not exists (
+  select 1 from attributions left join sources on sources.id = attributions.source_id
+  where {_CARRIES} and coalesce(sources.type, '') != 'state_media'
+)
 order by articles.score, statements.article_id, statements.idx
 """,
     },
@@ -207,7 +215,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "analyzer": "Analyzer used: offline, stanza or conllu.",
             "plugins": "Plugins loaded, with their versions (JSON).",
             "articles": "Articles checked.",
-            "errors": "Plugin failures recorded (see plugin_errors).",
+            "errors": "Inputs that could not be read.",
+            "skipped": "Articles skipped because they were unchanged since their last check.",
         },
     },
     "articles": {
@@ -229,6 +238,9 @@ TABLES: dict[str, dict[str, Any]] = {
             "analyzer": "Analyzer that produced the statements and attributions.",
             "run_id": "The run that last checked it.",
             "checked_at": "When it was last checked (UTC).",
+            "fingerprint": "What checked it (sayso, analyzer, plugins, settings): an unchanged "
+            "article checked the same way again is skipped.",
+            "metadata": "The article's own metadata (JSON), e.g. from a page's front matter.",
         },
     },
     "statements": {
@@ -424,6 +436,12 @@ def prepare_database(db: sqlite_utils.Database) -> None:
         for name, sql in VIEWS.items():
             db.create_view(name, sql, replace=True)
         db.table("articles").create_index(["score"], if_not_exists=True)
+        # Covers the "which attributions carry this statement" lookups without reading rows.
+        db.table("attributions").create_index(
+            ["article_id", "statement_id", "source_id", "statements"],
+            index_name="idx_attributions_carrying",
+            if_not_exists=True,
+        )
     statements = db.table("statements")
     if statements.detect_fts() is None:
         statements.enable_fts(["text"], create_triggers=True)
@@ -461,7 +479,10 @@ def make_datasette(path: Path) -> Datasette:
     """A Datasette instance over the prepared database at ``path``, with sayso's metadata."""
     from datasette.app import Datasette
 
-    return Datasette([str(path)], metadata=build_metadata(path.stem))
+    # Suggested facets cost seconds on a large database; the metadata names the useful ones.
+    return Datasette(
+        [str(path)], metadata=build_metadata(path.stem), settings={"suggest_facets": False}
+    )
 
 
 def serve(path: Path, host: str, port: int) -> None:

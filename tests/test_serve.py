@@ -46,6 +46,7 @@ KREMLIN_ATTRIBUTIONS = [
      ("The North Korean leader supports", "missiles"), "according_to",
      ("Washington", "government")),
 ]  # fmt: skip
+RUSSIA_ALLY_STATEMENT = 4
 SENTENCE = re.compile(r"\S[^.!?]*(?:[.!?]+”?|$)")
 
 
@@ -86,8 +87,11 @@ def check_by_hand(analysis: Analysis) -> ArticleReport:
 
 def build_seed_database(path: Path) -> dict[str, ArticleReport]:
     """A sayso database holding two seeds: one well attributed, one with no attributions."""
+    kremlin = seed_analysis(KREMLIN_SEED, KREMLIN_ATTRIBUTIONS)
+    # One attribution carrying two statements, as a quote running over a sentence break does.
+    kremlin.attributions[1].statements.append(RUSSIA_ALLY_STATEMENT)
     reports = {
-        "kremlin": check_by_hand(seed_analysis(KREMLIN_SEED, KREMLIN_ATTRIBUTIONS)),
+        "kremlin": check_by_hand(kremlin),
         "unsourced": check_by_hand(seed_analysis(UNSOURCED_SEED, [])),
     }
     db = store.open_database(path)
@@ -204,6 +208,7 @@ def test_canned_queries_answer_their_questions(
     assert state_only and all(row["sources"] == "KCNA" for row in state_only)
     assert not any("Washington" in row["text"] for row in state_only)
     assert any(row["text"].startswith("Kim Jong-un had") for row in state_only)
+    assert any(row["statement_id"].endswith(f":{RUSSIA_ALLY_STATEMENT}") for row in state_only)
 
     shares = query_rows(datasette, "top_source_share")
     assert [(row["article_id"], row["top_source"], row["top_source_share"]) for row in shares] == [
