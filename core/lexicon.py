@@ -64,6 +64,7 @@ DOUBLING_VERBS = {"admit", "regret", "plan", "commit", "submit", "quip", "prefer
 STATE_MEDIA = {
     "KCNA": (
         "Korean Central News Agency", "Korea's central news agency", "Korea’s central news agency",
+        "North Korean state media", "North Korea's state media", "North Korea’s state media",
     ),
     "Rodong Sinmun": (),
     "Xinhua": ("Xinhua News Agency",),
@@ -184,6 +185,7 @@ class Lexicon:
     anonymity_markers: set[str] = field(default_factory=lambda: set(ANONYMITY_MARKERS))
     evidence_nouns: set[str] = field(default_factory=lambda: set(EVIDENCE_NOUNS))
     person_titles: set[str] = field(default_factory=lambda: set(PERSON_TITLES))
+    _index: dict[str, GazetteerEntry] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -204,11 +206,25 @@ class Lexicon:
     def add_source(
         self, name: str, type: SourceType, aliases: tuple[str, ...] | list[str] = ()
     ) -> None:
-        """Add a known source: its canonical name, its type and other names it goes by."""
+        """Add a known source: its canonical name, its type and other names it goes by.
+
+        Adding a name that is already known sets its type and adds to its aliases.
+        """
         if type not in SOURCE_TYPES:
             expected = ", ".join(SOURCE_TYPES)
             raise ValueError(f"unknown source type {type!r}; expected one of {expected}")
-        self.gazetteer[name] = GazetteerEntry(name, type, tuple(aliases))
+        known = self.gazetteer.get(name)
+        previous = known.aliases if known else ()
+        merged = tuple(dict.fromkeys((*previous, *aliases)))
+        self.gazetteer[name] = GazetteerEntry(name, type, merged)
+        self._index = None
+
+    def add_aliases(self, name: str, *aliases: str) -> None:
+        """Add other names for a known source: ``add_aliases("KCNA", "the Pyongyang agency")``."""
+        if name not in self.gazetteer:
+            raise ValueError(f"no source named {name!r} in the gazetteer; add it with add_source")
+        entry = self.gazetteer[name]
+        self.add_source(name, entry.type, aliases)
 
     def add_anonymous_nouns(self, *nouns: str) -> None:
         """Add head nouns of unnamed sources ("insiders", "a person briefed on")."""
@@ -228,11 +244,13 @@ class Lexicon:
 
     def lookup_source(self, mention: str) -> GazetteerEntry | None:
         """The gazetteer entry a mention names, matching names and aliases case-insensitively."""
-        wanted = _normalise(mention)
-        for entry in self.gazetteer.values():
-            if wanted in {_normalise(name) for name in (entry.name, *entry.aliases)}:
-                return entry
-        return None
+        if self._index is None:
+            self._index = {
+                _normalise(name): entry
+                for entry in self.gazetteer.values()
+                for name in (entry.name, *entry.aliases)
+            }
+        return self._index.get(_normalise(mention))
 
 
 def _normalise(name: str) -> str:

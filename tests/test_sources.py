@@ -50,7 +50,12 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
         (
             "North Korean state media said the test succeeded.",
             "North Korean state media",
-            ("North Korean state media", "state_media"),
+            ("KCNA", "state_media"),
+        ),
+        (
+            "Iranian state media said the test succeeded.",
+            "Iranian state media",
+            ("Iranian state media", "state_media"),
         ),
     ],
 )
