@@ -1,44 +1,83 @@
-"""Turning command-line arguments into articles: files, directories, encodings, bad input."""
+"""Turning command-line arguments into articles: files, directories, globs, stdin, HTML pages.
+
+Plain text (``.txt``, ``.md``) is decoded as it is; HTML pages (``.html``, ``.htm``) have their
+main text extracted by trafilatura, keeping the page's title and date as article metadata. Every
+problem with one input is an :class:`InputError` naming it, so a batch can go on without it.
+"""
 
 from __future__ import annotations
 
 import codecs
+import glob
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .model import Article
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MAX_BYTES = 5_000_000
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+# Metadata trafilatura finds on a page that is worth keeping with the article.
+HTML_METADATA = ("date", "author", "sitename", "url", "hostname", "description")
 
 # C0 control characters other than tab, newline, form feed and carriage return: text has few.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_GLOB_CHARACTERS = frozenset("*?[")
 
 
 def expand_paths(arguments: Iterable[str | Path]) -> Iterator[Path | InputError]:
-    """Files as given; directories become every article file below them, in sorted order.
+    """Files as given; directories and globs become the article files they hold, sorted.
 
-    Yields an :class:`InputError` in place of an argument that names nothing, so the caller can
-    report it and go on with the rest.
+    ``-`` stands for standard input and is passed through as ``Path("-")``. Yields an
+    :class:`InputError` in place of an argument that names nothing, so the caller can report it
+    and go on with the rest.
     """
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-            )
+        if str(argument) == STDIN:
+            yield Path(STDIN)
+        elif path.is_dir():
+            found = _article_files(path.rglob("*"))
             if not found:
-                yield InputError(f"{path}: no {' or '.join(ARTICLE_SUFFIXES)} files in directory")
+                yield InputError(f"{path}: no {_suffix_list()} files in directory")
             yield from found
         elif path.exists():
             yield path
+        elif _GLOB_CHARACTERS & set(str(argument)):
+            yield from _expand_glob(str(argument))
         else:
             yield InputError(f"{path}: no such file or directory")
 
 
+def _expand_glob(pattern: str) -> Iterator[Path | InputError]:
+    matches = [Path(match) for match in glob.glob(pattern, recursive=True)]
+    found = _article_files(
+        [p for p in matches if p.is_file()]
+        + [f for p in matches if p.is_dir() for f in p.rglob("*")]
+    )
+    if not found:
+        yield InputError(f"{pattern}: no {_suffix_list()} files match")
+    yield from found
+
+
+def _article_files(paths: Iterable[Path]) -> list[Path]:
+    return sorted({p for p in paths if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()})
+
+
+def _suffix_list() -> str:
+    return ", ".join(ARTICLE_SUFFIXES[:-1]) + " or " + ARTICLE_SUFFIXES[-1]
+
+
 def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
-    """Read one article file, detecting its encoding; raise InputError when it can't be used."""
+    """Read one article file (or ``-``, standard input); raise InputError when it can't be used."""
+    if str(path) == STDIN:
+        return read_stream(sys.stdin.buffer, max_bytes)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -46,10 +85,57 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from error
-    text = decode(data, str(path))
+    return parse_article(data, str(path), html=path.suffix.lower() in HTML_SUFFIXES)
+
+
+def read_stream(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> Article:
+    """Read an article from a byte stream (standard input), HTML if it looks like a page."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{STDIN_NAME}: more than the {max_bytes:,}-byte limit")
+    return parse_article(data, STDIN_NAME, html=looks_like_html(data))
+
+
+def parse_article(data: bytes, name: str, *, html: bool = False) -> Article:
+    """Turn an input's bytes into an :class:`Article` named ``name`` (a path or ``<stdin>``)."""
+    if html:
+        return extract_html(data, name)
+    text = decode(data, name)
     if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    return Article(text=text, path=str(path), title=headline(text) or path.stem)
+        raise InputError(f"{name}: the file is empty")
+    return Article(text=text, path=name, title=headline(text) or Path(name).stem)
+
+
+def looks_like_html(data: bytes) -> bool:
+    start = data[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<body" in start
+
+
+def extract_html(data: bytes, name: str) -> Article:
+    """The main text of an article page, with its title and date, by trafilatura."""
+    # trafilatura and lxml take about half a second to import: only pages pay for it.
+    import trafilatura
+
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty")
+    page: str | bytes = data
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        page = decode(data, name)
+    elif _looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not an HTML page")
+    try:
+        document = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False)
+    except Exception as error:  # lxml and trafilatura raise assorted errors on broken markup
+        raise InputError(f"{name}: cannot parse the HTML: {error}") from error
+    # bare_extraction returns a Document (a dict only when asked for one), or None.
+    found = document.as_dict() if isinstance(document, trafilatura.settings.Document) else {}
+    lines = [line.strip() for line in (found.get("text") or "").splitlines()]
+    text = "\n\n".join(line for line in lines if line)
+    if not text:
+        raise InputError(f"{name}: no article text found in the HTML")
+    metadata = {key: str(found[key]) for key in HTML_METADATA if found.get(key)}
+    title = found.get("title") or headline(text) or Path(name).stem
+    return Article(text=text, path=name, title=title, metadata=metadata)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -73,6 +159,7 @@ def decode(data: bytes, name: str) -> str:
     try:
         return _normalise_newlines(data.decode("cp1252"))
     except UnicodeDecodeError:
+        # The five bytes cp1252 leaves undefined are control characters in latin-1.
         return _normalise_newlines(data.decode("latin-1"))
 
 
@@ -80,7 +167,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(sample.count(bytes([byte])) for byte in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 
@@ -91,7 +178,7 @@ def _normalise_newlines(text: str) -> str:
 
 def headline(text: str) -> str | None:
     """The article's first line when it reads as a headline: short, no closing full stop."""
-    first_line = text.strip().split("\n", 1)[0].strip()
-    if len(first_line) <= 150 and not first_line.endswith((".", "”", '"')):
+    first_line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
+    if first_line and len(first_line) <= 150 and not first_line.endswith((".", "”", '"')):
         return first_line
     return None
