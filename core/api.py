@@ -1,25 +1,49 @@
-"""``sayso.check``: the Python API the ``sayso check`` command is a thin layer over."""
+"""``sayso.check``: the Python API the ``sayso check`` command is a thin layer over.
+
+:func:`check` returns every report. :class:`CheckRun` is the same run as a stream, for batches
+too big to hold in memory: it yields what a ``process`` function makes of each report (rows are
+written as each article finishes), can spread the work over processes and skip articles already
+stored unchanged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from .engine import ArticleReport, Checking, check_articles, read_inputs
+import sqlite_utils
+
+from .engine import ArticleReport, Checking, map_reports, read_inputs
 from .errors import InputError
+from .inputs import MAX_BYTES
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
-from .provenance import Provenance, link_articles
+from .provenance import Linker, Provenance
 from .store import (
     finish_run,
     open_database,
     record_failures,
+    report_rows,
     save_provenance,
-    save_report,
+    save_rows,
     start_run,
+    stored_check,
 )
+
+T = TypeVar("T")
+Input = str | Path | Article | InputError
+
+
+@dataclass
+class Unchanged:
+    """An article skipped because the database holds it with the same text and fingerprint."""
+
+    article_id: str
+    path: str | None
+    score: float
 
 
 @dataclass
@@ -32,10 +56,12 @@ class CheckResult:
     run_id: int | None = None
     # Claim clusters across the articles, when more than one was checked.
     provenance: Provenance | None = None
+    # Articles not checked again because they are stored unchanged (``skip_unchanged``).
+    unchanged: list[Unchanged] = field(default_factory=list)
 
 
 def check(
-    inputs: Iterable[str | Path | Article] | str | Path | Article,
+    inputs: Iterable[Input] | Input,
     *,
     db: str | Path | None = None,
     analyzer: str = "offline",
@@ -43,40 +69,151 @@ def check(
     plugins: Plugins | None = None,
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
+    skip_unchanged: bool = False,
+    max_bytes: int = MAX_BYTES,
 ) -> CheckResult:
-    """Check articles (paths, directories or :class:`Article` objects) and return the reports.
+    """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
 
     With ``db``, results are written to that SQLite file (one transaction per article) and a
     ``runs`` row records the run. Unreadable inputs don't stop the run: they are returned in
     ``CheckResult.errors``. ``on_report`` is called as each article is done (for progress).
     With more than one article, ``CheckResult.provenance`` links their claims across articles
-    (see :mod:`sayso.provenance`), stored too when there is a ``db``.
+    (see :mod:`sayso.provenance`), stored too when there is a ``db``. ``skip_unchanged`` leaves
+    out articles the database already holds with the same text, versions and settings.
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
     'indirect'
     """
-    if isinstance(inputs, (str, Path, Article)):
-        inputs = [inputs]
-    checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
-    result = CheckResult(plugin_failures=list(checking.plugins.failures))
-    articles = read_inputs(inputs, result.errors)
-    if db is None:
-        result.reports = list(check_articles(articles, checking, on_report))
-        result.provenance = _link(result.reports, checking)
-        return result
-    database = open_database(db, checking.plugins)
-    result.run_id = start_run(database, analyzer, checking.plugins)
-    record_failures(database, result.run_id, result.plugin_failures)
-    for report in check_articles(articles, checking, on_report):
-        save_report(database, report, result.run_id)
-        result.reports.append(report)
-    result.provenance = _link(result.reports, checking)
-    if result.provenance is not None:
-        save_provenance(database, result.provenance, result.run_id)
-    finish_run(database, result.run_id, len(result.reports), len(result.errors))
+    run = CheckRun(
+        inputs,
+        _keep,
+        db=db,
+        analyzer=analyzer,
+        settings=settings,
+        plugins=plugins,
+        analyzer_options=analyzer_options,
+        skip_unchanged=skip_unchanged,
+        link=True,
+        max_bytes=max_bytes,
+    )
+    result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
+    for item in run:
+        if isinstance(item, Unchanged):
+            result.unchanged.append(item)
+            continue
+        if on_report:
+            on_report(item)
+        result.reports.append(item)
+    result.run_id = run.run_id
+    result.provenance = run.provenance
     return result
 
 
-def _link(reports: list[ArticleReport], checking: Checking) -> Provenance | None:
-    return link_articles(reports, checking.lexicon) if len(reports) > 1 else None
+def _keep(report: ArticleReport) -> ArticleReport:
+    return report
+
+
+class CheckRun(Generic[T]):
+    """A check run as a stream: iterate it to get ``process(report)`` per article, in order.
+
+    Each article's rows are written to ``db`` (one transaction) as soon as it is checked, and
+    the report is dropped once ``process`` has made what the caller keeps of it, so memory stays
+    flat. ``workers`` > 1 checks batches in that many processes; ``process`` then runs in them
+    and only its result travels back. With ``skip_unchanged``, an article the database holds
+    with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
+    ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
+    it needs every report in this process, so it checks without workers.
+
+    ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
+    ``skipped`` are set as it goes.
+    """
+
+    def __init__(
+        self,
+        inputs: Iterable[Input] | Input,
+        process: Callable[[ArticleReport], T],
+        *,
+        db: str | Path | None = None,
+        analyzer: str = "offline",
+        settings: Settings | None = None,
+        plugins: Plugins | None = None,
+        analyzer_options: dict[str, Any] | None = None,
+        workers: int = 1,
+        skip_unchanged: bool = False,
+        link: bool = False,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
+        self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
+        self.process = process
+        self.db = db
+        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        self.workers = 1 if link else workers
+        self.skip_unchanged = skip_unchanged and db is not None
+        self.max_bytes = max_bytes
+        self.linker = Linker(self.checking.lexicon) if link else None
+        self.errors: list[InputError] = []
+        self.plugin_failures = list(self.checking.plugins.failures)
+        self.run_id: int | None = None
+        self.checked = 0
+        self.skipped = 0
+        self.provenance: Provenance | None = None
+
+    def __iter__(self) -> Iterator[T | Unchanged]:
+        articles = read_inputs(self.inputs, self.errors, self.max_bytes)
+        if self.db is None:
+            yield from self._check(articles, None)
+            self._link(None)
+            return
+        database = open_database(self.db, self.checking.plugins)
+        self.run_id = start_run(database, self.checking.analyzer, self.checking.plugins)
+        record_failures(database, self.run_id, self.plugin_failures)
+        yield from self._check(articles, database)
+        self._link(database)
+        finish_run(database, self.run_id, self.checked, len(self.errors), self.skipped)
+
+    def _check(
+        self, articles: Iterator[Article], database: sqlite_utils.Database | None
+    ) -> Iterator[T | Unchanged]:
+        fingerprint = self.checking.fingerprint
+        unchanged: deque[Unchanged] = deque()
+
+        def changed(articles: Iterator[Article]) -> Iterator[Article]:
+            for article in articles:
+                stored = stored_check(database, article.id) if database is not None else None
+                if self.skip_unchanged and stored is not None and stored[0] == fingerprint:
+                    unchanged.append(Unchanged(article.id, article.path, stored[1]))
+                else:
+                    yield article
+
+        def work(report: ArticleReport) -> tuple[dict[str, list[dict]] | None, T]:
+            # Runs in a worker process when there are workers: rows and output are plain data.
+            if self.linker is not None:
+                self.linker.add(report)
+            rows = None if self.run_id is None else report_rows(report, self.run_id, fingerprint)
+            return rows, self.process(report)
+
+        for rows, output in map_reports(
+            changed(articles) if self.skip_unchanged else articles,
+            self.checking,
+            work,
+            self.workers,
+        ):
+            yield from self._drain(unchanged)
+            if database is not None and rows is not None:
+                save_rows(database, rows)
+            self.checked += 1
+            yield output
+        yield from self._drain(unchanged)
+
+    def _drain(self, unchanged: deque[Unchanged]) -> Iterator[Unchanged]:
+        while unchanged:
+            self.skipped += 1
+            yield unchanged.popleft()
+
+    def _link(self, database: sqlite_utils.Database | None) -> None:
+        if self.linker is None or len(self.linker.articles) < 2:
+            return
+        self.provenance = self.linker.finish()
+        if database is not None and self.run_id is not None:
+            save_provenance(database, self.provenance, self.run_id)

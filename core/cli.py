@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -13,12 +15,17 @@ import typer
 
 from . import __version__
 from .analyzers import resolve_analyzer
-from .api import check
+from .api import CheckRun, Unchanged
 from .config import find_config, load_config, resolve_settings
+from .engine import ArticleReport, default_workers
 from .errors import SaysoError
+from .inputs import MAX_BYTES, STDIN, expand_paths
 from .manager import get_plugins
-from .report import format_provenance, format_text, to_json
+from .report import article_json, format_provenance, format_text, provenance_json
 from .store import DEFAULT_DB
+
+# Up to this many articles are linked across (provenance) by default: a set read together.
+LINK_LIMIT = 200
 
 CHECK_EPILOG = """\
 \b
@@ -27,6 +34,8 @@ Examples:
   sayso check articles/ --db newsroom.db --fail-under 60
   sayso check story.txt --no-db --format json > story.json
   sayso check story.txt --explain --disable unattributed
+  sayso check 'archive/**/*.html' --workers 2 --quiet
+  curl -s https://example.com/story.html | sayso check -
 """
 
 
@@ -73,7 +82,7 @@ def check_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Article files, or directories to search for .txt/.md files.",
+            help="Article files (.txt, .md, .html), directories to search, globs, or - for stdin.",
             metavar="FILE...",
         ),
     ],
@@ -126,11 +135,34 @@ def check_command(
             help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            min=0,
+            help="Processes to check in (0: one per CPU for the offline analyzer, else 1).",
+        ),
+    ] = 0,
+    force: Annotated[
+        bool, typer.Option("--force", help="Check articles stored unchanged again.")
+    ] = False,
+    max_bytes: Annotated[
+        int, typer.Option(metavar="BYTES", min=1, help="Refuse inputs larger than this.")
+    ] = MAX_BYTES,
+    link: Annotated[
+        bool | None,
+        typer.Option(
+            "--link/--no-link",
+            help=f"Link claims across the articles [default: when at most {LINK_LIMIT}].",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
-    Prints a report per article and stores everything in SQLite. Exits 2 if an input could
-    not be read (the others are still checked), 1 if --fail-under is not met.
+    Prints a report per article as it is done and stores everything in SQLite. Articles stored
+    unchanged (same text, sayso, plugins and settings) are skipped unless --force. Exits 2 if an
+    input could not be read (the others are still checked), 1 if --fail-under is not met.
     """
     try:
         plugins = get_plugins()
@@ -150,34 +182,101 @@ def check_command(
             if analyzer == "stanza"
             else {}
         )
-        result = check(
-            paths,
+        targets = list(expand_paths(paths))
+        files = sum(1 for target in targets if isinstance(target, Path))
+        link = 1 < files <= LINK_LIMIT if link is None else link
+        as_json = output_format is OutputFormat.json
+
+        def render(report: ArticleReport) -> tuple[float, str]:
+            if as_json:
+                return report.score, json.dumps(article_json(report), ensure_ascii=False, indent=2)
+            return report.score, format_text(report, explain=explain, show_info=show_all)
+
+        run = CheckRun(
+            targets,
+            render,
             db=None if no_db else db,
             analyzer=analyzer,
             settings=settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
+            workers=workers or default_workers(analyzer),
+            skip_unchanged=not force,
+            link=link,
+            max_bytes=max_bytes,
         )
+        for failure in run.plugin_failures:
+            typer.echo(f"warning: {failure}", err=True)
+        low = _print_reports(run, files, as_json, fail_under, quiet or STDIN in map(str, paths))
     except SaysoError as error:
         _fail(str(error))
-    for failure in result.plugin_failures:
-        typer.echo(f"warning: {failure}", err=True)
-    for input_error in result.errors:
+    for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
-    if output_format is OutputFormat.json:
-        typer.echo(to_json(result.reports, [str(e) for e in result.errors], result.provenance))
-    else:
+    if run.skipped:
         typer.echo(
-            "\n\n".join(format_text(r, explain=explain, show_info=show_all) for r in result.reports)
+            f"{run.skipped} article(s) unchanged since their last check were not checked again "
+            "(--force checks them).",
+            err=True,
         )
-        if result.provenance is not None:
-            typer.echo("\n" + format_provenance(result.provenance))
-    if result.errors:
+    if run.errors:
         raise typer.Exit(2)
-    if fail_under is not None and any(r.score < fail_under for r in result.reports):
-        low = [r for r in result.reports if r.score < fail_under]
-        typer.echo(f"{len(low)} article(s) scored below {fail_under:g}.", err=True)
+    if low:
+        typer.echo(f"{low} article(s) scored below {fail_under:g}.", err=True)
         raise typer.Exit(1)
+
+
+def _print_reports(
+    run: CheckRun[tuple[float, str]],
+    total: int,
+    as_json: bool,
+    fail_under: float | None,
+    quiet: bool,
+) -> int:
+    """Print each report as it comes (JSON streamed as one document); count scores below."""
+    low = 0
+    separator = ""
+    unchanged: list[dict[str, object]] = []
+    if as_json:
+        typer.echo('{\n"articles": [')
+    with _progress(total, quiet) as advance:
+        for item in run:
+            advance()
+            if isinstance(item, Unchanged):
+                score = item.score
+                if as_json:
+                    unchanged.append({"id": item.article_id, "path": item.path, "score": score})
+                else:
+                    typer.echo(
+                        f"{separator}{item.path} — unchanged since its last check: "
+                        f"sourcing score {score:g}/100 (--force checks it again)"
+                    )
+            else:
+                score, rendered = item
+                typer.echo(separator + rendered)
+            separator = ",\n" if as_json else "\n"
+            low += fail_under is not None and score < fail_under
+    if as_json:
+        tail: dict[str, object] = {"errors": [str(e) for e in run.errors], "unchanged": unchanged}
+        if run.provenance is not None:
+            tail["provenance"] = provenance_json(run.provenance)
+        typer.echo("],\n" + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
+    elif run.provenance is not None:
+        typer.echo("\n" + format_provenance(run.provenance))
+    return low
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr, unless quiet or stderr is not a terminal."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Checking", total=total)
+        yield lambda: progress.advance(task)
 
 
 def plugins_command(

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .analyzers import get_analyzer
+from . import __version__
+from .analyzers import Analyzer, get_analyzer
 from .config import resolve_settings
 from .errors import InputError
-from .inputs import expand_paths, read_article
+from .inputs import MAX_BYTES, expand_paths, read_article
 from .lexicon import Lexicon
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Analysis, Article, Deduction, Finding, Settings
 from .sources import resolve_sources
 
 BATCH_SIZE = 32
+# Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
+# memory does not grow with the number of articles.
+BATCHES_IN_FLIGHT_PER_WORKER = 2
+# Analyzers that gain from worker processes; model-backed ones use threads inside the model.
+PARALLEL_ANALYZERS = ("offline",)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,6 +58,7 @@ class Checking:
     lexicon: Lexicon
     analyzer: str = "offline"
     analyzer_options: dict[str, Any] = field(default_factory=dict)
+    _analyzer: Analyzer | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def prepare(
@@ -63,23 +79,112 @@ class Checking:
             analyzer_options=analyzer_options or {},
         )
 
+    def get_analyzer(self) -> Analyzer:
+        """The analyzer, built once (a model-backed one loads its model then)."""
+        if self._analyzer is None:
+            self._analyzer = get_analyzer(self.analyzer, **self.analyzer_options)
+        return self._analyzer
+
+    @property
+    def fingerprint(self) -> str:
+        """What besides the text decides a check's result: versions, analyzer, settings.
+
+        An article stored with the same text and fingerprint would be checked the same way
+        again, so a re-check can skip it.
+        """
+        described = {
+            "sayso": __version__,
+            "analyzer": self.analyzer,
+            "analyzer_options": self.analyzer_options,
+            "plugins": sorted((info.name, info.version) for info in self.plugins.info()),
+            "enabled": sorted(self.settings.enabled),
+            "options": self.settings.options,
+        }
+        encoded = json.dumps(described, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
 
 def read_inputs(
-    inputs: Iterable[str | Path | Article], errors: list[InputError]
+    inputs: Iterable[str | Path | Article | InputError],
+    errors: list[InputError],
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[Article]:
-    """Articles from paths, directories and Article objects; bad inputs go to ``errors``."""
+    """Articles from paths, directories, globs, ``-`` and Article objects, one at a time.
+
+    Bad inputs (and InputErrors passed in, from an earlier :func:`expand_paths`) are appended to
+    ``errors`` as they are met, and reading goes on.
+    """
     for item in inputs:
         if isinstance(item, Article):
             yield item
+            continue
+        if isinstance(item, InputError):
+            errors.append(item)
             continue
         for path in expand_paths([item]):
             if isinstance(path, InputError):
                 errors.append(path)
                 continue
             try:
-                yield read_article(path)
+                yield read_article(path, max_bytes)
             except InputError as error:
                 errors.append(error)
+
+
+def default_workers(analyzer: str) -> int:
+    """Worker processes worth starting for ``analyzer`` on this machine."""
+    return (os.cpu_count() or 1) if analyzer in PARALLEL_ANALYZERS else 1
+
+
+def map_reports(
+    articles: Iterable[Article],
+    checking: Checking,
+    process: Callable[[ArticleReport], T],
+    workers: int = 1,
+) -> Iterator[T]:
+    """Check articles and yield ``process(report)`` for each, in input order.
+
+    With ``workers`` > 1 (and more than one batch of articles), batches are checked in forked
+    worker processes and only what ``process`` returns travels back, so it should make a report
+    into something small: rows, rendered text. A few batches per worker are in flight at a time,
+    so memory stays flat however many articles stream in.
+    """
+    articles = iter(articles)
+    first = list(itertools.islice(articles, BATCH_SIZE))
+    if workers <= 1 or len(first) < BATCH_SIZE or not _can_fork():
+        for report in check_articles(itertools.chain(first, articles), checking):
+            yield process(report)
+        return
+    global _WORK
+    _WORK = (checking, process)
+    batches = itertools.chain([first], _batched(articles, BATCH_SIZE))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque[AsyncResult[list[T]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_process_batch, (batch,)))
+            if len(pending) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+# What forked workers run: set just before the pool forks, so nothing needs pickling.
+_WORK: tuple[Checking, Callable[[ArticleReport], Any]] | None = None
+
+
+def _process_batch(batch: list[Article]) -> list[Any]:
+    assert _WORK is not None, "worker started without work"
+    checking, process = _WORK
+    return [process(report) for report in check_articles(batch, checking)]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _batched(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def check_articles(
@@ -88,7 +193,7 @@ def check_articles(
     on_report: Callable[[ArticleReport], None] | None = None,
 ) -> Iterator[ArticleReport]:
     """Analyze and check articles in batches, yielding one report per article as it is done."""
-    analyzer = get_analyzer(checking.analyzer, **checking.analyzer_options)
+    analyzer = checking.get_analyzer()
     batch: list[Article] = []
     for article in articles:
         batch.append(article)

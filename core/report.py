@@ -86,7 +86,7 @@ def to_json(
     claim clusters with their members, the cross-article findings and the sources' aliases.
     """
     document: dict[str, Any] = {
-        "articles": [_article_json(report) for report in reports],
+        "articles": [article_json(report) for report in reports],
         "errors": errors,
     }
     if provenance is not None:
@@ -175,7 +175,8 @@ def _without_run(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key != "run_id"}
 
 
-def _article_json(report: ArticleReport) -> dict[str, Any]:
+def article_json(report: ArticleReport) -> dict[str, Any]:
+    """One article of ``--format json``: its ``articles`` row with its other rows nested."""
     rows = article_rows(report, run_id=None)
     article = rows["articles"][0]
     article.pop("run_id")

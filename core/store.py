@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from .provenance import Provenance
 
 DEFAULT_DB = "sayso.db"
+# How long a write waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 60_000
+# Tables holding one article's rows, written by :func:`save_rows` after its sources.
+ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "findings")
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
 ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
@@ -208,12 +213,30 @@ def m002_provenance(db: sqlite_utils.Database) -> None:
     db.index_foreign_keys()
 
 
+@migrations()
+def m003_fingerprints(db: sqlite_utils.Database) -> None:
+    """What checked each article (so unchanged ones can be skipped), and pages' metadata."""
+    db.table("articles").add_column("fingerprint", str)
+    db.table("articles").add_column("metadata", str)
+    db.table("runs").add_column("skipped", int)
+
+
 def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
-    """Open (creating or migrating) a sayso database, and let plugins prepare it."""
+    """Open (creating or migrating) a sayso database, and let plugins prepare it.
+
+    Several processes may open and write one database at once: WAL lets readers go on while one
+    writes, writers queue for up to :data:`BUSY_TIMEOUT_MS`, and migrations run under the write
+    lock so only the first process applies them.
+    """
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.enable_wal()
-    migrations.apply(db)
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses no
+    # committed article, a power cut may lose the last few, and the file stays consistent.
+    db.execute("PRAGMA synchronous = NORMAL")
+    if migrations.pending(db):
+        with write_transaction(db):
+            migrations.apply(db)
     if plugins is not None:
         plugins.call("prepare_database", conn=db.conn)
     return db
@@ -229,13 +252,46 @@ def start_run(db: sqlite_utils.Database, analyzer: str, plugins: Plugins) -> int
             "plugins": json.dumps(versions),
             "articles": 0,
             "errors": 0,
+            "skipped": 0,
         }
     )
     return int(table.last_pk or 0)
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, articles: int, errors: int) -> None:
-    db.table("runs").update(run_id, {"finished": _now(), "articles": articles, "errors": errors})
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, articles: int, errors: int, skipped: int = 0
+) -> None:
+    db.table("runs").update(
+        run_id, {"finished": _now(), "articles": articles, "errors": errors, "skipped": skipped}
+    )
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One transaction that takes the write lock at once (a savepoint inside another one).
+
+    ``BEGIN IMMEDIATE`` makes a concurrent writer wait its turn; a deferred transaction that
+    read first could instead fail at its first write when another process committed meanwhile.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
+def stored_check(db: sqlite_utils.Database, article_id: str) -> tuple[str | None, float] | None:
+    """The fingerprint and score stored for an article, or None if it was never stored."""
+    row = db.execute(
+        "SELECT fingerprint, score FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def record_failures(
@@ -256,20 +312,47 @@ def record_failures(
     )
 
 
-def save_report(db: sqlite_utils.Database, report: ArticleReport, run_id: int) -> None:
+def save_report(
+    db: sqlite_utils.Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
+) -> None:
     """Replace one article's rows with ``report``, in a single transaction."""
-    with db.atomic():
-        _delete_article(db, report.analysis.article.id)
-        db.table("sources").upsert_all(
-            (
-                {"id": id, "name": source.name, "type": source.type}
-                for id, source in _source_ids(report).items()
-            ),
-            pk="id",
-        )
-        for table, rows in article_rows(report, run_id).items():
-            db.table(table).insert_all(rows, batch_size=500)
-        record_failures(db, run_id, report.failures, report.analysis.article.id)
+    save_rows(db, report_rows(report, run_id, fingerprint))
+
+
+def report_rows(
+    report: ArticleReport, run_id: int, fingerprint: str | None = None
+) -> dict[str, list[dict]]:
+    """Every row one report writes: :func:`article_rows`, its sources and its plugin errors.
+
+    Plain data, so a worker process can build them and the writing process only writes.
+    """
+    article_id = report.analysis.article.id
+    rows = article_rows(report, run_id)
+    rows["articles"][0]["fingerprint"] = fingerprint
+    rows["sources"] = [
+        {"id": id, "name": source.name, "type": source.type}
+        for id, source in _source_ids(report).items()
+    ]
+    rows["plugin_errors"] = [
+        {
+            "run_id": run_id,
+            "article_id": article_id,
+            "plugin": failure.plugin,
+            "stage": failure.stage,
+            "error": failure.error,
+        }
+        for failure in report.failures
+    ]
+    return rows
+
+
+def save_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Replace one article's rows (from :func:`report_rows`) in a single transaction."""
+    with write_transaction(db):
+        _delete_article(db, rows["articles"][0]["id"])
+        db.table("sources").upsert_all(rows["sources"], pk="id")
+        for table in (*ARTICLE_TABLES, "plugin_errors"):
+            db.table(table).insert_all(rows[table], batch_size=500)
 
 
 def save_provenance(db: sqlite_utils.Database, provenance: Provenance, run_id: int) -> None:
@@ -383,6 +466,7 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
                 "analyzer": analysis.analyzer,
                 "run_id": run_id,
                 "checked_at": _now(),
+                "metadata": json.dumps(article.metadata) if article.metadata else None,
             }
         ],
         "statements": [
