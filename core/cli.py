@@ -61,6 +61,7 @@ def make_app() -> typer.Typer:
     app.command("check", epilog=CHECK_EPILOG)(check_command)
     app.command("plugins")(plugins_command)
     app.command("eval")(eval_command)
+    app.command("bench")(bench_command)
     app.command("serve")(serve_command)
     app.add_typer(make_models_app(), name="models")
     app.callback()(_version_callback)
@@ -413,6 +414,30 @@ def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
     except Exception as error:  # network and disk errors arrive as many types; report, don't trace
         _fail(f"download failed: {error}")
     typer.echo(f"stanza models installed in {where}")
+
+
+def bench_command(
+    directory: Annotated[Path, typer.Argument(help="Directory of articles to check.")],
+    analyzer: Annotated[str, typer.Option(metavar="NAME", help="Analyzer to time.")] = "offline",
+    workers: Annotated[
+        int, typer.Option(metavar="N", min=0, help="Worker processes (0: one per CPU).")
+    ] = 0,
+) -> None:
+    """Time sayso check on a directory into a fresh database, then re-check it unchanged.
+
+    Each run is a whole `python -m sayso check` process; prints words/s, articles/s and peak
+    memory (the largest process).
+    """
+    from .bench import format_timings, run_benchmark
+
+    if not directory.is_dir():
+        _fail(f"{directory}: not a directory")
+    options = ["--analyzer", analyzer, "--workers", str(workers)]
+    try:
+        timings = run_benchmark(directory, options)
+    except RuntimeError as error:
+        _fail(str(error))
+    typer.echo(format_timings(directory, timings))
 
 
 def _fail(message: str) -> NoReturn:
