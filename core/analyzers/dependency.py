@@ -47,6 +47,17 @@ PARSE_CUE_VERBS = _word_set(
     "seem appear decline refuse find endorse oppose propose defend cite accuse criticize "
     "describe reject dismiss question insist continue"
 )
+# Verb and preposition pairs that make one cue ("called for a ban", "pointed to the polls"), on
+# top of the lexicon's phrasal cues; the preposition's object is the content.
+PARSE_PHRASAL_CUES = frozenset(
+    {
+        "call on", "call upon", "respond to", "ask for", "ask about", "agree with", "charge with",
+        "know as", "hope for", "comment on", "complain about", "warn about", "warn against",
+        "caution against", "argue against", "accuse of", "speak about", "talk about",
+    }
+)  # fmt: skip
+# Media a cue names right after its verb, which PolNeAR counts in the cue ("said in a statement").
+CUE_MEDIA = _word_set("statement release column appearance")
 # Verbs that are cues only when they tag a quotation ("“…,” he continued").
 QUOTATION_ONLY_VERBS = {"continue"}
 # Verbs whose subject is part of the content, not its source ("Trump seemed to agree").
@@ -56,6 +67,8 @@ RECIPIENTS = {"reporter", "journalist", "audience", "crowd", "supporter"}
 SUBJECT_SHARING_RELATIONS = {"conj", "advcl", "xcomp", "acl", "parataxis"}
 VERB_GROUP_RELATIONS = {"aux", "aux:pass", "advmod"}
 EXPLETIVES = {"it", "there"}
+# Adverbs that introduce the cue's clause rather than modify the verb ("when asked").
+CLAUSE_ADVERBS = {"when", "where", "how", "why", "as"}
 
 
 @dataclass
@@ -158,8 +171,7 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
     """Every attribution the parse shows, outermost ones only (PolNeAR skips nested ones)."""
     if not parsed.has_parse:
         return []
-    cue_lemmas = {lemma.split()[0] for lemma in lexicon.cue_verbs | lexicon.evidence_verbs}
-    cue_lemmas |= PARSE_CUE_VERBS
+    cues = CueVocabulary.of(lexicon)
     quotations = find_quotations(parsed.text)
     attributions: list[Attribution] = []
     for word in parsed.words:
@@ -168,13 +180,29 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
         found = None
         if word.lemma == "accord" and _fixed_to(parsed, word):
             found = _according_to(parsed, word)
-        elif word.upos == "VERB" and word.lemma in cue_lemmas:
-            found = _verb_attribution(parsed, word, lexicon, cue_lemmas, quotations)
+        elif word.upos == "VERB" and word.lemma in cues.lemmas:
+            found = _verb_attribution(parsed, word, lexicon, cues, quotations)
         if found is not None:
             attributions.append(found)
     attributions = _outermost(attributions)
     _attach_continuations(parsed, attributions, quotations)
     return attributions
+
+
+@dataclass(frozen=True)
+class CueVocabulary:
+    """Cue verb lemmas, and the verb-preposition pairs that make one cue ("call for")."""
+
+    lemmas: frozenset[str]
+    phrasal: frozenset[str]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> CueVocabulary:
+        entries = lexicon.cue_verbs | lexicon.evidence_verbs
+        return cls(
+            lemmas=frozenset(entry.split()[0] for entry in entries) | PARSE_CUE_VERBS,
+            phrasal=frozenset(entry for entry in entries if " " in entry) | PARSE_PHRASAL_CUES,
+        )
 
 
 @dataclass(frozen=True)
@@ -235,11 +263,12 @@ def _verb_attribution(
     parsed: ParsedText,
     verb: Word,
     lexicon: Lexicon,
-    cue_lemmas: set[str],
+    cues: CueVocabulary,
     quotations: list[Quotation],
 ) -> Attribution | None:
     source_words = _source_words(parsed, verb)
-    cue = _cue_span(parsed, verb)
+    preposition_object = _phrasal_object(parsed, verb, cues)
+    cue = _cue_span(parsed, verb, preposition_object)
     quoted = _adjacent_quotation(parsed, verb, cue, source_words, quotations)
     if quoted is not None:
         quotation, gap_source = quoted
@@ -248,7 +277,7 @@ def _verb_attribution(
     elif verb.lemma in QUOTATION_ONLY_VERBS:
         return None
     else:
-        content = _fragments(parsed, _content_words(parsed, verb, cue_lemmas))
+        content = _fragments(parsed, _content_words(parsed, verb, cues, preposition_object))
     if not content:
         return None
     source = _contiguous_span(parsed, source_words) if source_words else None
@@ -260,9 +289,13 @@ def _verb_attribution(
     )
 
 
-def _content_words(parsed: ParsedText, verb: Word, cue_lemmas: set[str]) -> set[int]:
+def _content_words(
+    parsed: ParsedText, verb: Word, cues: CueVocabulary, preposition_object: Word | None
+) -> set[int]:
     children = [parsed.words[c] for c in verb.children]
     roots = [w for w in children if w.deprel in CONTENT_RELATIONS]
+    if not roots and preposition_object is not None:
+        roots = [preposition_object]
     if any(w.deprel == "xcomp" for w in roots):
         # "asked him to step aside": the person asked is part of what is asked.
         roots += [w for w in children if w.deprel == "obj" and w.lemma not in RECIPIENTS]
@@ -270,7 +303,9 @@ def _content_words(parsed: ParsedText, verb: Word, cue_lemmas: set[str]) -> set[
         roots = [w for w in children if w.deprel == "obj"]
     content_words: set[int] = set()
     for root in roots:
-        excluded = _other_cues(parsed, root, cue_lemmas)
+        excluded = _other_cues(parsed, root, cues.lemmas)
+        if root is preposition_object:
+            excluded |= {c for c in root.children if parsed.words[c].deprel == "case"}
         content_words |= parsed.subtree(root.index, excluded=excluded)
     if verb.lemma in RAISING_VERBS or any(w.deprel == "nsubj:pass" for w in children):
         subjects = [w for w in children if w.deprel in {"nsubj", "nsubj:pass"}]
@@ -284,7 +319,7 @@ def _content_words(parsed: ParsedText, verb: Word, cue_lemmas: set[str]) -> set[
     return content_words
 
 
-def _other_cues(parsed: ParsedText, root: Word, cue_lemmas: set[str]) -> set[int]:
+def _other_cues(parsed: ParsedText, root: Word, cue_lemmas: frozenset[str]) -> set[int]:
     """Cue verbs coordinated with or tacked onto the content ("…, saying it set a benchmark"):
     they start attributions of their own, so they and their conjunctions are not content."""
     excluded: set[int] = set()
@@ -401,21 +436,48 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
     return set()
 
 
-def _cue_span(parsed: ParsedText, verb: Word) -> Span:
-    """The cue verb with its verb group: auxiliaries, negation and adverbs right before it,
-    and a particle ("point out")."""
+def _phrasal_object(parsed: ParsedText, verb: Word, cues: CueVocabulary) -> Word | None:
+    """The object of a preposition that forms one cue with the verb ("called for a ban")."""
+    for child in verb.children:
+        word = parsed.words[child]
+        if word.deprel != "obl" or word.index < verb.index:
+            continue
+        case = [parsed.words[c] for c in word.children if parsed.words[c].deprel == "case"]
+        if case and f"{verb.lemma} {case[0].lemma}" in cues.phrasal:
+            between = parsed.words[verb.index + 1 : case[0].index]
+            if all(w.deprel in {"advmod", "compound:prt"} for w in between):
+                return word
+    return None
+
+
+def _cue_span(parsed: ParsedText, verb: Word, preposition_object: Word | None) -> Span:
+    """The cue verb with its verb group: auxiliaries, negation and adverbs around it, a particle
+    ("point out"), the preposition of a phrasal cue ("call for") or the medium it names ("said
+    in a statement")."""
     first = last = verb.index
+    children = [parsed.words[c] for c in verb.children]
     group = {
-        c
-        for c in verb.children
-        if parsed.words[c].deprel in VERB_GROUP_RELATIONS
-        or parsed.words[c].deprel == "compound:prt"
+        w.index
+        for w in children
+        if w.deprel in VERB_GROUP_RELATIONS and w.lemma not in CLAUSE_ADVERBS
     }
+    following = {w.index for w in children if w.deprel == "compound:prt" or _adverb(w)}
     while first - 1 in group:
         first -= 1
-    while last + 1 in group and parsed.words[last + 1].deprel == "compound:prt":
+    while last + 1 in following:
         last += 1
+    if preposition_object is not None:
+        last = min(c for c in preposition_object.children if parsed.words[c].deprel == "case")
+    else:
+        for word in children:
+            medium = parsed.subtree(word.index)
+            if word.deprel == "obl" and word.lemma in CUE_MEDIA and min(medium) == last + 1:
+                last = max(medium)
     return parsed.span(first, last)
+
+
+def _adverb(word: Word) -> bool:
+    return word.deprel == "advmod" and word.upos == "ADV" and word.lemma not in {"so", "as"}
 
 
 def _form(
@@ -428,14 +490,15 @@ def _form(
     ):
         return "evidence"
     quoted = sum(_quoted_length(span.text) for span in content)
-    total = sum(len(span.text.strip(QUOTE_MARKS + " ,.")) for span in content)
+    total = sum(len(span.text.strip(QUOTE_MARKS + " ,.'")) for span in content)
     if quoted == 0:
         return "indirect"
     return "direct" if quoted >= total else "mixed"
 
 
 def _quoted_length(text: str) -> int:
-    return sum(len(m.group(1)) for m in re.finditer(r"[\"“]([^\"”]*)[\"”]?", text))
+    """Characters inside quotation marks, NYT's doubled apostrophes ('' … '') included."""
+    return sum(len(m.group(1)) for m in re.finditer(r"(?:[\"“]|'')((?:[^\"”']|'(?!'))*)", text))
 
 
 def _fragments(parsed: ParsedText, content_words: set[int]) -> list[Span]:
