@@ -131,7 +131,8 @@ def extract_html(data: bytes, name: str) -> Article:
     found = document.as_dict() if isinstance(document, trafilatura.settings.Document) else {}
     lines = [line.strip() for line in (found.get("text") or "").splitlines()]
     text = "\n\n".join(line for line in lines if line)
-    if not text:
+    # Markup too broken to parse comes back as its own debris ("<<<>>>"): no words.
+    if not any(character.isalnum() for character in text):
         raise InputError(f"{name}: no article text found in the HTML")
     metadata = {key: str(found[key]) for key in HTML_METADATA if found.get(key)}
     title = found.get("title") or headline(text) or Path(name).stem

@@ -1,6 +1,13 @@
+import io
+import json
+from pathlib import Path
+
 import pytest
+import sqlite_utils
 from sayso.errors import InputError
-from sayso.inputs import decode, expand_paths, headline, read_article
+from sayso.inputs import decode, expand_paths, headline, read_article, read_stream
+
+from tests.corpus import write_corpus
 
 
 def test_utf8_and_bom_variants():
@@ -57,3 +64,120 @@ def test_empty_directory_is_an_error(tmp_path):
 def test_headline():
     assert headline("U.S Says Putin Is Reaching Out\n\nBody.") == "U.S Says Putin Is Reaching Out"
     assert headline("This is a first since the closure of the borders.") is None
+
+
+PAGE = b"""<!DOCTYPE html><html><head><title>Bridge to reopen in May</title>
+<meta property="article:published_time" content="2024-05-02T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+<article><h1>Bridge to reopen in May</h1>
+<p>The mayor said the bridge would reopen in May, after two years of repairs to its piers.</p>
+<p>\xe2\x80\x9cWe are confident,\xe2\x80\x9d she added at a news conference on Thursday.</p>
+<p>The river rose by three metres overnight, according to the national weather agency.</p>
+</article><footer>Copyright 2024 The Daily Example. All rights reserved.</footer></body></html>"""
+
+
+def test_html_page_main_text_title_and_date(tmp_path):
+    path = tmp_path / "story.html"
+    path.write_bytes(PAGE)
+    article = read_article(path)
+    assert article.title == "Bridge to reopen in May"
+    assert article.metadata["date"] == "2024-05-02"
+    assert "The mayor said the bridge would reopen in May" in article.text
+    assert "“We are confident,” she added" in article.text
+    assert "Home" not in article.text and "Copyright" not in article.text
+    assert "\n\n" in article.text  # one paragraph per line pair, as text articles have
+
+
+def test_utf16_html_page(tmp_path):
+    path = tmp_path / "story.htm"
+    path.write_bytes(PAGE.decode("utf-8").encode("utf-16"))
+    assert read_article(path).title == "Bridge to reopen in May"
+
+
+def test_broken_and_empty_html_are_refused(tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"<html><body><div><<<>>></")
+    with pytest.raises(InputError, match=r"broken\.html: no article text found"):
+        read_article(broken)
+    binary = tmp_path / "image.html"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="binary"):
+        read_article(binary)
+
+
+def test_stdin_text_and_html():
+    article = read_stream(io.BytesIO("The mayor said it would reopen.".encode("cp1252")))
+    assert article.path == "<stdin>" and article.text == "The mayor said it would reopen."
+    assert read_stream(io.BytesIO(PAGE)).title == "Bridge to reopen in May"
+    with pytest.raises(InputError, match="<stdin>: more than the 10-byte limit"):
+        read_stream(io.BytesIO(b"x" * 11), max_bytes=10)
+
+
+def test_globs_expand_to_article_files(tmp_path):
+    (tmp_path / "2024" / "may").mkdir(parents=True)
+    for name in ("a.txt", "2024/b.html", "2024/may/c.md", "2024/may/d.pdf"):
+        (tmp_path / name).write_text("x")
+    found = list(expand_paths([str(tmp_path / "**" / "*")]))
+    assert [p.name for p in found] == ["b.html", "c.md", "a.txt"]
+    [error] = list(expand_paths([str(tmp_path / "*.doc")]))
+    assert isinstance(error, InputError) and "no .txt, .md, .html or .htm files match" in str(error)
+    assert list(expand_paths(["-"])) == [Path("-")]
+
+
+def test_cli_reports_each_bad_input_once_and_checks_the_rest(sayso_cli, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("The mayor said the bridge would reopen in May.")
+    big = tmp_path / "big.txt"
+    big.write_text("The mayor said so. " * 20)
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"<html><body><<<")
+    missing = tmp_path / "missing.txt"
+    db = tmp_path / "s.db"
+    result = sayso_cli(
+        "check",
+        str(missing),
+        str(big),
+        str(broken),
+        str(good),
+        "--db",
+        str(db),
+        "--max-bytes",
+        "200",
+        "--analyzer",
+        "offline",
+    )
+    assert result.exit_code == 2
+    errors = result.stderr.strip().splitlines()
+    assert [line.split(":")[0] for line in errors] == ["error"] * 3
+    assert [str(p) in "\n".join(errors) for p in (missing, big, broken)] == [True] * 3
+    assert "good.txt" in result.stdout
+    assert sqlite_utils.Database(db)["articles"].count == 1
+
+
+def test_recheck_skips_unchanged_articles_until_forced_or_reconfigured(sayso_cli, tmp_path):
+    write_corpus(tmp_path / "news", 3)
+    db = str(tmp_path / "s.db")
+    assert sayso_cli("check", str(tmp_path / "news"), "--db", db).exit_code == 0
+    again = sayso_cli("check", str(tmp_path / "news"), "--db", db)
+    assert again.exit_code == 0
+    assert again.stdout.count("unchanged since its last check") == 3
+    assert "3 article(s) unchanged" in again.stderr
+    forced = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--force")
+    assert "Sourcing score" in forced.stdout and "unchanged" not in forced.stderr
+    other = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--disable", "unattributed")
+    assert "unchanged" not in other.stderr
+    runs = list(sqlite_utils.Database(db)["runs"].rows)
+    assert [(r["articles"], r["skipped"]) for r in runs] == [(3, 0), (0, 3), (3, 0), (3, 0)]
+
+
+def test_recheck_json_lists_unchanged_articles(sayso_cli, tmp_path):
+    write_corpus(tmp_path / "news", 2)
+    db = str(tmp_path / "s.db")
+    first = json.loads(
+        sayso_cli("check", str(tmp_path / "news"), "--db", db, "--format", "json").stdout
+    )
+    again = json.loads(
+        sayso_cli("check", str(tmp_path / "news"), "--db", db, "--format", "json").stdout
+    )
+    assert again["articles"] == []
+    assert sorted(u["id"] for u in again["unchanged"]) == sorted(a["id"] for a in first["articles"])

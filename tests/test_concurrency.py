@@ -1,0 +1,84 @@
+"""Safety of the database: concurrent writers, a batch killed mid-way, worker processes."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import sqlite_utils
+
+from tests.corpus import write_corpus
+
+
+def sayso(*args, **kwargs):
+    command = [sys.executable, "-m", "sayso", "check", "--quiet", *map(str, args)]
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs
+    )
+
+
+def assert_consistent(path):
+    """Every stored article has exactly its own rows, and every span matches its text."""
+    db = sqlite_utils.Database(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for article in db.query("SELECT id, text, statements FROM articles"):
+        statements = list(
+            db.query("SELECT * FROM statements WHERE article_id = ?", [article["id"]])
+        )
+        assert len(statements) == article["statements"]
+        for row in statements:
+            assert article["text"][row["start"] : row["end"]] == row["text"]
+
+
+def test_two_runs_on_one_database_both_succeed(tmp_path):
+    first = write_corpus(tmp_path / "a", 40)
+    second = write_corpus(tmp_path / "b", 45)[40:]
+    db = tmp_path / "shared.db"
+    runs = [sayso(tmp_path / "a", "--db", db, "--workers", 1), sayso(*second, "--db", db)]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()
+    stored = sqlite_utils.Database(db)
+    assert stored["articles"].count == len(first) + len(second)
+    assert [row["articles"] for row in stored["runs"].rows] in ([40, 5], [5, 40])
+    assert_consistent(db)
+
+
+def test_killed_batch_leaves_a_consistent_database_and_a_rerun_completes_it(tmp_path):
+    write_corpus(tmp_path / "news", 120)
+    db = tmp_path / "s.db"
+    run = sayso(tmp_path / "news", "--db", db, "--workers", 1, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if db.exists() and _stored(db) >= 10:
+            break
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    stored = _stored(db)
+    assert 10 <= stored < 120
+    assert_consistent(db)
+    rerun = sayso(tmp_path / "news", "--db", db)
+    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    assert _stored(db) == 120
+    assert f"{stored} article(s) unchanged" in rerun.stderr.read()
+    assert_consistent(db)
+
+
+def _stored(path) -> int:
+    try:
+        return sqlite_utils.Database(path).execute("SELECT count(*) FROM articles").fetchone()[0]
+    except Exception:  # the schema may not exist yet
+        return 0
+
+
+def test_workers_store_what_one_process_stores(tmp_path):
+    write_corpus(tmp_path / "news", 70)
+    for workers, name in ((1, "one.db"), (2, "two.db")):
+        run = sayso(tmp_path / "news", "--db", tmp_path / name, "--workers", workers)
+        assert run.wait(timeout=300) == 0, run.stderr.read()
+    one, two = (sqlite_utils.Database(tmp_path / name) for name in ("one.db", "two.db"))
+    for table in ("articles", "statements", "attributions", "findings", "article_sources"):
+        columns = [c for c in one[table].columns_dict if c not in ("checked_at", "run_id")]
+        query = f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}] ORDER BY 1"
+        assert list(one.query(query)) == list(two.query(query)), table

@@ -1,0 +1,69 @@
+"""The schema is versioned: an older database opens in a newer sayso and keeps its rows."""
+
+import threading
+
+import sqlite_utils
+from sayso.api import check
+from sayso.model import Article
+from sayso.store import migrations, open_database
+
+TEXT = "The mayor said the bridge would reopen in May.\n\nThe river rose overnight."
+
+
+def old_database(path, stop_before="m003_fingerprints"):
+    """A database as an older sayso left it: migrations up to ``stop_before``, one article."""
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before=stop_before)
+    db["runs"].insert({"id": 1, "started": "2026-01-01T00:00:00+00:00", "articles": 1})
+    db["articles"].insert(
+        {"id": "0123456789abcdef", "text": "Old text.", "score": 88.0, "run_id": 1}
+    )
+    return db
+
+
+def test_every_migration_is_recorded(tmp_path):
+    db = open_database(tmp_path / "s.db")
+    every = [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
+    assert [m.name for m in migrations.applied(db)] == every
+    assert migrations.pending(db) == []
+
+
+def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    old_database(path)
+    db = open_database(path)
+    assert {"fingerprint", "metadata"} <= set(db["articles"].columns_dict)
+    assert "skipped" in db["runs"].columns_dict
+    assert db["articles"].get("0123456789abcdef")["score"] == 88.0
+    result = check(Article(TEXT, path="new.txt"), db=path)
+    assert result.reports and db["articles"].count == 2
+
+
+def test_the_first_schema_upgrades_too(tmp_path):
+    path = tmp_path / "first.db"
+    old_database(path, stop_before="m002_provenance")
+    db = open_database(path)
+    assert migrations.pending(db) == []
+    assert "same_as" in db["sources"].columns_dict
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
+    path = tmp_path / "new.db"
+    failures = []
+
+    def open_it():
+        try:
+            open_database(path)
+        except Exception as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    names = [m.name for m in migrations.applied(sqlite_utils.Database(path))]
+    assert (
+        len(names) == len(set(names)) == len(migrations.pending(sqlite_utils.Database(memory=True)))
+    )
