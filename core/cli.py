@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from . import __version__
-from .analyzers import resolve_analyzer
+from .analyzers import get_analyzer, resolve_analyzer
 from .api import CheckRun, Unchanged
 from .config import find_config, load_config, resolve_settings
 from .engine import ArticleReport, default_workers
@@ -302,9 +302,9 @@ def eval_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+            help="offline, stanza, or conllu (parses read from conllu/NAME.conllu).",
         ),
-    ] = "auto",
+    ] = "offline",
     stanza_dir: Annotated[
         Path | None,
         typer.Option(
@@ -326,8 +326,10 @@ def eval_command(
 
     try:
         lexicon = Checking.prepare(analyzer).lexicon
+        options = {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
+        chosen = get_analyzer(analyzer, **options) if analyzer == "stanza" else analyzer
         with evaluate.terminal_progress() as progress:
-            result = evaluate.evaluate(corpus, analyzer, lexicon, progress)
+            result = evaluate.evaluate(corpus, chosen, lexicon, progress)
     except SaysoError as error:
         _fail(str(error))
     if save_predictions is not None:
