@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from sayso.analyzers import resolve_analyzer
+
 from tests.conftest import SEEDS, SHARED
 
 SEED = str(SEEDS / "000_81b6159aa6d9e869.txt")
