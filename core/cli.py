@@ -20,7 +20,7 @@ from .config import find_config, load_config, resolve_settings
 from .engine import ArticleReport, default_workers
 from .errors import SaysoError
 from .inputs import MAX_BYTES, STDIN, expand_paths
-from .manager import get_plugins
+from .manager import PluginFailure, get_plugins
 from .report import article_json, format_provenance, format_text, provenance_json
 from .store import DEFAULT_DB
 
@@ -188,7 +188,11 @@ def check_command(
         link = 1 < files <= LINK_LIMIT if link is None else link
         as_json = output_format is OutputFormat.json
 
+        failures: dict[PluginFailure, int] = {}
+
         def render(report: ArticleReport) -> tuple[float, str]:
+            for failure in report.failures:
+                failures[failure] = failures.get(failure, 0) + 1
             if as_json:
                 return report.score, json.dumps(article_json(report), ensure_ascii=False, indent=2)
             return report.score, format_text(report, explain=explain, show_info=show_all)
@@ -211,6 +215,8 @@ def check_command(
         low = _print_reports(run, files, as_json, fail_under, quiet or STDIN in map(str, paths))
     except SaysoError as error:
         _fail(str(error))
+    for failure, articles in failures.items():
+        typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
     for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
     if run.skipped:

@@ -232,7 +232,8 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
         for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
         for deduction in result or []
     ]
-    failures = plugins.failures[failures_before:]
+    # A plugin failing on every statement fails the same way each time: keep one of each.
+    failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]
     return ArticleReport(analysis, findings, deductions, failures)
 

@@ -38,7 +38,7 @@ ENTRY_POINT_GROUP = "sayso"
 LOAD_PLUGINS_VARIABLE = "SAYSO_LOAD_PLUGINS"
 
 
-@dataclass
+@dataclass(frozen=True)
 class PluginFailure:
     """A plugin that failed: at import, at validation, or inside a hook."""
 

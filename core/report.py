@@ -72,8 +72,6 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
                 lines.append(f"        {finding.checker}/{finding.code}: {_clip(what, 70)}")
         if not report.deductions:
             lines.append("  no points lost")
-    if report.failures:
-        lines += ["", "Plugin failures"] + [f"  {failure}" for failure in report.failures]
     return "\n".join(lines)
 
 

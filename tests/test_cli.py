@@ -108,3 +108,29 @@ def test_python_dash_m(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Sourcing score" in result.stdout
+
+
+def test_raising_plugin_is_reported_once_and_the_run_goes_on(sayso_cli, tmp_path):
+    from sayso import hookimpl
+    from sayso.model import Checker
+
+    class Raising:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="raiser", description="Always fails."))
+
+        @hookimpl
+        def check_statement(self, statement):
+            raise RuntimeError("boom")
+
+    result = sayso_cli(
+        "check", str(SEEDS), "--db", str(tmp_path / "s.db"), "--no-link", plugin=Raising()
+    )
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "boom" in line]
+    assert len(warnings) == 1
+    assert "Raising" in warnings[0] or "plugin-under-test" in warnings[0]
+    assert "in 2 article(s)" in warnings[0]
+    assert "single-source-reliance" in result.stdout
+    errors = list(sqlite_utils.Database(tmp_path / "s.db")["plugin_errors"].rows)
+    assert len(errors) == 2
