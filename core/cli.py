@@ -44,6 +44,15 @@ class Device(StrEnum):
     cuda = "cuda"
 
 
+StanzaDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
+    ),
+]
+DeviceOption = Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")]
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
@@ -102,13 +111,8 @@ def check_command(
             help="auto (stanza when its models are installed, else offline), offline or stanza.",
         ),
     ] = "auto",
-    stanza_dir: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
-        ),
-    ] = None,
-    device: Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")] = Device.cpu,
+    stanza_dir: StanzaDirOption = None,
+    device: DeviceOption = Device.cpu,
     explain: Annotated[bool, typer.Option(help="Show how the sourcing score was reached.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
     fail_under: Annotated[
@@ -311,13 +315,8 @@ def eval_command(
             help="offline, stanza, or conllu (parses read from conllu/NAME.conllu).",
         ),
     ] = "offline",
-    stanza_dir: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
-        ),
-    ] = None,
-    device: Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")] = Device.cpu,
+    stanza_dir: StanzaDirOption = None,
+    device: DeviceOption = Device.cpu,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
     save_predictions: Annotated[
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
@@ -372,14 +371,6 @@ def make_models_app() -> typer.Typer:
     models.command("status")(models_status_command)
     models.command("download")(models_download_command)
     return models
-
-
-StanzaDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        metavar="DIR", help="stanza resources directory [default: $STANZA_RESOURCES_DIR]."
-    ),
-]
 
 
 def models_status_command(

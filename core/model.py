@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Form = Literal["direct", "indirect", "mixed", "according_to", "evidence"]
-FORMS: tuple[Form, ...] = ("direct", "indirect", "mixed", "according_to", "evidence")
+FORMS: tuple[Form, ...] = get_args(Form)
 
 SourceType = Literal[
     "person",
@@ -23,21 +23,12 @@ SourceType = Literal[
     "document",
     "unknown",
 ]
-SOURCE_TYPES: tuple[SourceType, ...] = (
-    "person",
-    "organization",
-    "government",
-    "state_media",
-    "news_agency",
-    "anonymous",
-    "document",
-    "unknown",
-)
+SOURCE_TYPES: tuple[SourceType, ...] = get_args(SourceType)
 
 StatementKind = Literal["body", "headline", "dateline", "boilerplate", "byline"]
 
 Severity = Literal["info", "warning", "error"]
-SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 
 @dataclass(frozen=True, order=True)
