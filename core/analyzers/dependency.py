@@ -39,13 +39,17 @@ CONTENT_RELATIONS = {"ccomp", "xcomp", "csubj:pass"}
 OBJECT_CONTENT_VERBS = _word_set(
     "deny endorse support oppose criticize praise accuse blame describe call defend reject "
     "dismiss propose question cite promise pledge announce confirm reveal disclose acknowledge "
-    "admit predict demand urge want seek reiterate repeat"
+    "admit predict demand urge want seek reiterate repeat say show report mention note write "
+    "explain post back discuss attack denounce blast slam echo favor tout mock assure wonder "
+    "threaten decry lament name list read recognize remember condemn highlight"
 )
 # Cues the parse-based analyzer adds to the lexicon's: they signal attribution only with the
 # complement the parse shows ("seemed to agree", "declined to comment", "endorsed Clinton").
 PARSE_CUE_VERBS = _word_set(
     "seem appear decline refuse find endorse oppose propose defend cite accuse criticize "
-    "describe reject dismiss question insist continue"
+    "describe reject dismiss question insist continue back discuss attack denounce blast slam "
+    "echo favor tout mock assure wonder threaten decry lament name list read recognize remember "
+    "condemn highlight"
 )
 # Verb and preposition pairs that make one cue ("called for a ban", "pointed to the polls"), on
 # top of the lexicon's phrasal cues; the preposition's object is the content.
@@ -67,6 +71,8 @@ RECIPIENTS = {"reporter", "journalist", "audience", "crowd", "supporter"}
 SUBJECT_SHARING_RELATIONS = {"conj", "advcl", "xcomp", "acl", "parataxis"}
 VERB_GROUP_RELATIONS = {"aux", "aux:pass", "advmod"}
 EXPLETIVES = {"it", "there"}
+CLAUSE_ON_RECIPIENT = {"acl:relcl", "acl", "ccomp"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose", "what"}
 # Adverbs that introduce the cue's clause rather than modify the verb ("when asked").
 CLAUSE_ADVERBS = {"when", "where", "how", "why", "as"}
 
@@ -301,6 +307,8 @@ def _content_words(
         roots += [w for w in children if w.deprel == "obj" and w.lemma not in RECIPIENTS]
     elif not roots and verb.lemma in OBJECT_CONTENT_VERBS:
         roots = [w for w in children if w.deprel == "obj"]
+    if not roots:
+        roots = _misattached_clauses(parsed, verb)
     content_words: set[int] = set()
     for root in roots:
         excluded = _other_cues(parsed, root, cues.lemmas)
@@ -317,6 +325,36 @@ def _content_words(
         # "The plan failed, he said." — the reported clause is the cue's head.
         content_words |= parsed.subtree(verb.head, excluded={verb.index})
     return content_words
+
+
+def _misattached_clauses(parsed: ParsedText, verb: Word) -> list[Word]:
+    """Complements a parser hung elsewhere: on the recipient ("told reporters they were
+    leaving" read as a relative clause) or beside the cue ("The plan failed, he said" with the
+    clause as the cue's parataxis)."""
+    found = []
+    for child in (parsed.words[c] for c in verb.children):
+        if child.deprel == "obj":
+            found += [
+                parsed.words[c]
+                for c in child.children
+                if parsed.words[c].deprel in CLAUSE_ON_RECIPIENT and _has_own_subject(parsed, c)
+            ]
+        elif (
+            child.deprel in {"parataxis", "dep"}
+            and child.index < verb.index
+            and _has_own_subject(parsed, child.index)
+        ):
+            found.append(child)
+    return found
+
+
+def _has_own_subject(parsed: ParsedText, clause: int) -> bool:
+    """Whether a clause has a subject that is not a relative pronoun ("who", "which")."""
+    return any(
+        parsed.words[c].deprel in SUBJECT_RELATIONS
+        and parsed.words[c].lemma not in RELATIVE_PRONOUNS
+        for c in parsed.words[clause].children
+    )
 
 
 def _other_cues(parsed: ParsedText, root: Word, cue_lemmas: frozenset[str]) -> set[int]:
