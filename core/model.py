@@ -61,7 +61,13 @@ class Article:
 
     @property
     def id(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        # Hashing the text is costly and ``id`` is read for every row stored: keep the hash with
+        # the very text object it came from, so assigning a new text still gives a new id.
+        hashed = self.__dict__.get("_hashed")
+        if hashed is None or hashed[0] is not self.text:
+            hashed = (self.text, hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16])
+            self.__dict__["_hashed"] = hashed
+        return hashed[1]
 
 
 @dataclass
