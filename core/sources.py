@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from .lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
 from .model import Analysis, Attribution, Entity, Source, SourceType, Span
@@ -58,17 +59,32 @@ class _Resolver:
         self.analysis = analysis
         self.lexicon = lexicon
         self.sources: dict[str, Source] = {}
-        self.gazetteer = _GazetteerMatcher(lexicon)
+        self.gazetteer = _matcher(_gazetteer_key(lexicon))
         self.organization_words = frozenset(ORGANIZATION_WORDS)
         self.government_words = frozenset(GOVERNMENT_WORDS)
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
-        self.outlets = [
+        self.resolved: list[_Mention] = []
+        # Names looked up in the gazetteer, with what they named: an article repeats them.
+        self.known: dict[str, GazetteerEntry | None] = {}
+
+    # Outlets and people are only needed for some mentions ("the agency", "he"): found lazily.
+
+    @cached_property
+    def outlets(self) -> list[tuple[int, GazetteerEntry]]:
+        return [
             (start, entry)
-            for start, entry in self.gazetteer.find_all(analysis.article.text)
+            for start, entry in self.gazetteer.find_all(self.analysis.article.text)
             if entry.type in _OUTLET_TYPES
         ]
-        self.people = self._people(analysis.entities)
-        self.resolved: list[_Mention] = []
+
+    @cached_property
+    def people(self) -> list[Entity]:
+        return self._people(self.analysis.entities)
+
+    def _known_source(self, text: str) -> GazetteerEntry | None:
+        if text not in self.known:
+            self.known[text] = self.gazetteer.find_in(text)
+        return self.known[text]
 
     def run(self) -> None:
         for attribution in sorted(self.analysis.attributions, key=_mention_start):
@@ -96,7 +112,7 @@ class _Resolver:
             return self._add(_strip_leading(head), "anonymous")
         if self._is_evidence(head):
             return self._add(_strip_leading(head), "document")
-        entry = self.gazetteer.find_in(head)
+        entry = self._known_source(head)
         if entry is not None:
             return self._add(entry.name, entry.type)
         source_type = self._type_from_words(mention, head)
@@ -188,7 +204,7 @@ class _Resolver:
             words = entity.span.text.split()
             if entity.label and entity.label not in ("PERSON", "PER"):
                 continue
-            if self.gazetteer.find_in(entity.span.text) is not None:
+            if self._known_source(entity.span.text) is not None:
                 continue
             if any(w in self.organization_words or w in self.government_words for w in words):
                 continue
@@ -214,12 +230,26 @@ class _Resolver:
         return key
 
 
+GazetteerKey = tuple[tuple[str, SourceType, tuple[str, ...]], ...]
+
+
+def _gazetteer_key(lexicon: Lexicon) -> GazetteerKey:
+    """What a matcher is built from: every entry's name, type and aliases, in order."""
+    return tuple((e.name, e.type, e.aliases) for e in lexicon.gazetteer.values())
+
+
+@lru_cache(maxsize=8)
+def _matcher(key: GazetteerKey) -> _GazetteerMatcher:
+    """A matcher per gazetteer, built once (compiling its pattern costs more than a lookup)."""
+    return _GazetteerMatcher([GazetteerEntry(name, type, aliases) for name, type, aliases in key])
+
+
 class _GazetteerMatcher:
     """Finds the lexicon's known sources by any of their names, whole words only."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, gazetteer: list[GazetteerEntry]) -> None:
         self.entries: dict[str, GazetteerEntry] = {}
-        for entry in lexicon.gazetteer.values():
+        for entry in gazetteer:
             for name in (entry.name, *entry.aliases):
                 self.entries.setdefault(_normalise(name), entry)
         names = sorted(self.entries, key=len, reverse=True)
@@ -234,8 +264,8 @@ class _GazetteerMatcher:
         ]
 
     def find_in(self, text: str) -> GazetteerEntry | None:
-        found = self.find_all(text)
-        return found[0][1] if found else None
+        match = self.pattern.search(text.replace("’", "'"))
+        return None if match is None else self.entries[match.group().lower()]
 
 
 def _mention_start(attribution: Attribution) -> int:
