@@ -23,6 +23,7 @@ CHECKER_ID = "quotes"
 OPENING = "“«„"
 CLOSING = "”»"
 _QUOTATION = re.compile(r"[“«„\"]([^“”«»„\"]+)[”»\"]")
+_MARK = re.compile(f'[{OPENING}{CLOSING}"]')
 
 
 @hookimpl
@@ -94,7 +95,9 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
     for number, paragraph in enumerate(paragraphs):
         following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
         open_marks: list[int] = []
-        for offset, character in enumerate(paragraph.text, paragraph.start):
+        straight: list[int] = []
+        for match in _MARK.finditer(text, paragraph.start, paragraph.end):
+            offset, character = match.start(), match.group()
             if character in OPENING:
                 open_marks.append(offset)
             elif character in CLOSING:
@@ -102,9 +105,10 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
                     open_marks.pop()
                 else:
                     marks.append(offset)
+            else:
+                straight.append(offset)
         if not following.startswith(tuple(OPENING)):
             marks += open_marks
-        straight = [offset for offset, c in enumerate(paragraph.text, paragraph.start) if c == '"']
         if len(straight) % 2:
             marks.append(straight[-1])
     return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
