@@ -73,6 +73,10 @@ VERB_GROUP_RELATIONS = {"aux", "aux:pass", "advmod"}
 EXPLETIVES = {"it", "there"}
 CLAUSE_ON_RECIPIENT = {"acl:relcl", "acl", "ccomp"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose", "what"}
+# Labels that open a paragraph with a colon without naming a speaker ("UPDATE: …").
+NOT_SPEAKERS = _word_set("note update updated correction clarification photo watch read related")
+NAME_CONNECTORS = _word_set("of de al bin von van the 's")
+
 # Adverbs that introduce the cue's clause rather than modify the verb ("when asked").
 CLAUSE_ADVERBS = {"when", "where", "how", "why", "as"}
 
@@ -191,8 +195,40 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
         if found is not None:
             attributions.append(found)
     attributions = _outermost(attributions)
+    attributions += _speaker_colons(parsed, attributions)
     _attach_continuations(parsed, attributions, quotations)
     return attributions
+
+
+MAX_SPEAKER_WORDS = 5
+
+
+def _speaker_colons(parsed: ParsedText, found: list[Attribution]) -> list[Attribution]:
+    """Paragraphs that open with a name and a colon, as transcripts and headlines do ("TRUMP: I
+    think …", "Q: …"): the name is the source, the colon the cue, the rest the content."""
+    taken = [a.cue for a in found if a.cue is not None]
+    speakers = []
+    for paragraph in split_paragraphs(parsed.text):
+        words = [w for w in parsed.words if paragraph.start <= w.start < paragraph.end]
+        colon = next((i for i, w in enumerate(words[: MAX_SPEAKER_WORDS + 1]) if w.text == ":"), 0)
+        name = words[:colon]
+        if not name or colon + 1 >= len(words) or not _speaker_name(name):
+            continue
+        cue = Span.of(parsed.text, words[colon].start, words[colon].end)
+        content = Span.of(parsed.text, words[colon + 1].start, paragraph.end)
+        if any(content.contains(span) for span in taken):
+            continue
+        source = Span.of(parsed.text, name[0].start, name[-1].end)
+        speakers.append(Attribution(form="direct", cue=cue, source=source, content=[content]))
+    return speakers
+
+
+def _speaker_name(words: list[Word]) -> bool:
+    return (
+        words[0].text[0].isupper()
+        and words[-1].lemma not in NOT_SPEAKERS
+        and all(w.text[0].isupper() or w.lemma in NAME_CONNECTORS for w in words)
+    )
 
 
 @dataclass(frozen=True)
@@ -280,6 +316,8 @@ def _verb_attribution(
         quotation, gap_source = quoted
         content = [Span.of(parsed.text, quotation.start, quotation.end)]
         source_words = source_words or gap_source
+        if not source_words and quotation.end <= cue.start:
+            source_words = _inverted_subject(parsed, verb)
     elif verb.lemma in QUOTATION_ONLY_VERBS:
         return None
     else:
@@ -486,6 +524,22 @@ def _phrasal_object(parsed: ParsedText, verb: Word, cues: CueVocabulary) -> Word
             if all(w.deprel in {"advmod", "compound:prt"} for w in between):
                 return word
     return None
+
+
+def _inverted_subject(parsed: ParsedText, verb: Word) -> set[int]:
+    """The speaker after a quote's cue ("“…,” said Tom Burke"), which parsers often read as the
+    verb's object."""
+    for child in verb.children:
+        word = parsed.words[child]
+        if word.index > verb.index and word.deprel in {"obj", "obl", "dep"}:
+            if word.upos in {"PROPN", "NOUN", "PRON"} and not _has_case(parsed, word):
+                return parsed.subtree(child)
+            return set()
+    return set()
+
+
+def _has_case(parsed: ParsedText, word: Word) -> bool:
+    return any(parsed.words[c].deprel == "case" for c in word.children)
 
 
 def _cue_span(parsed: ParsedText, verb: Word, preposition_object: Word | None) -> Span:
