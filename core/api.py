@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import sqlite_utils
 
-from .engine import ArticleReport, Checking, map_reports, read_inputs
+from .engine import ArticleReport, Checking, map_report_batches, read_inputs
 from .errors import InputError
 from .inputs import MAX_BYTES
 from .manager import PluginFailure, Plugins
@@ -27,8 +27,8 @@ from .store import (
     open_database,
     record_failures,
     report_rows,
+    save_batch,
     save_provenance,
-    save_rows,
     start_run,
     stored_check,
 )
@@ -74,12 +74,13 @@ def check(
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
 
-    With ``db``, results are written to that SQLite file (one transaction per article) and a
-    ``runs`` row records the run. Unreadable inputs don't stop the run: they are returned in
-    ``CheckResult.errors``. ``on_report`` is called as each article is done (for progress).
-    With more than one article, ``CheckResult.provenance`` links their claims across articles
-    (see :mod:`sayso.provenance`), stored too when there is a ``db``. ``skip_unchanged`` leaves
-    out articles the database already holds with the same text, versions and settings.
+    With ``db``, results are written to that SQLite file (one transaction per batch of articles,
+    so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
+    don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
+    each article is done (for progress). With more than one article,
+    ``CheckResult.provenance`` links their claims across articles (see :mod:`sayso.provenance`),
+    stored too when there is a ``db``. ``skip_unchanged`` leaves out articles the database
+    already holds with the same text, versions and settings.
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -117,7 +118,7 @@ def _keep(report: ArticleReport) -> ArticleReport:
 class CheckRun(Generic[T]):
     """A check run as a stream: iterate it to get ``process(report)`` per article, in order.
 
-    Each article's rows are written to ``db`` (one transaction) as soon as it is checked, and
+    Each batch of articles is written to ``db`` (one transaction) as soon as it is checked, and
     the report is dropped once ``process`` has made what the caller keeps of it, so memory stays
     flat. ``workers`` > 1 checks batches in that many processes; ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
@@ -193,17 +194,18 @@ class CheckRun(Generic[T]):
             rows = None if self.run_id is None else report_rows(report, self.run_id, fingerprint)
             return rows, self.process(report)
 
-        for rows, output in map_reports(
+        for batch in map_report_batches(
             changed(articles) if self.skip_unchanged else articles,
             self.checking,
             work,
             self.workers,
         ):
-            yield from self._drain(unchanged)
-            if database is not None and rows is not None:
-                save_rows(database, rows)
-            self.checked += 1
-            yield output
+            if database is not None:
+                save_batch(database, [rows for rows, _ in batch if rows is not None])
+            for _, output in batch:
+                yield from self._drain(unchanged)
+                self.checked += 1
+                yield output
         yield from self._drain(unchanged)
 
     def _drain(self, unchanged: deque[Unchanged]) -> Iterator[Unchanged]:

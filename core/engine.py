@@ -136,13 +136,13 @@ def default_workers(analyzer: str) -> int:
     return (os.cpu_count() or 1) if analyzer in PARALLEL_ANALYZERS else 1
 
 
-def map_reports(
+def map_report_batches(
     articles: Iterable[Article],
     checking: Checking,
     process: Callable[[ArticleReport], T],
     workers: int = 1,
-) -> Iterator[T]:
-    """Check articles and yield ``process(report)`` for each, in input order.
+) -> Iterator[list[T]]:
+    """Check articles and yield ``process(report)`` for each, in input order, a batch at a time.
 
     With ``workers`` > 1 (and more than one batch of articles), batches are checked in forked
     worker processes and only what ``process`` returns travels back, so it should make a report
@@ -152,8 +152,9 @@ def map_reports(
     articles = iter(articles)
     first = list(itertools.islice(articles, BATCH_SIZE))
     if workers <= 1 or len(first) < BATCH_SIZE or not _can_fork():
-        for report in check_articles(itertools.chain(first, articles), checking):
-            yield process(report)
+        reports = check_articles(itertools.chain(first, articles), checking)
+        # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
+        yield from _batched(map(process, reports), BATCH_SIZE)
         return
     global _WORK
     _WORK = (checking, process)
@@ -163,9 +164,9 @@ def map_reports(
         for batch in batches:
             pending.append(pool.apply_async(_process_batch, (batch,)))
             if len(pending) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
 
 
 # What forked workers run: set just before the pool forks, so nothing needs pickling.
@@ -182,7 +183,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _batched(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+def _batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
     while batch := list(itertools.islice(items, size)):
         yield batch
 
