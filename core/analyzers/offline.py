@@ -153,6 +153,8 @@ class _Rules:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.cue_forms = lexicon.cue_forms()
+        # The first words of cues: most tokens are none, and need no closer look.
+        self.cue_starts = frozenset(form.split()[0] for form in self.cue_forms) | {"according"}
         self.evidence_lemmas = frozenset(lexicon.evidence_verbs)
         self.evidence_nouns = frozenset(lexicon.evidence_nouns)
         self.outlet_anaphors = frozenset(lexicon.outlet_anaphors)
@@ -234,21 +236,19 @@ class _ArticleReader:
         speaker = self._speaker_colon(tokens, statement)
         if speaker is not None:
             found.append(speaker)
-        index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            if self._quote_at(token.start) is None:
-                attribution = None
-                if token.lower == "according" and _word(tokens, index + 1) == "to":
-                    attribution = self._according_to(tokens, index, statement)
-                else:
-                    lemma, width = self._cue_lemma(tokens, index)
-                    if lemma is not None:
-                        shared = found[-1].source if found else None
-                        attribution = self._verb_cue(tokens, index, width, lemma, statement, shared)
-                if attribution is not None:
-                    found.append(attribution)
-            index += 1
+        for index, token in enumerate(tokens):
+            if token.lower not in self.rules.cue_starts or self._quote_at(token.start) is not None:
+                continue
+            attribution = None
+            if token.lower == "according" and _word(tokens, index + 1) == "to":
+                attribution = self._according_to(tokens, index, statement)
+            else:
+                lemma, width = self._cue_lemma(tokens, index)
+                if lemma is not None:
+                    shared = found[-1].source if found else None
+                    attribution = self._verb_cue(tokens, index, width, lemma, statement, shared)
+            if attribution is not None:
+                found.append(attribution)
         return found
 
     def _speaker_colon(self, tokens: list[_Token], statement: Statement) -> Attribution | None:
@@ -571,20 +571,19 @@ class _ArticleReader:
 
     def _entities(self, tokens: list[_Token]) -> list[Entity]:
         entities = []
+        # Whether each token is a name word; two more for looking past the last token.
+        names = [_name_word(token.text) for token in tokens] + [False, False]
         index = 0
         while index < len(tokens):
-            if not _name_word(tokens, index):
+            if not names[index]:
                 index += 1
                 continue
             start = index
             while (
                 index + 1 < len(tokens)
                 and (
-                    _name_word(tokens, index + 1)
-                    or (
-                        tokens[index + 1].lower in _NAME_CONNECTORS
-                        and _name_word(tokens, index + 2)
-                    )
+                    names[index + 1]
+                    or (tokens[index + 1].lower in _NAME_CONNECTORS and names[index + 2])
                 )
                 and not _possessive(tokens[index].text)
             ):
@@ -664,10 +663,16 @@ def _present_forms(base: str) -> tuple[str, ...]:
 
 
 def _tokenize(text: str, start: int, end: int) -> list[_Token]:
+    # Every word of the corpus passes here: building the tuples directly skips the Python-level
+    # constructor NamedTuple generates, which cost as much as the matching.
     return [
-        _Token(m.start(), m.end(), m.group(), m.group().lower())
-        for m in _TOKEN.finditer(text, start, end)
+        _new_token(_Token, (match.start(), match.end(), word, word.lower()))
+        for match in _TOKEN.finditer(text, start, end)
+        for word in (match.group(),)
     ]
+
+
+_new_token = tuple.__new__
 
 
 def _word(tokens: list[_Token], index: int) -> str:
@@ -795,10 +800,7 @@ def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, 
     return start, stop
 
 
-def _name_word(tokens: list[_Token], index: int) -> bool:
-    if not 0 <= index < len(tokens):
-        return False
-    text = tokens[index].text
+def _name_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
