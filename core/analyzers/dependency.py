@@ -605,9 +605,9 @@ def _fragments(parsed: ParsedText, content_words: set[int]) -> list[Span]:
     spans = []
     for run in runs:
         first, last = run[0], run[-1]
-        while first <= last and _edge_punct(parsed.words[first]):
+        while first <= last and _loose_edge(parsed.words[first]):
             first += 1
-        while last >= first and _edge_punct(parsed.words[last]):
+        while last >= first and _loose_edge(parsed.words[last]):
             last -= 1
         if first <= last:
             spans.append(parsed.span(first, last))
@@ -616,6 +616,11 @@ def _fragments(parsed: ParsedText, content_words: set[int]) -> list[Span]:
 
 def _edge_punct(word: Word) -> bool:
     return word.is_punct and not all(ch in QUOTE_MARKS for ch in word.text)
+
+
+def _loose_edge(word: Word) -> bool:
+    """Punctuation or a conjunction at a content fragment's edge ("And …", "…, and")."""
+    return _edge_punct(word) or word.deprel == "cc"
 
 
 def _contiguous_span(parsed: ParsedText, words: set[int]) -> Span | None:
