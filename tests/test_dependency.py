@@ -81,3 +81,32 @@ def test_missing_parse_is_an_input_error(tmp_path: Path) -> None:
     article = Article(text="x", metadata={"conllu_path": str(tmp_path / "none.conllu")})
     with pytest.raises(InputError, match="parse file not found"):
         ConlluAnalyzer().analyze([article], Lexicon.default())
+
+
+RULES_TEXT = (
+    "''We will stay,'' said Tom Burke. ''These cases take patience.''\n\n"
+    "The mayor called for a recount.\n\n"
+    "The governor said in a statement that the vote was fair.\n\n"
+    "TRUMP: We will win.\n\n"
+    "Ryan told reporters they are ready.\n"
+)
+
+
+def test_parse_rules_follow_polnear_conventions() -> None:
+    assert roles(analyze(RULES_TEXT, "rules")) == [
+        # '' quotes (NYT style), an inverted speaker parsed as object, and the continuation
+        (
+            "direct",
+            "Tom Burke",
+            "said",
+            ["''We will stay,''", "''These cases take patience.''"],
+        ),
+        # a phrasal cue keeps its preposition; its object is the content
+        ("indirect", "The mayor", "called for", ["a recount"]),
+        # the medium named right after the verb belongs to the cue
+        ("indirect", "The governor", "said in a statement", ["that the vote was fair"]),
+        # a clause the parser hung on the recipient is still the content
+        ("indirect", "Ryan", "told", ["they are ready"]),
+        # a paragraph opening with a speaker and a colon
+        ("direct", "TRUMP", ":", ["We will win."]),
+    ]

@@ -419,8 +419,9 @@ def _adjacent_quotation(
     source_words: set[int],
     quotations: list[Quotation],
 ) -> tuple[Quotation, set[int]] | None:
-    """The quotation the cue tags: one ending just before the source and cue ("“…,” she said",
-    "“…,” said Jo") or starting just after them ("she said: “…”").
+    """The quotation the cue tags: one ending just before the source and cue on the same line
+    ("“…,” she said", "“…,” said Jo"; a quote in the paragraph before is not the cue's), or
+    starting just after them ("she said: “…”").
 
     A parse may split the sentence wrongly around the source ("Rep. Gwen Moore (D-Wis.) said");
     when the cue has no subject, a short stretch of nominal words between the quote and the cue
@@ -430,6 +431,8 @@ def _adjacent_quotation(
     for quotation in reversed(quotations):
         if quotation.end > cue.start:
             continue
+        if "\n" in parsed.text[quotation.end : cue.start]:
+            break
         gap = [w for w in parsed.words if quotation.end <= w.start and w.end <= cue.start]
         words = [w for w in gap if not w.is_punct and w.index not in allowed]
         if not words:
