@@ -12,9 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .engine import ArticleReport, Checking, map_report_batches, read_inputs
 from .errors import InputError
@@ -23,8 +21,8 @@ from .manager import PluginFailure, Plugins
 from .model import Article, Settings
 from .provenance import Linker, Provenance
 from .store import (
+    connect,
     finish_run,
-    open_database,
     record_failures,
     report_rows,
     save_batch,
@@ -32,6 +30,9 @@ from .store import (
     start_run,
     stored_check,
 )
+
+if TYPE_CHECKING:
+    from .store import Database
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -166,7 +167,7 @@ class CheckRun(Generic[T]):
             yield from self._check(articles, None)
             self._link(None)
             return
-        database = open_database(self.db, self.checking.plugins)
+        database = connect(self.db, self.checking.plugins)
         self.run_id = start_run(database, self.checking.analyzer, self.checking.plugins)
         record_failures(database, self.run_id, self.plugin_failures)
         yield from self._check(articles, database)
@@ -174,7 +175,7 @@ class CheckRun(Generic[T]):
         finish_run(database, self.run_id, self.checked, len(self.errors), self.skipped)
 
     def _check(
-        self, articles: Iterator[Article], database: sqlite_utils.Database | None
+        self, articles: Iterator[Article], database: Database | None
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
         unchanged: deque[Unchanged] = deque()
@@ -213,7 +214,7 @@ class CheckRun(Generic[T]):
             self.skipped += 1
             yield unchanged.popleft()
 
-    def _link(self, database: sqlite_utils.Database | None) -> None:
+    def _link(self, database: Database | None) -> None:
         if self.linker is None or len(self.linker.articles) < 2:
             return
         self.provenance = self.linker.finish()

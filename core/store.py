@@ -3,21 +3,24 @@
 Tables are documented in the README ("Database schema"). Each article's rows are replaced in one
 transaction, so re-checking the same text updates it and an interrupted batch leaves every
 article either fully old or fully new.
+
+A check run writes through a plain ``sqlite3`` connection (:func:`connect`); sqlite-utils, which
+imports numpy, is loaded only to migrate a database, to store provenance, or for
+:func:`open_database`. The functions that write a run take either.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import sqlite_utils
-from sqlite_utils import Migrations
+from typing import TYPE_CHECKING, TypeAlias
 
 from . import __version__
 from .engine import ArticleReport
@@ -25,7 +28,12 @@ from .manager import PluginFailure, Plugins
 from .model import Source, Span
 
 if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils import Migrations
+
     from .provenance import Provenance
+
+    Database: TypeAlias = sqlite_utils.Database | sqlite3.Connection
 
 DEFAULT_DB = "sayso.db"
 # How long a write waits for another process's transaction before giving up.
@@ -35,10 +43,7 @@ ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
 ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
-migrations = Migrations("sayso")
 
-
-@migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("runs").create(
         {
@@ -146,7 +151,6 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("sources").create_index(["type"])
 
 
-@migrations()
 def m002_provenance(db: sqlite_utils.Database) -> None:
     db.table("sources").add_column("same_as", str, fk="sources", fk_col="id")
     db.table("source_aliases").create(
@@ -214,7 +218,6 @@ def m002_provenance(db: sqlite_utils.Database) -> None:
     db.index_foreign_keys()
 
 
-@migrations()
 def m003_fingerprints(db: sqlite_utils.Database) -> None:
     """What checked each article (so unchanged ones can be skipped), and pages' metadata."""
     db.table("articles").add_column("fingerprint", str)
@@ -222,89 +225,142 @@ def m003_fingerprints(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("skipped", int)
 
 
+MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints)
+MIGRATION_SET = "sayso"
+# Where sqlite-utils records applied migrations.
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+@cache
+def _migration_set() -> Migrations:
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for migration in MIGRATIONS:
+        migrations()(migration)
+    return migrations
+
+
+def __getattr__(name: str) -> object:
+    # ``migrations`` (sqlite-utils' Migrations of sayso's schema) is built on first use.
+    if name == "migrations":
+        return _migration_set()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
-    """Open (creating or migrating) a sayso database, and let plugins prepare it.
+    """Open (creating or migrating) a sayso database, and let plugins prepare it."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(connect(path, plugins))
+
+
+def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connection:
+    """:func:`open_database`, as a plain ``sqlite3`` connection.
 
     Several processes may open and write one database at once: WAL lets readers go on while one
     writes, writers queue for up to :data:`BUSY_TIMEOUT_MS`, and migrations run under the write
     lock so only the first process applies them.
     """
-    db = sqlite_utils.Database(path)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.enable_wal()
+    conn = sqlite3.connect(str(path))
+    # As sqlite-utils sets it, so triggers plugins add behave the same through either.
+    conn.execute("PRAGMA recursive_triggers = on")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = wal")
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses no
     # committed article, a power cut may lose the last few, and the file stays consistent.
-    db.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
     # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default is
     # 2 MB) keeps a batch's writes to the same pages in memory.
-    db.execute("PRAGMA cache_size = -16000")
-    if migrations.pending(db):
+    conn.execute("PRAGMA cache_size = -16000")
+    if _has_pending_migrations(conn):
+        import sqlite_utils
+
+        db = sqlite_utils.Database(conn)
         with write_transaction(db):
-            migrations.apply(db)
+            _migration_set().apply(db)
     if plugins is not None:
-        plugins.call("prepare_database", conn=db.conn)
-    return db
+        plugins.call("prepare_database", conn=conn)
+    return conn
 
 
-def start_run(db: sqlite_utils.Database, analyzer: str, plugins: Plugins) -> int:
+def _has_pending_migrations(conn: sqlite3.Connection) -> bool:
+    tables = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()[0]
+    if not tables:
+        return True
+    applied = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return bool({m.__name__ for m in MIGRATIONS} - {name for (name,) in applied})
+
+
+def start_run(db: Database, analyzer: str, plugins: Plugins) -> int:
     versions = {info.name: info.version for info in plugins.info()}
-    table = db.table("runs").insert(
-        {
-            "started": _now(),
-            "sayso_version": __version__,
-            "analyzer": analyzer,
-            "plugins": json.dumps(versions),
-            "articles": 0,
-            "errors": 0,
-            "skipped": 0,
-        }
-    )
-    return int(table.last_pk or 0)
+    with write_transaction(db):
+        cursor = _connection(db).execute(
+            "INSERT INTO runs (started, sayso_version, analyzer, plugins, articles, errors, "
+            "skipped) VALUES (?, ?, ?, ?, 0, 0, 0)",
+            [_now(), __version__, analyzer, json.dumps(versions)],
+        )
+    return int(cursor.lastrowid or 0)
 
 
-def finish_run(
-    db: sqlite_utils.Database, run_id: int, articles: int, errors: int, skipped: int = 0
-) -> None:
-    db.table("runs").update(
-        run_id, {"finished": _now(), "articles": articles, "errors": errors, "skipped": skipped}
-    )
+def finish_run(db: Database, run_id: int, articles: int, errors: int, skipped: int = 0) -> None:
+    with write_transaction(db):
+        _connection(db).execute(
+            "UPDATE runs SET finished = ?, articles = ?, errors = ?, skipped = ? WHERE id = ?",
+            [_now(), articles, errors, skipped, run_id],
+        )
 
 
 @contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+def write_transaction(db: Database) -> Iterator[None]:
     """One transaction that takes the write lock at once (a savepoint inside another one).
 
     ``BEGIN IMMEDIATE`` makes a concurrent writer wait its turn; a deferred transaction that
     read first could instead fail at its first write when another process committed meanwhile.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    conn = _connection(db)
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT sayso_write")
+        try:
             yield
+        except BaseException:
+            # An error that ended the whole transaction took the savepoint with it.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO sayso_write")
+                conn.execute("RELEASE sayso_write")
+            raise
+        conn.execute("RELEASE sayso_write")
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:
-        db.conn.rollback()
+        conn.rollback()
         raise
-    db.conn.execute("COMMIT")
+    conn.execute("COMMIT")
 
 
-def stored_check(db: sqlite_utils.Database, article_id: str) -> tuple[str | None, float] | None:
+def stored_check(db: Database, article_id: str) -> tuple[str | None, float] | None:
     """The fingerprint and score stored for an article, or None if it was never stored."""
-    row = db.execute(
-        "SELECT fingerprint, score FROM articles WHERE id = ?", [article_id]
-    ).fetchone()
+    row = (
+        _connection(db)
+        .execute("SELECT fingerprint, score FROM articles WHERE id = ?", [article_id])
+        .fetchone()
+    )
     return None if row is None else (row[0], row[1])
 
 
 def record_failures(
-    db: sqlite_utils.Database,
+    db: Database,
     run_id: int,
     failures: Iterable[PluginFailure],
     article_id: str | None = None,
 ) -> None:
-    db.table("plugin_errors").insert_all(
+    rows = [
         {
             "run_id": run_id,
             "article_id": article_id,
@@ -313,11 +369,18 @@ def record_failures(
             "error": failure.error,
         }
         for failure in failures
-    )
+    ]
+    if rows:
+        with write_transaction(db):
+            _insert(db, "plugin_errors", rows)
+
+
+def _connection(db: Database) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 def save_report(
-    db: sqlite_utils.Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
+    db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
 ) -> None:
     """Replace one article's rows with ``report``, in a single transaction."""
     save_rows(db, report_rows(report, run_id, fingerprint))
@@ -350,12 +413,12 @@ def report_rows(
     return rows
 
 
-def save_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+def save_rows(db: Database, rows: dict[str, list[dict]]) -> None:
     """Replace one article's rows (from :func:`report_rows`) in a single transaction."""
     save_batch(db, [rows])
 
 
-def save_batch(db: sqlite_utils.Database, batch: Iterable[dict[str, list[dict]]]) -> None:
+def save_batch(db: Database, batch: Iterable[dict[str, list[dict]]]) -> None:
     """Replace several articles' rows in a single transaction.
 
     Each article is still either fully old or fully new; committing a batch at once saves the
@@ -369,16 +432,16 @@ def save_batch(db: sqlite_utils.Database, batch: Iterable[dict[str, list[dict]]]
                 _insert(db, table, rows[table])
 
 
-def _upsert_sources(db: sqlite_utils.Database, rows: list[dict]) -> None:
+def _upsert_sources(db: Database, rows: list[dict]) -> None:
     # What ``upsert_all(rows, pk="id")`` does, without its per-call look at the table.
-    db.conn.executemany(
+    _connection(db).executemany(
         "INSERT INTO sources (id, name, type) VALUES (?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type",
         [(row["id"], row["name"], row["type"]) for row in rows],
     )
 
 
-def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+def _insert(db: Database, table: str, rows: list[dict]) -> None:
     # The hot path of a batch: one executemany per table is a third faster than insert_all,
     # which re-inspects the table and converts values per call. Rows of one table share keys.
     if not rows:
@@ -386,13 +449,16 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     columns = list(rows[0])
     names = ", ".join(f"[{column}]" for column in columns)
     marks = ", ".join("?" for _ in columns)
-    db.conn.executemany(
+    _connection(db).executemany(
         f"INSERT INTO [{table}] ({names}) VALUES ({marks})", map(itemgetter(*columns), rows)
     )
 
 
-def save_provenance(db: sqlite_utils.Database, provenance: Provenance, run_id: int) -> None:
+def save_provenance(given: Database, provenance: Provenance, run_id: int) -> None:
     """Replace the claim clusters and cross-article findings touching these articles."""
+    import sqlite_utils
+
+    db = given if isinstance(given, sqlite_utils.Database) else sqlite_utils.Database(given)
     articles = list(provenance.articles)
     marks = ", ".join("?" for _ in articles)
     rows = provenance_rows(provenance, run_id)
@@ -601,10 +667,11 @@ def _content_columns(text: str, fragments: list[Span]) -> dict[str, object]:
     return {"content_start": start, "content_end": end, "content_text": text[start:end]}
 
 
-def _delete_article(db: sqlite_utils.Database, article_id: str) -> None:
+def _delete_article(db: Database, article_id: str) -> None:
+    conn = _connection(db)
     for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
-        db.conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
-    db.conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
+        conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
+    conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
 
 
 def _now() -> str:
