@@ -65,11 +65,13 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
     if explain:
         lines += ["", f"Score: 100 − {100 - report.score:g} = {report.score:g}"]
         for deduction in report.deductions:
-            lines.append(f"  −{deduction.points:g}  {deduction.reason}")
+            if len(deduction.findings) == 1:
+                label = _finding_label(report.findings[deduction.findings[0]])
+                lines.append(f"  −{deduction.points:<5g} {label} ({deduction.reason})")
+                continue
+            lines.append(f"  −{deduction.points:<5g} {deduction.reason}")
             for index in deduction.findings:
-                finding = report.findings[index]
-                what = finding.span.text if finding.span else finding.message
-                lines.append(f"        {finding.checker}/{finding.code}: {_clip(what, 70)}")
+                lines.append(f"         {_finding_label(report.findings[index])}")
         if not report.deductions:
             lines.append("  no points lost")
     return "\n".join(lines)
@@ -210,6 +212,11 @@ def _describe_attribution(report: ArticleReport, attribution: Attribution) -> st
     where = ",".join(str(i + 1) for i in attribution.statements[:3])
     head = f"  [{where}] {who} — {cue} ({attribution.form.replace('_', ' ')})"
     return head + ("\n" + _indent(_clip(content, 220)) if content else "")
+
+
+def _finding_label(finding: Finding) -> str:
+    where = f"[{finding.statement + 1}] " if finding.statement is not None else ""
+    return f"{where}{finding.checker}/{finding.code}"
 
 
 def _describe_finding(finding: Finding) -> list[str]:

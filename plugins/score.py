@@ -1,7 +1,8 @@
 """The default sourcing score: every finding costs points by its penalty or its severity.
 
-One checker's findings can cost at most ``MAX_POINTS_PER_CHECKER``, so a long article with many
-small problems of one kind is not scored as if it had every kind of problem.
+One checker's findings can cost at most ``MAX_POINTS_PER_CHECKER`` together (each then costs its
+share of the cap), so a long article with many small problems of one kind is not scored as if it
+had every kind of problem. Each finding gets its own deduction, so every lost point traces to it.
 """
 
 from __future__ import annotations
@@ -21,15 +22,17 @@ def score_deductions(analysis: Analysis, findings: list[Finding]) -> list[Deduct
     for index, finding in enumerate(findings):
         by_checker[finding.checker].append(index)
     deductions = []
-    for checker, indexes in by_checker.items():
-        points = sum(_points(findings[index]) for index in indexes)
-        if points <= 0:
-            continue
-        capped = min(points, MAX_POINTS_PER_CHECKER)
-        reason = f"{len(indexes)} finding(s) from {checker}"
-        if capped < points:
-            reason += f" (capped at {MAX_POINTS_PER_CHECKER:g} points)"
-        deductions.append(Deduction(points=capped, reason=reason, findings=indexes))
+    for indexes in by_checker.values():
+        total = sum(_points(findings[index]) for index in indexes)
+        scale = min(1.0, MAX_POINTS_PER_CHECKER / total) if total > 0 else 0.0
+        for index in indexes:
+            points = round(_points(findings[index]) * scale, 2)
+            if points <= 0:
+                continue
+            reason = _reason(findings[index])
+            if scale < 1.0:
+                reason += f", its checker capped at {MAX_POINTS_PER_CHECKER:g} points in all"
+            deductions.append(Deduction(points=points, reason=reason, findings=[index]))
     return deductions
 
 
@@ -37,3 +40,9 @@ def _points(finding: Finding) -> float:
     if finding.penalty is not None:
         return finding.penalty
     return POINTS_BY_SEVERITY[finding.severity]
+
+
+def _reason(finding: Finding) -> str:
+    if finding.penalty is not None:
+        return f"{finding.severity}, penalty set by {finding.checker}"
+    return f"{finding.severity}"

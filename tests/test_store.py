@@ -85,3 +85,15 @@ def test_failed_write_leaves_previous_rows(tmp_path, monkeypatch):
     db = sqlite_utils.Database(path)
     assert db["articles"].count == 1
     assert db["statements"].count == 3
+
+
+def test_each_finding_stores_its_own_points(tmp_path):
+    path = tmp_path / "s.db"
+    text = (
+        "Officials said the bridge would reopen. The river rose by 3 metres overnight. "
+        "The town was quiet."
+    )
+    check(Article(text), db=path)
+    points = {row["code"]: row["points"] for row in sqlite_utils.Database(path)["findings"].rows}
+    assert points["unattributed-claim"] == 4.0
+    assert points["unattributed-statement"] == 0.0
