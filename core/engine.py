@@ -223,11 +223,12 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     """Run every enabled checker on an analysis and score the result."""
     failures_before = len(plugins.failures)
     findings: list[Finding] = []
+    check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
-        findings += _collect(
-            plugins, "check_statement", statement=statement, analysis=analysis, settings=settings
-        )
-    findings += _collect(plugins, "check_article", analysis=analysis, settings=settings)
+        results = check_statement(statement=statement, analysis=analysis, settings=settings)
+        findings += _collect(plugins, "check_statement", results, settings)
+    results = plugins.call("check_article", analysis=analysis, settings=settings)
+    findings += _collect(plugins, "check_article", results, settings)
     deductions = [
         deduction
         for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
@@ -239,10 +240,13 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     return ArticleReport(analysis, findings, deductions, failures)
 
 
-def _collect(plugins: Plugins, hook: str, **kwargs: Any) -> list[Finding]:
-    enabled = kwargs["settings"].enabled
+def _collect(
+    plugins: Plugins, hook: str, results: list[tuple[str, Any]], settings: Settings
+) -> list[Finding]:
+    """The findings of enabled checkers in a hook's results; a plugin's stray ones are failures."""
+    enabled = settings.enabled
     findings = []
-    for plugin, result in plugins.call(hook, **kwargs):
+    for plugin, result in results:
         for finding in result or []:
             if plugins.checker_plugins.get(finding.checker) != plugin:
                 plugins.failures.append(

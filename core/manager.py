@@ -74,15 +74,30 @@ class Plugins:
         Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
         implementations that raised; those are appended to :attr:`failures`.
         """
-        results = []
-        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
-            try:
-                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as error:
-                self.failures.append(PluginFailure(impl.plugin_name, hook, _describe(error)))
-            else:
-                results.append((impl.plugin_name, result))
-        return results
+        return self.caller(hook)(**kwargs)
+
+    def caller(self, hook: str) -> Callable[..., list[tuple[str, Any]]]:
+        """:meth:`call` for ``hook`` with its implementations looked up once, now.
+
+        For a hook called many times in a row (once per statement) while no plugin comes or goes.
+        """
+        implementations = [
+            (impl.plugin_name, impl.function, impl.argnames)
+            for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls())
+        ]
+
+        def call(**kwargs: Any) -> list[tuple[str, Any]]:
+            results = []
+            for plugin, function, argnames in implementations:
+                try:
+                    result = function(**{name: kwargs[name] for name in argnames})
+                except Exception as error:
+                    self.failures.append(PluginFailure(plugin, hook, _describe(error)))
+                else:
+                    results.append((plugin, result))
+            return results
+
+        return call
 
     def plugin_checkers(self, plugin: str) -> list[str]:
         return [id for id, owner in self.checker_plugins.items() if owner == plugin]

@@ -57,6 +57,8 @@ _COMPILED = {
     code: (re.compile(pattern, re.IGNORECASE), message)
     for code, (pattern, message) in PATTERNS.items()
 }
+# Matches wherever one of the patterns does: one pass tells the many statements with no hedge.
+_ANY_PATTERN = re.compile("|".join(f"(?:{pattern})" for pattern, _ in PATTERNS.values()), re.I)
 
 
 @hookimpl
@@ -74,6 +76,23 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     if statement.kind != "body":
         return []
+    text = analysis.article.text
+    findings = []
+    covered: list[Span] = []
+    # Most statements hedge nothing, which one pass over them tells.
+    if _ANY_PATTERN.search(statement.text):
+        findings += _hedges(statement, analysis, covered)
+    if settings.option(CHECKER_ID, "passive_voice"):
+        for match in PASSIVE.finditer(statement.text):
+            span = Span.of(text, statement.start + match.start(), statement.start + match.end())
+            if not any(span.overlaps(other) for other in covered):
+                message = f"“{span.text}” is passive with no agent; say who did it."
+                findings.append(_finding("passive-no-agent", "info", message, span, statement))
+    return findings
+
+
+def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> list[Finding]:
+    """What the patterns find, each stretch of words once; ``covered`` collects the stretches."""
     named = [
         attribution.source
         for attribution in analysis.attributions_for(statement)
@@ -81,12 +100,14 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
         and (source := analysis.source_of(attribution)) is not None
         and source.type not in ("anonymous", "unknown")
     ]
-    text = analysis.article.text
     findings = []
-    covered: list[Span] = []
     for code, (pattern, message) in _COMPILED.items():
         for match in pattern.finditer(statement.text):
-            span = Span.of(text, statement.start + match.start(), statement.start + match.end())
+            span = Span.of(
+                analysis.article.text,
+                statement.start + match.start(),
+                statement.start + match.end(),
+            )
             if any(span.overlaps(other) for other in covered):
                 continue
             covered.append(span)
@@ -97,12 +118,6 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             findings.append(
                 _finding(code, severity, message.format(words=span.text), span, statement)
             )
-    if settings.option(CHECKER_ID, "passive_voice"):
-        for match in PASSIVE.finditer(statement.text):
-            span = Span.of(text, statement.start + match.start(), statement.start + match.end())
-            if not any(span.overlaps(other) for other in covered):
-                message = f"“{span.text}” is passive with no agent; say who did it."
-                findings.append(_finding("passive-no-agent", "info", message, span, statement))
     return findings
 
 
