@@ -23,6 +23,7 @@ from .provenance import Linker, Provenance
 from .store import (
     connect,
     finish_run,
+    packed,
     record_failures,
     report_rows,
     save_batch,
@@ -32,7 +33,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .store import Database
+    from .store import Database, Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -188,12 +189,13 @@ class CheckRun(Generic[T]):
                 else:
                     yield article
 
-        def work(report: ArticleReport) -> tuple[dict[str, list[dict]] | None, T]:
+        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
-            rows = None if self.run_id is None else report_rows(report, self.run_id, fingerprint)
-            return rows, self.process(report)
+            if self.run_id is None:
+                return None, self.process(report)
+            return packed(report_rows(report, self.run_id, fingerprint)), self.process(report)
 
         for batch in map_report_batches(
             changed(articles) if self.skip_unchanged else articles,

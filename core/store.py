@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
 from .engine import ArticleReport
@@ -372,7 +372,7 @@ def record_failures(
     ]
     if rows:
         with write_transaction(db):
-            _insert(db, "plugin_errors", rows)
+            _insert(db, "plugin_errors", _table(rows))
 
 
 def _connection(db: Database) -> sqlite3.Connection:
@@ -413,45 +413,72 @@ def report_rows(
     return rows
 
 
+# A table's rows as its column names and a tuple of values per row: what executemany takes, and
+# what a worker process sends the writing one (unpickling tuples costs a third of dicts).
+Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+
+
+def packed(rows: dict[str, list[dict]]) -> dict[str, Table]:
+    """Rows (from :func:`report_rows`) as a :data:`Table` per table."""
+    return {name: _table(table_rows) for name, table_rows in rows.items()}
+
+
+def _table(rows: list[dict]) -> Table:
+    if not rows:
+        return (), []
+    # Rows of one table share keys, and every table has several columns.
+    columns = tuple(rows[0])
+    return columns, list(map(itemgetter(*columns), rows))
+
+
 def save_rows(db: Database, rows: dict[str, list[dict]]) -> None:
     """Replace one article's rows (from :func:`report_rows`) in a single transaction."""
-    save_batch(db, [rows])
+    save_batch(db, [packed(rows)])
 
 
-def save_batch(db: Database, batch: Iterable[dict[str, list[dict]]]) -> None:
-    """Replace several articles' rows in a single transaction.
+def save_batch(db: Database, batch: Iterable[dict[str, Table]]) -> None:
+    """Replace several articles' rows (:func:`packed`) in a single transaction.
 
     Each article is still either fully old or fully new; committing a batch at once saves the
     writes a commit per article costs (in WAL mode SQLite writes every changed page again).
     """
     with write_transaction(db):
-        for rows in batch:
-            _delete_article(db, rows["articles"][0]["id"])
-            _upsert_sources(db, rows["sources"])
-            for table in (*ARTICLE_TABLES, "plugin_errors"):
-                _insert(db, table, rows[table])
+        for tables in batch:
+            columns, articles = tables["articles"]
+            _delete_article(db, articles[0][columns.index("id")])
+            _upsert(db, "sources", tables["sources"])
+            for name in (*ARTICLE_TABLES, "plugin_errors"):
+                _insert(db, name, tables[name])
 
 
-def _upsert_sources(db: Database, rows: list[dict]) -> None:
-    # What ``upsert_all(rows, pk="id")`` does, without its per-call look at the table.
+def _upsert(db: Database, name: str, table: Table) -> None:
+    # What sqlite-utils' ``upsert_all(rows, pk="id")`` does, without its look at the table.
+    columns, values = table
+    if not values:
+        return
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column != "id")
     _connection(db).executemany(
-        "INSERT INTO sources (id, name, type) VALUES (?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type",
-        [(row["id"], row["name"], row["type"]) for row in rows],
+        f"INSERT INTO [{name}] ({_names(columns)}) VALUES ({marks}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}",
+        values,
     )
 
 
-def _insert(db: Database, table: str, rows: list[dict]) -> None:
+def _insert(db: Database, name: str, table: Table) -> None:
     # The hot path of a batch: one executemany per table is a third faster than insert_all,
-    # which re-inspects the table and converts values per call. Rows of one table share keys.
-    if not rows:
+    # which re-inspects the table and converts values per call.
+    columns, values = table
+    if not values:
         return
-    columns = list(rows[0])
-    names = ", ".join(f"[{column}]" for column in columns)
     marks = ", ".join("?" for _ in columns)
     _connection(db).executemany(
-        f"INSERT INTO [{table}] ({names}) VALUES ({marks})", map(itemgetter(*columns), rows)
+        f"INSERT INTO [{name}] ({_names(columns)}) VALUES ({marks})", values
     )
+
+
+def _names(columns: tuple[str, ...]) -> str:
+    return ", ".join(f"[{column}]" for column in columns)
 
 
 def save_provenance(given: Database, provenance: Provenance, run_id: int) -> None:
