@@ -54,7 +54,8 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     >>> check_worthy_reasons("Officials expect 2,000 guests in July 2023.")
     [('a number', '2,000')]
     """
-    reasons = [("a number", number) for number in _quantities(text)[:1]]
+    number = _first_quantity(text)
+    reasons = [("a number", number)] if number is not None else []
     for reason, pattern in _CHECK_WORTHY.items():
         match = pattern.search(text)
         if match:
@@ -62,8 +63,8 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     return reasons
 
 
-def _quantities(text: str) -> list[str]:
-    return [match.group() for match in _NUMBER.finditer(text) if not _is_date(text, match)]
+def _first_quantity(text: str) -> str | None:
+    return next((m.group() for m in _NUMBER.finditer(text) if not _is_date(text, m)), None)
 
 
 def _is_date(text: str, match: re.Match[str]) -> bool:
