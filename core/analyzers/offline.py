@@ -14,6 +14,7 @@ attribution before it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -573,12 +574,12 @@ class _ArticleReader:
         entities = []
         # Whether each token is a name word; two more for looking past the last token.
         names = [_name_word(token.text) for token in tokens] + [False, False]
-        index = 0
-        while index < len(tokens):
-            if not names[index]:
-                index += 1
+        index = -1
+        # A run of names starts at a name word past the end of the run before.
+        for start in itertools.compress(range(len(tokens)), names):
+            if start <= index:
                 continue
-            start = index
+            index = start
             while (
                 index + 1 < len(tokens)
                 and (
@@ -594,7 +595,6 @@ class _ArticleReader:
                 end = tokens[index].end - (2 if _possessive(tokens[index].text) else 0)
                 span = Span.of(self.text, tokens[start].start, end)
                 entities.append(Entity(span, self._entity_label(tokens[start : index + 1])))
-            index += 1
         return entities
 
     def _entity_label(self, tokens: list[_Token]) -> str:
