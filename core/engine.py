@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .analyzers import Analyzer, get_analyzer
@@ -30,6 +28,9 @@ BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 # Analyzers that gain from worker processes; model-backed ones use threads inside the model.
 PARALLEL_ANALYZERS = ("offline",)
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 T = TypeVar("T")
 
@@ -156,6 +157,8 @@ def map_report_batches(
         # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
         yield from _batched(map(process, reports), BATCH_SIZE)
         return
+    import multiprocessing  # only here: a run that checks nothing (a re-check) starts faster
+
     global _WORK
     _WORK = (checking, process)
     batches = itertools.chain([first], _batched(articles, BATCH_SIZE))
@@ -180,6 +183,8 @@ def _process_batch(batch: list[Article]) -> list[Any]:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
