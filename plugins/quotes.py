@@ -119,8 +119,11 @@ def _is_attributed(analysis: Analysis, quotation: Span) -> bool:
     for attribution in analysis.attributions:
         if any(fragment.overlaps(inner) for fragment in attribution.content):
             return True
+    # Offsets compared directly: building every statement's Span here cost more than the test.
     return any(
-        statement.span.overlaps(inner) and analysis.attributions_for(statement)
+        statement.start < inner.end
+        and inner.start < statement.end
+        and analysis.attributions_for(statement)
         for statement in analysis.statements
     )
 
