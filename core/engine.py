@@ -199,24 +199,23 @@ def check_articles(
     on_report: Callable[[ArticleReport], None] | None = None,
 ) -> Iterator[ArticleReport]:
     """Analyze and check articles in batches, yielding one report per article as it is done."""
-    analyzer = checking.get_analyzer()
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) == BATCH_SIZE:
-            yield from _check_batch(batch, analyzer, checking, on_report)
+            yield from _check_batch(batch, checking, on_report)
             batch = []
     if batch:
-        yield from _check_batch(batch, analyzer, checking, on_report)
+        yield from _check_batch(batch, checking, on_report)
 
 
 def _check_batch(
     batch: list[Article],
-    analyzer: Any,
     checking: Checking,
     on_report: Callable[[ArticleReport], None] | None,
 ) -> Iterator[ArticleReport]:
-    for analysis in analyzer.analyze(batch, checking.lexicon):
+    # The analyzer is built at the first batch: a re-check that skips every article needs none.
+    for analysis in checking.get_analyzer().analyze(batch, checking.lexicon):
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
         if on_report:
