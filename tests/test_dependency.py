@@ -110,3 +110,21 @@ def test_parse_rules_follow_polnear_conventions() -> None:
         # a paragraph opening with a speaker and a colon
         ("direct", "TRUMP", ":", ["We will win."]),
     ]
+
+
+TAGS_TEXT = (
+    "The turnout was high, officials said.\n\n"
+    "The turnout was high, said Jim Clyburn, a congressman.\n\n"
+    '"Victory or failure, that is not important," she said.\n'
+)
+
+
+def test_sentence_final_tags_survive_misparses() -> None:
+    assert roles(analyze(TAGS_TEXT, "tags")) == [
+        # the tag hangs off the clause it reports: the clause before the comma is the content
+        ("indirect", "officials", "said", ["The turnout was high"]),
+        # an inverted tag: the speaker follows the cue
+        ("indirect", "Jim Clyburn, a congressman", "said", ["The turnout was high"]),
+        # of two subjects the parser gives the cue, the nearer is the speaker
+        ("direct", "she", "said", ['"Victory or failure, that is not important,"']),
+    ]

@@ -90,6 +90,7 @@ class Word:
     text: str
     lemma: str
     upos: str
+    xpos: str
     deprel: str
     head: int | None
     start: int
@@ -151,6 +152,7 @@ def parse_document(doc: Any, text: str) -> ParsedText:
                     text=word.text,
                     lemma=(word.lemma or word.text).lower(),
                     upos=word.upos or "",
+                    xpos=word.xpos or "",
                     deprel=word.deprel or "",
                     head=head,
                     start=start,
@@ -322,6 +324,12 @@ def _verb_attribution(
         return None
     else:
         content = _fragments(parsed, _content_words(parsed, verb, cues, preposition_object))
+        if not content:
+            tagged = _tagged_clause(parsed, verb, cue)
+            if tagged is not None:
+                content_words, tag_source = tagged
+                content = _fragments(parsed, content_words)
+                source_words = source_words or tag_source
     if not content:
         return None
     source = _contiguous_span(parsed, source_words) if source_words else None
@@ -452,6 +460,44 @@ def _adjacent_quotation(
     return None
 
 
+MIN_TAGGED_CLAUSE_WORDS = 4
+MAX_TAG_TAIL_WORDS = 4
+FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP"}
+CLAUSE_TAGS = {"VERB", "AUX", "SCONJ"}
+
+
+def _tagged_clause(parsed: ParsedText, verb: Word, cue: Span) -> tuple[set[int], set[int]] | None:
+    """A sentence that ends with its tag, "…, Kander said." or "…, said Jim Clyburn, a
+    congressman.", which parsers often misread: the clause before the comma is the content, the
+    nominal words between the comma and the cue, or after the cue, the source."""
+    if verb.xpos not in FINITE_VERB_TAGS:
+        return None
+    sentence = [parsed.words[i] for i in parsed.sentences[verb.sentence]]
+    before = [w for w in sentence if w.end <= cue.start]
+    after = [w for w in sentence if w.start >= cue.end and not w.is_punct]
+    commas = [i for i, w in enumerate(before) if w.text == ","]
+    if not commas:
+        return None
+    comma = commas[-1]
+    clause = before[:comma]
+    between = before[comma + 1 :]
+    if between:
+        source = between
+        if len(after) > MAX_TAG_TAIL_WORDS or any(w.upos in CLAUSE_TAGS for w in after):
+            return None
+    else:
+        source = after
+    if (
+        not source
+        or len(source) > MAX_GAP_SOURCE_WORDS
+        or not _nominal(source)
+        or len([w for w in clause if not w.is_punct]) < MIN_TAGGED_CLAUSE_WORDS
+        or not any(w.upos in {"VERB", "AUX"} for w in clause)
+    ):
+        return None
+    return {w.index for w in clause}, {w.index for w in source}
+
+
 def _nominal(words: list[Word]) -> bool:
     return words[0].upos in {"PROPN", "NOUN", "DET", "PRON", "ADJ"} and not any(
         w.upos in {"VERB", "AUX"} for w in words
@@ -499,7 +545,7 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
     """
     current: Word | None = verb
     while current is not None:
-        for child in current.children:
+        for child in _nearest_first(current):
             word = parsed.words[child]
             if word.deprel in SUBJECT_RELATIONS:
                 if word.deprel == "nsubj:pass" or current.lemma in RAISING_VERBS:
@@ -513,6 +559,13 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
             return set()
         current = parsed.words[current.head]
     return set()
+
+
+def _nearest_first(verb: Word) -> list[int]:
+    """A verb's dependents, those just before it first: of two subjects a parser gives a verb
+    ("“Victory or failure, that is not important,” she said"), the nearer is its own."""
+    before = [c for c in verb.children if c < verb.index]
+    return before[::-1] + [c for c in verb.children if c > verb.index]
 
 
 def _phrasal_object(parsed: ParsedText, verb: Word, cues: CueVocabulary) -> Word | None:
