@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -21,7 +21,7 @@ from .engine import ArticleReport, default_workers
 from .errors import SaysoError
 from .inputs import MAX_BYTES, STDIN, expand_paths
 from .manager import PluginFailure, get_plugins
-from .report import article_json, format_provenance, format_text, provenance_json
+from .report import article_json, format_provenance, format_summary, format_text, provenance_json
 from .store import DEFAULT_DB
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
@@ -56,6 +56,11 @@ DeviceOption = Annotated[Device, typer.Option(help="Where the stanza analyzer ru
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    summary = "summary"
+
+
+# What goes between two reports: a blank line, a comma (they are items of one JSON list), nothing.
+REPORT_SEPARATORS = {OutputFormat.text: "\n", OutputFormat.json: ",\n", OutputFormat.summary: ""}
 
 
 def make_app() -> typer.Typer:
@@ -102,7 +107,11 @@ def check_command(
     no_db: Annotated[bool, typer.Option("--no-db", help="Don't write a database.")] = False,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="Report as text or as JSON mirroring the database."),
+        typer.Option(
+            "--format",
+            help="Report as text, as JSON mirroring the database, or as a summary: one "
+            "tab-separated line per article (score, claims attributed, most cited source, path).",
+        ),
     ] = OutputFormat.text,
     analyzer: Annotated[
         str,
@@ -161,11 +170,21 @@ def check_command(
             help=f"Link claims across the articles [default: when at most {LINK_LIMIT}].",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress bar and no reports, whatever --format: only errors, warnings and "
+            "one summary line at the end (articles checked, skipped and unreadable, mean score, "
+            "how many scored below --fail-under).",
+        ),
+    ] = False,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
-    Prints a report per article as it is done and stores everything in SQLite. Articles stored
+    Prints a report per article as it is done (with --quiet, one summary line at the end) and
+    stores everything in SQLite. Articles stored
     unchanged (same text, sayso, plugins and settings) are skipped unless --force. Exits 2 if an
     input could not be read (the others are still checked), 1 if --fail-under is not met.
     """
@@ -190,15 +209,20 @@ def check_command(
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
-        as_json = output_format is OutputFormat.json
+        # A quiet run renders nothing: its reports would only be thrown away.
+        shown = None if quiet else output_format
 
         failures: dict[PluginFailure, int] = {}
 
         def render(report: ArticleReport) -> tuple[float, str]:
             for failure in report.failures:
                 failures[failure] = failures.get(failure, 0) + 1
-            if as_json:
+            if shown is None:
+                return report.score, ""
+            if shown is OutputFormat.json:
                 return report.score, json.dumps(article_json(report), ensure_ascii=False, indent=2)
+            if shown is OutputFormat.summary:
+                return report.score, format_summary(report)
             return report.score, format_text(report, explain=explain, show_info=show_all)
 
         run = CheckRun(
@@ -216,14 +240,17 @@ def check_command(
         )
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
-        low = _print_reports(run, files, as_json, fail_under, quiet or STDIN in map(str, paths))
+        progress = not quiet and STDIN not in map(str, paths)
+        scores = _print_reports(run, files, shown, fail_under, progress)
     except SaysoError as error:
         _fail(str(error))
     for failure, articles in failures.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
     for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
-    if run.skipped:
+    if quiet:
+        typer.echo(_summary_line(run, scores, fail_under))
+    elif run.skipped:
         typer.echo(
             f"{run.skipped} article(s) unchanged since their last check were not checked again "
             "(--force checks them).",
@@ -231,55 +258,87 @@ def check_command(
         )
     if run.errors:
         raise typer.Exit(2)
-    if low:
-        typer.echo(f"{low} article(s) scored below {fail_under:g}.", err=True)
+    if scores.below:
+        if not quiet:
+            typer.echo(f"{scores.below} article(s) scored below {fail_under:g}.", err=True)
         raise typer.Exit(1)
+
+
+@dataclass
+class _Scores:
+    """The scores of the articles a run went through, checked or skipped as unchanged."""
+
+    count: int = 0
+    total: float = 0.0
+    below: int = 0
 
 
 def _print_reports(
     run: CheckRun[tuple[float, str]],
     total: int,
-    as_json: bool,
+    shown: OutputFormat | None,
     fail_under: float | None,
-    quiet: bool,
-) -> int:
-    """Print each report as it comes (JSON streamed as one document); count scores below."""
-    low = 0
+    progress: bool,
+) -> _Scores:
+    """Print each report as it comes (JSON streamed as one document, nothing when ``shown`` is
+    None); add up the scores."""
+    scores = _Scores()
     separator = ""
+    between = REPORT_SEPARATORS[shown] if shown is not None else ""
     unchanged: list[dict[str, object]] = []
-    if as_json:
+    if shown is OutputFormat.json:
         typer.echo('{\n"articles": [')
-    with _progress(total, quiet) as advance:
+    with _progress(total, progress) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
                 score = item.score
-                if as_json:
+                if shown is OutputFormat.json:
                     unchanged.append({"id": item.article_id, "path": item.path, "score": score})
-                else:
+                elif shown is OutputFormat.summary:
+                    typer.echo(f"{score:g}\tunchanged since its last check\t—\t{item.path}")
+                elif shown is OutputFormat.text:
                     typer.echo(
                         f"{separator}{item.path} — unchanged since its last check: "
                         f"sourcing score {score:g}/100 (--force checks it again)"
                     )
             else:
                 score, rendered = item
-                typer.echo(separator + rendered)
-            separator = ",\n" if as_json else "\n"
-            low += fail_under is not None and score < fail_under
-    if as_json:
+                if shown is not None:
+                    typer.echo(separator + rendered)
+            separator = between
+            scores.count += 1
+            scores.total += score
+            scores.below += fail_under is not None and score < fail_under
+    if shown is OutputFormat.json:
         tail: dict[str, object] = {"errors": [str(e) for e in run.errors], "unchanged": unchanged}
         if run.provenance is not None:
             tail["provenance"] = provenance_json(run.provenance)
         typer.echo("],\n" + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
-    elif run.provenance is not None:
+    elif shown is OutputFormat.text and run.provenance is not None:
         typer.echo("\n" + format_provenance(run.provenance))
-    return low
+    return scores
+
+
+def _summary_line(
+    run: CheckRun[tuple[float, str]], scores: _Scores, fail_under: float | None
+) -> str:
+    """What a quiet run prints: "840 articles checked, 0 skipped as unchanged, …"."""
+    line = (
+        f"{run.checked} article(s) checked, {run.skipped} skipped as unchanged, "
+        f"{len(run.errors)} unreadable"
+    )
+    if scores.count:
+        line += f"; mean sourcing score {scores.total / scores.count:.1f}/100"
+    if fail_under is not None:
+        line += f"; {scores.below} below {fail_under:g}"
+    return line + "."
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr, unless quiet or stderr is not a terminal."""
-    if quiet or total < 2 or not sys.stderr.isatty():
+def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
+    if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.console import Console

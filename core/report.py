@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from .engine import ArticleReport
-from .model import Attribution, Finding
+from .model import Attribution, Finding, Source
 from .provenance import ClaimCluster, Provenance
 from .store import article_rows, provenance_rows, source_id
 
@@ -20,20 +20,18 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
     """A terminal report: score, sources, who said what, findings (and deductions if asked)."""
     analysis = report.analysis
     article = analysis.article
-    claims = [s for s in analysis.statements if s.is_claim]
-    attributed = {index for a in analysis.attributions for index in a.statements}
-    attributed_claims = sum(1 for s in claims if s.index in attributed)
-    share = f" ({attributed_claims / len(claims):.0%})" if claims else ""
+    claims, attributed_claims = _claim_counts(report)
+    share = f" ({attributed_claims / claims:.0%})" if claims else ""
     lines = [
         f"{article.path or '<text>'}" + (f" — {article.title}" if article.title else ""),
         f"Sourcing score: {report.score:g}/100 · {len(analysis.statements)} statements, "
-        f"{len(claims)} claims, {attributed_claims} attributed{share} · analyzer: "
+        f"{claims} claims, {attributed_claims} attributed{share} · analyzer: "
         f"{analysis.analyzer}",
         "",
         "Sources",
     ]
     counts = Counter(a.source_key for a in analysis.attributions)
-    sources = sorted(analysis.sources.values(), key=lambda s: (-counts[s.key], s.name))
+    sources = _most_cited_first(report, counts)
     width = max((len(s.name) for s in sources), default=0)
     for source in sources:
         attributions = _plural(counts[source.key], "attribution")
@@ -75,6 +73,28 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
         if not report.deductions:
             lines.append("  no points lost")
     return "\n".join(lines)
+
+
+def format_summary(report: ArticleReport) -> str:
+    """One line, tab-separated: score, claims attributed, the most cited source, path."""
+    claims, attributed_claims = _claim_counts(report)
+    counts = Counter(a.source_key for a in report.analysis.attributions)
+    cited = [source for source in _most_cited_first(report, counts) if counts[source.key]]
+    top = cited[0].name if cited else "—"
+    path = report.analysis.article.path or "<text>"
+    return f"{report.score:g}\t{attributed_claims}/{claims} claims attributed\t{top}\t{path}"
+
+
+def _claim_counts(report: ArticleReport) -> tuple[int, int]:
+    """How many statements are claims, and how many of those an attribution carries."""
+    analysis = report.analysis
+    claims = [s for s in analysis.statements if s.is_claim]
+    attributed = {index for a in analysis.attributions for index in a.statements}
+    return len(claims), sum(1 for s in claims if s.index in attributed)
+
+
+def _most_cited_first(report: ArticleReport, counts: Counter[str | None]) -> list[Source]:
+    return sorted(report.analysis.sources.values(), key=lambda s: (-counts[s.key], s.name))
 
 
 def to_json(

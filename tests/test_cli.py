@@ -76,6 +76,52 @@ def test_fail_under_and_explain(sayso_cli, tmp_path):
     assert sayso_cli("check", SEED, "--no-db", "--fail-under", "0").exit_code == 0
 
 
+def test_quiet_prints_one_summary_line_and_no_reports(sayso_cli, tmp_path):
+    db = str(tmp_path / "s.db")
+    for output_format in ("text", "json", "summary"):
+        result = sayso_cli(
+            "check", str(SEEDS), "--db", db, "--quiet", "--format", output_format, "--force"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count("\n") == 1
+        assert result.stdout.startswith("2 article(s) checked, 0 skipped as unchanged, ")
+        assert "Sourcing score" not in result.stdout
+    again = sayso_cli(
+        "check", str(SEEDS), "--db", db, "-q", "--fail-under", "100", "--analyzer", "offline"
+    )
+    assert again.exit_code == 1
+    assert again.stderr == ""
+    mean = sum(row["score"] for row in sqlite_utils.Database(db)["articles"].rows) / 2
+    assert again.stdout == (
+        "0 article(s) checked, 2 skipped as unchanged, 0 unreadable; "
+        f"mean sourcing score {mean:.1f}/100; 2 below 100.\n"
+    )
+
+
+def test_quiet_still_reports_unreadable_inputs(sayso_cli, tmp_path):
+    result = sayso_cli("check", SEED, str(tmp_path / "missing.txt"), "--no-db", "--quiet")
+    assert result.exit_code == 2
+    assert "missing.txt" in result.stderr
+    assert result.stdout.startswith("1 article(s) checked, 0 skipped as unchanged, 1 unreadable;")
+
+
+def test_summary_format_is_one_line_per_article(sayso_cli, tmp_path):
+    db = str(tmp_path / "s.db")
+    result = sayso_cli("check", str(SEEDS), "--db", db, "--format", "summary")
+    assert result.exit_code == 0, result.stderr
+    stored = {row["path"]: row for row in sqlite_utils.Database(db)["articles"].rows}
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(stored) == 2
+    for line in lines:
+        score, claims, _, path = line.split("\t")
+        row = stored[path]
+        assert float(score) == row["score"]
+        assert claims == f"{row['attributed_claims']}/{row['claims']} claims attributed"
+    assert lines[0].split("\t")[2] == "KCNA"
+    again = sayso_cli("check", str(SEEDS), "--db", db, "--format", "summary")
+    assert again.stdout.splitlines()[0].split("\t")[1:3] == ["unchanged since its last check", "—"]
+
+
 def test_unknown_checker_option_is_a_usage_error(sayso_cli):
     result = sayso_cli("check", SEED, "--no-db", "--disable", "nope")
     assert result.exit_code == 2
