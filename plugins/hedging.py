@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
+from sayso.plugins._caseless import CaselessPattern, lowered
 
 CHECKER_ID = "hedging"
 
@@ -58,7 +59,7 @@ _COMPILED = {
     for code, (pattern, message) in PATTERNS.items()
 }
 # Matches wherever one of the patterns does: one pass tells the many statements with no hedge.
-_ANY_PATTERN = re.compile("|".join(f"(?:{pattern})" for pattern, _ in PATTERNS.values()), re.I)
+_ANY_PATTERN = CaselessPattern("|".join(f"(?:{pattern})" for pattern, _ in PATTERNS.values()))
 
 
 @hookimpl
@@ -80,7 +81,7 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     findings = []
     covered: list[Span] = []
     # Most statements hedge nothing, which one pass over them tells.
-    if _ANY_PATTERN.search(statement.text):
+    if _ANY_PATTERN.search(statement.text, lowered(statement.text)):
         findings += _hedges(statement, analysis, covered)
     if settings.option(CHECKER_ID, "passive_voice"):
         for match in PASSIVE.finditer(statement.text):

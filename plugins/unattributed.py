@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
+from sayso.plugins._caseless import CaselessPattern, lowered
 
 CHECKER_ID = "unattributed"
 
@@ -26,10 +27,9 @@ _MONTH = (
 _YEAR = re.compile(r"(?:1[89]\d\d|20\d\d)s?")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH} $", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^ (?:of )?{_MONTH}", re.IGNORECASE)
-_NUMBER = re.compile(
+_NUMBER = CaselessPattern(
     r"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])"
-    r"|\b(?:hundreds|thousands|millions|billions|dozens|percent|per cent)\b",
-    re.IGNORECASE,
+    r"|\b(?:hundreds|thousands|millions|billions|dozens|percent|per cent)\b"
 )
 CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
@@ -44,7 +44,7 @@ CHECK_WORTHY_PATTERNS = {
     r"result(?:ed|s)? in|suggesting|in order to|so that|therefore|thanks to)\b",
 }
 _CHECK_WORTHY = {
-    reason: re.compile(pattern, re.IGNORECASE) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
+    reason: CaselessPattern(pattern) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
 
 
@@ -54,24 +54,32 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     >>> check_worthy_reasons("Officials expect 2,000 guests in July 2023.")
     [('a number', '2,000')]
     """
-    number = _first_quantity(text)
+    lowered_text = lowered(text)
+    number = _first_quantity(text, lowered_text)
     reasons = [("a number", number)] if number is not None else []
     for reason, pattern in _CHECK_WORTHY.items():
-        match = pattern.search(text)
+        match = pattern.search(text, lowered_text)
         if match:
             reasons.append((reason, match.group()))
     return reasons
 
 
-def _first_quantity(text: str) -> str | None:
-    return next((m.group() for m in _NUMBER.finditer(text) if not _is_date(text, m)), None)
+def _first_quantity(text: str, lowered_text: str | None) -> str | None:
+    return next(
+        (
+            text[start:end]
+            for start, end in _NUMBER.spans(text, lowered_text)
+            if not _is_date(text, start, end)
+        ),
+        None,
+    )
 
 
-def _is_date(text: str, match: re.Match[str]) -> bool:
+def _is_date(text: str, start: int, end: int) -> bool:
     return bool(
-        _YEAR.fullmatch(match.group())
-        or _MONTH_BEFORE.search(text, 0, match.start())
-        or _MONTH_AFTER.match(text[match.end() :])
+        _YEAR.fullmatch(text[start:end])
+        or _MONTH_BEFORE.search(text, 0, start)
+        or _MONTH_AFTER.match(text[end:])
     )
 
 
