@@ -128,3 +128,12 @@ def test_sentence_final_tags_survive_misparses() -> None:
         # of two subjects the parser gives the cue, the nearer is the speaker
         ("direct", "she", "said", ['"Victory or failure, that is not important,"']),
     ]
+
+
+CHAINS_TEXT = "Pence went on to say he is confident.\n"
+
+
+def test_a_cue_completing_another_verb_starts_at_that_verb() -> None:
+    assert roles(analyze(CHAINS_TEXT, "chains")) == [
+        ("indirect", "Pence", "went on to say", ["he is confident"]),
+    ]

@@ -312,7 +312,7 @@ def _verb_attribution(
 ) -> Attribution | None:
     source_words = _source_words(parsed, verb)
     preposition_object = _phrasal_object(parsed, verb, cues)
-    cue = _cue_span(parsed, verb, preposition_object)
+    cue = _cue_span(parsed, verb, cues, preposition_object)
     quoted = _adjacent_quotation(parsed, verb, cue, source_words, quotations)
     if quoted is not None:
         quotation, gap_source = quoted
@@ -598,22 +598,26 @@ def _has_case(parsed: ParsedText, word: Word) -> bool:
     return any(parsed.words[c].deprel == "case" for c in word.children)
 
 
-def _cue_span(parsed: ParsedText, verb: Word, preposition_object: Word | None) -> Span:
-    """The cue verb with its verb group: auxiliaries, negation and adverbs around it, a particle
-    ("point out"), the preposition of a phrasal cue ("call for") or the medium it names ("said
-    in a statement")."""
+def _cue_span(
+    parsed: ParsedText, verb: Word, cues: CueVocabulary, preposition_object: Word | None
+) -> Span:
+    """The cue verb with its verb group: auxiliaries, negation, adverbs and "to" before it, a
+    particle ("point out"), the preposition of a phrasal cue ("call for") or the medium it names
+    ("said in a statement"), and a verb it completes ("went on to say")."""
     first = last = verb.index
     children = [parsed.words[c] for c in verb.children]
     group = {
         w.index
         for w in children
-        if w.deprel in VERB_GROUP_RELATIONS and w.lemma not in CLAUSE_ADVERBS
+        if (w.deprel in VERB_GROUP_RELATIONS and w.lemma not in CLAUSE_ADVERBS)
+        or (w.deprel == "mark" and w.lemma == "to")
     }
     following = {w.index for w in children if w.deprel == "compound:prt" or _adverb(w)}
     while first - 1 in group:
         first -= 1
     while last + 1 in following:
         last += 1
+    first = _governing_start(parsed, verb, first, cues.lemmas)
     if preposition_object is not None:
         last = min(c for c in preposition_object.children if parsed.words[c].deprel == "case")
     else:
@@ -622,6 +626,30 @@ def _cue_span(parsed: ParsedText, verb: Word, preposition_object: Word | None) -
             if word.deprel == "obl" and word.lemma in CUE_MEDIA and min(medium) == last + 1:
                 last = max(medium)
     return parsed.span(first, last)
+
+
+MAX_GOVERNOR_GAP = 3
+
+
+def _governing_start(parsed: ParsedText, verb: Word, first: int, cue_lemmas: frozenset[str]) -> int:
+    """Where the cue starts when the verb completes another ("went on to say", "was quick to
+    point out", "began writing"): PolNeAR's cue runs from the governing word's verb group."""
+    if verb.deprel != "xcomp" or verb.head is None or verb.head > verb.index:
+        return first
+    head = parsed.words[verb.head]
+    between = parsed.words[head.index + 1 : first]
+    if (
+        head.upos not in {"VERB", "ADJ"}
+        or head.lemma in cue_lemmas
+        or len(between) > MAX_GOVERNOR_GAP
+        or any(w.is_punct for w in between)
+    ):
+        return first
+    start = head.index
+    group = {c for c in head.children if parsed.words[c].deprel in VERB_GROUP_RELATIONS | {"cop"}}
+    while start - 1 in group:
+        start -= 1
+    return start
 
 
 def _adverb(word: Word) -> bool:
