@@ -130,10 +130,16 @@ def test_sentence_final_tags_survive_misparses() -> None:
     ]
 
 
-CHAINS_TEXT = "Pence went on to say he is confident.\n"
+CHAINS_TEXT = (
+    "Pence went on to say he is confident.\n\n"
+    "Williams admitted it was a mistake, noting that nobody was hurt.\n"
+)
 
 
-def test_a_cue_completing_another_verb_starts_at_that_verb() -> None:
+def test_cues_in_verb_chains() -> None:
     assert roles(analyze(CHAINS_TEXT, "chains")) == [
         ("indirect", "Pence", "went on to say", ["he is confident"]),
+        # a participle cue after a comma is no complement of the cue before it
+        ("indirect", "Williams", "admitted", ["it was a mistake"]),
+        ("indirect", "Williams", "noting", ["that nobody was hurt"]),
     ]

@@ -345,7 +345,11 @@ def _content_words(
     parsed: ParsedText, verb: Word, cues: CueVocabulary, preposition_object: Word | None
 ) -> set[int]:
     children = [parsed.words[c] for c in verb.children]
-    roots = [w for w in children if w.deprel in CONTENT_RELATIONS]
+    roots = [
+        w
+        for w in children
+        if w.deprel in CONTENT_RELATIONS and not _tacked_on_cue(parsed, w, cues.lemmas)
+    ]
     if not roots and preposition_object is not None:
         roots = [preposition_object]
     if any(w.deprel == "xcomp" for w in roots):
@@ -403,13 +407,29 @@ def _has_own_subject(parsed: ParsedText, clause: int) -> bool:
     )
 
 
+def _tacked_on_cue(parsed: ParsedText, word: Word, cue_lemmas: frozenset[str]) -> bool:
+    """A participle cue after a comma ("admitted it, noting that …"), which parsers often make a
+    complement of the verb before: it is an attribution of its own, not that verb's content."""
+    start = min(parsed.subtree(word.index))
+    return (
+        word.lemma in cue_lemmas
+        and word.xpos == "VBG"
+        and start > 0
+        and parsed.words[start - 1].text == ","
+    )
+
+
 def _other_cues(parsed: ParsedText, root: Word, cue_lemmas: frozenset[str]) -> set[int]:
     """Cue verbs coordinated with or tacked onto the content ("…, saying it set a benchmark"):
     they start attributions of their own, so they and their conjunctions are not content."""
     excluded: set[int] = set()
     for index in parsed.subtree(root.index):
         word = parsed.words[index]
-        if index != root.index and word.deprel in {"conj", "advcl"} and word.lemma in cue_lemmas:
+        if index == root.index:
+            continue
+        if (word.deprel in {"conj", "advcl"} and word.lemma in cue_lemmas) or _tacked_on_cue(
+            parsed, word, cue_lemmas
+        ):
             excluded.add(index)
             excluded |= {
                 c for c in word.children if parsed.words[c].deprel in {"cc", "punct", "mark"}
