@@ -17,6 +17,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from ..lexicon import Lexicon
@@ -573,7 +574,7 @@ class _ArticleReader:
     def _entities(self, tokens: list[_Token]) -> list[Entity]:
         entities = []
         # Whether each token is a name word; two more for looking past the last token.
-        names = [_name_word(token.text) for token in tokens] + [False, False]
+        names = [*_name_words(tokens), False, False]
         index = -1
         # A run of names starts at a name word past the end of the run before.
         for start in itertools.compress(range(len(tokens)), names):
@@ -806,8 +807,18 @@ def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, 
     return start, stop
 
 
-def _name_word(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text)
+def _name_words(tokens: list[_Token]) -> list[bool]:
+    """Whether each token is a name word: capitalised, with a letter in it.
+
+    Every token passes here: the test of the first letter runs as C-level maps, and only
+    capitalised words are looked at again (a capital is almost always a letter; Ⓐ or Ⅷ is not).
+    """
+    words = list(map(attrgetter("text"), tokens))
+    names = list(map(str.isupper, map(itemgetter(0), words)))
+    for index in itertools.compress(range(len(words)), names):
+        word = words[index]
+        names[index] = word[0].isalpha() or any(c.isalpha() for c in word)
+    return names
 
 
 def _possessive(word: str) -> bool:
