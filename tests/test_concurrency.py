@@ -13,8 +13,9 @@ from tests.corpus import write_corpus
 
 def sayso(*args, **kwargs):
     command = [sys.executable, "-m", "sayso", "check", "--quiet", *map(str, args)]
+    # Quiet: the only output is a summary line.
     return subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
     )
 
 
@@ -61,7 +62,8 @@ def test_killed_batch_leaves_a_consistent_database_and_a_rerun_completes_it(tmp_
     rerun = sayso(tmp_path / "news", "--db", db)
     assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
     assert _stored(db) == 120
-    assert f"{stored} article(s) unchanged" in rerun.stderr.read()
+    summary = f"{120 - stored} article(s) checked, {stored} skipped as unchanged, 0 unreadable"
+    assert rerun.stdout.read().startswith(summary)
     assert_consistent(db)
 
 
