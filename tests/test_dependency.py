@@ -143,3 +143,9 @@ def test_cues_in_verb_chains() -> None:
         ("indirect", "Williams", "admitted", ["it was a mistake"]),
         ("indirect", "Williams", "noting", ["that nobody was hurt"]),
     ]
+
+
+def test_parse_only_cue_verbs_take_their_object() -> None:
+    assert roles(analyze("Trump assailed the ruling.\n", "verbs")) == [
+        ("indirect", "Trump", "assailed", ["the ruling"]),
+    ]
