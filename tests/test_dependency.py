@@ -149,3 +149,9 @@ def test_parse_only_cue_verbs_take_their_object() -> None:
     assert roles(analyze("Trump assailed the ruling.\n", "verbs")) == [
         ("indirect", "Trump", "assailed", ["the ruling"]),
     ]
+
+
+def test_a_speaker_cut_off_at_a_party_tag_is_still_the_source() -> None:
+    assert roles(analyze("Sen. Bernie Sanders (I-Vt.) said he will run.\n", "split")) == [
+        ("indirect", "Sen. Bernie Sanders (I-Vt.)", "said", ["he will run"]),
+    ]

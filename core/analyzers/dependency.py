@@ -339,6 +339,7 @@ def _verb_attribution(
                 source_words = source_words or tag_source
     if not content:
         return None
+    source_words = source_words or _split_off_speaker(parsed, cue)
     source = _contiguous_span(parsed, source_words) if source_words else None
     return Attribution(
         form=_form(parsed, verb, source, content, lexicon),
@@ -523,6 +524,33 @@ def _tagged_clause(parsed: ParsedText, verb: Word, cue: Span) -> tuple[set[int],
     ):
         return None
     return {w.index for w in clause}, {w.index for w in source}
+
+
+def _split_off_speaker(parsed: ParsedText, cue: Span) -> set[int]:
+    """A speaker a parse cut off into a sentence of its own at the full stop of a party tag
+    ("Sen. Bernie Sanders (I-Vt.)" / "said he will …"): the verbless sentence just before, and
+    the nominal words between it and the cue."""
+    sentence = _sentence_at(parsed, cue.start)
+    if sentence == 0:
+        return set()
+    before = [parsed.words[i] for i in parsed.sentences[sentence - 1]]
+    lead = [parsed.words[i] for i in parsed.sentences[sentence] if parsed.words[i].end <= cue.start]
+    if (
+        not before
+        or before[-1].text != ")"
+        or "\n" in parsed.text[before[-1].end : cue.start]
+        or any(w.upos in {"VERB", "AUX"} for w in before + lead)
+    ):
+        return set()
+    breaks = [i for i, w in enumerate(before) if w.text in {",", "—", "--"}]
+    speaker = before[breaks[-1] + 1 :] if breaks else before
+    while speaker and speaker[0].upos == "CCONJ":
+        speaker = speaker[1:]
+    return {w.index for w in speaker + lead}
+
+
+def _sentence_at(parsed: ParsedText, start: int) -> int:
+    return next(w.sentence for w in parsed.words if w.start >= start)
 
 
 def _nominal(words: list[Word]) -> bool:
@@ -735,10 +763,17 @@ def _loose_edge(word: Word) -> bool:
 
 
 def _contiguous_span(parsed: ParsedText, words: set[int]) -> Span | None:
-    words = {i for i in words if not parsed.words[i].is_punct or min(words) < i < max(words)}
-    if not words:
+    """The words' extent without punctuation at its edges, but with the bracket that closes one
+    opened inside ("Sen. Bernie Sanders (I-Vt.)")."""
+    kept = {i for i in words if not parsed.words[i].is_punct or min(words) < i < max(words)}
+    if not kept:
         return None
-    return parsed.span(min(words), max(words))
+    last = max(kept)
+    if last + 1 in words and parsed.words[last + 1].text == ")":
+        opened = sum(parsed.words[i].text == "(" for i in kept)
+        if opened > sum(parsed.words[i].text == ")" for i in kept):
+            last += 1
+    return parsed.span(min(kept), last)
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
