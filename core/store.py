@@ -781,12 +781,14 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
     """The rows one report becomes, table by table (also the shape of ``--format json``)."""
     analysis = report.analysis
     article = analysis.article
+    # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
+    article_id = article.id
     source_ids = {source.key: id for id, source in _source_ids(report).items()}
     attributed = {index for a in analysis.attributions for index in a.statements}
     claims = [s for s in analysis.statements if s.is_claim]
 
     def statement_id(index: int | None) -> str | None:
-        return None if index is None else f"{article.id}:{index}"
+        return None if index is None else f"{article_id}:{index}"
 
     attribution_counts = {key: 0 for key in analysis.sources}
     for attribution in analysis.attributions:
@@ -796,7 +798,7 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
     return {
         "articles": [
             {
-                "id": article.id,
+                "id": article_id,
                 "path": article.path,
                 "title": article.title,
                 "text": article.text,
@@ -814,7 +816,7 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         "statements": [
             {
                 "id": statement_id(s.index),
-                "article_id": article.id,
+                "article_id": article_id,
                 "idx": s.index,
                 "start": s.start,
                 "end": s.end,
@@ -828,7 +830,7 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         ],
         "article_sources": [
             {
-                "article_id": article.id,
+                "article_id": article_id,
                 "source_id": source_ids[key],
                 "mentions": len(source.mentions),
                 "attributions": attribution_counts[key],
@@ -837,8 +839,8 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         ],
         "attributions": [
             {
-                "id": f"{article.id}:{number}",
-                "article_id": article.id,
+                "id": f"{article_id}:{number}",
+                "article_id": article_id,
                 "statement_id": statement_id(a.statements[0] if a.statements else None),
                 "source_id": source_ids.get(a.source_key or ""),
                 "form": a.form,
@@ -852,8 +854,8 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         ],
         "findings": [
             {
-                "id": f"{article.id}:{number}",
-                "article_id": article.id,
+                "id": f"{article_id}:{number}",
+                "article_id": article_id,
                 "statement_id": statement_id(f.statement),
                 "checker": f.checker,
                 "code": f.code,
