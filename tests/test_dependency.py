@@ -155,3 +155,10 @@ def test_a_speaker_cut_off_at_a_party_tag_is_still_the_source() -> None:
     assert roles(analyze("Sen. Bernie Sanders (I-Vt.) said he will run.\n", "split")) == [
         ("indirect", "Sen. Bernie Sanders (I-Vt.)", "said", ["he will run"]),
     ]
+
+
+def test_an_aside_after_the_speaker_stays_out_of_the_source() -> None:
+    text = "An official, speaking on condition of anonymity, said the talks failed.\n"
+    assert roles(analyze(text, "aside")) == [
+        ("indirect", "An official", "said", ["the talks failed"]),
+    ]

@@ -605,7 +605,7 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
             if word.deprel in SUBJECT_RELATIONS:
                 if word.deprel == "nsubj:pass" or current.lemma in RAISING_VERBS:
                     return set()
-                return parsed.subtree(child)
+                return _without_asides(parsed, word)
             if word.deprel == "obl:agent":
                 return parsed.subtree(child) - {
                     c for c in word.children if parsed.words[c].deprel == "case"
@@ -621,6 +621,21 @@ def _nearest_first(verb: Word) -> list[int]:
     ("“Victory or failure, that is not important,” she said"), the nearer is its own."""
     before = [c for c in verb.children if c < verb.index]
     return before[::-1] + [c for c in verb.children if c > verb.index]
+
+
+def _without_asides(parsed: ParsedText, head: Word) -> set[int]:
+    """A source's words without what follows it as an aside, which PolNeAR leaves out: a
+    participle set off by a comma ("An official, speaking on condition of anonymity, said") or an
+    adverb the parser hung on it ("Sanders, meanwhile, said")."""
+    asides = set()
+    for child in head.children:
+        word = parsed.words[child]
+        if child < head.index:
+            continue
+        set_off = parsed.words[min(parsed.subtree(child)) - 1].text == ","
+        if word.deprel == "advmod" or (word.deprel == "acl" and set_off):
+            asides.add(child)
+    return parsed.subtree(head.index, excluded=asides)
 
 
 def _phrasal_object(parsed: ParsedText, verb: Word, cues: CueVocabulary) -> Word | None:
@@ -765,15 +780,18 @@ def _loose_edge(word: Word) -> bool:
 def _contiguous_span(parsed: ParsedText, words: set[int]) -> Span | None:
     """The words' extent without punctuation at its edges, but with the bracket that closes one
     opened inside ("Sen. Bernie Sanders (I-Vt.)")."""
-    kept = {i for i in words if not parsed.words[i].is_punct or min(words) < i < max(words)}
-    if not kept:
+    unpunctuated = [i for i in words if not parsed.words[i].is_punct]
+    if not unpunctuated:
         return None
-    last = max(kept)
-    if last + 1 in words and parsed.words[last + 1].text == ")":
-        opened = sum(parsed.words[i].text == "(" for i in kept)
-        if opened > sum(parsed.words[i].text == ")" for i in kept):
-            last += 1
-    return parsed.span(min(kept), last)
+    first, last = min(unpunctuated), max(unpunctuated)
+    inside = parsed.words[first : last + 1]
+    if sum(w.text == "(" for w in inside) > sum(w.text == ")" for w in inside):
+        closing = last + 1
+        while closing in words and parsed.words[closing].text in {".", ","}:
+            closing += 1
+        if closing in words and parsed.words[closing].text == ")":
+            last = closing
+    return parsed.span(first, last)
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
