@@ -115,6 +115,7 @@ def test_parse_rules_follow_polnear_conventions() -> None:
 TAGS_TEXT = (
     "The turnout was high, officials said.\n\n"
     "The turnout was high, said Jim Clyburn, a congressman.\n\n"
+    "The turnout was high, officials said, and lines were long.\n\n"
     '"Victory or failure, that is not important," she said.\n'
 )
 
@@ -125,6 +126,8 @@ def test_sentence_final_tags_survive_misparses() -> None:
         ("indirect", "officials", "said", ["The turnout was high"]),
         # an inverted tag: the speaker follows the cue
         ("indirect", "Jim Clyburn, a congressman", "said", ["The turnout was high"]),
+        # a tag in mid-sentence: the clause goes on after it
+        ("indirect", "officials", "said", ["The turnout was high", "lines were long"]),
         # of two subjects the parser gives the cue, the nearer is the speaker
         ("direct", "she", "said", ['"Victory or failure, that is not important,"']),
     ]

@@ -495,9 +495,10 @@ CLAUSE_TAGS = {"VERB", "AUX", "SCONJ"}
 
 
 def _tagged_clause(parsed: ParsedText, verb: Word, cue: Span) -> tuple[set[int], set[int]] | None:
-    """A sentence that ends with its tag, "…, Kander said." or "…, said Jim Clyburn, a
-    congressman.", which parsers often misread: the clause before the comma is the content, the
-    nominal words between the comma and the cue, or after the cue, the source."""
+    """A sentence tagged after its clause, "…, Kander said." or "…, said Jim Clyburn, a
+    congressman." or "…, officials said, …", which parsers often misread: the clause around the
+    tag is the content, the nominal words between the comma and the cue, or after the cue, the
+    source."""
     if verb.xpos not in FINITE_VERB_TAGS:
         return None
     sentence = [parsed.words[i] for i in parsed.sentences[verb.sentence]]
@@ -509,7 +510,11 @@ def _tagged_clause(parsed: ParsedText, verb: Word, cue: Span) -> tuple[set[int],
     comma = commas[-1]
     clause = before[:comma]
     between = before[comma + 1 :]
-    if between:
+    rest = [w for w in sentence if w.start >= cue.end]
+    if between and rest and rest[0].text == ",":
+        source = between
+        clause = clause + rest[1:]
+    elif between:
         source = between
         if len(after) > MAX_TAG_TAIL_WORDS or any(w.upos in CLAUSE_TAGS for w in after):
             return None
