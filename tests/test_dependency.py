@@ -165,3 +165,16 @@ def test_an_aside_after_the_speaker_stays_out_of_the_source() -> None:
     assert roles(analyze(text, "aside")) == [
         ("indirect", "An official", "said", ["the talks failed"]),
     ]
+
+
+AGENT_TEXT = (
+    "It was reported by CNN that the talks failed.\n\n"
+    "They published a report that said the talks failed.\n"
+)
+
+
+def test_passive_agents_are_sources_and_relative_that_is_not() -> None:
+    assert roles(analyze(AGENT_TEXT, "agent")) == [
+        ("indirect", "CNN", "was reported", ["that the talks failed"]),
+        ("indirect", None, "said", ["the talks failed"]),
+    ]

@@ -340,6 +340,9 @@ def _verb_attribution(
     if not content:
         return None
     source_words = source_words or _split_off_speaker(parsed, cue)
+    if [parsed.words[i].lemma for i in source_words] == ["that"]:
+        # a subject "that" is mostly a parse error or a thing, seldom the source PolNeAR marks
+        source_words = set()
     source = _contiguous_span(parsed, source_words) if source_words else None
     return Attribution(
         form=_form(parsed, verb, source, content, lexicon),
@@ -609,7 +612,7 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
             word = parsed.words[child]
             if word.deprel in SUBJECT_RELATIONS:
                 if word.deprel == "nsubj:pass" or current.lemma in RAISING_VERBS:
-                    return set()
+                    return _agent(parsed, current)
                 return _without_asides(parsed, word)
             if word.deprel == "obl:agent":
                 return parsed.subtree(child) - {
@@ -618,6 +621,18 @@ def _source_words(parsed: ParsedText, verb: Word) -> set[int]:
         if current.deprel not in SUBJECT_SHARING_RELATIONS or current.head is None:
             return set()
         current = parsed.words[current.head]
+    return set()
+
+
+def _agent(parsed: ParsedText, verb: Word) -> set[int]:
+    """The agent of a passive cue ("was criticized by libertarians"), without its "by" (some
+    converters mark it obl:agent, others leave it a plain obl)."""
+    for child in verb.children:
+        word = parsed.words[child]
+        case = {c for c in word.children if parsed.words[c].deprel == "case"}
+        by = any(parsed.words[c].lemma == "by" for c in case)
+        if word.deprel == "obl:agent" or (word.deprel == "obl" and by):
+            return parsed.subtree(child) - case
     return set()
 
 
