@@ -1,12 +1,8 @@
 """The schema is versioned: an older database opens in a newer sayso and keeps its rows."""
 
-import sqlite3
-import subprocess
-import sys
 import threading
 
 import sqlite_utils
-from sayso import store
 from sayso.api import check
 from sayso.model import Article
 from sayso.store import migrations, open_database
@@ -71,43 +67,3 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
     assert (
         len(names) == len(set(names)) == len(migrations.pending(sqlite_utils.Database(memory=True)))
     )
-
-
-def migrated_schema(stop_before=None):
-    """What sqlite-utils applying the migrations leaves in ``sqlite_master``."""
-    db = sqlite_utils.Database(memory=True)
-    migrations.apply(db, stop_before=stop_before)
-    return db.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid"
-    ).fetchall()
-
-
-def schema_of(path):
-    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid"
-    return sqlite3.connect(path).execute(query).fetchall()
-
-
-def test_new_database_schema_is_what_the_migrations_build():
-    statements = tuple(sql for _, _, _, sql in migrated_schema() if sql is not None)
-    # After adding a migration, set store.NEW_DATABASE_SCHEMA to ``statements`` and add its name.
-    assert statements == store.NEW_DATABASE_SCHEMA
-    assert list(store.NEW_DATABASE_MIGRATIONS) == [m.__name__ for m in store.MIGRATIONS]
-
-
-def test_a_new_database_is_made_without_sqlite_utils(tmp_path):
-    path = tmp_path / "new.db"
-    script = f"import sys; from sayso.store import connect; connect({str(path)!r}); "
-    script += "print('sqlite_utils' in sys.modules)"
-    opened = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert opened.stdout.strip() == "False", opened.stderr
-    assert schema_of(path) == migrated_schema()
-    assert migrations.pending(sqlite_utils.Database(path)) == []
-
-
-def test_migrations_after_the_new_database_schema_are_applied(tmp_path, monkeypatch):
-    older = tuple(sql for _, _, _, sql in migrated_schema("m003_fingerprints") if sql is not None)
-    monkeypatch.setattr(store, "NEW_DATABASE_SCHEMA", older)
-    monkeypatch.setattr(store, "NEW_DATABASE_MIGRATIONS", ("m001_initial", "m002_provenance"))
-    db = open_database(tmp_path / "new.db")
-    assert migrations.pending(db) == []
-    assert "fingerprint" in db["articles"].columns_dict
