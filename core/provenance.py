@@ -438,7 +438,7 @@ class Linker:
         term_counts = Counter(t for claim in claims for t in claim.all_terms)
         terms = sorted(
             (t for t, count in term_counts.items() if count > 1),
-            key=lambda t: -similarity.weights[t],
+            key=lambda t: (-similarity.weights[t], t),
         )
         digest = hashlib.sha256(" ".join(m.statement_id for m in members).encode()).hexdigest()
         return ClaimCluster(digest[:16], members, [self.surface[t] for t in terms[:6]])
