@@ -30,3 +30,13 @@ def test_hook_has_a_test(hook):
 def test_hook_docs_list_no_unknown_hooks():
     headings = re.findall(r"^## (\w+)\(", (ROOT / "docs" / "hooks.md").read_text(), re.MULTILINE)
     assert sorted(headings) == HOOKS
+
+
+def test_readme_first_check_shows_real_output(sayso_cli):
+    readme = (ROOT / "README.md").read_text()
+    command = "$ sayso check seeds/000_81b6159aa6d9e869.txt\n"
+    block = readme.split(command, 1)[1].split("\n```", 1)[0]
+    shown = block.split("\n", 1)[1]  # after the stderr line naming the analyzer
+    result = sayso_cli("check", str(ROOT / "seeds" / "000_81b6159aa6d9e869.txt"), "--no-db")
+    assert result.exit_code == 0
+    assert result.stdout.rstrip("\n").replace(str(ROOT) + "/", "") == shown
