@@ -27,17 +27,6 @@ from .store import DEFAULT_DB
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
 
-CHECK_EPILOG = """\
-\b
-Examples:
-  sayso check seeds/000_81b6159aa6d9e869.txt
-  sayso check articles/ --db newsroom.db --fail-under 60
-  sayso check story.txt --no-db --format json > story.json
-  sayso check story.txt --explain --disable unattributed
-  sayso check 'archive/**/*.html' --workers 2 --quiet
-  curl -s https://example.com/story.html | sayso check -
-"""
-
 
 class Device(StrEnum):
     cpu = "cpu"
@@ -63,6 +52,11 @@ class OutputFormat(StrEnum):
 REPORT_SEPARATORS = {OutputFormat.text: "\n", OutputFormat.json: ",\n", OutputFormat.summary: ""}
 
 
+def _examples(*commands: str) -> str:
+    # \b keeps click from re-wrapping the lines.
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
+
 def make_app() -> typer.Typer:
     """Build the CLI, including commands plugins add through ``register_commands``."""
     app = typer.Typer(
@@ -72,11 +66,37 @@ def make_app() -> typer.Typer:
         add_completion=False,
         rich_markup_mode=None,
     )
-    app.command("check", epilog=CHECK_EPILOG)(check_command)
-    app.command("plugins")(plugins_command)
-    app.command("eval")(eval_command)
-    app.command("bench")(bench_command)
-    app.command("serve")(serve_command)
+    app.command(
+        "check",
+        epilog=_examples(
+            "sayso check seeds/000_81b6159aa6d9e869.txt",
+            "sayso check articles/ --db newsroom.db --fail-under 60",
+            "sayso check story.txt --no-db --format json > story.json",
+            "sayso check story.txt --explain --disable unattributed",
+            "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "curl -s https://example.com/story.html | sayso check -",
+        ),
+    )(check_command)
+    app.command("plugins", epilog=_examples("sayso plugins", "sayso plugins --json"))(
+        plugins_command
+    )
+    app.command(
+        "eval",
+        epilog=_examples(
+            "sayso eval corpus/ --analyzer offline",
+            "sayso eval corpus/ --analyzer conllu --errors 5",
+            "sayso eval corpus/ --json --save-predictions predictions.jsonl",
+        ),
+    )(eval_command)
+    app.command(
+        "bench", epilog=_examples("sayso bench archive/", "sayso bench archive/ --workers 1")
+    )(bench_command)
+    app.command(
+        "serve",
+        epilog=_examples(
+            "sayso check seeds/ && sayso serve", "sayso serve newsroom.db --port 8080"
+        ),
+    )(serve_command)
     app.add_typer(make_models_app(), name="models")
     app.callback()(_version_callback)
     get_plugins().call("register_commands", app=app)
@@ -427,8 +447,14 @@ def make_models_app() -> typer.Typer:
         help="The stanza models the stanza analyzer needs: see which are installed, fetch them.",
         no_args_is_help=True,
     )
-    models.command("status")(models_status_command)
-    models.command("download")(models_download_command)
+    models.command(
+        "status",
+        epilog=_examples("sayso models status", "sayso models status --stanza-dir ~/stanza --json"),
+    )(models_status_command)
+    models.command(
+        "download",
+        epilog=_examples("sayso models download", "sayso models download --stanza-dir ~/stanza"),
+    )(models_download_command)
     return models
 
 
