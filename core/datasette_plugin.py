@@ -1,10 +1,11 @@
-"""sayso's Datasette plugin: a highlighted page per article, readable span cells, links to rows.
+"""sayso's Datasette plugin: pages per article and per claim cluster, readable span cells, links.
 
 Registered through the ``datasette`` entry point group, so it loads wherever ``sayso[serve]`` is
 installed. It adds ``/<database>/-/article/<article_id>``: the article's text with every source
 mention, cue and content highlighted in distinct styles (weight, slant, underline and brackets,
 not colour alone), the findings in the margin beside their paragraph, and links to the rows.
-In tables, attribution spans get the same styles and JSON offsets become text and links.
+``/<database>/-/cluster/<cluster_id>`` shows which articles report one claim and on whose
+say-so. In tables, attribution spans get the same styles and JSON offsets become text and links.
 Databases without sayso's tables are left alone.
 """
 
@@ -32,7 +33,10 @@ from .serve import VIEWS
 HERE = Path(__file__).parent
 STYLESHEET_ROUTE = "/-/sayso/sayso.css"
 ARTICLE_ROUTE = r"/(?P<database>[^/.]+)/-/article/(?P<article_id>[^/.]+)$"
+CLUSTER_ROUTE = r"/(?P<database>[^/.]+)/-/cluster/(?P<cluster_id>[^/.]+)$"
 SAYSO_TABLES = {"articles", "statements", "sources", "attributions", "findings"}
+# Added by a later migration, so databases from older versions may lack them.
+PROVENANCE_TABLES = {"claim_clusters", "cluster_members", "cluster_findings"}
 ROLES = ("source", "cue", "content")
 SPAN_COLUMNS = {f"{role}_text": role for role in ROLES}
 # Columns of views and canned queries that name a row; tables get Datasette's own FK links.
@@ -44,6 +48,7 @@ ROW_COLUMNS = {
 PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 
 _sayso_databases: WeakSet[Any] = WeakSet()
+_provenance_databases: WeakSet[Any] = WeakSet()
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,11 @@ def extra_css_urls(
 
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Response]]]]:
-    return [(re.escape(STYLESHEET_ROUTE) + "$", stylesheet), (ARTICLE_ROUTE, article_page)]
+    return [
+        (re.escape(STYLESHEET_ROUTE) + "$", stylesheet),
+        (ARTICLE_ROUTE, article_page),
+        (CLUSTER_ROUTE, cluster_page),
+    ]
 
 
 @hookimpl
@@ -111,10 +120,15 @@ def render_cell(
         return _attribution_cell(dict(row), value, column, database, datasette)
     if table == "articles" and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row iterates values)
         return _link(article_url(datasette, database, row["id"]), value)
+    # The table page shows the id as a link to the row (no render_cell), so the label links too.
+    if table == "claim_clusters" and column in ("id", "label") and "id" in row.keys():  # noqa: SIM118
+        return _link(cluster_url(datasette, database, row["id"]), value)
     if table is not None and table not in VIEWS:
         return None
     if column == "article_id":
         url = article_url(datasette, database, value)
+    elif column == "cluster_id":
+        url = cluster_url(datasette, database, value)
     elif column in ROW_COLUMNS:
         url = row_url(datasette, database, ROW_COLUMNS[column], value)
     else:
@@ -139,22 +153,16 @@ async def stylesheet() -> Response:
 async def article_page(datasette: Any, request: Any) -> Response:
     database = request.url_vars["database"]
     article_id = request.url_vars["article_id"]
-    try:
-        db = datasette.get_database(database)
-    except KeyError:
-        raise NotFound(f"Database not found: {database}") from None
-    await datasette.ensure_permissions(
-        request.actor,
-        [("view-table", (database, "articles")), ("view-database", database), "view-instance"],
-    )
-    if not await is_sayso_database(datasette, database):
-        raise NotFound(f"{database} is not a sayso database")
+    db = await _sayso_database(datasette, request, database, "articles")
     article = (await db.execute(ARTICLE_SQL, [article_id])).first()
     if article is None:
         raise NotFound(f"Article not found: {article_id}")
     attributions = (await db.execute(ATTRIBUTIONS_SQL, [article_id])).rows
     sources = (await db.execute(SOURCES_SQL, [article_id])).rows
     findings = (await db.execute(FINDINGS_SQL, [article_id])).rows
+    shared = []
+    if await has_provenance(datasette, database):
+        shared = (await db.execute(SHARED_CLAIMS_SQL, [article_id])).rows
     text = article["text"]
     # Like the CLI, info-level findings (mostly scene-setting) show only when asked for.
     show_info = request.args.get("info") == "1"
@@ -172,11 +180,16 @@ async def article_page(datasette: Any, request: Any) -> Response:
         beside = [n for n in notes if n.anchor is not None and start <= n.anchor < end]
         placed.update(n.number for n in beside)
         html = render_spans(text, start, end, highlights, markers)
-        paragraphs.append({"html": html, "notes": beside})
+        elsewhere = [
+            _shared_claim_context(row, datasette, database)
+            for row in shared
+            if start <= row["start"] < end
+        ]
+        paragraphs.append({"html": html, "notes": beside, "elsewhere": elsewhere})
     context = {
         "database": database,
         "article": dict(article),
-        "title": article["title"] or article["path"] or article_id,
+        "title": _title(article["title"], article["path"], article_id),
         "paragraphs": paragraphs,
         "article_notes": [n for n in notes if n.number not in placed],
         "warnings": sum(1 for f in findings if f["severity"] in ("warning", "error")),
@@ -190,6 +203,54 @@ async def article_page(datasette: Any, request: Any) -> Response:
     return Response.html(html)
 
 
+async def cluster_page(datasette: Any, request: Any) -> Response:
+    database = request.url_vars["database"]
+    cluster_id = request.url_vars["cluster_id"]
+    db = await _sayso_database(datasette, request, database, "claim_clusters")
+    if not await has_provenance(datasette, database):
+        raise NotFound(f"{database} has no claim clusters")
+    cluster = (await db.execute(CLUSTER_SQL, [cluster_id])).first()
+    if cluster is None:
+        raise NotFound(f"Claim cluster not found: {cluster_id}")
+    members = (await db.execute(MEMBERS_SQL, [cluster_id])).rows
+    findings = (await db.execute(CLUSTER_FINDINGS_SQL, [cluster_id])).rows
+    first = cluster["first_article_id"]
+    context = {
+        "database": database,
+        "cluster": dict(cluster),
+        "terms": _json_list(cluster["terms"]),
+        "original": _source_link(
+            cluster["original_source_id"], cluster["original_name"], datasette, database
+        ),
+        "first_article": {
+            "title": _title(cluster["first_title"], cluster["first_path"], first),
+            "url": article_url(datasette, database, first),
+        }
+        if first
+        else None,
+        "reporters": _reporters(members, first, datasette, database),
+        "findings": [_cluster_finding_context(f, datasette, database) for f in findings],
+        "links": _cluster_links(datasette, database, cluster_id),
+    }
+    html = await datasette.render_template("sayso_cluster.html", context, request=request)
+    return Response.html(html)
+
+
+async def _sayso_database(datasette: Any, request: Any, database: str, table: str) -> Any:
+    """The database a sayso page shows, once the actor may see ``table`` in it."""
+    try:
+        db = datasette.get_database(database)
+    except KeyError:
+        raise NotFound(f"Database not found: {database}") from None
+    await datasette.ensure_permissions(
+        request.actor,
+        [("view-table", (database, table)), ("view-database", database), "view-instance"],
+    )
+    if not await is_sayso_database(datasette, database):
+        raise NotFound(f"{database} is not a sayso database")
+    return db
+
+
 async def is_sayso_database(datasette: Any, database: str) -> bool:
     """Whether ``database`` has sayso's tables (remembered once true)."""
     db = datasette.get_database(database)
@@ -200,8 +261,22 @@ async def is_sayso_database(datasette: Any, database: str) -> bool:
     return True
 
 
+async def has_provenance(datasette: Any, database: str) -> bool:
+    """Whether ``database`` has the claim cluster tables (remembered once true)."""
+    db = datasette.get_database(database)
+    if db not in _provenance_databases:
+        if not PROVENANCE_TABLES.issubset(await db.table_names()):
+            return False
+        _provenance_databases.add(db)
+    return True
+
+
 def article_url(datasette: Any, database: str, article_id: str) -> str:
     return str(datasette.urls.database(database)) + f"/-/article/{tilde_encode(article_id)}"
+
+
+def cluster_url(datasette: Any, database: str, cluster_id: str) -> str:
+    return str(datasette.urls.database(database)) + f"/-/cluster/{tilde_encode(cluster_id)}"
 
 
 def row_url(datasette: Any, database: str, table: str, row_id: str) -> str:
@@ -278,6 +353,46 @@ select findings.*, statements.start as statement_start, statements."end" as stat
 from findings left join statements on statements.id = findings.statement_id
 where findings.article_id = ?
 order by coalesce(findings.start, statements.start), findings.id
+"""
+
+
+# A statement's start places its link in the margin; only clusters spanning articles qualify.
+SHARED_CLAIMS_SQL = """
+select distinct cluster_members.cluster_id, claim_clusters.articles, statements.start,
+  statements.text
+from cluster_members
+join claim_clusters on claim_clusters.id = cluster_members.cluster_id
+join statements on statements.id = cluster_members.statement_id
+where cluster_members.article_id = ? and claim_clusters.articles > 1
+order by statements.start, cluster_members.cluster_id
+"""
+CLUSTER_SQL = """
+select claim_clusters.*, sources.name as original_name, sources.type as original_type,
+  articles.title as first_title, articles.path as first_path
+from claim_clusters
+left join sources on sources.id = claim_clusters.original_source_id
+left join articles on articles.id = claim_clusters.first_article_id
+where claim_clusters.id = ?
+"""
+# Members were stored in checking order, so their ids keep the first article first.
+MEMBERS_SQL = """
+select cluster_members.*, statements.text, articles.title, articles.path,
+  cited.name as source_name, cited.type as source_type, origin.name as origin_name,
+  origin.type as origin_type
+from cluster_members
+left join statements on statements.id = cluster_members.statement_id
+left join articles on articles.id = cluster_members.article_id
+left join sources as cited on cited.id = cluster_members.source_id
+left join sources as origin on origin.id = cluster_members.origin_source_id
+where cluster_members.cluster_id = ?
+order by cluster_members.id
+"""
+CLUSTER_FINDINGS_SQL = """
+select cluster_findings.*, articles.title, articles.path
+from cluster_findings
+left join articles on articles.id = cluster_findings.article_id
+where cluster_findings.cluster_id = ?
+order by cluster_findings.id
 """
 
 
@@ -361,6 +476,110 @@ def _article_links(datasette: Any, database: str, article_id: str) -> dict[str, 
         "findings": rows_of("findings"),
         "sources": rows_of("article_sources"),
     }
+
+
+def _shared_claim_context(row: Any, datasette: Any, database: str) -> dict[str, Any]:
+    words = row["text"].split()
+    others = row["articles"] - 1
+    return {
+        "url": cluster_url(datasette, database, row["cluster_id"]),
+        "others": f"{others} other article{'s' if others != 1 else ''}",
+        "excerpt": " ".join(words[:6]) + (" …" if len(words) > 6 else ""),
+    }
+
+
+def _reporters(
+    members: Iterable[Any], first: str | None, datasette: Any, database: str
+) -> list[dict[str, Any]]:
+    """The cluster's articles in order, each with its statements and the sources they cite."""
+    reporters: dict[str, dict[str, Any]] = {}
+    for row in members:
+        article_id = row["article_id"]
+        reporter = reporters.setdefault(
+            article_id,
+            {
+                "title": _title(row["title"], row["path"], article_id),
+                "url": article_url(datasette, database, article_id),
+                "first": article_id == first,
+                "statements": {},
+            },
+        )
+        statement = reporter["statements"].setdefault(
+            row["statement_id"],
+            {
+                "text": row["text"],
+                "url": row_url(datasette, database, "statements", row["statement_id"]),
+                "similarity": row["similarity"],
+                "cited": [],
+            },
+        )
+        if row["source_id"]:
+            statement["cited"].append(
+                {
+                    "source": _source_link(
+                        row["source_id"], row["source_name"], datasette, database
+                    ),
+                    "type": row["source_type"],
+                    "as_written": row["source_text"],
+                    "origin": _source_link(
+                        row["origin_source_id"], row["origin_name"], datasette, database
+                    ),
+                    "origin_type": row["origin_type"],
+                }
+            )
+    for reporter in reporters.values():
+        reporter["statements"] = list(reporter["statements"].values())
+    return list(reporters.values())
+
+
+def _cluster_finding_context(row: Any, datasette: Any, database: str) -> dict[str, Any]:
+    article_id = row["article_id"]
+    return {
+        "severity": row["severity"],
+        "code": row["code"],
+        "message": row["message"],
+        "article": {
+            "title": _title(row["title"], row["path"], article_id),
+            "url": article_url(datasette, database, article_id),
+        }
+        if article_id
+        else None,
+        "statement_url": row_url(datasette, database, "statements", row["statement_id"])
+        if row["statement_id"]
+        else None,
+        "row_url": row_url(datasette, database, "cluster_findings", row["id"]),
+    }
+
+
+def _cluster_links(datasette: Any, database: str, cluster_id: str) -> dict[str, str]:
+    def rows_of(table: str) -> str:
+        return f"{datasette.urls.table(database, table)}?cluster_id={tilde_encode(cluster_id)}"
+
+    return {
+        "cluster": row_url(datasette, database, "claim_clusters", cluster_id),
+        "members": rows_of("cluster_members"),
+        "findings": rows_of("cluster_findings"),
+    }
+
+
+def _source_link(
+    source_id: str | None, name: str | None, datasette: Any, database: str
+) -> Markup | None:
+    if not source_id:
+        return None
+    return _link(row_url(datasette, database, "sources", source_id), name or source_id)
+
+
+def _title(title: str | None, path: str | None, article_id: str) -> str:
+    return title or path or article_id
+
+
+def _json_list(value: str | None) -> list[str]:
+    try:
+        items = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return [str(item) for item in items] if isinstance(items, list) else []
 
 
 def _attribution_cell(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sayso
 from sayso import store
 from sayso.cli import make_app
 from sayso.config import resolve_settings
@@ -135,6 +136,36 @@ def kremlin_id(seed_db: tuple[Path, dict[str, ArticleReport]]) -> str:
 @pytest.fixture(scope="module")
 def unsourced_id(seed_db: tuple[Path, dict[str, ArticleReport]]) -> str:
     return seed_db[1]["unsourced"].analysis.article.id
+
+
+@pytest.fixture(scope="module")
+def checked_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both seeds checked together by ``sayso.check``: claim clusters spanning the two."""
+    path = tmp_path_factory.mktemp("clusters") / "checked.db"
+    sayso.check(sorted(SEEDS.glob("*.txt")), db=path)
+    serve.open_for_browsing(path).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def checked(checked_db: Path, sayso_plugin_registered: None) -> Datasette:
+    return serve.make_datasette(checked_db)
+
+
+def cluster_where(path: Path, condition: str) -> str:
+    """The id of the one claim cluster meeting an SQL condition."""
+    rows = sqlite3.connect(path).execute(
+        f"select claim_clusters.id from claim_clusters where {condition}"
+    )
+    (cluster_id,) = {row[0] for row in rows}
+    return str(cluster_id)
+
+
+def copy_database(source: Path, target: Path) -> sqlite3.Connection:
+    """A copy of a database, recent writes (still in its WAL) included; open for changes."""
+    copy = sqlite3.connect(target)
+    sqlite3.connect(source).backup(copy)
+    return copy
 
 
 def get(datasette: Datasette, path: str) -> Any:
@@ -337,6 +368,109 @@ def test_other_databases_are_left_alone(tmp_path: Path, sayso_plugin_registered:
     page = get_ok(ds, "/other?sql=select+article_id+from+t+union+select+'x'")
     assert "/-/article/" not in page and "sayso.css" not in page
     assert get(ds, "/other/-/article/x").status_code == 404
+
+
+# Claim clusters
+
+
+def test_cluster_page_shows_who_reports_the_claim_on_whose_say_so(
+    checked: Datasette, checked_db: Path
+) -> None:
+    cluster_id = cluster_where(checked_db, "label like '%letter from Russian President%'")
+    articles = [row[0] for row in sqlite3.connect(checked_db).execute("select id from articles")]
+    page = get_ok(checked, f"/checked/-/cluster/{cluster_id}")
+    assert "Shoigu gave Kim a letter from Russian President" in page
+    assert "Vladimir Putin" in page.split("Shared terms")[1]
+    for article_id in articles:
+        assert f'<a href="/checked/-/article/{article_id}">' in page
+    assert page.count("first to report it") == 1
+    table = page.split('<table class="rows-and-columns sayso-reporters">')[1].split("</table>")[0]
+    assert table.count('<a href="/checked/sources/state_media~3Akcna">KCNA</a> (state_media)') == 2
+    assert '“<span class="sayso-source">the official Korean Central News Agency</span>”' in table
+    assert '“<span class="sayso-source">The news report</span>”' in table
+    assert "Unattributed" not in table
+    assert f'href="/checked/claim_clusters/{cluster_id}"' in page
+    assert f'href="/checked/cluster_members?cluster_id={cluster_id}"' in page
+    assert "/-/sayso/sayso.css" in page
+
+
+def test_cluster_page_marks_unattributed_reports_and_shows_findings(
+    checked: Datasette, checked_db: Path
+) -> None:
+    cluster_id = cluster_where(
+        checked_db,
+        "id in (select cluster_id from cluster_findings where code = 'attributed-elsewhere')",
+    )
+    page = get_ok(checked, f"/checked/-/cluster/{cluster_id}")
+    table = page.split('<table class="rows-and-columns sayso-reporters">')[1].split("</table>")[0]
+    assert '<span class="sayso-unattributed">Unattributed</span>: the article gives no source' in (
+        table
+    )
+    findings = page.split("<h2>Findings</h2>")[1]
+    assert '<span class="sayso-severity">warning</span>' in findings
+    assert "Stated here without a source" in findings and "attributed-elsewhere" in findings
+    assert 'href="/checked/cluster_findings/' in findings
+
+
+def test_cluster_page_shows_whom_a_source_was_citing(
+    checked_db: Path, tmp_path: Path, sayso_plugin_registered: None
+) -> None:
+    path = tmp_path / "citing.db"
+    db = copy_database(checked_db, path)
+    cluster_id = cluster_where(path, "label like '%letter from Russian President%'")
+    db.execute(
+        "update cluster_members set origin_source_id = 'government:united-states-government' "
+        "where cluster_id = ?",
+        [cluster_id],
+    )
+    db.commit()
+    page = get_ok(serve.make_datasette(path), f"/citing/-/cluster/{cluster_id}")
+    assert (
+        page.count(
+            ', citing <a href="/citing/sources/government~3Aunited-states-government">'
+            "United States government</a> (government)"
+        )
+        == 2
+    )
+
+
+def test_cluster_page_not_found(checked: Datasette, datasette: Datasette) -> None:
+    assert get(checked, "/checked/-/cluster/nosuchcluster").status_code == 404
+    assert get(datasette, "/newsroom/-/cluster/nosuchcluster").status_code == 404
+    assert get(checked, "/nosuchdb/-/cluster/x").status_code == 404
+
+
+def test_databases_without_cluster_tables_still_serve(
+    seed_db: tuple[Path, Any], kremlin_id: str, tmp_path: Path, sayso_plugin_registered: None
+) -> None:
+    path = tmp_path / "older.db"
+    db = copy_database(seed_db[0], path)
+    db.executescript("drop table cluster_findings; drop table cluster_members;")
+    db.close()
+    ds = serve.make_datasette(path)
+    assert "sayso-elsewhere" not in get_ok(ds, f"/older/-/article/{kremlin_id}")
+    assert get(ds, "/older/-/cluster/x").status_code == 404
+
+
+def test_clusters_are_linked_from_tables_and_articles(checked: Datasette, checked_db: Path) -> None:
+    cluster_id = cluster_where(checked_db, "label like '%letter from Russian President%'")
+    cluster_link = f'<a href="/checked/-/cluster/{cluster_id}">'
+    table = get_ok(checked, "/checked/claim_clusters")
+    assert f"{cluster_link}The news report revealed that Shoigu gave Kim a letter" in table
+    assert f"{cluster_link}{cluster_id}</a>" in get_ok(
+        checked, f"/checked/claim_clusters/{cluster_id}"
+    )
+    kremlin = (
+        sqlite3.connect(checked_db)
+        .execute(
+            "select article_id from cluster_members where cluster_id = ? order by id", [cluster_id]
+        )
+        .fetchone()[0]
+    )
+    article = get_ok(checked, f"/checked/-/article/{kremlin}")
+    margin = article.split('<div class="sayso-article">')[1].split("<h2>")[0]
+    assert f"{cluster_link}also reported in 1 other article</a>" in margin
+    assert "“Kim Jong-un had “a friendly chat” …”" in margin
 
 
 # The command
