@@ -207,7 +207,20 @@ class Analysis:
     sources: dict[str, Source] = field(default_factory=dict)
 
     def attributions_for(self, statement: Statement) -> list[Attribution]:
-        return [a for a in self.attributions if statement.index in a.statements]
+        """The attributions carrying ``statement``'s claims, in the order of ``attributions``."""
+        # Every checker asks this for every statement: index the attributions by statement once,
+        # and index them again only when the list is replaced or grows or shrinks (it is read
+        # after analysis, when attributions no longer change).
+        cached = self.__dict__.get("_by_statement")
+        attributions = self.attributions
+        if cached is None or cached[0] is not attributions or cached[1] != len(attributions):
+            by_statement: dict[int, list[Attribution]] = {}
+            for attribution in attributions:
+                for index in dict.fromkeys(attribution.statements):
+                    by_statement.setdefault(index, []).append(attribution)
+            cached = (attributions, len(attributions), by_statement)
+            self.__dict__["_by_statement"] = cached
+        return list(cached[2].get(statement.index, ()))
 
     def source_of(self, attribution: Attribution) -> Source | None:
         if attribution.source_key is None:
