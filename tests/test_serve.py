@@ -460,6 +460,8 @@ def test_clusters_are_linked_from_tables_and_articles(checked: Datasette, checke
     assert f"{cluster_link}{cluster_id}</a>" in get_ok(
         checked, f"/checked/claim_clusters/{cluster_id}"
     )
+    query = get_ok(checked, "/checked?sql=select+cluster_id+from+cluster_members")
+    assert f"{cluster_link}{cluster_id}</a>" in query
     kremlin = (
         sqlite3.connect(checked_db)
         .execute(
