@@ -273,6 +273,10 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
     # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default is
     # 2 MB) keeps a batch's writes to the same pages in memory.
     conn.execute("PRAGMA cache_size = -16000")
+    # A checkpoint copies the WAL into the database file and syncs it: every 4 MB by default,
+    # so a check run's pages were copied and synced many times over. At 40 MB a run checkpoints
+    # rarely (and closing the last connection checkpoints the rest).
+    conn.execute("PRAGMA wal_autocheckpoint = 10000")
     if _has_pending_migrations(conn):
         import sqlite_utils
 
