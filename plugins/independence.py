@@ -18,10 +18,11 @@ from collections.abc import Callable
 from sayso import hookimpl
 from sayso.lexicon import GOVERNMENTS
 from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Source, Statement
+from sayso.plugins._caseless import lowered
 
 CHECKER_ID = "independence"
 _GOVERNMENT_WORDS = re.compile(r"\b(?:the\s+)?(?:government|administration)\b", re.IGNORECASE)
-_FIRST_PERSON_PLURAL = r"\b(?:we|our|ours|us)\b"
+_FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 
 
 @hookimpl
@@ -95,19 +96,33 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 def is_about_itself(attribution: Attribution, source: Source) -> bool:
     """Whether the attributed content names the government it comes from (see module docs)."""
     content = " ".join(fragment.text for fragment in attribution.content)
-    return bool(re.search(_self_reference(source), content, re.IGNORECASE))
+    if _FIRST_PERSON_PLURAL.search(content):
+        return True
+    names = _self_references(source)
+    # Each source needs its own pattern, and compiling it costs far more than the search: a name
+    # can only match where its lower-cased letters are in the lower-cased content, which a
+    # substring test tells exactly for ASCII names (see _caseless).
+    lowered_content = lowered(content)
+    if (
+        lowered_content is not None
+        and all(name.isascii() for name, _ in names)
+        and not any(name.lower() in lowered_content for name, _ in names)
+    ):
+        return False
+    pattern = "|".join(rf"\b{re.escape(name)}{end}" for name, end in names)
+    return bool(re.search(pattern, content, re.IGNORECASE))
 
 
-def _self_reference(source: Source) -> str:
+def _self_references(source: Source) -> list[tuple[str, str]]:
+    """What names the government in its own words: each name, and what must follow it."""
     names = {source.name, *GOVERNMENTS.get(source.name, ())}
     # Mentions starting in lower case are pronouns and common nouns ("he", "officials").
     names |= {m.text for m in source.mentions if m.text[:1].isupper()}
-    alternatives = [_FIRST_PERSON_PLURAL]
-    alternatives += [rf"\b{re.escape(_without_article(name))}\b" for name in names]
+    references = [(_without_article(name), r"\b") for name in names]
     stem = _GOVERNMENT_WORDS.sub("", source.name).strip()
     if stem:
-        alternatives.append(rf"\b{re.escape(stem[:-1] if stem.endswith('n') else stem)}")
-    return "|".join(alternatives)
+        references.append((stem[:-1] if stem.endswith("n") else stem, ""))
+    return references
 
 
 def _without_article(name: str) -> str:
