@@ -79,6 +79,16 @@ def test_government_speaking_about_others_passes(run_checker):
         ("Russian government", "Russia’s army is advancing", True),
         ("Russian government", "the talks failed", False),
         ("United States government", "our troops will stay", True),
+        # Found in any case; a name inside a longer word is not the name.
+        ("Russian government", "RUSSIA will respond", True),
+        ("Iranian government", "Iranians protested", True),
+        ("French government", "a Frenchman spoke", True),
+        ("Chinese government", "the Chinese-made drones", True),
+        ("Turkish government", "Turkishness was debated", True),
+        ("Peruvian government", "a superuvian token", False),
+        # Names the substring test can't settle go through the pattern.
+        ("Türkiye government", "TÜRKIYE will respond", True),
+        ("Russian government", "İstanbul talks failed", False),
     ],
 )
 def test_is_about_itself(name, content, expected):
