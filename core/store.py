@@ -574,7 +574,7 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
     article = analysis.article
     # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
     article_id = article.id
-    source_ids = {source.key: id for id, source in _source_ids(report).items()}
+    source_ids = {key: source_id(source, article_id) for key, source in analysis.sources.items()}
     attributed = {index for a in analysis.attributions for index in a.statements}
     claims = [s for s in analysis.statements if s.is_claim]
 
@@ -585,6 +585,12 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
     for attribution in analysis.attributions:
         if attribution.source_key in attribution_counts:
             attribution_counts[attribution.source_key] += 1
+    # Two sources whose names differ only in punctuation ("_" and "?") share a row id: one row.
+    source_counts: dict[str, tuple[int, int]] = {}
+    for key, source in analysis.sources.items():
+        mentions, attributions = source_counts.get(source_ids[key], (0, 0))
+        counts = (mentions + len(source.mentions), attributions + attribution_counts[key])
+        source_counts[source_ids[key]] = counts
     points = _points_by_finding(report)
     return {
         "articles": [
@@ -622,11 +628,11 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         "article_sources": [
             {
                 "article_id": article_id,
-                "source_id": source_ids[key],
-                "mentions": len(source.mentions),
-                "attributions": attribution_counts[key],
+                "source_id": id,
+                "mentions": mentions,
+                "attributions": attributions,
             }
-            for key, source in analysis.sources.items()
+            for id, (mentions, attributions) in source_counts.items()
         ],
         "attributions": [
             {

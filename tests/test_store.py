@@ -97,3 +97,14 @@ def test_each_finding_stores_its_own_points(tmp_path):
     points = {row["code"]: row["points"] for row in sqlite_utils.Database(path)["findings"].rows}
     assert points["unattributed-claim"] == 4.0
     assert points["unattributed-statement"] == 0.0
+
+
+def test_sources_whose_names_share_a_row_id_are_one_row(tmp_path):
+    # "_" and "\x1b" are two sources of the analysis, and both slug to "source" in the database.
+    db_path = tmp_path / "s.db"
+    check(Article(text="_ said 0;\x1b said said"), db=db_path)
+    db = open_database(db_path)
+    rows = list(db["article_sources"].rows)
+    assert len(rows) == 1
+    assert rows[0]["source_id"].endswith(":source")
+    assert rows[0]["attributions"] == db["attributions"].count
