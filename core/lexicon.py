@@ -112,7 +112,8 @@ OUTLET_ANAPHORS = (
 ANONYMOUS_NOUNS = _words(
     "official officials source sources diplomat diplomats aide aides insider insiders person "
     "people analyst analysts observer observers expert experts witness witnesses resident "
-    "residents spokesperson spokesman spokeswoman"
+    "residents spokesperson spokesman spokeswoman critic critics opponent opponents supporter "
+    "supporters"
 )
 # Phrases that mark a source as deliberately unnamed.
 ANONYMITY_MARKERS = (

@@ -216,7 +216,12 @@ class _Resolver:
     # -- the table of sources -------------------------------------------------------------
 
     def _person(self, name: str) -> str:
-        words = [w for w in name.split() if w.lower().rstrip(".") not in self.titles]
+        # The name is what follows the last title ("Finance Minister Jane Okafor" → "Jane
+        # Okafor"); with no name after it ("the minister"), the mention stands as written.
+        words = name.split()
+        titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
+        after = words[titles[-1] + 1 :] if titles else words
+        words = after if after and after[0][:1].isupper() else []
         name = " ".join(words) or name
         for source in self.sources.values():
             if source.type == "person" and words and source.name.split()[-1] == words[-1]:

@@ -53,6 +53,21 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             ("KCNA", "state_media"),
         ),
         (
+            "Finance Minister Jane Okafor said the deficit would grow.",
+            "Finance Minister Jane Okafor",
+            ("Jane Okafor", "person"),
+        ),
+        (
+            "The minister admitted the budget was short.",
+            "The minister",
+            ("The minister", "person"),
+        ),
+        (
+            "Critics argue the plan is too costly.",
+            "Critics",
+            ("Critics", "anonymous"),
+        ),
+        (
             "Iranian state media said the test succeeded.",
             "Iranian state media",
             ("Iranian state media", "state_media"),
