@@ -464,9 +464,14 @@ def _source_context(row: Any, total: int, datasette: Any, database: str) -> dict
     }
 
 
+def _rows_where(datasette: Any, database: str, table: str, column: str, value: str) -> str:
+    """The table page filtered to rows whose ``column`` equals ``value``."""
+    return f"{datasette.urls.table(database, table)}?{column}={tilde_encode(value)}"
+
+
 def _article_links(datasette: Any, database: str, article_id: str) -> dict[str, str]:
     def rows_of(table: str) -> str:
-        return f"{datasette.urls.table(database, table)}?article_id={tilde_encode(article_id)}"
+        return _rows_where(datasette, database, table, "article_id", article_id)
 
     return {
         "article": row_url(datasette, database, "articles", article_id),
@@ -553,7 +558,7 @@ def _cluster_finding_context(row: Any, datasette: Any, database: str) -> dict[st
 
 def _cluster_links(datasette: Any, database: str, cluster_id: str) -> dict[str, str]:
     def rows_of(table: str) -> str:
-        return f"{datasette.urls.table(database, table)}?cluster_id={tilde_encode(cluster_id)}"
+        return _rows_where(datasette, database, table, "cluster_id", cluster_id)
 
     return {
         "cluster": row_url(datasette, database, "claim_clusters", cluster_id),

@@ -4,7 +4,7 @@ import json
 
 import sqlite_utils
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, RaisingPlugin
 
 SEED = str(SEEDS / "000_81b6159aa6d9e869.txt")
 
@@ -157,20 +157,8 @@ def test_python_dash_m(tmp_path):
 
 
 def test_raising_plugin_is_reported_once_and_the_run_goes_on(sayso_cli, tmp_path):
-    from sayso import hookimpl
-    from sayso.model import Checker
-
-    class Raising:
-        @hookimpl
-        def register_checkers(self, register):
-            register(Checker(id="raiser", description="Always fails."))
-
-        @hookimpl
-        def check_statement(self, statement):
-            raise RuntimeError("boom")
-
     result = sayso_cli(
-        "check", str(SEEDS), "--db", str(tmp_path / "s.db"), "--no-link", plugin=Raising()
+        "check", str(SEEDS), "--db", str(tmp_path / "s.db"), "--no-link", plugin=RaisingPlugin()
     )
     assert result.exit_code == 0
     warnings = [line for line in result.stderr.splitlines() if "boom" in line]

@@ -11,6 +11,8 @@ from sayso.errors import PluginError
 from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
 from sayso.model import Article, Checker, Finding
 
+from tests.conftest import RaisingPlugin
+
 TEXT = "The mayor said the bridge would reopen in May. The river rose by 3 metres overnight."
 
 
@@ -71,16 +73,7 @@ def test_misspelled_hook_is_caught_at_load_time(monkeypatch, fake_entry_points):
 
 
 def test_raising_hook_is_isolated_and_stored(tmp_path):
-    class Raising:
-        @hookimpl
-        def register_checkers(self, register):
-            register(Checker(id="raiser", description="Always fails."))
-
-        @hookimpl
-        def check_statement(self, statement):
-            raise RuntimeError("boom")
-
-    with extra_plugins(("raising", Raising())) as plugins:
+    with extra_plugins(("raising", RaisingPlugin())) as plugins:
         result = check(Article(TEXT), db=tmp_path / "s.db", plugins=plugins)
         clean = check(Article(TEXT), plugins=load_plugins()).reports[0]
     report = result.reports[0]
