@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import ArticleReport, Checking, map_report_batches, read_inputs
+from .engine import BATCH_SIZE, ArticleReport, Checking, batched, map_report_batches, read_inputs
 from .errors import InputError
 from .inputs import MAX_BYTES
 from .manager import PluginFailure, Plugins
@@ -29,7 +29,7 @@ from .store import (
     save_batch,
     save_provenance,
     start_run,
-    stored_check,
+    stored_checks,
 )
 
 if TYPE_CHECKING:
@@ -182,12 +182,21 @@ class CheckRun(Generic[T]):
         unchanged: deque[Unchanged] = deque()
 
         def changed(articles: Iterator[Article]) -> Iterator[Article]:
-            for article in articles:
-                stored = stored_check(database, article.id) if database is not None else None
-                if self.skip_unchanged and stored is not None and stored[0] == fingerprint:
-                    unchanged.append(Unchanged(article.id, article.path, stored[1]))
-                else:
-                    yield article
+            assert database is not None, "skipping unchanged articles needs a database"
+            # Looked up a batch at a time: one query instead of one per article.
+            for batch in batched(articles, BATCH_SIZE):
+                stored = stored_checks(database, [article.id for article in batch])
+                for article in batch:
+                    fingerprint_and_score = stored.get(article.id)
+                    if (
+                        fingerprint_and_score is not None
+                        and fingerprint_and_score[0] == fingerprint
+                    ):
+                        unchanged.append(
+                            Unchanged(article.id, article.path, fingerprint_and_score[1])
+                        )
+                    else:
+                        yield article
 
         def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
             # Runs in a worker process when there are workers: rows and output are plain data.

@@ -155,13 +155,13 @@ def map_report_batches(
     if workers <= 1 or len(first) < BATCH_SIZE or not _can_fork():
         reports = check_articles(itertools.chain(first, articles), checking)
         # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
-        yield from _batched(map(process, reports), BATCH_SIZE)
+        yield from batched(map(process, reports), BATCH_SIZE)
         return
     import multiprocessing  # only here: a run that checks nothing (a re-check) starts faster
 
     global _WORK
     _WORK = (checking, process)
-    batches = itertools.chain([first], _batched(articles, BATCH_SIZE))
+    batches = itertools.chain([first], batched(articles, BATCH_SIZE))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         pending: deque[AsyncResult[list[T]]] = deque()
         for batch in batches:
@@ -188,7 +188,8 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items, the last one shorter (``itertools.batched`` is Python 3.12+)."""
     while batch := list(itertools.islice(items, size)):
         yield batch
 

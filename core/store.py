@@ -348,14 +348,13 @@ def write_transaction(db: Database) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def stored_check(db: Database, article_id: str) -> tuple[str | None, float] | None:
-    """The fingerprint and score stored for an article, or None if it was never stored."""
-    row = (
-        _connection(db)
-        .execute("SELECT fingerprint, score FROM articles WHERE id = ?", [article_id])
-        .fetchone()
+def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str | None, float]]:
+    """The fingerprint and score stored for each of these articles that was ever stored."""
+    marks = ", ".join("?" for _ in article_ids)
+    rows = _connection(db).execute(
+        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks})", article_ids
     )
-    return None if row is None else (row[0], row[1])
+    return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
 
 
 def record_failures(
@@ -446,10 +445,16 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]]) -> None:
     Each article is still either fully old or fully new; committing a batch at once saves the
     writes a commit per article costs (in WAL mode SQLite writes every changed page again).
     """
+    # An article read twice in a batch (one text in two files) is stored once, where it came last.
+    latest: dict[str, dict[str, Table]] = {}
+    for tables in batch:
+        columns, articles = tables["articles"]
+        article_id = articles[0][columns.index("id")]
+        latest.pop(article_id, None)
+        latest[article_id] = tables
     with write_transaction(db):
-        for tables in batch:
-            columns, articles = tables["articles"]
-            _delete_article(db, articles[0][columns.index("id")])
+        _delete_articles(db, list(latest))
+        for tables in latest.values():
             _upsert(db, "sources", tables["sources"])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
                 _insert(db, name, tables[name])
@@ -706,11 +711,12 @@ def _content_columns(text: str, fragments: list[Span]) -> dict[str, object]:
     return {"content_start": start, "content_end": end, "content_text": text[start:end]}
 
 
-def _delete_article(db: Database, article_id: str) -> None:
+def _delete_articles(db: Database, article_ids: list[str]) -> None:
     conn = _connection(db)
+    marks = ", ".join("?" for _ in article_ids)
     for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
-        conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
-    conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
+        conn.execute(f"DELETE FROM [{table}] WHERE article_id IN ({marks})", article_ids)
+    conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", article_ids)
 
 
 def _now() -> str:

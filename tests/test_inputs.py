@@ -56,6 +56,27 @@ def test_directories_expand_to_article_files(tmp_path):
     assert isinstance(found[3], InputError) and "no such file" in str(found[3])
 
 
+def test_directories_are_walked_as_rglob_would(tmp_path):
+    # Path order is part by part: "a/z.txt" before "a-b.txt", though "-" sorts before "/".
+    for name in ("a/z.txt", "a-b.txt", "a/deep/er/x.HTML", ".hidden/y.md", "a/skip.doc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "file-link.txt").symlink_to(tmp_path / "a-b.txt")
+    expected = sorted(
+        {p for p in tmp_path.rglob("*") if p.suffix.lower() in (".txt", ".md", ".html", ".htm")}
+        - {p for p in tmp_path.rglob("*") if not p.is_file()}
+    )
+    assert list(expand_paths([tmp_path])) == expected
+    assert [p.relative_to(tmp_path).as_posix() for p in expected] == [
+        ".hidden/y.md",
+        "a/deep/er/x.HTML",
+        "a/z.txt",
+        "a-b.txt",
+        "file-link.txt",
+    ]
+
+
 def test_empty_directory_is_an_error(tmp_path):
     [error] = list(expand_paths([tmp_path]))
     assert isinstance(error, InputError)
