@@ -19,7 +19,6 @@ from .errors import InputError
 from .inputs import MAX_BYTES
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
-from .provenance import Linker, Provenance
 from .store import (
     connect,
     finish_run,
@@ -33,6 +32,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
+    from .provenance import Linker, Provenance
     from .store import Database, Table
 
 T = TypeVar("T")
@@ -154,7 +154,12 @@ class CheckRun(Generic[T]):
         self.workers = 1 if link else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
-        self.linker = Linker(self.checking.lexicon) if link else None
+        self.linker: Linker | None = None
+        if link:
+            # Only linking runs need it: a plain re-check starts without importing it.
+            from .provenance import Linker
+
+            self.linker = Linker(self.checking.lexicon)
         self.errors: list[InputError] = []
         self.plugin_failures = list(self.checking.plugins.failures)
         self.run_id: int | None = None

@@ -40,9 +40,11 @@ def expand_paths(arguments: Iterable[str | Path]) -> Iterator[Path | InputError]
     and go on with the rest.
     """
     for argument in arguments:
-        path = Path(argument)
+        path = argument if isinstance(argument, Path) else Path(argument)
         if str(argument) == STDIN:
             yield Path(STDIN)
+        elif path.is_file():
+            yield path
         elif path.is_dir():
             found = _files_under(path)
             if not found:
@@ -98,14 +100,20 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     """Read one article file (or ``-``, standard input); raise InputError when it can't be used."""
     if str(path) == STDIN:
         return read_stream(sys.stdin.buffer, max_bytes)
+    name = str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
+        with open(name, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
+            # A pipe or device has no size to check beforehand.
+            data = file.read(max_bytes + 1)
     except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from error
-    return parse_article(data, str(path), html=path.suffix.lower() in HTML_SUFFIXES)
+        raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: more than the {max_bytes:,}-byte limit")
+    suffix = os.path.splitext(name)[1].lower()
+    return parse_article(data, name, html=suffix in HTML_SUFFIXES)
 
 
 def read_stream(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> Article:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import ArticleReport
 from .model import Attribution, Finding, Source
-from .provenance import ClaimCluster, Provenance
 from .store import article_rows, provenance_rows, source_id
+
+if TYPE_CHECKING:
+    from .provenance import ClaimCluster, Provenance
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 QUOTE_WIDTH = 90
