@@ -193,6 +193,7 @@ class _ArticleReader:
         sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
         statements = build_statements(text, paragraphs, sentences)
         self.paragraphs = paragraphs
+        self.paragraph_ends = [paragraph.end for paragraph in paragraphs]
         self.quotes = _find_quotes(text, paragraphs)
         self.quote_starts = [quote.start for quote in self.quotes]
         attributions: list[Attribution] = []
@@ -239,9 +240,11 @@ class _ArticleReader:
     def _fragments(self, start: int, end: int) -> list[Span]:
         """Content from ``start`` to ``end``, one fragment per paragraph, edges trimmed."""
         fragments = []
-        for paragraph in self.paragraphs:
-            if paragraph.end <= start or paragraph.start >= end:
-                continue
+        # Paragraphs are in text order: begin at the first that ends past ``start``.
+        first = bisect.bisect_right(self.paragraph_ends, start)
+        for paragraph in itertools.islice(self.paragraphs, first, None):
+            if paragraph.start >= end:
+                break
             span = _trim(self.text, max(start, paragraph.start), min(end, paragraph.end))
             if span is not None:
                 fragments.append(span)
