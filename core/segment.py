@@ -25,7 +25,10 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 # A full stop, question or exclamation mark, maybe closed by quotes or brackets, before a space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“‘'«(\[]?)(\S)")
-_WORD_CHAR = re.compile(r"[\w.’'-]")
+_NEXT_WORD = re.compile(r"[\w’']+")
+_DOTTED_ACRONYM = re.compile(r"(?:\w\.)+\w")
+_ANY_WORD_CHAR = re.compile(r"\w")
+_THREE_CAPITALS = re.compile(r"[A-Z]{3}")
 
 # Abbreviations that never end a sentence (titles, months before a date).
 _TITLE_ABBREVIATIONS = _words(
@@ -77,11 +80,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     for match in _BOUNDARY.finditer(text, start, end):
         if match.start() < sentence_start or not _ends_sentence(text, match, end):
             continue
+        # Never empty: the span holds the boundary's punctuation.
         spans.append(_trimmed(text, sentence_start, match.end()))
         sentence_start = match.end()
     if text[sentence_start:end].strip():
         spans.append(_trimmed(text, sentence_start, end))
-    return [span for span in spans if span.text]
+    return spans
 
 
 def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
@@ -96,12 +100,12 @@ def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
     word = _word_before(text, match.start()).strip("’'-").lower()
     if word in _TITLE_ABBREVIATIONS:
         return False
-    next_word = re.match(r"[\w’']+", text[following.start(2) : following.start(2) + 20])
+    next_word = _NEXT_WORD.match(text, following.start(2), following.start(2) + 20)
     opens_sentence = bool(next_word) and next_word.group().lower() in _SENTENCE_OPENERS  # type: ignore[union-attr]
     if word in _AMBIGUOUS_ABBREVIATIONS:
         return opens_sentence
     # Initials ("J. Smith") and dotted acronyms ("U.S.", "a.m.").
-    if (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", word):
+    if (len(word) == 1 and word.isalpha()) or _DOTTED_ACRONYM.fullmatch(word):
         return opens_sentence
     return True
 
@@ -109,8 +113,9 @@ def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
 def _word_before(text: str, end: int) -> str:
     """The run of word characters, dots, apostrophes and hyphens that ends at ``end``."""
     # Walking back is linear in the word; a regex anchored at ``end`` would rescan the article.
+    # A character is a regex word character exactly when it is alphanumeric or "_".
     start = end
-    while start > 0 and _WORD_CHAR.match(text, start - 1):
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.’'-"):
         start -= 1
     return text[start:end]
 
@@ -129,7 +134,7 @@ def split_dateline(text: str, sentence: Span) -> list[Span]:
     if (
         match is None
         or match.end() >= len(sentence.text)
-        or not re.search(r"[A-Z]{3}", match.group())
+        or not _THREE_CAPITALS.search(match.group())
     ):
         return [sentence]
     cut = sentence.start + match.end()
@@ -146,9 +151,9 @@ def classify_statement(
     the one before it (a line holding only a name after a quote is the speaker's tag).
     """
     stripped = sentence.strip()
-    if _BOILERPLATE.match(stripped) or not re.search(r"\w", stripped):
+    if _BOILERPLATE.match(stripped) or not _ANY_WORD_CHAR.search(stripped):
         return "boilerplate"
-    if _DATELINE.fullmatch(stripped + " ") and re.search(r"[A-Z]{3}", stripped):
+    if _DATELINE.fullmatch(stripped + " ") and _THREE_CAPITALS.search(stripped):
         return "dateline"
     whole_paragraph = stripped == paragraph.strip()
     if whole_paragraph and _BYLINE.match(stripped):
@@ -163,8 +168,11 @@ def classify_statement(
         )
     ):
         return "byline"
-    words = stripped.split()
-    if whole_paragraph and stripped[-1] not in '.!?”"’:;,)' and len(words) <= _HEADLINE_MAX_WORDS:
+    if (
+        whole_paragraph
+        and stripped[-1] not in '.!?”"’:;,)'
+        and len(stripped.split()) <= _HEADLINE_MAX_WORDS
+    ):
         return "headline"
     return "body"
 

@@ -17,7 +17,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..lexicon import Lexicon
@@ -30,8 +30,11 @@ def _words(text: str) -> frozenset[str]:
 
 
 _TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
+# The same pattern as a splitter: its pieces alternate between the blank gaps and the tokens.
+_TOKEN_SPLITTER = re.compile(f"({_TOKEN.pattern})")
 _OPEN_QUOTES = {"“", "«"}
 _CLOSE_QUOTES = {"”", "»"}
+_QUOTE_OPENERS = _OPEN_QUOTES | {'"'}
 _QUOTE_MARK = re.compile(r"[“”«»\"]")
 _FINAL_PUNCTUATION = {".", "!", "?", "…"}
 
@@ -119,6 +122,16 @@ _NOT_SPEAKERS = _words("note update updated correction clarification editor’s 
 _NAME_CONNECTORS = _words("of de al bin von van")
 
 
+class _Words(NamedTuple):
+    """A statement's tokens column by column: all that entities need, and enough to tell whether
+    the statement may hold an attribution at all (a third of the statements cannot)."""
+
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    lowers: list[str]
+
+
 class _Token(NamedTuple):
     start: int
     end: int
@@ -160,7 +173,9 @@ class _Rules:
         self.evidence_lemmas = frozenset(lexicon.evidence_verbs)
         self.evidence_nouns = frozenset(lexicon.evidence_nouns)
         self.outlet_anaphors = frozenset(lexicon.outlet_anaphors)
-        self.titles = frozenset(lexicon.person_titles)
+        titles = frozenset(lexicon.person_titles)
+        # A title, or one without its full stop: "Gen" makes a person as "Gen." does.
+        self.title_words = titles | {title[:-1] for title in titles if title.endswith(".")}
         self.person_nouns = frozenset(lexicon.anonymous_nouns) | {
             title.lower().rstrip(".") for title in lexicon.person_titles
         }
@@ -178,17 +193,19 @@ class _ArticleReader:
         sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
         statements = build_statements(text, paragraphs, sentences)
         self.paragraphs = paragraphs
+        self.paragraph_ends = [paragraph.end for paragraph in paragraphs]
         self.quotes = _find_quotes(text, paragraphs)
         self.quote_starts = [quote.start for quote in self.quotes]
         attributions: list[Attribution] = []
         entities: list[Entity] = []
         previous: Attribution | None = None
         for statement in statements:
-            tokens = _tokenize(text, statement.start, statement.end)
-            entities.extend(self._entities(tokens))
-            if statement.kind not in ("body", "headline"):
+            words = _tokenize(statement.text, statement.start)
+            entities.extend(self._entities(words))
+            if statement.kind not in ("body", "headline") or not self._may_attribute(words):
                 continue
-            found = self._cue_attributions(tokens, statement)
+            tokens = _rows(words)
+            found = self._cue_attributions(tokens, words, statement)
             if not found:
                 continued = self._quote_only(tokens, statement, previous, statements)
                 if continued is not None and continued is not previous:
@@ -223,9 +240,11 @@ class _ArticleReader:
     def _fragments(self, start: int, end: int) -> list[Span]:
         """Content from ``start`` to ``end``, one fragment per paragraph, edges trimmed."""
         fragments = []
-        for paragraph in self.paragraphs:
-            if paragraph.end <= start or paragraph.start >= end:
-                continue
+        # Paragraphs are in text order: begin at the first that ends past ``start``.
+        first = bisect.bisect_right(self.paragraph_ends, start)
+        for paragraph in itertools.islice(self.paragraphs, first, None):
+            if paragraph.start >= end:
+                break
             span = _trim(self.text, max(start, paragraph.start), min(end, paragraph.end))
             if span is not None:
                 fragments.append(span)
@@ -233,13 +252,25 @@ class _ArticleReader:
 
     # -- cues -----------------------------------------------------------------------------
 
-    def _cue_attributions(self, tokens: list[_Token], statement: Statement) -> list[Attribution]:
+    def _may_attribute(self, words: _Words) -> bool:
+        """False when no rule can fire: no cue word, no speaker colon, no opening quote."""
+        return (
+            not self.rules.cue_starts.isdisjoint(words.lowers)
+            or ":" in words.lowers[1:6]
+            or (bool(words.texts) and words.texts[0] in _QUOTE_OPENERS)
+        )
+
+    def _cue_attributions(
+        self, tokens: list[_Token], words: _Words, statement: Statement
+    ) -> list[Attribution]:
         found = []
         speaker = self._speaker_colon(tokens, statement)
         if speaker is not None:
             found.append(speaker)
-        for index, token in enumerate(tokens):
-            if token.lower not in self.rules.cue_starts or self._quote_at(token.start) is not None:
+        cue_starts = map(self.rules.cue_starts.__contains__, words.lowers)
+        for index in itertools.compress(itertools.count(), cue_starts):
+            token = tokens[index]
+            if self._quote_at(token.start) is not None:
                 continue
             attribution = None
             if token.lower == "according" and _word(tokens, index + 1) == "to":
@@ -546,7 +577,7 @@ class _ArticleReader:
         statements: list[Statement],
     ) -> Attribution | None:
         """A quoted sentence with no cue: it continues the last quote, or a name line follows it."""
-        if not tokens or tokens[0].text not in _OPEN_QUOTES | {'"'}:
+        if not tokens or tokens[0].text not in _QUOTE_OPENERS:
             return None
         quote = self._quote_at(tokens[0].start)
         if quote is None:
@@ -571,39 +602,34 @@ class _ArticleReader:
 
     # -- entities -------------------------------------------------------------------------
 
-    def _entities(self, tokens: list[_Token]) -> list[Entity]:
+    def _entities(self, words: _Words) -> list[Entity]:
         entities = []
+        texts, lowers = words.texts, words.lowers
         # Whether each token is a name word; two more for looking past the last token.
-        names = [*_name_words(tokens), False, False]
+        names = [*_name_words(texts), False, False]
         index = -1
         # A run of names starts at a name word past the end of the run before.
-        for start in itertools.compress(range(len(tokens)), names):
+        for start in itertools.compress(range(len(texts)), names):
             if start <= index:
                 continue
             index = start
             while (
-                index + 1 < len(tokens)
+                index + 1 < len(texts)
                 and (
-                    names[index + 1]
-                    or (tokens[index + 1].lower in _NAME_CONNECTORS and names[index + 2])
+                    names[index + 1] or (lowers[index + 1] in _NAME_CONNECTORS and names[index + 2])
                 )
-                and not _possessive(tokens[index].text)
+                and not _possessive(texts[index])
             ):
                 index += 1
-            while start <= index and tokens[start].lower in _CAPITALISED_COMMON:
+            while start <= index and lowers[start] in _CAPITALISED_COMMON:
                 start += 1
             if start <= index:
-                end = tokens[index].end - (2 if _possessive(tokens[index].text) else 0)
-                span = Span.of(self.text, tokens[start].start, end)
-                entities.append(Entity(span, self._entity_label(tokens[start : index + 1])))
+                end = words.ends[index] - (2 if _possessive(texts[index]) else 0)
+                span = Span.of(self.text, words.starts[start], end)
+                # A title among the words before the last makes a person ("Gen. Kim Jong Un").
+                person = not self.rules.title_words.isdisjoint(texts[start:index])
+                entities.append(Entity(span, "PERSON" if person else ""))
         return entities
-
-    def _entity_label(self, tokens: list[_Token]) -> str:
-        if any(
-            t.text in self.rules.titles or t.text + "." in self.rules.titles for t in tokens[:-1]
-        ):
-            return "PERSON"
-        return ""
 
 
 def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
@@ -663,20 +689,20 @@ def _present_forms(base: str) -> tuple[str, ...]:
     return base, base + "s", base + "es"
 
 
-def _tokenize(text: str, start: int, end: int) -> list[_Token]:
-    # Every word of the corpus passes here: the tokens are built column by column with maps over
-    # the matches, and as tuples directly (NamedTuple's Python-level constructor costs as much as
-    # the matching), which takes half the time of a loop over the matches.
-    matches = list(_TOKEN.finditer(text, start, end))
-    words = list(map(re.Match.group, matches))
-    columns = zip(
-        map(re.Match.start, matches),
-        map(re.Match.end, matches),
-        words,
-        map(str.lower, words),
-        strict=True,
-    )
-    return list(map(_new_token, itertools.repeat(_Token), columns))
+def _tokenize(text: str, offset: int) -> _Words:
+    """The tokens of ``text``, a statement found at ``offset`` in its article."""
+    # Every word of the corpus passes here: splitting builds no Match per token, and running sums
+    # of the pieces' lengths (gap, token, gap, …, gap) give the offsets, all in C-level maps.
+    pieces = _TOKEN_SPLITTER.split(text)
+    bounds = list(itertools.accumulate(map(len, pieces), initial=offset))
+    texts = pieces[1::2]
+    return _Words(bounds[1:-1:2], bounds[2::2], texts, list(map(str.lower, texts)))
+
+
+def _rows(words: _Words) -> list[_Token]:
+    """The tokens as rows for the cue rules."""
+    # Tuples built directly: NamedTuple's Python-level constructor costs as much as tokenizing.
+    return list(map(_new_token, itertools.repeat(_Token), zip(*words, strict=True)))
 
 
 _new_token = tuple.__new__
@@ -807,16 +833,15 @@ def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, 
     return start, stop
 
 
-def _name_words(tokens: list[_Token]) -> list[bool]:
+def _name_words(texts: list[str]) -> list[bool]:
     """Whether each token is a name word: capitalised, with a letter in it.
 
     Every token passes here: the test of the first letter runs as C-level maps, and only
     capitalised words are looked at again (a capital is almost always a letter; Ⓐ or Ⅷ is not).
     """
-    words = list(map(attrgetter("text"), tokens))
-    names = list(map(str.isupper, map(itemgetter(0), words)))
-    for index in itertools.compress(range(len(words)), names):
-        word = words[index]
+    names = list(map(str.isupper, map(itemgetter(0), texts)))
+    for index in itertools.compress(range(len(texts)), names):
+        word = texts[index]
         names[index] = word[0].isalpha() or any(c.isalpha() for c in word)
     return names
 
