@@ -31,7 +31,9 @@ Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 
-@dataclass(frozen=True, order=True)
+# Slots: an article makes thousands of spans, and a frozen dataclass with slots is built in half
+# the time of one with a __dict__.
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A stretch of article text: ``text == article.text[start:end]``."""
 
