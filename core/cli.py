@@ -17,7 +17,7 @@ from . import __version__
 from .analyzers import get_analyzer, resolve_analyzer
 from .api import CheckRun, Unchanged
 from .config import find_config, load_config, resolve_settings
-from .engine import ArticleReport, default_workers
+from .engine import ArticleReport, collect_less_often, default_workers
 from .errors import SaysoError
 from .inputs import MAX_BYTES, STDIN, expand_paths
 from .manager import PluginFailure, get_plugins
@@ -261,6 +261,7 @@ def check_command(
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
+        collect_less_often()
         scores = _print_reports(run, files, shown, fail_under, progress)
     except SaysoError as error:
         _fail(str(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -162,7 +163,7 @@ def map_report_batches(
     global _WORK
     _WORK = (checking, process)
     batches = itertools.chain([first], batched(articles, BATCH_SIZE))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=collect_less_often) as pool:
         pending: deque[AsyncResult[list[T]]] = deque()
         for batch in batches:
             pending.append(pool.apply_async(_process_batch, (batch,)))
@@ -170,6 +171,17 @@ def map_report_batches(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def collect_less_often() -> None:
+    """Tune the garbage collector for a process that does nothing but check articles.
+
+    Checking makes millions of small objects that live for one article; at the default
+    threshold (700 new objects) the collector scans them so often that it takes about a tenth
+    of the CPU. Objects made before the checking starts are frozen out of the scans altogether.
+    """
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 # What forked workers run: set just before the pool forks, so nothing needs pickling.
