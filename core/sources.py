@@ -39,7 +39,9 @@ _LABEL_TYPES: dict[str, SourceType] = {
     "NORP": "organization",
 }
 _OUTLET_TYPES = ("state_media", "news_agency")
-_INSTITUTION_WORDS = frozenset(ORGANIZATION_WORDS) | frozenset(GOVERNMENT_WORDS)
+_ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
+_GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
+_INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
 _NON_WORD_RUNS = re.compile(r"[^\w]+")
 
 
@@ -62,8 +64,6 @@ class _Resolver:
         self.lexicon = lexicon
         self.sources: dict[str, Source] = {}
         self.gazetteer = _matcher(_gazetteer_key(lexicon))
-        self.organization_words = frozenset(ORGANIZATION_WORDS)
-        self.government_words = frozenset(GOVERNMENT_WORDS)
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
         self.resolved: list[_Mention] = []
 
@@ -142,9 +142,9 @@ class _Resolver:
         if label in _LABEL_TYPES:
             return _LABEL_TYPES[label]
         words = head.split()
-        if not self.government_words.isdisjoint(words):
+        if not _GOVERNMENT_WORDS.isdisjoint(words):
             return "government"
-        if not self.organization_words.isdisjoint(words):
+        if not _ORGANIZATION_WORDS.isdisjoint(words):
             return "organization"
         lowered = {word.lower().rstrip(".") for word in words}
         if lowered & self.titles or _looks_like_name(words):
