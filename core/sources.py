@@ -39,6 +39,10 @@ _LABEL_TYPES: dict[str, SourceType] = {
     "NORP": "organization",
 }
 _OUTLET_TYPES = ("state_media", "news_agency")
+_ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
+_GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
+_INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
+_NON_WORD_RUNS = re.compile(r"[^\w]+")
 
 
 def resolve_sources(analysis: Analysis, lexicon: Lexicon) -> None:
@@ -60,12 +64,8 @@ class _Resolver:
         self.lexicon = lexicon
         self.sources: dict[str, Source] = {}
         self.gazetteer = _matcher(_gazetteer_key(lexicon))
-        self.organization_words = frozenset(ORGANIZATION_WORDS)
-        self.government_words = frozenset(GOVERNMENT_WORDS)
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
         self.resolved: list[_Mention] = []
-        # Names looked up in the gazetteer, with what they named: an article repeats them.
-        self.known: dict[str, GazetteerEntry | None] = {}
 
     # Outlets and people are only needed for some mentions ("the agency", "he"): found lazily.
 
@@ -81,10 +81,9 @@ class _Resolver:
     def people(self) -> list[Entity]:
         return self._people(self.analysis.entities)
 
-    def _known_source(self, text: str) -> GazetteerEntry | None:
-        if text not in self.known:
-            self.known[text] = self.gazetteer.find_in(text)
-        return self.known[text]
+    @cached_property
+    def labelled_entities(self) -> list[Entity]:
+        return [entity for entity in self.analysis.entities if entity.label]
 
     def run(self) -> None:
         for attribution in sorted(self.analysis.attributions, key=_mention_start):
@@ -112,7 +111,7 @@ class _Resolver:
             return self._add(_strip_leading(head), "anonymous")
         if self._is_evidence(head):
             return self._add(_strip_leading(head), "document")
-        entry = self._known_source(head)
+        entry = _known_source(head, self.gazetteer)
         if entry is not None:
             return self._add(entry.name, entry.type)
         source_type = self._type_from_words(mention, head)
@@ -143,9 +142,9 @@ class _Resolver:
         if label in _LABEL_TYPES:
             return _LABEL_TYPES[label]
         words = head.split()
-        if any(word in self.government_words for word in words):
+        if not _GOVERNMENT_WORDS.isdisjoint(words):
             return "government"
-        if any(word in self.organization_words for word in words):
+        if not _ORGANIZATION_WORDS.isdisjoint(words):
             return "organization"
         lowered = {word.lower().rstrip(".") for word in words}
         if lowered & self.titles or _looks_like_name(words):
@@ -153,23 +152,23 @@ class _Resolver:
         return "unknown"
 
     def _entity_label(self, mention: Span) -> str:
-        for entity in self.analysis.entities:
-            if (
-                entity.label
-                and entity.span.overlaps(mention)
-                and mention.start <= entity.span.start
-            ):
+        for entity in self.labelled_entities:
+            if entity.span.overlaps(mention) and mention.start <= entity.span.start:
                 return entity.label
         return ""
 
     # -- antecedents ----------------------------------------------------------------------
 
     def _antecedent(self, mention: Span, person: bool) -> str | None:
-        latest: tuple[int, str] | None = None
-        for earlier in self.resolved:
-            source = self.sources[earlier.key]
-            if earlier.start < mention.start and (source.type == "person") == person:
-                latest = max(latest or (earlier.start, ""), (earlier.start, earlier.key))
+        latest = max(
+            (
+                (earlier.start, earlier.key)
+                for earlier in self.resolved
+                if earlier.start < mention.start
+                and (self.sources[earlier.key].type == "person") == person
+            ),
+            default=None,
+        )
         named: Entity | None = None
         if person:
             named = max(
@@ -201,14 +200,13 @@ class _Resolver:
         people: list[Entity] = []
         surnames: set[str] = set()
         for entity in entities:
-            words = entity.span.text.split()
             if entity.label and entity.label not in ("PERSON", "PER"):
                 continue
-            if self._known_source(entity.span.text) is not None:
+            name = _person_name(entity.span.text, self.gazetteer)
+            if name is None:
                 continue
-            if any(w in self.organization_words or w in self.government_words for w in words):
-                continue
-            if entity.label or _looks_like_name(words) or (words and words[-1] in surnames):
+            words, looks_like_name = name
+            if entity.label or looks_like_name or (words and words[-1] in surnames):
                 people.append(entity)
                 surnames.add(words[-1])
         return people
@@ -292,6 +290,25 @@ def _normalise(name: str) -> str:
     return _strip_leading(name.replace("’", "'")).lower()
 
 
+# Articles and the articles after them name the same people and bodies again and again, so
+# what a text names is remembered across articles (per gazetteer, which is part of the key).
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_source(text: str, gazetteer: _GazetteerMatcher) -> GazetteerEntry | None:
+    return gazetteer.find_in(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _person_name(text: str, gazetteer: _GazetteerMatcher) -> tuple[list[str], bool] | None:
+    """An entity's words and whether they look like a name, unless it names a known source or
+    an institution."""
+    words = text.split()
+    if not _INSTITUTION_WORDS.isdisjoint(words) or gazetteer.find_in(text) is not None:
+        return None
+    return words, _looks_like_name(words)
+
+
 def _looks_like_name(words: list[str]) -> bool:
     if not 1 <= len(words) <= 4 or not all(word[:1].isupper() for word in words):
         return False
@@ -300,4 +317,4 @@ def _looks_like_name(words: list[str]) -> bool:
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.lower().replace("’", "'").replace("'", "")).strip("-")
+    return _NON_WORD_RUNS.sub("-", name.lower().replace("’", "'").replace("'", "")).strip("-")

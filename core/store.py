@@ -392,28 +392,37 @@ def save_report(
 def report_rows(
     report: ArticleReport, run_id: int, fingerprint: str | None = None
 ) -> dict[str, list[dict]]:
-    """Every row one report writes: :func:`article_rows`, its sources and its plugin errors.
+    """:func:`report_tables` as a dict per row."""
+    return _as_dicts(report_tables(report, run_id, fingerprint))
+
+
+def report_tables(
+    report: ArticleReport, run_id: int, fingerprint: str | None = None
+) -> dict[str, Table]:
+    """Every row one report writes: :func:`article_tables`, its sources and its plugin errors.
 
     Plain data, so a worker process can build them and the writing process only writes.
     """
-    article_id = report.analysis.article.id
-    rows = article_rows(report, run_id)
-    rows["articles"][0]["fingerprint"] = fingerprint
-    rows["sources"] = [
-        {"id": id, "name": source.name, "type": source.type}
-        for id, source in _source_ids(report).items()
-    ]
-    rows["plugin_errors"] = [
-        {
-            "run_id": run_id,
-            "article_id": article_id,
-            "plugin": failure.plugin,
-            "stage": failure.stage,
-            "error": failure.error,
-        }
-        for failure in report.failures
-    ]
-    return rows
+    analysis = report.analysis
+    article_id = analysis.article.id
+    source_ids = _source_ids(report)
+    tables = _article_tables(report, run_id, source_ids)
+    columns, (article,) = tables["articles"]
+    tables["articles"] = ((*columns, "fingerprint"), [(*article, fingerprint)])
+    # Sources sharing a row id make one row, with the last one's name and type.
+    sources = {source_ids[key]: source for key, source in analysis.sources.items()}
+    tables["sources"] = (
+        COLUMNS["sources"],
+        [(id, source.name, source.type) for id, source in sources.items()],
+    )
+    tables["plugin_errors"] = (
+        COLUMNS["plugin_errors"],
+        [
+            (run_id, article_id, failure.plugin, failure.stage, failure.error)
+            for failure in report.failures
+        ],
+    )
+    return tables
 
 
 # A table's rows as its column names and a tuple of values per row: what executemany takes, and
@@ -575,11 +584,95 @@ def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, lis
 
 def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
     """The rows one report becomes, table by table (also the shape of ``--format json``)."""
+    return _as_dicts(article_tables(report, run_id))
+
+
+def _as_dicts(tables: dict[str, Table]) -> dict[str, list[dict]]:
+    return {
+        name: [dict(zip(columns, row, strict=True)) for row in rows]
+        for name, (columns, rows) in tables.items()
+    }
+
+
+# Each table's columns, in the order the functions below give a row's values.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        "id",
+        "path",
+        "title",
+        "text",
+        "words",
+        "statements",
+        "claims",
+        "attributed_claims",
+        "score",
+        "analyzer",
+        "run_id",
+        "checked_at",
+        "metadata",
+    ),
+    "statements": (
+        "id",
+        "article_id",
+        "idx",
+        "start",
+        "end",
+        "text",
+        "paragraph",
+        "kind",
+        "is_claim",
+        "attributed",
+    ),
+    "article_sources": ("article_id", "source_id", "mentions", "attributions"),
+    "attributions": (
+        "id",
+        "article_id",
+        "statement_id",
+        "source_id",
+        "form",
+        "source_start",
+        "source_end",
+        "source_text",
+        "cue_start",
+        "cue_end",
+        "cue_text",
+        "content_start",
+        "content_end",
+        "content_text",
+        "content_fragments",
+        "statements",
+    ),
+    "findings": (
+        "id",
+        "article_id",
+        "statement_id",
+        "checker",
+        "code",
+        "severity",
+        "message",
+        "start",
+        "end",
+        "text",
+        "points",
+    ),
+    "sources": ("id", "name", "type"),
+    "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
+}
+
+
+def article_tables(report: ArticleReport, run_id: int | None) -> dict[str, Table]:
+    """:func:`article_rows` as a :data:`Table` per table."""
+    return _article_tables(report, run_id, _source_ids(report))
+
+
+def _article_tables(
+    report: ArticleReport, run_id: int | None, source_ids: dict[str, str]
+) -> dict[str, Table]:
     analysis = report.analysis
     article = analysis.article
+    text = article.text
     # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
     article_id = article.id
-    source_ids = {key: source_id(source, article_id) for key, source in analysis.sources.items()}
     attributed = {index for a in analysis.attributions for index in a.statements}
     claims = [s for s in analysis.statements if s.is_claim]
 
@@ -597,93 +690,93 @@ def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[di
         counts = (mentions + len(source.mentions), attributions + attribution_counts[key])
         source_counts[source_ids[key]] = counts
     points = _points_by_finding(report)
+    article_row = (
+        article_id,
+        article.path,
+        article.title,
+        text,
+        len(text.split()),
+        len(analysis.statements),
+        len(claims),
+        sum(1 for s in claims if s.index in attributed),
+        report.score,
+        analysis.analyzer,
+        run_id,
+        _now(),
+        json.dumps(article.metadata) if article.metadata else None,
+    )
+    statements = [
+        (
+            f"{article_id}:{s.index}",
+            article_id,
+            s.index,
+            s.start,
+            s.end,
+            s.text,
+            s.paragraph,
+            s.kind,
+            int(s.is_claim),
+            int(s.index in attributed),
+        )
+        for s in analysis.statements
+    ]
+    attribution_rows = [
+        (
+            f"{article_id}:{number}",
+            article_id,
+            statement_id(a.statements[0] if a.statements else None),
+            source_ids.get(a.source_key or ""),
+            a.form,
+            *_span_values(a.source),
+            *_span_values(a.cue),
+            *_content_values(text, a.content),
+            # A list of ints prints exactly as json.dumps writes it, and several times faster.
+            str([[f.start, f.end] for f in a.content]),
+            str(a.statements),
+        )
+        for number, a in enumerate(analysis.attributions)
+    ]
+    findings = [
+        (
+            f"{article_id}:{number}",
+            article_id,
+            statement_id(f.statement),
+            f.checker,
+            f.code,
+            f.severity,
+            f.message,
+            *_span_values(f.span),
+            points.get(number, 0.0),
+        )
+        for number, f in enumerate(report.findings)
+    ]
     return {
-        "articles": [
-            {
-                "id": article_id,
-                "path": article.path,
-                "title": article.title,
-                "text": article.text,
-                "words": len(article.text.split()),
-                "statements": len(analysis.statements),
-                "claims": len(claims),
-                "attributed_claims": sum(1 for s in claims if s.index in attributed),
-                "score": report.score,
-                "analyzer": analysis.analyzer,
-                "run_id": run_id,
-                "checked_at": _now(),
-                "metadata": json.dumps(article.metadata) if article.metadata else None,
-            }
-        ],
-        "statements": [
-            {
-                "id": statement_id(s.index),
-                "article_id": article_id,
-                "idx": s.index,
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "paragraph": s.paragraph,
-                "kind": s.kind,
-                "is_claim": int(s.is_claim),
-                "attributed": int(s.index in attributed),
-            }
-            for s in analysis.statements
-        ],
-        "article_sources": [
-            {
-                "article_id": article_id,
-                "source_id": id,
-                "mentions": mentions,
-                "attributions": attributions,
-            }
-            for id, (mentions, attributions) in source_counts.items()
-        ],
-        "attributions": [
-            {
-                "id": f"{article_id}:{number}",
-                "article_id": article_id,
-                "statement_id": statement_id(a.statements[0] if a.statements else None),
-                "source_id": source_ids.get(a.source_key or ""),
-                "form": a.form,
-                **_span_columns("source", a.source),
-                **_span_columns("cue", a.cue),
-                **_content_columns(article.text, a.content),
-                "content_fragments": json.dumps([[f.start, f.end] for f in a.content]),
-                "statements": json.dumps(a.statements),
-            }
-            for number, a in enumerate(analysis.attributions)
-        ],
-        "findings": [
-            {
-                "id": f"{article_id}:{number}",
-                "article_id": article_id,
-                "statement_id": statement_id(f.statement),
-                "checker": f.checker,
-                "code": f.code,
-                "severity": f.severity,
-                "message": f.message,
-                "start": f.span.start if f.span else None,
-                "end": f.span.end if f.span else None,
-                "text": f.span.text if f.span else None,
-                "points": points.get(number, 0.0),
-            }
-            for number, f in enumerate(report.findings)
-        ],
+        "articles": (COLUMNS["articles"], [article_row]),
+        "statements": (COLUMNS["statements"], statements),
+        "article_sources": (
+            COLUMNS["article_sources"],
+            [(article_id, id, *counts) for id, counts in source_counts.items()],
+        ),
+        "attributions": (COLUMNS["attributions"], attribution_rows),
+        "findings": (COLUMNS["findings"], findings),
     }
+
+
+_NON_SLUG_RUNS = re.compile(r"[^a-z0-9]+")
 
 
 def source_id(source: Source, article_id: str) -> str:
     """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = re.sub(r"[^a-z0-9]+", "-", source.name.lower()).strip("-") or "source"
+    slug = _NON_SLUG_RUNS.sub("-", source.name.lower()).strip("-") or "source"
     if source.type in ARTICLE_SCOPED_TYPES:
         return f"{source.type}:{article_id}:{slug}"
     return f"{source.type}:{slug}"
 
 
-def _source_ids(report: ArticleReport) -> dict[str, Source]:
+def _source_ids(report: ArticleReport) -> dict[str, str]:
+    """Each source's row id, by its key in the analysis."""
     article_id = report.analysis.article.id
-    return {source_id(s, article_id): s for s in report.analysis.sources.values()}
+    return {key: source_id(source, article_id) for key, source in report.analysis.sources.items()}
 
 
 def _points_by_finding(report: ArticleReport) -> dict[int, float]:
@@ -696,19 +789,15 @@ def _points_by_finding(report: ArticleReport) -> dict[int, float]:
     return points
 
 
-def _span_columns(prefix: str, span: Span | None) -> dict[str, object]:
-    return {
-        f"{prefix}_start": span.start if span else None,
-        f"{prefix}_end": span.end if span else None,
-        f"{prefix}_text": span.text if span else None,
-    }
+def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, None]:
+    return (span.start, span.end, span.text) if span else (None, None, None)
 
 
-def _content_columns(text: str, fragments: list[Span]) -> dict[str, object]:
+def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | tuple[None, ...]:
     if not fragments:
-        return {"content_start": None, "content_end": None, "content_text": None}
+        return None, None, None
     start, end = fragments[0].start, fragments[-1].end
-    return {"content_start": start, "content_end": end, "content_text": text[start:end]}
+    return start, end, text[start:end]
 
 
 def _delete_articles(db: Database, article_ids: list[str]) -> None:
