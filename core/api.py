@@ -22,9 +22,8 @@ from .model import Article, Settings
 from .store import (
     connect,
     finish_run,
-    packed,
     record_failures,
-    report_rows,
+    report_tables,
     save_batch,
     save_provenance,
     start_run,
@@ -209,7 +208,7 @@ class CheckRun(Generic[T]):
                 self.linker.add(report)
             if self.run_id is None:
                 return None, self.process(report)
-            return packed(report_rows(report, self.run_id, fingerprint)), self.process(report)
+            return report_tables(report, self.run_id, fingerprint), self.process(report)
 
         for batch in map_report_batches(
             changed(articles) if self.skip_unchanged else articles,

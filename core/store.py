@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 DEFAULT_DB = "sayso.db"
 # How long a write waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 60_000
-# Tables holding one article's rows, written by :func:`save_rows` after its sources.
+# Tables holding one article's rows, written by :func:`save_batch` after its sources.
 ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "findings")
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
 ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
@@ -364,18 +363,11 @@ def record_failures(
     article_id: str | None = None,
 ) -> None:
     rows = [
-        {
-            "run_id": run_id,
-            "article_id": article_id,
-            "plugin": failure.plugin,
-            "stage": failure.stage,
-            "error": failure.error,
-        }
-        for failure in failures
+        (run_id, article_id, failure.plugin, failure.stage, failure.error) for failure in failures
     ]
     if rows:
         with write_transaction(db):
-            _insert(db, "plugin_errors", _table(rows))
+            _insert(db, "plugin_errors", (COLUMNS["plugin_errors"], rows))
 
 
 def _connection(db: Database) -> sqlite3.Connection:
@@ -386,14 +378,7 @@ def save_report(
     db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
 ) -> None:
     """Replace one article's rows with ``report``, in a single transaction."""
-    save_rows(db, report_rows(report, run_id, fingerprint))
-
-
-def report_rows(
-    report: ArticleReport, run_id: int, fingerprint: str | None = None
-) -> dict[str, list[dict]]:
-    """:func:`report_tables` as a dict per row."""
-    return _as_dicts(report_tables(report, run_id, fingerprint))
+    save_batch(db, [report_tables(report, run_id, fingerprint)])
 
 
 def report_tables(
@@ -430,26 +415,8 @@ def report_tables(
 Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
-def packed(rows: dict[str, list[dict]]) -> dict[str, Table]:
-    """Rows (from :func:`report_rows`) as a :data:`Table` per table."""
-    return {name: _table(table_rows) for name, table_rows in rows.items()}
-
-
-def _table(rows: list[dict]) -> Table:
-    if not rows:
-        return (), []
-    # Rows of one table share keys, and every table has several columns.
-    columns = tuple(rows[0])
-    return columns, list(map(itemgetter(*columns), rows))
-
-
-def save_rows(db: Database, rows: dict[str, list[dict]]) -> None:
-    """Replace one article's rows (from :func:`report_rows`) in a single transaction."""
-    save_batch(db, [packed(rows)])
-
-
 def save_batch(db: Database, batch: Iterable[dict[str, Table]]) -> None:
-    """Replace several articles' rows (:func:`packed`) in a single transaction.
+    """Replace several articles' rows (:func:`report_tables`) in a single transaction.
 
     Each article is still either fully old or fully new; committing a batch at once saves the
     writes a commit per article costs (in WAL mode SQLite writes every changed page again).
