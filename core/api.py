@@ -8,6 +8,7 @@ stored unchanged.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +21,10 @@ from .inputs import MAX_BYTES
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
 from .store import (
-    connect,
     finish_run,
+    has_pending_migrations,
+    migrate,
+    open_connection,
     record_failures,
     report_tables,
     save_batch,
@@ -32,7 +35,7 @@ from .store import (
 
 if TYPE_CHECKING:
     from .provenance import Linker, Provenance
-    from .store import Database, Table
+    from .store import Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -172,24 +175,41 @@ class CheckRun(Generic[T]):
             yield from self._check(articles, None)
             self._link(None)
             return
-        database = connect(self.db, self.checking.plugins)
-        self.run_id = start_run(database, self.checking.analyzer, self.checking.plugins)
-        record_failures(database, self.run_id, self.plugin_failures)
-        yield from self._check(articles, database)
-        self._link(database)
-        finish_run(database, self.run_id, self.checked, len(self.errors), self.skipped)
+        database = open_connection(self.db)
+        try:
+            yield from self._check(articles, database)
+            run_id = self._start(database)
+            self._link(database)
+            finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+        finally:
+            database.close()
+
+    def _start(self, database: sqlite3.Connection) -> int:
+        """Migrate the database and record the run, once (when the first batch is checked).
+
+        Migrating a new database (and importing sqlite-utils to do it) takes a while, which
+        worker processes spend checking the first articles.
+        """
+        if self.run_id is None:
+            migrate(database, self.checking.plugins)
+            self.run_id = start_run(database, self.checking.analyzer, self.checking.plugins)
+            record_failures(database, self.run_id, self.plugin_failures)
+        return self.run_id
 
     def _check(
-        self, articles: Iterator[Article], database: Database | None
+        self, articles: Iterator[Article], database: sqlite3.Connection | None
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
         unchanged: deque[Unchanged] = deque()
 
         def changed(articles: Iterator[Article]) -> Iterator[Article]:
             assert database is not None, "skipping unchanged articles needs a database"
+            # A database still to migrate holds no check by this version of sayso.
+            stored_before = not has_pending_migrations(database)
             # Looked up a batch at a time: one query instead of one per article.
             for batch in batched(articles, BATCH_SIZE):
-                stored = stored_checks(database, [article.id for article in batch])
+                ids = [article.id for article in batch]
+                stored = stored_checks(database, ids) if stored_before else {}
                 for article in batch:
                     fingerprint_and_score = stored.get(article.id)
                     if (
@@ -206,9 +226,9 @@ class CheckRun(Generic[T]):
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
-            if self.run_id is None:
+            if database is None:
                 return None, self.process(report)
-            return report_tables(report, self.run_id, fingerprint), self.process(report)
+            return report_tables(report, None, fingerprint), self.process(report)
 
         for batch in map_report_batches(
             changed(articles) if self.skip_unchanged else articles,
@@ -217,7 +237,8 @@ class CheckRun(Generic[T]):
             self.workers,
         ):
             if database is not None:
-                save_batch(database, [rows for rows, _ in batch if rows is not None])
+                run_id = self._start(database)
+                save_batch(database, [rows for rows, _ in batch if rows is not None], run_id)
             for _, output in batch:
                 yield from self._drain(unchanged)
                 self.checked += 1
@@ -229,7 +250,7 @@ class CheckRun(Generic[T]):
             self.skipped += 1
             yield unchanged.popleft()
 
-    def _link(self, database: Database | None) -> None:
+    def _link(self, database: sqlite3.Connection | None) -> None:
         if self.linker is None or len(self.linker.articles) < 2:
             return
         self.provenance = self.linker.finish()

@@ -261,6 +261,13 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
     writes, writers queue for up to :data:`BUSY_TIMEOUT_MS`, and migrations run under the write
     lock so only the first process applies them.
     """
+    conn = open_connection(path)
+    migrate(conn, plugins)
+    return conn
+
+
+def open_connection(path: str | Path) -> sqlite3.Connection:
+    """A connection with the settings every sayso writer uses; its schema may need migrating."""
     conn = sqlite3.connect(str(path))
     # As sqlite-utils sets it, so triggers plugins add behave the same through either.
     conn.execute("PRAGMA recursive_triggers = on")
@@ -276,7 +283,12 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
     # so a check run's pages were copied and synced many times over. At 40 MB a run checkpoints
     # rarely (and closing the last connection checkpoints the rest).
     conn.execute("PRAGMA wal_autocheckpoint = 10000")
-    if _has_pending_migrations(conn):
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, plugins: Plugins | None = None) -> None:
+    """Bring the schema up to date (under the write lock) and let plugins prepare the database."""
+    if has_pending_migrations(conn):
         import sqlite_utils
 
         db = sqlite_utils.Database(conn)
@@ -284,10 +296,10 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
             _migration_set().apply(db)
     if plugins is not None:
         plugins.call("prepare_database", conn=conn)
-    return conn
 
 
-def _has_pending_migrations(conn: sqlite3.Connection) -> bool:
+def has_pending_migrations(conn: sqlite3.Connection) -> bool:
+    """Whether the database is new, or older than this sayso's schema."""
     tables = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
     ).fetchone()[0]
@@ -382,7 +394,7 @@ def save_report(
 
 
 def report_tables(
-    report: ArticleReport, run_id: int, fingerprint: str | None = None
+    report: ArticleReport, run_id: int | None, fingerprint: str | None = None
 ) -> dict[str, Table]:
     """Every row one report writes: :func:`article_tables`, its sources and its plugin errors.
 
@@ -415,11 +427,13 @@ def report_tables(
 Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
-def save_batch(db: Database, batch: Iterable[dict[str, Table]]) -> None:
+def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | None = None) -> None:
     """Replace several articles' rows (:func:`report_tables`) in a single transaction.
 
     Each article is still either fully old or fully new; committing a batch at once saves the
     writes a commit per article costs (in WAL mode SQLite writes every changed page again).
+    With ``run_id``, the rows are marked as that run's (worker processes build them before the
+    run is recorded).
     """
     # An article read twice in a batch (one text in two files) is stored once, where it came last.
     latest: dict[str, dict[str, Table]] = {}
@@ -433,7 +447,16 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]]) -> None:
         for tables in latest.values():
             _upsert(db, "sources", tables["sources"])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
-                _insert(db, name, tables[name])
+                table = tables[name]
+                _insert(db, name, _with_run_id(table, run_id) if run_id is not None else table)
+
+
+def _with_run_id(table: Table, run_id: int) -> Table:
+    columns, rows = table
+    if "run_id" not in columns:
+        return table
+    at = columns.index("run_id")
+    return columns, [(*row[:at], run_id, *row[at + 1 :]) for row in rows]
 
 
 def _upsert(db: Database, name: str, table: Table) -> None:
