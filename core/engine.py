@@ -229,7 +229,7 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     findings: list[Finding] = []
     check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
-        results = check_statement(statement=statement, analysis=analysis, settings=settings)
+        results = check_statement(statement, analysis, settings)
         findings += _collect(plugins, "check_statement", results, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
     findings += _collect(plugins, "check_article", results, settings)

@@ -16,7 +16,9 @@ _LOWERED_ELSEWHERE = re.compile("[\u0130\u0131\u017f]")  # İ ı ſ
 
 def lowered(text: str) -> str | None:
     """``text.lower()`` if :class:`CaselessPattern` can search it instead of ``text``, else None."""
-    return None if _LOWERED_ELSEWHERE.search(text) else text.lower()
+    if text.isascii() or not _LOWERED_ELSEWHERE.search(text):  # isascii() is a flag lookup
+        return text.lower()
+    return None
 
 
 class CaselessPattern:

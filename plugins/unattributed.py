@@ -27,10 +27,11 @@ _MONTH = (
 _YEAR = re.compile(r"(?:1[89]\d\d|20\d\d)s?")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH} $", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^ (?:of )?{_MONTH}", re.IGNORECASE)
+_QUANTITY_WORDS = ("hundreds", "thousands", "millions", "billions", "dozens", "percent", "per cent")
 _NUMBER = CaselessPattern(
-    r"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])"
-    r"|\b(?:hundreds|thousands|millions|billions|dozens|percent|per cent)\b"
+    r"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])" rf"|\b(?:{'|'.join(_QUANTITY_WORDS)})\b"
 )
+_DIGIT = re.compile(r"\d")
 CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
     r"attack\w*|violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*|denied|"
@@ -46,6 +47,11 @@ CHECK_WORTHY_PATTERNS = {
 _CHECK_WORTHY = {
     reason: CaselessPattern(pattern) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
+# Matches wherever one of the patterns does, in one pass, which tells the many claims with none.
+# Each pattern starts at a word boundary, which the union checks once instead of four times.
+_ANY_CHECK_WORTHY = CaselessPattern(
+    r"\b(?:" + "|".join(p.removeprefix(r"\b") for p in CHECK_WORTHY_PATTERNS.values()) + ")"
+)
 
 
 def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
@@ -57,6 +63,8 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     lowered_text = lowered(text)
     number = _first_quantity(text, lowered_text)
     reasons = [("a number", number)] if number is not None else []
+    if not _ANY_CHECK_WORTHY.search(text, lowered_text):
+        return reasons
     for reason, pattern in _CHECK_WORTHY.items():
         match = pattern.search(text, lowered_text)
         if match:
@@ -65,6 +73,13 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
 
 
 def _first_quantity(text: str, lowered_text: str | None) -> str | None:
+    # Without a digit or a quantity word there is no number: cheap tests, where _NUMBER is not.
+    if (
+        lowered_text is not None
+        and not _DIGIT.search(text)
+        and not any(word in lowered_text for word in _QUANTITY_WORDS)
+    ):
+        return None
     return next(
         (
             text[start:end]
