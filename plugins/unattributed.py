@@ -28,9 +28,8 @@ _YEAR = re.compile(r"(?:1[89]\d\d|20\d\d)s?")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH} $", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^ (?:of )?{_MONTH}", re.IGNORECASE)
 _QUANTITY_WORDS = ("hundreds", "thousands", "millions", "billions", "dozens", "percent", "per cent")
-_NUMBER = CaselessPattern(
-    r"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])" rf"|\b(?:{'|'.join(_QUANTITY_WORDS)})\b"
-)
+_QUANTITY = rf"\b(?:{'|'.join(_QUANTITY_WORDS)})\b"
+_NUMBER = CaselessPattern(rf"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])|{_QUANTITY}")
 _DIGIT = re.compile(r"\d")
 CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
@@ -47,10 +46,12 @@ CHECK_WORTHY_PATTERNS = {
 _CHECK_WORTHY = {
     reason: CaselessPattern(pattern) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
-# Matches wherever one of the patterns does, in one pass, which tells the many claims with none.
-# Each pattern starts at a word boundary, which the union checks once instead of four times.
-_ANY_CHECK_WORTHY = CaselessPattern(
-    r"\b(?:" + "|".join(p.removeprefix(r"\b") for p in CHECK_WORTHY_PATTERNS.values()) + ")"
+# Matches where a number or a check-worthy word could first start, in one pass: most claims have
+# none. Numbers start with a digit; the other patterns at a word boundary, checked once for all.
+_ANY_REASON = CaselessPattern(
+    r"\d|\b(?:"
+    + "|".join(p.removeprefix(r"\b") for p in (_QUANTITY, *CHECK_WORTHY_PATTERNS.values()))
+    + ")"
 )
 
 
@@ -61,29 +62,31 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     [('a number', '2,000')]
     """
     lowered_text = lowered(text)
-    number = _first_quantity(text, lowered_text)
+    first = _ANY_REASON.search(text, lowered_text)
+    if first is None:
+        return []
+    number = _first_quantity(text, lowered_text, first.start())
     reasons = [("a number", number)] if number is not None else []
-    if not _ANY_CHECK_WORTHY.search(text, lowered_text):
-        return reasons
     for reason, pattern in _CHECK_WORTHY.items():
-        match = pattern.search(text, lowered_text)
+        match = pattern.search(text, lowered_text, first.start())
         if match:
             reasons.append((reason, match.group()))
     return reasons
 
 
-def _first_quantity(text: str, lowered_text: str | None) -> str | None:
+def _first_quantity(text: str, lowered_text: str | None, pos: int) -> str | None:
+    """The first number starting at ``pos`` or later that is not a date."""
     # Without a digit or a quantity word there is no number: cheap tests, where _NUMBER is not.
     if (
         lowered_text is not None
-        and not _DIGIT.search(text)
+        and not _DIGIT.search(text, pos)
         and not any(word in lowered_text for word in _QUANTITY_WORDS)
     ):
         return None
     return next(
         (
             text[start:end]
-            for start, end in _NUMBER.spans(text, lowered_text)
+            for start, end in _NUMBER.spans(text, lowered_text, pos)
             if not _is_date(text, start, end)
         ),
         None,
