@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
-from sayso.plugins._caseless import CaselessPattern, lowered
+from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 CHECKER_ID = "hedging"
 
@@ -59,7 +59,7 @@ _COMPILED = {
     for code, (pattern, message) in PATTERNS.items()
 }
 # Matches wherever one of the patterns does: one pass tells the many statements with no hedge.
-_ANY_PATTERN = CaselessPattern("|".join(f"(?:{pattern})" for pattern, _ in PATTERNS.values()))
+_ANY_PATTERN = CaselessPattern(union_at_word_starts(pattern for pattern, _ in PATTERNS.values()))
 
 
 @hookimpl

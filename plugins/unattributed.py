@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
-from sayso.plugins._caseless import CaselessPattern, lowered
+from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 CHECKER_ID = "unattributed"
 
@@ -47,11 +47,9 @@ _CHECK_WORTHY = {
     reason: CaselessPattern(pattern) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
 # Matches where a number or a check-worthy word could first start, in one pass: most claims have
-# none. Numbers start with a digit; the other patterns at a word boundary, checked once for all.
+# none. Numbers start with a digit.
 _ANY_REASON = CaselessPattern(
-    r"\d|\b(?:"
-    + "|".join(p.removeprefix(r"\b") for p in (_QUANTITY, *CHECK_WORTHY_PATTERNS.values()))
-    + ")"
+    r"\d|" + union_at_word_starts([_QUANTITY, *CHECK_WORTHY_PATTERNS.values()])
 )
 
 
