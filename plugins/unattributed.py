@@ -27,10 +27,12 @@ _MONTH = (
 _YEAR = re.compile(r"(?:1[89]\d\d|20\d\d)s?")
 _MONTH_BEFORE = re.compile(rf"\b{_MONTH} $", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^ (?:of )?{_MONTH}", re.IGNORECASE)
+# Digits not within a word: the lookbehind follows the first digit rather than preceding it, which
+# says the same and lets re skip ahead to digits.
+_DIGITS = re.compile(r"\d(?<![\w-]\d)(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])")
 _QUANTITY_WORDS = ("hundreds", "thousands", "millions", "billions", "dozens", "percent", "per cent")
 _QUANTITY = rf"\b(?:{'|'.join(_QUANTITY_WORDS)})\b"
-_NUMBER = CaselessPattern(rf"(?<![\w-])\d(?:[\d,.]*\d)?(?:\s?%)?(?![\w-])|{_QUANTITY}")
-_DIGIT = re.compile(r"\d")
+_NUMBER = CaselessPattern(f"{_DIGITS.pattern}|{_QUANTITY}")
 CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
     r"attack\w*|violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*|denied|"
@@ -74,27 +76,20 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
 
 def _first_quantity(text: str, lowered_text: str | None, pos: int) -> str | None:
     """The first number starting at ``pos`` or later that is not a date."""
-    # Without a digit or a quantity word there is no number: cheap tests, where _NUMBER is not.
-    if (
-        lowered_text is not None
-        and not _DIGIT.search(text, pos)
-        and not any(word in lowered_text for word in _QUANTITY_WORDS)
-    ):
-        return None
-    return next(
-        (
-            text[start:end]
-            for start, end in _NUMBER.spans(text, lowered_text, pos)
-            if not _is_date(text, start, end)
-        ),
-        None,
-    )
+    if lowered_text is not None and not any(word in lowered_text for word in _QUANTITY_WORDS):
+        # Then only digits can be a number; digits have no case.
+        spans = (match.span() for match in _DIGITS.finditer(text, pos))
+    else:
+        spans = _NUMBER.spans(text, lowered_text, pos)
+    return next((text[start:end] for start, end in spans if not _is_date(text, start, end)), None)
 
 
 def _is_date(text: str, start: int, end: int) -> bool:
     return bool(
         _YEAR.fullmatch(text[start:end])
-        or _MONTH_BEFORE.search(text, 0, start)
+        # A match ends at ``start``, or before a newline just before it, and is at most 11
+        # characters long ("September. "): none starts before the 12 characters searched.
+        or _MONTH_BEFORE.search(text, max(0, start - 12), start)
         or _MONTH_AFTER.match(text[end:])
     )
 
