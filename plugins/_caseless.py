@@ -48,19 +48,27 @@ class CaselessPattern:
         self._in_lowered = re.compile(pattern)
         self._turns_flag_off = "(?-i" in pattern
 
-    def search(self, text: str, lowered: str | None, pos: int = 0) -> re.Match[str] | None:
-        """``self.pattern.search(text, pos)``; ``lowered`` is :func:`lowered` of ``text``."""
+    def search(self, text: str, lowered: str | None) -> re.Match[str] | None:
+        """``self.pattern.search(text)``; ``lowered`` is :func:`lowered` of ``text``."""
         if lowered is None:
-            return self.pattern.search(text, pos)
+            return self.pattern.search(text)
         # Whatever matches in the text matches in the lower-cased text, so nothing starts earlier.
-        found = self._in_lowered.search(lowered, pos)
+        found = self._in_lowered.search(lowered)
         if found is None:
             return None
         start = found.start()
         return self.pattern.match(text, start) or self.pattern.search(text, start + 1)
 
-    def spans(self, text: str, lowered: str | None, pos: int = 0) -> Iterator[tuple[int, int]]:
-        """Where ``self.pattern.finditer(text, pos)`` matches, in order."""
+    def starts(self, text: str, lowered: str | None) -> Iterator[int]:
+        """Offsets, in order, where ``self.pattern`` may match ``text``: every one where it does."""
+        pattern, searched = (self.pattern, text) if lowered is None else (self._in_lowered, lowered)
+        match = pattern.search(searched)
+        while match is not None:
+            yield match.start()
+            match = pattern.search(searched, match.start() + 1)
+
+    def spans(self, text: str, lowered: str | None) -> Iterator[tuple[int, int]]:
+        """Where ``self.pattern.finditer(text)`` matches, in order."""
         if lowered is None or self._turns_flag_off:
-            return (match.span() for match in self.pattern.finditer(text, pos))
-        return (match.span() for match in self._in_lowered.finditer(lowered, pos))
+            return (match.span() for match in self.pattern.finditer(text))
+        return (match.span() for match in self._in_lowered.finditer(lowered))

@@ -46,13 +46,9 @@ CHECK_WORTHY_PATTERNS = {
     r"result(?:ed|s)? in|suggesting|in order to|so that|therefore|thanks to)\b",
 }
 _CHECK_WORTHY = {
-    reason: CaselessPattern(pattern) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
+    reason: re.compile(pattern, re.IGNORECASE) for reason, pattern in CHECK_WORTHY_PATTERNS.items()
 }
-# Matches where a number or a check-worthy word could first start, in one pass: most claims have
-# none. Numbers start with a digit.
-_ANY_REASON = CaselessPattern(
-    r"\d|" + union_at_word_starts([_QUANTITY, *CHECK_WORTHY_PATTERNS.values()])
-)
+_ANY_CHECK_WORTHY = CaselessPattern(union_at_word_starts(CHECK_WORTHY_PATTERNS.values()))
 
 
 def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
@@ -62,25 +58,27 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
     [('a number', '2,000')]
     """
     lowered_text = lowered(text)
-    first = _ANY_REASON.search(text, lowered_text)
-    if first is None:
-        return []
-    number = _first_quantity(text, lowered_text, first.start())
+    number = _first_quantity(text, lowered_text)
     reasons = [("a number", number)] if number is not None else []
-    for reason, pattern in _CHECK_WORTHY.items():
-        match = pattern.search(text, lowered_text, first.start())
-        if match:
-            reasons.append((reason, match.group()))
-    return reasons
+    # Each pattern first matches where one of them may: trying them only there takes one pass over
+    # the text instead of one for each, and none for the many claims with no check-worthy words.
+    found: dict[str, str] = {}
+    for start in _ANY_CHECK_WORTHY.starts(text, lowered_text):
+        for reason, pattern in _CHECK_WORTHY.items():
+            if reason not in found and (match := pattern.match(text, start)):
+                found[reason] = match.group()
+        if len(found) == len(_CHECK_WORTHY):
+            break
+    return reasons + [(reason, found[reason]) for reason in _CHECK_WORTHY if reason in found]
 
 
-def _first_quantity(text: str, lowered_text: str | None, pos: int) -> str | None:
-    """The first number starting at ``pos`` or later that is not a date."""
+def _first_quantity(text: str, lowered_text: str | None) -> str | None:
+    """The first number in the text that is not a date."""
     if lowered_text is not None and not any(word in lowered_text for word in _QUANTITY_WORDS):
         # Then only digits can be a number; digits have no case.
-        spans = (match.span() for match in _DIGITS.finditer(text, pos))
+        spans = (match.span() for match in _DIGITS.finditer(text))
     else:
-        spans = _NUMBER.spans(text, lowered_text, pos)
+        spans = _NUMBER.spans(text, lowered_text)
     return next((text[start:end] for start, end in spans if not _is_date(text, start, end)), None)
 
 

@@ -49,3 +49,15 @@ def test_union_at_word_starts_matches_where_any_pattern_does():
         assert (found and found.start()) == expected
     with pytest.raises(ValueError):
         union_at_word_starts([r"(?<![\w-])\d"])
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_starts_include_every_offset_where_the_pattern_matches(pattern, text):
+    caseless = CaselessPattern(pattern)
+    starts = list(caseless.starts(text, lowered(text)))
+    assert starts == sorted(set(starts))
+    matching = [offset for offset in range(len(text) + 1) if caseless.pattern.match(text, offset)]
+    assert set(matching) <= set(starts)
+    if "(?-i" not in pattern:
+        assert starts == matching
