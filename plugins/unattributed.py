@@ -74,12 +74,15 @@ def check_worthy_reasons(text: str) -> list[tuple[str, str]]:
 
 def _first_quantity(text: str, lowered_text: str | None) -> str | None:
     """The first number in the text that is not a date."""
-    if lowered_text is not None and not any(word in lowered_text for word in _QUANTITY_WORDS):
+    if lowered_text is None or any(word in lowered_text for word in _QUANTITY_WORDS):
+        spans = _NUMBER.spans(text, lowered_text)
+    else:
         # Then only digits can be a number; digits have no case.
         spans = (match.span() for match in _DIGITS.finditer(text))
-    else:
-        spans = _NUMBER.spans(text, lowered_text)
-    return next((text[start:end] for start, end in spans if not _is_date(text, start, end)), None)
+    for start, end in spans:
+        if not _is_date(text, start, end):
+            return text[start:end]
+    return None
 
 
 def _is_date(text: str, start: int, end: int) -> bool:
