@@ -72,7 +72,8 @@ class Plugins:
         """Call every implementation of ``hook``, isolating failures.
 
         Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
-        implementations that raised; those are appended to :attr:`failures`.
+        implementations that returned nothing (None or an empty list) and those that raised,
+        which are appended to :attr:`failures`.
         """
         names = getattr(self.pm.hook, hook).spec.argnames
         return self.caller(hook)(*[kwargs[name] for name in names])
@@ -106,7 +107,8 @@ class Plugins:
                 except Exception as error:
                     self.failures.append(PluginFailure(plugin, hook, _describe(error)))
                 else:
-                    results.append((plugin, result))
+                    if result:
+                        results.append((plugin, result))
             return results
 
         return call
