@@ -242,14 +242,15 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     findings: list[Finding] = []
     check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
-        results = check_statement(statement=statement, analysis=analysis, settings=settings)
-        findings += _collect(plugins, "check_statement", results, settings)
+        results = check_statement(statement, analysis, settings)
+        if results:  # most statements give no findings
+            findings += _collect(plugins, "check_statement", results, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
     findings += _collect(plugins, "check_article", results, settings)
     deductions = [
         deduction
         for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
-        for deduction in result or []
+        for deduction in result
     ]
     # A plugin failing on every statement fails the same way each time: keep one of each.
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
@@ -264,7 +265,7 @@ def _collect(
     enabled = settings.enabled
     findings = []
     for plugin, result in results:
-        for finding in result or []:
+        for finding in result:
             if plugins.checker_plugins.get(finding.checker) != plugin:
                 plugins.failures.append(
                     PluginFailure(

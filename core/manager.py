@@ -72,29 +72,43 @@ class Plugins:
         """Call every implementation of ``hook``, isolating failures.
 
         Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
-        implementations that raised; those are appended to :attr:`failures`.
+        implementations that returned nothing (None or an empty list) and those that raised,
+        which are appended to :attr:`failures`.
         """
-        return self.caller(hook)(**kwargs)
+        names = getattr(self.pm.hook, hook).spec.argnames
+        return self.caller(hook)(*[kwargs[name] for name in names])
 
     def caller(self, hook: str) -> Callable[..., list[tuple[str, Any]]]:
         """:meth:`call` for ``hook`` with its implementations looked up once, now.
 
         For a hook called many times in a row (once per statement) while no plugin comes or goes.
+        The returned function takes the hook's arguments positionally, in the hookspec's order:
+        no dict of them is built on each call.
         """
-        implementations = [
-            (impl.plugin_name, impl.function, impl.argnames)
-            for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls())
-        ]
+        hook_caller = getattr(self.pm.hook, hook)
+        spec_names = hook_caller.spec.argnames
+        implementations = []
+        for impl in reversed(hook_caller.get_hookimpls()):
+            # Pluggy too passes arguments positionally, in the order the implementation names
+            # them; an implementation naming all of them in the spec's order takes them as given.
+            picks: list[int] | None = [spec_names.index(name) for name in impl.argnames]
+            if picks == list(range(len(spec_names))):
+                picks = None
+            implementations.append((impl.plugin_name, impl.function, picks))
 
-        def call(**kwargs: Any) -> list[tuple[str, Any]]:
+        def call(*args: Any) -> list[tuple[str, Any]]:
             results = []
-            for plugin, function, argnames in implementations:
+            for plugin, function, picks in implementations:
                 try:
-                    result = function(**{name: kwargs[name] for name in argnames})
+                    if picks is None:
+                        result = function(*args)
+                    else:
+                        result = function(*[args[index] for index in picks])
                 except Exception as error:
                     self.failures.append(PluginFailure(plugin, hook, _describe(error)))
                 else:
-                    results.append((plugin, result))
+                    if result:
+                        results.append((plugin, result))
             return results
 
         return call

@@ -9,14 +9,30 @@ ASCII letter that ``str.lower()`` does not make one (U+0130 İ also lowers to tw
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _LOWERED_ELSEWHERE = re.compile("[\u0130\u0131\u017f]")  # İ ı ſ
 
 
 def lowered(text: str) -> str | None:
     """``text.lower()`` if :class:`CaselessPattern` can search it instead of ``text``, else None."""
-    return None if _LOWERED_ELSEWHERE.search(text) else text.lower()
+    if text.isascii() or not _LOWERED_ELSEWHERE.search(text):  # isascii() is a flag lookup
+        return text.lower()
+    return None
+
+
+def union_at_word_starts(patterns: Iterable[str]) -> str:
+    r"""A pattern matching where any of ``patterns`` does, each ``\b`` and then a word character.
+
+    Before a word character ``\b`` means "no word character before", which ``(?<!\w)`` says once
+    for all of them, and unlike ``\b`` it fails at word ends, where ``re`` would try every pattern.
+    """
+    inner = []
+    for pattern in patterns:
+        if not pattern.startswith(r"\b"):
+            raise ValueError(f"{pattern!r} does not start with \\b")
+        inner.append(pattern.removeprefix(r"\b"))
+    return r"(?<!\w)(?:" + "|".join(inner) + ")"
 
 
 class CaselessPattern:
@@ -42,6 +58,14 @@ class CaselessPattern:
             return None
         start = found.start()
         return self.pattern.match(text, start) or self.pattern.search(text, start + 1)
+
+    def starts(self, text: str, lowered: str | None) -> Iterator[int]:
+        """Offsets, in order, where ``self.pattern`` may match ``text``: every one where it does."""
+        pattern, searched = (self.pattern, text) if lowered is None else (self._in_lowered, lowered)
+        match = pattern.search(searched)
+        while match is not None:
+            yield match.start()
+            match = pattern.search(searched, match.start() + 1)
 
     def spans(self, text: str, lowered: str | None) -> Iterator[tuple[int, int]]:
         """Where ``self.pattern.finditer(text)`` matches, in order."""

@@ -10,41 +10,47 @@ copy, so it is off by default: turn it on with ``--set hedging.passive_voice=tru
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
-from sayso.plugins._caseless import CaselessPattern, lowered
+from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 CHECKER_ID = "hedging"
 
 _BE = r"(?:is|are|was|were|has been|have been|had been|is being|are being)"
+_WEASEL_ADVERBS = "reportedly|allegedly|purportedly|supposedly|reputedly|ostensibly|apparently"
 _REPORTING_PARTICIPLES = (
-    r"(?:believed|said|thought|understood|reported|rumou?red|alleged|claimed|feared|expected|"
-    r"suggested|known|estimated|tipped|considered)"
+    "believed|said|thought|understood|reported|rumoured|rumored|alleged|claimed|feared|expected|"
+    "suggested|known|estimated|tipped|considered"
 )
+_VAGUE_VERBS = (
+    "say|says|said|believe|believed|think|thought|argue|argued|claim|claimed|suggest|suggested|"
+    "fear|feared"
+)
+_SEEMING = "appears|appear|appeared|seems|seem|seemed"
 # code -> (pattern, what the editor is told)
 PATTERNS = {
     "weasel-adverb": (
-        r"\b(?:reportedly|allegedly|purportedly|supposedly|reputedly|ostensibly|apparently)\b",
+        rf"\b(?:{_WEASEL_ADVERBS})\b",
         "“{words}” hints at a source without naming it; say who reported or alleges this.",
     ),
     "agentless-attribution": (
-        rf"\bit {_BE} (?:widely |generally )?{_REPORTING_PARTICIPLES}\b",
+        rf"\bit {_BE} (?:widely |generally )?(?:{_REPORTING_PARTICIPLES})\b",
         "“{words}” does not say by whom; name the source or drop the claim.",
     ),
     "vague-attribution": (
         r"\b(?:some|many|most|others|critics|observers|experts|analysts|people)\s+"
-        r"(?:say|says|said|believe|believed|think|thought|argue|argued|claim|claimed|"
-        r"suggest|suggested|fear|feared)\b",
+        rf"(?:{_VAGUE_VERBS})\b",
         "“{words}” attributes the claim to an unidentified group; say who.",
     ),
     "agentless-expectation": (
-        rf"\b{_BE} (?:widely |generally )?{_REPORTING_PARTICIPLES} to\b(?! [^.]*\bby\b)",
+        rf"\b{_BE} (?:widely |generally )?(?:{_REPORTING_PARTICIPLES}) to\b(?! [^.]*\bby\b)",
         "“{words}” does not say who expects or believes this; name the source.",
     ),
     "hedge": (
-        r"\b(?:appears?|appeared|seems?|seemed) to\b",
+        rf"\b(?:{_SEEMING}) to\b",
         "“{words}” signals an assessment without saying whose it is.",
     ),
 }
@@ -59,7 +65,19 @@ _COMPILED = {
     for code, (pattern, message) in PATTERNS.items()
 }
 # Matches wherever one of the patterns does: one pass tells the many statements with no hedge.
-_ANY_PATTERN = CaselessPattern("|".join(f"(?:{pattern})" for pattern, _ in PATTERNS.values()))
+_ANY_PATTERN = CaselessPattern(union_at_word_starts(pattern for pattern, _ in PATTERNS.values()))
+# Every match has one of these as a whole word: the adverb, participle or verb its pattern names.
+_HEDGING_WORDS = frozenset(
+    word.encode()
+    for words in (_WEASEL_ADVERBS, _REPORTING_PARTICIPLES, _VAGUE_VERBS, _SEEMING)
+    for word in words.split("|")
+)
+# Bytes of ASCII word characters stay, every other byte (UTF-8 ones too) becomes a space: splitting
+# what is left gives the text's ASCII words, far sooner than re can scan the text.
+_ASCII_WORD_BYTES = bytes(
+    byte if chr(byte) in string.ascii_lowercase + string.digits + "_" else ord(" ")
+    for byte in range(256)
+)
 
 
 @hookimpl
@@ -80,8 +98,8 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     text = analysis.article.text
     findings = []
     covered: list[Span] = []
-    # Most statements hedge nothing, which one pass over them tells.
-    if _ANY_PATTERN.search(statement.text, lowered(statement.text)):
+    lowered_text = lowered(statement.text)
+    if _may_hedge(lowered_text) and _ANY_PATTERN.search(statement.text, lowered_text):
         findings += _hedges(statement, analysis, covered)
     if settings.option(CHECKER_ID, "passive_voice"):
         for match in PASSIVE.finditer(statement.text):
@@ -90,6 +108,14 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
                 message = f"“{span.text}” is passive with no agent; say who did it."
                 findings.append(_finding("passive-no-agent", "info", message, span, statement))
     return findings
+
+
+def _may_hedge(lowered_text: str | None) -> bool:
+    """False for the many statements without a word that any pattern needs (see _HEDGING_WORDS)."""
+    if lowered_text is None:
+        return True
+    words = lowered_text.encode(errors="replace").translate(_ASCII_WORD_BYTES).split()
+    return not _HEDGING_WORDS.isdisjoint(words)
 
 
 def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> list[Finding]:

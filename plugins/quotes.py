@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from sayso import hookimpl
@@ -51,8 +52,13 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
         for mark in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
+    attributed: list[tuple[int, int]] | None = None
     for quotation in quotations(analysis.article.text):
-        if len(quotation.text.split()) >= min_words and not _is_attributed(analysis, quotation):
+        if len(quotation.text.split()) < min_words:
+            continue
+        if attributed is None:
+            attributed = _attributed_stretches(analysis)
+        if not _overlaps_any(quotation.start + 1, quotation.end - 1, attributed):
             findings.append(
                 _finding(
                     analysis,
@@ -91,13 +97,18 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
     """Quote marks with no partner in their paragraph (see the module docs)."""
     text = analysis.article.text
     paragraphs = analysis.paragraphs or [Span.of(text, 0, len(text))]
+    # Every mark of the text, found in one pass; each paragraph takes its own by bisection.
+    offsets = [match.start() for match in _MARK.finditer(text)]
     marks = []
     for number, paragraph in enumerate(paragraphs):
-        following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
+        first = bisect_left(offsets, paragraph.start)
+        last = bisect_left(offsets, paragraph.end, first)
+        if first == last:
+            continue
         open_marks: list[int] = []
         straight: list[int] = []
-        for match in _MARK.finditer(text, paragraph.start, paragraph.end):
-            offset, character = match.start(), match.group()
+        for offset in offsets[first:last]:
+            character = text[offset]
             if character in OPENING:
                 open_marks.append(offset)
             elif character in CLOSING:
@@ -107,6 +118,7 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
                     marks.append(offset)
             else:
                 straight.append(offset)
+        following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
         if not following.startswith(tuple(OPENING)):
             marks += open_marks
         if len(straight) % 2:
@@ -114,18 +126,25 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
     return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
 
 
-def _is_attributed(analysis: Analysis, quotation: Span) -> bool:
-    inner = Span.of(analysis.article.text, quotation.start + 1, quotation.end - 1)
-    for attribution in analysis.attributions:
-        if any(fragment.overlaps(inner) for fragment in attribution.content):
-            return True
-    # Offsets compared directly: building every statement's Span here cost more than the test.
-    return any(
-        statement.start < inner.end
-        and inner.start < statement.end
-        and analysis.attributions_for(statement)
+def _attributed_stretches(analysis: Analysis) -> list[tuple[int, int]]:
+    """Offsets of the attributed content fragments and of the statements attributions carry."""
+    stretches = [
+        (fragment.start, fragment.end)
+        for attribution in analysis.attributions
+        for fragment in attribution.content
+    ]
+    # The statements attributions_for() gives attributions for, without a list for each one.
+    carried = {index for attribution in analysis.attributions for index in attribution.statements}
+    stretches += [
+        (statement.start, statement.end)
         for statement in analysis.statements
-    )
+        if statement.index in carried
+    ]
+    return stretches
+
+
+def _overlaps_any(start: int, end: int, stretches: list[tuple[int, int]]) -> bool:
+    return any(other_start < end and start < other_end for other_start, other_end in stretches)
 
 
 def _finding(

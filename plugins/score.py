@@ -23,10 +23,11 @@ def score_deductions(analysis: Analysis, findings: list[Finding]) -> list[Deduct
         by_checker[finding.checker].append(index)
     deductions = []
     for indexes in by_checker.values():
-        total = sum(_points(findings[index]) for index in indexes)
+        full_points = [_points(findings[index]) for index in indexes]
+        total = sum(full_points)
         scale = min(1.0, MAX_POINTS_PER_CHECKER / total) if total > 0 else 0.0
-        for index in indexes:
-            points = round(_points(findings[index]) * scale, 2)
+        for index, full in zip(indexes, full_points, strict=True):
+            points = round(full * scale, 2)
             if points <= 0:
                 continue
             reason = _reason(findings[index])

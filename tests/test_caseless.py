@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sayso.plugins._caseless import CaselessPattern, lowered
+from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 TEXTS = [
     "Officials EXPECT Hundreds of guests; it Is Widely Believed they will come.",
@@ -38,3 +38,26 @@ def test_letters_lowered_elsewhere_are_searched_as_they_are():
     assert lowered("crıminal") is None
     assert lowered("ſay") is None
     assert lowered("Kelvin K") == "kelvin k"
+
+
+def test_union_at_word_starts_matches_where_any_pattern_does():
+    patterns = [r"\b(?:some|many)\s+say\b", r"\bit is\b", r"\breportedly\b"]
+    union = re.compile(union_at_word_starts(patterns))
+    for text in ["Many say so.", "Manysay it is.", "so, it is", "unreportedly", "x reportedly_"]:
+        expected = min((m.start() for p in patterns if (m := re.search(p, text))), default=None)
+        found = union.search(text)
+        assert (found and found.start()) == expected
+    with pytest.raises(ValueError):
+        union_at_word_starts([r"(?<![\w-])\d"])
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_starts_include_every_offset_where_the_pattern_matches(pattern, text):
+    caseless = CaselessPattern(pattern)
+    starts = list(caseless.starts(text, lowered(text)))
+    assert starts == sorted(set(starts))
+    matching = [offset for offset in range(len(text) + 1) if caseless.pattern.match(text, offset)]
+    assert set(matching) <= set(starts)
+    if "(?-i" not in pattern:
+        assert starts == matching

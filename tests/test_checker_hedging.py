@@ -45,3 +45,11 @@ def test_passive_voice_rule_is_off_by_default(run_checker):
 def test_passive_voice_with_an_agent_passes(run_checker):
     text = "Three protesters were arrested by the police on Monday."
     assert run_checker("hedging", text, options={"passive_voice": True}) == []
+
+
+def test_hedges_are_whole_words_next_to_any_character(run_checker):
+    [finding] = run_checker("hedging", "The minister “reportedly” resigned.")
+    assert (finding.code, finding.span.text) == ("weasel-adverb", "reportedly")
+    [finding] = run_checker("hedging", "Critics say—loudly—that the minister resigned.")
+    assert (finding.code, finding.span.text) == ("vague-attribution", "Critics say")
+    assert run_checker("hedging", "The minister reportedlyé resigned.") == []

@@ -19,6 +19,9 @@ from sayso.plugins.unattributed import check_worthy_reasons
         ("The parade will take place on Thursday.", [("a prediction", "will")]),
         ("Flights stopped because of the storm.", [("a causal claim", "because")]),
         ("The delegation arrived on Wednesday.", []),
+        ("Turnout rose by ten per cent.", [("a number", "per cent")]),
+        # "ſ" matches "s" case-insensitively, which lower-cased text cannot tell.
+        ("Thouſands gathered.", [("a number", "Thouſands")]),
     ],
 )
 def test_check_worthy_reasons(text, reasons):

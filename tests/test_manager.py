@@ -120,3 +120,21 @@ def test_plugin_already_installed_is_not_registered_twice(monkeypatch, fake_entr
     with extra_plugins(("under-test", module)) as plugins:
         assert plugins.checker_plugins["mine"] == "installed"
         assert plugins.failures == []
+
+
+def test_hook_arguments_are_passed_by_name_in_any_order():
+    class Reordered:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="reordered", description="Names its arguments out of order."))
+
+        @hookimpl
+        def check_statement(self, settings, statement):
+            message = f"{type(settings).__name__} {type(statement).__name__} {statement.index}"
+            return [Finding("reordered", "seen", "info", message)]
+
+    with extra_plugins(("reordered", Reordered())) as plugins:
+        report = check(Article(TEXT), plugins=plugins).reports[0]
+    seen = [f.message for f in report.findings if f.checker == "reordered"]
+    assert seen == ["Settings Statement 0", "Settings Statement 1"]
+    assert report.failures == []
