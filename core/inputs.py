@@ -106,8 +106,9 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
             size = os.fstat(file.fileno()).st_size
             if size > max_bytes:
                 raise InputError(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-            # A pipe or device has no size to check beforehand.
-            data = file.read(max_bytes + 1)
+            # A pipe or device has no size to check beforehand; a file is read whole, as asking
+            # for max_bytes would allocate that much for every file.
+            data = file.read() if size else file.read(max_bytes + 1)
     except OSError as error:
         raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
     if len(data) > max_bytes:
@@ -131,7 +132,7 @@ def parse_article(data: bytes, name: str, *, html: bool = False) -> Article:
     text = decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    return Article(text=text, path=name, title=headline(text) or Path(name).stem)
+    return Article(text=text, path=name, title=headline(text) or _stem(name))
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -163,7 +164,7 @@ def extract_html(data: bytes, name: str) -> Article:
     if not any(character.isalnum() for character in text):
         raise InputError(f"{name}: no article text found in the HTML")
     metadata = {key: str(found[key]) for key in HTML_METADATA if found.get(key)}
-    title = found.get("title") or headline(text) or Path(name).stem
+    title = found.get("title") or headline(text) or _stem(name)
     return Article(text=text, path=name, title=title, metadata=metadata)
 
 
@@ -190,6 +191,11 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         # The five bytes cp1252 leaves undefined are control characters in latin-1.
         return _normalise_newlines(data.decode("latin-1"))
+
+
+def _stem(name: str) -> str:
+    # Path(name).stem, without building a Path for every article.
+    return os.path.splitext(os.path.basename(name))[0]
 
 
 def _looks_binary(data: bytes) -> bool:
