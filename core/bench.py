@@ -23,6 +23,7 @@ class Timing:
 
     label: str
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     articles: int
     words: int
@@ -48,14 +49,18 @@ def run_benchmark(directory: Path, check_options: list[str]) -> list[Timing]:
 
 
 def _timed(label: str, command: list[str], db: Path) -> Timing:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     finished = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # User and system time of the process and its workers: on a shared machine the wall time
+    # varies from run to run far more than the work done.
+    cpu_seconds = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if finished.returncode not in (0, 1):
         raise RuntimeError(f"sayso check exited {finished.returncode}: {finished.stderr.strip()}")
     # ru_maxrss (KiB on Linux) of the largest child so far: a later run shows only if larger.
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(before.ru_maxrss, after.ru_maxrss)
     with sqlite3.connect(db) as connection:
         # Articles the run went through, checked or skipped; in a fresh database these are all
         # the stored ones.
@@ -63,7 +68,7 @@ def _timed(label: str, command: list[str], db: Path) -> Timing:
             "SELECT articles + skipped, (SELECT sum(words) FROM articles) "
             "FROM runs ORDER BY id DESC LIMIT 1"
         ).fetchone()
-    return Timing(label, seconds, peak / 1024, articles, words or 0)
+    return Timing(label, seconds, cpu_seconds, peak / 1024, articles, words or 0)
 
 
 def format_timings(directory: Path, timings: list[Timing]) -> str:
@@ -71,12 +76,13 @@ def format_timings(directory: Path, timings: list[Timing]) -> str:
     lines = [f"sayso bench {directory}", ""]
     lines.append(
         f"{'run':<22} {'articles':>8} {'words':>9} {'seconds':>8} {'words/s':>9} "
-        f"{'articles/s':>10} {'peak MB':>8}"
+        f"{'articles/s':>10} {'CPU s':>6} {'peak MB':>8}"
     )
     for t in timings:
         lines.append(
             f"{t.label:<22} {t.articles:>8,} {t.words:>9,} {t.seconds:>8.2f} "
-            f"{t.words_per_second:>9,.0f} {t.articles_per_second:>10,.1f} {t.peak_rss_mb:>8.0f}"
+            f"{t.words_per_second:>9,.0f} {t.articles_per_second:>10,.1f} {t.cpu_seconds:>6.2f} "
+            f"{t.peak_rss_mb:>8.0f}"
         )
     if len(timings) == 2:
         share = timings[1].seconds / timings[0].seconds
