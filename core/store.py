@@ -279,10 +279,9 @@ def open_connection(path: str | Path) -> sqlite3.Connection:
     # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default is
     # 2 MB) keeps a batch's writes to the same pages in memory.
     conn.execute("PRAGMA cache_size = -16000")
-    # A checkpoint copies the WAL into the database file and syncs it: every 4 MB by default,
-    # so a check run's pages were copied and synced many times over. At 40 MB a run checkpoints
-    # rarely (and closing the last connection checkpoints the rest).
-    conn.execute("PRAGMA wal_autocheckpoint = 10000")
+    # The WAL is checkpointed at SQLite's default, every 4 MB: those checkpoints overlap with
+    # the workers' checking, where a larger WAL would be copied and synced in one go at the end
+    # of the run (measured: a run is about 0.1 s faster than with 40 MB).
     return conn
 
 
