@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 _LOWERED_ELSEWHERE = re.compile("[\u0130\u0131\u017f]")  # İ ı ſ
 
@@ -44,9 +45,17 @@ class CaselessPattern:
     """
 
     def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern, re.IGNORECASE)
-        self._in_lowered = re.compile(pattern)
+        self.source = pattern
         self._turns_flag_off = "(?-i" in pattern
+
+    # Compiled at first use: a run that checks nothing (a re-check) starts without compiling.
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, re.IGNORECASE)
+
+    @cached_property
+    def _in_lowered(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
     def search(self, text: str, lowered: str | None) -> re.Match[str] | None:
         """``self.pattern.search(text)``; ``lowered`` is :func:`lowered` of ``text``."""
