@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -272,7 +273,7 @@ def open_connection(path: str | Path) -> sqlite3.Connection:
     # As sqlite-utils sets it, so triggers plugins add behave the same through either.
     conn.execute("PRAGMA recursive_triggers = on")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = wal")
+    _use_wal(conn)
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses no
     # committed article, a power cut may lose the last few, and the file stays consistent.
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -283,6 +284,21 @@ def open_connection(path: str | Path) -> sqlite3.Connection:
     # the workers' checking, where a larger WAL would be copied and synced in one go at the end
     # of the run (measured: a run is about 0.1 s faster than with 40 MB).
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # Two processes opening a new database both switch it to WAL; the one that finds the other
+    # holding the lock the switch needs is told "database is locked" at once (SQLite does not
+    # wait for it), so it tries again for as long as any write would wait.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def migrate(conn: sqlite3.Connection, plugins: Plugins | None = None) -> None:

@@ -2,11 +2,14 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import sqlite_utils
+from sayso.store import open_connection
 
 from tests.corpus import write_corpus
 
@@ -84,3 +87,16 @@ def test_workers_store_what_one_process_stores(tmp_path):
         columns = [c for c in one[table].columns_dict if c not in ("checked_at", "run_id")]
         query = f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}] ORDER BY 1"
         assert list(one.query(query)) == list(two.query(query)), table
+
+
+def test_a_new_database_switches_to_wal_while_another_process_writes_it(tmp_path):
+    # Another process creating the same new database holds a write lock: SQLite refuses the
+    # switch to WAL at once instead of waiting for it, so opening must wait and try again.
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE first_writer (x)")
+    threading.Timer(0.3, other.execute, ["COMMIT"]).start()
+    conn = open_connection(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("first_writer",)]
