@@ -8,16 +8,26 @@ stored unchanged.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import BATCH_SIZE, ArticleReport, Checking, batched, map_report_batches, read_inputs
+from .engine import (
+    BATCH_SIZE,
+    ArticleReport,
+    Checking,
+    batched,
+    expand_inputs,
+    map_report_batches,
+    read_inputs,
+)
 from .errors import InputError
-from .inputs import MAX_BYTES
+from .inputs import MAX_BYTES, STDIN, read_article
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
 from .store import (
@@ -31,6 +41,7 @@ from .store import (
     save_provenance,
     start_run,
     stored_checks,
+    unchanged_files,
 )
 
 if TYPE_CHECKING:
@@ -167,22 +178,61 @@ class CheckRun(Generic[T]):
         self.run_id: int | None = None
         self.checked = 0
         self.skipped = 0
+        # Articles found stored unchanged, yielded in turn with the checked ones.
+        self.unchanged: deque[Unchanged] = deque()
         self.provenance: Provenance | None = None
 
     def __iter__(self) -> Iterator[T | Unchanged]:
-        articles = read_inputs(self.inputs, self.errors, self.max_bytes)
         if self.db is None:
-            yield from self._check(articles, None)
+            yield from self._check(read_inputs(self.inputs, self.errors, self.max_bytes), None)
             self._link(None)
             return
         database = open_connection(self.db)
         try:
+            # A database still to migrate holds no check by this version of sayso.
+            if self.skip_unchanged and not has_pending_migrations(database):
+                articles = self._changed(database)
+            else:
+                articles = read_inputs(self.inputs, self.errors, self.max_bytes)
             yield from self._check(articles, database)
             run_id = self._start(database)
             self._link(database)
             finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
         finally:
             database.close()
+
+    def _changed(self, database: sqlite3.Connection) -> Iterator[Article]:
+        """The inputs as articles, less those stored unchanged (kept in :attr:`unchanged`).
+
+        A file with the size and modification time it had when checked is not read again;
+        any other input is read, and skipped if its text is stored with the same fingerprint.
+        Both are looked up a batch at a time.
+        """
+        fingerprint = self.checking.fingerprint
+        for batch in batched(expand_inputs(self.inputs, self.errors), BATCH_SIZE):
+            files = _stats(item for item in batch if isinstance(item, Path))
+            settled = unchanged_files(database, files, fingerprint) if files else {}
+            articles = []
+            for item in batch:
+                if isinstance(item, Article):
+                    articles.append(item)
+                elif str(item) in settled:
+                    article_id, score = settled[str(item)]
+                    self.unchanged.append(Unchanged(article_id, str(item), score))
+                else:
+                    try:
+                        articles.append(read_article(item, self.max_bytes))
+                    except InputError as error:
+                        self.errors.append(error)
+            stored = stored_checks(database, [article.id for article in articles])
+            for article in articles:
+                fingerprint_and_score = stored.get(article.id)
+                if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
+                    self.unchanged.append(
+                        Unchanged(article.id, article.path, fingerprint_and_score[1])
+                    )
+                else:
+                    yield article
 
     def _start(self, database: sqlite3.Connection) -> int:
         """Migrate the database and record the run, once (when the first batch is checked).
@@ -200,27 +250,6 @@ class CheckRun(Generic[T]):
         self, articles: Iterator[Article], database: sqlite3.Connection | None
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
-        unchanged: deque[Unchanged] = deque()
-
-        def changed(articles: Iterator[Article]) -> Iterator[Article]:
-            assert database is not None, "skipping unchanged articles needs a database"
-            # A database still to migrate holds no check by this version of sayso.
-            stored_before = not has_pending_migrations(database)
-            # Looked up a batch at a time: one query instead of one per article.
-            for batch in batched(articles, BATCH_SIZE):
-                ids = [article.id for article in batch]
-                stored = stored_checks(database, ids) if stored_before else {}
-                for article in batch:
-                    fingerprint_and_score = stored.get(article.id)
-                    if (
-                        fingerprint_and_score is not None
-                        and fingerprint_and_score[0] == fingerprint
-                    ):
-                        unchanged.append(
-                            Unchanged(article.id, article.path, fingerprint_and_score[1])
-                        )
-                    else:
-                        yield article
 
         def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
             # Runs in a worker process when there are workers: rows and output are plain data.
@@ -230,25 +259,20 @@ class CheckRun(Generic[T]):
                 return None, self.process(report)
             return report_tables(report, None, fingerprint), self.process(report)
 
-        for batch in map_report_batches(
-            changed(articles) if self.skip_unchanged else articles,
-            self.checking,
-            work,
-            self.workers,
-        ):
+        for batch in map_report_batches(articles, self.checking, work, self.workers):
             if database is not None:
                 run_id = self._start(database)
                 save_batch(database, [rows for rows, _ in batch if rows is not None], run_id)
             for _, output in batch:
-                yield from self._drain(unchanged)
+                yield from self._drain()
                 self.checked += 1
                 yield output
-        yield from self._drain(unchanged)
+        yield from self._drain()
 
-    def _drain(self, unchanged: deque[Unchanged]) -> Iterator[Unchanged]:
-        while unchanged:
+    def _drain(self) -> Iterator[Unchanged]:
+        while self.unchanged:
             self.skipped += 1
-            yield unchanged.popleft()
+            yield self.unchanged.popleft()
 
     def _link(self, database: sqlite3.Connection | None) -> None:
         if self.linker is None or len(self.linker.articles) < 2:
@@ -256,3 +280,15 @@ class CheckRun(Generic[T]):
         self.provenance = self.linker.finish()
         if database is not None and self.run_id is not None:
             save_provenance(database, self.provenance, self.run_id)
+
+
+def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:
+    """Each readable file's stat, by path (``-``, standard input, has none)."""
+    stats = {}
+    for path in paths:
+        name = str(path)
+        if name != STDIN:
+            # A file that can't be stat'ed is read, which says what is wrong with it.
+            with suppress(OSError):
+                stats[name] = os.stat(name)
+    return stats

@@ -106,6 +106,27 @@ class Checking:
         return hashlib.sha256(encoded).hexdigest()[:16]
 
 
+def expand_inputs(
+    inputs: Iterable[str | Path | Article | InputError], errors: list[InputError]
+) -> Iterator[Path | Article]:
+    """Paths (directories and globs expanded, ``-`` as is) and Article objects, one at a time.
+
+    Bad inputs (and InputErrors passed in, from an earlier :func:`expand_paths`) are appended to
+    ``errors`` as they are met, and expanding goes on.
+    """
+    for item in inputs:
+        if isinstance(item, Article):
+            yield item
+        elif isinstance(item, InputError):
+            errors.append(item)
+        else:
+            for path in expand_paths([item]):
+                if isinstance(path, InputError):
+                    errors.append(path)
+                else:
+                    yield path
+
+
 def read_inputs(
     inputs: Iterable[str | Path | Article | InputError],
     errors: list[InputError],
@@ -113,24 +134,16 @@ def read_inputs(
 ) -> Iterator[Article]:
     """Articles from paths, directories, globs, ``-`` and Article objects, one at a time.
 
-    Bad inputs (and InputErrors passed in, from an earlier :func:`expand_paths`) are appended to
-    ``errors`` as they are met, and reading goes on.
+    Inputs that can't be read are appended to ``errors`` as they are met, and reading goes on.
     """
-    for item in inputs:
+    for item in expand_inputs(inputs, errors):
         if isinstance(item, Article):
             yield item
             continue
-        if isinstance(item, InputError):
-            errors.append(item)
-            continue
-        for path in expand_paths([item]):
-            if isinstance(path, InputError):
-                errors.append(path)
-                continue
-            try:
-                yield read_article(path, max_bytes)
-            except InputError as error:
-                errors.append(error)
+        try:
+            yield read_article(item, max_bytes)
+        except InputError as error:
+            errors.append(error)
 
 
 def default_workers(analyzer: str) -> int:

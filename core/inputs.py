@@ -103,7 +103,8 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     name = str(path)
     try:
         with open(name, "rb") as file:
-            size = os.fstat(file.fileno()).st_size
+            stat = os.fstat(file.fileno())
+            size = stat.st_size
             if size > max_bytes:
                 raise InputError(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
             # A pipe or device has no size to check beforehand; a file is read whole, as asking
@@ -114,7 +115,9 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     if len(data) > max_bytes:
         raise InputError(f"{name}: more than the {max_bytes:,}-byte limit")
     suffix = os.path.splitext(name)[1].lower()
-    return parse_article(data, name, html=suffix in HTML_SUFFIXES)
+    article = parse_article(data, name, html=suffix in HTML_SUFFIXES)
+    article.file_size, article.file_mtime_ns = stat.st_size, stat.st_mtime_ns
+    return article
 
 
 def read_stream(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> Article:

@@ -60,6 +60,10 @@ class Article:
     path: str | None = None
     title: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    # Size and modification time of the file the text was read from: a re-check takes a file
+    # that still has both as unchanged, without reading it again.
+    file_size: int | None = None
+    file_mtime_ns: int | None = None
 
     @property
     def id(self) -> str:

@@ -241,6 +241,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "fingerprint": "What checked it (sayso, analyzer, plugins, settings): an unchanged "
             "article checked the same way again is skipped.",
             "metadata": "The article's own metadata (JSON), e.g. from a page's front matter.",
+            "file_size": "Size in bytes of the file it was read from, when checked.",
+            "file_mtime_ns": "Modification time of that file (ns since the epoch), when checked.",
         },
     },
     "statements": {

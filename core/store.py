@@ -12,6 +12,7 @@ imports numpy, is loaded only to migrate a database, to store provenance, or for
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import time
@@ -225,7 +226,15 @@ def m003_fingerprints(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("skipped", int)
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints)
+def m004_file_stats(db: sqlite_utils.Database) -> None:
+    """The size and modification time of each article's file, looked up by path on re-checks."""
+    articles = db.table("articles")
+    articles.add_column("file_size", int)
+    articles.add_column("file_mtime_ns", int)
+    articles.create_index(["path"])
+
+
+MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -381,6 +390,37 @@ def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str |
         f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks})", article_ids
     )
     return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
+
+
+# A file changed within this long before its check may change again and keep the same
+# modification time (file systems keep it to a clock tick): such a file is always read again.
+UNSETTLED_NS = 2_000_000_000
+
+
+def unchanged_files(
+    db: Database, files: dict[str, os.stat_result], fingerprint: str
+) -> dict[str, tuple[str, float]]:
+    """The files (path: stat) stored with ``fingerprint`` that have the size and modification
+    time they had when checked, each with its article id and score.
+
+    Like ``make`` and ``git``, a re-check trusts these to tell that a file's text, and so its
+    content hash, has not changed.
+    """
+    paths = list(files)
+    marks = ", ".join("?" for _ in paths)
+    rows = _connection(db).execute(
+        "SELECT path, id, score, file_size, file_mtime_ns, checked_at FROM articles "
+        f"WHERE path IN ({marks}) AND fingerprint = ?",
+        [*paths, fingerprint],
+    )
+    found = {}
+    for path, article_id, score, size, mtime_ns, checked_at in rows:
+        stat = files[path]
+        checked_ns = int(datetime.fromisoformat(checked_at).timestamp()) * 1_000_000_000
+        same = (size, mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+        if same and mtime_ns < checked_ns - UNSETTLED_NS:
+            found[path] = (article_id, score)
+    return found
 
 
 def record_failures(
@@ -615,6 +655,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "run_id",
         "checked_at",
         "metadata",
+        "file_size",
+        "file_mtime_ns",
     ),
     "statements": (
         "id",
@@ -709,6 +751,8 @@ def _article_tables(
         run_id,
         _now(),
         json.dumps(article.metadata) if article.metadata else None,
+        article.file_size,
+        article.file_mtime_ns,
     )
     statements = [
         (

@@ -1,9 +1,12 @@
 import io
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from sayso import api, check
 from sayso.errors import InputError
 from sayso.inputs import decode, expand_paths, headline, read_article, read_stream
 
@@ -202,3 +205,49 @@ def test_recheck_json_lists_unchanged_articles(sayso_cli, tmp_path):
     )
     assert again["articles"] == []
     assert sorted(u["id"] for u in again["unchanged"]) == sorted(a["id"] for a in first["articles"])
+
+
+def _settled(path, seconds_ago=3600):
+    # As if the file was last written an hour ago: well before any check of it.
+    then = time.time() - seconds_ago
+    os.utime(path, (then, then))
+
+
+def test_recheck_does_not_read_a_file_with_its_checked_size_and_time(tmp_path, monkeypatch):
+    files = write_corpus(tmp_path / "news", 2)
+    for path in files:
+        _settled(path)
+    db = tmp_path / "s.db"
+    first = check([tmp_path / "news"], db=db)
+    stored = {row["path"]: row for row in sqlite_utils.Database(db)["articles"].rows}
+    assert {(r["file_size"], r["file_mtime_ns"]) for r in stored.values()} == {
+        (p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    }
+
+    def unread(path, max_bytes):
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr(api, "read_article", unread)
+    again = check([tmp_path / "news"], db=db, skip_unchanged=True)
+    assert again.reports == [] and again.errors == []
+    assert sorted(u.article_id for u in again.unchanged) == sorted(
+        r.analysis.article.id for r in first.reports
+    )
+
+
+def test_recheck_reads_a_file_whose_time_or_size_changed_or_that_was_fresh(tmp_path):
+    files = write_corpus(tmp_path / "news", 3)
+    for path in files:
+        _settled(path)
+    _settled(files[2], seconds_ago=0)  # written just now: its time may not change with its text
+    db = tmp_path / "s.db"
+    check([tmp_path / "news"], db=db)
+    checked_time = files[2].stat().st_mtime_ns
+    # Same size, new text: the modification time tells it changed.
+    files[0].write_text(files[0].read_text().replace("a", "e", 1))
+    files[1].write_text(files[1].read_text() + " More.")
+    # Changed within the same clock tick as before: same size, same time, yet read again.
+    files[2].write_text(files[2].read_text().replace("a", "e", 1))
+    os.utime(files[2], ns=(checked_time, checked_time))
+    again = check([tmp_path / "news"], db=db, skip_unchanged=True)
+    assert sorted(r.analysis.article.path for r in again.reports) == sorted(map(str, files))
