@@ -12,7 +12,6 @@ Command-line options win over the file: ``--enable ID``, ``--disable ID`` and
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -109,6 +108,8 @@ def _parse_assignment(assignment: str) -> tuple[str, str, Any]:
     checker_id, dot, name = key.strip().rpartition(".")
     if not equals or not dot or not checker_id or not name:
         raise ConfigError(f"--set expects CHECKER.OPTION=VALUE, got {assignment!r}")
+    import tomllib  # here and below: most runs read no configuration (it takes 8 ms to import)
+
     try:
         value = tomllib.loads(f"value = {raw.strip()}")["value"]
     except tomllib.TOMLDecodeError:
@@ -117,6 +118,8 @@ def _parse_assignment(assignment: str) -> tuple[str, str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
