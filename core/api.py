@@ -27,7 +27,7 @@ from .engine import (
     read_inputs,
 )
 from .errors import InputError
-from .inputs import MAX_BYTES, STDIN, read_article
+from .inputs import MAX_BYTES, STDIN
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
 from .store import (
@@ -212,18 +212,12 @@ class CheckRun(Generic[T]):
         for batch in batched(expand_inputs(self.inputs, self.errors), BATCH_SIZE):
             files = _stats(item for item in batch if isinstance(item, Path))
             settled = unchanged_files(database, files, fingerprint) if files else {}
-            articles = []
-            for item in batch:
-                if isinstance(item, Article):
-                    articles.append(item)
-                elif str(item) in settled:
-                    article_id, score = settled[str(item)]
-                    self.unchanged.append(Unchanged(article_id, str(item), score))
-                else:
-                    try:
-                        articles.append(read_article(item, self.max_bytes))
-                    except InputError as error:
-                        self.errors.append(error)
+            # In input order, which ``files`` keeps and the database's answer does not.
+            for path in filter(settled.__contains__, files):
+                article_id, score = settled[path]
+                self.unchanged.append(Unchanged(article_id, path, score))
+            unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
+            articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
             stored = stored_checks(database, [article.id for article in articles])
             for article in articles:
                 fingerprint_and_score = stored.get(article.id)
