@@ -4,9 +4,9 @@ Tables are documented in the README ("Database schema"). Each article's rows are
 transaction, so re-checking the same text updates it and an interrupted batch leaves every
 article either fully old or fully new.
 
-A check run writes through a plain ``sqlite3`` connection (:func:`connect`); sqlite-utils, which
-imports numpy, is loaded only to migrate a database, to store provenance, or for
-:func:`open_database`. The functions that write a run take either.
+A check run writes through a plain ``sqlite3`` connection (:func:`connect`); sqlite-utils is
+loaded only to migrate a database, to store provenance, or for :func:`open_database`. The
+functions that write a run take either.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
@@ -259,9 +261,7 @@ def __getattr__(name: str) -> object:
 
 def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
     """Open (creating or migrating) a sayso database, and let plugins prepare it."""
-    import sqlite_utils
-
-    return sqlite_utils.Database(connect(path, plugins))
+    return _import_sqlite_utils().Database(connect(path, plugins))
 
 
 def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connection:
@@ -313,13 +313,31 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 def migrate(conn: sqlite3.Connection, plugins: Plugins | None = None) -> None:
     """Bring the schema up to date (under the write lock) and let plugins prepare the database."""
     if has_pending_migrations(conn):
-        import sqlite_utils
-
-        db = sqlite_utils.Database(conn)
+        db = _import_sqlite_utils().Database(conn)
         with write_transaction(db):
             _migration_set().apply(db)
     if plugins is not None:
         plugins.call("prepare_database", conn=conn)
+
+
+def _import_sqlite_utils() -> ModuleType:
+    """sqlite-utils, imported without numpy and pandas when nothing has imported them yet.
+
+    sqlite-utils imports both if installed, only to give their scalar types column types, and
+    sayso stores none. numpy alone costs a check run more CPU than migrating does (its BLAS
+    starts a thread per core), at the moment the worker processes want every core.
+    """
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        # Importing a module that is None in sys.modules raises ImportError, as if not installed.
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+    return sqlite_utils
 
 
 def has_pending_migrations(conn: sqlite3.Connection) -> bool:
@@ -546,8 +564,7 @@ def _names(columns: tuple[str, ...]) -> str:
 
 def save_provenance(given: Database, provenance: Provenance, run_id: int) -> None:
     """Replace the claim clusters and cross-article findings touching these articles."""
-    import sqlite_utils
-
+    sqlite_utils = _import_sqlite_utils()
     db = given if isinstance(given, sqlite_utils.Database) else sqlite_utils.Database(given)
     articles = list(provenance.articles)
     marks = ", ".join("?" for _ in articles)

@@ -1,5 +1,7 @@
 """The schema is versioned: an older database opens in a newer sayso and keeps its rows."""
 
+import subprocess
+import sys
 import threading
 
 import sqlite_utils
@@ -67,3 +69,13 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
     assert (
         len(names) == len(set(names)) == len(migrations.pending(sqlite_utils.Database(memory=True)))
     )
+
+
+def test_migrating_leaves_numpy_unimported_and_importable(tmp_path):
+    # sqlite-utils would import numpy (and start its BLAS threads) for nothing sayso stores.
+    code = (
+        "import sys; from sayso.store import connect; connect(sys.argv[1]); "
+        "import sqlite_utils.db; assert 'numpy' not in sys.modules and sqlite_utils.db.np is None; "
+        "import numpy"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "s.db")], check=True)
