@@ -2,17 +2,21 @@
 
 The first run checks every article; the second re-checks the unchanged directory, which should
 skip every article by its content hash. Each run is a separate ``python -m sayso check``
-process, so start-up, reading, analysis and SQLite writes are all counted.
+process, so start-up, reading, analysis and SQLite writes are all counted. On a shared machine
+one round says little: ``rounds`` repeats the pair, each into a fresh database, and the summary
+gives the median and the extremes.
 """
 
 from __future__ import annotations
 
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,9 @@ class Timing:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+    # Articles the run went through, and how many of them it checked rather than skipped.
     articles: int
+    checked: int
     words: int
 
     @property
@@ -37,15 +43,32 @@ class Timing:
         return self.articles / self.seconds
 
 
-def run_benchmark(directory: Path, check_options: list[str]) -> list[Timing]:
-    """Check ``directory`` into a fresh database, then re-check it unchanged."""
-    with tempfile.TemporaryDirectory(prefix="sayso-bench-") as scratch:
-        db = Path(scratch) / "bench.db"
-        command = [sys.executable, "-m", "sayso", "check", str(directory), "--db", str(db)]
-        command += ["--quiet", *check_options]
-        first = _timed("first check", command, db)
-        again = _timed("re-check (unchanged)", command, db)
-    return [first, again]
+def run_benchmark(
+    directory: Path,
+    check_options: list[str],
+    rounds: int = 1,
+    on_timing: Callable[[Timing], None] | None = None,
+) -> list[Timing]:
+    """Check ``directory`` into a fresh database, then re-check it unchanged; ``rounds`` times.
+
+    Returns the timings in the order run: first check, re-check, first check, …
+    ``on_timing`` is called with each as it is measured (for progress).
+    """
+    timings: list[Timing] = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="sayso-bench-") as scratch:
+            db = Path(scratch) / "bench.db"
+            command = [sys.executable, "-m", "sayso", "check", str(directory), "--db", str(db)]
+            command += ["--quiet", *check_options]
+            for label in (FIRST, AGAIN):
+                timings.append(_timed(label, command, db))
+                if on_timing:
+                    on_timing(timings[-1])
+    return timings
+
+
+FIRST = "first check"
+AGAIN = "re-check (unchanged)"
 
 
 def _timed(label: str, command: list[str], db: Path) -> Timing:
@@ -64,11 +87,11 @@ def _timed(label: str, command: list[str], db: Path) -> Timing:
     with sqlite3.connect(db) as connection:
         # Articles the run went through, checked or skipped; in a fresh database these are all
         # the stored ones.
-        articles, words = connection.execute(
-            "SELECT articles + skipped, (SELECT sum(words) FROM articles) "
+        articles, checked, words = connection.execute(
+            "SELECT articles + skipped, articles, (SELECT sum(words) FROM articles) "
             "FROM runs ORDER BY id DESC LIMIT 1"
         ).fetchone()
-    return Timing(label, seconds, cpu_seconds, peak / 1024, articles, words or 0)
+    return Timing(label, seconds, cpu_seconds, peak / 1024, articles, checked, words or 0)
 
 
 def format_timings(directory: Path, timings: list[Timing]) -> str:
@@ -84,7 +107,19 @@ def format_timings(directory: Path, timings: list[Timing]) -> str:
             f"{t.words_per_second:>9,.0f} {t.articles_per_second:>10,.1f} {t.cpu_seconds:>6.2f} "
             f"{t.peak_rss_mb:>8.0f}"
         )
-    if len(timings) == 2:
-        share = timings[1].seconds / timings[0].seconds
-        lines += ["", f"re-check took {share:.1%} of the first check's time"]
+    firsts, agains = timings[0::2], timings[1::2]
+    shares = [again.seconds / first.seconds for first, again in zip(firsts, agains, strict=True)]
+    if len(shares) == 1:
+        lines += ["", f"re-check took {shares[0]:.1%} of the first check's time"]
+    elif shares:
+        speeds = sorted(t.words_per_second for t in firsts)
+        seconds = statistics.median(t.seconds for t in firsts)
+        lines += [
+            "",
+            f"{len(shares)} rounds: first check median {seconds:.2f} s "
+            f"({statistics.median(speeds):,.0f} words/s), "
+            f"slowest {speeds[0]:,.0f} words/s, fastest {speeds[-1]:,.0f} words/s",
+            f"re-check median {statistics.median(shares):.1%} of its first check, "
+            f"at most {max(shares):.1%}",
+        ]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -23,6 +23,9 @@ from .inputs import MAX_BYTES, STDIN, expand_paths
 from .manager import PluginFailure, get_plugins
 from .report import article_json, format_provenance, format_summary, format_text, provenance_json
 from .store import DEFAULT_DB
+
+if TYPE_CHECKING:
+    from .bench import Timing
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -89,7 +92,12 @@ def make_app() -> typer.Typer:
         ),
     )(eval_command)
     app.command(
-        "bench", epilog=_examples("sayso bench archive/", "sayso bench archive/ --workers 1")
+        "bench",
+        epilog=_examples(
+            "sayso bench archive/",
+            "sayso bench archive/ --workers 1",
+            "sayso bench archive/ --rounds 10",
+        ),
     )(bench_command)
     app.command(
         "serve",
@@ -507,11 +515,15 @@ def bench_command(
     workers: Annotated[
         int, typer.Option(metavar="N", min=0, help="Worker processes (0: one per CPU).")
     ] = 0,
+    rounds: Annotated[
+        int,
+        typer.Option(metavar="N", min=1, help="Times to run the pair, each into a fresh database."),
+    ] = 1,
 ) -> None:
     """Time sayso check on a directory into a fresh database, then re-check it unchanged.
 
-    Each run is a whole `python -m sayso check` process; prints words/s, articles/s and peak
-    memory (the largest process).
+    Each run is a whole `python -m sayso check` process; prints words/s, articles/s, CPU time
+    and peak memory (the largest process). With --rounds, the median and the extremes too.
     """
     from .bench import format_timings, run_benchmark
 
@@ -519,10 +531,14 @@ def bench_command(
         _fail(f"{directory}: not a directory")
     options = ["--analyzer", analyzer, "--workers", str(workers)]
     try:
-        timings = run_benchmark(directory, options)
+        timings = run_benchmark(directory, options, rounds, on_timing=_report_timing)
     except RuntimeError as error:
         _fail(str(error))
     typer.echo(format_timings(directory, timings))
+
+
+def _report_timing(timing: Timing) -> None:
+    typer.echo(f"{timing.label}: {timing.seconds:.2f} s", err=True)
 
 
 def _fail(message: str) -> NoReturn:
