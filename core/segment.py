@@ -223,7 +223,8 @@ def link_statements(attributions: Iterable[Attribution], statements: list[Statem
         found: set[int] = set()
         for span in spans:
             first = max(bisect.bisect_right(starts, span.start) - 1, 0)
-            for statement in statements[first:]:
+            for index in range(first, len(statements)):
+                statement = statements[index]
                 if statement.start >= span.end:
                     break
                 if statement.end > span.start:

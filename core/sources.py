@@ -9,7 +9,9 @@ titles, organisation words and any NER labels the analyzer supplied.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -65,7 +67,12 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.gazetteer = _matcher(_gazetteer_key(lexicon))
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
-        self.resolved: list[_Mention] = []
+        # The mentions resolved so far, in text order, by whether their source is a person; and
+        # the key of the last one naming an outlet. Lookups stay quick in long articles.
+        self.resolved: dict[bool, list[_Mention]] = {True: [], False: []}
+        self.last_outlet: str | None = None
+        # The first person source of each surname: "Okafor" is the Jane Okafor named before.
+        self.people_by_surname: dict[str, str] = {}
 
     # Outlets and people are only needed for some mentions ("the agency", "he"): found lazily.
 
@@ -82,8 +89,19 @@ class _Resolver:
         return self._people(self.analysis.entities)
 
     @cached_property
-    def labelled_entities(self) -> list[Entity]:
-        return [entity for entity in self.analysis.entities if entity.label]
+    def people_by_end(self) -> tuple[list[int], list[Entity]]:
+        """The people's end offsets in order and, at each, the person starting last of those
+        ending there or before (the first listed of any that start together)."""
+        by_end = sorted(enumerate(self.people), key=lambda numbered: numbered[1].span.end)
+        latest = itertools.accumulate(by_end, _later_start_then_first)
+        return [entity.span.end for _, entity in by_end], [entity for _, entity in latest]
+
+    @cached_property
+    def labelled_by_start(self) -> tuple[list[int], list[tuple[int, Entity]]]:
+        """The entities with a label, numbered in the analysis' order, sorted by start offset."""
+        labelled = [entity for entity in self.analysis.entities if entity.label]
+        by_start = sorted(enumerate(labelled), key=lambda numbered: numbered[1].span.start)
+        return [entity.span.start for _, entity in by_start], by_start
 
     def run(self) -> None:
         for attribution in sorted(self.analysis.attributions, key=_mention_start):
@@ -91,9 +109,12 @@ class _Resolver:
                 attribution.source_key = None
                 continue
             key = self._resolve(attribution.source)
-            self.sources[key].mentions.append(attribution.source)
+            source = self.sources[key]
+            source.mentions.append(attribution.source)
             attribution.source_key = key
-            self.resolved.append(_Mention(attribution.source.start, key))
+            self.resolved[source.type == "person"].append(_Mention(attribution.source.start, key))
+            if source.type in _OUTLET_TYPES:
+                self.last_outlet = key
         self.analysis.sources = self.sources
 
     # -- one mention ----------------------------------------------------------------------
@@ -152,33 +173,24 @@ class _Resolver:
         return "unknown"
 
     def _entity_label(self, mention: Span) -> str:
-        for entity in self.labelled_entities:
-            if entity.span.overlaps(mention) and mention.start <= entity.span.start:
-                return entity.label
-        return ""
+        """The label of the first entity that starts within the mention."""
+        starts, by_start = self.labelled_by_start
+        within = by_start[bisect_left(starts, mention.start) : bisect_left(starts, mention.end)]
+        found = [(number, e) for number, e in within if e.span.overlaps(mention)]
+        return min(found, key=lambda numbered: numbered[0])[1].label if found else ""
 
     # -- antecedents ----------------------------------------------------------------------
 
     def _antecedent(self, mention: Span, person: bool) -> str | None:
-        latest = max(
-            (
-                (earlier.start, earlier.key)
-                for earlier in self.resolved
-                if earlier.start < mention.start
-                and (self.sources[earlier.key].type == "person") == person
-            ),
-            default=None,
-        )
+        latest = _latest_before(self.resolved[person], mention.start)
         named: Entity | None = None
         if person:
-            named = max(
-                (e for e in self.people if e.span.end <= mention.start),
-                key=lambda e: e.span.start,
-                default=None,
-            )
-        if named is not None and (latest is None or named.span.start > latest[0]):
+            ends, latest_person = self.people_by_end
+            count = bisect_right(ends, mention.start)
+            named = latest_person[count - 1] if count else None
+        if named is not None and (latest is None or named.span.start > latest.start):
             return self._person(named.span.text)
-        return latest[1] if latest else None
+        return latest.key if latest else None
 
     def _outlet(self, mention: Span, head: str) -> str:
         distinct = {entry.name: entry for _, entry in self.outlets}
@@ -188,9 +200,8 @@ class _Resolver:
             before = [entry for start, entry in self.outlets if start < mention.start]
             entry = before[-1] if before else self.outlets[0][1]
         else:
-            earlier = [m for m in self.resolved if self.sources[m.key].type in _OUTLET_TYPES]
-            if earlier:
-                return earlier[-1].key
+            if self.last_outlet is not None:
+                return self.last_outlet
             if _STATE_OUTLET.search(head):
                 return self._add(_strip_leading(head), "state_media")
             return self._add(_strip_leading(head), "news_agency")
@@ -221,15 +232,16 @@ class _Resolver:
         after = words[titles[-1] + 1 :] if titles else words
         words = after if after and after[0][:1].isupper() else []
         name = " ".join(words) or name
-        for source in self.sources.values():
-            if source.type == "person" and words and source.name.split()[-1] == words[-1]:
-                return source.key
+        if words and words[-1] in self.people_by_surname:
+            return self.people_by_surname[words[-1]]
         return self._add(name, "person")
 
     def _add(self, name: str, source_type: SourceType) -> str:
         key = _slug(name) or "source"
         if key not in self.sources:
             self.sources[key] = Source(key, name, source_type)
+            if source_type == "person" and name.split():
+                self.people_by_surname.setdefault(name.split()[-1], key)
         return key
 
 
@@ -269,6 +281,26 @@ class _GazetteerMatcher:
     def find_in(self, text: str) -> GazetteerEntry | None:
         match = self.pattern.search(text.replace("’", "'"))
         return None if match is None else self.entries[match.group().lower()]
+
+
+def _latest_before(mentions: list[_Mention], offset: int) -> _Mention | None:
+    """Of mentions in text order, the last to start before ``offset`` (of several starting
+    together, the one with the greatest key)."""
+    count = bisect_left(mentions, offset, key=lambda mention: mention.start)
+    if not count:
+        return None
+    start = mentions[count - 1].start
+    together = itertools.takewhile(lambda m: m.start == start, reversed(mentions[:count]))
+    return max(together, key=lambda mention: mention.key)
+
+
+def _later_start_then_first(
+    best: tuple[int, Entity], other: tuple[int, Entity]
+) -> tuple[int, Entity]:
+    """Of two numbered entities, the one starting later; of two starting together, the first."""
+    if (other[1].span.start, -other[0]) > (best[1].span.start, -best[0]):
+        return other
+    return best
 
 
 def _mention_start(attribution: Attribution) -> int:

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 
 from sayso import hookimpl
@@ -52,13 +53,13 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
         for mark in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
-    attributed: list[tuple[int, int]] | None = None
+    attributed: _Stretches | None = None
     for quotation in quotations(analysis.article.text):
         if len(quotation.text.split()) < min_words:
             continue
         if attributed is None:
-            attributed = _attributed_stretches(analysis)
-        if not _overlaps_any(quotation.start + 1, quotation.end - 1, attributed):
+            attributed = _Stretches(_attributed_stretches(analysis))
+        if not attributed.overlap(quotation.start + 1, quotation.end - 1):
             findings.append(
                 _finding(
                     analysis,
@@ -143,8 +144,20 @@ def _attributed_stretches(analysis: Analysis) -> list[tuple[int, int]]:
     return stretches
 
 
-def _overlaps_any(start: int, end: int, stretches: list[tuple[int, int]]) -> bool:
-    return any(other_start < end and start < other_end for other_start, other_end in stretches)
+class _Stretches:
+    """Offset ranges, to ask whether a range overlaps any of them."""
+
+    def __init__(self, stretches: list[tuple[int, int]]) -> None:
+        ordered = sorted(stretches)
+        self.starts = [start for start, _ in ordered]
+        # How far the ranges reach, up to each one: an article can have thousands of them.
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlap(self, start: int, end: int) -> bool:
+        # One of the ranges starting before ``end`` overlaps if the furthest of them ends after
+        # ``start``.
+        starting_before = bisect_left(self.starts, end)
+        return starting_before > 0 and self.reach[starting_before - 1] > start
 
 
 def _finding(
@@ -161,7 +174,9 @@ def _finding(
 
 
 def _statement_at(analysis: Analysis, offset: int) -> int | None:
-    for statement in analysis.statements:
-        if statement.start <= offset < statement.end:
-            return statement.index
+    # Statements are in text order: the one holding ``offset`` is the last to start at or before it.
+    statements = analysis.statements
+    candidate = bisect_right(statements, offset, key=lambda statement: statement.start) - 1
+    if candidate >= 0 and offset < statements[candidate].end:
+        return statements[candidate].index
     return None

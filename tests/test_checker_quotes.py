@@ -1,5 +1,7 @@
 """The quotes checker: unbalanced quote marks, quotes with no speaker, speakers with no quote."""
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sayso.config import resolve_settings
 from sayso.model import Analysis, Article, Attribution, Checker, Settings, Span, Statement
 from sayso.plugins import quotes
@@ -72,3 +74,15 @@ def _settings() -> Settings:
     checkers: dict[str, Checker] = {}
     quotes.register_checkers(register=lambda checker: checkers.update({checker.id: checker}))
     return resolve_settings(checkers)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=12),
+    st.integers(0, 80),
+    st.integers(1, 20),
+)
+def test_stretches_overlap_as_looking_at_each_one_does(stretches, start, length):
+    ranges = [(begin, begin + size) for begin, size in stretches]
+    end = start + length
+    expected = any(begin < end and start < stop for begin, stop in ranges)
+    assert quotes._Stretches(ranges).overlap(start, end) == expected

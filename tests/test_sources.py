@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sayso.analyzers.offline import OfflineAnalyzer
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution, Entity, Span
-from sayso.sources import resolve_sources
+from sayso.sources import _latest_before, _Mention, resolve_sources
 
 
 def _resolved(text: str, lexicon: Lexicon | None = None) -> Analysis:
@@ -136,3 +138,40 @@ def test_attribution_without_source_gets_no_key() -> None:
     )
     resolve_sources(analysis, Lexicon.default())
     assert analysis.attributions[0].source_key is None and analysis.sources == {}
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from("abc")), max_size=10),
+    st.integers(0, 35),
+)
+def test_the_latest_mention_before_an_offset_is_the_greatest_start_then_key(pairs, offset):
+    mentions = [_Mention(start, key) for start, key in sorted(pairs, key=lambda pair: pair[0])]
+    expected = max(((m.start, m.key) for m in mentions if m.start < offset), default=None)
+    latest = _latest_before(mentions, offset)
+    assert ((latest.start, latest.key) if latest else None) == expected
+
+
+def test_a_pronoun_follows_the_person_named_last_before_it_and_ner_labels_are_found_by_start():
+    text = "Jane Okafor met Tom Reyes. He said the talks went well. Ruritania said so."
+    he, country = text.index("He"), text.index("Ruritania")
+    analysis = Analysis(
+        Article(text),
+        "test",
+        entities=[
+            Entity(Span.of(text, 0, 11)),
+            Entity(Span.of(text, 0, 4), "ORG"),
+            Entity(Span.of(text, 16, 25)),
+            Entity(Span.of(text, country, country + 9), "GPE"),
+        ],
+        attributions=[
+            Attribution("indirect", None, Span.of(text, he, he + 2), [Span.of(text, he + 8, 53)]),
+            Attribution(
+                "indirect", None, Span.of(text, country, country + 9), [Span.of(text, 0, 5)]
+            ),
+        ],
+    )
+    resolve_sources(analysis, Lexicon.default())
+    he_source, country_source = (analysis.source_of(a) for a in analysis.attributions)
+    assert he_source is not None and (he_source.name, he_source.type) == ("Tom Reyes", "person")
+    # Without its label "Ruritania" would look like a person's name.
+    assert country_source is not None and country_source.type == "government"

@@ -196,6 +196,7 @@ class _ArticleReader:
         self.paragraph_ends = [paragraph.end for paragraph in paragraphs]
         self.quotes = _find_quotes(text, paragraphs)
         self.quote_starts = [quote.start for quote in self.quotes]
+        self.statement_starts = [statement.start for statement in statements]
         attributions: list[Attribution] = []
         entities: list[Entity] = []
         previous: Attribution | None = None
@@ -213,7 +214,7 @@ class _ArticleReader:
             attributions.extend(found)
             if found:
                 previous = found[-1]
-        attributions = _outermost(attributions)
+        attributions = self._outermost(attributions)
         link_statements(attributions, statements)
         return Analysis(
             article=self.article,
@@ -223,6 +224,33 @@ class _ArticleReader:
             attributions=attributions,
             entities=entities,
         )
+
+    def _outermost(self, attributions: list[Attribution]) -> list[Attribution]:
+        """Drop attributions nested in another's content (PolNeAR annotates only the outer one)."""
+        widest_first = sorted(attributions, key=lambda a: -sum(f.end - f.start for f in a.content))
+        # By id: one attribution may be in the list twice (a quote that continues it).
+        kept: dict[int, Attribution] = {}
+        # The kept content by paragraph, so each anchor is looked for only in its own paragraph's
+        # (an article can have thousands of attributions).
+        kept_content: dict[int, list[Span]] = {}
+        for attribution in widest_first:
+            anchor = attribution.cue or attribution.source
+            nested = anchor is not None and any(
+                fragment.contains(anchor)
+                for fragment in kept_content.get(self._paragraph_at(anchor.start), ())
+            )
+            if nested or id(attribution) in kept:
+                continue
+            kept[id(attribution)] = attribution
+            for fragment in attribution.content:
+                last = self._paragraph_at(max(fragment.start, fragment.end - 1))
+                for paragraph in range(self._paragraph_at(fragment.start), last + 1):
+                    kept_content.setdefault(paragraph, []).append(fragment)
+        return sorted(kept.values(), key=lambda a: (a.cue or a.source or a.content[0]).start)
+
+    def _paragraph_at(self, offset: int) -> int:
+        """The index of the paragraph holding ``offset`` (or the first after it)."""
+        return bisect.bisect_right(self.paragraph_ends, offset)
 
     # -- quotes ---------------------------------------------------------------------------
 
@@ -241,8 +269,8 @@ class _ArticleReader:
         """Content from ``start`` to ``end``, one fragment per paragraph, edges trimmed."""
         fragments = []
         # Paragraphs are in text order: begin at the first that ends past ``start``.
-        first = bisect.bisect_right(self.paragraph_ends, start)
-        for paragraph in itertools.islice(self.paragraphs, first, None):
+        for index in range(self._paragraph_at(start), len(self.paragraphs)):
+            paragraph = self.paragraphs[index]
             if paragraph.start >= end:
                 break
             span = _trim(self.text, max(start, paragraph.start), min(end, paragraph.end))
@@ -514,7 +542,7 @@ class _ArticleReader:
         return self._fragments(start, end)
 
     def _first_of_chain(self, quote: _Quote) -> _Quote:
-        index = self.quotes.index(quote)
+        index = bisect.bisect_left(self.quote_starts, quote.start)
         while index > 0 and self.quotes[index - 1].continues == index:
             index -= 1
         return self.quotes[index]
@@ -585,7 +613,8 @@ class _ArticleReader:
         if previous is not None and previous.content and previous.content[-1].end >= quote.start:
             return previous
         fragments = self._fragments(quote.start, self._quote_chain_end(quote))
-        following = [s for s in statements if s.start >= fragments[-1].end][:1]
+        first_after = bisect.bisect_left(self.statement_starts, fragments[-1].end)
+        following = statements[first_after : first_after + 1]
         if (
             following
             and following[0].kind == "byline"
@@ -856,17 +885,3 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
         end -= 1
     return Span.of(text, start, end) if start < end else None
-
-
-def _outermost(attributions: list[Attribution]) -> list[Attribution]:
-    """Drop attributions nested in another's content (PolNeAR annotates only the outer one)."""
-    widest_first = sorted(attributions, key=lambda a: -sum(f.end - f.start for f in a.content))
-    kept: list[Attribution] = []
-    for attribution in widest_first:
-        anchor = attribution.cue or attribution.source
-        nested = anchor is not None and any(
-            fragment.contains(anchor) for other in kept for fragment in other.content
-        )
-        if not nested and all(other is not attribution for other in kept):
-            kept.append(attribution)
-    return sorted(kept, key=lambda a: (a.cue or a.source or a.content[0]).start)
