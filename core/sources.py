@@ -173,7 +173,7 @@ class _Resolver:
         return "unknown"
 
     def _entity_label(self, mention: Span) -> str:
-        """The label of the first entity that starts within the mention."""
+        """The label of the first listed entity with a label that starts within the mention."""
         starts, by_start = self.labelled_by_start
         within = by_start[bisect_left(starts, mention.start) : bisect_left(starts, mention.end)]
         found = [(number, e) for number, e in within if e.span.overlaps(mention)]
