@@ -156,6 +156,25 @@ def test_python_dash_m(tmp_path):
     assert "Sourcing score" in result.stdout
 
 
+def test_a_check_imports_no_model_library_and_no_pydantic(tmp_path):
+    # Start-up is most of a re-check: stanza and torch load only for the stanza analyzer, and
+    # typer from 0.29 on coerces every option through pydantic (pyproject pins it below).
+    import subprocess
+    import sys
+
+    code = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('sayso', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "loaded = {'stanza', 'torch', 'numpy', 'pydantic'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    check = ["check", SEED, "--db", str(tmp_path / "s.db"), "--analyzer", "offline", "--quiet"]
+    subprocess.run([sys.executable, "-c", code, *check], check=True)
+
+
 def test_raising_plugin_is_reported_once_and_the_run_goes_on(sayso_cli, tmp_path):
     result = sayso_cli(
         "check", str(SEEDS), "--db", str(tmp_path / "s.db"), "--no-link", plugin=RaisingPlugin()
