@@ -229,10 +229,10 @@ class CheckRun(Generic[T]):
                     yield article
 
     def _start(self, database: sqlite3.Connection) -> int:
-        """Migrate the database and record the run, once (when the first batch is checked).
+        """Migrate the database and record the run, once.
 
         Migrating a new database (and importing sqlite-utils to do it) takes a while, which
-        worker processes spend checking the first articles.
+        worker processes spend checking the first articles: it runs once they have them.
         """
         if self.run_id is None:
             migrate(database, self.checking.plugins)
@@ -253,7 +253,9 @@ class CheckRun(Generic[T]):
                 return None, self.process(report)
             return report_tables(report, None, fingerprint), self.process(report)
 
-        for batch in map_report_batches(articles, self.checking, work, self.workers):
+        # A database is migrated and the run recorded while the first articles are checked.
+        started = (lambda: self._start(database)) if database is not None else None
+        for batch in map_report_batches(articles, self.checking, work, self.workers, started):
             if database is not None:
                 run_id = self._start(database)
                 save_batch(database, [rows for rows, _ in batch if rows is not None], run_id)

@@ -156,17 +156,22 @@ def map_report_batches(
     checking: Checking,
     process: Callable[[ArticleReport], T],
     workers: int = 1,
+    started: Callable[[], object] | None = None,
 ) -> Iterator[list[T]]:
     """Check articles and yield ``process(report)`` for each, in input order, a batch at a time.
 
     With ``workers`` > 1 (and more than one batch of articles), batches are checked in forked
     worker processes and only what ``process`` returns travels back, so it should make a report
     into something small: rows, rendered text. A few batches per worker are in flight at a time,
-    so memory stays flat however many articles stream in.
+    so memory stays flat however many articles stream in. ``started`` is called once, when the
+    workers have their first batches (or before checking, without workers): what the caller does
+    there overlaps with their work.
     """
     articles = iter(articles)
     first = list(itertools.islice(articles, BATCH_SIZE))
     if workers <= 1 or len(first) < BATCH_SIZE or not _can_fork():
+        if started:
+            started()
         reports = check_articles(itertools.chain(first, articles), checking)
         # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
         yield from batched(map(process, reports), BATCH_SIZE)
@@ -181,7 +186,12 @@ def map_report_batches(
         for batch in batches:
             pending.append(pool.apply_async(_process_batch, (batch,)))
             if len(pending) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
+                if started:
+                    started()
+                    started = None
                 yield pending.popleft().get()
+        if started:
+            started()
         while pending:
             yield pending.popleft().get()
 

@@ -1,5 +1,6 @@
 """Safety of the database: concurrent writers, a batch killed mid-way, worker processes."""
 
+import functools
 import os
 import signal
 import sqlite3
@@ -9,6 +10,7 @@ import threading
 import time
 
 import sqlite_utils
+from sayso.engine import BATCH_SIZE, Checking, map_report_batches, read_inputs
 from sayso.store import open_connection
 
 from tests.corpus import write_corpus
@@ -100,3 +102,20 @@ def test_a_new_database_switches_to_wal_while_another_process_writes_it(tmp_path
     conn = open_connection(path)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("first_writer",)]
+
+
+def test_started_is_called_once_before_the_first_batch_with_or_without_workers(tmp_path):
+    # CheckRun migrates a new database there, while the workers check their first batches.
+    articles = list(read_inputs(write_corpus(tmp_path, 2 * BATCH_SIZE + 5), []))
+    checking = Checking.prepare("offline")
+    for workers in (1, 2):
+        events: list[object] = []
+        for batch in map_report_batches(
+            articles,
+            checking,
+            lambda report: report.analysis.article.id,
+            workers,
+            started=functools.partial(events.append, "started"),
+        ):
+            events.append(len(batch))
+        assert events == ["started", BATCH_SIZE, BATCH_SIZE, 5]
