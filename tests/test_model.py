@@ -1,4 +1,8 @@
-from sayso.model import Analysis, Article, Attribution, Statement
+import dataclasses
+import pickle
+
+import pytest
+from sayso.model import Analysis, Article, Attribution, Span, Statement
 
 
 def _statement(index: int) -> Statement:
@@ -28,3 +32,14 @@ def test_attributions_for_sees_attributions_added_or_replaced():
     # What it returns is the caller's to change.
     analysis.attributions_for(_statement(0)).clear()
     assert analysis.attributions_for(_statement(0)) == [replacement]
+
+
+def test_spans_are_frozen_ordered_hashable_values():
+    span = Span.of("The mayor said so.", 4, 9)
+    assert (span.start, span.end, span.text) == (4, 9, "mayor")
+    assert span == Span(4, 9, "mayor") and hash(span) == hash(Span(4, 9, "mayor"))
+    assert sorted([Span(5, 6, "a"), span]) == [span, Span(5, 6, "a")]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        span.start = 0
+    assert dataclasses.replace(span, end=8) == Span(4, 8, "mayor")
+    assert pickle.loads(pickle.dumps(span)) == span
