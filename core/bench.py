@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+FIRST = "first check"
+AGAIN = "re-check (unchanged)"
+
+
 @dataclass
 class Timing:
     """One ``sayso check`` process: wall time, peak memory, what it stored."""
@@ -65,10 +69,6 @@ def run_benchmark(
                 if on_timing:
                     on_timing(timings[-1])
     return timings
-
-
-FIRST = "first check"
-AGAIN = "re-check (unchanged)"
 
 
 def _timed(label: str, command: list[str], db: Path) -> Timing:
