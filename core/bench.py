@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-
 FIRST = "first check"
 AGAIN = "re-check (unchanged)"
 
