@@ -1,4 +1,8 @@
-from sayso.bench import format_timings, run_benchmark
+import importlib.util
+from pathlib import Path
+
+import sayso.plugins.quotes
+from sayso.bench import compile_sayso, format_timings, run_benchmark
 
 from .conftest import SEEDS
 
@@ -29,3 +33,11 @@ def test_rounds_repeat_the_pair_and_sum_up_the_spread():
     assert f"slowest {speeds[0]:,.0f} words/s, fastest {speeds[-1]:,.0f} words/s" in summary[0]
     shares = [timings[1].seconds / timings[0].seconds, timings[3].seconds / timings[2].seconds]
     assert summary[1].endswith(f"at most {max(shares):.1%}")
+
+
+def test_sayso_is_compiled_to_bytecode_before_timing():
+    # Under PYTHONDONTWRITEBYTECODE each timed process would compile the sources again.
+    cached = Path(importlib.util.cache_from_source(sayso.plugins.quotes.__file__))
+    cached.unlink(missing_ok=True)
+    compile_sayso()
+    assert cached.is_file()
