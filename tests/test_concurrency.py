@@ -8,9 +8,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from typing import Any
 
 import sqlite_utils
-from sayso.engine import BATCH_SIZE, Checking, map_report_batches, read_inputs
+from sayso.engine import BATCH_SIZE, Checking, _done_in_order, map_report_batches, read_inputs
 from sayso.store import open_connection
 
 from tests.corpus import write_corpus
@@ -108,8 +110,9 @@ def test_started_is_called_once_before_the_first_batch_with_or_without_workers(t
     # CheckRun migrates a new database there, while the workers check their first batches.
     articles = list(read_inputs(write_corpus(tmp_path, 2 * BATCH_SIZE + 5), []))
     checking = Checking.prepare("offline")
+    yielded: dict[int, list[Any]] = {}
     for workers in (1, 2):
-        events: list[object] = []
+        events = yielded[workers] = []
         for batch in map_report_batches(
             articles,
             checking,
@@ -117,5 +120,32 @@ def test_started_is_called_once_before_the_first_batch_with_or_without_workers(t
             workers,
             started=functools.partial(events.append, "started"),
         ):
-            events.append(len(batch))
-        assert events == ["started", BATCH_SIZE, BATCH_SIZE, 5]
+            events.append(batch)
+    assert yielded[1] == [
+        "started",
+        *(
+            [a.id for a in articles[at : at + BATCH_SIZE]]
+            for at in range(0, len(articles), BATCH_SIZE)
+        ),
+    ]
+    # With workers, batches already done when the next is asked for come as one, in order.
+    assert yielded[2][0] == "started" and "started" not in yielded[2][1:]
+    assert [id for batch in yielded[2][1:] for id in batch] == [a.id for a in articles]
+
+
+class _Finished:
+    def __init__(self, batch, ready=True):
+        self.batch, self._ready = batch, ready
+
+    def ready(self):
+        return self._ready
+
+    def get(self):
+        return list(self.batch)
+
+
+def test_batches_already_done_are_handed_over_with_the_oldest():
+    pending = deque([_Finished([1, 2], ready=False), _Finished([3]), _Finished([4], ready=False)])
+    # The oldest is waited for whether done or not; [3] is done too; [4] is not yet.
+    assert _done_in_order(pending) == [1, 2, 3]
+    assert [finished.batch for finished in pending] == [[4]]
