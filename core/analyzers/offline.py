@@ -86,6 +86,8 @@ _CLAUSE_ONLY_LEMMAS = _words(
 # Participles that open content without "that" or a quote: "…, telling reporters the …".
 _OBJECT_PARTICIPLE_LEMMAS = _words("say tell call accuse urge ask blame warn claim argue describe")
 _CONTENT_OPENERS = frozenset(["that", "“", '"', ":", ","])
+# Words after a cue that say its content follows rather than came before.
+_CONTENT_OPENING_WORDS = frozenset(["that", "“", '"', ":", "to", "whether", "if"])
 _DISCOURSE_MARKERS = _words(
     "also however meanwhile moreover furthermore but and still yet instead indeed separately "
     "earlier later too though nonetheless nevertheless additionally similarly likewise "
@@ -123,24 +125,16 @@ _NAME_CONNECTORS = _words("of de al bin von van")
 
 
 class _Words(NamedTuple):
-    """A statement's tokens column by column: all that entities need, and enough to tell whether
-    the statement may hold an attribution at all (a third of the statements cannot)."""
+    """A statement's tokens column by column, what entities and the cue rules read.
+
+    Columns, not a row per token: every token passes through here, and most are never looked at
+    again (a third of the statements cannot hold an attribution at all).
+    """
 
     starts: list[int]
     ends: list[int]
     texts: list[str]
     lowers: list[str]
-
-
-class _Token(NamedTuple):
-    start: int
-    end: int
-    text: str
-    lower: str
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
 
 
 @dataclass
@@ -205,10 +199,9 @@ class _ArticleReader:
             entities.extend(self._entities(words))
             if statement.kind not in ("body", "headline") or not self._may_attribute(words):
                 continue
-            tokens = _rows(words)
-            found = self._cue_attributions(tokens, words, statement)
+            found = self._cue_attributions(words, statement)
             if not found:
-                continued = self._quote_only(tokens, statement, previous, statements)
+                continued = self._quote_only(words, statement, previous, statements)
                 if continued is not None and continued is not previous:
                     found = [continued]
             attributions.extend(found)
@@ -288,155 +281,151 @@ class _ArticleReader:
             or (bool(words.texts) and words.texts[0] in _QUOTE_OPENERS)
         )
 
-    def _cue_attributions(
-        self, tokens: list[_Token], words: _Words, statement: Statement
-    ) -> list[Attribution]:
+    def _cue_attributions(self, words: _Words, statement: Statement) -> list[Attribution]:
         found = []
-        speaker = self._speaker_colon(tokens, statement)
+        speaker = self._speaker_colon(words, statement)
         if speaker is not None:
             found.append(speaker)
         cue_starts = map(self.rules.cue_starts.__contains__, words.lowers)
         for index in itertools.compress(itertools.count(), cue_starts):
-            token = tokens[index]
-            if self._quote_at(token.start) is not None:
+            if self._quote_at(words.starts[index]) is not None:
                 continue
             attribution = None
-            if token.lower == "according" and _word(tokens, index + 1) == "to":
-                attribution = self._according_to(tokens, index, statement)
+            if words.lowers[index] == "according" and _word(words, index + 1) == "to":
+                attribution = self._according_to(words, index, statement)
             else:
-                lemma, width = self._cue_lemma(tokens, index)
+                lemma, width = self._cue_lemma(words, index)
                 if lemma is not None:
                     shared = found[-1].source if found else None
-                    attribution = self._verb_cue(tokens, index, width, lemma, statement, shared)
+                    attribution = self._verb_cue(words, index, width, lemma, statement, shared)
             if attribution is not None:
                 found.append(attribution)
         return found
 
-    def _speaker_colon(self, tokens: list[_Token], statement: Statement) -> Attribution | None:
+    def _speaker_colon(self, words: _Words, statement: Statement) -> Attribution | None:
         """A paragraph opening with a name and a colon: "TRUMP: I think …", "Graham: Trump's …"."""
         paragraph = self.paragraphs[statement.paragraph]
-        colon = _find(tokens, ":", 1, min(len(tokens), 6))
-        if statement.start != paragraph.start or colon is None or colon + 1 >= len(tokens):
+        colon = _find(words, ":", 1, min(len(words.texts), 6))
+        if statement.start != paragraph.start or colon is None or colon + 1 >= len(words.texts):
             return None
-        name = tokens[:colon]
         if (
-            not name[0].capitalised
-            or name[-1].lower in _NOT_SPEAKERS
-            or any(not (t.capitalised or t.lower in _SPEAKER_WORDS) for t in name)
+            not _capitalised(words, 0)
+            or words.lowers[colon - 1] in _NOT_SPEAKERS
+            or any(
+                not (_capitalised(words, index) or words.lowers[index] in _SPEAKER_WORDS)
+                for index in range(colon)
+            )
         ):
             return None
-        content = self._fragments(tokens[colon + 1].start, paragraph.end)
+        content = self._fragments(words.starts[colon + 1], paragraph.end)
         if not content:
             return None
-        source = Span.of(self.text, name[0].start, name[-1].end)
-        cue = Span.of(self.text, tokens[colon].start, tokens[colon].end)
+        source = Span.of(self.text, words.starts[0], words.ends[colon - 1])
+        cue = Span.of(self.text, words.starts[colon], words.ends[colon])
         return Attribution(self._form(source, content, "say"), cue, source, content)
 
-    def _cue_lemma(self, tokens: list[_Token], index: int) -> tuple[str | None, int]:
-        pair = f"{tokens[index].lower} {_word(tokens, index + 1)}"
+    def _cue_lemma(self, words: _Words, index: int) -> tuple[str | None, int]:
+        pair = f"{words.lowers[index]} {_word(words, index + 1)}"
         if pair in self.rules.cue_forms:
             return self.rules.cue_forms[pair], 2
-        return self.rules.cue_forms.get(tokens[index].lower), 1
+        return self.rules.cue_forms.get(words.lowers[index]), 1
 
-    def _according_to(
-        self, tokens: list[_Token], index: int, statement: Statement
-    ) -> Attribution | None:
+    def _according_to(self, words: _Words, index: int, statement: Statement) -> Attribution | None:
         cue_end = index + 2
-        if _word(tokens, cue_end) in _RELAY_NOUNS:
-            for look in range(cue_end, min(cue_end + 4, len(tokens))):
-                if tokens[look].lower in ("from", "by"):
+        if _word(words, cue_end) in _RELAY_NOUNS:
+            for look in range(cue_end, min(cue_end + 4, len(words.texts))):
+                if words.lowers[look] in ("from", "by"):
                     cue_end = look + 1
                     break
-        end = _sentence_core_end(tokens)
-        comma = _find(tokens, ",", cue_end, end)
+        end = _sentence_core_end(words)
+        comma = _find(words, ",", cue_end, end)
         source_end = comma if comma is not None else end
         if source_end <= cue_end:
             return None
-        source = Span.of(self.text, tokens[cue_end].start, tokens[source_end - 1].end)
-        before = _content_start(tokens, 0, index)
+        source = Span.of(self.text, words.starts[cue_end], words.ends[source_end - 1])
+        before = _content_start(words, 0, index)
         content: list[Span] = []
-        if before < index and _word(tokens, index - 1) == ",":
-            content += self._fragments(tokens[before].start, tokens[index - 1].start)
+        if before < index and _word(words, index - 1) == ",":
+            content += self._fragments(words.starts[before], words.starts[index - 1])
         if comma is not None and comma + 1 < end:
-            content += self._content_after(tokens, comma + 1, statement)
+            content += self._content_after(words, comma + 1, statement)
         if not content:
             return None
-        cue = Span.of(self.text, tokens[index].start, tokens[cue_end - 1].end)
+        cue = Span.of(self.text, words.starts[index], words.ends[cue_end - 1])
         return Attribution("according_to", cue, source, content)
 
     def _verb_cue(
         self,
-        tokens: list[_Token],
+        words: _Words,
         index: int,
         width: int,
         lemma: str,
         statement: Statement,
         shared_source: Span | None = None,
     ) -> Attribution | None:
-        group_start = _verb_group_start(tokens, index)
-        cue_token = tokens[index]
+        group_start = _verb_group_start(words, index)
+        cue_word = words.lowers[index]
         last = index + width - 1
-        if not _verb_use(tokens, index, group_start, lemma, last):
+        if not _verb_use(words, index, group_start, lemma, last):
             return None
-        passive = any(
-            t.lower in _BE for t in tokens[group_start:index]
-        ) and not cue_token.lower.endswith("ing")
-        if passive and _word(tokens, last + 1) != "by":
+        be_before = not _BE.isdisjoint(words.lowers[group_start:index])
+        passive = be_before and not cue_word.endswith("ing")
+        if passive and _word(words, last + 1) != "by":
             return None
-        if cue_token.capitalised and index > 0 and statement.kind == "body":
+        if _capitalised(words, index) and index > 0 and statement.kind == "body":
             return None
-        cue = Span.of(self.text, tokens[group_start].start, tokens[last].end)
-        end = _sentence_core_end(tokens)
-        previous = _word(tokens, group_start - 1)
+        cue = Span.of(self.text, words.starts[group_start], words.ends[last])
+        end = _sentence_core_end(words)
+        previous = _word(words, group_start - 1)
         after = last + 1
 
         if (
             previous in {",", "”", '"'}
-            and not cue_token.lower.endswith("ing")
-            and self._looks_like_inverted_source(tokens, after, end)
+            and not cue_word.endswith("ing")
+            and self._looks_like_inverted_source(words, after, end)
         ):
-            return self._inversion(tokens, group_start, after, end, cue, lemma, statement)
+            return self._inversion(words, group_start, after, end, cue, lemma, statement)
 
-        if cue_token.lower.endswith("ing") and group_start == index:
+        if cue_word.endswith("ing") and group_start == index:
             if previous != "," or (
                 lemma not in _OBJECT_PARTICIPLE_LEMMAS
-                and _word(tokens, last + 1) not in _CONTENT_OPENERS
+                and _word(words, last + 1) not in _CONTENT_OPENERS
             ):
                 return None
             if shared_source is not None:
-                content = self._content_after(tokens, after, statement)
+                content = self._content_after(words, after, statement)
                 if not content:
                     return None
                 form = self._form(shared_source, content, lemma)
                 return Attribution(form, cue, shared_source, content)
-            source = _sentence_subject(tokens, 0, group_start)
-            if source is None or tokens[source[0]].lower in _EXPLETIVES:
+            source = _sentence_subject(words, 0, group_start)
+            if source is None or words.lowers[source[0]] in _EXPLETIVES:
                 return None
-            content = self._content_after(tokens, after, statement)
-            return self._build(tokens, source, cue, content, lemma)
+            content = self._content_after(words, after, statement)
+            return self._build(words, source, cue, content, lemma)
 
-        if self._content_is_before(tokens, after, end, group_start):
-            source = _subject_before(tokens, group_start, 0)
+        if self._content_is_before(words, after, end, group_start):
+            source = _subject_before(words, group_start, 0)
             if source is None:
                 return None
             separator = source[0] - 1
-            content = self._content_before(tokens, separator, statement)
-            content += self._continuation(tokens, after, end, statement)
-            return self._build(tokens, source, cue, content, lemma)
+            content = self._content_before(words, separator, statement)
+            content += self._continuation(words, after, end, statement)
+            return self._build(words, source, cue, content, lemma)
 
-        source = _subject_before(tokens, group_start, 0)
+        source = _subject_before(words, group_start, 0)
         if source is None and previous in ("and", "but", ","):
-            source = _sentence_subject(tokens, 0, group_start)
+            source = _sentence_subject(words, 0, group_start)
         if source is None or (
-            tokens[source[0]].lower in _EXPLETIVES and source[1] - source[0] == 1
+            words.lowers[source[0]] in _EXPLETIVES and source[1] - source[0] == 1
         ):
             return None
-        content = self._content_after(tokens, after, statement)
-        return self._build(tokens, source, cue, content, lemma)
+        content = self._content_after(words, after, statement)
+        return self._build(words, source, cue, content, lemma)
 
     def _build(
         self,
-        tokens: list[_Token],
+        words: _Words,
         source: tuple[int, int],
         cue: Span,
         content: list[Span],
@@ -444,7 +433,7 @@ class _ArticleReader:
     ) -> Attribution | None:
         if not content:
             return None
-        mention = Span.of(self.text, tokens[source[0]].start, tokens[source[1] - 1].end)
+        mention = Span.of(self.text, words.starts[source[0]], words.ends[source[1] - 1])
         return Attribution(self._form(mention, content, lemma), cue, mention, content)
 
     def _form(self, source: Span | None, content: list[Span], lemma: str) -> Form:
@@ -468,20 +457,20 @@ class _ArticleReader:
 
     # -- the three shapes -----------------------------------------------------------------
 
-    def _looks_like_inverted_source(self, tokens: list[_Token], after: int, end: int) -> bool:
+    def _looks_like_inverted_source(self, words: _Words, after: int, end: int) -> bool:
         if after >= end:
             return False
-        first = tokens[after]
-        if first.lower in ("that", "to", "it", ":", "“", '"', ","):
+        first = words.lowers[after]
+        if first in ("that", "to", "it", ":", "“", '"', ","):
             return False
-        if first.capitalised:
+        if _capitalised(words, after):
             return True
-        following = {t.lower for t in tokens[after + 1 : min(after + 5, end)]}
-        return first.lower in _DETERMINERS and bool(following & self.rules.person_nouns)
+        following = words.lowers[after + 1 : min(after + 5, end)]
+        return first in _DETERMINERS and not self.rules.person_nouns.isdisjoint(following)
 
     def _inversion(
         self,
-        tokens: list[_Token],
+        words: _Words,
         group_start: int,
         after: int,
         end: int,
@@ -491,51 +480,46 @@ class _ArticleReader:
     ) -> Attribution | None:
         source_end = end
         for look in range(after, end):
-            if tokens[look].lower == "," and _word(tokens, look + 1) in ("“", '"'):
+            if words.lowers[look] == "," and _word(words, look + 1) in ("“", '"'):
                 source_end = look
                 break
-        source_span = _trim(self.text, tokens[after].start, tokens[source_end - 1].end)
+        source_span = _trim(self.text, words.starts[after], words.ends[source_end - 1])
         if source_span is None:
             return None
         trailer = _INVERSION_TRAILERS.search(source_span.text)
         if trailer is not None and trailer.start() > 0:
             source_span = Span.of(self.text, source_span.start, source_span.start + trailer.start())
-        content = self._content_before(tokens, group_start - 1, statement)
-        content += self._continuation(tokens, source_end, end, statement)
+        content = self._content_before(words, group_start - 1, statement)
+        content += self._continuation(words, source_end, end, statement)
         if not content:
             return None
         return Attribution(self._form(source_span, content, lemma), cue, source_span, content)
 
-    def _content_is_before(
-        self, tokens: list[_Token], after: int, end: int, group_start: int
-    ) -> bool:
+    def _content_is_before(self, words: _Words, after: int, end: int, group_start: int) -> bool:
         """True when the cue closes its sentence ("…, KCNA said.") rather than opening content."""
         if group_start == 0:
             return False
-        separator = _last_separator(tokens, group_start)
+        separator = _last_separator(words, group_start)
         if separator is None or separator == 0:
             return False
-        rest = tokens[after:end]
+        rest = words.lowers[after:end]
         if not rest:
             return True
-        if rest[0].lower == "," and _word(tokens, after + 1) in ("“", '"'):
+        if rest[0] == "," and _word(words, after + 1) in ("“", '"'):
             return True
-        words = {t.lower for t in rest}
         return (
             len(rest) <= 6
-            and not words & {"that", "“", '"', ":", "to", "whether", "if"}
-            and (rest[0].lower in _CONTENT_GAP_WORDS)
+            and _CONTENT_OPENING_WORDS.isdisjoint(rest)
+            and (rest[0] in _CONTENT_GAP_WORDS)
         )
 
-    def _content_before(
-        self, tokens: list[_Token], separator: int, statement: Statement
-    ) -> list[Span]:
+    def _content_before(self, words: _Words, separator: int, statement: Statement) -> list[Span]:
         """Content from the sentence start (or the quote's start) to ``separator``."""
         if separator <= 0:
             return []
-        end_token = tokens[separator]
-        end = end_token.end if end_token.text in _CLOSE_QUOTES | {'"'} else end_token.start
-        start = tokens[_content_start(tokens, 0, separator)].start
+        closes_quote = words.texts[separator] in _CLOSE_QUOTES | {'"'}
+        end = words.ends[separator] if closes_quote else words.starts[separator]
+        start = words.starts[_content_start(words, 0, separator)]
         quote = self._quote_at(end - 1)
         if quote is not None and quote.start < start:
             start = self._first_of_chain(quote).start
@@ -548,46 +532,49 @@ class _ArticleReader:
         return self.quotes[index]
 
     def _continuation(
-        self, tokens: list[_Token], after: int, end: int, statement: Statement
+        self, words: _Words, after: int, end: int, statement: Statement
     ) -> list[Span]:
         """A quote that resumes after the cue: “…,” she said, “but …”."""
-        if _word(tokens, after) == "," and after + 1 < len(tokens):
-            quote = self._quote_at(tokens[after + 1].start)
+        if _word(words, after) == "," and after + 1 < len(words.texts):
+            quote = self._quote_at(words.starts[after + 1])
             if quote is not None:
                 return self._fragments(quote.start, self._quote_chain_end(quote))
         return []
 
-    def _content_after(self, tokens: list[_Token], begin: int, statement: Statement) -> list[Span]:
+    def _content_after(self, words: _Words, begin: int, statement: Statement) -> list[Span]:
         """Content from ``begin`` to the end of the sentence (or of the quote it opens)."""
-        end = _sentence_core_end(tokens)
-        while begin < end and tokens[begin].lower in (",", ":", "—", "–"):
+        end = _sentence_core_end(words)
+        while begin < end and words.lowers[begin] in (",", ":", "—", "–"):
             begin += 1
-        that = _find(tokens, "that", begin, min(begin + 10, end))
+        that = _find(words, "that", begin, min(begin + 10, end))
         if (
             that is not None
             and that > begin
             and all(
-                t.lower in _CONTENT_GAP_WORDS or t.capitalised or t.text.isdigit() or t.lower == ","
-                for t in tokens[begin:that]
+                words.lowers[index] in _CONTENT_GAP_WORDS
+                or _capitalised(words, index)
+                or words.texts[index].isdigit()
+                or words.lowers[index] == ","
+                for index in range(begin, that)
             )
         ):
             begin = that
         if begin >= end:
             return []
         stop = end
-        quoted = self._quote_at(tokens[begin].start)
+        quoted = self._quote_at(words.starts[begin])
         if quoted is None:
             for look in range(begin + 1, end):
-                word = tokens[look].lower
-                if self._quote_at(tokens[look].start) is not None:
+                word = words.lowers[look]
+                if self._quote_at(words.starts[look]) is not None:
                     continue
                 if word == ";" or (
                     word == "but"
-                    and (_word(tokens, look - 1) == "," or _word(tokens, look + 1) in _AUXILIARIES)
+                    and (_word(words, look - 1) == "," or _word(words, look + 1) in _AUXILIARIES)
                 ):
-                    stop = look - 1 if _word(tokens, look - 1) == "," else look
+                    stop = look - 1 if _word(words, look - 1) == "," else look
                     break
-        last = tokens[stop - 1].end
+        last = words.ends[stop - 1]
         end_quote = self._quote_at(last - 1)
         if (end_quote is not None and not end_quote.closed) or (
             end_quote is not None and end_quote.end > statement.end
@@ -595,19 +582,19 @@ class _ArticleReader:
             last = self._quote_chain_end(end_quote)
         elif quoted is not None and quoted.end > last:
             last = self._quote_chain_end(quoted)
-        return self._fragments(tokens[begin].start, last)
+        return self._fragments(words.starts[begin], last)
 
     def _quote_only(
         self,
-        tokens: list[_Token],
+        words: _Words,
         statement: Statement,
         previous: Attribution | None,
         statements: list[Statement],
     ) -> Attribution | None:
         """A quoted sentence with no cue: it continues the last quote, or a name line follows it."""
-        if not tokens or tokens[0].text not in _QUOTE_OPENERS:
+        if not words.texts or words.texts[0] not in _QUOTE_OPENERS:
             return None
-        quote = self._quote_at(tokens[0].start)
+        quote = self._quote_at(words.starts[0])
         if quote is None:
             return None
         if previous is not None and previous.content and previous.content[-1].end >= quote.start:
@@ -686,16 +673,16 @@ def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
     return quotes
 
 
-def _verb_use(tokens: list[_Token], index: int, group_start: int, lemma: str, last: int) -> bool:
+def _verb_use(words: _Words, index: int, group_start: int, lemma: str, last: int) -> bool:
     """Whether a cue form is used as a verb here, not as a noun or an adjective."""
-    word = tokens[index].lower
-    previous = _word(tokens, index - 1)
+    word = words.lowers[index]
+    previous = _word(words, index - 1)
     has_auxiliary = any(
-        t.lower in _TRUE_AUXILIARIES or "’" in t.lower for t in tokens[group_start:index]
+        word in _TRUE_AUXILIARIES or "’" in word for word in words.lowers[group_start:index]
     )
     if (word in _PARTICIPLE_ONLY and not has_auxiliary) or previous in _DETERMINERS:
         return False
-    following = _word(tokens, last + 1)
+    following = _word(words, last + 1)
     if lemma in _CLAUSE_ONLY_LEMMAS and following not in _CONTENT_OPENERS | {".", ""}:
         return False
     base = lemma.split()[0]
@@ -704,7 +691,7 @@ def _verb_use(tokens: list[_Token], index: int, group_start: int, lemma: str, la
     if (
         previous in _NOUN_MAKERS
         or previous.endswith(("’s", "'s"))
-        or (previous.endswith(_ADJECTIVE_ENDINGS) and tokens[index - 1].text.islower())
+        or (previous.endswith(_ADJECTIVE_ENDINGS) and words.texts[index - 1].islower())
     ):
         return False
     if word == base:
@@ -728,136 +715,131 @@ def _tokenize(text: str, offset: int) -> _Words:
     return _Words(bounds[1:-1:2], bounds[2::2], texts, list(map(str.lower, texts)))
 
 
-def _rows(words: _Words) -> list[_Token]:
-    """The tokens as rows for the cue rules."""
-    # Tuples built directly: NamedTuple's Python-level constructor costs as much as tokenizing.
-    return list(map(_new_token, itertools.repeat(_Token), zip(*words, strict=True)))
+def _word(words: _Words, index: int) -> str:
+    return words.lowers[index] if 0 <= index < len(words.texts) else ""
 
 
-_new_token = tuple.__new__
+def _find(words: _Words, word: str, start: int, end: int) -> int | None:
+    try:
+        return words.lowers.index(word, start, end)
+    except ValueError:
+        return None
 
 
-def _word(tokens: list[_Token], index: int) -> str:
-    return tokens[index].lower if 0 <= index < len(tokens) else ""
+def _capitalised(words: _Words, index: int) -> bool:
+    return words.texts[index][:1].isupper()
 
 
-def _find(tokens: list[_Token], word: str, start: int, end: int) -> int | None:
-    for index in range(start, end):
-        if tokens[index].lower == word:
-            return index
-    return None
-
-
-def _sentence_core_end(tokens: list[_Token]) -> int:
+def _sentence_core_end(words: _Words) -> int:
     """Index just past the last token that is not closing punctuation."""
-    end = len(tokens)
-    while end > 0 and tokens[end - 1].text in _FINAL_PUNCTUATION:
+    end = len(words.texts)
+    while end > 0 and words.texts[end - 1] in _FINAL_PUNCTUATION:
         end -= 1
     return end
 
 
-def _content_start(tokens: list[_Token], start: int, end: int) -> int:
+def _content_start(words: _Words, start: int, end: int) -> int:
     """Skip a leading discourse marker ("Also, …", "However, …")."""
     if (
         start + 1 < end
-        and tokens[start].lower in _DISCOURSE_MARKERS
-        and tokens[start + 1].text == ","
+        and words.lowers[start] in _DISCOURSE_MARKERS
+        and words.texts[start + 1] == ","
     ):
         return start + 2
     return start
 
 
-def _verb_group_start(tokens: list[_Token], index: int) -> int:
+def _verb_group_start(words: _Words, index: int) -> int:
     start = index
-    while start > 0 and tokens[start - 1].lower in _AUXILIARIES:
+    while start > 0 and words.lowers[start - 1] in _AUXILIARIES:
         start -= 1
-    if start > 1 and tokens[start - 1].lower == "to" and tokens[start - 2].text.islower():
+    if start > 1 and words.lowers[start - 1] == "to" and words.texts[start - 2].islower():
         start -= 2
-        while start > 0 and tokens[start - 1].lower in _AUXILIARIES:
+        while start > 0 and words.lowers[start - 1] in _AUXILIARIES:
             start -= 1
     return start
 
 
-def _last_separator(tokens: list[_Token], group_start: int) -> int | None:
+def _last_separator(words: _Words, group_start: int) -> int | None:
     """The comma or closing quote before the subject of a cue that ends its sentence."""
-    source = _subject_before(tokens, group_start, 0)
+    source = _subject_before(words, group_start, 0)
     if source is None or source[0] == 0:
         return None
     separator = source[0] - 1
-    if tokens[separator].text in {",", "”", '"', "—", "–"}:
+    if words.texts[separator] in {",", "”", '"', "—", "–"}:
         return separator
     return None
 
 
-def _subject_before(tokens: list[_Token], group_start: int, floor: int) -> tuple[int, int] | None:
+def _subject_before(words: _Words, group_start: int, floor: int) -> tuple[int, int] | None:
     """The noun phrase (with any apposition) that ends just before the verb group."""
     end = group_start
-    if end - 1 >= floor and tokens[end - 1].text == ",":
+    if end - 1 >= floor and words.texts[end - 1] == ",":
         comma = end - 1
-        previous_comma = _previous(tokens, ",", comma - 1, floor)
-        middle = tokens[(previous_comma if previous_comma is not None else floor) + 1 : comma]
-        if previous_comma is not None and all(t.lower in _DISCOURSE_MARKERS for t in middle):
+        previous_comma = _previous(words, ",", comma - 1, floor)
+        middle = words.lowers[(previous_comma if previous_comma is not None else floor) + 1 : comma]
+        if previous_comma is not None and all(word in _DISCOURSE_MARKERS for word in middle):
             end = previous_comma
-            name = _name_before(tokens, end, floor)
+            name = _name_before(words, end, floor)
         elif previous_comma is not None:
-            name = _name_before(tokens, previous_comma, floor)
+            name = _name_before(words, previous_comma, floor)
             if name is None:
                 return None
             return name[0], comma
         else:
             return None
     else:
-        name = _name_before(tokens, end, floor)
+        name = _name_before(words, end, floor)
     return name
 
 
-def _previous(tokens: list[_Token], word: str, start: int, floor: int) -> int | None:
+def _previous(words: _Words, word: str, start: int, floor: int) -> int | None:
     for index in range(start, floor - 1, -1):
-        if tokens[index].lower == word:
+        if words.lowers[index] == word:
             return index
-        if tokens[index].text in {"“", "”", '"', ";"}:
+        if words.texts[index] in {"“", "”", '"', ";"}:
             return None
     return None
 
 
-def _name_before(tokens: list[_Token], end: int, floor: int) -> tuple[int, int] | None:
+def _name_before(words: _Words, end: int, floor: int) -> tuple[int, int] | None:
     start = end
     while start > floor:
-        word = tokens[start - 1].lower
-        if word == "who" and start < end and _word(tokens, start - 2) not in _PREPOSITIONS:
+        word = words.lowers[start - 1]
+        if word == "who" and start < end and _word(words, start - 2) not in _PREPOSITIONS:
             start -= 1
             continue
         if word in _SUBJECT_STOPS:
             break
         if word in ("and", "or") and not (
-            tokens[start - 2].capitalised if start - 2 >= floor else False
+            _capitalised(words, start - 2) if start - 2 >= floor else False
         ):
             break
         start -= 1
         if end - start > 12:
             return None
-    if start == end or tokens[end - 1].lower in _RELATIVE_PRONOUNS | {"and", "or", "of"}:
+    if start == end or words.lowers[end - 1] in _RELATIVE_PRONOUNS | {"and", "or", "of"}:
         return None
     return start, end
 
 
-def _sentence_subject(tokens: list[_Token], start: int, end: int) -> tuple[int, int] | None:
+def _sentence_subject(words: _Words, start: int, end: int) -> tuple[int, int] | None:
     """The subject a participle or a coordinated verb shares: the sentence's first noun phrase."""
-    start = _content_start(tokens, start, end)
+    start = _content_start(words, start, end)
     stop = start
-    while stop < end and tokens[stop].lower not in _AUXILIARIES and tokens[stop].text != ",":
+    while stop < end and words.lowers[stop] not in _AUXILIARIES and words.texts[stop] != ",":
         if (
             stop > start
-            and not tokens[stop].capitalised
-            and tokens[stop - 1].capitalised
-            and (tokens[stop].lower.endswith(("s", "ed")))
+            and not _capitalised(words, stop)
+            and _capitalised(words, stop - 1)
+            and (words.lowers[stop].endswith(("s", "ed")))
         ):
             break
         stop += 1
-    first = tokens[start] if stop > start else None
-    if first is None or stop - start > 6 or not first.capitalised:
+    if stop == start or stop - start > 6 or not _capitalised(words, start):
         return None
-    if first.lower.endswith(("ed", "ing")) or first.lower in _PREPOSITIONS:
+    first = words.lowers[start]
+    if first.endswith(("ed", "ing")) or first in _PREPOSITIONS:
         return None
     return start, stop
 
