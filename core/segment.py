@@ -23,7 +23,9 @@ def _words(text: str) -> frozenset[str]:
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 # A full stop, question or exclamation mark, maybe closed by quotes or brackets, before a space.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
+# The first mark is written out of the repeat: a pattern that opens with a character class lets
+# re skip ahead to the next mark rather than try a match at every character of the text.
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”’'»)\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“‘'«(\[]?)(\S)")
 _NEXT_WORD = re.compile(r"[\w’']+")
 _DOTTED_ACRONYM = re.compile(r"(?:\w\.)+\w")
