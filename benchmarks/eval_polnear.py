@@ -4,7 +4,8 @@
     python benchmarks/eval_polnear.py --analyzer conllu --split train
 
 Needs ../shared/corpora/polnear (development data, never committed). Exits 1 when a figure falls
-below its floor, so it can gate a long CI job; unit tests use tests/fixtures/brat_corpus instead.
+below its floor, so it can gate a long CI job; unit tests use the invented corpus that
+tests/brat_corpus.py writes instead.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import pytest
 from sayso.brat import AttributionSpans, parse_ann, read_corpus
 from sayso.errors import InputError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "brat_corpus"
+from tests.brat_corpus import write_brat_corpus
+
 POLNEAR = Path(__file__).parents[2] / "shared" / "corpora" / "polnear"
 
 
@@ -103,8 +104,8 @@ def test_bad_annotations_name_file_and_line(ann, message):
     assert str(error.value).startswith("x.ann:")
 
 
-def test_fixture_corpus_uses_the_first_annotator_in_sorted_order():
-    corpus = read_corpus(FIXTURE)
+def test_fixture_corpus_uses_the_first_annotator_in_sorted_order(brat_corpus):
+    corpus = read_corpus(brat_corpus)
     assert [a.name for a in corpus.articles] == ["council_vote", "harbor_bridge", "school_budget"]
     harbor = corpus.articles[1]
     assert harbor.annotation_path.name == "harbor_bridge_aaaa.ann"
@@ -112,8 +113,8 @@ def test_fixture_corpus_uses_the_first_annotator_in_sorted_order():
     assert corpus.warnings == []
 
 
-def test_fixture_gold_spans_are_the_annotated_text():
-    school = read_corpus(FIXTURE).articles[2]
+def test_fixture_gold_spans_are_the_annotated_text(brat_corpus):
+    school = read_corpus(brat_corpus).articles[2]
     said, added, criticised = school.gold
     assert [school.text[s:e] for s, e in said.content] == [
         "the plan protects teachers and\nkeeps classes small,"
@@ -122,23 +123,17 @@ def test_fixture_gold_spans_are_the_annotated_text():
     assert [school.text[s:e] for s, e in criticised.content] == ["The budget", "too small."]
 
 
-def test_fixture_parses_line_up_with_the_texts():
+def test_fixture_parses_line_up_with_the_texts(brat_corpus):
     conll = pytest.importorskip("stanza.utils.conll")
-    for conllu in sorted((FIXTURE / "conllu").glob("*.conllu")):
-        text = (FIXTURE / "text" / f"{conllu.stem}.txt").read_text(encoding="utf-8")
+    for conllu in sorted((brat_corpus / "conllu").glob("*.conllu")):
+        text = (brat_corpus / "text" / f"{conllu.stem}.txt").read_text(encoding="utf-8")
         document = conll.CoNLL.conll2doc(input_file=str(conllu))
         for token in (t for sentence in document.sentences for t in sentence.tokens):
             assert text[token.start_char : token.end_char] == token.text
 
 
-def copy_fixture(tmp_path: Path) -> Path:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE, corpus)
-    return corpus
-
-
 def test_article_without_annotations_is_skipped_with_a_warning(tmp_path):
-    corpus = copy_fixture(tmp_path)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     (corpus / "attributions" / "council_vote_aaaa.ann").unlink()
     result = read_corpus(corpus)
     assert [a.name for a in result.articles] == ["harbor_bridge", "school_budget"]
@@ -146,7 +141,7 @@ def test_article_without_annotations_is_skipped_with_a_warning(tmp_path):
 
 
 def test_annotations_without_text_are_ignored_with_a_warning(tmp_path):
-    corpus = copy_fixture(tmp_path)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     (corpus / "attributions" / "lost_article_cccc.ann").write_text("", encoding="utf-8")
     assert read_corpus(corpus).warnings == [
         "lost_article_cccc.ann: no text/lost_article.txt for it, ignored"
@@ -162,14 +157,14 @@ def test_annotations_without_text_are_ignored_with_a_warning(tmp_path):
     ],
 )
 def test_missing_folders_are_input_errors(tmp_path, remove, message):
-    corpus = copy_fixture(tmp_path)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     shutil.rmtree(corpus / remove)
     with pytest.raises(InputError, match=message):
         read_corpus(corpus)
 
 
 def test_corpus_with_no_annotated_article_is_an_input_error(tmp_path):
-    corpus = copy_fixture(tmp_path)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     for ann in (corpus / "attributions").glob("*.ann"):
         ann.unlink()
     with pytest.raises(InputError, match="no article has an annotation file"):
@@ -177,7 +172,7 @@ def test_corpus_with_no_annotated_article_is_an_input_error(tmp_path):
 
 
 def test_text_that_is_not_utf8_is_an_input_error(tmp_path):
-    corpus = copy_fixture(tmp_path)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     (corpus / "text" / "council_vote.txt").write_bytes(b"\xff\xfe bad")
     with pytest.raises(InputError, match="not UTF-8"):
         read_corpus(corpus)

@@ -23,7 +23,7 @@ from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution, Span
 from typer.testing import CliRunner
 
-FIXTURE = Path(__file__).parent / "fixtures" / "brat_corpus"
+from tests.brat_corpus import write_brat_corpus
 
 
 def spans(source=(), cue=(), content=()):
@@ -208,8 +208,8 @@ class ScriptedAnalyzer:
 
 
 @pytest.fixture
-def result() -> EvalResult:
-    return evaluate(FIXTURE, ScriptedAnalyzer(), Lexicon.default())
+def result(brat_corpus) -> EvalResult:
+    return evaluate(brat_corpus, ScriptedAnalyzer(), Lexicon.default())
 
 
 def test_corpus_scores_are_summed_over_articles(result):
@@ -232,32 +232,33 @@ def test_worst_articles_come_first(result):
     assert len(result.worst_articles(10)) == 3
 
 
-def test_progress_is_reported_per_batch():
+def test_progress_is_reported_per_batch(brat_corpus):
     calls: list[tuple[int, int]] = []
-    evaluate(FIXTURE, ScriptedAnalyzer(), progress=lambda done, total: calls.append((done, total)))
+    evaluate(
+        brat_corpus, ScriptedAnalyzer(), progress=lambda done, total: calls.append((done, total))
+    )
     assert calls == [(3, 3)]
 
 
-def test_the_analyzer_sees_only_the_text(result):
+def test_the_analyzer_sees_only_the_text(brat_corpus):
     analyzer = ScriptedAnalyzer()
-    evaluate(FIXTURE, analyzer)
+    evaluate(brat_corpus, analyzer)
     assert all(article.metadata == {} for article in analyzer.seen)
     assert all(article.path and article.path.endswith(".txt") for article in analyzer.seen)
 
 
-def test_conllu_analyzer_is_given_each_article_s_parse(monkeypatch):
+def test_conllu_analyzer_is_given_each_article_s_parse(monkeypatch, brat_corpus):
     analyzer = ScriptedAnalyzer()
     analyzer.name = "conllu"
-    evaluate(FIXTURE, analyzer)
+    evaluate(brat_corpus, analyzer)
     assert [Path(a.metadata["conllu_path"]) for a in analyzer.seen] == [
-        FIXTURE / "conllu" / f"{name}.conllu"
+        brat_corpus / "conllu" / f"{name}.conllu"
         for name in ("council_vote", "harbor_bridge", "school_budget")
     ]
 
 
 def test_an_article_without_a_parse_is_skipped_with_a_warning(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE, corpus)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     (corpus / "conllu" / "school_budget.conllu").unlink()
     analyzer = ScriptedAnalyzer()
     analyzer.name = "conllu"
@@ -268,8 +269,7 @@ def test_an_article_without_a_parse_is_skipped_with_a_warning(tmp_path):
 
 
 def test_no_parses_at_all_is_an_input_error(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(FIXTURE, corpus)
+    corpus = write_brat_corpus(tmp_path / "corpus")
     shutil.rmtree(corpus / "conllu")
     analyzer = ScriptedAnalyzer()
     analyzer.name = "conllu"
@@ -277,9 +277,9 @@ def test_no_parses_at_all_is_an_input_error(tmp_path):
         evaluate(corpus, analyzer)
 
 
-def test_an_unknown_analyzer_name_is_a_config_error():
+def test_an_unknown_analyzer_name_is_a_config_error(brat_corpus):
     with pytest.raises(ConfigError, match="unknown analyzer 'spacy'"):
-        evaluate(FIXTURE, "spacy")
+        evaluate(brat_corpus, "spacy")
 
 
 def test_missing_corpus_is_an_input_error(tmp_path):
@@ -329,13 +329,13 @@ def test_text_output_is_a_table_with_optional_error_listing(result):
     assert "errors" not in format_text(result)
 
 
-def test_real_conllu_analyzer_runs_on_the_fixture():
+def test_real_conllu_analyzer_runs_on_the_fixture(brat_corpus):
     pytest.importorskip("stanza")
     try:
         from sayso.analyzers.conllu import ConlluAnalyzer  # noqa: F401
     except ImportError:
         pytest.skip("the conllu analyzer is not available")
-    result = evaluate(FIXTURE, "conllu")
+    result = evaluate(brat_corpus, "conllu")
     assert len(result.articles) == 3
     assert 0.0 <= result.spans["cue"]["exact"].f1 <= 1.0
 
@@ -343,9 +343,9 @@ def test_real_conllu_analyzer_runs_on_the_fixture():
 # --- the command line --------------------------------------------------------------------------
 
 
-def test_eval_command_prints_json_and_saves_predictions(tmp_path):
+def test_eval_command_prints_json_and_saves_predictions(tmp_path, brat_corpus):
     predictions = tmp_path / "predictions.jsonl"
-    args = ["eval", str(FIXTURE), "--analyzer", "conllu", "--json"]
+    args = ["eval", str(brat_corpus), "--analyzer", "conllu", "--json"]
     outcome = CliRunner().invoke(make_app(), [*args, "--save-predictions", str(predictions)])
     assert outcome.exit_code == 0, outcome.stderr
     assert json.loads(outcome.stdout)["articles"] == 3
