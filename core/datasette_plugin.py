@@ -253,21 +253,22 @@ async def _sayso_database(datasette: Any, request: Any, database: str, table: st
 
 async def is_sayso_database(datasette: Any, database: str) -> bool:
     """Whether ``database`` has sayso's tables (remembered once true)."""
-    db = datasette.get_database(database)
-    if db not in _sayso_databases:
-        if not SAYSO_TABLES.issubset(await db.table_names()):
-            return False
-        _sayso_databases.add(db)
-    return True
+    return await _has_tables(datasette, database, SAYSO_TABLES, _sayso_databases)
 
 
 async def has_provenance(datasette: Any, database: str) -> bool:
     """Whether ``database`` has the claim cluster tables (remembered once true)."""
+    return await _has_tables(datasette, database, PROVENANCE_TABLES, _provenance_databases)
+
+
+async def _has_tables(
+    datasette: Any, database: str, tables: set[str], found_in: WeakSet[Any]
+) -> bool:
     db = datasette.get_database(database)
-    if db not in _provenance_databases:
-        if not PROVENANCE_TABLES.issubset(await db.table_names()):
+    if db not in found_in:
+        if not tables.issubset(await db.table_names()):
             return False
-        _provenance_databases.add(db)
+        found_in.add(db)
     return True
 
 
