@@ -469,7 +469,7 @@ def save_report(
 def report_tables(
     report: ArticleReport, run_id: int | None, fingerprint: str | None = None
 ) -> dict[str, Table]:
-    """Every row one report writes: :func:`article_tables`, its sources and its plugin errors.
+    """Every row one report writes: :func:`article_rows` as tables, its sources, plugin errors.
 
     Plain data, so a worker process can build them and the writing process only writes.
     """
@@ -646,10 +646,7 @@ def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, lis
 
 def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
     """The rows one report becomes, table by table (also the shape of ``--format json``)."""
-    return _as_dicts(article_tables(report, run_id))
-
-
-def _as_dicts(tables: dict[str, Table]) -> dict[str, list[dict]]:
+    tables = _article_tables(report, run_id, _source_ids(report))
     return {
         name: [dict(zip(columns, row, strict=True)) for row in rows]
         for name, (columns, rows) in tables.items()
@@ -722,11 +719,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "name", "type"),
     "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
 }
-
-
-def article_tables(report: ArticleReport, run_id: int | None) -> dict[str, Table]:
-    """:func:`article_rows` as a :data:`Table` per table."""
-    return _article_tables(report, run_id, _source_ids(report))
 
 
 def _article_tables(
