@@ -26,6 +26,7 @@ from .errors import PluginError
 from .model import AnalyzerFactory, Checker
 
 DEFAULT_PLUGINS = (
+    "sayso.analyzers.tagger",
     "sayso.analyzers.offline",
     "sayso.analyzers.stanza",
     "sayso.analyzers.conllu",

@@ -90,12 +90,18 @@ class StanzaAnalyzer:
                 f"stanza model missing in {root}: {first_line}; run `{DOWNLOAD_COMMAND}`"
             ) from error
 
-    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
+    def parse(self, articles: list[Article]) -> list[Any]:
+        """stanza ``Document``s of the articles, in one pipeline call."""
         if not articles:
             return []
         import stanza
 
-        docs = self.pipeline([stanza.Document([], text=article.text) for article in articles])
+        return list(self.pipeline([stanza.Document([], text=a.text) for a in articles]))
+
+    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
+        if not articles:
+            return []
+        docs = self.parse(articles)
         analyses = []
         for article, doc in zip(articles, docs, strict=True):
             parsed = parse_document(doc, article.text)
