@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import (
+from .errors import InputError
+from .manager import PluginFailure, Plugins
+from .model import Article, Settings
+from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
@@ -26,11 +29,8 @@ from .engine import (
     map_report_batches,
     read_inputs,
 )
-from .errors import InputError
-from .inputs import MAX_BYTES, STDIN
-from .manager import PluginFailure, Plugins
-from .model import Article, Settings
-from .store import (
+from .pipeline.inputs import MAX_BYTES, STDIN
+from .storage.store import (
     finish_run,
     has_pending_migrations,
     migrate,
@@ -45,8 +45,8 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .provenance import Linker, Provenance
-    from .store import Table
+    from .provenance.linking import Linker, Provenance
+    from .storage.store import Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -92,10 +92,10 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article,
-    ``CheckResult.provenance`` links their claims across articles (see :mod:`sayso.provenance`),
-    stored too when there is a ``db``. ``skip_unchanged`` leaves out articles the database
-    already holds with the same text, versions and settings.
+    each article is done (for progress). With more than one article, ``CheckResult.provenance``
+    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
+    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
+    same text, versions and settings.
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -170,7 +170,7 @@ class CheckRun(Generic[T]):
         self.linker: Linker | None = None
         if link:
             # Only linking runs need it: a plain re-check starts without importing it.
-            from .provenance import Linker
+            from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
         self.errors: list[InputError] = []

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from .config import resolve_settings
-from .engine import Checking, check_articles
 from .manager import Plugins, extra_plugins, get_plugins
 from .model import Analysis, Article, Finding
+from .pipeline.engine import Checking, check_articles
 
 AnalysisFactory = Callable[..., Analysis]
 
@@ -83,7 +83,7 @@ def sayso_cli() -> Callable[..., Result]:
 
     Returns typer's ``Result`` (``exit_code``, ``stdout``, ``stderr``).
     """
-    from .cli import make_app
+    from .cli.app import make_app
 
     def invoke(*args: str, plugin: object | None = None) -> Result:
         extra = ((getattr(plugin, "__name__", "plugin-under-test"), plugin),) if plugin else ()

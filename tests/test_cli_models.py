@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sayso.analyzers import resolve_analyzer
+from sayso.analysis.analyzers import resolve_analyzer
 
 from tests.conftest import SEEDS, SHARED
 

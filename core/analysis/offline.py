@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..lexicon import Lexicon
 from ..model import Analysis, Article, Attribution, Entity, Form, Span, Statement
-from ..segment import build_statements, link_statements, split_paragraphs, split_sentences
+from .segment import build_statements, link_statements, split_paragraphs, split_sentences
 
 
 def _words(text: str) -> frozenset[str]:

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .analyzers import ANALYZER_NAMES, Analyzer, get_analyzer
+from ..analysis.analyzers import ANALYZER_NAMES, Analyzer, get_analyzer
+from ..errors import ConfigError, InputError
+from ..lexicon import Lexicon
+from ..model import Analysis, Article, Attribution
 from .brat import ROLES, AttributionSpans, Corpus, CorpusArticle, Fragment, Role, read_corpus
-from .errors import ConfigError, InputError
-from .lexicon import Lexicon
-from .model import Analysis, Article, Attribution
 
 Match = Literal["exact", "begin"]
 MATCHES: tuple[Match, ...] = ("exact", "begin")

@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
-from .analyzers import get_analyzer, resolve_analyzer
-from .api import CheckRun, Unchanged
-from .config import find_config, load_config, resolve_settings
-from .engine import ArticleReport, collect_less_often, default_workers
-from .errors import SaysoError
-from .inputs import MAX_BYTES, STDIN, expand_paths
-from .manager import PluginFailure, get_plugins
-from .report import article_json, format_provenance, format_summary, format_text, provenance_json
-from .store import DEFAULT_DB
+from .. import __version__
+from ..analysis.analyzers import get_analyzer, resolve_analyzer
+from ..api import CheckRun, Unchanged
+from ..config import find_config, load_config, resolve_settings
+from ..errors import SaysoError
+from ..manager import PluginFailure, get_plugins
+from ..pipeline.engine import ArticleReport, collect_less_often, default_workers
+from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from ..report import article_json, format_provenance, format_summary, format_text, provenance_json
+from ..storage.store import DEFAULT_DB
 
 if TYPE_CHECKING:
-    from .bench import Timing
+    from ..evaluation.bench import Timing
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -414,8 +414,8 @@ def eval_command(
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
-    from . import evaluate
-    from .engine import Checking
+    from ..evaluation import evaluate
+    from ..pipeline.engine import Checking
 
     try:
         lexicon = Checking.prepare(analyzer).lexicon
@@ -445,7 +445,7 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from .serve import serve
+    from ..web.serve import serve
 
     typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
     serve(db, host=host, port=port)
@@ -472,7 +472,7 @@ def models_status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
     """Show which stanza model files are installed. Exits 1 if any is missing."""
-    from .models import DOWNLOAD_COMMAND, model_status, resources_dir
+    from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
     files = model_status(directory)
@@ -500,7 +500,7 @@ def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
 
     This is the only sayso command that uses the network. stanza shows download progress.
     """
-    from .models import download_models
+    from ..analysis.stanza_models import download_models
 
     try:
         where = download_models(str(stanza_dir) if stanza_dir else None)
@@ -525,7 +525,7 @@ def bench_command(
     Each run is a whole `python -m sayso check` process; prints words/s, articles/s, CPU time
     and peak memory (the largest process). With --rounds, the median and the extremes too.
     """
-    from .bench import format_timings, run_benchmark
+    from ..evaluation.bench import format_timings, run_benchmark
 
     if not directory.is_dir():
         _fail(f"{directory}: not a directory")

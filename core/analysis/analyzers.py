@@ -3,7 +3,8 @@
 An analyzer takes a batch of articles (so model-backed analyzers can process them together) and
 returns one :class:`~sayso.model.Analysis` per article with ``paragraphs``, ``statements``,
 ``attributions`` and ``entities`` filled in. Attributions carry the source *mention*; turning
-mentions into canonical, typed sources is shared work done afterwards by :mod:`sayso.sources`.
+mentions into canonical, typed sources is shared work done afterwards by
+:mod:`sayso.analysis.sources`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def resolve_analyzer(name: str, stanza_dir: str | None = None) -> tuple[str, str
     """
     if name != "auto":
         return name, None
-    from ..models import DOWNLOAD_COMMAND, missing_models, resources_dir
+    from .stanza_models import DOWNLOAD_COMMAND, missing_models, resources_dir
 
     missing = missing_models(stanza_dir)
     if not missing:

@@ -11,8 +11,8 @@ from typing import Any
 from ..errors import ModelMissingError
 from ..lexicon import Lexicon
 from ..model import Analysis, Article
-from ..models import DOWNLOAD_COMMAND, LANGUAGE, missing_models, resources_dir
 from .dependency import build_analysis, document_entities, parse_document
+from .stanza_models import DOWNLOAD_COMMAND, LANGUAGE, missing_models, resources_dir
 
 DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
 

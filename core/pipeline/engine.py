@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import __version__
-from .analyzers import Analyzer, get_analyzer
-from .config import resolve_settings
-from .errors import InputError
+from .. import __version__
+from ..analysis.analyzers import Analyzer, get_analyzer
+from ..analysis.sources import resolve_sources
+from ..config import resolve_settings
+from ..errors import InputError
+from ..lexicon import Lexicon
+from ..manager import PluginFailure, Plugins, get_plugins
+from ..model import Analysis, Article, Deduction, Finding, Settings
 from .inputs import MAX_BYTES, expand_paths, read_article
-from .lexicon import Lexicon
-from .manager import PluginFailure, Plugins, get_plugins
-from .model import Analysis, Article, Deduction, Finding, Settings
-from .sources import resolve_sources
 
 BATCH_SIZE = 32
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
