@@ -21,9 +21,10 @@ from typing import Any
 
 import pluggy
 
-from . import __version__, hookspecs
+from . import hookspecs
 from .errors import PluginError
 from .model import Checker
+from .version import __version__
 
 DEFAULT_PLUGINS = (
     "sayso.plugins.unattributed",

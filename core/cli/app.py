@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from .. import __version__
 from ..analysis.analyzers import get_analyzer, resolve_analyzer
 from ..api import CheckRun, Unchanged
 from ..config import find_config, load_config, resolve_settings
@@ -23,6 +22,7 @@ from ..pipeline.engine import ArticleReport, collect_less_often, default_workers
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import article_json, format_provenance, format_summary, format_text, provenance_json
 from ..storage.store import DEFAULT_DB
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evaluation.bench import Timing

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .. import __version__
 from ..analysis.analyzers import Analyzer, get_analyzer
 from ..analysis.sources import resolve_sources
 from ..config import resolve_settings
@@ -21,6 +20,7 @@ from ..errors import InputError
 from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, get_plugins
 from ..model import Analysis, Article, Deduction, Finding, Settings
+from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
 
 BATCH_SIZE = 32

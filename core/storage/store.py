@@ -25,10 +25,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .. import __version__
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
 from ..pipeline.engine import ArticleReport
+from ..version import __version__
 
 if TYPE_CHECKING:
     import sqlite_utils
