@@ -66,7 +66,6 @@ def make_app() -> typer.Typer:
         name="sayso",
         help="On whose say-so? Find the attributions in news articles and check their sourcing.",
         no_args_is_help=True,
-        add_completion=False,
         rich_markup_mode=None,
     )
     app.command(
@@ -106,12 +105,14 @@ def make_app() -> typer.Typer:
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
-    app.callback()(_version_callback)
+    # Without a command the callback still runs, so ``sayso --version`` works on its own.
+    app.callback(invoke_without_command=True)(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
 
 
 def _version_callback(
+    context: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", help="Print sayso's version and exit.", is_eager=True)
     ] = False,
@@ -119,6 +120,9 @@ def _version_callback(
     if version:
         typer.echo(f"sayso {__version__}")
         raise typer.Exit()
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(2)
 
 
 def check_command(
@@ -174,7 +178,8 @@ def check_command(
         Path | None,
         typer.Option(
             metavar="PATH",
-            help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).",
+            help="Configuration file [default: the nearest sayso.toml, or pyproject.toml with "
+            "[tool.sayso], in this directory or a parent].",
         ),
     ] = None,
     workers: Annotated[
@@ -552,4 +557,5 @@ def main() -> None:
     except SaysoError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    app()
+    # Named "sayso" however it was started (python -m sayso too): shell completion keys on it.
+    app(prog_name="sayso")
