@@ -83,7 +83,7 @@ def sayso_cli() -> Callable[..., Result]:
 
     Returns typer's ``Result`` (``exit_code``, ``stdout``, ``stderr``).
     """
-    from .cli.app import make_app
+    from .cli import make_app
 
     def invoke(*args: str, plugin: object | None = None) -> Result:
         extra = ((getattr(plugin, "__name__", "plugin-under-test"), plugin),) if plugin else ()

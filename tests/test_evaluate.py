@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sayso.cli.app import make_app
+from sayso.cli import make_app
 from sayso.errors import ConfigError, InputError
 from sayso.evaluation.brat import AttributionSpans
 from sayso.evaluation.evaluate import (

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import sayso
-from sayso.cli.app import make_app
+from sayso.cli import make_app
 from sayso.config import resolve_settings
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
