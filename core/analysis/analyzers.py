@@ -1,66 +1,116 @@
 """Analyzers turn article text into statements, attributions and named entities.
 
-An analyzer takes a batch of articles (so model-backed analyzers can process them together) and
-returns one :class:`~sayso.model.Analysis` per article with ``paragraphs``, ``statements``,
-``attributions`` and ``entities`` filled in. Attributions carry the source *mention*; turning
-mentions into canonical, typed sources is shared work done afterwards by
-:mod:`sayso.analysis.sources`.
+Every analyzer, sayso's own included, is declared by a plugin through the ``register_analyzers``
+hook as an :class:`~sayso.model.AnalyzerFactory`; this module answers questions about that
+registry: which names exist, what "auto" picks, which analyzers may run in worker processes, and
+builds the one a run asks for. Attributions carry the source *mention*; turning mentions into
+canonical, typed sources is shared work done afterwards by :mod:`sayso.analysis.sources`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import ConfigError
-from ..lexicon import Lexicon
-from ..model import Analysis, Article
+from ..manager import Plugins, get_plugins
+from ..model import Analyzer, AnalyzerFactory
+
+__all__ = [
+    "AUTO",
+    "Analyzer",
+    "AnalyzerFactory",
+    "accepted_options",
+    "analyzer_names",
+    "describe_analyzers",
+    "get_analyzer",
+    "get_factory",
+    "may_run_in_workers",
+    "resolve_analyzer",
+]
+
+AUTO = "auto"
 
 
-class Analyzer(Protocol):
-    name: str
-
-    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
-        """Analyze a batch of articles; return their analyses in the same order."""
-        ...
+def analyzer_names(plugins: Plugins | None = None) -> list[str]:
+    """The names ``--analyzer`` takes: "auto", then every registered analyzer."""
+    return [AUTO, *(plugins or get_plugins()).analyzers]
 
 
-ANALYZER_NAMES = ("offline", "stanza", "conllu")
+def get_factory(name: str, plugins: Plugins | None = None) -> AnalyzerFactory:
+    """The registered analyzer called ``name``; a :class:`ConfigError` listing the names if none."""
+    factories = (plugins or get_plugins()).analyzers
+    if name not in factories:
+        raise ConfigError(
+            f"unknown analyzer {name!r}; choose one of {', '.join(analyzer_names(plugins))} "
+            "(`sayso check --help` says which is which)"
+        )
+    return factories[name]
 
 
-def resolve_analyzer(name: str, stanza_dir: str | None = None) -> tuple[str, str | None]:
-    """Turn ``"auto"`` into ``"stanza"`` when its models are installed, else ``"offline"``.
+def resolve_analyzer(
+    name: str, options: dict[str, Any] | None = None, plugins: Plugins | None = None
+) -> tuple[str, str | None]:
+    """Turn ``"auto"`` into the available analyzer with the highest ``auto_priority``.
 
-    Returns the analyzer name and, for ``"auto"``, a sentence saying which one was chosen and why.
+    Returns the analyzer name and, for ``"auto"``, a sentence saying which one was chosen and
+    why higher-ranked ones were passed over (their ``unavailable`` reasons, which should name
+    them). Other names are checked and returned as they are.
     """
-    if name != "auto":
+    plugins = plugins or get_plugins()
+    if name != AUTO:
+        get_factory(name, plugins)
         return name, None
-    from .stanza_models import DOWNLOAD_COMMAND, missing_models, resources_dir
-
-    missing = missing_models(stanza_dir)
-    if not missing:
-        return "stanza", f"using the stanza analyzer (models in {resources_dir(stanza_dir)})"
-    return "offline", (
-        f"using the offline analyzer: stanza models not found in {resources_dir(stanza_dir)} "
-        f"(`{DOWNLOAD_COMMAND}` fetches them)"
+    options = options or {}
+    ranked = sorted(
+        (f for f in plugins.analyzers.values() if f.auto_priority is not None),
+        key=lambda f: -(f.auto_priority or 0),
     )
+    passed_over: list[str] = []
+    for factory in ranked:
+        reason = factory.unavailable(_accepted(factory, options)) if factory.unavailable else None
+        if reason is None:
+            note = f"using the {factory.name} analyzer"
+            if passed_over:
+                note += ": " + "; ".join(passed_over)
+            return factory.name, note
+        passed_over.append(reason)
+    raise ConfigError("no analyzer is available for auto: " + "; ".join(passed_over or ["none"]))
 
 
-def get_analyzer(name: str, **options: Any) -> Analyzer:
-    """Build the analyzer called ``name`` ("offline", "stanza" or "conllu").
+def get_analyzer(name: str, plugins: Plugins | None = None, **options: Any) -> Analyzer:
+    """Build the analyzer called ``name`` with the ``options`` it accepts (others are dropped).
 
-    Model-backed analyzers are imported only here, so plain ``sayso check`` never imports torch.
-    ``options`` go to the analyzer's constructor (e.g. ``stanza_dir``, ``device``).
+    Model-backed analyzers import their libraries only here (or later), so a plain
+    ``sayso check`` never imports torch.
     """
-    if name == "offline":
-        from .offline import OfflineAnalyzer
+    factory = get_factory(name, plugins)
+    return factory.build(**_accepted(factory, options))
 
-        return OfflineAnalyzer(**options)
-    if name == "stanza":
-        from .stanza import StanzaAnalyzer
 
-        return StanzaAnalyzer(**options)
-    if name == "conllu":
-        from .conllu import ConlluAnalyzer
+def may_run_in_workers(name: str, plugins: Plugins | None = None) -> bool:
+    """Whether the analyzer gains from worker processes (its factory says ``parallel``)."""
+    factories = (plugins or get_plugins()).analyzers
+    return name in factories and factories[name].parallel
 
-        return ConlluAnalyzer(**options)
-    raise ConfigError(f"unknown analyzer {name!r}; choose one of {', '.join(ANALYZER_NAMES)}")
+
+def describe_analyzers(plugins: Plugins | None = None) -> list[tuple[str, str]]:
+    """(name, description) of "auto" and every registered analyzer, for help texts."""
+    plugins = plugins or get_plugins()
+    ranked = sorted(
+        (f for f in plugins.analyzers.values() if f.auto_priority is not None),
+        key=lambda f: -(f.auto_priority or 0),
+    )
+    order = " > ".join(f.name for f in ranked)
+    auto = f"the first available of {order}" if ranked else "no analyzer offers itself for auto"
+    return [(AUTO, auto), *((f.name, f.description) for f in plugins.analyzers.values())]
+
+
+def accepted_options(
+    name: str, options: dict[str, Any], plugins: Plugins | None = None
+) -> dict[str, Any]:
+    """The ``options`` the analyzer called ``name`` takes (its factory's ``options``)."""
+    return _accepted(get_factory(name, plugins), options)
+
+
+def _accepted(factory: AnalyzerFactory, options: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in options.items() if key in factory.options}

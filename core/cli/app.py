@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ..analysis.analyzers import get_analyzer, resolve_analyzer
+from ..analysis.analyzers import describe_analyzers, get_analyzer
 from ..api import CheckRun, Unchanged
 from ..config import find_config, load_config, resolve_settings
 from ..errors import SaysoError
 from ..manager import PluginFailure, get_plugins
-from ..pipeline.engine import ArticleReport, collect_less_often, default_workers
+from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import article_json, format_provenance, format_summary, format_text, provenance_json
 from ..storage.store import DEFAULT_DB
@@ -68,14 +68,18 @@ def make_app() -> typer.Typer:
         no_args_is_help=True,
         rich_markup_mode=None,
     )
+    analyzers = _analyzer_list()
     app.command(
         "check",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso check seeds/000_81b6159aa6d9e869.txt",
             "sayso check articles/ --db newsroom.db --fail-under 60",
             "sayso check story.txt --no-db --format json > story.json",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
     )(check_command)
@@ -84,7 +88,9 @@ def make_app() -> typer.Typer:
     )
     app.command(
         "eval",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso eval corpus/ --analyzer offline",
             "sayso eval corpus/ --analyzer conllu --errors 5",
             "sayso eval corpus/ --json --save-predictions predictions.jsonl",
@@ -109,6 +115,14 @@ def make_app() -> typer.Typer:
     app.callback(invoke_without_command=True)(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
+
+
+def _analyzer_list() -> str:
+    """The analyzers --analyzer takes, one per line, from the plugins' registry."""
+    described = describe_analyzers()
+    width = max(len(name) for name, _ in described)
+    lines = [f"  {name:<{width}}  {description}" for name, description in described]
+    return "\b\nAnalyzers (--analyzer NAME):\n" + "\n".join(lines)
 
 
 def _version_callback(
@@ -149,7 +163,7 @@ def check_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+            help="auto, or an analyzer listed below: what finds the attributions.",
         ),
     ] = "auto",
     stanza_dir: StanzaDirOption = None,
@@ -187,7 +201,8 @@ def check_command(
         typer.Option(
             metavar="N",
             min=0,
-            help="Processes to check in (0: one per CPU for the offline analyzer, else 1).",
+            help="Processes to check in (0: one per CPU for analyzers that gain from it, such "
+            "as offline and tagger; else 1).",
         ),
     ] = 0,
     force: Annotated[
@@ -231,14 +246,10 @@ def check_command(
             disable,
             set_option,
         )
-        analyzer, note = resolve_analyzer(analyzer, str(stanza_dir) if stanza_dir else None)
-        if note:
-            typer.echo(note, err=True)
-        analyzer_options = (
-            {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-            if analyzer == "stanza"
-            else {}
-        )
+        analyzer_options = {
+            "stanza_dir": str(stanza_dir) if stanza_dir else None,
+            "device": device.value,
+        }
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
@@ -266,11 +277,13 @@ def check_command(
             settings=settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
-            workers=workers or default_workers(analyzer),
+            workers=workers,
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
         )
+        if run.checking.analyzer_note:
+            typer.echo(run.checking.analyzer_note, err=True)
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
@@ -405,7 +418,7 @@ def eval_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="offline, stanza, or conllu (parses read from conllu/NAME.conllu).",
+            help="An analyzer listed below (conllu reads parses from conllu/NAME.conllu).",
         ),
     ] = "offline",
     stanza_dir: StanzaDirOption = None,
@@ -423,11 +436,11 @@ def eval_command(
     from ..pipeline.engine import Checking
 
     try:
-        lexicon = Checking.prepare(analyzer).lexicon
         options = {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-        chosen = get_analyzer(analyzer, **options) if analyzer == "stanza" else analyzer
+        checking = Checking.prepare(analyzer, analyzer_options=options)
+        chosen = get_analyzer(checking.analyzer, **checking.analyzer_options)
         with evaluate.terminal_progress() as progress:
-            result = evaluate.evaluate(corpus, chosen, lexicon, progress)
+            result = evaluate.evaluate(corpus, chosen, checking.lexicon, progress)
     except SaysoError as error:
         _fail(str(error))
     if save_predictions is not None:
