@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 import sayso
 
 PACKAGE_ROOTS = {
@@ -130,3 +131,21 @@ def test_the_graph_reads_relative_lazy_and_type_checking_imports():
     assert "sayso.storage.store" in graph["sayso.web.serve"]
     # the store's type-only import of provenance does not
     assert "sayso.provenance.linking" not in graph["sayso.storage.store"]
+
+
+SUBPACKAGES = sorted(
+    name for name, path in module_files().items() if path.name == "__init__.py" and "." in name
+)
+
+
+@pytest.mark.parametrize("package", SUBPACKAGES)
+def test_every_subpackage_says_what_it_is_for(package):
+    source = module_files()[package].read_text(encoding="utf-8")
+    assert ast.get_docstring(ast.parse(source))
+
+
+@pytest.mark.parametrize("package", SUBPACKAGES)
+def test_the_readme_architecture_names_every_subpackage(package):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    architecture = readme.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    assert f"`{package}`" in architecture
