@@ -14,13 +14,13 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .store import COLUMNS, article_rows, provenance_rows, source_id
+from .storage.store import COLUMNS, article_rows, provenance_rows, source_id
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from .engine import ArticleReport
-    from .provenance import Provenance
+    from .pipeline.engine import ArticleReport
+    from .provenance.linking import Provenance
 
 SCHEMA_FILE = "check.schema.json"
 # Row columns that hold JSON text in the database and real JSON in the document.

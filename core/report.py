@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from .provenance import ClaimCluster, Provenance
+    from .provenance.linking import ClaimCluster, Provenance
 
 Document = dict[str, Any]
 ColorChoice = Literal["auto", "always", "never"]

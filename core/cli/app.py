@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand
 
-from . import __version__
-from .analyzers import get_analyzer, resolve_analyzer
-from .api import CheckRun, Unchanged
-from .config import find_config, load_config, resolve_settings
-from .document import article_document, provenance_document
-from .engine import ArticleReport, collect_less_often, default_workers
-from .errors import SaysoError
-from .inputs import MAX_BYTES, STDIN, expand_paths
-from .manager import PluginFailure, get_plugins
-from .report import (
+from ..analysis.analyzers import describe_analyzers, get_analyzer
+from ..api import CheckRun, Unchanged
+from ..config import find_config, load_config, resolve_settings
+from ..document import article_document, provenance_document
+from ..errors import SaysoError
+from ..manager import PluginFailure, get_plugins
+from ..pipeline.engine import ArticleReport, collect_less_often
+from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from ..report import (
     format_github,
     format_provenance,
     format_summary,
@@ -32,10 +31,11 @@ from .report import (
     printable,
     text_lines,
 )
-from .store import DEFAULT_DB
+from ..storage.store import DEFAULT_DB
+from ..version import __version__
 
 if TYPE_CHECKING:
-    from .bench import Timing
+    from ..evaluation.bench import Timing
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -95,15 +95,19 @@ def make_app() -> typer.Typer:
     )
     # Every command reads its usage line as above, the ones plugins add too.
     app.command = functools.partial(app.command, cls=_Command)  # type: ignore[method-assign]
+    analyzers = _analyzer_list()
     app.command(
         "check",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso check seeds/000_81b6159aa6d9e869.txt",
             "sayso check articles/ --db newsroom.db --fail-under 60",
             "sayso check story.txt --no-db --format json > story.json",
             "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
     )(check_command)
@@ -113,7 +117,9 @@ def make_app() -> typer.Typer:
     app.command("schema", epilog=_examples("sayso schema > check.schema.json"))(schema_command)
     app.command(
         "eval",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso eval corpus/ --analyzer offline",
             "sayso eval corpus/ --analyzer conllu --errors 5",
             "sayso eval corpus/ --json --save-predictions predictions.jsonl",
@@ -138,6 +144,14 @@ def make_app() -> typer.Typer:
     app.callback(invoke_without_command=True)(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
+
+
+def _analyzer_list() -> str:
+    """The analyzers --analyzer takes, one per line, from the plugins' registry."""
+    described = describe_analyzers()
+    width = max(len(name) for name, _ in described)
+    lines = [f"  {name:<{width}}  {description}" for name, description in described]
+    return "\b\nAnalyzers (--analyzer NAME):\n" + "\n".join(lines)
 
 
 def _version_callback(
@@ -187,7 +201,7 @@ def check_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+            help="auto, or an analyzer listed below: what finds the attributions.",
         ),
     ] = "auto",
     stanza_dir: StanzaDirOption = None,
@@ -227,7 +241,8 @@ def check_command(
         typer.Option(
             metavar="N",
             min=0,
-            help="Processes to check in (0: one per CPU for the offline analyzer, else 1).",
+            help="Processes to check in (0: one per CPU for analyzers that gain from it, such "
+            "as offline and tagger; else 1).",
         ),
     ] = 0,
     force: Annotated[
@@ -273,14 +288,10 @@ def check_command(
             disable,
             set_option,
         )
-        analyzer, note = resolve_analyzer(analyzer, str(stanza_dir) if stanza_dir else None)
-        if note and not quiet:
-            typer.echo(f"note: {note}", err=True)
-        analyzer_options = (
-            {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-            if analyzer == "stanza"
-            else {}
-        )
+        analyzer_options = {
+            "stanza_dir": str(stanza_dir) if stanza_dir else None,
+            "device": device.value,
+        }
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
@@ -293,12 +304,14 @@ def check_command(
             settings=settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
-            workers=workers or default_workers(analyzer),
+            workers=workers,
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
             load_unchanged=not quiet,
         )
+        if run.checking.analyzer_note and not quiet:
+            typer.echo(f"note: {run.checking.analyzer_note}", err=True)
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
@@ -478,7 +491,7 @@ def eval_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="offline, stanza, or conllu (parses read from conllu/NAME.conllu).",
+            help="An analyzer listed below (conllu reads parses from conllu/NAME.conllu).",
         ),
     ] = "offline",
     stanza_dir: StanzaDirOption = None,
@@ -492,15 +505,15 @@ def eval_command(
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
-    from . import evaluate
-    from .engine import Checking
+    from ..evaluation import evaluate
+    from ..pipeline.engine import Checking
 
     try:
-        lexicon = Checking.prepare(analyzer).lexicon
         options = {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-        chosen = get_analyzer(analyzer, **options) if analyzer == "stanza" else analyzer
+        checking = Checking.prepare(analyzer, analyzer_options=options)
+        chosen = get_analyzer(checking.analyzer, **checking.analyzer_options)
         with evaluate.terminal_progress() as progress:
-            result = evaluate.evaluate(corpus, chosen, lexicon, progress)
+            result = evaluate.evaluate(corpus, chosen, checking.lexicon, progress)
     except SaysoError as error:
         _fail(str(error))
     if save_predictions is not None:
@@ -523,7 +536,7 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from .serve import serve
+    from ..web.serve import serve
 
     typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
     serve(db, host=host, port=port)
@@ -550,7 +563,7 @@ def models_status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
     """Show which stanza model files are installed. Exits 1 if any is missing."""
-    from .models import DOWNLOAD_COMMAND, model_status, resources_dir
+    from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
     files = model_status(directory)
@@ -578,7 +591,7 @@ def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
 
     This is the only sayso command that uses the network. stanza shows download progress.
     """
-    from .models import download_models
+    from ..analysis.stanza_models import download_models
 
     try:
         where = download_models(str(stanza_dir) if stanza_dir else None)
@@ -605,7 +618,7 @@ def bench_command(
     Each run is a whole `python -m sayso check` process; prints words/s, articles/s, CPU time
     and peak memory (the largest process). With --rounds, the median and the extremes too.
     """
-    from .bench import format_timings, run_benchmark
+    from ..evaluation.bench import format_timings, run_benchmark
 
     if not directory.is_dir():
         _fail(f"{directory}: not a directory")
