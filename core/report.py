@@ -99,23 +99,6 @@ def _most_cited_first(report: ArticleReport, counts: Counter[str | None]) -> lis
     return sorted(report.analysis.sources.values(), key=lambda s: (-counts[s.key], s.name))
 
 
-def to_json(
-    reports: list[ArticleReport], errors: list[str], provenance: Provenance | None = None
-) -> str:
-    """JSON mirroring the database rows, one object per article, plus input errors.
-
-    With ``provenance`` (several articles checked together), a ``provenance`` key holds the
-    claim clusters with their members, the cross-article findings and the sources' aliases.
-    """
-    document: dict[str, Any] = {
-        "articles": [article_json(report) for report in reports],
-        "errors": errors,
-    }
-    if provenance is not None:
-        document["provenance"] = provenance_json(provenance)
-    return json.dumps(document, ensure_ascii=False, indent=2)
-
-
 def provenance_json(provenance: Provenance) -> dict[str, Any]:
     """The ``claim_clusters``, ``cluster_members``, ``cluster_findings`` and ``source_aliases``
     rows, with each cluster's members nested in it."""
