@@ -120,9 +120,6 @@ class Plugins:
 
         return call
 
-    def plugin_checkers(self, plugin: str) -> list[str]:
-        return [id for id, owner in self.checker_plugins.items() if owner == plugin]
-
     def info(self) -> list[PluginInfo]:
         return [
             PluginInfo(

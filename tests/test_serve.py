@@ -99,7 +99,7 @@ def build_seed_database(path: Path) -> dict[str, ArticleReport]:
     db = store.open_database(path)
     run_id = store.start_run(db, "hand", get_plugins())
     for report in reports.values():
-        store.save_report(db, report, run_id)
+        store.save_batch(db, [store.report_tables(report, run_id)])
     store.finish_run(db, run_id, len(reports), 0)
     db.close()
     return reports
@@ -198,7 +198,9 @@ def test_prepare_database_is_idempotent_and_search_follows_new_rows(tmp_path: Pa
     search = "select count(*) from statements_fts where statements_fts match ?"
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     report = check_by_hand(seed_analysis(KREMLIN_SEED, []))
-    store.save_report(db, report, 1)  # replaces the article's rows: the triggers keep up
+    store.save_batch(
+        db, [store.report_tables(report, 1)]
+    )  # replaces the article's rows: the triggers keep up
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     assert db.execute(search, ["zyzzyva"]).fetchone()[0] == 0
 

@@ -21,7 +21,6 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 QUOTE_MARKS = '"“”„«»'
-OPENING_QUOTES = '"“„«'
 ENTITY_LABELS = {
     "PERSON": "PERSON",
     "PER": "PERSON",

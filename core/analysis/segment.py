@@ -13,9 +13,6 @@ from collections.abc import Iterable
 
 from ..model import Attribution, Span, Statement, StatementKind
 
-OPENING_QUOTES = "“‘«"
-CLOSING_QUOTES = "”’»"
-
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())

@@ -329,34 +329,24 @@ def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def check_articles(
-    articles: Iterable[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None = None,
-) -> Iterator[ArticleReport]:
+def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[ArticleReport]:
     """Analyze and check articles in batches, yielding one report per article as it is done."""
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) == BATCH_SIZE:
-            yield from _check_batch(batch, checking, on_report)
+            yield from _check_batch(batch, checking)
             batch = []
     if batch:
-        yield from _check_batch(batch, checking, on_report)
+        yield from _check_batch(batch, checking)
 
 
-def _check_batch(
-    batch: list[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None,
-) -> Iterator[ArticleReport]:
+def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
     for analysis, failures in checking.analyze(batch):
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
         report.failures[:0] = failures
-        if on_report:
-            on_report(report)
         yield report
 
 

@@ -464,13 +464,6 @@ def _connection(db: Database) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
-def save_report(
-    db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
-) -> None:
-    """Replace one article's rows with ``report``, in a single transaction."""
-    save_batch(db, [report_tables(report, run_id, fingerprint)])
-
-
 def report_tables(
     report: ArticleReport, run_id: int | None, fingerprint: str | None = None
 ) -> dict[str, Table]:

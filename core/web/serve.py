@@ -19,7 +19,6 @@ from ..storage import store
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-INSTALL_HINT = "pip install 'sayso[serve]'"
 
 # Correlated subqueries rather than joins over aggregates: sorted and paged by score, SQLite
 # walks the score index and computes them for the rows on the page only.
