@@ -17,20 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import (
+from .document import stored_document
+from .errors import InputError
+from .manager import PluginFailure, Plugins
+from .model import Article, Settings
+from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
     batched,
+    default_workers,
     expand_inputs,
     map_report_batches,
     read_inputs,
 )
-from .errors import InputError
-from .inputs import MAX_BYTES, STDIN
-from .manager import PluginFailure, Plugins
-from .model import Article, Settings
-from .store import (
+from .pipeline.inputs import MAX_BYTES, STDIN
+from .storage.store import (
     finish_run,
     has_pending_migrations,
     migrate,
@@ -45,8 +47,8 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .provenance import Linker, Provenance
-    from .store import Table
+    from .provenance.linking import Linker, Provenance
+    from .storage.store import Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -54,11 +56,16 @@ Input = str | Path | Article | InputError
 
 @dataclass
 class Unchanged:
-    """An article skipped because the database holds it with the same text and fingerprint."""
+    """An article skipped because the database holds it with the same text and fingerprint.
+
+    ``document`` is its stored report (:func:`sayso.document.stored_document`), when the run
+    was asked to load it.
+    """
 
     article_id: str
     path: str | None
     score: float
+    document: dict[str, Any] | None = None
 
 
 @dataclass
@@ -79,7 +86,7 @@ def check(
     inputs: Iterable[Input] | Input,
     *,
     db: str | Path | None = None,
-    analyzer: str = "offline",
+    analyzer: str = "auto",
     settings: Settings | None = None,
     plugins: Plugins | None = None,
     analyzer_options: dict[str, Any] | None = None,
@@ -92,10 +99,12 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article,
-    ``CheckResult.provenance`` links their claims across articles (see :mod:`sayso.provenance`),
-    stored too when there is a ``db``. ``skip_unchanged`` leaves out articles the database
-    already holds with the same text, versions and settings.
+    each article is done (for progress). With more than one article, ``CheckResult.provenance``
+    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
+    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
+    same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
+    registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -112,6 +121,7 @@ def check(
         skip_unchanged=skip_unchanged,
         link=True,
         max_bytes=max_bytes,
+        load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
@@ -135,11 +145,14 @@ class CheckRun(Generic[T]):
 
     Each batch of articles is written to ``db`` (one transaction) as soon as it is checked, and
     the report is dropped once ``process`` has made what the caller keeps of it, so memory stays
-    flat. ``workers`` > 1 checks batches in that many processes; ``process`` then runs in them
+    flat. ``workers`` > 1 checks batches in that many processes (0: one per CPU when the analyzer
+    may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
     ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
     it needs every report in this process, so it checks without workers.
+
+    With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
     ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
     ``skipped`` are set as it goes.
@@ -151,7 +164,7 @@ class CheckRun(Generic[T]):
         process: Callable[[ArticleReport], T],
         *,
         db: str | Path | None = None,
-        analyzer: str = "offline",
+        analyzer: str = "auto",
         settings: Settings | None = None,
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
@@ -159,18 +172,22 @@ class CheckRun(Generic[T]):
         skip_unchanged: bool = False,
         link: bool = False,
         max_bytes: int = MAX_BYTES,
+        load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
         self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        # 0: as many as the analyzer gains from.
+        workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
         self.workers = 1 if link else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
+        self.load_unchanged = load_unchanged
         self.linker: Linker | None = None
         if link:
             # Only linking runs need it: a plain re-check starts without importing it.
-            from .provenance import Linker
+            from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
         self.errors: list[InputError] = []
@@ -215,18 +232,23 @@ class CheckRun(Generic[T]):
             # In input order, which ``files`` keeps and the database's answer does not.
             for path in filter(settled.__contains__, files):
                 article_id, score = settled[path]
-                self.unchanged.append(Unchanged(article_id, path, score))
+                self._skip(database, Unchanged(article_id, path, score))
             unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
             articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
             stored = stored_checks(database, [article.id for article in articles])
             for article in articles:
                 fingerprint_and_score = stored.get(article.id)
                 if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    self.unchanged.append(
-                        Unchanged(article.id, article.path, fingerprint_and_score[1])
+                    self._skip(
+                        database, Unchanged(article.id, article.path, fingerprint_and_score[1])
                     )
                 else:
                     yield article
+
+    def _skip(self, database: sqlite3.Connection, unchanged: Unchanged) -> None:
+        if self.load_unchanged:
+            unchanged.document = stored_document(database, unchanged.article_id, unchanged.path)
+        self.unchanged.append(unchanged)
 
     def _start(self, database: sqlite3.Connection) -> int:
         """Migrate the database and record the run, once.

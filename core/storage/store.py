@@ -25,16 +25,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import __version__
-from .engine import ArticleReport
-from .manager import PluginFailure, Plugins
-from .model import Source, Span
+from ..manager import PluginFailure, Plugins
+from ..model import Source, Span
+from ..pipeline.engine import ArticleReport
+from ..version import __version__
 
 if TYPE_CHECKING:
     import sqlite_utils
     from sqlite_utils import Migrations
 
-    from .provenance import Provenance
+    from ..provenance.linking import Provenance
 
     Database: TypeAlias = sqlite_utils.Database | sqlite3.Connection
 
@@ -236,7 +236,12 @@ def m004_file_stats(db: sqlite_utils.Database) -> None:
     articles.create_index(["path"])
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats)
+def m005_deductions(db: sqlite_utils.Database) -> None:
+    """The score's deductions, so an unchanged article's report can be shown from the database."""
+    db.table("articles").add_column("deductions", str)
+
+
+MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats, m005_deductions)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -459,13 +464,6 @@ def _connection(db: Database) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
-def save_report(
-    db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
-) -> None:
-    """Replace one article's rows with ``report``, in a single transaction."""
-    save_batch(db, [report_tables(report, run_id, fingerprint)])
-
-
 def report_tables(
     report: ArticleReport, run_id: int | None, fingerprint: str | None = None
 ) -> dict[str, Table]:
@@ -671,6 +669,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "metadata",
         "file_size",
         "file_mtime_ns",
+        "deductions",
     ),
     "statements": (
         "id",
@@ -758,10 +757,17 @@ def _article_tables(
         report.score,
         analysis.analyzer,
         run_id,
-        _now(),
+        report.checked_at,
         json.dumps(article.metadata) if article.metadata else None,
         article.file_size,
         article.file_mtime_ns,
+        json.dumps(
+            [
+                {"points": d.points, "reason": d.reason, "findings": d.findings}
+                for d in report.deductions
+            ],
+            ensure_ascii=False,
+        ),
     )
     statements = [
         (

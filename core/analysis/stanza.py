@@ -19,15 +19,24 @@ from __future__ import annotations
 
 import random
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import ModelMissingError, ModelWarning
+from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
-from ..model import Analysis, Article
-from ..models import DOWNLOAD_COMMAND, LANGUAGE, ModelFile, model_status, resources_dir
-from ..segment import link_statements, split_paragraphs
+from ..model import Analysis, AnalyzerFactory, Article
 from .dependency import ParsedText, build_analysis, parse_paragraphs
+from .segment import link_statements, split_paragraphs
+from .stanza_models import (
+    DOWNLOAD_COMMAND,
+    LANGUAGE,
+    ModelFile,
+    missing_models,
+    model_status,
+    resources_dir,
+)
 
 DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
 # What each processor needs before it (stanza's own requirements, for English).
@@ -292,6 +301,30 @@ def _missing_weights(nlp: Any, processor: str) -> str:
         if name not in saved and name.split(".")[0] not in unsaved
     ]
     return ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+
+
+@hookimpl
+def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
+    register(
+        AnalyzerFactory(
+            name="stanza",
+            description="stanza's tokenizer, tagger, parser and NER, then rules over the parse "
+            "(needs stanza's models: `sayso models download`); --device cuda for a GPU",
+            build=StanzaAnalyzer,
+            options=("stanza_dir", "device"),
+            auto_priority=20,
+            unavailable=_models_missing,
+        )
+    )
+
+
+def _models_missing(options: dict[str, Any]) -> str | None:
+    stanza_dir = options.get("stanza_dir")
+    if not missing_models(stanza_dir):
+        return None
+    return (
+        f"stanza models not found in {resources_dir(stanza_dir)}; `{DOWNLOAD_COMMAND}` fetches them"
+    )
 
 
 class StanzaAnalyzer:
