@@ -714,8 +714,8 @@ def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
             quote.continues = index + 1
     # From the last: a quote left open in every paragraph makes one chain of them all.
     for quote in reversed(quotes):
-        following = quote.continues
-        quote.chain_end = quote.end if following is None else quotes[following].chain_end
+        after = quote.continues
+        quote.chain_end = quote.end if after is None else quotes[after].chain_end
     return quotes
 
 
