@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sayso.api import check
-from sayso.engine import Checking
 from sayso.model import Article
+from sayso.pipeline.engine import Checking
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MEGABYTE = 1_000_000

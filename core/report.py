@@ -7,12 +7,12 @@ import textwrap
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .engine import ArticleReport
 from .model import Attribution, Finding, Source
-from .store import article_rows, provenance_rows, source_id
+from .pipeline.engine import ArticleReport
+from .storage.store import article_rows, provenance_rows, source_id
 
 if TYPE_CHECKING:
-    from .provenance import ClaimCluster, Provenance
+    from .provenance.linking import ClaimCluster, Provenance
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 QUOTE_WIDTH = 90
@@ -97,23 +97,6 @@ def _claim_counts(report: ArticleReport) -> tuple[int, int]:
 
 def _most_cited_first(report: ArticleReport, counts: Counter[str | None]) -> list[Source]:
     return sorted(report.analysis.sources.values(), key=lambda s: (-counts[s.key], s.name))
-
-
-def to_json(
-    reports: list[ArticleReport], errors: list[str], provenance: Provenance | None = None
-) -> str:
-    """JSON mirroring the database rows, one object per article, plus input errors.
-
-    With ``provenance`` (several articles checked together), a ``provenance`` key holds the
-    claim clusters with their members, the cross-article findings and the sources' aliases.
-    """
-    document: dict[str, Any] = {
-        "articles": [article_json(report) for report in reports],
-        "errors": errors,
-    }
-    if provenance is not None:
-        document["provenance"] = provenance_json(provenance)
-    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def provenance_json(provenance: Provenance) -> dict[str, Any]:

@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from sayso import store
 from sayso.api import check
 from sayso.errors import DatabaseError
 from sayso.model import Article
+from sayso.storage import store
 
 from tests.conftest import SEEDS
 

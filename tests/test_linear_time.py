@@ -11,11 +11,11 @@ import functools
 import time
 
 import pytest
-from sayso.analyzers.offline import _Cover
+from sayso.analysis.offline import _Cover
+from sayso.analysis.segment import MAX_SENTENCE_CHARS, split_sentences
 from sayso.api import check
-from sayso.engine import Checking
 from sayso.model import Article, Span
-from sayso.segment import MAX_SENTENCE_CHARS, split_sentences
+from sayso.pipeline.engine import Checking
 
 from benchmarks.adversarial import normal_text, repeated
 

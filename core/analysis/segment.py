@@ -11,10 +11,7 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from .model import Attribution, Span, Statement, StatementKind
-
-OPENING_QUOTES = "“‘«"
-CLOSING_QUOTES = "”’»"
+from ..model import Attribution, Span, Statement, StatementKind
 
 
 def _words(text: str) -> frozenset[str]:

@@ -25,17 +25,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import __version__
-from .engine import ArticleReport
-from .errors import DatabaseError
-from .manager import PluginFailure, Plugins
-from .model import Source, Span
+from ..errors import DatabaseError
+from ..manager import PluginFailure, Plugins
+from ..model import Source, Span
+from ..pipeline.engine import ArticleReport
+from ..version import __version__
 
 if TYPE_CHECKING:
     import sqlite_utils
     from sqlite_utils import Migrations
 
-    from .provenance import Provenance
+    from ..provenance.linking import Provenance
 
     Database: TypeAlias = sqlite_utils.Database | sqlite3.Connection
 
@@ -558,13 +558,6 @@ def record_failures(
 
 def _connection(db: Database) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
-def save_report(
-    db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
-) -> None:
-    """Replace one article's rows with ``report``, in a single transaction."""
-    save_batch(db, [report_tables(report, run_id, fingerprint)])
 
 
 def report_tables(

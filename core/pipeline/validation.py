@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .model import SEVERITIES, Analysis, Deduction, Finding, Span
+from ..model import SEVERITIES, Analysis, Deduction, Finding, Span
 
 # A score runs from 0 to 100: a penalty or deduction outside that range is a mistake.
 MAX_POINTS = 100.0
