@@ -10,6 +10,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -53,6 +54,8 @@ class ArticleReport:
     failures: list[PluginFailure] = field(default_factory=list)
     # Seconds each plugin's hooks took on this article, by plugin name.
     plugin_seconds: dict[str, float] = field(default_factory=dict)
+    # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
+    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def score(self) -> float:
