@@ -347,6 +347,8 @@ def check_command(
         _fail(str(error))
     for failure, articles in scores.failures.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for slow in run.slow_plugins():
+        typer.echo(f"warning: {slow}", err=True)
     for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
     if quiet:
