@@ -222,8 +222,8 @@ class Analysis:
     """An article with its statements, attributions and sources: what checkers look at.
 
     ``paragraphs`` and ``statements`` are in text order and do not overlap (as
-    :func:`sayso.segment.build_statements` makes them); ``Statement.index`` is the position in
-    ``statements``.
+    :func:`sayso.analysis.segment.build_statements` makes them); ``Statement.index`` is the
+    position in ``statements``.
     """
 
     article: Article

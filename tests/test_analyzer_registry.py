@@ -3,12 +3,12 @@
 import pytest
 import sqlite_utils
 from sayso import hookimpl
-from sayso.analyzers import analyzer_names, get_analyzer, resolve_analyzer
+from sayso.analysis.analyzers import analyzer_names, get_analyzer, resolve_analyzer
 from sayso.api import check
-from sayso.engine import default_workers
 from sayso.errors import ConfigError, PluginError
 from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
 from sayso.model import Analysis, AnalyzerFactory, Article, Attribution, Span
+from sayso.pipeline.engine import default_workers
 
 TEXT = "The mayor said the bridge would reopen in May. The river rose by 3 metres overnight."
 
@@ -45,7 +45,7 @@ def test_duplicate_analyzer_names_name_both_plugins():
     again = AnalyzerFactory("offline", "Mine too.", build=object)
     with pytest.raises(PluginError) as error, extra_plugins(("dupe", registering(again))):
         pass
-    assert "sayso.analyzers.offline" in str(error.value) and "dupe" in str(error.value)
+    assert "sayso.analysis.offline" in str(error.value) and "dupe" in str(error.value)
 
 
 def test_register_takes_analyzer_factories_only():

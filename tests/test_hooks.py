@@ -5,6 +5,12 @@ import sqlite3
 import sqlite_utils
 import typer
 from sayso import hookimpl
+from sayso.analysis.segment import (
+    build_statements,
+    link_statements,
+    split_paragraphs,
+    split_sentences,
+)
 from sayso.api import check
 from sayso.manager import extra_plugins
 from sayso.model import (
@@ -17,7 +23,6 @@ from sayso.model import (
     Finding,
     Span,
 )
-from sayso.segment import build_statements, link_statements, split_paragraphs, split_sentences
 
 TEXT = "Officials said the bridge would reopen in May. The river rose by 3 metres overnight."
 

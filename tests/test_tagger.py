@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from sayso.analyzers.tagger import (
+from sayso.analysis.segment import split_paragraphs
+from sayso.analysis.tagger import (
     CARD_FILE,
     MODEL_FILE,
     TaggerAnalyzer,
@@ -14,11 +15,10 @@ from sayso.analyzers.tagger import (
     shape,
 )
 from sayso.errors import ModelMissingError
-from sayso.evaluate import evaluate
+from sayso.evaluation.evaluate import evaluate
+from sayso.evaluation.train import train
 from sayso.lexicon import Lexicon
 from sayso.model import Article, Span
-from sayso.segment import split_paragraphs
-from sayso.train import train
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_training_with_conllu_parses(brat_corpus, tmp_path):
     with pytest.raises(Exception, match="trained with parse features"):
         TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())
     analyzer = TaggerAnalyzer(tmp_path, name="tagger-conllu")
-    from sayso.analyzers.tagger import read_conllu_parses
+    from sayso.analysis.tagger import read_conllu_parses
 
     analyzer.parses = read_conllu_parses
     result = evaluate(brat_corpus, analyzer)

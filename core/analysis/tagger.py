@@ -16,7 +16,8 @@ brat corpus laid out as PolNeAR is. Its features:
   which it hangs from its nearest cue-verb ancestor, and how far up that is.
 
 Statements, paragraphs and entities come from the rule analyzer, so every analyzer's statement
-model is the same; the tagger's attributions replace the rules' (:func:`assemble`).
+model is the same; the tagger's attributions replace the rules' (:func:`assemble`), completed by
+theirs where the tagger left something out (:func:`merge_rules`).
 
 Speed: features that depend only on a word's text are built once per word type and kept as
 prebuilt lists of strings, already filtered to the attributes the model knows; a token's
@@ -39,9 +40,10 @@ from ..errors import ConfigError, ModelMissingError
 from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
 from ..model import Analysis, AnalyzerFactory, Article, Attribution, Form, Span
-from ..segment import link_statements
 from .conllu import CONLLU_PATH
+from .dependency import ParsedText
 from .offline import OfflineAnalyzer
+from .segment import link_statements
 
 # The models shipped with sayso, trained on PolNeAR train (see their cards): one without parse
 # features, one with them (for tagger-conllu and tagger-stanza).
@@ -51,10 +53,13 @@ MODEL_FILE = "model.crfsuite"
 CARD_FILE = "card.json"
 # Words the training corpus uses as cues, with the share of their occurrences that are cues.
 CUES_FILE = "cue_words.json"
+# The attributes the model has weights for, one a line: reading them is a hundred times faster
+# than asking crfsuite (which dumps the whole model as text).
+ATTRIBUTES_FILE = "attributes.txt"
 FEATURES_VERSION = 1
 # Training defaults (`sayso train`): what the shipped model was trained with.
-DEFAULT_ITERATIONS = 150
-DEFAULT_C1 = 0.2
+DEFAULT_ITERATIONS = 100
+DEFAULT_C1 = 0.3
 DEFAULT_C2 = 0.01
 
 LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
@@ -154,13 +159,16 @@ def regex_tokens(text: str, paragraphs: Sequence[Span]) -> Tokens:
 
 
 def parse_tokens(
-    doc: Any, text: str, paragraphs: Sequence[Span], cue_lemmas: set[str], lexicon: Lexicon
+    parsed: ParsedText,
+    text: str,
+    paragraphs: Sequence[Span],
+    cue_lemmas: set[str],
+    lexicon: Lexicon,
 ) -> Tokens:
-    """The words of a stanza ``Document`` as tokens, with their parse features, among them
-    what the parse-based rules (the conllu and stanza analyzers' extraction) say of each."""
-    from .dependency import extract_attributions, parse_document
+    """The words of a parse as tokens, with their parse features, among them what the
+    parse-based rules (the conllu and stanza analyzers' extraction) say of each."""
+    from .dependency import extract_attributions
 
-    parsed = parse_document(doc, text)
     words = [w for w in parsed.words if w.end > w.start]
     starts = [w.start for w in words]
     ends = [w.end for w in words]
@@ -489,52 +497,48 @@ def assemble(
     def span(piece: _Piece) -> Span | None:
         return _trim(text, starts[piece.first], ends[piece.last])
 
-    drafts: dict[int, _Draft] = {}
+    drafts: list[_Draft] = []
     for piece in pieces:
         cue_span = span(piece) if piece.role == "C" else None
         if cue_span is not None:
-            drafts[id(piece)] = _Draft(piece, cue_span)
+            drafts.append(_Draft(piece, cue_span))
     if not drafts:
         return []
+    cue_positions = [draft.cue.first for draft in drafts]
+
+    def neighbours(piece: _Piece) -> list[_Draft]:
+        """The cues right before and right after ``piece``: the nearest is one of them."""
+        index = bisect.bisect_left(cue_positions, piece.first)
+        return drafts[max(0, index - 1) : index + 1]
+
     # Nearest pairs first: each cue takes one source from its sentence, each source one cue.
     pairs = sorted(
-        (
-            (abs(_gap(source, draft.cue)), source.first, id(source), source, draft)
-            for source in pieces
-            if source.role == "S"
-            for draft in drafts.values()
-            if draft.cue.sentence == source.sentence
-        ),
-        key=lambda pair: pair[:2],
+        (abs(_gap(source, draft.cue)), source.first, draft.cue.first, source, draft)
+        for source in pieces
+        if source.role == "S"
+        for draft in neighbours(source)
+        if draft.cue.sentence == source.sentence
     )
     taken: set[int] = set()
-    for _, _, source_id, source, draft in pairs:
-        if draft.source is None and source_id not in taken:
-            taken.add(source_id)
+    for _, source_first, _, source, draft in pairs:
+        if draft.source is None and source_first not in taken:
+            taken.add(source_first)
             draft.source = span(source)
     # A cue left without a source shares the one of the cue before it in its sentence: "…
     # has denied the claim, blaming …".
-    previous: _Draft | None = None
-    for draft in drafts.values():
-        if (
-            draft.source is None
-            and previous is not None
-            and previous.cue.sentence == draft.cue.sentence
-        ):
+    for previous, draft in itertools.pairwise(drafts):
+        if draft.source is None and previous.cue.sentence == draft.cue.sentence:
             draft.source = previous.source
-        previous = draft
-    last: _Draft | None = None
     for piece in pieces:
-        if id(piece) in drafts:
-            last = drafts[id(piece)]
         fragment = span(piece) if piece.role == "Q" else None
         if fragment is None:
             continue
-        near = [d for d in drafts.values() if d.cue.paragraph == piece.paragraph]
+        around = neighbours(piece)
+        near = [d for d in around if d.cue.paragraph == piece.paragraph]
         if near:
             owner = min(near, key=lambda d: (abs(_gap(piece, d.cue)), d.cue.first < piece.first))
-        elif last is not None:
-            owner = last
+        elif around[0].cue.first < piece.first:
+            owner = around[0]  # continues the last attribution before its paragraph
         else:
             continue
         owner.content.append(fragment)
@@ -546,36 +550,53 @@ def assemble(
             d.source,
             sorted(d.content),
         )
-        for d in drafts.values()
+        for d in drafts
     ]
 
 
-def with_rules_missed(tagged: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
-    """The tagger's attributions, plus the rules' that overlap none of them.
+def merge_rules(tagged: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
+    """The tagger's attributions, completed by the rules'.
 
-    The rules are precise where they fire; when the tagger left a rule's cue, source and
-    content all untagged, the rule's attribution is more likely right than nothing.
+    The rules are precise where they fire. A tagged attribution that lacks a source or content
+    gives way to a rule's complete one with an overlapping cue; a rule's attribution that
+    overlaps nothing the tagger tagged is added.
     """
+    complete = sorted(
+        ((r.cue.start, r.cue.end, index) for index, r in enumerate(rules) if r.cue and r.source),
+    )
+    complete = [item for item in complete if rules[item[2]].content]
+    complete_starts = [start for start, _, _ in complete]
+    merged: list[Attribution] = []
+    used: set[int] = set()
+    for attribution in tagged:
+        cue = attribution.cue
+        if (attribution.source is None or not attribution.content) and cue is not None:
+            # Rule cues are short and do not overlap: the one overlapping starts just before.
+            index = bisect.bisect_left(complete_starts, cue.end) - 1
+            if index >= 0 and complete[index][1] > cue.start and complete[index][2] not in used:
+                used.add(complete[index][2])
+                attribution = rules[complete[index][2]]
+        merged.append(attribution)
     spans = sorted(
         (span.start, span.end)
-        for attribution in tagged
+        for attribution in merged
         for span in (attribution.cue, attribution.source, *attribution.content)
         if span is not None
     )
     starts = [start for start, _ in spans]
-    added = []
+    # The largest end among the spans starting before each point: a span [a, b) overlaps one of
+    # them when the largest end of those starting before b is past a.
+    reach = list(itertools.accumulate((end for _, end in spans), max))
     for attribution in rules:
         own = [s for s in (attribution.cue, attribution.source, *attribution.content) if s]
-        if not any(_overlaps_any(span.start, span.end, spans, starts) for span in own):
-            added.append(attribution)
-    if not added:
-        return tagged
-    return sorted(tagged + added, key=lambda a: (a.cue or a.source or a.content[0]).start)
+        if not any(_reaches(span, starts, reach) for span in own):
+            merged.append(attribution)
+    return sorted(merged, key=lambda a: (a.cue or a.source or a.content[0]).start)
 
 
-def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
-    index = bisect.bisect_left(starts, end)
-    return any(spans[i][1] > start for i in range(max(0, index - 50), index))
+def _reaches(span: Span, starts: list[int], reach: list[int]) -> bool:
+    index = bisect.bisect_left(starts, span.end)
+    return index > 0 and reach[index - 1] > span.start
 
 
 def _gap(piece: _Piece, cue: _Piece) -> int:
@@ -654,27 +675,29 @@ def load_card(model_dir: Path) -> ModelCard:
     return ModelCard(data)
 
 
-ParseReader = Callable[[list[Article]], list[Any]]
-"""Gives a stanza ``Document`` per article (or None where an article has no parse)."""
+ParseReader = Callable[[list[Article]], Sequence[ParsedText | None]]
+"""Gives the parse of each article (None where an article has none)."""
 
 
-def read_conllu_parses(articles: list[Article]) -> list[Any]:
+def read_conllu_parses(articles: list[Article]) -> list[ParsedText | None]:
     """Each article's parse from the CoNLL-U file its metadata names (None without one)."""
     from stanza.utils.conll import CoNLL
 
     from ..errors import InputError
+    from .dependency import parse_document
 
-    docs: list[Any] = []
+    parses: list[ParsedText | None] = []
     for article in articles:
         path = article.metadata.get(CONLLU_PATH)
         if not path:
-            docs.append(None)
+            parses.append(None)
             continue
         try:
-            docs.append(CoNLL.conll2doc(input_file=path))
+            doc = CoNLL.conll2doc(input_file=path)
+            parses.append(parse_document(doc, article.text))
         except Exception as error:  # stanza raises assorted errors on malformed CoNLL-U
             raise InputError(f"{path}: not readable as CoNLL-U ({error})") from error
-    return docs
+    return parses
 
 
 class TaggerAnalyzer:
@@ -706,7 +729,11 @@ class TaggerAnalyzer:
                 )
             tagger = pycrfsuite.Tagger()
             tagger.open(str(self.model_dir / MODEL_FILE))
-            known = {attribute for attribute, _ in tagger.info().state_features}
+            attributes = self.model_dir / ATTRIBUTES_FILE
+            if attributes.is_file():
+                known = set(attributes.read_text(encoding="utf-8").splitlines())
+            else:
+                known = {attribute for attribute, _ in tagger.info().state_features}
             cues = self.model_dir / CUES_FILE
             learned = json.loads(cues.read_text(encoding="utf-8")) if cues.is_file() else {}
             self._tagger = tagger
@@ -722,7 +749,9 @@ class TaggerAnalyzer:
             return []
         tagger, featurizer = self._load(lexicon)
         analyses = self.rules.analyze(articles, lexicon)
-        docs = self.parses(articles) if self.parses is not None else [None] * len(articles)
+        docs: Sequence[ParsedText | None] = (
+            self.parses(articles) if self.parses is not None else [None] * len(articles)
+        )
         for article, analysis, doc in zip(articles, analyses, docs, strict=True):
             analysis.analyzer = self.name
             text = article.text
@@ -739,23 +768,22 @@ class TaggerAnalyzer:
                     labels = tagger.tag(items)
                     pieces += tagged_pieces(labels, index, paragraph.start, sentence_of)
             attributions = assemble(text, tokens, pieces, lexicon, featurizer.cue_forms)
-            import os
-
-            if os.environ.get("MERGE") == "rules":
-                attributions = with_rules_missed(analysis.attributions, attributions)
-            elif os.environ.get("MERGE") != "none":
-                attributions = with_rules_missed(attributions, analysis.attributions)
+            attributions = merge_rules(attributions, analysis.attributions)
             link_statements(attributions, analysis.statements)
             analysis.attributions = attributions
         return analyses
 
 
 def article_tokens(
-    text: str, analysis: Analysis, doc: Any, featurizer: Featurizer, lexicon: Lexicon
+    text: str,
+    analysis: Analysis,
+    parsed: ParsedText | None,
+    featurizer: Featurizer,
+    lexicon: Lexicon,
 ) -> Tokens:
     """The parse's words when there is a parse, else the rule analyzer's kind of tokens."""
-    if doc is not None:
-        return parse_tokens(doc, text, analysis.paragraphs, featurizer.cue_lemmas, lexicon)
+    if parsed is not None and parsed.has_parse:
+        return parse_tokens(parsed, text, analysis.paragraphs, featurizer.cue_lemmas, lexicon)
     return regex_tokens(text, analysis.paragraphs)
 
 

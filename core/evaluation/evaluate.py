@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .analyzers import Analyzer, get_analyzer
-from .analyzers.conllu import CONLLU_PATH
+from ..analysis.analyzers import Analyzer, get_analyzer
+from ..analysis.conllu import CONLLU_PATH
+from ..errors import InputError
+from ..lexicon import Lexicon
+from ..manager import get_plugins
+from ..model import Analysis, Article, Attribution
 from .brat import ROLES, AttributionSpans, Corpus, CorpusArticle, Fragment, Role, read_corpus
-from .errors import InputError
-from .lexicon import Lexicon
-from .manager import get_plugins
-from .model import Analysis, Article, Attribution
 
 Match = Literal["exact", "begin"]
 MATCHES: tuple[Match, ...] = ("exact", "begin")

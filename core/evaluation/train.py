@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .analyzers.conllu import CONLLU_PATH
-from .analyzers.offline import OfflineAnalyzer
-from .analyzers.tagger import (
+from ..analysis.conllu import CONLLU_PATH
+from ..analysis.offline import OfflineAnalyzer
+from ..analysis.tagger import (
+    ATTRIBUTES_FILE,
     CARD_FILE,
     CUES_FILE,
     DEFAULT_C1,
@@ -41,10 +41,11 @@ from .analyzers.tagger import (
     read_conllu_parses,
     role_labels,
 )
+from ..errors import InputError
+from ..lexicon import Lexicon
+from ..model import Article
+from ..version import __version__
 from .brat import read_corpus
-from .errors import InputError
-from .lexicon import Lexicon
-from .model import Article
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) while preparing the data and training."""
@@ -211,6 +212,8 @@ def train(
         "skipped": data.skipped,
     }
     tagger.close()
+    attributes = sorted({attribute for attribute, _ in info.state_features})
+    (out / ATTRIBUTES_FILE).write_text("\n".join(attributes) + "\n", encoding="utf-8")
     (out / CUES_FILE).write_text(json.dumps(data.learned_cues, indent=0) + "\n", encoding="utf-8")
     card["learned_cue_words"] = len(data.learned_cues)
     _write_card(out, card)
@@ -235,7 +238,7 @@ def dev_scores(
     dev: Path, model: Path, parse: bool, progress: Progress | None = None
 ) -> dict[str, Any]:
     """``sayso eval``'s figures for the model on ``dev``."""
-    from .analyzers.tagger import TaggerAnalyzer
+    from ..analysis.tagger import TaggerAnalyzer
     from .evaluate import evaluate
 
     analyzer = TaggerAnalyzer(

@@ -4,7 +4,7 @@ Every analyzer, sayso's own included, is declared by a plugin through the ``regi
 hook as an :class:`~sayso.model.AnalyzerFactory`; this module answers questions about that
 registry: which names exist, what "auto" picks, which analyzers may run in worker processes, and
 builds the one a run asks for. Attributions carry the source *mention*; turning mentions into
-canonical, typed sources is shared work done afterwards by :mod:`sayso.sources`.
+canonical, typed sources is shared work done afterwards by :mod:`sayso.analysis.sources`.
 """
 
 from __future__ import annotations
