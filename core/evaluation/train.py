@@ -224,13 +224,15 @@ def train(
 
 
 FEATURE_DESCRIPTION = (
-    "word, shape, last 2 and 3 letters, cue word of the lexicon and its lemma, anonymous noun, "
-    "title, pronoun; words at -2..+2, shapes at -1 and +1, cue words at -3..+3; inside a "
-    "quotation; first or last of its sentence, first of its paragraph, sentence of the "
-    "paragraph (0, 1, 2+); distance to the nearest cue word left and right in the sentence; "
-    "a speaker's label before a colon; the rule analyzer's label of the token and its "
-    "neighbours; with a parse: part of speech, relation, head lemma and part of speech, "
-    "relation under the nearest cue-verb ancestor and its distance"
+    "word, shape, last 2 and 3 letters, crude stem, cue word (the lexicon's, or learned from the"
+    " corpus, with how often it is a cue there) and its lemma, anonymous noun, title, pronoun;"
+    " words and cue-word flags at -3..+3, shapes and stems at -1 and +1; inside a quotation;"
+    " first or last of its sentence, first of its paragraph, sentence of the paragraph (0, 1,"
+    " 2+); distance to the nearest cue word left and right in the sentence; a speaker's label"
+    " and its colon opening a paragraph; the rule analyzer's label of the token and its"
+    " neighbours; with a parse: part of speech, relation, head lemma and part of speech,"
+    " relation under the nearest cue-verb ancestor and its distance, and the parse-based rules'"
+    " label of the token and its neighbours"
 )
 
 
