@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import CheckResult, check
+from .api import CheckResult, check, link
 from .hookspecs import hookimpl
 from .model import (
     Analysis,
@@ -30,4 +30,5 @@ __all__ = [
     "__version__",
     "check",
     "hookimpl",
+    "link",
 ]
