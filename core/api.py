@@ -17,22 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import (
+from .document import stored_document
+from .errors import InputError
+from .manager import PluginFailure, Plugins, get_plugins
+from .model import Article, Settings
+from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
     batched,
     build_lexicon,
+    default_workers,
     expand_inputs,
     map_report_batches,
     read_inputs,
 )
-from .errors import InputError
-from .inputs import MAX_BYTES, STDIN
-from .manager import PluginFailure, Plugins, get_plugins
-from .model import Article, Settings
-from .store import (
+from .pipeline.inputs import MAX_BYTES, STDIN
+from .storage.store import (
     article_id_of,
+    database_errors,
     finish_run,
     has_pending_migrations,
     migrate,
@@ -41,14 +44,15 @@ from .store import (
     record_failures,
     report_tables,
     save_batch,
+    save_plugin_times,
     start_run,
     stored_checks,
     unchanged_files,
 )
 
 if TYPE_CHECKING:
-    from .provenance import Linker, Provenance
-    from .store import Table
+    from .provenance.linking import Linker, Provenance
+    from .storage.store import Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -56,11 +60,36 @@ Input = str | Path | Article | InputError
 
 @dataclass
 class Unchanged:
-    """An article skipped because the database holds it with the same text and fingerprint."""
+    """An article skipped because the database holds it with the same text and fingerprint.
+
+    ``document`` is its stored report (:func:`sayso.document.stored_document`), when the run
+    was asked to load it.
+    """
 
     article_id: str
     path: str | None
     score: float
+    document: dict[str, Any] | None = None
+
+
+# A plugin whose hooks take longer than this per article is slow: the built-in checkers take
+# about a millisecond.
+SLOW_PLUGIN_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class SlowPlugin:
+    """A plugin that took more than SLOW_PLUGIN_SECONDS per article in a run."""
+
+    plugin: str
+    seconds_per_article: float
+    articles: int
+
+    def __str__(self) -> str:
+        return (
+            f"plugin {self.plugin} is slow: {self.seconds_per_article:.1f} s per article over "
+            f"{self.articles} article(s) (more than {SLOW_PLUGIN_SECONDS:g} s)"
+        )
 
 
 @dataclass
@@ -75,13 +104,16 @@ class CheckResult:
     provenance: Provenance | None = None
     # Articles not checked again because they are stored unchanged (``skip_unchanged``).
     unchanged: list[Unchanged] = field(default_factory=list)
+    # Seconds each plugin's checking hooks took over the run, and those that were slow.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
+    slow_plugins: list[SlowPlugin] = field(default_factory=list)
 
 
 def check(
     inputs: Iterable[Input] | Input,
     *,
     db: str | Path | None = None,
-    analyzer: str = "offline",
+    analyzer: str = "auto",
     settings: Settings | None = None,
     plugins: Plugins | None = None,
     analyzer_options: dict[str, Any] | None = None,
@@ -96,10 +128,12 @@ def check(
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
     each article is done (for progress). With more than one article and ``link``,
-    ``CheckResult.provenance`` links their claims across articles (see :mod:`sayso.provenance`),
-    stored too when there is a ``db`` (from the stored rows, see :func:`link`).
-    ``skip_unchanged`` leaves out articles the database already holds with the same text,
-    versions and settings.
+    ``CheckResult.provenance`` links their claims across articles (see
+    :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored rows,
+    see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds with
+    the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
+    registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -116,6 +150,7 @@ def check(
         skip_unchanged=skip_unchanged,
         link=link,
         max_bytes=max_bytes,
+        load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
@@ -127,6 +162,8 @@ def check(
         result.reports.append(item)
     result.run_id = run.run_id
     result.provenance = run.provenance
+    result.plugin_seconds = run.plugin_seconds
+    result.slow_plugins = run.slow_plugins()
     return result
 
 
@@ -139,7 +176,7 @@ def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None
     ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
     are stored.
     """
-    from .linking import link_database
+    from .provenance.stored import link_database
 
     plugins = plugins or get_plugins()
     database = open_existing(db)
@@ -162,13 +199,16 @@ class CheckRun(Generic[T]):
 
     Each batch of articles is written to ``db`` (one transaction) as soon as it is checked, and
     the report is dropped once ``process`` has made what the caller keeps of it, so memory stays
-    flat. ``workers`` > 1 checks batches in that many processes; ``process`` then runs in them
+    flat. ``workers`` > 1 checks batches in that many processes (0: one per CPU when the analyzer
+    may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
     ``link`` links the claims of the run's articles (checked and unchanged) across articles
-    (:attr:`provenance` after the run): with a database, from the stored rows once every article
-    is written (:func:`sayso.linking.link_database`); without one, from the reports, which keeps
-    the run in this process.
+    (:attr:`provenance` after the run): with a database, from the stored rows once every
+    article is written (:func:`sayso.provenance.stored.link_database`); without one, from the
+    reports, which keeps the run in this process.
+
+    With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
     ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
     ``skipped`` are set as it goes.
@@ -180,7 +220,7 @@ class CheckRun(Generic[T]):
         process: Callable[[ArticleReport], T],
         *,
         db: str | Path | None = None,
-        analyzer: str = "offline",
+        analyzer: str = "auto",
         settings: Settings | None = None,
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
@@ -188,19 +228,23 @@ class CheckRun(Generic[T]):
         skip_unchanged: bool = False,
         link: bool = False,
         max_bytes: int = MAX_BYTES,
+        load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
         self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        # 0: as many as the analyzer gains from.
+        workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
         self.workers = 1 if link and db is None else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
+        self.load_unchanged = load_unchanged
         self.link = link
         self.linker: Linker | None = None
         if link and db is None:
             # Only linking runs need it: a plain re-check starts without importing it.
-            from .provenance import Linker
+            from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
         # The articles of the run, checked or unchanged, which a linking run links.
@@ -213,6 +257,16 @@ class CheckRun(Generic[T]):
         # Articles found stored unchanged, yielded in turn with the checked ones.
         self.unchanged: deque[Unchanged] = deque()
         self.provenance: Provenance | None = None
+        # Seconds each plugin's checking hooks took, over the articles checked so far.
+        self.plugin_seconds: dict[str, float] = {}
+
+    def slow_plugins(self) -> list[SlowPlugin]:
+        """Plugins that took more than :data:`SLOW_PLUGIN_SECONDS` per article checked."""
+        return [
+            SlowPlugin(plugin, seconds / self.checked, self.checked)
+            for plugin, seconds in sorted(self.plugin_seconds.items())
+            if self.checked and seconds / self.checked > SLOW_PLUGIN_SECONDS
+        ]
 
     def __iter__(self) -> Iterator[T | Unchanged]:
         if self.db is None:
@@ -220,16 +274,20 @@ class CheckRun(Generic[T]):
             self._link(None)
             return
         database = open_connection(self.db)
+        # Each batch is one transaction: whatever SQLite reports (a full disk, a lock held past
+        # the timeout), the batches before it are stored, and the error is one line.
         try:
-            # A database still to migrate holds no check by this version of sayso.
-            if self.skip_unchanged and not has_pending_migrations(database):
-                articles = self._changed(database)
-            else:
-                articles = read_inputs(self.inputs, self.errors, self.max_bytes)
-            yield from self._check(articles, database)
-            run_id = self._start(database)
-            self._link(database)
-            finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+            with database_errors(self.db):
+                # A database still to migrate holds no check by this version of sayso.
+                if self.skip_unchanged and not has_pending_migrations(database):
+                    articles = self._changed(database)
+                else:
+                    articles = read_inputs(self.inputs, self.errors, self.max_bytes)
+                yield from self._check(articles, database)
+                run_id = self._start(database)
+                self._link(database)
+                finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+                save_plugin_times(database, run_id, self.plugin_seconds, self.checked)
         finally:
             database.close()
 
@@ -247,18 +305,23 @@ class CheckRun(Generic[T]):
             # In input order, which ``files`` keeps and the database's answer does not.
             for path in filter(settled.__contains__, files):
                 article_id, score = settled[path]
-                self.unchanged.append(Unchanged(article_id, path, score))
+                self._skip(database, Unchanged(article_id, path, score))
             unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
             articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
             stored = stored_checks(database, [article.id for article in articles])
             for article in articles:
                 fingerprint_and_score = stored.get(article.id)
                 if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    self.unchanged.append(
-                        Unchanged(article.id, article.path, fingerprint_and_score[1])
+                    self._skip(
+                        database, Unchanged(article.id, article.path, fingerprint_and_score[1])
                     )
                 else:
                     yield article
+
+    def _skip(self, database: sqlite3.Connection, unchanged: Unchanged) -> None:
+        if self.load_unchanged:
+            unchanged.document = stored_document(database, unchanged.article_id, unchanged.path)
+        self.unchanged.append(unchanged)
 
     def _start(self, database: sqlite3.Connection) -> int:
         """Migrate the database and record the run, once.
@@ -277,24 +340,25 @@ class CheckRun(Generic[T]):
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
 
-        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
+        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T, dict[str, float]]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
-            if database is None:
-                return None, self.process(report)
-            return report_tables(report, None, fingerprint), self.process(report)
+            rows = None if database is None else report_tables(report, None, fingerprint)
+            return rows, self.process(report), report.plugin_seconds
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
         for batch in map_report_batches(articles, self.checking, work, self.workers, started):
             if database is not None:
                 run_id = self._start(database)
-                tables = [rows for rows, _ in batch if rows is not None]
+                tables = [rows for rows, _, _ in batch if rows is not None]
                 save_batch(database, tables, run_id)
                 if self.link:
                     self.article_ids += map(article_id_of, tables)
-            for _, output in batch:
+            for _, output, seconds in batch:
+                for plugin, spent in seconds.items():
+                    self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
                 yield from self._drain()
                 self.checked += 1
                 yield output
@@ -310,7 +374,7 @@ class CheckRun(Generic[T]):
 
     def _link(self, database: sqlite3.Connection | None) -> None:
         if database is not None and self.link and len(set(self.article_ids)) > 1:
-            from .linking import link_database
+            from .provenance.stored import link_database
 
             self.provenance = link_database(
                 database, self.checking.lexicon, self.run_id, self.article_ids

@@ -21,3 +21,7 @@ class PluginError(SaysoError):
 
 class ConfigError(SaysoError):
     """The configuration file or a command-line option holds a value sayso can't use."""
+
+
+class DatabaseError(SaysoError):
+    """The database can't be used: not SQLite, not writable, locked, full, or from a newer sayso."""

@@ -1,10 +1,12 @@
 """The plugin manager: loads built-in and installed plugins once, and calls hooks in isolation.
 
-Built-in checkers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`; third-party plugins
-are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS`` (comma-separated
-distribution names) restricts which installed plugins load; set but empty, only the built-ins
-load. A plugin that fails to import, implements a misspelled hook, or raises inside a hook is
-recorded as a :class:`PluginFailure` and left out; the run goes on.
+Built-in checkers and analyzers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`;
+third-party plugins are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS``
+(comma-separated distribution names) restricts which installed plugins load; set but empty, only
+the built-ins load. A plugin that fails to import, implements a misspelled hook or a hook
+wrapper, or raises inside a hook (``sys.exit()`` included) is recorded as a
+:class:`PluginFailure` and left out; the run goes on. The time each plugin's hooks take is added
+up in :attr:`Plugins.seconds`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import entry_points
+from time import perf_counter
 from typing import Any
 
 import pluggy
 
-from . import __version__, hookspecs
+from . import hookspecs
 from .errors import PluginError
-from .model import Checker
+from .model import AnalyzerFactory, Checker
+from .version import __version__
 
 DEFAULT_PLUGINS = (
+    "sayso.analysis.offline",
+    "sayso.analysis.stanza",
+    "sayso.analysis.conllu",
     "sayso.plugins.unattributed",
     "sayso.plugins.anonymous",
     "sayso.plugins.single_source",
@@ -35,6 +42,9 @@ DEFAULT_PLUGINS = (
     "sayso.plugins.score",
 )
 ENTRY_POINT_GROUP = "sayso"
+# What a plugin may raise without stopping the run: any error, and sys.exit(), which would end
+# the run at once with nothing stored. KeyboardInterrupt still stops it.
+PLUGIN_ERRORS = (Exception, SystemExit)
 LOAD_PLUGINS_VARIABLE = "SAYSO_LOAD_PLUGINS"
 
 
@@ -60,13 +70,18 @@ class PluginInfo:
 
 @dataclass
 class Plugins:
-    """Loaded plugins: the pluggy manager, their checkers, versions and load failures."""
+    """Loaded plugins: the pluggy manager, their checkers and analyzers, versions and failures."""
 
     pm: pluggy.PluginManager
     checkers: dict[str, Checker] = field(default_factory=dict)
     checker_plugins: dict[str, str] = field(default_factory=dict)
+    # Analyzers by name, in registration order (built-ins first); and the plugin of each.
+    analyzers: dict[str, AnalyzerFactory] = field(default_factory=dict)
+    analyzer_plugins: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds spent in each plugin's hooks since loading, by plugin name.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of ``hook``, isolating failures.
@@ -96,25 +111,27 @@ class Plugins:
                 picks = None
             implementations.append((impl.plugin_name, impl.function, picks))
 
+        seconds = self.seconds
+
         def call(*args: Any) -> list[tuple[str, Any]]:
             results = []
             for plugin, function, picks in implementations:
+                started = perf_counter()
                 try:
                     if picks is None:
                         result = function(*args)
                     else:
                         result = function(*[args[index] for index in picks])
-                except Exception as error:
-                    self.failures.append(PluginFailure(plugin, hook, _describe(error)))
+                except PLUGIN_ERRORS as error:
+                    self.failures.append(PluginFailure(plugin, hook, describe_error(error)))
                 else:
                     if result:
                         results.append((plugin, result))
+                finally:
+                    seconds[plugin] = seconds.get(plugin, 0.0) + perf_counter() - started
             return results
 
         return call
-
-    def plugin_checkers(self, plugin: str) -> list[str]:
-        return [id for id, owner in self.checker_plugins.items() if owner == plugin]
 
     def info(self) -> list[PluginInfo]:
         return [
@@ -173,6 +190,7 @@ def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:
     for name, plugin in extra:
         _register(plugins, name, partial(_identity, plugin))
     _collect_checkers(plugins)
+    _collect_analyzers(plugins)
     return plugins
 
 
@@ -190,48 +208,79 @@ def _allowed_distributions() -> set[str] | None:
 def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
     try:
         plugin = load()
-    except Exception as error:
-        plugins.failures.append(PluginFailure(name, "import", _describe(error)))
+    except PLUGIN_ERRORS as error:
+        plugins.failures.append(PluginFailure(name, "import", describe_error(error)))
         return False
     if plugins.pm.is_registered(plugin):
         # A plugin under test may also be installed: the same module loads once.
         return False
-    plugins.pm.register(plugin, name=name)
     try:
+        plugins.pm.register(plugin, name=name)
         plugins.pm.check_pending()
+        _refuse_wrappers(plugins.pm, plugin)
     except pluggy.PluginValidationError as error:
-        plugins.pm.unregister(name=name)
+        if plugins.pm.is_registered(plugin):
+            plugins.pm.unregister(name=name)
         plugins.failures.append(PluginFailure(name, "validation", str(error)))
         return False
     return True
 
 
-def _collect_checkers(plugins: Plugins) -> None:
-    def registrar(plugin_name: str) -> Callable[[Checker], None]:
-        def register(checker: Checker) -> None:
-            owner = plugins.checker_plugins.get(checker.id)
-            if owner is not None:
-                raise PluginError(
-                    f"checker id {checker.id!r} is claimed by two plugins: {owner} and "
-                    f"{plugin_name}; uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Hook wrappers wrap the other plugins' calls, which sayso makes one by one, isolated."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper):
+                raise pluggy.PluginValidationError(
+                    plugin,
+                    f"{caller.name} is a hook wrapper (wrapper=True or hookwrapper=True); sayso "
+                    "calls each plugin's hooks on their own, so wrappers are not supported",
                 )
-            plugins.checkers[checker.id] = checker
-            plugins.checker_plugins[checker.id] = plugin_name
 
-        return register
 
-    for impl in reversed(plugins.pm.hook.register_checkers.get_hookimpls()):
+def _collect_checkers(plugins: Plugins) -> None:
+    def add(plugin_name: str, checker: Checker) -> None:
+        _claim(plugins.checker_plugins, "checker id", checker.id, plugin_name)
+        plugins.checkers[checker.id] = checker
+
+    _collect(plugins, "register_checkers", add)
+
+
+def _collect_analyzers(plugins: Plugins) -> None:
+    def add(plugin_name: str, factory: AnalyzerFactory) -> None:
+        if not isinstance(factory, AnalyzerFactory):
+            raise TypeError(f"register() takes an AnalyzerFactory, not {type(factory).__name__}")
+        if factory.name == "auto" or not factory.name:
+            raise ValueError(f"{factory.name!r} can't name an analyzer")
+        _claim(plugins.analyzer_plugins, "analyzer name", factory.name, plugin_name)
+        plugins.analyzers[factory.name] = factory
+
+    _collect(plugins, "register_analyzers", add)
+
+
+def _claim(owners: dict[str, str], what: str, key: str, plugin_name: str) -> None:
+    owner = owners.get(key)
+    if owner is not None:
+        raise PluginError(
+            f"{what} {key!r} is claimed by two plugins: {owner} and {plugin_name}; "
+            f"uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+        )
+    owners[key] = plugin_name
+
+
+def _collect(plugins: Plugins, hook: str, add: Callable[[str, Any], None]) -> None:
+    """Call every ``register_*`` implementation of ``hook`` with a ``register`` bound to it."""
+    for impl in reversed(getattr(plugins.pm.hook, hook).get_hookimpls()):
         try:
-            impl.function(register=registrar(impl.plugin_name))
+            impl.function(register=partial(add, impl.plugin_name))
         except PluginError:
             raise
-        except Exception as error:
-            plugins.failures.append(
-                PluginFailure(impl.plugin_name, "register_checkers", _describe(error))
-            )
+        except PLUGIN_ERRORS as error:
+            plugins.failures.append(PluginFailure(impl.plugin_name, hook, describe_error(error)))
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """An exception as one line: type, message and where it was raised."""
     frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     where = f" ({frame[0].filename}:{frame[0].lineno})" if frame else ""
     return f"{type(error).__name__}: {error}{where}"

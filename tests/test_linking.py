@@ -9,13 +9,13 @@ import pytest
 import sayso
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sayso import store
 from sayso.api import check
-from sayso.engine import build_lexicon
-from sayso.linking import link_database
 from sayso.manager import get_plugins
 from sayso.model import Article
-from sayso.provenance import Linker, _Claim
+from sayso.pipeline.engine import build_lexicon
+from sayso.provenance.linking import Linker, _Claim
+from sayso.provenance.stored import link_database
+from sayso.storage import store
 
 from tests.conftest import SEEDS
 
@@ -101,7 +101,7 @@ def test_a_check_whose_linking_was_killed_links_when_run_again(seeds, tmp_path, 
     def dies(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sayso.linking.save_provenance", dies)
+    monkeypatch.setattr("sayso.provenance.stored.save_provenance", dies)
     with pytest.raises(KeyboardInterrupt):
         check(seeds, db=killed)
     assert _clusters(killed)[0] == []
@@ -197,6 +197,6 @@ def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, lis
     frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
     # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
     # pairs are listed instead both occur.
-    with mock.patch("sayso.provenance.MIN_BLOCKING_LIMIT", listed_pairwise):
+    with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
         found = linker._candidates(frequency, max(limit, listed_pairwise))
     assert found == _brute_force_candidates(linker, max(limit, listed_pairwise))

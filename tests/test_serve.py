@@ -1,7 +1,8 @@
 """Browsing in Datasette, tested as a reader meets it: every page and canned query, in process.
 
 The database is built from a seed article with hand-placed attributions, checked by the
-built-in checkers and saved through ``sayso.store``, so it has the shape ``sayso check`` writes.
+built-in checkers and saved through ``sayso.storage.store``, so it has the shape ``sayso check``
+writes.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ from typing import Any
 
 import pytest
 import sayso
-from sayso import store
 from sayso.cli import make_app
 from sayso.config import resolve_settings
-from sayso.engine import ArticleReport, run_checkers
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
+from sayso.pipeline.engine import ArticleReport, run_checkers
+from sayso.storage import store
 from typer.testing import CliRunner
 
 pytest.importorskip("datasette")
 
 from datasette.app import Datasette
 from datasette.plugins import pm
-from sayso import datasette_plugin, serve
+from sayso.web import datasette_plugin, serve
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 KREMLIN_SEED = SEEDS / "000_81b6159aa6d9e869.txt"
@@ -98,7 +99,7 @@ def build_seed_database(path: Path) -> dict[str, ArticleReport]:
     db = store.open_database(path)
     run_id = store.start_run(db, "hand", get_plugins())
     for report in reports.values():
-        store.save_report(db, report, run_id)
+        store.save_batch(db, [store.report_tables(report, run_id)])
     store.finish_run(db, run_id, len(reports), 0)
     db.close()
     return reports
@@ -197,7 +198,9 @@ def test_prepare_database_is_idempotent_and_search_follows_new_rows(tmp_path: Pa
     search = "select count(*) from statements_fts where statements_fts match ?"
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     report = check_by_hand(seed_analysis(KREMLIN_SEED, []))
-    store.save_report(db, report, 1)  # replaces the article's rows: the triggers keep up
+    store.save_batch(
+        db, [store.report_tables(report, 1)]
+    )  # replaces the article's rows: the triggers keep up
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     assert db.execute(search, ["zyzzyva"]).fetchone()[0] == 0
 

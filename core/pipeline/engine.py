@@ -10,25 +10,33 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import __version__
-from .analyzers import Analyzer, get_analyzer
-from .config import resolve_settings
-from .errors import InputError
+from ..analysis.analyzers import (
+    Analyzer,
+    accepted_options,
+    get_analyzer,
+    may_run_in_workers,
+    resolve_analyzer,
+)
+from ..analysis.sources import resolve_sources
+from ..config import resolve_settings
+from ..errors import InputError, SaysoError
+from ..lexicon import Lexicon
+from ..manager import PluginFailure, Plugins, describe_error, get_plugins
+from ..model import Analysis, Article, Deduction, Finding, Settings, Span
+from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
-from .lexicon import Lexicon
-from .manager import PluginFailure, Plugins, get_plugins
-from .model import Analysis, Article, Deduction, Finding, Settings
-from .sources import resolve_sources
+from .validation import deduction_problem, finding_problem, not_a_list
 
 BATCH_SIZE = 32
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
 # memory does not grow with the number of articles.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
-# Analyzers that gain from worker processes; model-backed ones use threads inside the model.
-PARALLEL_ANALYZERS = ("offline",)
+# What analyzes articles an analyzer failed on (the rule analyzer: no model, nothing to miss).
+FALLBACK_ANALYZER = "offline"
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -44,6 +52,10 @@ class ArticleReport:
     findings: list[Finding]
     deductions: list[Deduction]
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds each plugin's hooks took on this article, by plugin name.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
+    # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
+    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def score(self) -> float:
@@ -67,6 +79,8 @@ class Checking:
     lexicon: Lexicon
     analyzer: str = "offline"
     analyzer_options: dict[str, Any] = field(default_factory=dict)
+    # Which analyzer "auto" chose and why, for the user (None when one was named).
+    analyzer_note: str | None = None
     _analyzer: Analyzer | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -77,20 +91,57 @@ class Checking:
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
     ) -> Checking:
+        """The run's plugins, settings and lexicon; ``analyzer`` "auto" resolved to a name."""
         plugins = plugins or get_plugins()
+        analyzer, note = resolve_analyzer(analyzer, analyzer_options, plugins)
+        # Only what the analyzer takes: other options change neither its results nor the
+        # fingerprint.
+        analyzer_options = accepted_options(analyzer, analyzer_options or {}, plugins)
         return cls(
             plugins=plugins,
             settings=settings or resolve_settings(plugins.checkers),
             lexicon=build_lexicon(plugins),
             analyzer=analyzer,
-            analyzer_options=analyzer_options or {},
+            analyzer_options=analyzer_options,
+            analyzer_note=note,
         )
 
     def get_analyzer(self) -> Analyzer:
         """The analyzer, built once (a model-backed one loads its model then)."""
         if self._analyzer is None:
-            self._analyzer = get_analyzer(self.analyzer, **self.analyzer_options)
+            self._analyzer = get_analyzer(self.analyzer, self.plugins, **self.analyzer_options)
         return self._analyzer
+
+    def analyze(self, batch: list[Article]) -> list[tuple[Analysis, list[PluginFailure]]]:
+        """Analyze a batch; each analysis comes with the analyzer failures it met.
+
+        An analyzer that raises (other than a :class:`SaysoError`, a message for the user) or
+        returns something invalid is a plugin failure, not the end of the run: the batch is
+        tried again article by article, and the articles it still fails on are analyzed by the
+        rule analyzer, the failure recorded with each, naming the analyzer's plugin.
+        """
+        analyzer = self.get_analyzer()
+        analyses, problem = _analyze_checked(analyzer, batch, self.lexicon)
+        if problem is None:
+            return [(analysis, []) for analysis in analyses]
+        results: list[tuple[Analysis, list[PluginFailure]]] = []
+        plugin = self.plugins.analyzer_plugins.get(self.analyzer, self.analyzer)
+        for article in batch if len(batch) > 1 else []:
+            alone, problem = _analyze_checked(analyzer, [article], self.lexicon)
+            if problem is None:
+                results.append((alone[0], []))
+                continue
+            results.append(self._fall_back(article, PluginFailure(plugin, "analyze", problem)))
+        if not results:
+            failure = PluginFailure(plugin, "analyze", problem or "failed")
+            results.append(self._fall_back(batch[0], failure))
+        return results
+
+    def _fall_back(
+        self, article: Article, failure: PluginFailure
+    ) -> tuple[Analysis, list[PluginFailure]]:
+        fallback = get_analyzer(FALLBACK_ANALYZER, self.plugins)
+        return fallback.analyze([article], self.lexicon)[0], [failure]
 
     @property
     def fingerprint(self) -> str:
@@ -151,9 +202,48 @@ def read_inputs(
             errors.append(error)
 
 
-def default_workers(analyzer: str) -> int:
+def default_workers(analyzer: str, plugins: Plugins | None = None) -> int:
     """Worker processes worth starting for ``analyzer`` on this machine."""
-    return (os.cpu_count() or 1) if analyzer in PARALLEL_ANALYZERS else 1
+    return (os.cpu_count() or 1) if may_run_in_workers(analyzer, plugins) else 1
+
+
+def _analyze_checked(
+    analyzer: Analyzer, articles: list[Article], lexicon: Lexicon
+) -> tuple[list[Analysis], str | None]:
+    """The analyzer's analyses, and what is wrong with them or the error it raised, if any."""
+    try:
+        analyses = analyzer.analyze(articles, lexicon)
+    except SaysoError:
+        raise
+    except Exception as error:
+        return [], describe_error(error)
+    return analyses, invalid_analyses(articles, analyses)
+
+
+def invalid_analyses(articles: list[Article], analyses: object) -> str | None:
+    """Why ``analyses`` is not one valid Analysis per article, in order; None when it is.
+
+    Valid: an Analysis of the very article, whose spans all hold the text they point at.
+    """
+    if not isinstance(analyses, list) or len(analyses) != len(articles):
+        count = len(analyses) if isinstance(analyses, list) else type(analyses).__name__
+        return f"returned {count} analyses for {len(articles)} articles"
+    for article, analysis in zip(articles, analyses, strict=True):
+        if not isinstance(analysis, Analysis) or analysis.article is not article:
+            return f"returned {type(analysis).__name__} that is not the analysis of its article"
+        text = article.text
+        spans: list[Span | None] = [*analysis.paragraphs, *(e.span for e in analysis.entities)]
+        spans += [s.span for s in analysis.statements]
+        for attribution in analysis.attributions:
+            spans += [attribution.cue, attribution.source, *attribution.content]
+        for span in spans:
+            if span is not None and (
+                not isinstance(span, Span)
+                or not 0 <= span.start <= span.end <= len(text)
+                or text[span.start : span.end] != span.text
+            ):
+                return f"returned a span that is not the article's text there: {span!r}"
+    return None
 
 
 def map_report_batches(
@@ -247,75 +337,115 @@ def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def check_articles(
-    articles: Iterable[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None = None,
-) -> Iterator[ArticleReport]:
+def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[ArticleReport]:
     """Analyze and check articles in batches, yielding one report per article as it is done."""
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) == BATCH_SIZE:
-            yield from _check_batch(batch, checking, on_report)
+            yield from _check_batch(batch, checking)
             batch = []
     if batch:
-        yield from _check_batch(batch, checking, on_report)
+        yield from _check_batch(batch, checking)
 
 
-def _check_batch(
-    batch: list[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None,
-) -> Iterator[ArticleReport]:
+def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
-    for analysis in checking.get_analyzer().analyze(batch, checking.lexicon):
+    for analysis, failures in checking.analyze(batch):
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
-        if on_report:
-            on_report(report)
+        report.failures[:0] = failures
         yield report
 
 
 def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> ArticleReport:
-    """Run every enabled checker on an analysis and score the result."""
+    """Run every enabled checker on an analysis and score the result.
+
+    What each plugin returns is validated (:mod:`sayso.validation`): an invalid finding or
+    deduction is left out and recorded as the plugin's failure; the others count as usual.
+    """
     failures_before = len(plugins.failures)
+    seconds_before = dict(plugins.seconds)
     findings: list[Finding] = []
     check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
         results = check_statement(statement, analysis, settings)
         if results:  # most statements give no findings
-            findings += _collect(plugins, "check_statement", results, settings)
+            findings += _collect(plugins, "check_statement", results, analysis, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
-    findings += _collect(plugins, "check_article", results, settings)
-    deductions = [
-        deduction
-        for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
-        for deduction in result
-    ]
+    findings += _collect(plugins, "check_article", results, analysis, settings)
+    deductions = []
+    for plugin, result in plugins.call("score_deductions", analysis=analysis, findings=findings):
+        valid = _valid(
+            plugins,
+            plugin,
+            "score_deductions",
+            result,
+            "Deduction",
+            lambda deduction: deduction_problem(deduction, findings),
+        )
+        deductions += valid
     # A plugin failing on every statement fails the same way each time: keep one of each.
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]
-    return ArticleReport(analysis, findings, deductions, failures)
+    seconds = {
+        plugin: spent - seconds_before.get(plugin, 0.0)
+        for plugin, spent in plugins.seconds.items()
+        if spent > seconds_before.get(plugin, 0.0)
+    }
+    return ArticleReport(analysis, findings, deductions, failures, seconds)
 
 
 def _collect(
-    plugins: Plugins, hook: str, results: list[tuple[str, Any]], settings: Settings
+    plugins: Plugins,
+    hook: str,
+    results: list[tuple[str, Any]],
+    analysis: Analysis,
+    settings: Settings,
 ) -> list[Finding]:
-    """The findings of enabled checkers in a hook's results; a plugin's stray ones are failures."""
+    """The valid findings of enabled checkers in a hook's results; invalid ones are failures."""
     enabled = settings.enabled
     findings = []
+    owners = plugins.checker_plugins
     for plugin, result in results:
-        for finding in result:
-            if plugins.checker_plugins.get(finding.checker) != plugin:
-                plugins.failures.append(
-                    PluginFailure(
-                        plugin,
-                        hook,
-                        f"finding names checker {finding.checker!r}, "
-                        "which this plugin did not register",
-                    )
-                )
-            elif finding.checker in enabled:
-                findings.append(finding)
+        valid = _valid(
+            plugins,
+            plugin,
+            hook,
+            result,
+            "Finding",
+            lambda finding: finding_problem(finding, analysis, plugin, owners),  # noqa: B023
+        )
+        findings += [finding for finding in valid if finding.checker in enabled]
     return findings
+
+
+def _valid(
+    plugins: Plugins,
+    plugin: str,
+    hook: str,
+    result: object,
+    item: str,
+    problem_with: Callable[[Any], str | None],
+) -> list[Any]:
+    """The items of a hook's ``result`` that ``problem_with`` finds nothing wrong with.
+
+    Anything else is recorded as the plugin's failure: a result that is not a list, or the first
+    invalid item (with how many more there were, not one failure for each of a million).
+    """
+    problem = not_a_list(result, item)
+    if problem is not None:
+        plugins.failures.append(PluginFailure(plugin, hook, problem))
+        return []
+    valid = []
+    problems = []
+    for candidate in result:  # type: ignore[attr-defined]
+        problem = problem_with(candidate)
+        if problem is None:
+            valid.append(candidate)
+        else:
+            problems.append(problem)
+    if problems:
+        more = f" (and {len(problems) - 1} more invalid)" if len(problems) > 1 else ""
+        plugins.failures.append(PluginFailure(plugin, hook, problems[0] + more))
+    return valid

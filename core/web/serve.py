@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from . import store
+from ..storage import store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-INSTALL_HINT = "pip install 'sayso[serve]'"
 
 # Correlated subqueries rather than joins over aggregates: sorted and paged by score, SQLite
 # walks the score index and computes them for the rows on the page only.
@@ -243,6 +242,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "metadata": "The article's own metadata (JSON), e.g. from a page's front matter.",
             "file_size": "Size in bytes of the file it was read from, when checked.",
             "file_mtime_ns": "Modification time of that file (ns since the epoch), when checked.",
+            "deductions": "The points the score lost, each with its reason and findings (JSON).",
         },
     },
     "statements": {
@@ -395,6 +395,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "plugin": "The plugin that failed.",
             "stage": "Where: import, validation or the hook that raised.",
             "error": "The error.",
+        },
+    },
+    "plugin_times": {
+        "description": "How long each plugin's checking hooks took in each run.",
+        "sort_desc": "seconds",
+        "columns": {
+            "run_id": "The run.",
+            "plugin": "The plugin.",
+            "seconds": "Seconds its check_statement, check_article and score_deductions took.",
+            "articles": "Articles the run checked.",
         },
     },
     "article_summary": {

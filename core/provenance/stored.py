@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine import batched
-from .model import Analysis, Article, Attribution, Source, Span, Statement
-from .store import open_connection, save_provenance
+from ..model import Analysis, Article, Attribution, Source, Span, Statement
+from ..pipeline.engine import batched
+from ..storage.store import open_connection, save_provenance
 
 if TYPE_CHECKING:
-    from .lexicon import Lexicon
-    from .provenance import Provenance
+    from ..lexicon import Lexicon
+    from .linking import Provenance
 
 # Articles read back per query: few enough that a batch's rows stay small in memory.
 READ_BATCH = 200
@@ -40,7 +40,7 @@ def link_database(
 
     Returns the provenance, or None when fewer than two articles are stored.
     """
-    from .provenance import Linker
+    from .linking import Linker
 
     conn = db if isinstance(db, sqlite3.Connection) else open_connection(db)
     try:
