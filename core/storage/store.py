@@ -241,7 +241,21 @@ def m005_deductions(db: sqlite_utils.Database) -> None:
     db.table("articles").add_column("deductions", str)
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats, m005_deductions)
+def m006_statement_numbers(db: sqlite_utils.Database) -> None:
+    """Each statement's number as reports and pages show it (from 1), computed, not stored."""
+    db.execute(
+        "ALTER TABLE statements ADD COLUMN number INTEGER GENERATED ALWAYS AS (idx + 1) VIRTUAL"
+    )
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_provenance,
+    m003_fingerprints,
+    m004_file_stats,
+    m005_deductions,
+    m006_statement_numbers,
+)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
