@@ -137,6 +137,13 @@ def make_app() -> typer.Typer:
         ),
     )(bench_command)
     app.command(
+        "link",
+        epilog=_examples(
+            "sayso check archive/ --no-link --db archive.db && sayso link --db archive.db",
+            "sayso merge shards/*.db --db archive.db && sayso link --db archive.db",
+        ),
+    )(link_command)
+    app.command(
         "serve",
         epilog=_examples(
             "sayso check seeds/ && sayso serve --open",
@@ -550,6 +557,34 @@ def eval_command(
         evaluate.save_predictions(result, save_predictions)
     report = evaluate.to_json(result, errors) if as_json else evaluate.format_text(result, errors)
     typer.echo(report)
+
+
+def link_command(
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="sayso database whose articles to link.")
+    ] = Path(DEFAULT_DB),
+) -> None:
+    """Link the claims of every article in a database across articles, from its stored rows.
+
+    Finds the claims several articles report (claim clusters), the sources they rest on and
+    the cross-article findings, replacing the stored ones in one transaction: articles checked
+    or merged in since the last link join the clusters, and an interrupted link changes nothing.
+    """
+    from ..api import link
+
+    try:
+        provenance = link(db)
+    except SaysoError as error:
+        _fail(str(error))
+    if provenance is None:
+        typer.echo(f"{db}: fewer than two articles stored; nothing to link.")
+        return
+    shared = sum(1 for cluster in provenance.clusters if len(cluster.articles) > 1)
+    typer.echo(
+        f"Linked {len(provenance.articles)} article(s): {len(provenance.clusters)} claim "
+        f"cluster(s), {shared} across articles; {len(provenance.findings)} cross-article "
+        "finding(s)."
+    )
 
 
 def serve_command(
