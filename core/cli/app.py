@@ -153,7 +153,9 @@ def make_app() -> typer.Typer:
     app.command(
         "serve",
         epilog=_examples(
-            "sayso check seeds/ && sayso serve", "sayso serve newsroom.db --port 8080"
+            "sayso check seeds/ && sayso serve --open",
+            "sayso serve newsroom.db --port 8080",
+            "sayso serve newsroom.db -- --setting sql_time_limit_ms 5000 --cors",
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
@@ -629,20 +631,40 @@ def serve_command(
     db: Annotated[Path, typer.Argument(metavar="[DB]", help="sayso database to browse.")] = Path(
         DEFAULT_DB
     ),
+    datasette_options: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- DATASETTE_OPTION...]",
+            help="Options for Datasette's serve command, after -- (datasette serve --help).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
+    ] = False,
 ) -> None:
-    """Browse a database of checked articles in Datasette (needs sayso[serve])."""
+    """Browse a database of checked articles in Datasette (needs sayso[serve]).
+
+    Options after -- go to Datasette's own serve command (datasette serve --help lists them):
+    --cors, --setting NAME VALUE, --crossdb, more database files, and so on.
+    """
     import importlib.util
 
+    extra = list(datasette_options or [])
+    if str(db).startswith("-"):
+        # "sayso serve -- --cors": with no DB before it, the first option lands in DB.
+        extra.insert(0, str(db))
+        db = Path(DEFAULT_DB)
     if importlib.util.find_spec("datasette") is None:
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
     from ..web.serve import serve
 
-    typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(db, host=host, port=port)
+    typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
+    serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 
 
 def make_models_app() -> typer.Typer:

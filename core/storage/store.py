@@ -253,6 +253,13 @@ def m006_plugin_times(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_statement_numbers(db: sqlite_utils.Database) -> None:
+    """Each statement's number as reports and pages show it (from 1), computed, not stored."""
+    db.execute(
+        "ALTER TABLE statements ADD COLUMN number INTEGER GENERATED ALWAYS AS (idx + 1) VIRTUAL"
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -260,6 +267,7 @@ MIGRATIONS = (
     m004_file_stats,
     m005_deductions,
     m006_plugin_times,
+    m007_statement_numbers,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
