@@ -89,10 +89,7 @@ def format_summary(report: ArticleReport) -> str:
 
 def _claim_counts(report: ArticleReport) -> tuple[int, int]:
     """How many statements are claims, and how many of those an attribution carries."""
-    analysis = report.analysis
-    claims = [s for s in analysis.statements if s.is_claim]
-    attributed = {index for a in analysis.attributions for index in a.statements}
-    return len(claims), sum(1 for s in claims if s.index in attributed)
+    return len(report.analysis.claims), len(report.analysis.attributed_claims)
 
 
 def _most_cited_first(report: ArticleReport, counts: Counter[str | None]) -> list[Source]:

@@ -591,7 +591,10 @@ def _attach_continuations(
         if re.fullmatch(r"[\s,.;:A-Za-z]{0,40}", between) and not any(
             tail_end < _end(a.cue) <= quotation.start for a in attributions
         ):
-            previous.content.append(Span.of(parsed.text, quotation.start, quotation.end))
+            previous.content = [
+                *previous.content,
+                Span.of(parsed.text, quotation.start, quotation.end),
+            ]
             claimed.add((quotation.start, quotation.end))
 
 

@@ -637,7 +637,9 @@ class _ArticleReader:
         if previous is not None and previous.form in ("direct", "mixed") and previous.content:
             gap = self.text[previous.content[-1].end : quote.start]
             if gap.count("\n") <= 1 and len(gap) < 400:
-                previous.content.extend(f for f in fragments if f.start >= previous.content[-1].end)
+                content = list(previous.content)
+                content.extend(f for f in fragments if f.start >= content[-1].end)
+                previous.content = content
                 return previous
         return None
 

@@ -28,7 +28,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..lexicon import GazetteerEntry, Lexicon
@@ -260,7 +260,7 @@ class Linker:
         # The first word seen for each term, to show "letter" rather than its stem "lette".
         self.surface: dict[str, str] = {}
         self.claims: list[_Claim] = []
-        self.article_sources: dict[str, dict[str, Source]] = {}
+        self.article_sources: dict[str, Mapping[str, Source]] = {}
 
     def add(self, report: ArticleReport) -> None:
         analysis = report.analysis
