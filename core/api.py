@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .document import stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins
 from .model import Article, Settings
@@ -55,11 +56,16 @@ Input = str | Path | Article | InputError
 
 @dataclass
 class Unchanged:
-    """An article skipped because the database holds it with the same text and fingerprint."""
+    """An article skipped because the database holds it with the same text and fingerprint.
+
+    ``document`` is its stored report (:func:`sayso.document.stored_document`), when the run
+    was asked to load it.
+    """
 
     article_id: str
     path: str | None
     score: float
+    document: dict[str, Any] | None = None
 
 
 @dataclass
@@ -115,6 +121,7 @@ def check(
         skip_unchanged=skip_unchanged,
         link=True,
         max_bytes=max_bytes,
+        load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
@@ -145,6 +152,8 @@ class CheckRun(Generic[T]):
     ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
     it needs every report in this process, so it checks without workers.
 
+    With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
+
     ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
     ``skipped`` are set as it goes.
     """
@@ -163,6 +172,7 @@ class CheckRun(Generic[T]):
         skip_unchanged: bool = False,
         link: bool = False,
         max_bytes: int = MAX_BYTES,
+        load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
@@ -173,6 +183,7 @@ class CheckRun(Generic[T]):
         self.workers = 1 if link else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
+        self.load_unchanged = load_unchanged
         self.linker: Linker | None = None
         if link:
             # Only linking runs need it: a plain re-check starts without importing it.
@@ -221,18 +232,23 @@ class CheckRun(Generic[T]):
             # In input order, which ``files`` keeps and the database's answer does not.
             for path in filter(settled.__contains__, files):
                 article_id, score = settled[path]
-                self.unchanged.append(Unchanged(article_id, path, score))
+                self._skip(database, Unchanged(article_id, path, score))
             unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
             articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
             stored = stored_checks(database, [article.id for article in articles])
             for article in articles:
                 fingerprint_and_score = stored.get(article.id)
                 if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    self.unchanged.append(
-                        Unchanged(article.id, article.path, fingerprint_and_score[1])
+                    self._skip(
+                        database, Unchanged(article.id, article.path, fingerprint_and_score[1])
                     )
                 else:
                     yield article
+
+    def _skip(self, database: sqlite3.Connection, unchanged: Unchanged) -> None:
+        if self.load_unchanged:
+            unchanged.document = stored_document(database, unchanged.article_id, unchanged.path)
+        self.unchanged.append(unchanged)
 
     def _start(self, database: sqlite3.Connection) -> int:
         """Migrate the database and record the run, once.

@@ -113,13 +113,15 @@ def test_summary_format_is_one_line_per_article(sayso_cli, tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) == len(stored) == 2
     for line in lines:
-        score, claims, _, path = line.split("\t")
+        score, claims, _, path, status = line.split("\t")
+        assert status == "checked"
         row = stored[path]
         assert float(score) == row["score"]
         assert claims == f"{row['attributed_claims']}/{row['claims']} claims attributed"
     assert lines[0].split("\t")[2] == "KCNA"
     again = sayso_cli("check", str(SEEDS), "--db", db, "--format", "summary")
-    assert again.stdout.splitlines()[0].split("\t")[1:3] == ["unchanged since its last check", "—"]
+    # Unchanged articles are shown as they were checked, marked as from the cache.
+    assert again.stdout.splitlines() == [line[: -len("checked")] + "cached" for line in lines]
 
 
 def test_unknown_checker_option_is_a_usage_error(sayso_cli):
@@ -239,4 +241,4 @@ def test_shell_completion_completes_commands_and_choices():
         return run.stdout.split()
 
     assert complete("ch") == ["check"]
-    assert complete("check", "--format", "") == ["text", "json", "summary"]
+    assert complete("check", "--format", "") == ["text", "json", "jsonl", "summary", "github"]

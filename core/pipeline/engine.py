@@ -10,6 +10,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,6 +51,8 @@ class ArticleReport:
     findings: list[Finding]
     deductions: list[Deduction]
     failures: list[PluginFailure] = field(default_factory=list)
+    # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
+    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def score(self) -> float:

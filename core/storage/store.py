@@ -236,7 +236,12 @@ def m004_file_stats(db: sqlite_utils.Database) -> None:
     articles.create_index(["path"])
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats)
+def m005_deductions(db: sqlite_utils.Database) -> None:
+    """The score's deductions, so an unchanged article's report can be shown from the database."""
+    db.table("articles").add_column("deductions", str)
+
+
+MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats, m005_deductions)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -664,6 +669,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "metadata",
         "file_size",
         "file_mtime_ns",
+        "deductions",
     ),
     "statements": (
         "id",
@@ -750,10 +756,17 @@ def _article_tables(
         report.score,
         analysis.analyzer,
         run_id,
-        _now(),
+        report.checked_at,
         json.dumps(article.metadata) if article.metadata else None,
         article.file_size,
         article.file_mtime_ns,
+        json.dumps(
+            [
+                {"points": d.points, "reason": d.reason, "findings": d.findings}
+                for d in report.deductions
+            ],
+            ensure_ascii=False,
+        ),
     )
     statements = [
         (

@@ -242,6 +242,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "metadata": "The article's own metadata (JSON), e.g. from a page's front matter.",
             "file_size": "Size in bytes of the file it was read from, when checked.",
             "file_mtime_ns": "Modification time of that file (ns since the epoch), when checked.",
+            "deductions": "The points the score lost, each with its reason and findings (JSON).",
         },
     },
     "statements": {
