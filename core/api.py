@@ -33,6 +33,7 @@ from .pipeline.engine import (
 )
 from .pipeline.inputs import MAX_BYTES, STDIN
 from .storage.store import (
+    database_errors,
     finish_run,
     has_pending_migrations,
     migrate,
@@ -40,6 +41,7 @@ from .storage.store import (
     record_failures,
     report_tables,
     save_batch,
+    save_plugin_times,
     save_provenance,
     start_run,
     stored_checks,
@@ -68,6 +70,26 @@ class Unchanged:
     document: dict[str, Any] | None = None
 
 
+# A plugin whose hooks take longer than this per article is slow: the built-in checkers take
+# about a millisecond.
+SLOW_PLUGIN_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class SlowPlugin:
+    """A plugin that took more than SLOW_PLUGIN_SECONDS per article in a run."""
+
+    plugin: str
+    seconds_per_article: float
+    articles: int
+
+    def __str__(self) -> str:
+        return (
+            f"plugin {self.plugin} is slow: {self.seconds_per_article:.1f} s per article over "
+            f"{self.articles} article(s) (more than {SLOW_PLUGIN_SECONDS:g} s)"
+        )
+
+
 @dataclass
 class CheckResult:
     """The reports of a check run, the inputs that could not be read, and plugin load failures."""
@@ -80,6 +102,9 @@ class CheckResult:
     provenance: Provenance | None = None
     # Articles not checked again because they are stored unchanged (``skip_unchanged``).
     unchanged: list[Unchanged] = field(default_factory=list)
+    # Seconds each plugin's checking hooks took over the run, and those that were slow.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
+    slow_plugins: list[SlowPlugin] = field(default_factory=list)
 
 
 def check(
@@ -133,6 +158,8 @@ def check(
         result.reports.append(item)
     result.run_id = run.run_id
     result.provenance = run.provenance
+    result.plugin_seconds = run.plugin_seconds
+    result.slow_plugins = run.slow_plugins()
     return result
 
 
@@ -198,6 +225,16 @@ class CheckRun(Generic[T]):
         # Articles found stored unchanged, yielded in turn with the checked ones.
         self.unchanged: deque[Unchanged] = deque()
         self.provenance: Provenance | None = None
+        # Seconds each plugin's checking hooks took, over the articles checked so far.
+        self.plugin_seconds: dict[str, float] = {}
+
+    def slow_plugins(self) -> list[SlowPlugin]:
+        """Plugins that took more than :data:`SLOW_PLUGIN_SECONDS` per article checked."""
+        return [
+            SlowPlugin(plugin, seconds / self.checked, self.checked)
+            for plugin, seconds in sorted(self.plugin_seconds.items())
+            if self.checked and seconds / self.checked > SLOW_PLUGIN_SECONDS
+        ]
 
     def __iter__(self) -> Iterator[T | Unchanged]:
         if self.db is None:
@@ -205,16 +242,20 @@ class CheckRun(Generic[T]):
             self._link(None)
             return
         database = open_connection(self.db)
+        # Each batch is one transaction: whatever SQLite reports (a full disk, a lock held past
+        # the timeout), the batches before it are stored, and the error is one line.
         try:
-            # A database still to migrate holds no check by this version of sayso.
-            if self.skip_unchanged and not has_pending_migrations(database):
-                articles = self._changed(database)
-            else:
-                articles = read_inputs(self.inputs, self.errors, self.max_bytes)
-            yield from self._check(articles, database)
-            run_id = self._start(database)
-            self._link(database)
-            finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+            with database_errors(self.db):
+                # A database still to migrate holds no check by this version of sayso.
+                if self.skip_unchanged and not has_pending_migrations(database):
+                    articles = self._changed(database)
+                else:
+                    articles = read_inputs(self.inputs, self.errors, self.max_bytes)
+                yield from self._check(articles, database)
+                run_id = self._start(database)
+                self._link(database)
+                finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+                save_plugin_times(database, run_id, self.plugin_seconds, self.checked)
         finally:
             database.close()
 
@@ -267,21 +308,22 @@ class CheckRun(Generic[T]):
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
 
-        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
+        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T, dict[str, float]]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
-            if database is None:
-                return None, self.process(report)
-            return report_tables(report, None, fingerprint), self.process(report)
+            rows = None if database is None else report_tables(report, None, fingerprint)
+            return rows, self.process(report), report.plugin_seconds
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
         for batch in map_report_batches(articles, self.checking, work, self.workers, started):
             if database is not None:
                 run_id = self._start(database)
-                save_batch(database, [rows for rows, _ in batch if rows is not None], run_id)
-            for _, output in batch:
+                save_batch(database, [rows for rows, _, _ in batch if rows is not None], run_id)
+            for _, output, seconds in batch:
+                for plugin, spent in seconds.items():
+                    self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
                 yield from self._drain()
                 self.checked += 1
                 yield output

@@ -3,8 +3,10 @@
 Built-in checkers and analyzers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`;
 third-party plugins are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS``
 (comma-separated distribution names) restricts which installed plugins load; set but empty, only
-the built-ins load. A plugin that fails to import, implements a misspelled hook, or raises inside
-a hook is recorded as a :class:`PluginFailure` and left out; the run goes on.
+the built-ins load. A plugin that fails to import, implements a misspelled hook or a hook
+wrapper, or raises inside a hook (``sys.exit()`` included) is recorded as a
+:class:`PluginFailure` and left out; the run goes on. The time each plugin's hooks take is added
+up in :attr:`Plugins.seconds`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import entry_points
+from time import perf_counter
 from typing import Any
 
 import pluggy
@@ -39,6 +42,9 @@ DEFAULT_PLUGINS = (
     "sayso.plugins.score",
 )
 ENTRY_POINT_GROUP = "sayso"
+# What a plugin may raise without stopping the run: any error, and sys.exit(), which would end
+# the run at once with nothing stored. KeyboardInterrupt still stops it.
+PLUGIN_ERRORS = (Exception, SystemExit)
 LOAD_PLUGINS_VARIABLE = "SAYSO_LOAD_PLUGINS"
 
 
@@ -74,6 +80,8 @@ class Plugins:
     analyzer_plugins: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds spent in each plugin's hooks since loading, by plugin name.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of ``hook``, isolating failures.
@@ -103,19 +111,24 @@ class Plugins:
                 picks = None
             implementations.append((impl.plugin_name, impl.function, picks))
 
+        seconds = self.seconds
+
         def call(*args: Any) -> list[tuple[str, Any]]:
             results = []
             for plugin, function, picks in implementations:
+                started = perf_counter()
                 try:
                     if picks is None:
                         result = function(*args)
                     else:
                         result = function(*[args[index] for index in picks])
-                except Exception as error:
+                except PLUGIN_ERRORS as error:
                     self.failures.append(PluginFailure(plugin, hook, describe_error(error)))
                 else:
                     if result:
                         results.append((plugin, result))
+                finally:
+                    seconds[plugin] = seconds.get(plugin, 0.0) + perf_counter() - started
             return results
 
         return call
@@ -195,20 +208,34 @@ def _allowed_distributions() -> set[str] | None:
 def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
     try:
         plugin = load()
-    except Exception as error:
+    except PLUGIN_ERRORS as error:
         plugins.failures.append(PluginFailure(name, "import", describe_error(error)))
         return False
     if plugins.pm.is_registered(plugin):
         # A plugin under test may also be installed: the same module loads once.
         return False
-    plugins.pm.register(plugin, name=name)
     try:
+        plugins.pm.register(plugin, name=name)
         plugins.pm.check_pending()
+        _refuse_wrappers(plugins.pm, plugin)
     except pluggy.PluginValidationError as error:
-        plugins.pm.unregister(name=name)
+        if plugins.pm.is_registered(plugin):
+            plugins.pm.unregister(name=name)
         plugins.failures.append(PluginFailure(name, "validation", str(error)))
         return False
     return True
+
+
+def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Hook wrappers wrap the other plugins' calls, which sayso makes one by one, isolated."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper):
+                raise pluggy.PluginValidationError(
+                    plugin,
+                    f"{caller.name} is a hook wrapper (wrapper=True or hookwrapper=True); sayso "
+                    "calls each plugin's hooks on their own, so wrappers are not supported",
+                )
 
 
 def _collect_checkers(plugins: Plugins) -> None:
@@ -248,7 +275,7 @@ def _collect(plugins: Plugins, hook: str, add: Callable[[str, Any], None]) -> No
             impl.function(register=partial(add, impl.plugin_name))
         except PluginError:
             raise
-        except Exception as error:
+        except PLUGIN_ERRORS as error:
             plugins.failures.append(PluginFailure(impl.plugin_name, hook, describe_error(error)))
 
 

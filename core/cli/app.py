@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
 
 import typer
 from typer.core import TyperCommand
@@ -19,7 +20,7 @@ from ..analysis.analyzers import describe_analyzers, get_analyzer
 from ..api import CheckRun, Unchanged
 from ..config import find_config, load_config, resolve_settings
 from ..document import article_document, provenance_document
-from ..errors import SaysoError
+from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
@@ -36,6 +37,8 @@ from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evaluation.bench import Timing
+
+P = ParamSpec("P")
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -168,6 +171,28 @@ def _version_callback(
         raise typer.Exit(2)
 
 
+def _showing_model_warnings(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command printing each :class:`ModelWarning` (a model the analyzer does without) as
+    one ``warning:`` line on stderr when it is raised."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, ModelWarning):
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ModelWarning)
+            warnings.showwarning = show
+            command(*args, **kwargs)
+
+    shown = warnings.showwarning
+    return run
+
+
+@_showing_model_warnings
 def check_command(
     paths: Annotated[
         list[Path],
@@ -322,6 +347,8 @@ def check_command(
         _fail(str(error))
     for failure, articles in scores.failures.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for slow in run.slow_plugins():
+        typer.echo(f"warning: {slow}", err=True)
     for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
     if quiet:
@@ -482,6 +509,7 @@ def plugins_command(
         typer.echo(f"warning: {failure}", err=True)
 
 
+@_showing_model_warnings
 def eval_command(
     corpus: Annotated[
         Path,
@@ -562,27 +590,36 @@ def models_status_command(
     stanza_dir: StanzaDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
-    """Show which stanza model files are installed. Exits 1 if any is missing."""
+    """Load stanza's pipeline and show which processors run: loaded, dictionary only (a model
+    that does not match this stanza), missing, incomplete or not loaded, and what the stanza
+    analyzer does without each. Exits 1 unless every processor loaded whole."""
+    from ..analysis.stanza import processor_status
     from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
+    states = processor_status(directory)
     files = model_status(directory)
+    packages = {f.processor: f.package for f in files if f.model == f.processor}
     if as_json:
-        rows = [{**asdict(f), "path": str(f.path)} for f in files]
-        typer.echo(
-            json.dumps({"directory": str(resources_dir(directory)), "models": rows}, indent=2)
-        )
+        document = {
+            "directory": str(resources_dir(directory)),
+            "processors": [
+                {**asdict(state), "package": packages.get(state.processor, "?")} for state in states
+            ],
+            "models": [{**asdict(f), "path": str(f.path)} for f in files],
+        }
+        typer.echo(json.dumps(document, indent=2))
     else:
         typer.echo(f"stanza resources: {resources_dir(directory)}")
-        widths = [max(len(getattr(f, column)) for f in files) for column in ("model", "package")]
-        for f in files:
-            mark = "present" if f.present else "MISSING"
-            typer.echo(
-                f"  {f.model:<{widths[0]}}  {f.package:<{widths[1]}}  {mark}  ({f.processor})"
-            )
-    if not all(f.present for f in files):
+        width = max(len(packages.get(state.processor, "?")) for state in states)
+        for state in states:
+            package = packages.get(state.processor, "?")
+            typer.echo(f"  {state.processor:<8}  {package:<{width}}  {state.state}")
+            if state.note:
+                typer.echo(f"      {state.note}")
+    if any(state.state != "loaded" for state in states):
         if not as_json:
-            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch the missing models.", err=True)
+            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch stanza's full English models.", err=True)
         raise typer.Exit(1)
 
 

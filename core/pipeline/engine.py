@@ -29,6 +29,7 @@ from ..manager import PluginFailure, Plugins, describe_error, get_plugins
 from ..model import Analysis, Article, Deduction, Finding, Settings, Span
 from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
+from .validation import deduction_problem, finding_problem, not_a_list
 
 BATCH_SIZE = 32
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
@@ -51,6 +52,8 @@ class ArticleReport:
     findings: list[Finding]
     deductions: list[Deduction]
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds each plugin's hooks took on this article, by plugin name.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
     # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
     checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -351,44 +354,93 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
 
 
 def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> ArticleReport:
-    """Run every enabled checker on an analysis and score the result."""
+    """Run every enabled checker on an analysis and score the result.
+
+    What each plugin returns is validated (:mod:`sayso.validation`): an invalid finding or
+    deduction is left out and recorded as the plugin's failure; the others count as usual.
+    """
     failures_before = len(plugins.failures)
+    seconds_before = dict(plugins.seconds)
     findings: list[Finding] = []
     check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
         results = check_statement(statement, analysis, settings)
         if results:  # most statements give no findings
-            findings += _collect(plugins, "check_statement", results, settings)
+            findings += _collect(plugins, "check_statement", results, analysis, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
-    findings += _collect(plugins, "check_article", results, settings)
-    deductions = [
-        deduction
-        for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
-        for deduction in result
-    ]
+    findings += _collect(plugins, "check_article", results, analysis, settings)
+    deductions = []
+    for plugin, result in plugins.call("score_deductions", analysis=analysis, findings=findings):
+        valid = _valid(
+            plugins,
+            plugin,
+            "score_deductions",
+            result,
+            "Deduction",
+            lambda deduction: deduction_problem(deduction, findings),
+        )
+        deductions += valid
     # A plugin failing on every statement fails the same way each time: keep one of each.
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]
-    return ArticleReport(analysis, findings, deductions, failures)
+    seconds = {
+        plugin: spent - seconds_before.get(plugin, 0.0)
+        for plugin, spent in plugins.seconds.items()
+        if spent > seconds_before.get(plugin, 0.0)
+    }
+    return ArticleReport(analysis, findings, deductions, failures, seconds)
 
 
 def _collect(
-    plugins: Plugins, hook: str, results: list[tuple[str, Any]], settings: Settings
+    plugins: Plugins,
+    hook: str,
+    results: list[tuple[str, Any]],
+    analysis: Analysis,
+    settings: Settings,
 ) -> list[Finding]:
-    """The findings of enabled checkers in a hook's results; a plugin's stray ones are failures."""
+    """The valid findings of enabled checkers in a hook's results; invalid ones are failures."""
     enabled = settings.enabled
     findings = []
+    owners = plugins.checker_plugins
     for plugin, result in results:
-        for finding in result:
-            if plugins.checker_plugins.get(finding.checker) != plugin:
-                plugins.failures.append(
-                    PluginFailure(
-                        plugin,
-                        hook,
-                        f"finding names checker {finding.checker!r}, "
-                        "which this plugin did not register",
-                    )
-                )
-            elif finding.checker in enabled:
-                findings.append(finding)
+        valid = _valid(
+            plugins,
+            plugin,
+            hook,
+            result,
+            "Finding",
+            lambda finding: finding_problem(finding, analysis, plugin, owners),  # noqa: B023
+        )
+        findings += [finding for finding in valid if finding.checker in enabled]
     return findings
+
+
+def _valid(
+    plugins: Plugins,
+    plugin: str,
+    hook: str,
+    result: object,
+    item: str,
+    problem_with: Callable[[Any], str | None],
+) -> list[Any]:
+    """The items of a hook's ``result`` that ``problem_with`` finds nothing wrong with.
+
+    Anything else is recorded as the plugin's failure: a result that is not a list, or the first
+    invalid item (with how many more there were, not one failure for each of a million).
+    """
+    problem = not_a_list(result, item)
+    if problem is not None:
+        plugins.failures.append(PluginFailure(plugin, hook, problem))
+        return []
+    valid = []
+    problems = []
+    for candidate in result:  # type: ignore[attr-defined]
+        problem = problem_with(candidate)
+        if problem is None:
+            valid.append(candidate)
+        else:
+            problems.append(problem)
+    if problems:
+        more = f" (and {len(problems) - 1} more invalid)" if len(problems) > 1 else ""
+        plugins.failures.append(PluginFailure(plugin, hook, problems[0] + more))
+    return valid

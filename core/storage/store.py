@@ -25,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
 from ..pipeline.engine import ArticleReport
@@ -241,7 +242,23 @@ def m005_deductions(db: sqlite_utils.Database) -> None:
     db.table("articles").add_column("deductions", str)
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats, m005_deductions)
+def m006_plugin_times(db: sqlite_utils.Database) -> None:
+    """How long each plugin's checking hooks took in each run."""
+    db.table("plugin_times").create(
+        {"run_id": int, "plugin": str, "seconds": float, "articles": int},
+        pk=("run_id", "plugin"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_provenance,
+    m003_fingerprints,
+    m004_file_stats,
+    m005_deductions,
+    m006_plugin_times,
+)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -282,22 +299,107 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
 
 
 def open_connection(path: str | Path) -> sqlite3.Connection:
-    """A connection with the settings every sayso writer uses; its schema may need migrating."""
-    conn = sqlite3.connect(str(path))
-    # As sqlite-utils sets it, so triggers plugins add behave the same through either.
-    conn.execute("PRAGMA recursive_triggers = on")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    _use_wal(conn)
-    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses no
-    # committed article, a power cut may lose the last few, and the file stays consistent.
-    conn.execute("PRAGMA synchronous = NORMAL")
-    # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default is
-    # 2 MB) keeps a batch's writes to the same pages in memory.
-    conn.execute("PRAGMA cache_size = -16000")
-    # The WAL is checkpointed at SQLite's default, every 4 MB: those checkpoints overlap with
-    # the workers' checking, where a larger WAL would be copied and synced in one go at the end
-    # of the run (measured: a run is about 0.1 s faster than with 40 MB).
+    """A connection with the settings every sayso writer uses; its schema may need migrating.
+
+    Raises :class:`DatabaseError` (one line, naming the file) when ``path`` can't be a sayso
+    database to write to, before anything is checked or written.
+    """
+    _refuse_unusable_path(Path(path))
+    with database_errors(path):
+        conn = sqlite3.connect(str(path))
+        # As sqlite-utils sets it, so triggers plugins add behave the same through either.
+        conn.execute("PRAGMA recursive_triggers = on")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _use_wal(conn)
+        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
+        # no committed article, a power cut may lose the last few, and the file stays consistent.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default
+        # is 2 MB) keeps a batch's writes to the same pages in memory.
+        conn.execute("PRAGMA cache_size = -16000")
+        # The WAL is checkpointed at SQLite's default, every 4 MB: those checkpoints overlap
+        # with the workers' checking, where a larger WAL would be copied and synced in one go at
+        # the end of the run (measured: a run is about 0.1 s faster than with 40 MB).
+        refuse_newer_schema(conn, path)
     return conn
+
+
+def _refuse_unusable_path(path: Path) -> None:
+    """Problems with a database path that SQLite would report as "unable to open"."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not a database file")
+    parent = path.parent
+    if not parent.is_dir():
+        raise DatabaseError(f"{path}: the directory {parent} does not exist")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path}: not a regular file, so not a database")
+    # SQLite writes its WAL and lock files beside the database.
+    if not os.access(path if path.exists() else parent, os.W_OK) or not os.access(parent, os.W_OK):
+        raise DatabaseError(
+            f"{path}: not writable (sayso needs to write the file and, beside it, "
+            f"{path.name}-wal and {path.name}-shm)"
+        )
+
+
+def refuse_newer_schema(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Refuse a database a newer sayso migrated: this one would write rows it can't lay out."""
+    known = {migration.__name__ for migration in MIGRATIONS}
+    unknown = sorted(set(applied_migrations(conn)) - known)
+    if not unknown:
+        return
+    newest = conn.execute(
+        "SELECT sayso_version FROM runs ORDER BY id DESC LIMIT 1"
+        if _has_table(conn, "runs")
+        else "SELECT NULL"
+    ).fetchone()[0]
+    needed = f"sayso {newest} or later" if newest else "a newer sayso"
+    raise DatabaseError(
+        f"{path}: written by {needed} (its schema has {', '.join(unknown)}, which sayso "
+        f"{__version__} does not know); upgrade to {needed}, or use another database"
+    )
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the sayso migrations applied to a database (none for a new one)."""
+    if not _has_table(conn, MIGRATIONS_TABLE):
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return [name for (name,) in rows]
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+@contextmanager
+def database_errors(path: str | Path) -> Iterator[None]:
+    """Turn what SQLite raises into one :class:`DatabaseError` line naming the database."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DatabaseError(f"{path}: {_explain(error)}") from error
+
+
+def _explain(error: sqlite3.Error) -> str:
+    message = str(error)
+    if "not a database" in message or "encrypted" in message:
+        return "not a SQLite database"
+    if "readonly" in message or "read-only" in message:
+        return "not writable (a read-only file, directory or file system)"
+    if "full" in message:
+        return "the disk is full; every article stored before this is kept, and a re-run goes on"
+    if "locked" in message or "busy" in message:
+        return (
+            f"locked by another process for more than {BUSY_TIMEOUT_MS / 1000:g} s; "
+            "nothing was lost, try again when it is done"
+        )
+    return message
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -347,15 +449,9 @@ def _import_sqlite_utils() -> ModuleType:
 
 def has_pending_migrations(conn: sqlite3.Connection) -> bool:
     """Whether the database is new, or older than this sayso's schema."""
-    tables = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
-    ).fetchone()[0]
-    if not tables:
+    if not _has_table(conn, MIGRATIONS_TABLE):
         return True
-    applied = conn.execute(
-        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
-    )
-    return bool({m.__name__ for m in MIGRATIONS} - {name for (name,) in applied})
+    return bool({m.__name__ for m in MIGRATIONS} - set(applied_migrations(conn)))
 
 
 def start_run(db: Database, analyzer: str, plugins: Plugins) -> int:
@@ -375,6 +471,18 @@ def finish_run(db: Database, run_id: int, articles: int, errors: int, skipped: i
             "UPDATE runs SET finished = ?, articles = ?, errors = ?, skipped = ? WHERE id = ?",
             [_now(), articles, errors, skipped, run_id],
         )
+
+
+def save_plugin_times(
+    db: Database, run_id: int, plugin_seconds: dict[str, float], articles: int
+) -> None:
+    """Record how long each plugin's checking hooks took over a run of ``articles``."""
+    rows = [
+        (run_id, plugin, round(seconds, 6), articles) for plugin, seconds in plugin_seconds.items()
+    ]
+    if rows:
+        with write_transaction(db):
+            _insert(db, "plugin_times", (COLUMNS["plugin_times"], rows))
 
 
 @contextmanager
@@ -717,6 +825,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "sources": ("id", "name", "type"),
     "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
+    "plugin_times": ("run_id", "plugin", "seconds", "articles"),
 }
 
 

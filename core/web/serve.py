@@ -397,6 +397,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "error": "The error.",
         },
     },
+    "plugin_times": {
+        "description": "How long each plugin's checking hooks took in each run.",
+        "sort_desc": "seconds",
+        "columns": {
+            "run_id": "The run.",
+            "plugin": "The plugin.",
+            "seconds": "Seconds its check_statement, check_article and score_deductions took.",
+            "articles": "Articles the run checked.",
+        },
+    },
     "article_summary": {
         "description": "One line per article: how much is attributed, the source it leans on "
         "most, and its score. Weakest first.",
