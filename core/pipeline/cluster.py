@@ -150,7 +150,8 @@ def check_on_dask(
     if written or link:
         result.run_id = merge_databases(written, db, plugins=checking.plugins, link=link).run_id
     for path in written:
-        path.unlink()
+        for end in ("", "-wal", "-shm"):
+            path.with_name(path.name + end).unlink(missing_ok=True)
     if shards is None and not any(directory.iterdir()):
         shutil.rmtree(directory)
     return result
