@@ -314,3 +314,19 @@ def test_the_python_api_gives_the_same_document(sayso_cli, tmp_path):
     assert [a["cached"] for a in again["articles"]] == [True, True]
     assert again == cli  # both from the cache, in input order
     assert [{**a, "cached": False} for a in again["articles"]] == first["articles"]
+
+
+def test_markdown_front_matter_gives_title_and_metadata_and_keeps_lines(sayso_cli, tmp_path):
+    story = tmp_path / "story.md"
+    body = EXAMPLE.read_text().split("\n", 2)[2]  # without its headline
+    story.write_text(f'---\ntitle: "Libraries to close"\nauthor: Ana Writer\n---\n\n{body}')
+    result = sayso_cli("check", str(story), "--no-db", "--format", "jsonl")
+    article = json.loads(result.stdout)
+    assert article["title"] == "Libraries to close"
+    assert article["metadata"] == {"author": "Ana Writer"}
+    assert "title:" not in article["text"] and "Ana Writer" not in article["text"]
+    annotations = sayso_cli("check", str(story), "--no-db", "--format", "github").stdout
+    unattributed = next(line for line in annotations.splitlines() if "unattributed" in line)
+    lines = story.read_text().splitlines()
+    line = int(re.search(r",line=(\d+),", unattributed)[1])
+    assert lines[line - 1].startswith("The closures will save")
