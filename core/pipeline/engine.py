@@ -353,7 +353,7 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
     for analysis, failures in checking.analyze(batch):
         resolve_sources(analysis, checking.lexicon)
-        report = run_checkers(analysis, checking.plugins, checking.settings)
+        report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         report.failures[:0] = failures
         yield report
 
