@@ -26,10 +26,9 @@ from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import (
     format_github,
-    format_provenance,
     format_summary,
     make_console,
-    printable,
+    provenance_lines,
     text_lines,
 )
 from ..storage.store import DEFAULT_DB
@@ -434,7 +433,8 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            self.console.print(printable(format_provenance(run.provenance)))
+            for line in provenance_lines(run.provenance, self.console):
+                self.console.print(line, soft_wrap=True)
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
