@@ -394,6 +394,7 @@ class _ReportWriter:
 
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
+        self.color = color
         self.console = make_console(color.value)
         self.explain = explain
         self.show_all = show_all
@@ -455,7 +456,7 @@ def _print_reports(
     """Print each article's report as it comes (nothing without a ``writer``); add up the
     scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    with _progress(total, progress) as advance:
+    with _progress(total, progress, writer.color if writer else Color.auto) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
@@ -488,15 +489,14 @@ def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | N
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
     if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
         yield lambda: progress.advance(task)
 
@@ -545,7 +545,10 @@ def eval_command(
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
     ] = None,
     errors: Annotated[
-        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Show the N worst articles' missed and spurious spans."
+        ),
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
@@ -639,7 +642,7 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     open_browser: Annotated[
         bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
