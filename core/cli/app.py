@@ -109,6 +109,8 @@ def make_app() -> typer.Typer:
             "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --db archive.db --dask",
+            "sayso check archive/ --db /shared/archive.db --scheduler tcp://scheduler:8786",
             "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
@@ -315,6 +317,30 @@ def check_command(
             "how many scored below --fail-under).",
         ),
     ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Check on Dask (needs sayso[dask]): each partition into its own shard, then one "
+            "merge into --db; prints the summary line only. On a local cluster of --workers "
+            "processes unless --scheduler names one.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --dask (implied): the Dask scheduler to use, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --dask: where partitions write their shards (shared by every worker) "
+            "[default: DB.shards beside --db].",
+        ),
+    ] = None,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
@@ -341,6 +367,23 @@ def check_command(
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
+        if dask or scheduler is not None:
+            _check_on_dask(
+                targets,
+                db,
+                scheduler,
+                workers=workers or 2,
+                shards=shards,
+                analyzer=analyzer,
+                settings=settings,
+                analyzer_options=analyzer_options,
+                skip_unchanged=not force,
+                link=link,
+                max_bytes=max_bytes,
+                no_db=no_db,
+                fail_under=fail_under,
+            )
+            return
         run = CheckRun(
             targets,
             # A quiet run shows no report: it needs only the scores.
@@ -379,6 +422,42 @@ def check_command(
     if scores.below:
         if not quiet:
             typer.echo(f"{scores.below} article(s) scored below {fail_under:g}.", err=True)
+        raise typer.Exit(1)
+
+
+def _check_on_dask(
+    targets: list[Any],
+    db: Path,
+    scheduler: str | None,
+    *,
+    no_db: bool,
+    fail_under: float | None,
+    **options: Any,
+) -> None:
+    """``sayso check --dask``: check on Dask, print the summary line, exit as a check does."""
+    from ..pipeline.cluster import check_on_dask
+
+    if no_db:
+        raise SaysoError("--dask writes shards and merges them into --db: it needs a database")
+    result = check_on_dask(targets, db, scheduler=scheduler, **options)
+    for failure, articles in result.failures.items():
+        typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for error in result.errors:
+        typer.echo(f"error: {error}", err=True)
+    scores = result.scores
+    below = sum(1 for score in scores if fail_under is not None and score < fail_under)
+    line = (
+        f"{result.checked} article(s) checked in {result.partitions} partition(s) on Dask, "
+        f"{result.skipped} skipped as unchanged, {len(result.errors)} unreadable"
+    )
+    if scores:
+        line += f"; mean sourcing score {sum(scores) / len(scores):.1f}/100"
+    if fail_under is not None:
+        line += f"; {below} below {fail_under:g}"
+    typer.echo(line + ".")
+    if result.errors:
+        raise typer.Exit(2)
+    if below:
         raise typer.Exit(1)
 
 
