@@ -27,7 +27,8 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # GitHub's annotation levels for sayso's severities.
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
-QUOTE_WIDTH = 90
+# Source aliases listed after a name are cut to this many characters.
+ALIASES_LIMIT = 90
 # Quoted content longer than this is cut, at a word boundary.
 QUOTE_LIMIT = 220
 QUOTE_INDENT = 6
@@ -214,7 +215,8 @@ def _quote(console: Console, content: str, width: int) -> Iterator[Text]:
         content.endswith("…") or (len(content) > 1 and content[-1] in CLOSING_QUOTES)
     )
     quoted = Text(content if own else f"“{content}”")
-    lines = quoted.wrap(console, min(width, QUOTE_WIDTH) - QUOTE_INDENT - 1)
+    # The same width as every other line: the terminal's.
+    lines = quoted.wrap(console, width - QUOTE_INDENT - 1)
     for number, line in enumerate(lines):
         line.rstrip()
         # Continuation lines start under the first word, past the opening mark.
@@ -376,7 +378,7 @@ def format_provenance(provenance: Provenance) -> str:
         lines += ["", "Sources under other names"]
         for source, aliases in sorted(names, key=lambda pair: pair[0].name):
             lines.append(f"  {source.name} ({source.type.replace('_', ' ')}): ")
-            lines[-1] += _clip(_one_line(", ".join(aliases)), QUOTE_WIDTH)
+            lines[-1] += _clip(_one_line(", ".join(aliases)), ALIASES_LIMIT)
     return "\n".join(lines)
 
 
