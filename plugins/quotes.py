@@ -42,15 +42,8 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     findings = [
-        _finding(
-            analysis,
-            "unbalanced-quotes",
-            "error",
-            f"This quote mark ({mark.text}) has no partner, so the reader cannot tell where "
-            "the quotation starts or ends.",
-            mark,
-        )
-        for mark in unbalanced_marks(analysis)
+        _finding(analysis, "unbalanced-quotes", "error", _unbalanced_message(marks), marks)
+        for marks in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
     attributed: _Stretches | None = None
@@ -94,8 +87,25 @@ def quotations(text: str) -> Iterator[Span]:
         yield Span.of(text, match.start(), match.end())
 
 
+def _unbalanced_message(marks: Span) -> str:
+    if len(marks.text) == 1:
+        return (
+            f"This quote mark ({marks.text}) has no partner, so the reader cannot tell where "
+            "the quotation starts or ends."
+        )
+    shown = marks.text if len(marks.text) <= 5 else marks.text[:5] + "…"
+    return (
+        f"These {len(marks.text):,} quote marks in a row ({shown}) have no partner, so the "
+        "reader cannot tell where the quotation starts or ends."
+    )
+
+
 def unbalanced_marks(analysis: Analysis) -> list[Span]:
-    """Quote marks with no partner in their paragraph (see the module docs)."""
+    """Quote marks with no partner in their paragraph (see the module docs).
+
+    Marks in a row are one span: a run of them is one problem, not one per mark (a line of
+    100,000 quote marks made as many findings).
+    """
     text = analysis.article.text
     paragraphs = analysis.paragraphs or [Span.of(text, 0, len(text))]
     # Every mark of the text, found in one pass; each paragraph takes its own by bisection.
@@ -124,7 +134,13 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
             marks += open_marks
         if len(straight) % 2:
             marks.append(straight[-1])
-    return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
+    runs: list[list[int]] = []
+    for offset in sorted(marks):
+        if runs and runs[-1][1] == offset:
+            runs[-1][1] = offset + 1
+        else:
+            runs.append([offset, offset + 1])
+    return [Span.of(text, start, end) for start, end in runs]
 
 
 def _attributed_stretches(analysis: Analysis) -> list[tuple[int, int]]:
