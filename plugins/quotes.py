@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from bisect import bisect_left, bisect_right
@@ -41,8 +42,11 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
+    # Where each statement starts, for the statement of each finding: a line of quote marks can
+    # make a hundred thousand findings.
+    starts = [statement.start for statement in analysis.statements]
     findings = [
-        _finding(analysis, "unbalanced-quotes", "error", _unbalanced_message(marks), marks)
+        _finding(analysis, starts, "unbalanced-quotes", "error", _unbalanced_message(marks), marks)
         for marks in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
@@ -56,6 +60,7 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             findings.append(
                 _finding(
                     analysis,
+                    starts,
                     "quote-without-speaker",
                     "warning",
                     "Nobody is named as saying this quotation.",
@@ -72,6 +77,7 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             findings.append(
                 _finding(
                     analysis,
+                    starts,
                     "speaker-without-quote",
                     "warning",
                     f"“{span.text}” introduces words that never follow.",
@@ -87,12 +93,17 @@ def quotations(text: str) -> Iterator[Span]:
         yield Span.of(text, match.start(), match.end())
 
 
+@functools.cache
+def _unbalanced_mark_message(mark: str) -> str:
+    return (
+        f"This quote mark ({mark}) has no partner, so the reader cannot tell where the "
+        "quotation starts or ends."
+    )
+
+
 def _unbalanced_message(marks: Span) -> str:
     if len(marks.text) == 1:
-        return (
-            f"This quote mark ({marks.text}) has no partner, so the reader cannot tell where "
-            "the quotation starts or ends."
-        )
+        return _unbalanced_mark_message(marks.text)
     shown = marks.text if len(marks.text) <= 5 else marks.text[:5] + "…"
     return (
         f"These {len(marks.text):,} quote marks in a row ({shown}) have no partner, so the "
@@ -177,7 +188,12 @@ class _Stretches:
 
 
 def _finding(
-    analysis: Analysis, code: str, severity: Severity, message: str, span: Span
+    analysis: Analysis,
+    starts: list[int],
+    code: str,
+    severity: Severity,
+    message: str,
+    span: Span,
 ) -> Finding:
     return Finding(
         checker=CHECKER_ID,
@@ -185,14 +201,14 @@ def _finding(
         severity=severity,
         message=message,
         span=span,
-        statement=_statement_at(analysis, span.start),
+        statement=_statement_at(analysis, starts, span.start),
     )
 
 
-def _statement_at(analysis: Analysis, offset: int) -> int | None:
+def _statement_at(analysis: Analysis, starts: list[int], offset: int) -> int | None:
     # Statements are in text order: the one holding ``offset`` is the last to start at or before it.
     statements = analysis.statements
-    candidate = bisect_right(statements, offset, key=lambda statement: statement.start) - 1
+    candidate = bisect_right(starts, offset) - 1
     if candidate >= 0 and offset < statements[candidate].end:
         return statements[candidate].index
     return None
