@@ -15,6 +15,10 @@ class ModelMissingError(SaysoError):
     """The stanza analyzer was asked for but a model it needs is not installed."""
 
 
+class ModelWarning(UserWarning):
+    """A model-backed analyzer runs without one of its models and says what it does instead."""
+
+
 class PluginError(SaysoError):
     """A plugin is broken in a way that stops sayso from starting (e.g. duplicate checker ids)."""
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
 
 import typer
 from typer.core import TyperCommand
@@ -19,7 +20,7 @@ from ..analysis.analyzers import describe_analyzers, get_analyzer
 from ..api import CheckRun, Unchanged
 from ..config import find_config, load_config, resolve_settings
 from ..document import article_document, provenance_document
-from ..errors import SaysoError
+from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
 from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
@@ -37,6 +38,8 @@ from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evaluation.bench import Timing
+
+P = ParamSpec("P")
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -135,9 +138,18 @@ def make_app() -> typer.Typer:
         ),
     )(bench_command)
     app.command(
+        "link",
+        epilog=_examples(
+            "sayso check archive/ --no-link --db archive.db && sayso link --db archive.db",
+            "sayso merge shards/*.db --db archive.db && sayso link --db archive.db",
+        ),
+    )(link_command)
+    app.command(
         "serve",
         epilog=_examples(
-            "sayso check seeds/ && sayso serve", "sayso serve newsroom.db --port 8080"
+            "sayso check seeds/ && sayso serve --open",
+            "sayso serve newsroom.db --port 8080",
+            "sayso serve newsroom.db -- --setting sql_time_limit_ms 5000 --cors",
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
@@ -169,6 +181,28 @@ def _version_callback(
         raise typer.Exit(2)
 
 
+def _showing_model_warnings(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command printing each :class:`ModelWarning` (a model the analyzer does without) as
+    one ``warning:`` line on stderr when it is raised."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, ModelWarning):
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ModelWarning)
+            warnings.showwarning = show
+            command(*args, **kwargs)
+
+    shown = warnings.showwarning
+    return run
+
+
+@_showing_model_warnings
 def check_command(
     paths: Annotated[
         list[Path],
@@ -493,6 +527,7 @@ def plugins_command(
         typer.echo(f"warning: {failure}", err=True)
 
 
+@_showing_model_warnings
 def eval_command(
     corpus: Annotated[
         Path,
@@ -533,24 +568,72 @@ def eval_command(
     typer.echo(report)
 
 
+def link_command(
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="sayso database whose articles to link.")
+    ] = Path(DEFAULT_DB),
+) -> None:
+    """Link the claims of every article in a database across articles, from its stored rows.
+
+    Finds the claims several articles report (claim clusters), the sources they rest on and
+    the cross-article findings, replacing the stored ones in one transaction: articles checked
+    or merged in since the last link join the clusters, and an interrupted link changes nothing.
+    """
+    from ..api import link
+
+    try:
+        provenance = link(db)
+    except SaysoError as error:
+        _fail(str(error))
+    if provenance is None:
+        typer.echo(f"{db}: fewer than two articles stored; nothing to link.")
+        return
+    shared = sum(1 for cluster in provenance.clusters if len(cluster.articles) > 1)
+    typer.echo(
+        f"Linked {len(provenance.articles)} article(s): {len(provenance.clusters)} claim "
+        f"cluster(s), {shared} across articles; {len(provenance.findings)} cross-article "
+        "finding(s)."
+    )
+
+
 def serve_command(
     db: Annotated[Path, typer.Argument(metavar="[DB]", help="sayso database to browse.")] = Path(
         DEFAULT_DB
     ),
+    datasette_options: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- DATASETTE_OPTION...]",
+            help="Options for Datasette's serve command, after -- (datasette serve --help).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
+    ] = False,
 ) -> None:
-    """Browse a database of checked articles in Datasette (needs sayso[serve])."""
+    """Browse a database of checked articles in Datasette (needs sayso[serve]).
+
+    Options after -- go to Datasette's own serve command (datasette serve --help lists them):
+    --cors, --setting NAME VALUE, --crossdb, more database files, and so on.
+    """
     import importlib.util
 
+    extra = list(datasette_options or [])
+    if str(db).startswith("-"):
+        # "sayso serve -- --cors": with no DB before it, the first option lands in DB.
+        extra.insert(0, str(db))
+        db = Path(DEFAULT_DB)
     if importlib.util.find_spec("datasette") is None:
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
     from ..web.serve import serve
 
-    typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(db, host=host, port=port)
+    typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
+    serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 
 
 def make_models_app() -> typer.Typer:
@@ -573,27 +656,36 @@ def models_status_command(
     stanza_dir: StanzaDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
-    """Show which stanza model files are installed. Exits 1 if any is missing."""
+    """Load stanza's pipeline and show which processors run: loaded, dictionary only (a model
+    that does not match this stanza), missing, incomplete or not loaded, and what the stanza
+    analyzer does without each. Exits 1 unless every processor loaded whole."""
+    from ..analysis.stanza import processor_status
     from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
+    states = processor_status(directory)
     files = model_status(directory)
+    packages = {f.processor: f.package for f in files if f.model == f.processor}
     if as_json:
-        rows = [{**asdict(f), "path": str(f.path)} for f in files]
-        typer.echo(
-            json.dumps({"directory": str(resources_dir(directory)), "models": rows}, indent=2)
-        )
+        document = {
+            "directory": str(resources_dir(directory)),
+            "processors": [
+                {**asdict(state), "package": packages.get(state.processor, "?")} for state in states
+            ],
+            "models": [{**asdict(f), "path": str(f.path)} for f in files],
+        }
+        typer.echo(json.dumps(document, indent=2))
     else:
         typer.echo(f"stanza resources: {resources_dir(directory)}")
-        widths = [max(len(getattr(f, column)) for f in files) for column in ("model", "package")]
-        for f in files:
-            mark = "present" if f.present else "MISSING"
-            typer.echo(
-                f"  {f.model:<{widths[0]}}  {f.package:<{widths[1]}}  {mark}  ({f.processor})"
-            )
-    if not all(f.present for f in files):
+        width = max(len(packages.get(state.processor, "?")) for state in states)
+        for state in states:
+            package = packages.get(state.processor, "?")
+            typer.echo(f"  {state.processor:<8}  {package:<{width}}  {state.state}")
+            if state.note:
+                typer.echo(f"      {state.note}")
+    if any(state.state != "loaded" for state in states):
         if not as_json:
-            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch the missing models.", err=True)
+            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch stanza's full English models.", err=True)
         raise typer.Exit(1)
 
 
