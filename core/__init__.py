@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import CheckResult, check, link
+from .api import CheckResult, check, link, merge
 from .hookspecs import hookimpl
 from .model import (
     Analysis,
@@ -30,4 +30,5 @@ __all__ = [
     "check",
     "hookimpl",
     "link",
+    "merge",
 ]

@@ -54,6 +54,7 @@ from .storage.store import (
 
 if TYPE_CHECKING:
     from .provenance.linking import Linker, Provenance
+    from .storage.merge import MergeResult
     from .storage.store import Table
 
 T = TypeVar("T")
@@ -195,6 +196,24 @@ def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None
         return provenance
     finally:
         database.close()
+
+
+def merge(
+    shards: Iterable[str | Path],
+    db: str | Path,
+    *,
+    link: bool = False,
+    plugins: Plugins | None = None,
+) -> MergeResult:
+    """Merge databases checked apart (shards) into ``db``, as one run of the same inputs.
+
+    Deterministic: the result does not depend on the order of ``shards`` (see
+    :mod:`sayso.storage.merge` for the rules). ``link`` links every stored article afterwards
+    (:func:`link`). All or nothing: an interrupted merge leaves ``db`` as it was.
+    """
+    from .storage.merge import merge_databases
+
+    return merge_databases([Path(s) for s in shards], Path(db), plugins=plugins, link=link)
 
 
 def _keep(report: ArticleReport) -> ArticleReport:

@@ -145,6 +145,13 @@ def make_app() -> typer.Typer:
         ),
     )(link_command)
     app.command(
+        "merge",
+        epilog=_examples(
+            "sayso merge shards/*.db --db archive.db",
+            "sayso merge part-1.db part-2.db --db archive.db --link",
+        ),
+    )(merge_command)
+    app.command(
         "serve",
         epilog=_examples(
             "sayso check seeds/ && sayso serve --open",
@@ -566,6 +573,39 @@ def eval_command(
         evaluate.save_predictions(result, save_predictions)
     report = evaluate.to_json(result, errors) if as_json else evaluate.format_text(result, errors)
     typer.echo(report)
+
+
+def merge_command(
+    shards: Annotated[
+        list[Path], typer.Argument(metavar="SHARD...", help="sayso databases to merge.")
+    ],
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="Database to merge into (created if missing).")
+    ] = Path(DEFAULT_DB),
+    link: Annotated[
+        bool, typer.Option("--link", help="Link every article's claims once merged.")
+    ] = False,
+) -> None:
+    """Merge databases checked apart (shards) into one, as if checked in one run.
+
+    Every article comes with its statements, attributions, findings, sources and plugin errors;
+    one runs row stands for the shards' runs. The result does not depend on the order of the
+    shards; an article in several keeps the row checked last; a source spelled differently keeps
+    the spelling a rule prefers. Re-checks against the result skip unchanged files. Claim clusters
+    are not copied: --link (or sayso link) links all the articles. All or nothing: an interrupted
+    merge leaves the database as it was.
+    """
+    from ..api import merge
+
+    try:
+        result = merge(shards, db, link=link)
+    except SaysoError as error:
+        _fail(str(error))
+    repeated = f" ({result.duplicates} in more than one, kept once)" if result.duplicates else ""
+    typer.echo(
+        f"Merged {len(shards)} database(s) into {db}: {result.articles} article(s){repeated}, "
+        f"run {result.run_id}."
+    )
 
 
 def link_command(

@@ -678,14 +678,17 @@ def _with_run_id(table: Table, run_id: int) -> Table:
 # or digit if any spelling is, then the first in code-point order.
 _NAME_RANK = "({0}.name = upper({0}.name), {0}.name NOT GLOB '[A-Za-z0-9]*', {0}.name)"
 SOURCE_NAME_RULE = f"{_NAME_RANK.format('excluded')} < {_NAME_RANK.format('sources')}"
+# What an INSERT into sources ends with, so that a stored source keeps the preferred name.
+SOURCE_CONFLICT = (
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type "
+    f"WHERE {SOURCE_NAME_RULE}"
+)
 
 
 def save_sources(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
     """Add sources (id, name, type); a source already stored keeps the name the rule prefers."""
     _connection(db).executemany(
-        f"INSERT INTO sources (id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        f"name = excluded.name, type = excluded.type WHERE {SOURCE_NAME_RULE}",
-        rows,
+        f"INSERT INTO sources (id, name, type) VALUES (?, ?, ?) {SOURCE_CONFLICT}", rows
     )
 
 
@@ -1028,10 +1031,14 @@ def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | 
     return start, end, text[start:end]
 
 
+# Tables whose rows belong to one article (``article_id``), deleted before the article.
+ARTICLE_ROW_TABLES = ("findings", "attributions", "article_sources", "statements", "plugin_errors")
+
+
 def _delete_articles(db: Database, article_ids: list[str]) -> None:
     conn = _connection(db)
     marks = ", ".join("?" for _ in article_ids)
-    for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
+    for table in ARTICLE_ROW_TABLES:
         conn.execute(f"DELETE FROM [{table}] WHERE article_id IN ({marks})", article_ids)
     conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", article_ids)
 
