@@ -415,7 +415,7 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
         try:
             with time_limit(max(limit - share, 0.001) if limit else None):
                 resolve_sources(analysis, checking.lexicon)
-                report = run_checkers(analysis, checking.plugins, checking.settings)
+                report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         except OutOfTime:
             yield Abandoned(analysis.article, limit or 0.0)
             continue

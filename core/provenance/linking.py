@@ -31,7 +31,7 @@ import re
 import sys
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -277,7 +277,7 @@ class Linker:
         self.claims: list[_Claim] = []
         self.word_terms: dict[str, str] = {}
         self.name_terms: dict[str, str] = {}
-        self.article_sources: dict[str, dict[str, Source]] = {}
+        self.article_sources: dict[str, Mapping[str, Source]] = {}
 
     def add(self, report: ArticleReport) -> None:
         self.add_analysis(report.analysis)

@@ -125,7 +125,7 @@ def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
         )
         own = sources[article_id].get(source_id or "")
         if own is not None and source is not None:
-            own.mentions.append(source)
+            own.mentions = [*own.mentions, source]
         number = int(attribution_id.rsplit(":", 1)[1])
         attributions[article_id].append((number, attribution))
     for article_id in ids:

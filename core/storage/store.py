@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -896,7 +896,6 @@ def _article_tables(
     # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
     article_id = article.id
     attributed = {index for a in analysis.attributions for index in a.statements}
-    claims = [s for s in analysis.statements if s.is_claim]
 
     def statement_id(index: int | None) -> str | None:
         return None if index is None else f"{article_id}:{index}"
@@ -919,8 +918,8 @@ def _article_tables(
         text,
         len(text.split()),
         len(analysis.statements),
-        len(claims),
-        sum(1 for s in claims if s.index in attributed),
+        len(analysis.claims),
+        len(analysis.attributed_claims),
         report.score,
         analysis.analyzer,
         run_id,
@@ -963,7 +962,7 @@ def _article_tables(
             *_content_values(text, a.content),
             # A list of ints prints exactly as json.dumps writes it, and several times faster.
             str([[f.start, f.end] for f in a.content]),
-            str(a.statements),
+            str(list(a.statements)),
         )
         for number, a in enumerate(analysis.attributions)
     ]
@@ -1024,7 +1023,9 @@ def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, 
     return (span.start, span.end, span.text) if span else (None, None, None)
 
 
-def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | tuple[None, ...]:
+def _content_values(
+    text: str, fragments: Sequence[Span]
+) -> tuple[int, int, str] | tuple[None, ...]:
     if not fragments:
         return None, None, None
     start, end = fragments[0].start, fragments[-1].end
