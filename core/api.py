@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .document import stored_document
+from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
@@ -110,6 +110,22 @@ class CheckResult:
     # Seconds each plugin's checking hooks took over the run, and those that were slow.
     plugin_seconds: dict[str, float] = field(default_factory=dict)
     slow_plugins: list[SlowPlugin] = field(default_factory=list)
+    # Every article in input order, checked or unchanged, for :meth:`document`.
+    articles: list[ArticleReport | Unchanged] = field(default_factory=list, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """What ``sayso check --format json`` prints for this run, as a dict: every article
+        in input order (an unchanged one from the database, ``"cached": true``), the
+        unreadable inputs and the provenance (see :mod:`sayso.document`)."""
+        articles = [
+            item.document if isinstance(item, Unchanged) else article_document(item)
+            for item in self.articles
+        ]
+        return check_document(
+            [a for a in articles if a is not None],
+            [str(error) for error in self.errors],
+            self.provenance,
+        )
 
 
 def check(
@@ -162,6 +178,7 @@ def check(
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
+        result.articles.append(item)
         if isinstance(item, Unchanged):
             result.unchanged.append(item)
             continue

@@ -300,3 +300,33 @@ def test_help_is_readable(sayso_cli):
     readme = (ROOT / "README.md").read_text()
     assert "on when 2 to 200 files are checked" in " ".join(result.stdout.split())
     assert "2 to 200 files" in readme
+
+
+def test_the_python_api_gives_the_same_document(sayso_cli, tmp_path):
+    import sayso
+
+    db = tmp_path / "s.db"
+    inputs = [str(SEEDS / "000_81b6159aa6d9e869.txt"), str(EXAMPLE)]
+    first = sayso.check(inputs, db=db, analyzer="offline").document()
+    _validator().validate(first)
+    cli = json.loads(sayso_cli("check", *inputs, "--db", str(db), "--format", "json").stdout)
+    again = sayso.check(inputs, db=db, analyzer="offline", skip_unchanged=True).document()
+    assert [a["cached"] for a in again["articles"]] == [True, True]
+    assert again == cli  # both from the cache, in input order
+    assert [{**a, "cached": False} for a in again["articles"]] == first["articles"]
+
+
+def test_markdown_front_matter_gives_title_and_metadata_and_keeps_lines(sayso_cli, tmp_path):
+    story = tmp_path / "story.md"
+    body = EXAMPLE.read_text().split("\n", 2)[2]  # without its headline
+    story.write_text(f'---\ntitle: "Libraries to close"\nauthor: Ana Writer\n---\n\n{body}')
+    result = sayso_cli("check", str(story), "--no-db", "--format", "jsonl")
+    article = json.loads(result.stdout)
+    assert article["title"] == "Libraries to close"
+    assert article["metadata"] == {"author": "Ana Writer"}
+    assert "title:" not in article["text"] and "Ana Writer" not in article["text"]
+    annotations = sayso_cli("check", str(story), "--no-db", "--format", "github").stdout
+    unattributed = next(line for line in annotations.splitlines() if "unattributed" in line)
+    lines = story.read_text().splitlines()
+    line = int(re.search(r",line=(\d+),", unattributed)[1])
+    assert lines[line - 1].startswith("The closures will save")
