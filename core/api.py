@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .config import load_settings
 from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
@@ -190,6 +191,43 @@ def check(
     result.plugin_seconds = run.plugin_seconds
     result.slow_plugins = run.slow_plugins()
     return result
+
+
+@dataclass(frozen=True)
+class CheckerInfo:
+    """A checker as ``sayso checkers`` lists it: who provides it, what it reports, its options
+    (defaults, and the values the configuration gives them) and whether it is on."""
+
+    id: str
+    plugin: str
+    description: str
+    enabled: bool
+    enabled_by_default: bool
+    codes: dict[str, str]
+    defaults: dict[str, Any]
+    options: dict[str, Any]
+
+
+def checkers(
+    *, config: str | Path | None = None, plugins: Plugins | None = None
+) -> list[CheckerInfo]:
+    """Every checker the loaded plugins provide, with the settings a check run here would use
+    (``config``, else the configuration found from the current directory)."""
+    plugins = plugins or get_plugins()
+    settings = load_settings(plugins.checkers, Path(config) if config else None)
+    return [
+        CheckerInfo(
+            id=checker.id,
+            plugin=plugins.checker_plugins[checker.id],
+            description=checker.description,
+            enabled=checker.id in settings.enabled,
+            enabled_by_default=checker.enabled_by_default,
+            codes=dict(checker.codes),
+            defaults=dict(checker.options),
+            options=dict(settings.options[checker.id]),
+        )
+        for checker in sorted(plugins.checkers.values(), key=lambda checker: checker.id)
+    ]
 
 
 def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:

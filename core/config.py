@@ -79,6 +79,22 @@ def load_config(path: Path) -> dict[str, Any]:
     return loaded
 
 
+def load_settings(
+    checkers: Mapping[str, Checker],
+    config: Path | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    assignments: Iterable[str] = (),
+    directory: Path | None = None,
+) -> Settings:
+    """The settings a run uses: ``config``, else the configuration :func:`find_config` finds
+    for ``directory`` (the current one by default), then ``enable``, ``disable`` and
+    ``assignments`` (``ID.OPTION=VALUE``) on top, as ``sayso check`` combines them."""
+    path = config or find_config(directory or Path.cwd())
+    table = load_config(path) if path else None
+    return resolve_settings(checkers, table, enable, disable, assignments)
+
+
 def resolve_settings(
     checkers: Mapping[str, Checker],
     config: Mapping[str, Any] | None = None,

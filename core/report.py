@@ -326,6 +326,22 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def provenance_lines(provenance: Provenance, console: Console) -> Iterator[Text]:
+    """:func:`format_provenance` wrapped to ``console.width`` at word boundaries, each wrapped
+    line indented under the text it continues."""
+    width = max(console.width, 40)
+    for line in printable(format_provenance(provenance)).split("\n"):
+        text = line.lstrip(" ")
+        indent = len(line) - len(text)
+        if not text:
+            yield Text()
+            continue
+        wrapped = Text(text, style="" if indent else "bold underline")
+        for number, part in enumerate(wrapped.wrap(console, width - indent - 2)):
+            part.rstrip()
+            yield Text(" " * (indent + (2 if number else 0))) + part
+
+
 def format_provenance(provenance: Provenance) -> str:
     """The "Across these articles" section: common sources, findings, shared claims, aliases."""
     number = {article_id: n for n, article_id in enumerate(provenance.articles, start=1)}

@@ -232,11 +232,12 @@ def test_colour_follows_the_option_and_no_color(sayso_cli):
 
 @pytest.mark.parametrize("columns", [60, 100, 140])
 def test_the_text_report_fits_the_terminal_and_wraps_at_words(sayso_cli, columns):
-    result = sayso_cli("check", str(SEEDS), "--no-db", "--no-link", env={"COLUMNS": str(columns)})
+    result = sayso_cli("check", str(SEEDS), "--no-db", env={"COLUMNS": str(columns)})
     lines = result.stdout.splitlines()
+    assert "Across these 2 articles" in lines  # the linked section fits too
     assert max(map(len, lines)) <= columns
     # The same words in the same order as on a terminal too wide to wrap: none cut in two.
-    wide = sayso_cli("check", str(SEEDS), "--no-db", "--no-link", env={"COLUMNS": "1000"})
+    wide = sayso_cli("check", str(SEEDS), "--no-db", env={"COLUMNS": "1000"})
     assert result.stdout.split() == wide.stdout.split()
     assert max(map(len, wide.stdout.splitlines())) > 140
 
@@ -330,3 +331,11 @@ def test_markdown_front_matter_gives_title_and_metadata_and_keeps_lines(sayso_cl
     lines = story.read_text().splitlines()
     line = int(re.search(r",line=(\d+),", unattributed)[1])
     assert lines[line - 1].startswith("The closures will save")
+
+
+def test_an_article_without_a_title_is_titled_by_its_headline():
+    import sayso
+
+    text = "Libraries to close\n\nThe city will close two libraries, officials said.\n"
+    document = sayso.check(sayso.Article(text=text), analyzer="offline").document()
+    assert document["articles"][0]["title"] == "Libraries to close"

@@ -27,10 +27,9 @@ from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import (
     format_github,
-    format_provenance,
     format_summary,
     make_console,
-    printable,
+    provenance_lines,
     text_lines,
 )
 from ..storage.store import DEFAULT_DB
@@ -118,6 +117,12 @@ def make_app() -> typer.Typer:
     app.command("plugins", epilog=_examples("sayso plugins", "sayso plugins --json"))(
         plugins_command
     )
+    app.command(
+        "checkers",
+        epilog=_examples(
+            "sayso checkers", "sayso checkers --json", "sayso checkers --config newsroom.toml"
+        ),
+    )(checkers_command)
     app.command("schema", epilog=_examples("sayso schema > check.schema.json"))(schema_command)
     app.command(
         "eval",
@@ -437,7 +442,8 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            self.console.print(printable(format_provenance(run.provenance)))
+            for line in provenance_lines(run.provenance, self.console):
+                self.console.print(line, soft_wrap=True)
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
@@ -532,6 +538,42 @@ def plugins_command(
             typer.echo(f"{info.name:<{width}}  {info.version:<8}  {', '.join(info.hooks)}")
     for failure in plugins.failures:
         typer.echo(f"warning: {failure}", err=True)
+
+
+def checkers_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Configuration file [default: the one sayso check would read here].",
+        ),
+    ] = None,
+) -> None:
+    """List the checkers: id, on or off, what each looks for, its finding codes and options.
+
+    On/off and option values are what `sayso check` would use in this directory (defaults, then
+    the configuration file); an option the configuration changes shows its default too.
+    """
+    from ..api import checkers
+
+    try:
+        infos = checkers(config=config)
+    except SaysoError as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([asdict(info) for info in infos], ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        state = "on" if info.enabled else "off"
+        typer.echo(f"{info.id} ({state}): {info.description} [{info.plugin}]")
+        for name, value in info.options.items():
+            default = info.defaults[name]
+            changed = f" (default {json.dumps(default)})" if value != default else ""
+            typer.echo(f"    option {name} = {json.dumps(value)}{changed}")
+        width = max((len(code) for code in info.codes), default=0)
+        for code, meaning in info.codes.items():
+            typer.echo(f"    code   {code:<{width}}  {meaning}")
 
 
 @_showing_model_warnings
