@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .document import stored_document
 from .errors import InputError
-from .manager import PluginFailure, Plugins
+from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
 from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
     batched,
+    build_lexicon,
     default_workers,
     expand_inputs,
     map_report_batches,
@@ -33,16 +34,17 @@ from .pipeline.engine import (
 )
 from .pipeline.inputs import MAX_BYTES, STDIN
 from .storage.store import (
+    article_id_of,
     database_errors,
     finish_run,
     has_pending_migrations,
     migrate,
     open_connection,
+    open_existing,
     record_failures,
     report_tables,
     save_batch,
     save_plugin_times,
-    save_provenance,
     start_run,
     stored_checks,
     unchanged_files,
@@ -50,6 +52,7 @@ from .storage.store import (
 
 if TYPE_CHECKING:
     from .provenance.linking import Linker, Provenance
+    from .storage.merge import MergeResult
     from .storage.store import Table
 
 T = TypeVar("T")
@@ -117,6 +120,7 @@ def check(
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = False,
+    link: bool = True,
     max_bytes: int = MAX_BYTES,
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
@@ -124,10 +128,11 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article, ``CheckResult.provenance``
-    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
-    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
-    same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
+    each article is done (for progress). With more than one article and ``link``,
+    ``CheckResult.provenance`` links their claims across articles (see
+    :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored rows,
+    see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds with
+    the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
     registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
 
@@ -144,7 +149,7 @@ def check(
         plugins=plugins,
         analyzer_options=analyzer_options,
         skip_unchanged=skip_unchanged,
-        link=True,
+        link=link,
         max_bytes=max_bytes,
         load_unchanged=True,
     )
@@ -163,6 +168,47 @@ def check(
     return result
 
 
+def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:
+    """Link the claims of every article stored in ``db`` across articles, from the stored rows.
+
+    Runs after checks that did not link, after ``sayso merge``, or after adding articles to a
+    linked database: the clusters are those linking all the stored articles at once gives, and
+    they replace the stored ones in one transaction, so an interrupted call changes nothing. A
+    ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
+    are stored.
+    """
+    from .provenance.stored import link_database
+
+    plugins = plugins or get_plugins()
+    database = open_existing(db)
+    try:
+        run_id = start_run(database, None, plugins)
+        provenance = link_database(database, build_lexicon(plugins), run_id)
+        articles = len(provenance.articles) if provenance else 0
+        finish_run(database, run_id, articles, 0)
+        return provenance
+    finally:
+        database.close()
+
+
+def merge(
+    shards: Iterable[str | Path],
+    db: str | Path,
+    *,
+    link: bool = False,
+    plugins: Plugins | None = None,
+) -> MergeResult:
+    """Merge databases checked apart (shards) into ``db``, as one run of the same inputs.
+
+    Deterministic: the result does not depend on the order of ``shards`` (see
+    :mod:`sayso.storage.merge` for the rules). ``link`` links every stored article afterwards
+    (:func:`link`). All or nothing: an interrupted merge leaves ``db`` as it was.
+    """
+    from .storage.merge import merge_databases
+
+    return merge_databases([Path(s) for s in shards], Path(db), plugins=plugins, link=link)
+
+
 def _keep(report: ArticleReport) -> ArticleReport:
     return report
 
@@ -176,8 +222,10 @@ class CheckRun(Generic[T]):
     may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
-    ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
-    it needs every report in this process, so it checks without workers.
+    ``link`` links the claims of the run's articles (checked and unchanged) across articles
+    (:attr:`provenance` after the run): with a database, from the stored rows once every
+    article is written (:func:`sayso.provenance.stored.link_database`); without one, from the
+    reports, which keeps the run in this process.
 
     With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
@@ -207,16 +255,19 @@ class CheckRun(Generic[T]):
         self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
         # 0: as many as the analyzer gains from.
         workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
-        self.workers = 1 if link else workers
+        self.workers = 1 if link and db is None else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
         self.load_unchanged = load_unchanged
+        self.link = link
         self.linker: Linker | None = None
-        if link:
+        if link and db is None:
             # Only linking runs need it: a plain re-check starts without importing it.
             from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
+        # The articles of the run, checked or unchanged, which a linking run links.
+        self.article_ids: list[str] = []
         self.errors: list[InputError] = []
         self.plugin_failures = list(self.checking.plugins.failures)
         self.run_id: int | None = None
@@ -320,7 +371,10 @@ class CheckRun(Generic[T]):
         for batch in map_report_batches(articles, self.checking, work, self.workers, started):
             if database is not None:
                 run_id = self._start(database)
-                save_batch(database, [rows for rows, _, _ in batch if rows is not None], run_id)
+                tables = [rows for rows, _, _ in batch if rows is not None]
+                save_batch(database, tables, run_id)
+                if self.link:
+                    self.article_ids += map(article_id_of, tables)
             for _, output, seconds in batch:
                 for plugin, spent in seconds.items():
                     self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
@@ -332,14 +386,20 @@ class CheckRun(Generic[T]):
     def _drain(self) -> Iterator[Unchanged]:
         while self.unchanged:
             self.skipped += 1
-            yield self.unchanged.popleft()
+            unchanged = self.unchanged.popleft()
+            if self.link:
+                self.article_ids.append(unchanged.article_id)
+            yield unchanged
 
     def _link(self, database: sqlite3.Connection | None) -> None:
-        if self.linker is None or len(self.linker.articles) < 2:
-            return
-        self.provenance = self.linker.finish()
-        if database is not None and self.run_id is not None:
-            save_provenance(database, self.provenance, self.run_id)
+        if database is not None and self.link and len(set(self.article_ids)) > 1:
+            from .provenance.stored import link_database
+
+            self.provenance = link_database(
+                database, self.checking.lexicon, self.run_id, self.article_ids
+            )
+        elif self.linker is not None and len(self.linker.articles) > 1:
+            self.provenance = self.linker.finish()
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:

@@ -89,7 +89,8 @@ def test_json_output_matches_the_schema_fresh_cached_linked_and_with_errors(says
         validator.validate(document)
         assert [a["cached"] for a in document["articles"]] == [run == "cached"] * 2
         assert [error.split(":")[0] for error in document["errors"]] == [missing]
-        assert ("provenance" in document) is (run == "fresh")
+        # Articles from the cache are linked too, from their stored rows.
+        assert "provenance" in document
     failing = sayso_cli(
         "check", str(EXAMPLE), "--no-db", "--format", "json", plugin=RaisingPlugin()
     )
@@ -205,7 +206,8 @@ def test_control_characters_never_reach_the_terminal(sayso_cli, tmp_path):
     assert result.exit_code == 0
     colours = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", colours)
-    assert "Mayor Ana Ruiz wins vote" in colours
+    # The title line wraps where the temporary path makes it long: compare across wrapping.
+    assert "Mayor Ana Ruiz wins vote" in " ".join(colours.split())
     assert printable("a\x1b[1;31mb\x1bc\x07d\x1b]8;;http://x\x1b\\e") == "abde"
 
 

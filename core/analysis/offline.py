@@ -650,7 +650,9 @@ class _ArticleReader:
             gap_start = previous.content[-1].end
             if quote.start - gap_start < 400 and self.text.count("\n", gap_start, quote.start) <= 1:
                 fragments = self._fragments(quote.start, chain_end)
-                previous.content.extend(f for f in fragments if f.start >= previous.content[-1].end)
+                content = list(previous.content)
+                content.extend(f for f in fragments if f.start >= content[-1].end)
+                previous.content = content
                 return previous
         return None
 

@@ -137,9 +137,25 @@ def make_app() -> typer.Typer:
         ),
     )(bench_command)
     app.command(
+        "link",
+        epilog=_examples(
+            "sayso check archive/ --no-link --db archive.db && sayso link --db archive.db",
+            "sayso merge shards/*.db --db archive.db && sayso link --db archive.db",
+        ),
+    )(link_command)
+    app.command(
+        "merge",
+        epilog=_examples(
+            "sayso merge shards/*.db --db archive.db",
+            "sayso merge part-1.db part-2.db --db archive.db --link",
+        ),
+    )(merge_command)
+    app.command(
         "serve",
         epilog=_examples(
-            "sayso check seeds/ && sayso serve", "sayso serve newsroom.db --port 8080"
+            "sayso check seeds/ && sayso serve --open",
+            "sayso serve newsroom.db --port 8080",
+            "sayso serve newsroom.db -- --setting sql_time_limit_ms 5000 --cors",
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
@@ -550,24 +566,105 @@ def eval_command(
     typer.echo(report)
 
 
+def merge_command(
+    shards: Annotated[
+        list[Path], typer.Argument(metavar="SHARD...", help="sayso databases to merge.")
+    ],
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="Database to merge into (created if missing).")
+    ] = Path(DEFAULT_DB),
+    link: Annotated[
+        bool, typer.Option("--link", help="Link every article's claims once merged.")
+    ] = False,
+) -> None:
+    """Merge databases checked apart (shards) into one, as if checked in one run.
+
+    Every article comes with its statements, attributions, findings, sources and plugin errors;
+    one runs row stands for the shards' runs. The result does not depend on the order of the
+    shards; an article in several keeps the row checked last; a source spelled differently keeps
+    the spelling a rule prefers. Re-checks against the result skip unchanged files. Claim clusters
+    are not copied: --link (or sayso link) links all the articles. All or nothing: an interrupted
+    merge leaves the database as it was.
+    """
+    from ..api import merge
+
+    try:
+        result = merge(shards, db, link=link)
+    except SaysoError as error:
+        _fail(str(error))
+    repeated = f" ({result.duplicates} in more than one, kept once)" if result.duplicates else ""
+    typer.echo(
+        f"Merged {len(shards)} database(s) into {db}: {result.articles} article(s){repeated}, "
+        f"run {result.run_id}."
+    )
+
+
+def link_command(
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="sayso database whose articles to link.")
+    ] = Path(DEFAULT_DB),
+) -> None:
+    """Link the claims of every article in a database across articles, from its stored rows.
+
+    Finds the claims several articles report (claim clusters), the sources they rest on and
+    the cross-article findings, replacing the stored ones in one transaction: articles checked
+    or merged in since the last link join the clusters, and an interrupted link changes nothing.
+    """
+    from ..api import link
+
+    try:
+        provenance = link(db)
+    except SaysoError as error:
+        _fail(str(error))
+    if provenance is None:
+        typer.echo(f"{db}: fewer than two articles stored; nothing to link.")
+        return
+    shared = sum(1 for cluster in provenance.clusters if len(cluster.articles) > 1)
+    typer.echo(
+        f"Linked {len(provenance.articles)} article(s): {len(provenance.clusters)} claim "
+        f"cluster(s), {shared} across articles; {len(provenance.findings)} cross-article "
+        "finding(s)."
+    )
+
+
 def serve_command(
     db: Annotated[Path, typer.Argument(metavar="[DB]", help="sayso database to browse.")] = Path(
         DEFAULT_DB
     ),
+    datasette_options: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- DATASETTE_OPTION...]",
+            help="Options for Datasette's serve command, after -- (datasette serve --help).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
+    ] = False,
 ) -> None:
-    """Browse a database of checked articles in Datasette (needs sayso[serve])."""
+    """Browse a database of checked articles in Datasette (needs sayso[serve]).
+
+    Options after -- go to Datasette's own serve command (datasette serve --help lists them):
+    --cors, --setting NAME VALUE, --crossdb, more database files, and so on.
+    """
     import importlib.util
 
+    extra = list(datasette_options or [])
+    if str(db).startswith("-"):
+        # "sayso serve -- --cors": with no DB before it, the first option lands in DB.
+        extra.insert(0, str(db))
+        db = Path(DEFAULT_DB)
     if importlib.util.find_spec("datasette") is None:
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
     from ..web.serve import serve
 
-    typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(db, host=host, port=port)
+    typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
+    serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 
 
 def make_models_app() -> typer.Typer:

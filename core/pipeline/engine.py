@@ -63,6 +63,13 @@ class ArticleReport:
         return round(max(0.0, min(100.0, 100.0 - sum(d.points for d in self.deductions))), 1)
 
 
+def build_lexicon(plugins: Plugins) -> Lexicon:
+    """The default lexicon with what plugins add through ``register_lexicon``."""
+    lexicon = Lexicon.default()
+    plugins.call("register_lexicon", lexicon=lexicon)
+    return lexicon
+
+
 @dataclass
 class Checking:
     """What a check run needs besides the articles: plugins, settings, lexicon, analyzer."""
@@ -90,12 +97,10 @@ class Checking:
         # Only what the analyzer takes: other options change neither its results nor the
         # fingerprint.
         analyzer_options = accepted_options(analyzer, analyzer_options or {}, plugins)
-        lexicon = Lexicon.default()
-        plugins.call("register_lexicon", lexicon=lexicon)
         return cls(
             plugins=plugins,
             settings=settings or resolve_settings(plugins.checkers),
-            lexicon=lexicon,
+            lexicon=build_lexicon(plugins),
             analyzer=analyzer,
             analyzer_options=analyzer_options,
             analyzer_note=note,
@@ -348,7 +353,7 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
     for analysis, failures in checking.analyze(batch):
         resolve_sources(analysis, checking.lexicon)
-        report = run_checkers(analysis, checking.plugins, checking.settings)
+        report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         report.failures[:0] = failures
         yield report
 
