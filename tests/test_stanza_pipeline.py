@@ -33,6 +33,11 @@ pytestmark = pytest.mark.skipif(
     not (STANZA_SMALL / "resources.json").is_file(), reason="needs ../shared/stanza_small"
 )
 SEED = SEEDS / "000_81b6159aa6d9e869.txt"
+SHORT = (
+    "Kim met Shoigu in Pyongyang, state media announced.\n\n"
+    "“The talks went well,” KCNA said. “We will meet again.”\n\n"
+    "The leader backs the war, according to Washington."
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +100,7 @@ def test_the_seed_article_as_a_careful_reader_sees_it(analyzer: StanzaAnalyzer) 
 def test_a_batch_is_one_pipeline_call_and_parses_as_each_alone(
     analyzer: StanzaAnalyzer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    texts = [SEED.read_text(encoding="utf-8"), "Officials said it rained.", "Nobody came."]
+    texts = [SHORT, "Officials said it rained.", "Nobody came."]
     alone = [analyze(analyzer, text)[0] for text in texts]
     calls: list[int] = []
     pipeline = analyzer.loaded.nlp
@@ -113,11 +118,11 @@ def test_a_batch_is_one_pipeline_call_and_parses_as_each_alone(
 
 
 def test_one_sentence_and_thousands(analyzer: StanzaAnalyzer) -> None:
-    lines = "\n".join(" ".join(["It rained."] * 10) for _ in range(150))
+    lines = "\n".join(" ".join(["It rained."] * 10) for _ in range(100))
     one, many = analyze(analyzer, "Officials said it rained.", lines)
     assert [s.text for s in one.statements] == ["Officials said it rained."]
     assert said(one) == [("Officials", "said", [0])]
-    assert len(many.statements) == 1500
+    assert len(many.statements) == 1000
     assert_spans_hold(many)
 
 
@@ -149,10 +154,10 @@ def test_same_input_same_rows_in_another_process(sayso_cli: Any, tmp_path: Path)
     fresh torch): nothing in the stanza path is left to chance."""
     here, there = tmp_path / "here.db", tmp_path / "there.db"
     options = ["--analyzer", "stanza", "--stanza-dir", str(STANZA_SMALL), "--no-link", "-q"]
-    result = sayso_cli("check", str(SEEDS), "--db", str(here), *options)
+    result = sayso_cli("check", str(SEED), "--db", str(here), *options)
     assert result.exit_code == 0, result.stderr
     environment = {**os.environ, "PYTHONHASHSEED": "12345"}
-    command = [sys.executable, "-m", "sayso", "check", str(SEEDS), "--db", str(there), *options]
+    command = [sys.executable, "-m", "sayso", "check", str(SEED), "--db", str(there), *options]
     subprocess.run(command, check=True, env=environment, capture_output=True)
     assert list(dump(here)) == list(dump(there))
     rows = "\n".join(dump(here))
@@ -162,12 +167,14 @@ def test_same_input_same_rows_in_another_process(sayso_cli: Any, tmp_path: Path)
 def test_model_resolution_option_environment_and_default_cache(
     sayso_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    article = tmp_path / "short.txt"
+    article.write_text(SHORT, encoding="utf-8")
     by_option = sayso_cli(
-        "check", str(SEED), "--no-db", "--analyzer", "stanza", "--stanza-dir", str(STANZA_SMALL)
+        "check", str(article), "--no-db", "--analyzer", "stanza", "--stanza-dir", str(STANZA_SMALL)
     )
     assert by_option.exit_code == 0 and "analyzer: stanza" in by_option.stdout
     monkeypatch.setenv("STANZA_RESOURCES_DIR", str(STANZA_SMALL))
-    by_environment = sayso_cli("check", str(SEED), "--no-db", "--analyzer", "stanza")
+    by_environment = sayso_cli("check", str(article), "--no-db", "--analyzer", "stanza")
     assert by_environment.stdout == by_option.stdout
     monkeypatch.delenv("STANZA_RESOURCES_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -175,7 +182,7 @@ def test_model_resolution_option_environment_and_default_cache(
     default.parent.mkdir(parents=True)
     default.symlink_to(STANZA_SMALL)
     assert resources_dir(None) == default
-    by_default = sayso_cli("check", str(SEED), "--no-db", "--analyzer", "stanza")
+    by_default = sayso_cli("check", str(article), "--no-db", "--analyzer", "stanza")
     assert by_default.stdout == by_option.stdout
     # The mwt file here does not match stanza's model: said on stderr, with the fix.
     assert "warning: stanza mwt:" in by_default.stderr
@@ -233,7 +240,7 @@ def test_eval_and_serve_a_stanza_checked_database(
 
     db = tmp_path / "stanza.db"
     checked = sayso_cli(
-        "check", str(SEEDS), "--db", str(db), "--analyzer", "stanza",
+        "check", str(SEED), "--db", str(db), "--analyzer", "stanza",
         "--stanza-dir", str(STANZA_SMALL), "-q",
     )  # fmt: skip
     assert checked.exit_code == 0, checked.stderr
