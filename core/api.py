@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .document import stored_document
+from .config import load_settings
+from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
@@ -108,6 +109,22 @@ class CheckResult:
     # Seconds each plugin's checking hooks took over the run, and those that were slow.
     plugin_seconds: dict[str, float] = field(default_factory=dict)
     slow_plugins: list[SlowPlugin] = field(default_factory=list)
+    # Every article in input order, checked or unchanged, for :meth:`document`.
+    articles: list[ArticleReport | Unchanged] = field(default_factory=list, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """What ``sayso check --format json`` prints for this run, as a dict: every article
+        in input order (an unchanged one from the database, ``"cached": true``), the
+        unreadable inputs and the provenance (see :mod:`sayso.document`)."""
+        articles = [
+            item.document if isinstance(item, Unchanged) else article_document(item)
+            for item in self.articles
+        ]
+        return check_document(
+            [a for a in articles if a is not None],
+            [str(error) for error in self.errors],
+            self.provenance,
+        )
 
 
 def check(
@@ -155,6 +172,7 @@ def check(
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
+        result.articles.append(item)
         if isinstance(item, Unchanged):
             result.unchanged.append(item)
             continue
@@ -166,6 +184,43 @@ def check(
     result.plugin_seconds = run.plugin_seconds
     result.slow_plugins = run.slow_plugins()
     return result
+
+
+@dataclass(frozen=True)
+class CheckerInfo:
+    """A checker as ``sayso checkers`` lists it: who provides it, what it reports, its options
+    (defaults, and the values the configuration gives them) and whether it is on."""
+
+    id: str
+    plugin: str
+    description: str
+    enabled: bool
+    enabled_by_default: bool
+    codes: dict[str, str]
+    defaults: dict[str, Any]
+    options: dict[str, Any]
+
+
+def checkers(
+    *, config: str | Path | None = None, plugins: Plugins | None = None
+) -> list[CheckerInfo]:
+    """Every checker the loaded plugins provide, with the settings a check run here would use
+    (``config``, else the configuration found from the current directory)."""
+    plugins = plugins or get_plugins()
+    settings = load_settings(plugins.checkers, Path(config) if config else None)
+    return [
+        CheckerInfo(
+            id=checker.id,
+            plugin=plugins.checker_plugins[checker.id],
+            description=checker.description,
+            enabled=checker.id in settings.enabled,
+            enabled_by_default=checker.enabled_by_default,
+            codes=dict(checker.codes),
+            defaults=dict(checker.options),
+            options=dict(settings.options[checker.id]),
+        )
+        for checker in sorted(plugins.checkers.values(), key=lambda checker: checker.id)
+    ]
 
 
 def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:

@@ -75,6 +75,8 @@ class Plugins:
     pm: pluggy.PluginManager
     checkers: dict[str, Checker] = field(default_factory=dict)
     checker_plugins: dict[str, str] = field(default_factory=dict)
+    # The checker declaring each finding code: a code means one thing across all plugins.
+    code_checkers: dict[str, str] = field(default_factory=dict)
     # Analyzers by name, in registration order (built-ins first); and the plugin of each.
     analyzers: dict[str, AnalyzerFactory] = field(default_factory=dict)
     analyzer_plugins: dict[str, str] = field(default_factory=dict)
@@ -241,6 +243,15 @@ def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
 def _collect_checkers(plugins: Plugins) -> None:
     def add(plugin_name: str, checker: Checker) -> None:
         _claim(plugins.checker_plugins, "checker id", checker.id, plugin_name)
+        for code in checker.codes:
+            owner = plugins.code_checkers.get(code)
+            if owner is not None:
+                raise PluginError(
+                    f"finding code {code!r} is declared by two checkers: {owner} "
+                    f"({plugins.checker_plugins[owner]}) and {checker.id} ({plugin_name}); "
+                    f"uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+                )
+        plugins.code_checkers.update(dict.fromkeys(checker.codes, checker.id))
         plugins.checkers[checker.id] = checker
 
     _collect(plugins, "register_checkers", add)

@@ -262,8 +262,9 @@ def format_github(document: Document, show_info: bool = False) -> str:
     own (line endings normalised); for an HTML page, whose text was extracted, only the file is
     named.
     """
-    path = document["path"]
-    located = bool(path) and not path.lower().endswith((".html", ".htm")) and path != "-"
+    # Standard input ("<stdin>") is no file to annotate.
+    path = document["path"] if document["path"] and not document["path"].startswith("<") else None
+    located = path is not None and not path.lower().endswith((".html", ".htm"))
     lines = []
     for finding in document["findings"]:
         if finding["severity"] == "info" and not show_info:
@@ -284,7 +285,8 @@ def format_github(document: Document, show_info: bool = False) -> str:
     summary = f"Sourcing score {document['score']:g}/100; {claims}"
     if document["cached"]:
         summary += " (unchanged since its last check)"
-    properties = {"file": path, "title": "sayso sourcing score"} if path else {}
+    properties = {"file": path} if path else {}
+    properties["title"] = "sayso sourcing score"
     lines.append(_workflow_command("notice", properties, summary))
     return "\n".join(lines)
 
@@ -324,6 +326,22 @@ def _clip(text: str, limit: int) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def provenance_lines(provenance: Provenance, console: Console) -> Iterator[Text]:
+    """:func:`format_provenance` wrapped to ``console.width`` at word boundaries, each wrapped
+    line indented under the text it continues."""
+    width = max(console.width, 40)
+    for line in printable(format_provenance(provenance)).split("\n"):
+        text = line.lstrip(" ")
+        indent = len(line) - len(text)
+        if not text:
+            yield Text()
+            continue
+        wrapped = Text(text, style="" if indent else "bold underline")
+        for number, part in enumerate(wrapped.wrap(console, width - indent - 2)):
+            part.rstrip()
+            yield Text(" " * (indent + (2 if number else 0))) + part
 
 
 def format_provenance(provenance: Provenance) -> str:

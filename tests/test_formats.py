@@ -232,11 +232,12 @@ def test_colour_follows_the_option_and_no_color(sayso_cli):
 
 @pytest.mark.parametrize("columns", [60, 100, 140])
 def test_the_text_report_fits_the_terminal_and_wraps_at_words(sayso_cli, columns):
-    result = sayso_cli("check", str(SEEDS), "--no-db", "--no-link", env={"COLUMNS": str(columns)})
+    result = sayso_cli("check", str(SEEDS), "--no-db", env={"COLUMNS": str(columns)})
     lines = result.stdout.splitlines()
+    assert "Across these 2 articles" in lines  # the linked section fits too
     assert max(map(len, lines)) <= columns
     # The same words in the same order as on a terminal too wide to wrap: none cut in two.
-    wide = sayso_cli("check", str(SEEDS), "--no-db", "--no-link", env={"COLUMNS": "1000"})
+    wide = sayso_cli("check", str(SEEDS), "--no-db", env={"COLUMNS": "1000"})
     assert result.stdout.split() == wide.stdout.split()
     assert max(map(len, wide.stdout.splitlines())) > 140
 
@@ -300,3 +301,53 @@ def test_help_is_readable(sayso_cli):
     readme = (ROOT / "README.md").read_text()
     assert "on when 2 to 200 files are checked" in " ".join(result.stdout.split())
     assert "2 to 200 files" in readme
+
+
+def test_the_python_api_gives_the_same_document(sayso_cli, tmp_path):
+    import sayso
+
+    db = tmp_path / "s.db"
+    inputs = [str(SEEDS / "000_81b6159aa6d9e869.txt"), str(EXAMPLE)]
+    first = sayso.check(inputs, db=db, analyzer="offline").document()
+    _validator().validate(first)
+    cli = json.loads(sayso_cli("check", *inputs, "--db", str(db), "--format", "json").stdout)
+    again = sayso.check(inputs, db=db, analyzer="offline", skip_unchanged=True).document()
+    assert [a["cached"] for a in again["articles"]] == [True, True]
+    assert again == cli  # both from the cache, in input order
+    assert [{**a, "cached": False} for a in again["articles"]] == first["articles"]
+
+
+def test_markdown_front_matter_gives_title_and_metadata_and_keeps_lines(sayso_cli, tmp_path):
+    story = tmp_path / "story.md"
+    body = EXAMPLE.read_text().split("\n", 2)[2]  # without its headline
+    story.write_text(f'---\ntitle: "Libraries to close"\nauthor: Ana Writer\n---\n\n{body}')
+    result = sayso_cli("check", str(story), "--no-db", "--format", "jsonl")
+    article = json.loads(result.stdout)
+    assert article["title"] == "Libraries to close"
+    assert article["metadata"] == {"author": "Ana Writer"}
+    assert "title:" not in article["text"] and "Ana Writer" not in article["text"]
+    annotations = sayso_cli("check", str(story), "--no-db", "--format", "github").stdout
+    unattributed = next(line for line in annotations.splitlines() if "unattributed" in line)
+    lines = story.read_text().splitlines()
+    line = int(re.search(r",line=(\d+),", unattributed)[1])
+    assert lines[line - 1].startswith("The closures will save")
+
+
+def test_an_article_without_a_title_is_titled_by_its_headline():
+    import sayso
+
+    text = "Libraries to close\n\nThe city will close two libraries, officials said.\n"
+    document = sayso.check(sayso.Article(text=text), analyzer="offline").document()
+    assert document["articles"][0]["title"] == "Libraries to close"
+
+
+def test_github_annotations_for_standard_input_name_no_file():
+    document = _document(
+        "Text.",
+        finding={"start": 0, "end": 5, "message": "m", "severity": "warning"},
+        path="<stdin>",
+    )
+    assert format_github(document).splitlines() == [
+        "::warning title=sayso demo/odd::m",
+        "::notice title=sayso sourcing score::Sourcing score 96/100; 0 of 1 claims attributed",
+    ]

@@ -26,10 +26,9 @@ from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import (
     format_github,
-    format_provenance,
     format_summary,
     make_console,
-    printable,
+    provenance_lines,
     text_lines,
 )
 from ..storage.store import DEFAULT_DB
@@ -110,6 +109,8 @@ def make_app() -> typer.Typer:
             "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --db archive.db --dask",
+            "sayso check archive/ --db /shared/archive.db --scheduler tcp://scheduler:8786",
             "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
@@ -117,6 +118,12 @@ def make_app() -> typer.Typer:
     app.command("plugins", epilog=_examples("sayso plugins", "sayso plugins --json"))(
         plugins_command
     )
+    app.command(
+        "checkers",
+        epilog=_examples(
+            "sayso checkers", "sayso checkers --json", "sayso checkers --config newsroom.toml"
+        ),
+    )(checkers_command)
     app.command("schema", epilog=_examples("sayso schema > check.schema.json"))(schema_command)
     app.command(
         "eval",
@@ -310,6 +317,30 @@ def check_command(
             "how many scored below --fail-under).",
         ),
     ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Check on Dask (needs sayso[dask]): each partition into its own shard, then one "
+            "merge into --db; prints the summary line only. On a local cluster of --workers "
+            "processes unless --scheduler names one.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --dask (implied): the Dask scheduler to use, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --dask: where partitions write their shards (shared by every worker) "
+            "[default: DB.shards beside --db].",
+        ),
+    ] = None,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
@@ -336,6 +367,23 @@ def check_command(
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
+        if dask or scheduler is not None:
+            _check_on_dask(
+                targets,
+                db,
+                scheduler,
+                workers=workers or 2,
+                shards=shards,
+                analyzer=analyzer,
+                settings=settings,
+                analyzer_options=analyzer_options,
+                skip_unchanged=not force,
+                link=link,
+                max_bytes=max_bytes,
+                no_db=no_db,
+                fail_under=fail_under,
+            )
+            return
         run = CheckRun(
             targets,
             # A quiet run shows no report: it needs only the scores.
@@ -377,6 +425,42 @@ def check_command(
         raise typer.Exit(1)
 
 
+def _check_on_dask(
+    targets: list[Any],
+    db: Path,
+    scheduler: str | None,
+    *,
+    no_db: bool,
+    fail_under: float | None,
+    **options: Any,
+) -> None:
+    """``sayso check --dask``: check on Dask, print the summary line, exit as a check does."""
+    from ..pipeline.cluster import check_on_dask
+
+    if no_db:
+        raise SaysoError("--dask writes shards and merges them into --db: it needs a database")
+    result = check_on_dask(targets, db, scheduler=scheduler, **options)
+    for failure, articles in result.failures.items():
+        typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for error in result.errors:
+        typer.echo(f"error: {error}", err=True)
+    scores = result.scores
+    below = sum(1 for score in scores if fail_under is not None and score < fail_under)
+    line = (
+        f"{result.checked} article(s) checked in {result.partitions} partition(s) on Dask, "
+        f"{result.skipped} skipped as unchanged, {len(result.errors)} unreadable"
+    )
+    if scores:
+        line += f"; mean sourcing score {sum(scores) / len(scores):.1f}/100"
+    if fail_under is not None:
+        line += f"; {below} below {fail_under:g}"
+    typer.echo(line + ".")
+    if result.errors:
+        raise typer.Exit(2)
+    if below:
+        raise typer.Exit(1)
+
+
 # What a worker sends back for each article: its score, plugin failures and, unless the run is
 # quiet, its document (rendered in the main process, for the main process's terminal).
 Checked = tuple[float, list[PluginFailure], dict[str, Any] | None]
@@ -395,6 +479,7 @@ class _ReportWriter:
 
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
+        self.color = color
         self.console = make_console(color.value)
         self.explain = explain
         self.show_all = show_all
@@ -428,7 +513,8 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            self.console.print(printable(format_provenance(run.provenance)))
+            for line in provenance_lines(run.provenance, self.console):
+                self.console.print(line, soft_wrap=True)
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
@@ -455,7 +541,7 @@ def _print_reports(
     """Print each article's report as it comes (nothing without a ``writer``); add up the
     scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    with _progress(total, progress) as advance:
+    with _progress(total, progress, writer.color if writer else Color.auto) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
@@ -488,15 +574,14 @@ def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | N
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
     if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
         yield lambda: progress.advance(task)
 
@@ -525,6 +610,42 @@ def plugins_command(
         typer.echo(f"warning: {failure}", err=True)
 
 
+def checkers_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Configuration file [default: the one sayso check would read here].",
+        ),
+    ] = None,
+) -> None:
+    """List the checkers: id, on or off, what each looks for, its finding codes and options.
+
+    On/off and option values are what `sayso check` would use in this directory (defaults, then
+    the configuration file); an option the configuration changes shows its default too.
+    """
+    from ..api import checkers
+
+    try:
+        infos = checkers(config=config)
+    except SaysoError as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([asdict(info) for info in infos], ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        state = "on" if info.enabled else "off"
+        typer.echo(f"{info.id} ({state}): {info.description} [{info.plugin}]")
+        for name, value in info.options.items():
+            default = info.defaults[name]
+            changed = f" (default {json.dumps(default)})" if value != default else ""
+            typer.echo(f"    option {name} = {json.dumps(value)}{changed}")
+        width = max((len(code) for code in info.codes), default=0)
+        for code, meaning in info.codes.items():
+            typer.echo(f"    code   {code:<{width}}  {meaning}")
+
+
 @_showing_model_warnings
 def eval_command(
     corpus: Annotated[
@@ -545,7 +666,10 @@ def eval_command(
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
     ] = None,
     errors: Annotated[
-        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Show the N worst articles' missed and spurious spans."
+        ),
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
@@ -639,7 +763,7 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     open_browser: Annotated[
         bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")

@@ -29,6 +29,7 @@ from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
 from ..pipeline.engine import ArticleReport, batched
+from ..pipeline.inputs import headline
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -914,7 +915,8 @@ def _article_tables(
     article_row = (
         article_id,
         article.path,
-        article.title,
+        # An Article made in Python may come without a title: its headline, as for a file.
+        article.title if article.title is not None else headline(text),
         text,
         len(text.split()),
         len(analysis.statements),
