@@ -22,6 +22,7 @@ from ..config import find_config, load_config, resolve_settings
 from ..document import article_document, provenance_document
 from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
+from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import (
@@ -299,6 +300,16 @@ def check_command(
     max_bytes: Annotated[
         int, typer.Option(metavar="BYTES", min=1, help="Refuse inputs larger than this.")
     ] = MAX_BYTES,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            min=0,
+            help="Abandon an article that takes longer than this to check, naming it; the "
+            "others are checked and stored. 0: no limit. [default: time_limit in sayso.toml, "
+            f"else {DEFAULT_TIME_LIMIT:g}]",
+        ),
+    ] = None,
     link: Annotated[
         bool | None,
         typer.Option(
@@ -353,13 +364,10 @@ def check_command(
     try:
         plugins = get_plugins()
         config_path = config or find_config(Path.cwd())
-        settings = resolve_settings(
-            plugins.checkers,
-            load_config(config_path) if config_path else None,
-            enable,
-            disable,
-            set_option,
-        )
+        loaded = load_config(config_path) if config_path else None
+        settings = resolve_settings(plugins.checkers, loaded, enable, disable, set_option)
+        if time_limit is None:
+            time_limit = (loaded or {}).get("time_limit", DEFAULT_TIME_LIMIT)
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
@@ -397,6 +405,7 @@ def check_command(
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
+            time_limit=time_limit or None,
             load_unchanged=not quiet,
         )
         if run.checking.analyzer_note and not quiet:
