@@ -28,6 +28,7 @@ from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, describe_error, get_plugins
 from ..model import Analysis, Article, Deduction, Finding, Settings, Span
 from ..version import __version__
+from .enrich import enrich
 from .inputs import MAX_BYTES, expand_paths, read_article
 from .validation import deduction_problem, finding_problem, not_a_list
 
@@ -351,10 +352,11 @@ def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[
 
 def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
-    for analysis, failures in checking.analyze(batch):
+    for analyzed, failures in checking.analyze(batch):
+        analysis, enrich_failures = enrich(analyzed, checking.plugins, checking.lexicon)
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
-        report.failures[:0] = failures
+        report.failures[:0] = failures + enrich_failures
         yield report
 
 
