@@ -262,8 +262,9 @@ def format_github(document: Document, show_info: bool = False) -> str:
     own (line endings normalised); for an HTML page, whose text was extracted, only the file is
     named.
     """
-    path = document["path"]
-    located = bool(path) and not path.lower().endswith((".html", ".htm")) and path != "-"
+    # Standard input ("<stdin>") is no file to annotate.
+    path = document["path"] if document["path"] and not document["path"].startswith("<") else None
+    located = path is not None and not path.lower().endswith((".html", ".htm"))
     lines = []
     for finding in document["findings"]:
         if finding["severity"] == "info" and not show_info:
@@ -284,7 +285,8 @@ def format_github(document: Document, show_info: bool = False) -> str:
     summary = f"Sourcing score {document['score']:g}/100; {claims}"
     if document["cached"]:
         summary += " (unchanged since its last check)"
-    properties = {"file": path, "title": "sayso sourcing score"} if path else {}
+    properties = {"file": path} if path else {}
+    properties["title"] = "sayso sourcing score"
     lines.append(_workflow_command("notice", properties, summary))
     return "\n".join(lines)
 

@@ -339,3 +339,15 @@ def test_an_article_without_a_title_is_titled_by_its_headline():
     text = "Libraries to close\n\nThe city will close two libraries, officials said.\n"
     document = sayso.check(sayso.Article(text=text), analyzer="offline").document()
     assert document["articles"][0]["title"] == "Libraries to close"
+
+
+def test_github_annotations_for_standard_input_name_no_file():
+    document = _document(
+        "Text.",
+        finding={"start": 0, "end": 5, "message": "m", "severity": "warning"},
+        path="<stdin>",
+    )
+    assert format_github(document).splitlines() == [
+        "::warning title=sayso demo/odd::m",
+        "::notice title=sayso sourcing score::Sourcing score 96/100; 0 of 1 claims attributed",
+    ]

@@ -22,6 +22,7 @@ from ..config import find_config, load_config, resolve_settings
 from ..document import article_document, provenance_document
 from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
+from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from ..report import (
@@ -109,6 +110,8 @@ def make_app() -> typer.Typer:
             "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --db archive.db --dask",
+            "sayso check archive/ --db /shared/archive.db --scheduler tcp://scheduler:8786",
             "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
@@ -297,6 +300,16 @@ def check_command(
     max_bytes: Annotated[
         int, typer.Option(metavar="BYTES", min=1, help="Refuse inputs larger than this.")
     ] = MAX_BYTES,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            min=0,
+            help="Abandon an article that takes longer than this to check, naming it; the "
+            "others are checked and stored. 0: no limit. [default: time_limit in sayso.toml, "
+            f"else {DEFAULT_TIME_LIMIT:g}]",
+        ),
+    ] = None,
     link: Annotated[
         bool | None,
         typer.Option(
@@ -315,6 +328,30 @@ def check_command(
             "how many scored below --fail-under).",
         ),
     ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Check on Dask (needs sayso[dask]): each partition into its own shard, then one "
+            "merge into --db; prints the summary line only. On a local cluster of --workers "
+            "processes unless --scheduler names one.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --dask (implied): the Dask scheduler to use, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --dask: where partitions write their shards (shared by every worker) "
+            "[default: DB.shards beside --db].",
+        ),
+    ] = None,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
@@ -327,13 +364,10 @@ def check_command(
     try:
         plugins = get_plugins()
         config_path = config or find_config(Path.cwd())
-        settings = resolve_settings(
-            plugins.checkers,
-            load_config(config_path) if config_path else None,
-            enable,
-            disable,
-            set_option,
-        )
+        loaded = load_config(config_path) if config_path else None
+        settings = resolve_settings(plugins.checkers, loaded, enable, disable, set_option)
+        if time_limit is None:
+            time_limit = (loaded or {}).get("time_limit", DEFAULT_TIME_LIMIT)
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
@@ -341,6 +375,23 @@ def check_command(
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
+        if dask or scheduler is not None:
+            _check_on_dask(
+                targets,
+                db,
+                scheduler,
+                workers=workers or 2,
+                shards=shards,
+                analyzer=analyzer,
+                settings=settings,
+                analyzer_options=analyzer_options,
+                skip_unchanged=not force,
+                link=link,
+                max_bytes=max_bytes,
+                no_db=no_db,
+                fail_under=fail_under,
+            )
+            return
         run = CheckRun(
             targets,
             # A quiet run shows no report: it needs only the scores.
@@ -354,6 +405,7 @@ def check_command(
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
+            time_limit=time_limit or None,
             load_unchanged=not quiet,
         )
         if run.checking.analyzer_note and not quiet:
@@ -382,6 +434,42 @@ def check_command(
         raise typer.Exit(1)
 
 
+def _check_on_dask(
+    targets: list[Any],
+    db: Path,
+    scheduler: str | None,
+    *,
+    no_db: bool,
+    fail_under: float | None,
+    **options: Any,
+) -> None:
+    """``sayso check --dask``: check on Dask, print the summary line, exit as a check does."""
+    from ..pipeline.cluster import check_on_dask
+
+    if no_db:
+        raise SaysoError("--dask writes shards and merges them into --db: it needs a database")
+    result = check_on_dask(targets, db, scheduler=scheduler, **options)
+    for failure, articles in result.failures.items():
+        typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for error in result.errors:
+        typer.echo(f"error: {error}", err=True)
+    scores = result.scores
+    below = sum(1 for score in scores if fail_under is not None and score < fail_under)
+    line = (
+        f"{result.checked} article(s) checked in {result.partitions} partition(s) on Dask, "
+        f"{result.skipped} skipped as unchanged, {len(result.errors)} unreadable"
+    )
+    if scores:
+        line += f"; mean sourcing score {sum(scores) / len(scores):.1f}/100"
+    if fail_under is not None:
+        line += f"; {below} below {fail_under:g}"
+    typer.echo(line + ".")
+    if result.errors:
+        raise typer.Exit(2)
+    if below:
+        raise typer.Exit(1)
+
+
 # What a worker sends back for each article: its score, plugin failures and, unless the run is
 # quiet, its document (rendered in the main process, for the main process's terminal).
 Checked = tuple[float, list[PluginFailure], dict[str, Any] | None]
@@ -400,6 +488,7 @@ class _ReportWriter:
 
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
+        self.color = color
         self.console = make_console(color.value)
         self.explain = explain
         self.show_all = show_all
@@ -461,7 +550,7 @@ def _print_reports(
     """Print each article's report as it comes (nothing without a ``writer``); add up the
     scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    with _progress(total, progress) as advance:
+    with _progress(total, progress, writer.color if writer else Color.auto) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
@@ -494,15 +583,14 @@ def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | N
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
     if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
         yield lambda: progress.advance(task)
 
@@ -587,7 +675,10 @@ def eval_command(
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
     ] = None,
     errors: Annotated[
-        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Show the N worst articles' missed and spurious spans."
+        ),
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
@@ -681,7 +772,7 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     open_browser: Annotated[
         bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
