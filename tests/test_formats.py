@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 import sqlite_utils
 from sayso.document import schema
-from sayso.report import format_github, format_text, printable
+from sayso.report import format_github, printable
+from sayso.terminal import format_text
 
 from tests.conftest import ROOT, SEEDS, RaisingPlugin
 

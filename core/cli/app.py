@@ -25,13 +25,7 @@ from ..manager import PluginFailure, get_plugins
 from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
-from ..report import (
-    format_github,
-    format_summary,
-    make_console,
-    provenance_lines,
-    text_lines,
-)
+from ..report import format_github, format_summary
 from ..storage.store import DEFAULT_DB
 from ..version import __version__
 
@@ -489,7 +483,12 @@ class _ReportWriter:
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
         self.color = color
-        self.console = make_console(color.value)
+        if output_format is OutputFormat.text:
+            # Only a text report needs rich, which takes a while to import.
+            from .. import terminal
+
+            self.terminal = terminal
+            self.console = terminal.make_console(color.value)
         self.explain = explain
         self.show_all = show_all
         self.written = 0
@@ -500,8 +499,8 @@ class _ReportWriter:
         if self.format is OutputFormat.text:
             if not first:
                 self.console.print()
-            for line in text_lines(document, self.console, self.explain, self.show_all):
-                self.console.print(line, soft_wrap=True)
+            report = self.terminal.report_text(document, self.console, self.explain, self.show_all)
+            self.console.print(report, soft_wrap=True)
         elif self.format is OutputFormat.json:
             # Streamed as one document: the articles are items of its "articles" list.
             opening = '{\n"articles": [\n' if first else ",\n"
@@ -522,8 +521,9 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            for line in provenance_lines(run.provenance, self.console):
-                self.console.print(line, soft_wrap=True)
+            self.console.print(
+                self.terminal.provenance_text(run.provenance, self.console), soft_wrap=True
+            )
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
@@ -589,6 +589,8 @@ def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], No
         yield lambda: None
         return
     from rich.progress import Progress
+
+    from ..terminal import make_console
 
     with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
