@@ -796,8 +796,13 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from ..web.serve import serve
+    from ..web.serve import open_for_browsing, serve
 
+    try:
+        # Refused before the server starts: not SQLite, not sayso's, read-only, newer.
+        open_for_browsing(db).close()
+    except SaysoError as error:
+        _fail(str(error))
     typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
     serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 
