@@ -22,8 +22,10 @@ from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
+from .pipeline.budget import DEFAULT_TIME_LIMIT
 from .pipeline.engine import (
     BATCH_SIZE,
+    Abandoned,
     ArticleReport,
     Checking,
     batched,
@@ -139,6 +141,7 @@ def check(
     skip_unchanged: bool = False,
     link: bool = True,
     max_bytes: int = MAX_BYTES,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
 
@@ -152,6 +155,9 @@ def check(
     the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
     registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
+    An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
+    abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and
+    stored.
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -168,6 +174,7 @@ def check(
         skip_unchanged=skip_unchanged,
         link=link,
         max_bytes=max_bytes,
+        time_limit=time_limit,
         load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
@@ -302,12 +309,15 @@ class CheckRun(Generic[T]):
         skip_unchanged: bool = False,
         link: bool = False,
         max_bytes: int = MAX_BYTES,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
         load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
-        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        self.checking = Checking.prepare(
+            analyzer, settings, plugins, analyzer_options, time_limit=time_limit
+        )
         # 0: as many as the analyzer gains from.
         workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
         self.workers = 1 if link and db is None else workers
@@ -423,7 +433,14 @@ class CheckRun(Generic[T]):
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
-        for batch in map_report_batches(articles, self.checking, work, self.workers, started):
+        for results in map_report_batches(articles, self.checking, work, self.workers, started):
+            # An article out of time is an error naming it; the rest of its batch is stored.
+            batch = []
+            for item in results:
+                if isinstance(item, Abandoned):
+                    self.errors.append(item.error())
+                else:
+                    batch.append(item)
             if database is not None:
                 run_id = self._start(database)
                 tables = [rows for rows, _, _ in batch if rows is not None]

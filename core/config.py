@@ -26,7 +26,7 @@ from .model import Checker, Settings
 
 CONFIG_FILE = "sayso.toml"
 # The top-level keys of sayso's table; each is documented in the README ("Configuration").
-KEYS = ("checkers",)
+KEYS = ("checkers", "time_limit")
 # A checker's table holds its options and this key.
 ENABLED = "enabled"
 
@@ -64,10 +64,19 @@ def load_config(path: Path) -> dict[str, Any]:
     checkers = data.get("checkers", {})
     if not isinstance(checkers, dict):
         raise ConfigError(f"{shown}: {prefix}checkers must be a table of [checkers.ID] tables")
-    return {
+    loaded: dict[str, Any] = {
         "checkers": checkers,
         "where": {id: f"{shown}: [{prefix}checkers.{id}]" for id in checkers},
     }
+    if "time_limit" in data:
+        limit = data["time_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not limit >= 0:
+            raise ConfigError(
+                f"{shown}: {prefix}time_limit must be a number of seconds (0: no limit), "
+                f"not {limit!r}"
+            )
+        loaded["time_limit"] = limit
+    return loaded
 
 
 def load_settings(

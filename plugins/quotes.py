@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from bisect import bisect_left
@@ -50,13 +51,12 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     findings = [
         CHECKER.finding(
             "unbalanced-quotes",
-            f"This quote mark ({mark.text}) has no partner, so the reader cannot tell where "
-            "the quotation starts or ends.",
+            _unbalanced_message(marks),
             "error",
-            mark,
-            analysis.statement_at(mark.start),
+            marks,
+            analysis.statement_at(marks.start),
         )
-        for mark in unbalanced_marks(analysis)
+        for marks in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
     attributed: _Stretches | None = None
@@ -98,8 +98,30 @@ def quotations(text: str) -> Iterator[Span]:
         yield Span.of(text, match.start(), match.end())
 
 
+@functools.cache
+def _unbalanced_mark_message(mark: str) -> str:
+    return (
+        f"This quote mark ({mark}) has no partner, so the reader cannot tell where the "
+        "quotation starts or ends."
+    )
+
+
+def _unbalanced_message(marks: Span) -> str:
+    if len(marks.text) == 1:
+        return _unbalanced_mark_message(marks.text)
+    shown = marks.text if len(marks.text) <= 5 else marks.text[:5] + "…"
+    return (
+        f"These {len(marks.text):,} quote marks in a row ({shown}) have no partner, so the "
+        "reader cannot tell where the quotation starts or ends."
+    )
+
+
 def unbalanced_marks(analysis: Analysis) -> list[Span]:
-    """Quote marks with no partner in their paragraph (see the module docs)."""
+    """Quote marks with no partner in their paragraph (see the module docs).
+
+    Marks in a row are one span: a run of them is one problem, not one per mark (a line of
+    100,000 quote marks made as many findings).
+    """
     text = analysis.article.text
     paragraphs = analysis.paragraphs or [Span.of(text, 0, len(text))]
     # Every mark of the text, found in one pass; each paragraph takes its own by bisection.
@@ -128,7 +150,13 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
             marks += open_marks
         if len(straight) % 2:
             marks.append(straight[-1])
-    return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
+    runs: list[list[int]] = []
+    for offset in sorted(marks):
+        if runs and runs[-1][1] == offset:
+            runs[-1][1] = offset + 1
+        else:
+            runs.append([offset, offset + 1])
+    return [Span.of(text, start, end) for start, end in runs]
 
 
 def _attributed_stretches(analysis: Analysis) -> list[tuple[int, int]]:

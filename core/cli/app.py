@@ -22,15 +22,10 @@ from ..config import find_config, load_config, resolve_settings
 from ..document import article_document, provenance_document
 from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
+from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
-from ..report import (
-    format_github,
-    format_summary,
-    make_console,
-    provenance_lines,
-    text_lines,
-)
+from ..report import format_github, format_summary
 from ..storage.store import DEFAULT_DB
 from ..version import __version__
 
@@ -299,6 +294,16 @@ def check_command(
     max_bytes: Annotated[
         int, typer.Option(metavar="BYTES", min=1, help="Refuse inputs larger than this.")
     ] = MAX_BYTES,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            min=0,
+            help="Abandon an article that takes longer than this to check, naming it; the "
+            "others are checked and stored. 0: no limit. [default: time_limit in sayso.toml, "
+            f"else {DEFAULT_TIME_LIMIT:g}]",
+        ),
+    ] = None,
     link: Annotated[
         bool | None,
         typer.Option(
@@ -353,13 +358,10 @@ def check_command(
     try:
         plugins = get_plugins()
         config_path = config or find_config(Path.cwd())
-        settings = resolve_settings(
-            plugins.checkers,
-            load_config(config_path) if config_path else None,
-            enable,
-            disable,
-            set_option,
-        )
+        loaded = load_config(config_path) if config_path else None
+        settings = resolve_settings(plugins.checkers, loaded, enable, disable, set_option)
+        if time_limit is None:
+            time_limit = (loaded or {}).get("time_limit", DEFAULT_TIME_LIMIT)
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
@@ -397,6 +399,7 @@ def check_command(
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
+            time_limit=time_limit or None,
             load_unchanged=not quiet,
         )
         if run.checking.analyzer_note and not quiet:
@@ -479,7 +482,13 @@ class _ReportWriter:
 
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
-        self.console = make_console(color.value)
+        self.color = color
+        if output_format is OutputFormat.text:
+            # Only a text report needs rich, which takes a while to import.
+            from .. import terminal
+
+            self.terminal = terminal
+            self.console = terminal.make_console(color.value)
         self.explain = explain
         self.show_all = show_all
         self.written = 0
@@ -490,8 +499,8 @@ class _ReportWriter:
         if self.format is OutputFormat.text:
             if not first:
                 self.console.print()
-            for line in text_lines(document, self.console, self.explain, self.show_all):
-                self.console.print(line, soft_wrap=True)
+            report = self.terminal.report_text(document, self.console, self.explain, self.show_all)
+            self.console.print(report, soft_wrap=True)
         elif self.format is OutputFormat.json:
             # Streamed as one document: the articles are items of its "articles" list.
             opening = '{\n"articles": [\n' if first else ",\n"
@@ -512,8 +521,9 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            for line in provenance_lines(run.provenance, self.console):
-                self.console.print(line, soft_wrap=True)
+            self.console.print(
+                self.terminal.provenance_text(run.provenance, self.console), soft_wrap=True
+            )
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
@@ -540,7 +550,7 @@ def _print_reports(
     """Print each article's report as it comes (nothing without a ``writer``); add up the
     scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    with _progress(total, progress) as advance:
+    with _progress(total, progress, writer.color if writer else Color.auto) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
@@ -573,15 +583,16 @@ def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | N
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
     if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    from ..terminal import make_console
+
+    with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
         yield lambda: progress.advance(task)
 
@@ -666,7 +677,10 @@ def eval_command(
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
     ] = None,
     errors: Annotated[
-        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Show the N worst articles' missed and spurious spans."
+        ),
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
@@ -760,7 +774,7 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     open_browser: Annotated[
         bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
@@ -782,8 +796,13 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from ..web.serve import serve
+    from ..web.serve import open_for_browsing, serve
 
+    try:
+        # Refused before the server starts: not SQLite, not sayso's, read-only, newer.
+        open_for_browsing(db).close()
+    except SaysoError as error:
+        _fail(str(error))
     typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
     serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 

@@ -9,12 +9,14 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from ..errors import DatabaseError
 from ..storage import store
 
 if TYPE_CHECKING:
@@ -555,10 +557,54 @@ def build_metadata(database: str) -> dict[str, Any]:
 
 
 def open_for_browsing(path: Path) -> sqlite_utils.Database:
-    """Open (migrating) the sayso database at ``path`` and prepare it for browsing."""
+    """Open (migrating) the sayso database at ``path`` and prepare it for browsing.
+
+    Raises :class:`DatabaseError` for anything but a sayso database sayso can write to: serving
+    adds views, an index and full-text search, and must not add them to someone else's file.
+    """
+    refuse_foreign_database(path)
     db = store.open_database(path)
-    prepare_database(db)
+    with store.database_errors(path):
+        prepare_database(db)
     return db
+
+
+def refuse_foreign_database(path: Path) -> None:
+    """Refuse a file that is not a database ``sayso check`` wrote, looking without writing."""
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no database there; run sayso check first")
+    # Read-only: looking must not change the file, nor create a WAL beside it.
+    with store.database_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            applied = store.applied_migrations(conn)
+        finally:
+            conn.close()
+    if not applied or "articles" not in tables:
+        listed = _listed(sorted(tables))
+        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
+        raise DatabaseError(
+            f"{path}: not a sayso database ({what}); sayso serve adds views and a search index "
+            "to the database it serves, so it serves only those sayso check wrote"
+        )
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def quiet_client_errors() -> None:
+    """Keep a traceback per 404 off the terminal ``sayso serve`` runs in.
+
+    Datasette prints every exception its pages raise, a missing page included, as a rich
+    traceback with local variables when rich is installed (sayso depends on it): a hundred
+    lines per 404. Without rich it prints nothing for a client's error (4xx) and a plain
+    traceback for a server's.
+    """
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
 
 
 # The home and database pages ``sayso serve`` shows: Datasette's own, led by the ways in.
@@ -572,6 +618,7 @@ def make_datasette(path: Path) -> Datasette:
     sayso's metadata, settings and page templates."""
     from datasette.app import Datasette
 
+    quiet_client_errors()
     return Datasette(
         [str(path)],
         metadata=build_metadata(path.stem),
@@ -617,6 +664,7 @@ def serve(
     from datasette.cli import serve as datasette_serve
 
     open_for_browsing(path).close()
+    quiet_client_errors()
     with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
