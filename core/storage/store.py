@@ -291,6 +291,8 @@ create table statement_stats (
   state_media integer not null default 0
 );
 create index idx_statement_stats_article on statement_stats (article_id, state_media);
+create index if not exists idx_articles_score_title on articles (score, title);
+create index if not exists idx_findings_points on findings (points);
 """
 
 # The top source of an article: most attributions, then mentions, then id.
