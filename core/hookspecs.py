@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from .lexicon import Lexicon
-from .model import Analysis, AnalyzerFactory, Checker, Deduction, Finding, Settings, Statement
+from .model import (
+    Analysis,
+    AnalyzerFactory,
+    Checker,
+    Deduction,
+    Enrichment,
+    Finding,
+    Settings,
+    Statement,
+)
 
 if TYPE_CHECKING:
     import typer
@@ -75,6 +84,25 @@ def register_lexicon(lexicon: Lexicon) -> None:
     :param lexicon: the run's :class:`sayso.lexicon.Lexicon`, already holding the defaults.
 
     All implementations are called. *Added in 0.1.*
+    """
+
+
+@hookspec
+def enrich_analysis(analysis: Analysis, lexicon: Lexicon) -> Enrichment | None:
+    """Add or correct attributions the analyzer found, before sources are resolved and checks run.
+
+    Called once per article, right after its analyzer. ``analysis`` is the analyzer's, read-only
+    (finalised: paragraphs, statements, entities and attributions, sources not yet resolved).
+    Return an :class:`~sayso.model.Enrichment` (``add`` attributions, ``drop`` indexes of wrong
+    ones) or None. Every implementation sees the analyzer's analysis; their enrichments are
+    applied together (drops first, then additions in plugin order). An implementation that
+    raises, or returns an enrichment whose spans are not the article's text or whose indexes
+    are out of range, is recorded as a failure of its plugin and changes nothing.
+
+    :param analysis: the article as the analyzer left it.
+    :param lexicon: the run's :class:`sayso.lexicon.Lexicon`.
+
+    All implementations are called. *Added in 0.2.*
     """
 
 

@@ -282,6 +282,19 @@ class Deduction:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """What an ``enrich_analysis`` implementation changes in an article's attributions.
+
+    ``add`` holds new attributions (their ``statements`` are filled in from their spans when
+    left empty); ``drop`` holds indexes into ``analysis.attributions`` of attributions that are
+    wrong. A correction is both: drop the wrong one, add the right one.
+    """
+
+    add: Sequence[Attribution] = ()
+    drop: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
 class AnalysisIndex:
     """What checkers look up, worked out once when the analysis is finalised."""
 

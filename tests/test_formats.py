@@ -134,7 +134,7 @@ def test_an_unchanged_article_is_shown_from_the_cache_as_checked(
     runs = list(sqlite_utils.Database(db)["runs"].rows)
     assert [(run["articles"], run["skipped"]) for run in runs] == [(3, 0), (0, 3)]
     marked = {
-        "text": lambda out: re.sub(r"\nFrom the cache: [^\n]*", "", out),
+        "text": lambda out: re.sub(r"\nFrom the cache [^\n]*", "", out),
         "json": lambda out: out.replace('"cached": true', '"cached": false'),
         "jsonl": lambda out: out.replace('"cached": true', '"cached": false'),
         "summary": lambda out: out.replace("\tcached\n", "\tchecked\n"),
@@ -352,3 +352,18 @@ def test_github_annotations_for_standard_input_name_no_file():
         "::warning title=sayso demo/odd::m",
         "::notice title=sayso sourcing score::Sourcing score 96/100; 0 of 1 claims attributed",
     ]
+
+
+def test_a_row_stored_without_deductions_is_checked_again(sayso_cli, tmp_path):
+    db = tmp_path / "s.db"
+    assert sayso_cli("check", str(EXAMPLE), "--db", str(db)).exit_code == 0
+    with sqlite_utils.Database(db).conn as conn:  # as a database from before deductions were kept
+        conn.execute("UPDATE articles SET deductions = NULL")
+    again = json.loads(
+        sayso_cli("check", str(EXAMPLE), "--db", str(db), "--format", "jsonl").stdout
+    )
+    assert again["cached"] is False and again["deductions"]
+    third = json.loads(
+        sayso_cli("check", str(EXAMPLE), "--db", str(db), "--format", "jsonl").stdout
+    )
+    assert third["cached"] is True and third["deductions"] == again["deductions"]

@@ -30,6 +30,7 @@ from ..manager import PluginFailure, Plugins, describe_error, get_plugins
 from ..model import Analysis, Article, Deduction, Finding, Settings, Span
 from ..version import __version__
 from .budget import DEFAULT_TIME_LIMIT, OutOfTime, time_limit
+from .enrich import enrich
 from .inputs import MAX_BYTES, expand_paths, read_article
 from .validation import deduction_problem, finding_problem, not_a_list
 
@@ -411,15 +412,16 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
             yield from _check_batch([article], checking)
         return
     share = (time.perf_counter() - started) / len(batch)
-    for analysis, failures in analyzed:
+    for by_analyzer, failures in analyzed:
         try:
             with time_limit(max(limit - share, 0.001) if limit else None):
+                analysis, enrich_failures = enrich(by_analyzer, checking.plugins, checking.lexicon)
                 resolve_sources(analysis, checking.lexicon)
                 report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         except OutOfTime:
-            yield Abandoned(analysis.article, limit or 0.0)
+            yield Abandoned(by_analyzer.article, limit or 0.0)
             continue
-        report.failures[:0] = failures
+        report.failures[:0] = failures + enrich_failures
         yield report
 
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import SEVERITIES, Analysis, Deduction, Finding, Span
+from ..model import FORMS, SEVERITIES, Analysis, Attribution, Deduction, Enrichment, Finding, Span
 
 # A score runs from 0 to 100: a penalty or deduction outside that range is a mistake.
 MAX_POINTS = 100.0
@@ -94,6 +94,46 @@ def deduction_problem(deduction: object, findings: list[Finding]) -> str | None:
             f"deduction's findings {deduction.findings!r} are not indexes of the article's "
             f"{len(findings)} findings"
         )
+    return None
+
+
+def enrichment_problem(enrichment: object, analysis: Analysis) -> str | None:
+    """What is wrong with an enrichment, or None when sayso can apply it."""
+    if not isinstance(enrichment, Enrichment):
+        return f"returned {_kind(enrichment)}, not an Enrichment"
+    if not isinstance(enrichment.drop, list | tuple) or not all(
+        _integer(index) and 0 <= index < len(analysis.attributions) for index in enrichment.drop
+    ):
+        return (
+            f"enrichment's drop {_shortened(enrichment.drop)} is not a list of indexes of the "
+            f"article's {len(analysis.attributions)} attributions"
+        )
+    if not isinstance(enrichment.add, list | tuple):
+        return f"enrichment's add is {_kind(enrichment.add)}, not a list of Attributions"
+    for attribution in enrichment.add:
+        problem = _attribution_problem(attribution, analysis)
+        if problem:
+            return f"enrichment adds an attribution whose {problem}"
+    return None
+
+
+def _attribution_problem(attribution: object, analysis: Analysis) -> str | None:
+    if not isinstance(attribution, Attribution):
+        return f"type is {_kind(attribution)}, not Attribution"
+    if attribution.form not in FORMS:
+        return f"form {attribution.form!r} is not one of {', '.join(FORMS)}"
+    text = analysis.article.text
+    spans = {"cue": attribution.cue, "source": attribution.source}
+    spans.update((f"content[{i}]", span) for i, span in enumerate(attribution.content))
+    for name, span in spans.items():
+        problem = span is not None and span_problem(span, text)
+        if problem:
+            return f"{name} {problem}"
+    if not all(
+        _integer(index) and 0 <= index < len(analysis.statements)
+        for index in attribution.statements
+    ):
+        return f"statements {_shortened(attribution.statements)} are not statement indexes"
     return None
 
 

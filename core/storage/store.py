@@ -546,10 +546,16 @@ def write_transaction(db: Database) -> Iterator[None]:
 
 
 def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str | None, float]]:
-    """The fingerprint and score stored for each of these articles that was ever stored."""
+    """The fingerprint and score stored for each of these articles that was ever stored.
+
+    A row stored before the score's deductions were (``deductions`` null) counts as never
+    stored: its report could not be shown in full from the database, so it is checked again.
+    """
     marks = ", ".join("?" for _ in article_ids)
     rows = _connection(db).execute(
-        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks})", article_ids
+        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks}) "
+        "AND deductions IS NOT NULL",
+        article_ids,
     )
     return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
 
@@ -572,7 +578,7 @@ def unchanged_files(
     marks = ", ".join("?" for _ in paths)
     rows = _connection(db).execute(
         "SELECT path, id, score, file_size, file_mtime_ns, checked_at FROM articles "
-        f"WHERE path IN ({marks}) AND fingerprint = ?",
+        f"WHERE path IN ({marks}) AND fingerprint = ? AND deductions IS NOT NULL",
         [*paths, fingerprint],
     )
     found = {}
