@@ -102,10 +102,8 @@ def text_lines(
     )
     yield from _wrap(console, score, width)
     if document["cached"]:
-        note = (
-            f"From the cache: unchanged since its check at {document['checked_at']} "
-            "(--force checks it again)"
-        )
+        when = document["checked_at"].replace("T", " ").removesuffix("+00:00")[:16]
+        note = f"From the cache (unchanged since checked {when} UTC; --force checks again)"
         yield from _wrap(console, Text(note, style="dim"), width)
     yield from _sources(document, console, width)
     yield from _attributions(document, console, width)

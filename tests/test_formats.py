@@ -134,7 +134,7 @@ def test_an_unchanged_article_is_shown_from_the_cache_as_checked(
     runs = list(sqlite_utils.Database(db)["runs"].rows)
     assert [(run["articles"], run["skipped"]) for run in runs] == [(3, 0), (0, 3)]
     marked = {
-        "text": lambda out: re.sub(r"\nFrom the cache: [^\n]*", "", out),
+        "text": lambda out: re.sub(r"\nFrom the cache [^\n]*", "", out),
         "json": lambda out: out.replace('"cached": true', '"cached": false'),
         "jsonl": lambda out: out.replace('"cached": true', '"cached": false'),
         "summary": lambda out: out.replace("\tcached\n", "\tchecked\n"),
