@@ -124,8 +124,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     """Check a whole article at once; return findings (an empty list when there are none).
 
-    Called once per article, after every ``check_statement``. Use it for findings about the
-    article as a whole, such as reliance on a single source.
+    Called once per article, after every ``check_statement``, for plugins with at least one
+    enabled checker. Use it for findings about the article as a whole, such as reliance on a
+    single source.
 
     :param analysis: statements, attributions and canonical sources of the article.
     :param settings: enabled checkers and their options.
