@@ -86,20 +86,18 @@ class Plugins:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def call(
-        self, hook: str, *, only: Collection[str] | None = None, **kwargs: Any
+        self, hook: str, *, skip: Collection[str] = (), **kwargs: Any
     ) -> list[tuple[str, Any]]:
         """Call every implementation of ``hook``, isolating failures.
 
         Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
         implementations that returned nothing (None or an empty list) and those that raised,
-        which are appended to :attr:`failures`. With ``only``, just those plugins are called.
+        which are appended to :attr:`failures`. Plugins named in ``skip`` are not called.
         """
         names = getattr(self.pm.hook, hook).spec.argnames
-        return self.caller(hook, only)(*[kwargs[name] for name in names])
+        return self.caller(hook, skip)(*[kwargs[name] for name in names])
 
-    def caller(
-        self, hook: str, only: Collection[str] | None = None
-    ) -> Callable[..., list[tuple[str, Any]]]:
+    def caller(self, hook: str, skip: Collection[str] = ()) -> Callable[..., list[tuple[str, Any]]]:
         """:meth:`call` for ``hook`` with its implementations looked up once, now.
 
         For a hook called many times in a row (once per statement) while no plugin comes or goes.
@@ -110,7 +108,7 @@ class Plugins:
         spec_names = hook_caller.spec.argnames
         implementations = []
         for impl in reversed(hook_caller.get_hookimpls()):
-            if only is not None and impl.plugin_name not in only:
+            if impl.plugin_name in skip:
                 continue
             # Pluggy too passes arguments positionally, in the order the implementation names
             # them; an implementation naming all of them in the spec's order takes them as given.
@@ -141,10 +139,13 @@ class Plugins:
 
         return call
 
-    def with_enabled_checkers(self, settings: Settings) -> set[str]:
-        """The plugins with at least one checker ``settings`` enables: those the checking hooks
-        (``check_statement``, ``check_article``) are called for."""
-        return {self.checker_plugins[id] for id in settings.enabled if id in self.checker_plugins}
+    def with_all_checkers_off(self, settings: Settings) -> set[str]:
+        """The plugins that provide checkers, none of which ``settings`` enables: the checking
+        hooks (``check_statement``, ``check_article``) are not called for them."""
+        providing = set(self.checker_plugins.values())
+        return providing - {
+            self.checker_plugins[id] for id in settings.enabled if id in self.checker_plugins
+        }
 
     def info(self) -> list[PluginInfo]:
         return [

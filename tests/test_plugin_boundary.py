@@ -160,10 +160,6 @@ def test_a_slow_plugin_gets_a_warning_naming_it(monkeypatch, sayso_cli, tmp_path
 
     class Slow:
         @hookimpl
-        def register_checkers(self, register):
-            register(Checker(id="slow", description="Takes its time."))
-
-        @hookimpl
         def check_article(self):
             time.sleep(0.02)
             return []
