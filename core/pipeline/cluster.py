@@ -114,7 +114,7 @@ def check_on_dask(
         ):
             leftover.unlink(missing_ok=True)
     result.partitions = len(chunks)
-    options = {
+    options: dict[str, Any] = {
         "analyzer": checking.analyzer,
         "settings": checking.settings,
         "analyzer_options": checking.analyzer_options,
