@@ -254,3 +254,17 @@ def test_eval_and_serve_a_stanza_checked_database(
     assert {row["analyzer"] for row in rows} == {"stanza"}
     article = asyncio.run(datasette.client.get(f"/stanza/articles/{rows[0]['id']}"))
     assert article.status_code == 200
+
+
+def test_the_overhead_benchmark_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import stanza_overhead
+
+    (tmp_path / "short.txt").write_text(SHORT, encoding="utf-8")
+    arguments = [str(tmp_path), "--stanza-dir", str(STANZA_SMALL), "--rounds", "1"]
+    monkeypatch.setattr(sys, "argv", ["stanza_overhead.py", *arguments, "--max-overhead", "100"])
+    assert stanza_overhead.main() == 0
+    printed = capsys.readouterr().out
+    assert "1 articles, 26 words" in printed
+    assert "sayso's overhead: " in printed and "of its time on sayso's documents" in printed
