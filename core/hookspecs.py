@@ -5,8 +5,10 @@ Every hook is called with keyword arguments; implement only the parameters you n
 arguments are sayso's own dataclasses (see :mod:`sayso.model`), the standard library's
 ``sqlite3.Connection`` and, for ``register_commands`` only, the ``typer.Typer`` app.
 
-A plugin that raises inside a hook does not stop the run: sayso records the failure, naming the
-plugin, and calls the other plugins as usual.
+A plugin that raises inside a hook (``sys.exit()`` included) does not stop the run: sayso records
+the failure, naming the plugin, and calls the other plugins as usual. What a checking hook returns
+is validated (:mod:`sayso.pipeline.validation`): an invalid finding or deduction is that plugin's
+failure and is left out. Hook wrappers are refused when a plugin loads.
 """
 
 from __future__ import annotations

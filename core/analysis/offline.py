@@ -317,6 +317,9 @@ class _ArticleReader:
         )
 
     def _cue_attributions(self, words: _Words, statement: Statement) -> list[Attribution]:
+        if len(words.texts) < 2:
+            # Every cue needs a source or content beside it: a one-word line ("said") has none.
+            return []
         found = []
         speaker = self._speaker_colon(words, statement)
         if speaker is not None:

@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
@@ -17,14 +17,14 @@ import typer
 from typer.core import TyperCommand
 
 from ..analysis.analyzers import describe_analyzers, get_analyzer
-from ..api import CheckRun, Unchanged
-from ..config import find_config, load_config, resolve_settings
+from ..api import LINK_LIMIT, CheckRun, Unchanged, expanded, links_by_default
+from ..config import load_configuration
 from ..document import article_document, provenance_document
 from ..errors import ModelWarning, SaysoError
-from ..manager import PluginFailure, get_plugins
+from ..manager import get_plugins
 from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
-from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from ..pipeline.inputs import MAX_BYTES, STDIN
 from ..report import format_github, format_summary
 from ..storage.store import DEFAULT_DB
 from ..version import __version__
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from ..evaluation.bench import Timing
 
 P = ParamSpec("P")
-
-# Up to this many articles are linked across (provenance) by default: a set read together.
-LINK_LIMIT = 200
 
 
 class Device(StrEnum):
@@ -357,18 +354,15 @@ def check_command(
     """
     try:
         plugins = get_plugins()
-        config_path = config or find_config(Path.cwd())
-        loaded = load_config(config_path) if config_path else None
-        settings = resolve_settings(plugins.checkers, loaded, enable, disable, set_option)
-        if time_limit is None:
-            time_limit = (loaded or {}).get("time_limit", DEFAULT_TIME_LIMIT)
+        configuration = load_configuration(plugins.checkers, config, enable, disable, set_option)
+        limit = configuration.time_limit if time_limit is None else time_limit or None
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
         }
-        targets = list(expand_paths(paths))
+        targets = expanded(paths)
         files = sum(1 for target in targets if isinstance(target, Path))
-        link = 1 < files <= LINK_LIMIT if link is None else link
+        link = links_by_default(targets) if link is None else link
         if dask or scheduler is not None:
             _check_on_dask(
                 targets,
@@ -377,7 +371,7 @@ def check_command(
                 workers=workers or 2,
                 shards=shards,
                 analyzer=analyzer,
-                settings=settings,
+                settings=configuration.settings,
                 analyzer_options=analyzer_options,
                 skip_unchanged=not force,
                 link=link,
@@ -392,14 +386,14 @@ def check_command(
             _score_only if quiet else _score_and_document,
             db=None if no_db else db,
             analyzer=analyzer,
-            settings=settings,
+            settings=configuration.settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
             workers=workers,
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
-            time_limit=time_limit or None,
+            time_limit=limit,
             load_unchanged=not quiet,
         )
         if run.checking.analyzer_note and not quiet:
@@ -412,7 +406,7 @@ def check_command(
         scores = _print_reports(run, files, writer, fail_under, progress)
     except SaysoError as error:
         _fail(str(error))
-    for failure, articles in scores.failures.items():
+    for failure, articles in run.failure_counts.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
     for slow in run.slow_plugins():
         typer.echo(f"warning: {slow}", err=True)
@@ -464,17 +458,17 @@ def _check_on_dask(
         raise typer.Exit(1)
 
 
-# What a worker sends back for each article: its score, plugin failures and, unless the run is
+# What a worker sends back for each article: its score and, unless the run is
 # quiet, its document (rendered in the main process, for the main process's terminal).
-Checked = tuple[float, list[PluginFailure], dict[str, Any] | None]
+Checked = tuple[float, dict[str, Any] | None]
 
 
 def _score_only(report: ArticleReport) -> Checked:
-    return report.score, report.failures, None
+    return report.score, None
 
 
 def _score_and_document(report: ArticleReport) -> Checked:
-    return report.score, report.failures, article_document(report)
+    return report.score, article_document(report)
 
 
 class _ReportWriter:
@@ -536,8 +530,6 @@ class _Scores:
     count: int = 0
     total: float = 0.0
     below: int = 0
-    # Each distinct plugin failure, with the number of articles it happened in.
-    failures: dict[PluginFailure, int] = field(default_factory=dict)
 
 
 def _print_reports(
@@ -556,9 +548,7 @@ def _print_reports(
             if isinstance(item, Unchanged):
                 score, document = item.score, item.document
             else:
-                score, failures, document = item
-                for failure in failures:
-                    scores.failures[failure] = scores.failures.get(failure, 0) + 1
+                score, document = item
             if writer is not None and document is not None:
                 writer.article(document)
             scores.count += 1

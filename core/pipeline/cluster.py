@@ -114,7 +114,7 @@ def check_on_dask(
         ):
             leftover.unlink(missing_ok=True)
     result.partitions = len(chunks)
-    options = {
+    options: dict[str, Any] = {
         "analyzer": checking.analyzer,
         "settings": checking.settings,
         "analyzer_options": checking.analyzer_options,
@@ -176,26 +176,26 @@ def check_partition(
     result = PartitionResult()
     run = CheckRun(
         files,
-        _score_and_failures,
+        _score,
         db=shard,
         analyzer=analyzer,
         settings=settings,
         analyzer_options=analyzer_options,
         workers=1,
+        # Shards are linked once merged, all together.
+        link=False,
         max_bytes=max_bytes,
     )
-    for item in run:
-        score, failures = item  # type: ignore[misc]
+    for score in run:
         result.checked += 1
-        result.scores.append(score)
-        for failure in failures:
-            result.failures[failure] = result.failures.get(failure, 0) + 1
+        result.scores.append(score)  # type: ignore[arg-type]
+    result.failures = {str(failure): count for failure, count in run.failure_counts.items()}
     result.errors = [str(error) for error in run.errors]
     return result
 
 
-def _score_and_failures(report: Any) -> tuple[float, list[str]]:
-    return report.score, [str(failure) for failure in report.failures]
+def _score(report: Any) -> float:
+    return float(report.score)
 
 
 def _changed_files(
