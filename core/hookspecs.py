@@ -110,8 +110,8 @@ def enrich_analysis(analysis: Analysis, lexicon: Lexicon) -> Enrichment | None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     """Check one statement; return the findings about it (an empty list when there are none).
 
-    Called for every statement of every article, after extraction and source resolution, for
-    plugins with at least one enabled checker. Findings of disabled checkers are dropped.
+    Called for every statement of every article, after extraction and source resolution; not
+    for a plugin whose checkers are all disabled. Findings of disabled checkers are dropped.
 
     :param statement: the statement to check (``statement.is_claim`` tells claims from
         headlines, bylines and boilerplate).
@@ -126,8 +126,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     """Check a whole article at once; return findings (an empty list when there are none).
 
-    Called once per article, after every ``check_statement``. Use it for findings about the
-    article as a whole, such as reliance on a single source.
+    Called once per article, after every ``check_statement``; not for a plugin whose checkers
+    are all disabled. Use it for findings about the article as a whole, such as reliance on a
+    single source.
 
     :param analysis: statements, attributions and canonical sources of the article.
     :param settings: enabled checkers and their options.
