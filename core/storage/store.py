@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
@@ -1190,12 +1190,9 @@ def _article_tables(
     }
 
 
-_NON_SLUG_RUNS = re.compile(r"[^a-z0-9]+")
-
-
 def source_id(source: Source, article_id: str) -> str:
     """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = _NON_SLUG_RUNS.sub("-", source.name.lower()).strip("-") or "source"
+    slug = row_slug(source.name)
     if source.type in ARTICLE_SCOPED_TYPES:
         return f"{source.type}:{article_id}:{slug}"
     return f"{source.type}:{slug}"
