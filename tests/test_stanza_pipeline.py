@@ -138,7 +138,7 @@ def test_multi_word_tokens_quotes_and_odd_whitespace_keep_every_offset(
 ) -> None:
     [analysis] = analyze(analyzer, ODD)
     assert_spans_hold(analysis)
-    [parsed] = analyzer.parse([Article(text=ODD)])
+    [parsed] = analyzer.parse_texts([Article(text=ODD)])
     for word in parsed.words:
         # Words of a multi-word token ("ca" + "n't") share its offsets; the rest are the text.
         assert ODD[word.start : word.end] == word.text or word.text in {"ca", "n't", "do", "wo"}
@@ -254,3 +254,34 @@ def test_eval_and_serve_a_stanza_checked_database(
     assert {row["analyzer"] for row in rows} == {"stanza"}
     article = asyncio.run(datasette.client.get(f"/stanza/articles/{rows[0]['id']}"))
     assert article.status_code == 200
+
+
+def test_the_overhead_benchmark_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import stanza_overhead
+
+    (tmp_path / "short.txt").write_text(SHORT, encoding="utf-8")
+    arguments = [str(tmp_path), "--stanza-dir", str(STANZA_SMALL), "--rounds", "1"]
+    monkeypatch.setattr(sys, "argv", ["stanza_overhead.py", *arguments, "--max-overhead", "100"])
+    assert stanza_overhead.main() == 0
+    printed = capsys.readouterr().out
+    assert "1 articles, 26 words" in printed
+    assert "sayso's overhead: " in printed and "of its time on sayso's documents" in printed
+
+
+def test_one_document_per_article_for_analyzers_that_read_a_parse(
+    analyzer: StanzaAnalyzer,
+) -> None:
+    from sayso.analysis.dependency import document_entities, parse_document
+
+    articles = [Article(text=SHORT), Article(text=ODD)]
+    for doc, parsed, article in zip(
+        analyzer.parse(articles), analyzer.parse_texts(articles), articles, strict=True
+    ):
+        again = parse_document(doc, article.text)
+        assert [(w.start, w.end, w.head, w.deprel) for w in again.words] == [
+            (w.start, w.end, w.head, w.deprel) for w in parsed.words
+        ]
+        doc.build_ents()
+        assert document_entities(doc, article.text) == parsed.entities
