@@ -15,34 +15,38 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
-from .document import stored_document
+from .config import load_configuration, load_settings
+from .document import article_document, check_document, stored_document
 from .errors import InputError
-from .manager import PluginFailure, Plugins
+from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
 from .pipeline.engine import (
     BATCH_SIZE,
+    Abandoned,
     ArticleReport,
     Checking,
     batched,
+    build_lexicon,
     default_workers,
     expand_inputs,
     map_report_batches,
     read_inputs,
 )
-from .pipeline.inputs import MAX_BYTES, STDIN
+from .pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from .storage.store import (
+    article_id_of,
     database_errors,
     finish_run,
     has_pending_migrations,
     migrate,
     open_connection,
+    open_existing,
     record_failures,
     report_tables,
     save_batch,
     save_plugin_times,
-    save_provenance,
     start_run,
     stored_checks,
     unchanged_files,
@@ -50,6 +54,7 @@ from .storage.store import (
 
 if TYPE_CHECKING:
     from .provenance.linking import Linker, Provenance
+    from .storage.merge import MergeResult
     from .storage.store import Table
 
 T = TypeVar("T")
@@ -69,6 +74,12 @@ class Unchanged:
     score: float
     document: dict[str, Any] | None = None
 
+
+# Up to this many articles are linked across (provenance) unless a run says otherwise: a set
+# read together. An archive's claims are linked on purpose (``link=True``, ``sayso link``).
+LINK_LIMIT = 200
+# ``time_limit`` left to the configuration file (else DEFAULT_TIME_LIMIT), as ``sayso check`` does.
+CONFIGURED: Final = "configured"
 
 # A plugin whose hooks take longer than this per article is slow: the built-in checkers take
 # about a millisecond.
@@ -105,6 +116,24 @@ class CheckResult:
     # Seconds each plugin's checking hooks took over the run, and those that were slow.
     plugin_seconds: dict[str, float] = field(default_factory=dict)
     slow_plugins: list[SlowPlugin] = field(default_factory=list)
+    # Each distinct plugin failure in checking, with the number of articles it happened in.
+    failure_counts: dict[PluginFailure, int] = field(default_factory=dict)
+    # Every article in input order, checked or unchanged, for :meth:`document`.
+    articles: list[ArticleReport | Unchanged] = field(default_factory=list, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """What ``sayso check --format json`` prints for this run, as a dict: every article
+        in input order (an unchanged one from the database, ``"cached": true``), the
+        unreadable inputs and the provenance (see :mod:`sayso.document`)."""
+        articles = [
+            item.document if isinstance(item, Unchanged) else article_document(item)
+            for item in self.articles
+        ]
+        return check_document(
+            [a for a in articles if a is not None],
+            [str(error) for error in self.errors],
+            self.provenance,
+        )
 
 
 def check(
@@ -117,19 +146,30 @@ def check(
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = False,
+    link: bool | None = None,
     max_bytes: int = MAX_BYTES,
+    time_limit: float | Literal["configured"] | None = CONFIGURED,
+    config: str | Path | None = None,
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
 
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article, ``CheckResult.provenance``
-    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
-    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
-    same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
-    registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    each article is done (for progress). With ``link`` (by default, for 2 to
+    :data:`LINK_LIMIT` inputs), ``CheckResult.provenance`` links their claims across articles
+    (see :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored
+    rows, see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds
+    with the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or
+    a registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
+    An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
+    abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and
+    stored.
+
+    The defaults are ``sayso check``'s: without ``settings``, the checkers are configured, and
+    the time limit set, by ``config`` or else the configuration file found from the current
+    directory (:func:`sayso.config.load_configuration`).
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -144,12 +184,15 @@ def check(
         plugins=plugins,
         analyzer_options=analyzer_options,
         skip_unchanged=skip_unchanged,
-        link=True,
+        link=link,
         max_bytes=max_bytes,
+        time_limit=time_limit,
+        config=config,
         load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
+        result.articles.append(item)
         if isinstance(item, Unchanged):
             result.unchanged.append(item)
             continue
@@ -160,11 +203,112 @@ def check(
     result.provenance = run.provenance
     result.plugin_seconds = run.plugin_seconds
     result.slow_plugins = run.slow_plugins()
+    result.failure_counts = run.failure_counts
     return result
+
+
+@dataclass(frozen=True)
+class CheckerInfo:
+    """A checker as ``sayso checkers`` lists it: who provides it, what it reports, its options
+    (defaults, and the values the configuration gives them) and whether it is on."""
+
+    id: str
+    plugin: str
+    description: str
+    enabled: bool
+    enabled_by_default: bool
+    codes: dict[str, str]
+    defaults: dict[str, Any]
+    options: dict[str, Any]
+
+
+def checkers(
+    *, config: str | Path | None = None, plugins: Plugins | None = None
+) -> list[CheckerInfo]:
+    """Every checker the loaded plugins provide, with the settings a check run here would use
+    (``config``, else the configuration found from the current directory)."""
+    plugins = plugins or get_plugins()
+    settings = load_settings(plugins.checkers, Path(config) if config else None)
+    return [
+        CheckerInfo(
+            id=checker.id,
+            plugin=plugins.checker_plugins[checker.id],
+            description=checker.description,
+            enabled=checker.id in settings.enabled,
+            enabled_by_default=checker.enabled_by_default,
+            codes=dict(checker.codes),
+            defaults=dict(checker.options),
+            options=dict(settings.options[checker.id]),
+        )
+        for checker in sorted(plugins.checkers.values(), key=lambda checker: checker.id)
+    ]
+
+
+def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:
+    """Link the claims of every article stored in ``db`` across articles, from the stored rows.
+
+    Runs after checks that did not link, after ``sayso merge``, or after adding articles to a
+    linked database: the clusters are those linking all the stored articles at once gives, and
+    they replace the stored ones in one transaction, so an interrupted call changes nothing. A
+    ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
+    are stored.
+    """
+    from .provenance.stored import link_database
+
+    plugins = plugins or get_plugins()
+    database = open_existing(db)
+    try:
+        run_id = start_run(database, None, plugins)
+        provenance = link_database(database, build_lexicon(plugins), run_id)
+        articles = len(provenance.articles) if provenance else 0
+        finish_run(database, run_id, articles, 0)
+        return provenance
+    finally:
+        database.close()
+
+
+def merge(
+    shards: Iterable[str | Path],
+    db: str | Path,
+    *,
+    link: bool = False,
+    plugins: Plugins | None = None,
+) -> MergeResult:
+    """Merge databases checked apart (shards) into ``db``, as one run of the same inputs.
+
+    Deterministic: the result does not depend on the order of ``shards`` (see
+    :mod:`sayso.storage.merge` for the rules). ``link`` links every stored article afterwards
+    (:func:`link`). All or nothing: an interrupted merge leaves ``db`` as it was.
+    """
+    from .storage.merge import merge_databases
+
+    return merge_databases([Path(s) for s in shards], Path(db), plugins=plugins, link=link)
 
 
 def _keep(report: ArticleReport) -> ArticleReport:
     return report
+
+
+def expanded(inputs: Iterable[Input]) -> list[Input]:
+    """The inputs with directories and globs expanded to files; an argument that names nothing
+    stays as its :class:`InputError`, reported when the run reads it."""
+    items: list[Input] = []
+    for item in inputs:
+        if isinstance(item, Article | InputError):
+            items.append(item)
+        else:
+            items += expand_paths([item])
+    return items
+
+
+def links_by_default(inputs: list[Input]) -> bool:
+    """Whether a run links its articles' claims when not told: for 2 to :data:`LINK_LIMIT`."""
+    return 1 < sum(1 for item in inputs if not isinstance(item, InputError)) <= LINK_LIMIT
+
+
+# What a worker sends back for each report: its rows, what ``process`` made of it, the seconds
+# each plugin took on it and the plugins' failures.
+_Worked = tuple[dict[str, "Table"] | None, T, dict[str, float], list[PluginFailure]]
 
 
 class CheckRun(Generic[T]):
@@ -176,8 +320,10 @@ class CheckRun(Generic[T]):
     may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
-    ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
-    it needs every report in this process, so it checks without workers.
+    ``link`` links the claims of the run's articles (checked and unchanged) across articles
+    (:attr:`provenance` after the run): with a database, from the stored rows once every
+    article is written (:func:`sayso.provenance.stored.link_database`); without one, from the
+    reports, which keeps the run in this process.
 
     With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
@@ -197,26 +343,40 @@ class CheckRun(Generic[T]):
         analyzer_options: dict[str, Any] | None = None,
         workers: int = 1,
         skip_unchanged: bool = False,
-        link: bool = False,
+        link: bool | None = None,
         max_bytes: int = MAX_BYTES,
+        time_limit: float | Literal["configured"] | None = CONFIGURED,
+        config: str | Path | None = None,
         load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
-        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        plugins = plugins or get_plugins()
+        limit = time_limit
+        if settings is None or isinstance(limit, str):
+            configuration = load_configuration(plugins.checkers, Path(config) if config else None)
+            settings = configuration.settings if settings is None else settings
+            limit = configuration.time_limit if isinstance(limit, str) else limit
+        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, limit)
+        if link is None:
+            self.inputs = expanded(self.inputs)
+            link = links_by_default(self.inputs)
         # 0: as many as the analyzer gains from.
         workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
-        self.workers = 1 if link else workers
+        self.workers = 1 if link and db is None else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
         self.load_unchanged = load_unchanged
+        self.link = link
         self.linker: Linker | None = None
-        if link:
+        if link and db is None:
             # Only linking runs need it: a plain re-check starts without importing it.
             from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
+        # The articles of the run, checked or unchanged, which a linking run links.
+        self.article_ids: list[str] = []
         self.errors: list[InputError] = []
         self.plugin_failures = list(self.checking.plugins.failures)
         self.run_id: int | None = None
@@ -227,6 +387,8 @@ class CheckRun(Generic[T]):
         self.provenance: Provenance | None = None
         # Seconds each plugin's checking hooks took, over the articles checked so far.
         self.plugin_seconds: dict[str, float] = {}
+        # Each distinct plugin failure in checking, with the number of articles it happened in.
+        self.failure_counts: dict[PluginFailure, int] = {}
 
     def slow_plugins(self) -> list[SlowPlugin]:
         """Plugins that took more than :data:`SLOW_PLUGIN_SECONDS` per article checked."""
@@ -308,22 +470,34 @@ class CheckRun(Generic[T]):
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
 
-        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T, dict[str, float]]:
+        def work(report: ArticleReport) -> _Worked[T]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
             rows = None if database is None else report_tables(report, None, fingerprint)
-            return rows, self.process(report), report.plugin_seconds
+            return rows, self.process(report), report.plugin_seconds, report.failures
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
-        for batch in map_report_batches(articles, self.checking, work, self.workers, started):
+        for results in map_report_batches(articles, self.checking, work, self.workers, started):
+            # An article out of time is an error naming it; the rest of its batch is stored.
+            batch = []
+            for item in results:
+                if isinstance(item, Abandoned):
+                    self.errors.append(item.error())
+                else:
+                    batch.append(item)
             if database is not None:
                 run_id = self._start(database)
-                save_batch(database, [rows for rows, _, _ in batch if rows is not None], run_id)
-            for _, output, seconds in batch:
+                tables = [rows for rows, *_ in batch if rows is not None]
+                save_batch(database, tables, run_id)
+                if self.link:
+                    self.article_ids += map(article_id_of, tables)
+            for _, output, seconds, failures in batch:
                 for plugin, spent in seconds.items():
                     self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
+                for failure in failures:
+                    self.failure_counts[failure] = self.failure_counts.get(failure, 0) + 1
                 yield from self._drain()
                 self.checked += 1
                 yield output
@@ -332,14 +506,20 @@ class CheckRun(Generic[T]):
     def _drain(self) -> Iterator[Unchanged]:
         while self.unchanged:
             self.skipped += 1
-            yield self.unchanged.popleft()
+            unchanged = self.unchanged.popleft()
+            if self.link:
+                self.article_ids.append(unchanged.article_id)
+            yield unchanged
 
     def _link(self, database: sqlite3.Connection | None) -> None:
-        if self.linker is None or len(self.linker.articles) < 2:
-            return
-        self.provenance = self.linker.finish()
-        if database is not None and self.run_id is not None:
-            save_provenance(database, self.provenance, self.run_id)
+        if database is not None and self.link and len(set(self.article_ids)) > 1:
+            from .provenance.stored import link_database
+
+            self.provenance = link_database(
+                database, self.checking.lexicon, self.run_id, self.article_ids
+            )
+        elif self.linker is not None and len(self.linker.articles) > 1:
+            self.provenance = self.linker.finish()
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:

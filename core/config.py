@@ -16,16 +16,19 @@ Command-line options win over the file: ``--enable ID``, ``--disable ID`` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 from .model import Checker, Settings
+from .pipeline.budget import DEFAULT_TIME_LIMIT
 
 CONFIG_FILE = "sayso.toml"
 # The top-level keys of sayso's table; each is documented in the README ("Configuration").
-KEYS = ("checkers",)
+KEYS = ("checkers", "time_limit")
 # A checker's table holds its options and this key.
 ENABLED = "enabled"
 
@@ -49,6 +52,7 @@ def load_config(path: Path) -> dict[str, Any]:
     Each checker's table also gets the place it was read from, for error messages to name.
     """
     data = _read_toml(path)
+    shown = _shown(path)
     prefix = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("sayso", {})
@@ -56,16 +60,65 @@ def load_config(path: Path) -> dict[str, Any]:
     for key in data:
         if key not in KEYS:
             raise ConfigError(
-                f"{path}: unknown key {prefix}{key} (sayso's keys: {', '.join(KEYS)}; "
+                f"{shown}: unknown key {prefix}{key} (sayso's keys: {', '.join(KEYS)}; "
                 "checkers are configured in [checkers.ID] tables)"
             )
     checkers = data.get("checkers", {})
     if not isinstance(checkers, dict):
-        raise ConfigError(f"{path}: {prefix}checkers must be a table of [checkers.ID] tables")
-    return {
+        raise ConfigError(f"{shown}: {prefix}checkers must be a table of [checkers.ID] tables")
+    loaded: dict[str, Any] = {
         "checkers": checkers,
-        "where": {id: f"{path}: [{prefix}checkers.{id}]" for id in checkers},
+        "where": {id: f"{shown}: [{prefix}checkers.{id}]" for id in checkers},
     }
+    if "time_limit" in data:
+        limit = data["time_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not limit >= 0:
+            raise ConfigError(
+                f"{shown}: {prefix}time_limit must be a number of seconds (0: no limit), "
+                f"not {limit!r}"
+            )
+        loaded["time_limit"] = limit
+    return loaded
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What a run takes from the configuration: checker settings and the time limit per article
+    (None: no limit)."""
+
+    settings: Settings
+    time_limit: float | None
+
+
+def load_configuration(
+    checkers: Mapping[str, Checker],
+    config: Path | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    assignments: Iterable[str] = (),
+    directory: Path | None = None,
+) -> Configuration:
+    """The configuration a run uses, as ``sayso check`` and :func:`sayso.check` combine it:
+    ``config``, else the file :func:`find_config` finds for ``directory`` (the current one by
+    default), then ``enable``, ``disable`` and ``assignments`` (``ID.OPTION=VALUE``) on top."""
+    path = config or find_config(directory or Path.cwd())
+    table = load_config(path) if path else None
+    time_limit = (table or {}).get("time_limit", DEFAULT_TIME_LIMIT)
+    return Configuration(
+        resolve_settings(checkers, table, enable, disable, assignments), time_limit or None
+    )
+
+
+def load_settings(
+    checkers: Mapping[str, Checker],
+    config: Path | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    assignments: Iterable[str] = (),
+    directory: Path | None = None,
+) -> Settings:
+    """The checker settings of :func:`load_configuration`."""
+    return load_configuration(checkers, config, enable, disable, assignments, directory).settings
 
 
 def resolve_settings(
@@ -155,6 +208,16 @@ def _parse_assignment(assignment: str) -> tuple[str, str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     return checker_id, name.strip(), value
+
+
+def _shown(path: Path) -> str:
+    """``path`` as messages name it: relative to the current directory when that is shorter
+    (``pyproject.toml``, ``../sayso.toml``), as ruff does."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
+    return min(relative, str(path), key=len)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -20,20 +20,25 @@ from sayso.lexicon import GOVERNMENTS
 from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Source, Statement
 from sayso.plugins._caseless import lowered
 
-CHECKER_ID = "independence"
+CHECKER = Checker(
+    id="independence",
+    description="Claims resting only on state media, government self-reports, wire copy.",
+    options={"report_self_reports": True, "report_wire_copy": True},
+    codes={
+        "state-media-only": "A claim whose only sources are state media.",
+        "government-self-report": "A government as the source for a claim about its own actions "
+        "(info; with report_self_reports).",
+        "wire-copy": "A claim taken from a news agency's wire copy (info; with report_wire_copy).",
+    },
+)
+CHECKER_ID = CHECKER.id
 _GOVERNMENT_WORDS = re.compile(r"\b(?:the\s+)?(?:government|administration)\b", re.IGNORECASE)
 _FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Claims resting only on state media, government self-reports, wire copy.",
-            options={"report_self_reports": True, "report_wire_copy": True},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
@@ -47,14 +52,12 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     if sourced and all(source.type == "state_media" for _, source in sourced):
         names = sorted({source.name for _, source in sourced})
         findings.append(
-            Finding(
-                checker=CHECKER_ID,
-                code="state-media-only",
-                severity="warning",
-                message=f"This claim rests only on state media ({', '.join(names)}), which "
+            CHECKER.finding(
+                "state-media-only",
+                f"This claim rests only on state media ({', '.join(names)}), which "
                 "cannot confirm it independently.",
                 span=statement.span,
-                statement=statement.index,
+                statement=statement,
             )
         )
     for attribution, source in sourced:
@@ -68,26 +71,24 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             and is_about_itself(attribution, source)
         ):
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="government-self-report",
-                    severity="info",
-                    message=f"The {source.name} is the source for a claim about its own "
+                CHECKER.finding(
+                    "government-self-report",
+                    f"The {source.name} is the source for a claim about its own "
                     "actions; look for independent confirmation.",
+                    "info",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
         if source.type == "news_agency" and settings.option(CHECKER_ID, "report_wire_copy"):
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="wire-copy",
-                    severity="info",
-                    message=f"This comes from {source.name} wire copy rather than the outlet's "
+                CHECKER.finding(
+                    "wire-copy",
+                    f"This comes from {source.name} wire copy rather than the outlet's "
                     "own reporting.",
+                    "info",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
     return findings

@@ -18,7 +18,18 @@ from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
-CHECKER_ID = "unattributed"
+CHECKER = Checker(
+    id="unattributed",
+    description="Claims that no attribution carries; check-worthy ones are warnings.",
+    options={"report_scene_setting": True},
+    codes={
+        "unattributed-claim": "A check-worthy claim (a number, an allegation, an assessment, a "
+        "prediction, a cause) that no attribution carries.",
+        "unattributed-statement": "A statement no attribution carries: fine for scene-setting "
+        "(info, costs no points; with report_scene_setting).",
+    },
+)
+CHECKER_ID = CHECKER.id
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -97,13 +108,7 @@ def _is_date(text: str, start: int, end: int) -> bool:
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Claims that no attribution carries; check-worthy ones are warnings.",
-            options={"report_scene_setting": True},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
@@ -114,25 +119,22 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     if reasons:
         described = [f"{reason} (“{words}”)" for reason, words in reasons]
         return [
-            Finding(
-                checker=CHECKER_ID,
-                code="unattributed-claim",
-                severity="warning",
-                message=f"No source is given for this claim, which contains {_join(described)}.",
+            CHECKER.finding(
+                "unattributed-claim",
+                f"No source is given for this claim, which contains {_join(described)}.",
                 span=statement.span,
-                statement=statement.index,
+                statement=statement,
             )
         ]
     if not settings.option(CHECKER_ID, "report_scene_setting"):
         return []
     return [
-        Finding(
-            checker=CHECKER_ID,
-            code="unattributed-statement",
-            severity="info",
-            message="No source is given; fine for scene-setting, not for a claim.",
+        CHECKER.finding(
+            "unattributed-statement",
+            "No source is given; fine for scene-setting, not for a claim.",
+            "info",
             span=statement.span,
-            statement=statement.index,
+            statement=statement,
             penalty=0.0,
         )
     ]

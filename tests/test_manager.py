@@ -7,8 +7,9 @@ from importlib.metadata import EntryPoint
 import pytest
 from sayso import hookimpl
 from sayso.api import check
+from sayso.config import resolve_settings
 from sayso.errors import PluginError
-from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
+from sayso.manager import DEFAULT_PLUGINS, extra_plugins, get_plugins, load_plugins
 from sayso.model import Article, Checker, Finding
 
 from tests.conftest import RaisingPlugin
@@ -98,8 +99,32 @@ def test_duplicate_checker_ids_name_both_plugins():
     assert "dupe-plugin" in str(error.value)
 
 
+def test_a_finding_code_two_checkers_declare_names_both():
+    class SameCode:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="mine", description="Mine.", codes={"unattributed-claim": "?"}))
+
+    with pytest.raises(PluginError) as error, extra_plugins(("same-code", SameCode())):
+        pass
+    message = str(error.value)
+    assert "'unattributed-claim'" in message
+    assert "unattributed (sayso.plugins.unattributed)" in message and "mine (same-code)" in message
+
+
+def test_every_built_in_checker_declares_its_codes():
+    plugins = get_plugins()
+    for checker in plugins.checkers.values():
+        assert checker.codes, checker.id
+        assert all(meaning.strip() for meaning in checker.codes.values()), checker.id
+
+
 def test_finding_for_unregistered_checker_is_a_plugin_error():
     class Impostor:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="impostor", description="Reports for others."))
+
         @hookimpl
         def check_article(self):
             return [Finding("unattributed", "fake", "error", "Not mine to report.")]
@@ -108,6 +133,32 @@ def test_finding_for_unregistered_checker_is_a_plugin_error():
         report = check(Article(TEXT), plugins=plugins).reports[0]
     assert "fake" not in {f.code for f in report.findings}
     assert [f.plugin for f in report.failures] == ["impostor"]
+
+
+def test_a_plugin_whose_checkers_are_all_off_is_not_asked():
+    calls = []
+
+    class Counting:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="counting", description="Counts.", enabled_by_default=False))
+
+        @hookimpl
+        def check_statement(self, statement):
+            calls.append(statement.index)
+            return []
+
+        @hookimpl
+        def check_article(self):
+            calls.append("article")
+            return []
+
+    with extra_plugins(("counting", Counting())) as plugins:
+        check(Article(TEXT), plugins=plugins)
+        assert calls == []
+        settings = resolve_settings(plugins.checkers, enable=["counting"])
+        check(Article(TEXT), plugins=plugins, settings=settings)
+    assert calls and calls[-1] == "article"
 
 
 def test_plugin_already_installed_is_not_registered_twice(monkeypatch, fake_entry_points):

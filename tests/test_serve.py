@@ -216,7 +216,8 @@ def test_metadata_describes_every_table_view_and_column(seed_db: tuple[Path, Any
         )
     ]
     for name in names:
-        columns = [row[1] for row in db.execute(f"pragma table_info([{name}])")]
+        # table_xinfo: generated columns (statements.number) too.
+        columns = [row[1] for row in db.execute(f"pragma table_xinfo([{name}])")]
         assert tables[name]["description"], name
         assert set(tables[name]["columns"]) == set(columns), name
 
@@ -353,7 +354,8 @@ def test_cells_link_and_show_spans(datasette: Datasette, kremlin_id: str) -> Non
     attributions = get_ok(datasette, f"/newsroom/attributions?article_id={kremlin_id}")
     assert '<span class="sayso-cue">announced</span>' in attributions
     assert '<span class="sayso-content" title="characters' in attributions
-    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">#3</a>' in attributions
+    # Statements as reports number them, from 1.
+    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">[4]</a>' in attributions
     articles = get_ok(datasette, "/newsroom/articles")
     assert f'<a href="/newsroom/-/article/{kremlin_id}">' in articles
     summary = get_ok(datasette, "/newsroom/article_summary")

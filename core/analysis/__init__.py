@@ -10,6 +10,8 @@ Reading order, which is also the order a check runs them in:
   features when a parse is at hand (``tagger-conllu``, ``tagger-stanza``).
 - :mod:`.segment` — paragraphs, sentences and statements, shared by every analyzer.
 - :mod:`.sources` — turns each attribution's source *mention* into a canonical, typed source.
+- :mod:`.names` — every normalisation of a name or mention (resolution, gazetteer, linking,
+  keys and row ids), each named for what it is for.
 - :mod:`.stanza_models` — where stanza's models are, which are missing, how to fetch them.
 
 The word lists all of these read are :mod:`sayso.lexicon`, which plugins extend.

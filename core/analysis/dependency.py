@@ -8,6 +8,7 @@ makes X the source, and a quotation that runs on past the sentence with the cue 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -666,7 +667,10 @@ def _attach_continuations(
             and not new_paragraph_words
             and not any(tail_end < _end(a.cue) <= quotation.start for a in attributions)
         ):
-            previous.content.append(Span.of(parsed.text, quotation.start, quotation.end))
+            previous.content = [
+                *previous.content,
+                Span.of(parsed.text, quotation.start, quotation.end),
+            ]
             claimed.add((quotation.start, quotation.end))
 
 
@@ -918,7 +922,11 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
 
 
 def build_analysis(
-    article: Article, parsed: ParsedText, entities: list[Entity], lexicon: Lexicon, analyzer: str
+    article: Article,
+    parsed: ParsedText,
+    entities: Sequence[Entity],
+    lexicon: Lexicon,
+    analyzer: str,
 ) -> Analysis:
     """Paragraphs, statements (one per parsed sentence, classified as the offline analyzer
     does), attributions linked to the statements they carry, and entities."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..model import Attribution, Span, Statement, StatementKind
 
@@ -239,7 +239,7 @@ def segment(text: str) -> tuple[list[Span], list[Statement]]:
     return paragraphs, build_statements(text, paragraphs, sentences)
 
 
-def link_statements(attributions: Iterable[Attribution], statements: list[Statement]) -> None:
+def link_statements(attributions: Iterable[Attribution], statements: Sequence[Statement]) -> None:
     """Set each attribution's ``statements``: those its content or its cue overlaps."""
     starts = [statement.start for statement in statements]
     for attribution in attributions:

@@ -554,7 +554,7 @@ def assemble(
     ]
 
 
-def merge_rules(tagged: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
+def merge_rules(tagged: Sequence[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
     """The tagger's attributions, completed by the rules'.
 
     The rules are precise where they fire. A tagged attribution that lacks a source or content

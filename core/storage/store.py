@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -25,10 +24,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
-from ..pipeline.engine import ArticleReport
+from ..pipeline.engine import ArticleReport, batched
+from ..pipeline.inputs import headline
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ DEFAULT_DB = "sayso.db"
 BUSY_TIMEOUT_MS = 60_000
 # Tables holding one article's rows, written by :func:`save_batch` after its sources.
 ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "findings")
+# Tables of claim clusters, deleted in this order (members and findings point at clusters).
+PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
 ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
@@ -251,6 +254,202 @@ def m006_plugin_times(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_statement_numbers(db: sqlite_utils.Database) -> None:
+    """Each statement's number as reports and pages show it (from 1), computed, not stored."""
+    db.execute(
+        "ALTER TABLE statements ADD COLUMN number INTEGER GENERATED ALWAYS AS (idx + 1) VIRTUAL"
+    )
+
+
+# Browsing a large archive needs per-source, per-type, per-article and per-statement figures
+# that would take a scan of the whole database to work out per request. They are kept in tables
+# that triggers maintain as rows are written and deleted — by a check, a merge or anything else —
+# so they always agree with the rows. The figures are defined here once, as the SQL below.
+_AGGREGATE_TABLES = """
+create table source_stats (
+  source_id text primary key, articles integer not null default 0,
+  attributions integer not null default 0, mentions integer not null default 0,
+  score_total real not null default 0
+);
+create index idx_source_stats_attributions on source_stats (attributions);
+create table type_stats (
+  type text primary key, sources integer not null default 0,
+  articles integer not null default 0, attributions integer not null default 0
+);
+create table article_types (
+  article_id text, type text, sources integer not null default 0,
+  primary key (article_id, type)
+);
+create table article_stats (
+  article_id text primary key, attributions integer not null default 0,
+  warnings integer not null default 0, top_source_id text, top_attributions integer,
+  top_mentions integer, top_source_share real
+);
+create index idx_article_stats_share on article_stats (top_source_share, attributions);
+create table statement_stats (
+  statement_id text primary key, article_id text, attributions integer not null default 0,
+  state_media integer not null default 0
+);
+create index idx_statement_stats_article on statement_stats (article_id, state_media);
+create index if not exists idx_articles_score_title on articles (score, title);
+create index if not exists idx_findings_points on findings (points);
+"""
+
+# The top source of an article: most attributions, then mentions, then id. A new row only has
+# to be compared with the top so far; a deleted one (a re-check deletes them all) means looking
+# at the rows left.
+_TOP_SOURCE_AFTER_INSERT = """
+update article_stats set top_source_id = new.source_id, top_attributions = new.attributions,
+  top_mentions = new.mentions,
+  top_source_share = round(1.0 * new.attributions / nullif(attributions, 0), 3)
+where article_id = new.article_id and new.attributions > 0 and (
+  top_source_id is null
+  or (new.attributions, new.mentions, top_source_id)
+    > (top_attributions, top_mentions, new.source_id)
+);
+"""
+_TOP_SOURCE_AFTER_DELETE = """
+update article_stats set
+  (top_source_id, top_attributions, top_mentions) = (
+    select source_id, attributions, mentions from article_sources
+    where article_sources.article_id = article_stats.article_id and attributions > 0
+    order by attributions desc, mentions desc, source_id limit 1
+  )
+where article_id = old.article_id and top_source_id = old.source_id;
+update article_stats
+set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3)
+where article_id = old.article_id and top_source_id is not old.source_id;
+"""
+
+_AGGREGATE_TRIGGERS = f"""
+create trigger aggregate_sources_insert after insert on sources begin
+  insert into type_stats (type, sources) values (new.type, 1)
+  on conflict(type) do update set sources = sources + 1;
+end;
+create trigger aggregate_sources_delete after delete on sources begin
+  update type_stats set sources = sources - 1 where type = old.type;
+end;
+create trigger aggregate_article_sources_insert after insert on article_sources begin
+  insert into source_stats (source_id, articles, attributions, mentions, score_total)
+  values (new.source_id, 1, new.attributions, new.mentions,
+    coalesce((select score from articles where id = new.article_id), 0))
+  on conflict(source_id) do update set articles = articles + 1,
+    attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
+    score_total = score_total + excluded.score_total;
+  insert into article_types (article_id, type, sources)
+  select new.article_id, type, 1 from sources where id = new.source_id
+  on conflict(article_id, type) do update set sources = sources + 1;
+  update type_stats set attributions = attributions + new.attributions
+  where type = (select type from sources where id = new.source_id);
+  insert into article_stats (article_id) values (new.article_id) on conflict do nothing;
+  {_TOP_SOURCE_AFTER_INSERT}
+end;
+create trigger aggregate_article_sources_delete after delete on article_sources begin
+  update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
+    mentions = mentions - old.mentions,
+    score_total = score_total - coalesce((select score from articles where id = old.article_id), 0)
+  where source_id = old.source_id;
+  update article_types set sources = sources - 1
+  where article_id = old.article_id and type = (select type from sources where id = old.source_id);
+  delete from article_types where article_id = old.article_id and sources <= 0;
+  update type_stats set attributions = attributions - old.attributions
+  where type = (select type from sources where id = old.source_id);
+  {_TOP_SOURCE_AFTER_DELETE}
+end;
+create trigger aggregate_article_types_insert after insert on article_types begin
+  insert into type_stats (type, articles) values (new.type, 1)
+  on conflict(type) do update set articles = articles + 1;
+end;
+create trigger aggregate_article_types_delete after delete on article_types begin
+  update type_stats set articles = articles - 1 where type = old.type;
+end;
+create trigger aggregate_attributions_insert after insert on attributions begin
+  insert into article_stats (article_id, attributions) values (new.article_id, 1)
+  on conflict(article_id) do update set attributions = attributions + 1,
+    top_source_share = round(1.0 * top_attributions / (attributions + 1), 3);
+  insert into statement_stats (statement_id, article_id, attributions, state_media)
+  select new.article_id || ':' || value, new.article_id, 1,
+    coalesce((select type = 'state_media' from sources where id = new.source_id), 0)
+  from json_each(new.statements) where true
+  on conflict(statement_id) do update set attributions = attributions + 1,
+    state_media = state_media + excluded.state_media;
+end;
+create trigger aggregate_attributions_delete after delete on attributions begin
+  update article_stats set attributions = attributions - 1,
+    top_source_share = round(1.0 * top_attributions / nullif(attributions - 1, 0), 3)
+  where article_id = old.article_id;
+  update statement_stats set attributions = attributions - 1,
+    state_media = state_media
+      - coalesce((select type = 'state_media' from sources where id = old.source_id), 0)
+  where article_id = old.article_id
+    and statement_id in (select old.article_id || ':' || value from json_each(old.statements));
+  delete from statement_stats where article_id = old.article_id and attributions <= 0;
+end;
+create trigger aggregate_findings_insert after insert on findings
+when new.severity in ('warning', 'error') begin
+  insert into article_stats (article_id, warnings) values (new.article_id, 1)
+  on conflict(article_id) do update set warnings = warnings + 1;
+end;
+create trigger aggregate_findings_delete after delete on findings
+when old.severity in ('warning', 'error') begin
+  update article_stats set warnings = warnings - 1 where article_id = old.article_id;
+end;
+create trigger aggregate_articles_delete after delete on articles begin
+  delete from article_stats where article_id = old.id;
+end;
+"""
+
+# The same figures worked out from the rows already stored, when the tables are added.
+_AGGREGATE_BACKFILL = """
+insert into source_stats (source_id, articles, attributions, mentions, score_total)
+select article_sources.source_id, count(*), sum(article_sources.attributions),
+  sum(article_sources.mentions), sum(coalesce(articles.score, 0))
+from article_sources left join articles on articles.id = article_sources.article_id
+group by article_sources.source_id;
+insert into article_types (article_id, type, sources)
+select article_sources.article_id, sources.type, count(*)
+from article_sources join sources on sources.id = article_sources.source_id
+group by article_sources.article_id, sources.type;
+insert into type_stats (type, sources, articles, attributions)
+select type, count(*),
+  (select count(*) from article_types where article_types.type = sources.type),
+  coalesce((select sum(article_sources.attributions) from article_sources
+    join sources as cited on cited.id = article_sources.source_id
+    where cited.type = sources.type), 0)
+from sources group by type;
+insert into article_stats (article_id, attributions, warnings)
+select articles.id,
+  (select count(*) from attributions where article_id = articles.id),
+  (select count(*) from findings
+    where article_id = articles.id and severity in ('warning', 'error'))
+from articles;
+update article_stats set (top_source_id, top_attributions, top_mentions) = (
+  select source_id, attributions, mentions from article_sources
+  where article_sources.article_id = article_stats.article_id and attributions > 0
+  order by attributions desc, mentions desc, source_id limit 1
+);
+update article_stats
+set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3);
+insert into statement_stats (statement_id, article_id, attributions, state_media)
+select attributions.article_id || ':' || carried.value, attributions.article_id, count(*),
+  sum(coalesce(sources.type = 'state_media', 0))
+from attributions join json_each(attributions.statements) as carried
+left join sources on sources.id = attributions.source_id
+group by attributions.article_id, carried.value;
+"""
+
+
+def m008_browsing_aggregates(db: sqlite_utils.Database) -> None:
+    """Figures browsing needs, kept current by triggers as rows are written (see above)."""
+    # One statement at a time: executescript would commit the migration's transaction.
+    statement = ""
+    for line in (_AGGREGATE_TABLES + _AGGREGATE_BACKFILL + _AGGREGATE_TRIGGERS).splitlines():
+        statement += line + "\n"
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -258,6 +457,8 @@ MIGRATIONS = (
     m004_file_stats,
     m005_deductions,
     m006_plugin_times,
+    m007_statement_numbers,
+    m008_browsing_aggregates,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
@@ -296,6 +497,26 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
     conn = open_connection(path)
     migrate(conn, plugins)
     return conn
+
+
+def open_existing(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connection:
+    """:func:`connect` to a sayso database that must already exist (to link or merge it).
+
+    Raises :class:`~sayso.errors.DatabaseError` when there is no file at ``path`` or it is not a
+    sayso database.
+    """
+    if not Path(path).is_file():
+        raise DatabaseError(f"{path}: no such database")
+    conn = sqlite3.connect(str(path))
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: not a SQLite database ({error})") from None
+    finally:
+        conn.close()
+    if not {"articles", "runs", MIGRATIONS_TABLE} <= tables:
+        raise DatabaseError(f"{path}: not a sayso database (no articles, runs or migrations table)")
+    return connect(path, plugins)
 
 
 def open_connection(path: str | Path) -> sqlite3.Connection:
@@ -454,7 +675,7 @@ def has_pending_migrations(conn: sqlite3.Connection) -> bool:
     return bool({m.__name__ for m in MIGRATIONS} - set(applied_migrations(conn)))
 
 
-def start_run(db: Database, analyzer: str, plugins: Plugins) -> int:
+def start_run(db: Database, analyzer: str | None, plugins: Plugins) -> int:
     versions = {info.name: info.version for info in plugins.info()}
     with write_transaction(db):
         cursor = _connection(db).execute(
@@ -515,10 +736,16 @@ def write_transaction(db: Database) -> Iterator[None]:
 
 
 def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str | None, float]]:
-    """The fingerprint and score stored for each of these articles that was ever stored."""
+    """The fingerprint and score stored for each of these articles that was ever stored.
+
+    A row stored before the score's deductions were (``deductions`` null) counts as never
+    stored: its report could not be shown in full from the database, so it is checked again.
+    """
     marks = ", ".join("?" for _ in article_ids)
     rows = _connection(db).execute(
-        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks})", article_ids
+        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks}) "
+        "AND deductions IS NOT NULL",
+        article_ids,
     )
     return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
 
@@ -541,7 +768,7 @@ def unchanged_files(
     marks = ", ".join("?" for _ in paths)
     rows = _connection(db).execute(
         "SELECT path, id, score, file_size, file_mtime_ns, checked_at FROM articles "
-        f"WHERE path IN ({marks}) AND fingerprint = ?",
+        f"WHERE path IN ({marks}) AND fingerprint = ? AND deductions IS NOT NULL",
         [*paths, fingerprint],
     )
     found = {}
@@ -585,11 +812,10 @@ def report_tables(
     tables = _article_tables(report, run_id, source_ids)
     columns, (article,) = tables["articles"]
     tables["articles"] = ((*columns, "fingerprint"), [(*article, fingerprint)])
-    # Sources sharing a row id make one row, with the last one's name and type.
-    sources = {source_ids[key]: source for key, source in analysis.sources.items()}
+    # Sources sharing a row id make one row, named by :data:`SOURCE_NAME_RULE`.
     tables["sources"] = (
         COLUMNS["sources"],
-        [(id, source.name, source.type) for id, source in sources.items()],
+        [(source_ids[key], s.name, s.type) for key, s in analysis.sources.items()],
     )
     tables["plugin_errors"] = (
         COLUMNS["plugin_errors"],
@@ -617,17 +843,22 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
     # An article read twice in a batch (one text in two files) is stored once, where it came last.
     latest: dict[str, dict[str, Table]] = {}
     for tables in batch:
-        columns, articles = tables["articles"]
-        article_id = articles[0][columns.index("id")]
+        article_id = article_id_of(tables)
         latest.pop(article_id, None)
         latest[article_id] = tables
     with write_transaction(db):
         _delete_articles(db, list(latest))
         for tables in latest.values():
-            _upsert(db, "sources", tables["sources"])
+            save_sources(db, tables["sources"][1])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
                 table = tables[name]
                 _insert(db, name, _with_run_id(table, run_id) if run_id is not None else table)
+
+
+def article_id_of(tables: dict[str, Table]) -> str:
+    """The id of the article whose rows these are (:func:`report_tables`)."""
+    columns, (article, *_) = tables["articles"]
+    return str(article[columns.index("id")])
 
 
 def _with_run_id(table: Table, run_id: int) -> Table:
@@ -638,17 +869,23 @@ def _with_run_id(table: Table, run_id: int) -> Table:
     return columns, [(*row[:at], run_id, *row[at + 1 :]) for row in rows]
 
 
-def _upsert(db: Database, name: str, table: Table) -> None:
-    # What sqlite-utils' ``upsert_all(rows, pk="id")`` does, without its look at the table.
-    columns, values = table
-    if not values:
-        return
-    marks = ", ".join("?" for _ in columns)
-    updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column != "id")
+# Articles spell a shared source differently ("USA Today", "USA TODAY"): the row keeps the
+# spelling this rule prefers, whichever article came first or last, so the name does not depend
+# on the order articles were checked or shards merged. Not in capitals and starting with a letter
+# or digit if any spelling is, then the first in code-point order.
+_NAME_RANK = "({0}.name = upper({0}.name), {0}.name NOT GLOB '[A-Za-z0-9]*', {0}.name)"
+SOURCE_NAME_RULE = f"{_NAME_RANK.format('excluded')} < {_NAME_RANK.format('sources')}"
+# What an INSERT into sources ends with, so that a stored source keeps the preferred name.
+SOURCE_CONFLICT = (
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type "
+    f"WHERE {SOURCE_NAME_RULE}"
+)
+
+
+def save_sources(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Add sources (id, name, type); a source already stored keeps the name the rule prefers."""
     _connection(db).executemany(
-        f"INSERT INTO [{name}] ({_names(columns)}) VALUES ({marks}) "
-        f"ON CONFLICT(id) DO UPDATE SET {updates}",
-        values,
+        f"INSERT INTO sources (id, name, type) VALUES (?, ?, ?) {SOURCE_CONFLICT}", rows
     )
 
 
@@ -668,27 +905,45 @@ def _names(columns: tuple[str, ...]) -> str:
     return ", ".join(f"[{column}]" for column in columns)
 
 
-def save_provenance(given: Database, provenance: Provenance, run_id: int) -> None:
-    """Replace the claim clusters and cross-article findings touching these articles."""
+def save_provenance(
+    given: Database, provenance: Provenance, run_id: int | None, replace_all: bool = False
+) -> None:
+    """Replace the claim clusters and cross-article findings touching these articles (with
+    ``replace_all``, every cluster, finding, alias and ``same_as`` link), in one transaction."""
     sqlite_utils = _import_sqlite_utils()
     db = given if isinstance(given, sqlite_utils.Database) else sqlite_utils.Database(given)
-    articles = list(provenance.articles)
-    marks = ", ".join("?" for _ in articles)
     rows = provenance_rows(provenance, run_id)
-    with db.atomic():
-        stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN ({marks})"
-        db.execute(f"DELETE FROM claim_clusters WHERE id IN ({stale})", articles)
-        orphaned = "cluster_id NOT IN (SELECT id FROM claim_clusters)"
-        db.execute(f"DELETE FROM cluster_members WHERE {orphaned}")
-        db.execute(
-            f"DELETE FROM cluster_findings WHERE article_id IN ({marks}) OR {orphaned}", articles
-        )
-        db.table("sources").upsert_all(rows.pop("sources"), pk="id")
+    with write_transaction(db):
+        if replace_all:
+            for table in (*PROVENANCE_TABLES, "source_aliases"):
+                db.execute(f"DELETE FROM [{table}]")
+            db.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
+        else:
+            _delete_provenance(db, list(provenance.articles))
+        save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
         for own, canonical in provenance.same_as.items():
             db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
-        db.table("source_aliases").upsert_all(rows.pop("source_aliases"), pk=("source_id", "alias"))
+        aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
+        _connection(db).executemany(
+            "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
+        )
         for table, table_rows in rows.items():
-            db.table(table).insert_all(table_rows, batch_size=500)
+            if table_rows:
+                columns = tuple(table_rows[0])
+                _insert(db, table, (columns, [tuple(row.values()) for row in table_rows]))
+
+
+def _delete_provenance(db: sqlite_utils.Database, articles: list[str]) -> None:
+    """Delete the clusters and cross-article findings that touch these articles."""
+    # In chunks: SQLite limits a statement's parameters (999 before SQLite 3.32).
+    for batch in batched(iter(articles), 500):
+        marks = ", ".join("?" for _ in batch)
+        stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN ({marks})"
+        db.execute(f"DELETE FROM claim_clusters WHERE id IN ({stale})", batch)
+        db.execute(f"DELETE FROM cluster_findings WHERE article_id IN ({marks})", batch)
+    orphaned = "cluster_id NOT IN (SELECT id FROM claim_clusters)"
+    db.execute(f"DELETE FROM cluster_members WHERE {orphaned}")
+    db.execute(f"DELETE FROM cluster_findings WHERE {orphaned}")
 
 
 def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, list[dict]]:
@@ -838,7 +1093,6 @@ def _article_tables(
     # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
     article_id = article.id
     attributed = {index for a in analysis.attributions for index in a.statements}
-    claims = [s for s in analysis.statements if s.is_claim]
 
     def statement_id(index: int | None) -> str | None:
         return None if index is None else f"{article_id}:{index}"
@@ -857,12 +1111,13 @@ def _article_tables(
     article_row = (
         article_id,
         article.path,
-        article.title,
+        # An Article made in Python may come without a title: its headline, as for a file.
+        article.title if article.title is not None else headline(text),
         text,
         len(text.split()),
         len(analysis.statements),
-        len(claims),
-        sum(1 for s in claims if s.index in attributed),
+        len(analysis.claims),
+        len(analysis.attributed_claims),
         report.score,
         analysis.analyzer,
         run_id,
@@ -905,7 +1160,7 @@ def _article_tables(
             *_content_values(text, a.content),
             # A list of ints prints exactly as json.dumps writes it, and several times faster.
             str([[f.start, f.end] for f in a.content]),
-            str(a.statements),
+            str(list(a.statements)),
         )
         for number, a in enumerate(analysis.attributions)
     ]
@@ -935,12 +1190,9 @@ def _article_tables(
     }
 
 
-_NON_SLUG_RUNS = re.compile(r"[^a-z0-9]+")
-
-
 def source_id(source: Source, article_id: str) -> str:
     """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = _NON_SLUG_RUNS.sub("-", source.name.lower()).strip("-") or "source"
+    slug = row_slug(source.name)
     if source.type in ARTICLE_SCOPED_TYPES:
         return f"{source.type}:{article_id}:{slug}"
     return f"{source.type}:{slug}"
@@ -966,17 +1218,23 @@ def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, 
     return (span.start, span.end, span.text) if span else (None, None, None)
 
 
-def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | tuple[None, ...]:
+def _content_values(
+    text: str, fragments: Sequence[Span]
+) -> tuple[int, int, str] | tuple[None, ...]:
     if not fragments:
         return None, None, None
     start, end = fragments[0].start, fragments[-1].end
     return start, end, text[start:end]
 
 
+# Tables whose rows belong to one article (``article_id``), deleted before the article.
+ARTICLE_ROW_TABLES = ("findings", "attributions", "article_sources", "statements", "plugin_errors")
+
+
 def _delete_articles(db: Database, article_ids: list[str]) -> None:
     conn = _connection(db)
     marks = ", ".join("?" for _ in article_ids)
-    for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
+    for table in ARTICLE_ROW_TABLES:
         conn.execute(f"DELETE FROM [{table}] WHERE article_id IN ({marks})", article_ids)
     conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", article_ids)
 
