@@ -980,7 +980,9 @@ def bench_command(
     directory: Annotated[
         Path, typer.Argument(metavar="DIR", help="Directory of articles to check.")
     ],
-    analyzer: Annotated[str, typer.Option(metavar="NAME", help="Analyzer to time.")] = "offline",
+    analyzer: Annotated[
+        str, typer.Option(metavar="NAME", help="Analyzer to time (auto: the default's choice).")
+    ] = "auto",
     workers: Annotated[
         int, typer.Option(metavar="N", min=0, help="Worker processes (0: one per CPU).")
     ] = 0,
