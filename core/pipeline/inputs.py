@@ -8,6 +8,7 @@ problem with one input is an :class:`InputError` naming it, so a batch can go on
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import glob
 import os
 import re
@@ -159,8 +160,7 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
         raise InputError(f"{name}: more than the {max_bytes:,}-byte limit")
     suffix = os.path.splitext(name)[1].lower()
     article = parse_article(data, name, html=suffix in HTML_SUFFIXES)
-    article.file_size, article.file_mtime_ns = info.st_size, info.st_mtime_ns
-    return article
+    return dataclasses.replace(article, file_size=info.st_size, file_mtime_ns=info.st_mtime_ns)
 
 
 def read_stream(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> Article:

@@ -283,7 +283,7 @@ create table article_types (
 create table article_stats (
   article_id text primary key, attributions integer not null default 0,
   warnings integer not null default 0, top_source_id text, top_attributions integer,
-  top_source_share real
+  top_mentions integer, top_source_share real
 );
 create index idx_article_stats_share on article_stats (top_source_share, attributions);
 create table statement_stats (
@@ -295,18 +295,30 @@ create index if not exists idx_articles_score_title on articles (score, title);
 create index if not exists idx_findings_points on findings (points);
 """
 
-# The top source of an article: most attributions, then mentions, then id.
-_TOP_SOURCE = """
+# The top source of an article: most attributions, then mentions, then id. A new row only has
+# to be compared with the top so far; a deleted one (a re-check deletes them all) means looking
+# at the rows left.
+_TOP_SOURCE_AFTER_INSERT = """
+update article_stats set top_source_id = new.source_id, top_attributions = new.attributions,
+  top_mentions = new.mentions,
+  top_source_share = round(1.0 * new.attributions / nullif(attributions, 0), 3)
+where article_id = new.article_id and new.attributions > 0 and (
+  top_source_id is null
+  or (new.attributions, new.mentions, top_source_id)
+    > (top_attributions, top_mentions, new.source_id)
+);
+"""
+_TOP_SOURCE_AFTER_DELETE = """
 update article_stats set
-  (top_source_id, top_attributions) = (
-    select source_id, attributions from article_sources
+  (top_source_id, top_attributions, top_mentions) = (
+    select source_id, attributions, mentions from article_sources
     where article_sources.article_id = article_stats.article_id and attributions > 0
     order by attributions desc, mentions desc, source_id limit 1
   )
-where article_id = {row}.article_id;
+where article_id = old.article_id and top_source_id = old.source_id;
 update article_stats
 set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3)
-where article_id = {row}.article_id;
+where article_id = old.article_id and top_source_id is not old.source_id;
 """
 
 _AGGREGATE_TRIGGERS = f"""
@@ -330,7 +342,7 @@ create trigger aggregate_article_sources_insert after insert on article_sources 
   update type_stats set attributions = attributions + new.attributions
   where type = (select type from sources where id = new.source_id);
   insert into article_stats (article_id) values (new.article_id) on conflict do nothing;
-  {_TOP_SOURCE.format(row="new")}
+  {_TOP_SOURCE_AFTER_INSERT}
 end;
 create trigger aggregate_article_sources_delete after delete on article_sources begin
   update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
@@ -342,7 +354,7 @@ create trigger aggregate_article_sources_delete after delete on article_sources 
   delete from article_types where article_id = old.article_id and sources <= 0;
   update type_stats set attributions = attributions - old.attributions
   where type = (select type from sources where id = old.source_id);
-  {_TOP_SOURCE.format(row="old")}
+  {_TOP_SOURCE_AFTER_DELETE}
 end;
 create trigger aggregate_article_types_insert after insert on article_types begin
   insert into type_stats (type, articles) values (new.type, 1)
@@ -353,9 +365,8 @@ create trigger aggregate_article_types_delete after delete on article_types begi
 end;
 create trigger aggregate_attributions_insert after insert on attributions begin
   insert into article_stats (article_id, attributions) values (new.article_id, 1)
-  on conflict(article_id) do update set attributions = attributions + 1;
-  update article_stats set top_source_share = round(1.0 * top_attributions / attributions, 3)
-  where article_id = new.article_id;
+  on conflict(article_id) do update set attributions = attributions + 1,
+    top_source_share = round(1.0 * top_attributions / (attributions + 1), 3);
   insert into statement_stats (statement_id, article_id, attributions, state_media)
   select new.article_id || ':' || value, new.article_id, 1,
     coalesce((select type = 'state_media' from sources where id = new.source_id), 0)
@@ -412,8 +423,8 @@ select articles.id,
   (select count(*) from findings
     where article_id = articles.id and severity in ('warning', 'error'))
 from articles;
-update article_stats set (top_source_id, top_attributions) = (
-  select source_id, attributions from article_sources
+update article_stats set (top_source_id, top_attributions, top_mentions) = (
+  select source_id, attributions, mentions from article_sources
   where article_sources.article_id = article_stats.article_id and attributions > 0
   order by attributions desc, mentions desc, source_id limit 1
 );

@@ -466,6 +466,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "warnings": "Findings of severity warning or error.",
             "top_source_id": "The source with the most attributions.",
             "top_attributions": "Its attributions.",
+            "top_mentions": "Its mentions (the tie-break between sources cited as often).",
             "top_source_share": "Its share of the article's attributions.",
         },
     },
