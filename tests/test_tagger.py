@@ -120,3 +120,34 @@ def test_assembly_shares_a_source_and_continues_quotes():
 
 def test_shape():
     assert [shape(w) for w in ("Kim", "U.S.", "2016", "said", "“")] == ["Xx", "X.X.", "d", "x", "“"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "The mayor said the bridge would reopen in May.",
+            "The mayor",
+            "said",
+            "the bridge would reopen in May",
+        ),
+        (
+            "“We will not back down,” the minister told reporters on Friday.",
+            "the minister",
+            "told",
+            "“We will not back down,”",
+        ),
+        (
+            "According to the agency, the talks ended without a deal.",
+            "the agency",
+            "According to",
+            "the talks ended without a deal",
+        ),
+    ],
+)
+def test_the_shipped_model_tags_hand_written_sentences(text, source, cue, content):
+    [analysis] = TaggerAnalyzer().analyze([Article(text)], Lexicon.default())
+    found = [(a.source and a.source.text, a.cue and a.cue.text) for a in analysis.attributions]
+    assert (source, cue) in found
+    [attribution] = [a for a in analysis.attributions if a.cue and a.cue.text == cue]
+    assert content in [c.text.rstrip(".") for c in attribution.content]
