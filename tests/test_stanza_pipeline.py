@@ -262,7 +262,15 @@ def test_the_overhead_benchmark_runs(
     from benchmarks import stanza_overhead
 
     (tmp_path / "short.txt").write_text(SHORT, encoding="utf-8")
-    arguments = [str(tmp_path), "--stanza-dir", str(STANZA_SMALL), "--rounds", "1"]
+    arguments = [
+        str(tmp_path),
+        "--stanza-dir",
+        str(STANZA_SMALL),
+        "--rounds",
+        "1",
+        "--threads",
+        "0",
+    ]
     monkeypatch.setattr(sys, "argv", ["stanza_overhead.py", *arguments, "--max-overhead", "100"])
     assert stanza_overhead.main() == 0
     printed = capsys.readouterr().out
