@@ -420,7 +420,9 @@ class AnalyzerFactory:
     with an ``auto_priority``, "auto" picks the highest whose ``unavailable(options)`` returns
     None (``unavailable`` returns why it can't run, e.g. a model is not installed).
     ``requires`` names the ``Article.metadata`` keys it reads (``conllu_path``: a parse in
-    CoNLL-U), which ``sayso eval`` fills in from the corpus.
+    CoNLL-U), which ``sayso eval`` fills in from the corpus. ``models(options)`` describes the
+    model files the analyzer would load (names, sizes, checksums): it goes into the check's
+    fingerprint, so an article stored unchanged is checked again once the models change.
     """
 
     name: str
@@ -431,3 +433,4 @@ class AnalyzerFactory:
     auto_priority: int | None = None
     unavailable: Callable[[dict[str, Any]], str | None] | None = None
     requires: tuple[str, ...] = ()
+    models: Callable[[dict[str, Any]], str] | None = None

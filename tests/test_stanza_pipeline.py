@@ -293,3 +293,20 @@ def test_one_document_per_article_for_analyzers_that_read_a_parse(
         ]
         doc.build_ents()
         assert document_entities(doc, article.text) == parsed.entities
+
+
+def test_new_models_mean_a_new_fingerprint(tmp_path: Path) -> None:
+    """After `sayso models download` (or any change of model files), articles stored unchanged
+    are checked again: the models are part of what a check's fingerprint describes."""
+    from sayso.pipeline.engine import Checking
+
+    copy = tmp_path / "resources"
+    shutil.copytree(STANZA_SMALL, copy)
+
+    def fingerprint() -> str:
+        return Checking.prepare("stanza", analyzer_options={"stanza_dir": str(copy)}).fingerprint
+
+    before = fingerprint()
+    assert fingerprint() == before
+    shutil.rmtree(copy / "en" / "ner")
+    assert fingerprint() != before
