@@ -131,9 +131,7 @@ def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
     for article_id in ids:
         if article_id not in articles:
             continue
-        # Finalised, so indexed once: an unfinalised analysis works its index out at every
-        # lookup, and the linker looks up every statement's attributions (an article of 15,000
-        # statements took minutes to link).
+        # Finalised as a checked analysis is: read-only, with its lookups indexed once.
         yield Analysis(
             articles[article_id],
             "",
