@@ -6,6 +6,8 @@ Reading order, which is also the order a check runs them in:
   picks, and building the one a run asks for.
 - :mod:`.offline`, :mod:`.stanza`, :mod:`.conllu` — sayso's own analyzers (ordinary plugins);
   the last two share the parse-based extraction in :mod:`.dependency`.
+- :mod:`.tagger` — the trained analyzer (the default): a CRF stacked on the rules, with parse
+  features when a parse is at hand (``tagger-conllu``, ``tagger-stanza``).
 - :mod:`.segment` — paragraphs, sentences and statements, shared by every analyzer.
 - :mod:`.sources` — turns each attribution's source *mention* into a canonical, typed source.
 - :mod:`.names` — every normalisation of a name or mention (resolution, gazetteer, linking,
