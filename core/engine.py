@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .analyzers import Analyzer, get_analyzer
+from .attribution_steps import complete_attributions
 from .config import resolve_settings
 from .errors import InputError
 from .inputs import MAX_BYTES, expand_paths, read_article
@@ -265,6 +266,7 @@ def _check_batch(
 ) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
     for analysis in checking.get_analyzer().analyze(batch, checking.lexicon):
+        complete_attributions(analysis)
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
         if on_report:

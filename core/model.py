@@ -217,6 +217,9 @@ class Deduction:
 class Analysis:
     """An article with its statements, attributions and sources: what checkers look at.
 
+    ``non_attributions`` name sources that did not vouch for anything ("X declined to
+    comment"); they are not among ``attributions`` and carry no claim.
+
     ``paragraphs`` and ``statements`` are in text order and do not overlap (as
     :func:`sayso.segment.build_statements` makes them); ``Statement.index`` is the position in
     ``statements``.
@@ -229,6 +232,9 @@ class Analysis:
     attributions: list[Attribution] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    # Sources named as not vouching for anything: "declined to comment", "had not confirmed".
+    # They carry no statement; see :mod:`sayso.attribution_steps`.
+    non_attributions: list[Attribution] = field(default_factory=list)
 
     def attributions_for(self, statement: Statement) -> list[Attribution]:
         """The attributions carrying ``statement``'s claims, in the order of ``attributions``."""

@@ -104,7 +104,8 @@ class _Resolver:
         return [entity.span.start for _, entity in by_start], by_start
 
     def run(self) -> None:
-        for attribution in sorted(self.analysis.attributions, key=_mention_start):
+        attributions = [*self.analysis.attributions, *self.analysis.non_attributions]
+        for attribution in sorted(attributions, key=_mention_start):
             if attribution.source is None:
                 attribution.source_key = None
                 continue

@@ -15,10 +15,34 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.attribution_steps import quoted_statements
+from sayso.cue_words import LEARNED_CUE_WORDS
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 CHECKER_ID = "unattributed"
+MIN_CLAIM_WORDS = 4
+# How often a word must be (part of) a gold cue in PolNeAR train to show a reported stance.
+STANCE_MIN_SHARE = float(__import__("os").environ.get("SHARE", "0.5"))
+STANCE_WORDS = frozenset(
+    word for word, in_cue, seen in LEARNED_CUE_WORDS if in_cue / seen >= STANCE_MIN_SHARE
+)
+STRONG_CUE_SHARE = float(__import__("os").environ.get("STRONG", "0.8"))
+STRONG_CUE_WORDS = frozenset(
+    word for word, in_cue, seen in LEARNED_CUE_WORDS if in_cue / seen >= STRONG_CUE_SHARE
+)
+_FIRST_PERSON = frozenset("i i'm i’m i've i’ve i'd i’d me my mine we we're we’re we've we’ve our ours us".split())
+MAX_STANCE_POSITION = int(__import__("os").environ.get("POS", "10"))
+_CLAUSE_END = re.compile(r"[,;:—–(]|\b(?:that|which|who|whom|because|when|while|after|if)\b")
+_WORDS = re.compile(r"\w+(?:[’'-]\w+)*")
+# Statements that set the scene: who met or went where, when something was held, what a name
+# stands for.
+_SCENE_SETTING = re.compile(
+    r"\b(?:met|meets|visited|visits|arrived|arrives|took place|takes place|was held|were held|"
+    r"is held|attended|attends|stands for|is located|was born|traveled|travelled|gathered|"
+    r"led the|headed by|invited)\b",
+    re.IGNORECASE,
+)
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -110,15 +134,21 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     if not statement.is_claim or analysis.attributions_for(statement):
         return []
-    reasons = check_worthy_reasons(statement.text)
-    if reasons:
-        described = [f"{reason} (“{words}”)" for reason, words in reasons]
+    kind, words = needs_source(statement, analysis)
+    if kind == "not-a-claim":
+        return []
+    if kind == "claim":
+        reasons = check_worthy_reasons(statement.text)
+        described = [f"{reason} (“{found}”)" for reason, found in reasons]
+        message = "No source is given for this claim" + (
+            f", which contains {_join(described)}." if described else "."
+        )
         return [
             Finding(
                 checker=CHECKER_ID,
                 code="unattributed-claim",
                 severity="warning",
-                message=f"No source is given for this claim, which contains {_join(described)}.",
+                message=message,
                 span=statement.span,
                 statement=statement.index,
             )
@@ -130,12 +160,56 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             checker=CHECKER_ID,
             code="unattributed-statement",
             severity="info",
-            message="No source is given; fine for scene-setting, not for a claim.",
+            message=_NO_SOURCE_NEEDED[kind].format(words=words),
             span=statement.span,
             statement=statement.index,
             penalty=0.0,
         )
     ]
+
+
+_NO_SOURCE_NEEDED = {
+    "stance": "No source is given, but this reports what someone said, did or thinks "
+    "(“{words}”): the one reported on is the source.",
+    "first-person": "This reads as someone's own words (“{words}”) with no speaker named.",
+    "scene-setting": "No source is given; fine for scene-setting, not for a claim.",
+}
+
+
+def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
+    """Whether an unattributed statement is a claim that needs a source, and why not if not.
+
+    Returns a kind and the words that show it:
+
+    - ``not-a-claim``: a question, a fragment of fewer than ``MIN_CLAIM_WORDS`` words, or
+      quoted words (whose speaker the ``quotes`` checker asks for);
+    - ``stance``: it reports what someone said, did or thinks about something, with a word
+      PolNeAR's annotators mostly mark as an attribution cue ("slammed", "vowed");
+    - ``first-person``: "I", "we" outside quote marks: someone's words, unmarked;
+    - ``scene-setting``: a check-worthy-free statement of time, place or background;
+    - ``claim``: anything else: an assertion a journalist would attribute.
+    """
+    text = statement.text.strip()
+    if text.endswith("?") or len(text.split()) < MIN_CLAIM_WORDS:
+        return "not-a-claim", ""
+    if statement.index in quoted_statements(analysis):
+        return "not-a-claim", ""
+    lowered_text = text.lower()
+    words = _WORDS.findall(lowered_text)
+    # The stance verb is the main clause's: a cue word deeper in the sentence ("a video that
+    # shows …") belongs to what is asserted, not to who asserts it.
+    opening = _WORDS.findall(_CLAUSE_END.split(lowered_text, 1)[0])[:MAX_STANCE_POSITION]
+    stance = next((word for word in opening if word in STANCE_WORDS), None) or next(
+        (word for word in words if word in STRONG_CUE_WORDS), None
+    )
+    if stance is not None:
+        return "stance", stance
+    first_person = next((word for word in words if word in _FIRST_PERSON), None)
+    if first_person is not None:
+        return "first-person", first_person
+    if not check_worthy_reasons(text) and _SCENE_SETTING.search(text):
+        return "scene-setting", ""
+    return "claim", ""
 
 
 def _join(words: list[str]) -> str:

@@ -1,0 +1,278 @@
+"""Analyzer-independent steps that complete an analysis before its sources are resolved.
+
+Whichever analyzer found the attributions (rules, a tagger, a parser), these steps run on its
+:class:`~sayso.model.Analysis`, in this order, before source resolution and the checkers:
+
+1. **Headlines are not attributions.** An attribution found only in a headline or crosshead
+   ("U.S Says Putin Is Reaching Out For Support") is dropped: headlines repeat what the body
+   attributes, and a crosshead is the editor's label, not a source speaking.
+2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
+   "the ministry declined to comment", "Smith could not be reached": the source is named but
+   does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
+   statement is not carried by them); sentences of that kind an analyzer did not report are
+   added there too.
+3. **Speaker labels.** A paragraph opening with a speaker's name in capitals and a colon
+   (``PENCE: Well, look…``, as transcripts are printed) is that speaker's words.
+4. **Attribution that carries over.** A statement no attribution carries is carried by the
+   attribution of the passage it continues: the other sentences of a quotation (one that runs on
+   over sentences, or into the next paragraph), a whole quoted paragraph right after an
+   attributed quote, and the paragraph after a statement that ends with a colon ("According to
+   the agency:", "He added:").
+
+Carried-over statements are added to the attribution's ``statements``, and their text to its
+``content``, so reports list them under the same source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Analysis, Attribution, Span, Statement
+
+OPENING_MARKS = "“«„"
+CLOSING_MARKS = "”»"
+_STRAIGHT = '"'
+# NYT copy quotes with two apostrophes: ''It's anti-reform,'' he said.
+_DOUBLED = re.compile(r"''|[“”«»„\"]")
+# Words before or inside a cue that say the source did not vouch for the content.
+_NOT_VOUCHING = re.compile(
+    r"\b(?:not|never|no longer|n[’']t|declined to|refused to|would not|could not|"
+    r"did not|has not|had not|have not|was not|were not)\b",
+    re.IGNORECASE,
+)
+# Sentences that name a source who did not speak: "X declined to comment", "could not be reached".
+_NON_ATTRIBUTION = re.compile(
+    r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
+    r"(?:comment|respond|say|elaborate|discuss|confirm|answer|specify|provide|give|identify)|"
+    r"(?:could|can)(?: not|n[’']t)\s+be\s+reached|"
+    r"did(?: not|n[’']t)\s+(?:immediately\s+)?(?:respond|reply|return|answer|provide|comment)|"
+    r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
+    re.IGNORECASE,
+)
+# The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
+# optionally followed by an aside between commas ("State media, however, had not …").
+_SUBJECT = re.compile(
+    r"(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.’'&-]*\s+)*[A-Z][\w.’'&-]*|"
+    r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}|"
+    r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
+    r"(?:,[^,]{1,40},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
+)
+_SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
+
+
+def complete_attributions(analysis: Analysis) -> None:
+    """Run every step of the module docs on ``analysis``, in order."""
+    drop_headline_attributions(analysis)
+    separate_non_attributions(analysis)
+    add_speaker_labels(analysis)
+    carry_over(analysis)
+
+
+def drop_headline_attributions(analysis: Analysis) -> None:
+    """Drop attributions whose statements are all headlines (or other non-body statements)."""
+    statements = analysis.statements
+    analysis.attributions = [
+        attribution
+        for attribution in analysis.attributions
+        if not attribution.statements
+        or any(statements[index].kind == "body" for index in attribution.statements)
+    ]
+
+
+def does_not_vouch(text: str, attribution: Attribution) -> bool:
+    """Whether the cue (with the words just before it) says the source did not vouch."""
+    if attribution.cue is None:
+        return False
+    before = text[max(0, attribution.cue.start - 30) : attribution.cue.start]
+    # Only the words right before the cue count: "not" further back belongs to something else.
+    before = before.rsplit(",", 1)[-1].rsplit(".", 1)[-1]
+    return bool(_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before))
+
+
+def separate_non_attributions(analysis: Analysis) -> None:
+    """Move attributions whose source did not vouch for the content to ``non_attributions``.
+
+    Statements naming a source that did not speak, which no analyzer reported, are added.
+    """
+    text = analysis.article.text
+    kept = []
+    for attribution in analysis.attributions:
+        if does_not_vouch(text, attribution) and attribution.form != "direct":
+            analysis.non_attributions.append(attribution)
+        else:
+            kept.append(attribution)
+    analysis.attributions = kept
+    noted = {index for a in analysis.non_attributions for index in a.statements}
+    for statement in analysis.statements:
+        if statement.kind != "body" or statement.index in noted:
+            continue
+        found = _NON_ATTRIBUTION.search(statement.text)
+        if found is None:
+            continue
+        cue = Span.of(text, statement.start + found.start(), statement.start + found.end())
+        subject = _SUBJECT.search(statement.text, 0, found.start())
+        source = None
+        if subject is not None:
+            start = statement.start + subject.start("subject")
+            source = Span.of(text, start, statement.start + subject.end("subject"))
+        analysis.non_attributions.append(
+            Attribution(
+                form="indirect",
+                cue=cue,
+                source=source,
+                statements=[statement.index],
+            )
+        )
+    analysis.non_attributions.sort(key=lambda a: a.statements[:1])
+
+
+def add_speaker_labels(analysis: Analysis) -> None:
+    """Attribute paragraphs opened by ``NAME:`` to NAME (transcripts), when nothing carries them."""
+    text = analysis.article.text
+    carried = _carried(analysis)
+    by_paragraph = _statements_by_paragraph(analysis)
+    for number, paragraph in enumerate(analysis.paragraphs):
+        label = _SPEAKER_LABEL.match(paragraph.text)
+        statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
+        if label is None or not statements or any(s.index in carried for s in statements):
+            continue
+        speaker = Span.of(
+            text, paragraph.start + label.start("speaker"), paragraph.start + label.end("speaker")
+        )
+        colon = Span.of(text, speaker.end, speaker.end + 1)
+        content_start = paragraph.start + label.end()
+        analysis.attributions.append(
+            Attribution(
+                form="direct",
+                cue=colon,
+                source=speaker,
+                content=[Span.of(text, content_start, paragraph.end)],
+                statements=[s.index for s in statements],
+            )
+        )
+    analysis.attributions.sort(key=lambda a: (a.statements[:1], a.cue.start if a.cue else 0))
+
+
+def quoted_statements(analysis: Analysis) -> dict[int, int]:
+    """The statements inside quotation marks, each with the number of the quotation it is in.
+
+    A statement counts as quoted when more than half of its characters lie between quote marks.
+    A quotation left open at the end of a paragraph goes on in the next one when that opens with
+    a quote mark, as style guides ask; quotations of one passage share their number.
+    """
+    text = analysis.article.text
+    inside = _quoted_ranges(text, analysis.paragraphs)
+    quoted: dict[int, int] = {}
+    for statement in analysis.statements:
+        for number, (start, end) in inside:
+            overlap = min(end, statement.end) - max(start, statement.start)
+            if overlap * 2 > statement.end - statement.start:
+                quoted[statement.index] = number
+                break
+    return quoted
+
+
+def _quoted_ranges(text: str, paragraphs: list[Span]) -> list[tuple[int, tuple[int, int]]]:
+    """(quotation number, (start, end)) for each quoted stretch, marks included."""
+    ranges: list[tuple[int, tuple[int, int]]] = []
+    number = 0
+    open_at: int | None = None
+    for paragraph in paragraphs or [Span.of(text, 0, len(text))]:
+        if open_at is not None:
+            # A quotation left open continues only into a paragraph that opens with a mark.
+            if paragraph.text[:1] in OPENING_MARKS + _STRAIGHT or paragraph.text[:2] == "''":
+                open_at = paragraph.start
+                skip_first = True
+            else:
+                open_at = None
+                number += 1
+                skip_first = False
+        else:
+            skip_first = False
+        for mark in _DOUBLED.finditer(paragraph.text):
+            offset = paragraph.start + mark.start()
+            character = mark.group()
+            if skip_first and offset == paragraph.start:
+                skip_first = False
+                continue
+            opens = character in OPENING_MARKS or (character in (_STRAIGHT, "''") and open_at is None)
+            if opens and open_at is None:
+                open_at = offset
+            elif not opens and open_at is not None:
+                ranges.append((number, (open_at, paragraph.start + mark.end())))
+                open_at = None
+                number += 1
+        if open_at is not None:
+            ranges.append((number, (open_at, paragraph.end)))
+    return ranges
+
+
+def carry_over(analysis: Analysis) -> None:
+    """Give statements no attribution carries the attribution of the passage they continue."""
+    carried = _carried(analysis)
+    owner: dict[int, Attribution] = {}
+    for attribution in analysis.attributions:
+        if attribution.source is not None:
+            for index in attribution.statements:
+                owner.setdefault(index, attribution)
+    quoted = quoted_statements(analysis)
+    # 1. The other sentences of a quotation some of whose sentences an attribution carries.
+    by_quotation: dict[int, Attribution] = {}
+    for index in sorted(quoted):
+        if index in owner:
+            by_quotation.setdefault(quoted[index], owner[index])
+    # 2. A wholly quoted paragraph after an attributed quote, and the paragraph after a colon.
+    handed: tuple[Attribution, bool] | None = None
+    for _, members in sorted(_statements_by_paragraph(analysis).items()):
+        members = [statement for statement in members if statement.kind == "body"]
+        if not members:
+            continue
+        all_quoted = all(statement.index in quoted for statement in members)
+        for statement in members:
+            if statement.index in carried:
+                continue
+            attribution = by_quotation.get(quoted.get(statement.index, -1))
+            if attribution is None and handed is not None and (all_quoted or not handed[1]):
+                attribution = handed[0]
+            if attribution is not None:
+                _carry(attribution, statement)
+                carried.add(statement.index)
+                owner[statement.index] = attribution
+        handed = _handed_on(members, owner, all_quoted)
+    for attribution in analysis.attributions:
+        attribution.statements = sorted(set(attribution.statements))
+
+
+def _handed_on(
+    members: list[Statement], owner: dict[int, Attribution], all_quoted: bool
+) -> tuple[Attribution, bool] | None:
+    """The attribution the next paragraph may continue, and whether only a quoted one may.
+
+    A paragraph whose last statement is attributed and ends with a colon ("He said:") hands its
+    attribution to the next paragraph; a wholly quoted, attributed paragraph hands it to a next
+    paragraph that is wholly quoted too.
+    """
+    last = members[-1]
+    if last.index not in owner:
+        return None
+    if last.text.rstrip().endswith(":"):
+        return owner[last.index], False
+    if all_quoted:
+        return owner[last.index], True
+    return None
+
+
+def _carry(attribution: Attribution, statement: Statement) -> None:
+    attribution.statements.append(statement.index)
+    attribution.content = sorted([*attribution.content, statement.span])
+
+
+def _carried(analysis: Analysis) -> set[int]:
+    return {index for attribution in analysis.attributions for index in attribution.statements}
+
+
+def _statements_by_paragraph(analysis: Analysis) -> dict[int, list[Statement]]:
+    by_paragraph: dict[int, list[Statement]] = {}
+    for statement in analysis.statements:
+        by_paragraph.setdefault(statement.paragraph, []).append(statement)
+    return by_paragraph
