@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sayso.evaluate import evaluate, format_text, terminal_progress
+from sayso.evaluation.evaluate import evaluate, format_text, terminal_progress
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "polnear"
 

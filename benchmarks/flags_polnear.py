@@ -2,9 +2,9 @@
 
     python benchmarks/flags_polnear.py                     # dev split, offline analyzer
     python benchmarks/flags_polnear.py --analyzer offline --split train --examples 20
-    python benchmarks/flags_polnear.py --learn-cue-words   # rewrite core/cue_words.py
+    python benchmarks/flags_polnear.py --learn-cue-words   # rewrite core/analysis/cue_words.py
 
-The figures are defined in :mod:`sayso.evaluate_flags`. Needs ../shared/corpora/polnear
+The figures are defined in :mod:`sayso.evaluation.flags`. Needs ../shared/corpora/polnear
 (development data, never committed). Exits 1 when a figure misses the issue's goal (false-flag
 rate at most 10%, strip recall at least 80%), so it can gate a long CI job.
 """
@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from sayso.evaluate import terminal_progress
-from sayso.evaluate_flags import cue_words_module, evaluate_flags, format_examples, learn_cue_words
+from sayso.evaluation.evaluate import terminal_progress
+from sayso.evaluation.flags import cue_words_module, evaluate_flags, format_examples, learn_cue_words
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "polnear"
 MAX_FALSE_FLAG_RATE = 0.10
@@ -35,12 +35,12 @@ def main() -> int:
     parser.add_argument(
         "--learn-cue-words",
         action="store_true",
-        help="write core/cue_words.py from the train split's gold cues, then stop",
+        help="write core/analysis/cue_words.py from the train split's gold cues, then stop",
     )
     options = parser.parse_args()
     if options.learn_cue_words:
         train = options.corpus / "train"
-        module = Path(__file__).resolve().parents[1] / "core" / "cue_words.py"
+        module = Path(__file__).resolve().parents[1] / "core" / "analysis" / "cue_words.py"
         module.write_text(cue_words_module(learn_cue_words(train), train), encoding="utf-8")
         print(f"wrote {module}")
         return 0

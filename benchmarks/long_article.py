@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from sayso.api import CheckRun
-from sayso.engine import collect_less_often, read_inputs
 from sayso.model import Article
+from sayso.pipeline.engine import collect_less_often, read_inputs
 
 
 def timed(articles: list[Article], db: Path) -> float:

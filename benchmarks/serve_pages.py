@@ -18,8 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import sayso
-from sayso import serve, store
-from sayso.engine import ArticleReport
+from sayso.pipeline.engine import ArticleReport
+from sayso.storage import store
+from sayso.web import serve
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 REPEATS = 5

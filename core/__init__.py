@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .api import CheckResult, check
 from .hookspecs import hookimpl
 from .model import (
@@ -16,6 +14,7 @@ from .model import (
     Span,
     Statement,
 )
+from .version import __version__
 
 __all__ = [
     "Analysis",

@@ -17,20 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .engine import (
+from .errors import InputError
+from .manager import PluginFailure, Plugins
+from .model import Article, Settings
+from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
     batched,
+    default_workers,
     expand_inputs,
     map_report_batches,
     read_inputs,
 )
-from .errors import InputError
-from .inputs import MAX_BYTES, STDIN
-from .manager import PluginFailure, Plugins
-from .model import Article, Settings
-from .store import (
+from .pipeline.inputs import MAX_BYTES, STDIN
+from .storage.store import (
     finish_run,
     has_pending_migrations,
     migrate,
@@ -45,8 +46,8 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .provenance import Linker, Provenance
-    from .store import Table
+    from .provenance.linking import Linker, Provenance
+    from .storage.store import Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -79,7 +80,7 @@ def check(
     inputs: Iterable[Input] | Input,
     *,
     db: str | Path | None = None,
-    analyzer: str = "offline",
+    analyzer: str = "auto",
     settings: Settings | None = None,
     plugins: Plugins | None = None,
     analyzer_options: dict[str, Any] | None = None,
@@ -92,10 +93,12 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article,
-    ``CheckResult.provenance`` links their claims across articles (see :mod:`sayso.provenance`),
-    stored too when there is a ``db``. ``skip_unchanged`` leaves out articles the database
-    already holds with the same text, versions and settings.
+    each article is done (for progress). With more than one article, ``CheckResult.provenance``
+    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
+    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
+    same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
+    registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -135,7 +138,8 @@ class CheckRun(Generic[T]):
 
     Each batch of articles is written to ``db`` (one transaction) as soon as it is checked, and
     the report is dropped once ``process`` has made what the caller keeps of it, so memory stays
-    flat. ``workers`` > 1 checks batches in that many processes; ``process`` then runs in them
+    flat. ``workers`` > 1 checks batches in that many processes (0: one per CPU when the analyzer
+    may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
     ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
@@ -151,7 +155,7 @@ class CheckRun(Generic[T]):
         process: Callable[[ArticleReport], T],
         *,
         db: str | Path | None = None,
-        analyzer: str = "offline",
+        analyzer: str = "auto",
         settings: Settings | None = None,
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
@@ -164,13 +168,15 @@ class CheckRun(Generic[T]):
         self.process = process
         self.db = db
         self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        # 0: as many as the analyzer gains from.
+        workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
         self.workers = 1 if link else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
         self.linker: Linker | None = None
         if link:
             # Only linking runs need it: a plain re-check starts without importing it.
-            from .provenance import Linker
+            from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
         self.errors: list[InputError] = []

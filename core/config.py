@@ -6,6 +6,10 @@ The file format::
     enabled = true
     threshold = 0.5
 
+As ruff and pytest do, the file is looked for in the current directory and then in each parent:
+the first directory with a ``sayso.toml``, or a ``pyproject.toml`` with a ``[tool.sayso]`` table,
+wins. Every key is checked: an unknown one is an error naming it, never ignored.
+
 Command-line options win over the file: ``--enable ID``, ``--disable ID`` and
 ``--set ID.OPTION=VALUE`` (VALUE is read as TOML, so ``0.5``, ``true`` and ``"text"`` work).
 """
@@ -20,25 +24,48 @@ from .errors import ConfigError
 from .model import Checker, Settings
 
 CONFIG_FILE = "sayso.toml"
+# The top-level keys of sayso's table; each is documented in the README ("Configuration").
+KEYS = ("checkers",)
+# A checker's table holds its options and this key.
+ENABLED = "enabled"
 
 
 def find_config(directory: Path) -> Path | None:
-    """``sayso.toml`` in ``directory``, else a ``pyproject.toml`` there with ``[tool.sayso]``."""
-    candidate = directory / CONFIG_FILE
-    if candidate.is_file():
-        return candidate
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() and "sayso" in _read_toml(pyproject).get("tool", {}):
-        return pyproject
+    """The configuration file for ``directory``: the nearest ``sayso.toml``, or ``pyproject.toml``
+    with a ``[tool.sayso]`` table, in it or a parent (in one directory, ``sayso.toml`` wins)."""
+    for folder in (directory, *directory.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "sayso" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
     return None
 
 
 def load_config(path: Path) -> dict[str, Any]:
-    """The sayso table of a configuration file."""
+    """The sayso table of a configuration file, its keys checked.
+
+    Each checker's table also gets the place it was read from, for error messages to name.
+    """
     data = _read_toml(path)
+    prefix = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("sayso", {})
-    return data
+        prefix = "tool.sayso."
+    for key in data:
+        if key not in KEYS:
+            raise ConfigError(
+                f"{path}: unknown key {prefix}{key} (sayso's keys: {', '.join(KEYS)}; "
+                "checkers are configured in [checkers.ID] tables)"
+            )
+    checkers = data.get("checkers", {})
+    if not isinstance(checkers, dict):
+        raise ConfigError(f"{path}: {prefix}checkers must be a table of [checkers.ID] tables")
+    return {
+        "checkers": checkers,
+        "where": {id: f"{path}: [{prefix}checkers.{id}]" for id in checkers},
+    }
 
 
 def resolve_settings(
@@ -53,15 +80,14 @@ def resolve_settings(
         enabled={id for id, checker in checkers.items() if checker.enabled_by_default},
         options={id: dict(checker.options) for id, checker in checkers.items()},
     )
+    where = (config or {}).get("where", {})
     for checker_id, table in (config or {}).get("checkers", {}).items():
-        _require_checker(checkers, checker_id, "the configuration file")
+        table_name = where.get(checker_id, f"[checkers.{checker_id}]")
+        _require_checker(checkers, checker_id, table_name)
         if not isinstance(table, dict):
-            raise ConfigError(f"[checkers.{checker_id}] must be a table of options")
+            raise ConfigError(f"{table_name} must be a table of options")
         for name, value in table.items():
-            if name == "enabled":
-                _set_enabled(settings, checker_id, bool(value))
-            else:
-                _set_option(settings, checkers, checker_id, name, value)
+            _set_option(settings, checkers, checker_id, name, value, table_name)
     for checker_id in enable:
         _require_checker(checkers, checker_id, "--enable")
         _set_enabled(settings, checker_id, True)
@@ -71,7 +97,7 @@ def resolve_settings(
     for assignment in assignments:
         checker_id, name, value = _parse_assignment(assignment)
         _require_checker(checkers, checker_id, "--set")
-        _set_option(settings, checkers, checker_id, name, value)
+        _set_option(settings, checkers, checker_id, name, value, "--set")
     return settings
 
 
@@ -83,24 +109,38 @@ def _set_enabled(settings: Settings, checker_id: str, enabled: bool) -> None:
 
 
 def _set_option(
-    settings: Settings, checkers: Mapping[str, Checker], checker_id: str, name: str, value: Any
+    settings: Settings,
+    checkers: Mapping[str, Checker],
+    checker_id: str,
+    name: str,
+    value: Any,
+    where: str,
 ) -> None:
+    if name == ENABLED:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {checker_id}.enabled must be true or false, not {value!r}")
+        _set_enabled(settings, checker_id, value)
+        return
     defaults = checkers[checker_id].options
     if name not in defaults:
-        known = ", ".join(sorted(defaults)) or "none"
-        raise ConfigError(f"checker {checker_id!r} has no option {name!r} (options: {known})")
+        known = ", ".join([ENABLED, *sorted(defaults)])
+        raise ConfigError(
+            f"{where}: checker {checker_id!r} has no option {name!r} (options: {known})"
+        )
     expected = type(defaults[name])
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, expected):
-        raise ConfigError(f"option {checker_id}.{name} must be {expected.__name__}, not {value!r}")
+        raise ConfigError(
+            f"{where}: option {checker_id}.{name} must be {expected.__name__}, not {value!r}"
+        )
     settings.options[checker_id][name] = value
 
 
 def _require_checker(checkers: Mapping[str, Checker], checker_id: str, where: str) -> None:
     if checker_id not in checkers:
         known = ", ".join(sorted(checkers))
-        raise ConfigError(f"unknown checker {checker_id!r} in {where} (checkers: {known})")
+        raise ConfigError(f"{where}: unknown checker {checker_id!r} (checkers: {known})")
 
 
 def _parse_assignment(assignment: str) -> tuple[str, str, Any]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from .lexicon import Lexicon
-from .model import Analysis, Checker, Deduction, Finding, Settings, Statement
+from .model import Analysis, AnalyzerFactory, Checker, Deduction, Finding, Settings, Statement
 
 if TYPE_CHECKING:
     import typer
@@ -38,6 +38,27 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
     :param register: callback taking a :class:`sayso.model.Checker`.
 
     All implementations are called. *Added in 0.1.*
+    """
+
+
+@hookspec
+def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
+    """Declare the analyzers this plugin provides: what turns text into attributions.
+
+    Called once, when plugins are loaded. Call ``register(AnalyzerFactory(name=...,
+    description=..., build=...))`` for each analyzer; ``sayso check --analyzer NAME`` then runs
+    it, ``--help`` and error messages list it, and "auto" may pick it (``auto_priority``). Names
+    are unique across all plugins; a second plugin claiming a name is an error naming both.
+    sayso's own analyzers (tagger, offline, stanza, conllu) are registered this way.
+
+    The analyzer's ``analyze`` is called with batches of articles. If it raises (other than a
+    :class:`sayso.errors.SaysoError`, which reports a problem to the user and stops the run) or
+    returns something that is not one valid :class:`sayso.model.Analysis` per article, the failure
+    is recorded naming the plugin, and those articles are analyzed by the rule analyzer instead.
+
+    :param register: callback taking a :class:`sayso.model.AnalyzerFactory`.
+
+    All implementations are called. *Added in 0.2.*
     """
 
 

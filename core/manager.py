@@ -1,10 +1,10 @@
 """The plugin manager: loads built-in and installed plugins once, and calls hooks in isolation.
 
-Built-in checkers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`; third-party plugins
-are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS`` (comma-separated
-distribution names) restricts which installed plugins load; set but empty, only the built-ins
-load. A plugin that fails to import, implements a misspelled hook, or raises inside a hook is
-recorded as a :class:`PluginFailure` and left out; the run goes on.
+Built-in checkers and analyzers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`;
+third-party plugins are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS``
+(comma-separated distribution names) restricts which installed plugins load; set but empty, only
+the built-ins load. A plugin that fails to import, implements a misspelled hook, or raises inside
+a hook is recorded as a :class:`PluginFailure` and left out; the run goes on.
 """
 
 from __future__ import annotations
@@ -21,11 +21,15 @@ from typing import Any
 
 import pluggy
 
-from . import __version__, hookspecs
+from . import hookspecs
 from .errors import PluginError
-from .model import Checker
+from .model import AnalyzerFactory, Checker
+from .version import __version__
 
 DEFAULT_PLUGINS = (
+    "sayso.analysis.offline",
+    "sayso.analysis.stanza",
+    "sayso.analysis.conllu",
     "sayso.plugins.unattributed",
     "sayso.plugins.anonymous",
     "sayso.plugins.single_source",
@@ -60,11 +64,14 @@ class PluginInfo:
 
 @dataclass
 class Plugins:
-    """Loaded plugins: the pluggy manager, their checkers, versions and load failures."""
+    """Loaded plugins: the pluggy manager, their checkers and analyzers, versions and failures."""
 
     pm: pluggy.PluginManager
     checkers: dict[str, Checker] = field(default_factory=dict)
     checker_plugins: dict[str, str] = field(default_factory=dict)
+    # Analyzers by name, in registration order (built-ins first); and the plugin of each.
+    analyzers: dict[str, AnalyzerFactory] = field(default_factory=dict)
+    analyzer_plugins: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     failures: list[PluginFailure] = field(default_factory=list)
 
@@ -105,7 +112,7 @@ class Plugins:
                     else:
                         result = function(*[args[index] for index in picks])
                 except Exception as error:
-                    self.failures.append(PluginFailure(plugin, hook, _describe(error)))
+                    self.failures.append(PluginFailure(plugin, hook, describe_error(error)))
                 else:
                     if result:
                         results.append((plugin, result))
@@ -173,6 +180,7 @@ def load_plugins(extra: tuple[tuple[str, object], ...] = ()) -> Plugins:
     for name, plugin in extra:
         _register(plugins, name, partial(_identity, plugin))
     _collect_checkers(plugins)
+    _collect_analyzers(plugins)
     return plugins
 
 
@@ -191,7 +199,7 @@ def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
     try:
         plugin = load()
     except Exception as error:
-        plugins.failures.append(PluginFailure(name, "import", _describe(error)))
+        plugins.failures.append(PluginFailure(name, "import", describe_error(error)))
         return False
     if plugins.pm.is_registered(plugin):
         # A plugin under test may also be installed: the same module loads once.
@@ -207,31 +215,48 @@ def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
 
 
 def _collect_checkers(plugins: Plugins) -> None:
-    def registrar(plugin_name: str) -> Callable[[Checker], None]:
-        def register(checker: Checker) -> None:
-            owner = plugins.checker_plugins.get(checker.id)
-            if owner is not None:
-                raise PluginError(
-                    f"checker id {checker.id!r} is claimed by two plugins: {owner} and "
-                    f"{plugin_name}; uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
-                )
-            plugins.checkers[checker.id] = checker
-            plugins.checker_plugins[checker.id] = plugin_name
+    def add(plugin_name: str, checker: Checker) -> None:
+        _claim(plugins.checker_plugins, "checker id", checker.id, plugin_name)
+        plugins.checkers[checker.id] = checker
 
-        return register
+    _collect(plugins, "register_checkers", add)
 
-    for impl in reversed(plugins.pm.hook.register_checkers.get_hookimpls()):
+
+def _collect_analyzers(plugins: Plugins) -> None:
+    def add(plugin_name: str, factory: AnalyzerFactory) -> None:
+        if not isinstance(factory, AnalyzerFactory):
+            raise TypeError(f"register() takes an AnalyzerFactory, not {type(factory).__name__}")
+        if factory.name == "auto" or not factory.name:
+            raise ValueError(f"{factory.name!r} can't name an analyzer")
+        _claim(plugins.analyzer_plugins, "analyzer name", factory.name, plugin_name)
+        plugins.analyzers[factory.name] = factory
+
+    _collect(plugins, "register_analyzers", add)
+
+
+def _claim(owners: dict[str, str], what: str, key: str, plugin_name: str) -> None:
+    owner = owners.get(key)
+    if owner is not None:
+        raise PluginError(
+            f"{what} {key!r} is claimed by two plugins: {owner} and {plugin_name}; "
+            f"uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+        )
+    owners[key] = plugin_name
+
+
+def _collect(plugins: Plugins, hook: str, add: Callable[[str, Any], None]) -> None:
+    """Call every ``register_*`` implementation of ``hook`` with a ``register`` bound to it."""
+    for impl in reversed(getattr(plugins.pm.hook, hook).get_hookimpls()):
         try:
-            impl.function(register=registrar(impl.plugin_name))
+            impl.function(register=partial(add, impl.plugin_name))
         except PluginError:
             raise
         except Exception as error:
-            plugins.failures.append(
-                PluginFailure(impl.plugin_name, "register_checkers", _describe(error))
-            )
+            plugins.failures.append(PluginFailure(impl.plugin_name, hook, describe_error(error)))
 
 
-def _describe(error: BaseException) -> str:
+def describe_error(error: BaseException) -> str:
+    """An exception as one line: type, message and where it was raised."""
     frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     where = f" ({frame[0].filename}:{frame[0].lineno})" if frame else ""
     return f"{type(error).__name__}: {error}{where}"

@@ -7,8 +7,12 @@ always ``article.text[start:end]``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 Form = Literal["direct", "indirect", "mixed", "according_to", "evidence"]
 FORMS: tuple[Form, ...] = get_args(Form)
@@ -221,8 +225,8 @@ class Analysis:
     comment"); they are not among ``attributions`` and carry no claim.
 
     ``paragraphs`` and ``statements`` are in text order and do not overlap (as
-    :func:`sayso.segment.build_statements` makes them); ``Statement.index`` is the position in
-    ``statements``.
+    :func:`sayso.analysis.segment.build_statements` makes them); ``Statement.index`` is the
+    position in ``statements``.
     """
 
     article: Article
@@ -233,7 +237,7 @@ class Analysis:
     entities: list[Entity] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     # Sources named as not vouching for anything: "declined to comment", "had not confirmed".
-    # They carry no statement; see :mod:`sayso.attribution_steps`.
+    # They carry no statement; see :mod:`sayso.analysis.attribution_steps`.
     non_attributions: list[Attribution] = field(default_factory=list)
 
     def attributions_for(self, statement: Statement) -> list[Attribution]:
@@ -256,3 +260,43 @@ class Analysis:
         if attribution.source_key is None:
             return None
         return self.sources.get(attribution.source_key)
+
+
+class Analyzer(Protocol):
+    """What an analyzer is: a name and a way to analyze a batch of articles.
+
+    An analyzer takes a batch of articles (so model-backed analyzers can process them together)
+    and returns one :class:`Analysis` per article, in the same order, with ``paragraphs``,
+    ``statements``, ``attributions`` and ``entities`` filled in. Attributions carry the source
+    *mention*; resolving mentions to canonical sources is shared work done afterwards.
+    """
+
+    name: str
+
+    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]: ...
+
+
+@dataclass(frozen=True)
+class AnalyzerFactory:
+    """An analyzer a plugin declares through ``register_analyzers``.
+
+    ``name`` is what ``--analyzer NAME`` and ``sayso.check(analyzer=NAME)`` take; unique across
+    all plugins. ``build(**options)`` makes the analyzer; it is called once per run (once per
+    worker process), and should load its model lazily, so importing and registering cost
+    nothing. ``options`` names the run options ``build`` accepts (``stanza_dir``, ``device``,
+    ``model``); others are not passed. ``parallel`` says the analyzer may run in forked worker
+    processes (pure Python, or a model that does not use threads of its own). Among analyzers
+    with an ``auto_priority``, "auto" picks the highest whose ``unavailable(options)`` returns
+    None (``unavailable`` returns why it can't run, e.g. a model is not installed).
+    ``requires`` names the ``Article.metadata`` keys it reads (``conllu_path``: a parse in
+    CoNLL-U), which ``sayso eval`` fills in from the corpus.
+    """
+
+    name: str
+    description: str
+    build: Callable[..., Analyzer]
+    options: tuple[str, ...] = ()
+    parallel: bool = False
+    auto_priority: int | None = None
+    unavailable: Callable[[dict[str, Any]], str | None] | None = None
+    requires: tuple[str, ...] = ()

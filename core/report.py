@@ -7,12 +7,12 @@ import textwrap
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .engine import ArticleReport
 from .model import Attribution, Finding, Source
-from .store import article_rows, provenance_rows, source_id
+from .pipeline.engine import ArticleReport
+from .storage.store import article_rows, provenance_rows, source_id
 
 if TYPE_CHECKING:
-    from .provenance import ClaimCluster, Provenance
+    from .provenance.linking import ClaimCluster, Provenance
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 QUOTE_WIDTH = 90

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from .config import resolve_settings
-from .engine import Checking, check_articles
 from .manager import Plugins, extra_plugins, get_plugins
 from .model import Analysis, Article, Finding
+from .pipeline.engine import Checking, check_articles
 
 AnalysisFactory = Callable[..., Analysis]
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
-from sayso.attribution_steps import quoted_statements
-from sayso.cue_words import LEARNED_CUE_WORDS
+from sayso.analysis.attribution_steps import quoted_statements
+from sayso.analysis.cue_words import LEARNED_CUE_WORDS
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 

@@ -2,7 +2,7 @@ import importlib.util
 from pathlib import Path
 
 import sayso.plugins.quotes
-from sayso.bench import compile_sayso, format_timings, run_benchmark
+from sayso.evaluation.bench import compile_sayso, format_timings, run_benchmark
 
 from .conftest import SEEDS
 

@@ -4,8 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sayso.brat import AttributionSpans, parse_ann, read_corpus
 from sayso.errors import InputError
+from sayso.evaluation.brat import AttributionSpans, parse_ann, read_corpus
 
 from tests.brat_corpus import write_brat_corpus
 

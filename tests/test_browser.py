@@ -18,7 +18,7 @@ pytest.importorskip("playwright.sync_api")
 
 import uvicorn
 from playwright.sync_api import sync_playwright
-from sayso import serve
+from sayso.web import serve
 
 from tests.test_serve import build_seed_database
 from tests.test_serve import sayso_plugin_registered as sayso_plugin_registered  # fixture

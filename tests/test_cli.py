@@ -125,7 +125,7 @@ def test_summary_format_is_one_line_per_article(sayso_cli, tmp_path):
 def test_unknown_checker_option_is_a_usage_error(sayso_cli):
     result = sayso_cli("check", SEED, "--no-db", "--disable", "nope")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: unknown checker 'nope'")
+    assert result.stderr.startswith("error: --disable: unknown checker 'nope'")
 
 
 def test_unknown_analyzer(sayso_cli):
@@ -187,3 +187,56 @@ def test_raising_plugin_is_reported_once_and_the_run_goes_on(sayso_cli, tmp_path
     assert "single-source-reliance" in result.stdout
     errors = list(sqlite_utils.Database(tmp_path / "s.db")["plugin_errors"].rows)
     assert len(errors) == 2
+
+
+def test_configuration_is_found_from_a_subdirectory(sayso_cli, tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.sayso.checkers.unattributed]\nenabled = false\n"
+    )
+    nested = tmp_path / "desk" / "politics"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    result = sayso_cli("check", SEED, "--no-db", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    checkers = {f["checker"] for f in json.loads(result.stdout)["articles"][0]["findings"]}
+    assert checkers and "unattributed" not in checkers
+
+
+def test_unknown_configuration_key_is_a_usage_error(sayso_cli, tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.sayso]\ndisable = ['quotes']\n")
+    monkeypatch.chdir(tmp_path)
+    result = sayso_cli("check", SEED, "--no-db")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "unknown key tool.sayso.disable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_alone(sayso_cli):
+    from sayso import __version__
+
+    result = sayso_cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"sayso {__version__}\n"
+
+
+def test_shell_completion_completes_commands_and_choices():
+    import os
+    import subprocess
+    import sys
+
+    def complete(*words: str) -> list[str]:
+        env = {
+            **os.environ,
+            "_SAYSO_COMPLETE": "complete_bash",
+            "COMP_WORDS": " ".join(("sayso", *words)),
+            "COMP_CWORD": str(len(words)),
+        }
+        script = "from sayso.cli import main; main()"
+        run = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        return run.stdout.split()
+
+    assert complete("ch") == ["check"]
+    assert complete("check", "--format", "") == ["text", "json", "summary"]

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sayso.analyzers import resolve_analyzer
+from sayso.analysis.analyzers import resolve_analyzer
 
 from tests.conftest import SEEDS, SHARED
 
@@ -44,6 +44,7 @@ def test_stanza_without_models_is_one_clear_line(sayso_cli, tmp_path):
 
 
 def test_resolve_analyzer_keeps_explicit_names(tmp_path):
-    assert resolve_analyzer("offline", str(tmp_path)) == ("offline", None)
-    name, note = resolve_analyzer("auto", str(tmp_path))
+    options = {"stanza_dir": str(tmp_path)}
+    assert resolve_analyzer("offline", options) == ("offline", None)
+    name, note = resolve_analyzer("auto", options)
     assert name == "offline" and note and str(tmp_path) in note

@@ -12,8 +12,14 @@ from collections import deque
 from typing import Any
 
 import sqlite_utils
-from sayso.engine import BATCH_SIZE, Checking, _done_in_order, map_report_batches, read_inputs
-from sayso.store import open_connection
+from sayso.pipeline.engine import (
+    BATCH_SIZE,
+    Checking,
+    _done_in_order,
+    map_report_batches,
+    read_inputs,
+)
+from sayso.storage.store import open_connection
 
 from tests.corpus import write_corpus
 

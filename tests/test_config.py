@@ -45,7 +45,7 @@ def test_pyproject_without_sayso_table_is_ignored(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"enable": ["nope"]}, "unknown checker 'nope' in --enable"),
+        ({"enable": ["nope"]}, "--enable: unknown checker 'nope'"),
         ({"assignments": ["strict.limit=3"]}, "has no option 'limit'"),
         ({"assignments": ["strict.threshold=high"]}, "must be float"),
         ({"assignments": ["threshold"]}, "--set expects CHECKER.OPTION=VALUE"),
@@ -61,3 +61,64 @@ def test_unreadable_config_file(tmp_path):
     (tmp_path / "sayso.toml").write_text("[checkers\n")
     with pytest.raises(ConfigError, match="cannot read configuration"):
         load_config(tmp_path / "sayso.toml")
+
+
+def test_found_in_a_parent_directory_nearest_first(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.sayso.checkers.plain]\nreport = false\n")
+    nested = tmp_path / "desk" / "politics"
+    nested.mkdir(parents=True)
+    assert find_config(nested) == tmp_path / "pyproject.toml"
+    (tmp_path / "desk" / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert find_config(nested) == tmp_path / "pyproject.toml"  # no [tool.sayso]: keep looking
+    (tmp_path / "desk" / "sayso.toml").write_text("")
+    assert find_config(nested) == tmp_path / "desk" / "sayso.toml"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("sayso.toml", "foo = 1\n", "unknown key foo "),
+        (
+            "pyproject.toml",
+            "[tool.sayso]\ndisable = ['quotes']\n",
+            "unknown key tool.sayso.disable",
+        ),
+        ("sayso.toml", "[checkers.nope]\nenabled = false\n", r"\[checkers.nope\]: unknown checker"),
+        (
+            "pyproject.toml",
+            "[tool.sayso.checkers.plain]\nreprot = true\n",
+            r"\[tool.sayso.checkers.plain\]: checker 'plain' has no option 'reprot'",
+        ),
+        ("sayso.toml", "[checkers.plain]\nenabled = 'no'\n", "enabled must be true or false"),
+        ("sayso.toml", "checkers = 3\n", "checkers must be a table"),
+    ],
+)
+def test_unknown_keys_are_errors_naming_the_key(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError, match=message) as error:
+        resolve_settings(CHECKERS, load_config(tmp_path / name))
+    assert str(tmp_path / name) in str(error.value)
+
+
+def test_enabled_can_be_set_on_the_command_line():
+    assert resolve_settings(CHECKERS, assignments=["strict.enabled=true"]).enabled == {
+        "plain",
+        "strict",
+    }
+
+
+def test_readme_documents_every_key_and_built_in_option():
+    from pathlib import Path
+
+    from sayso.config import ENABLED, KEYS
+    from sayso.manager import get_plugins
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    for key in KEYS:
+        assert f"| `{key}` |" in section
+    assert f"| `checkers.ID.{ENABLED}` |" in section
+    for checker in get_plugins().checkers.values():
+        for option, default in checker.options.items():
+            shown = str(default).lower() if isinstance(default, bool) else repr(default)
+            assert f"| `{checker.id}` | `{option}` | `{shown}` |" in section, (checker.id, option)

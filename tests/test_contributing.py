@@ -75,3 +75,24 @@ def test_report_and_database_are_as_shown(tutorial, plugin, sayso_cli, monkeypat
     with sqlite3.connect(tutorial / "sayso.db") as conn:
         rows = conn.execute(query).fetchall()
     assert [row[1:3] for row in rows] == [("loaded-cue", "admitted")]
+
+
+def test_analyzer_plugin_finds_speaker_labels(tutorial):
+    from sayso.api import check
+    from sayso.manager import extra_plugins
+    from sayso.model import Article
+
+    spec = importlib.util.spec_from_file_location(
+        "sayso_labels", tutorial / "sayso-labels" / "sayso_labels.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "SPOKESWOMAN: The port reopens Monday.\n\nThe weather was fine."
+    with extra_plugins(("sayso-labels", module)) as plugins:
+        report = check(Article(text), plugins=plugins, analyzer="labels").reports[0]
+    assert report.failures == []
+    [attribution] = report.analysis.attributions
+    assert (attribution.source.text, attribution.content[0].text) == (
+        "SPOKESWOMAN",
+        "The port reopens Monday.",
+    )

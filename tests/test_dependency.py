@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sayso.analyzers.conllu import ConlluAnalyzer
+from sayso.analysis.conllu import ConlluAnalyzer
 from sayso.errors import InputError
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article

@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sayso.brat import AttributionSpans
 from sayso.cli import make_app
 from sayso.errors import ConfigError, InputError
-from sayso.evaluate import (
+from sayso.evaluation.brat import AttributionSpans
+from sayso.evaluation.evaluate import (
     EvalResult,
     Score,
     evaluate,
@@ -332,7 +332,7 @@ def test_text_output_is_a_table_with_optional_error_listing(result):
 def test_real_conllu_analyzer_runs_on_the_fixture(brat_corpus):
     pytest.importorskip("stanza")
     try:
-        from sayso.analyzers.conllu import ConlluAnalyzer  # noqa: F401
+        from sayso.analysis.conllu import ConlluAnalyzer  # noqa: F401
     except ImportError:
         pytest.skip("the conllu analyzer is not available")
     result = evaluate(brat_corpus, "conllu")

@@ -5,9 +5,24 @@ import sqlite3
 import sqlite_utils
 import typer
 from sayso import hookimpl
+from sayso.analysis.segment import (
+    build_statements,
+    link_statements,
+    split_paragraphs,
+    split_sentences,
+)
 from sayso.api import check
 from sayso.manager import extra_plugins
-from sayso.model import Article, Checker, Deduction, Finding
+from sayso.model import (
+    Analysis,
+    AnalyzerFactory,
+    Article,
+    Attribution,
+    Checker,
+    Deduction,
+    Finding,
+    Span,
+)
 
 TEXT = "Officials said the bridge would reopen in May. The river rose by 3 metres overnight."
 
@@ -114,3 +129,57 @@ def test_hook_register_commands(sayso_cli):
     result = sayso_cli("hello", "desk", plugin=CommandPlugin())
     assert result.exit_code == 0
     assert result.stdout == "hello desk\n"
+
+
+class ColonAnalyzer:
+    """A throwaway analyzer: "NAME: words" paragraphs are attributions, nothing else is."""
+
+    name = "colons"
+
+    def analyze(self, articles, lexicon):
+        analyses = []
+        for article in articles:
+            text = article.text
+            paragraphs = split_paragraphs(text)
+            sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
+            statements = build_statements(text, paragraphs, sentences)
+            attributions = []
+            for paragraph in paragraphs:
+                colon = text.find(":", paragraph.start, paragraph.end)
+                if colon > paragraph.start:
+                    source = Span.of(text, paragraph.start, colon)
+                    cue = Span.of(text, colon, colon + 1)
+                    content = Span.of(text, colon + 2, paragraph.end)
+                    attributions.append(Attribution("direct", cue, source, [content]))
+            link_statements(attributions, statements)
+            analyses.append(Analysis(article, self.name, paragraphs, statements, attributions))
+        return analyses
+
+
+class ColonPlugin:
+    @hookimpl
+    def register_analyzers(self, register):
+        register(
+            AnalyzerFactory(
+                name="colons",
+                description="Speaker labels only.",
+                build=ColonAnalyzer,
+                parallel=True,
+                auto_priority=1000,
+            )
+        )
+
+
+def test_hook_register_analyzers(sayso_cli):
+    text = "Minister Ann Lee: The harbour will reopen in May."
+    with extra_plugins(("colon-plugin", ColonPlugin())) as plugins:
+        assert plugins.analyzer_plugins["colons"] == "colon-plugin"
+        report = check(Article(text), plugins=plugins, analyzer="colons").reports[0]
+        # The highest auto_priority wins "auto", the default of sayso.check().
+        assert check(Article(text), plugins=plugins).reports[0].analysis.analyzer == "colons"
+    assert [(a.source.text, a.cue.text) for a in report.analysis.attributions] == [
+        ("Minister Ann Lee", ":")
+    ]
+    assert [s.name for s in report.analysis.sources.values()] == ["Ann Lee"]
+    help_text = sayso_cli("check", "--help", plugin=ColonPlugin()).stdout
+    assert "colons" in help_text and "Speaker labels only." in help_text

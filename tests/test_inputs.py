@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from sayso import check, engine
+from sayso import check
 from sayso.errors import InputError
-from sayso.inputs import decode, expand_paths, headline, read_article, read_stream
+from sayso.pipeline import engine
+from sayso.pipeline.inputs import decode, expand_paths, headline, read_article, read_stream
 
 from tests.corpus import write_corpus
 

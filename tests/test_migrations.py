@@ -7,7 +7,7 @@ import threading
 import sqlite_utils
 from sayso.api import check
 from sayso.model import Article
-from sayso.store import migrations, open_database
+from sayso.storage.store import migrations, open_database
 
 TEXT = "The mayor said the bridge would reopen in May.\n\nThe river rose overnight."
 
@@ -74,7 +74,7 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path):
 def test_migrating_leaves_numpy_unimported_and_importable(tmp_path):
     # sqlite-utils would import numpy (and start its BLAS threads) for nothing sayso stores.
     code = (
-        "import sys; from sayso.store import connect; connect(sys.argv[1]); "
+        "import sys; from sayso.storage.store import connect; connect(sys.argv[1]); "
         "import sqlite_utils.db; assert 'numpy' not in sys.modules and sqlite_utils.db.np is None; "
         "import numpy"
     )

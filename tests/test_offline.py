@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from sayso.analyzers import get_analyzer
-from sayso.analyzers.offline import OfflineAnalyzer
+from sayso.analysis.analyzers import get_analyzer
+from sayso.analysis.offline import OfflineAnalyzer
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution
 

@@ -5,11 +5,11 @@ import functools
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sayso.engine import Checking, check_articles
 from sayso.errors import InputError
-from sayso.inputs import decode, parse_article
 from sayso.model import Article
-from sayso.store import article_rows
+from sayso.pipeline.engine import Checking, check_articles
+from sayso.pipeline.inputs import decode, parse_article
+from sayso.storage.store import article_rows
 
 from tests.conftest import SEEDS
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sayso.analyzers.offline import OfflineAnalyzer
+from sayso.analysis.offline import OfflineAnalyzer
+from sayso.analysis.sources import resolve_sources
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Span
-from sayso.sources import resolve_sources
 
 ROOT = Path(__file__).parents[1]
 GOLD = json.loads((ROOT / "tests" / "fixtures" / "seeds_gold.json").read_text(encoding="utf-8"))

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from sayso.analysis.segment import classify_statement, link_statements, segment, split_sentences
 from sayso.model import Attribution, Span
-from sayso.segment import classify_statement, link_statements, segment, split_sentences
 
 
 def _sentences(text: str) -> list[str]:

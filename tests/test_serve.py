@@ -1,7 +1,8 @@
 """Browsing in Datasette, tested as a reader meets it: every page and canned query, in process.
 
 The database is built from a seed article with hand-placed attributions, checked by the
-built-in checkers and saved through ``sayso.store``, so it has the shape ``sayso check`` writes.
+built-in checkers and saved through ``sayso.storage.store``, so it has the shape ``sayso check``
+writes.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ from typing import Any
 
 import pytest
 import sayso
-from sayso import store
 from sayso.cli import make_app
 from sayso.config import resolve_settings
-from sayso.engine import ArticleReport, run_checkers
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
+from sayso.pipeline.engine import ArticleReport, run_checkers
+from sayso.storage import store
 from typer.testing import CliRunner
 
 pytest.importorskip("datasette")
 
 from datasette.app import Datasette
 from datasette.plugins import pm
-from sayso import datasette_plugin, serve
+from sayso.web import datasette_plugin, serve
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 KREMLIN_SEED = SEEDS / "000_81b6159aa6d9e869.txt"

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sayso.analyzers.offline import OfflineAnalyzer
+from sayso.analysis.offline import OfflineAnalyzer
+from sayso.analysis.sources import _latest_before, _Mention, resolve_sources
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution, Entity, Span
-from sayso.sources import _latest_before, _Mention, resolve_sources
 
 
 def _resolved(text: str, lexicon: Lexicon | None = None) -> Analysis:

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sayso.analyzers.stanza import StanzaAnalyzer
+from sayso.analysis.stanza import StanzaAnalyzer
+from sayso.analysis.stanza_models import missing_models, model_status, resources_dir
 from sayso.errors import ModelMissingError
 from sayso.lexicon import Lexicon
 from sayso.model import Article
-from sayso.models import missing_models, model_status, resources_dir
 
 SHARED_MODELS = Path(__file__).parents[1].parent / "shared" / "stanza_resources"
 needs_shared_models = pytest.mark.skipif(
@@ -24,7 +24,7 @@ TEXT = (
 
 
 def test_importing_the_analyzer_does_not_import_stanza() -> None:
-    code = "import sys, sayso.analyzers.stanza; assert 'stanza' not in sys.modules"
+    code = "import sys, sayso.analysis.stanza; assert 'stanza' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -6,7 +6,7 @@ import json
 import sqlite_utils
 from sayso.api import check
 from sayso.model import Article
-from sayso.store import open_database, report_tables
+from sayso.storage.store import open_database, report_tables
 
 TEXT = (
     "The mayor said the bridge would reopen in May.\n\n"
@@ -80,7 +80,7 @@ def test_failed_write_leaves_previous_rows(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("sayso.store._points_by_finding", explode)
+    monkeypatch.setattr("sayso.storage.store._points_by_finding", explode)
     with contextlib.suppress(RuntimeError):
         check(Article(TEXT), db=path)
     db = sqlite_utils.Database(path)

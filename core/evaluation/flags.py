@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brat import AttributionSpans, CorpusArticle, read_corpus
-from .engine import ArticleReport, Checking, check_articles
-from .lexicon import SPEECH_VERBS, verb_forms
-from .model import Article, Finding
+from ..pipeline.engine import ArticleReport, Checking, check_articles
+from ..lexicon import SPEECH_VERBS, verb_forms
+from ..model import Article, Finding
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -255,7 +255,7 @@ def learn_cue_words(
 
 
 def cue_words_module(learned: list[tuple[str, int, int]], corpus_dir: Path) -> str:
-    """The source of :mod:`sayso.cue_words` for ``learned`` (see :func:`learn_cue_words`)."""
+    """The source of :mod:`sayso.analysis.cue_words` for ``learned`` (see :func:`learn_cue_words`)."""
     rows = "\n".join(f"    ({word!r}, {count}, {seen})," for word, count, seen in learned)
     return (
         '"""Words PolNeAR\'s annotators mostly mark as part of a cue, learned from its train '

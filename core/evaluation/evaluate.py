@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .analyzers import ANALYZER_NAMES, Analyzer, get_analyzer
+from ..analysis.analyzers import Analyzer, get_analyzer
+from ..analysis.conllu import CONLLU_PATH
+from ..errors import InputError
+from ..lexicon import Lexicon
+from ..manager import get_plugins
+from ..model import Analysis, Article, Attribution
 from .brat import ROLES, AttributionSpans, Corpus, CorpusArticle, Fragment, Role, read_corpus
-from .errors import ConfigError, InputError
-from .lexicon import Lexicon
-from .model import Analysis, Article, Attribution
 
 Match = Literal["exact", "begin"]
 MATCHES: tuple[Match, ...] = ("exact", "begin")
@@ -242,7 +244,7 @@ def _with_parses(corpus: Corpus) -> list[tuple[CorpusArticle, Article]]:
             corpus.warnings.append(f"{corpus_article.name}: no conllu/{path.name}, skipped")
             continue
         article = _article_of(corpus_article)
-        article.metadata["conllu_path"] = str(path)
+        article.metadata[CONLLU_PATH] = str(path)
         articles.append((corpus_article, article))
     if not articles:
         raise InputError(f"{corpus.path}: no conllu/NAME.conllu parses for the conllu analyzer")
@@ -270,20 +272,17 @@ def evaluate(
     :raises ConfigError: ``analyzer`` names no analyzer.
     """
     began = time.perf_counter()
-    if isinstance(analyzer, str) and analyzer not in ANALYZER_NAMES:
-        raise ConfigError(
-            f"unknown analyzer {analyzer!r}; choose one of {', '.join(ANALYZER_NAMES)}"
-        )
-    analyzer_name = analyzer if isinstance(analyzer, str) else analyzer.name
+    runner = get_analyzer(analyzer) if isinstance(analyzer, str) else analyzer
+    analyzer_name = runner.name
     corpus = read_corpus(Path(corpus_dir))
-    if analyzer_name == "conllu":
+    factory = get_plugins().analyzers.get(analyzer_name)
+    if factory is not None and CONLLU_PATH in factory.requires:
         pairs = _with_parses(corpus)
     else:
         pairs = [
             (corpus_article, _article_of(corpus_article)) for corpus_article in corpus.articles
         ]
     articles = [article for _, article in pairs]
-    runner = get_analyzer(analyzer) if isinstance(analyzer, str) else analyzer
     lexicon = lexicon or Lexicon.default()
 
     analyses: list[Analysis] = []

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import InputError
+from ..errors import InputError
 
 Role = Literal["source", "cue", "content"]
 ROLES: tuple[Role, ...] = ("source", "cue", "content")

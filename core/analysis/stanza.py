@@ -6,15 +6,41 @@ downloads anything: a missing model is reported as :class:`~sayso.errors.ModelMi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ModelMissingError
+from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
-from ..model import Analysis, Article
-from ..models import DOWNLOAD_COMMAND, LANGUAGE, missing_models, resources_dir
+from ..model import Analysis, AnalyzerFactory, Article
 from .dependency import build_analysis, document_entities, parse_document
+from .stanza_models import DOWNLOAD_COMMAND, LANGUAGE, missing_models, resources_dir
 
 DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
+
+
+@hookimpl
+def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
+    register(
+        AnalyzerFactory(
+            name="stanza",
+            description="stanza's tokenizer, tagger, parser and NER, then rules over the parse "
+            "(needs stanza's models: `sayso models download`); --device cuda for a GPU",
+            build=StanzaAnalyzer,
+            options=("stanza_dir", "device"),
+            auto_priority=20,
+            unavailable=_models_missing,
+        )
+    )
+
+
+def _models_missing(options: dict[str, Any]) -> str | None:
+    stanza_dir = options.get("stanza_dir")
+    if not missing_models(stanza_dir):
+        return None
+    return (
+        f"stanza models not found in {resources_dir(stanza_dir)}; `{DOWNLOAD_COMMAND}` fetches them"
+    )
 
 
 class StanzaAnalyzer:

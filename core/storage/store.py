@@ -25,16 +25,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import __version__
-from .engine import ArticleReport
-from .manager import PluginFailure, Plugins
-from .model import Source, Span
+from ..manager import PluginFailure, Plugins
+from ..model import Source, Span
+from ..pipeline.engine import ArticleReport
+from ..version import __version__
 
 if TYPE_CHECKING:
     import sqlite_utils
     from sqlite_utils import Migrations
 
-    from .provenance import Provenance
+    from ..provenance.linking import Provenance
 
     Database: TypeAlias = sqlite_utils.Database | sqlite3.Connection
 

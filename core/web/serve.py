@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from . import store
+from ..storage import store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette

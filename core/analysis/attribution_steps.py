@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Analysis, Attribution, Span, Statement
+from ..model import Analysis, Attribution, Span, Statement
 
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"

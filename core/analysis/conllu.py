@@ -7,12 +7,30 @@ article's text. Needs stanza's code but none of its models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError
+from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
-from ..model import Analysis, Article
+from ..model import Analysis, AnalyzerFactory, Article
 from .dependency import build_analysis, document_entities, parse_document
+
+# The metadata key naming an article's parse.
+CONLLU_PATH = "conllu_path"
+
+
+@hookimpl
+def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
+    register(
+        AnalyzerFactory(
+            name="conllu",
+            description="rules over parses read from CoNLL-U files (each article's "
+            "metadata conllu_path; `sayso eval` finds conllu/NAME.conllu), for evaluation",
+            build=ConlluAnalyzer,
+            requires=(CONLLU_PATH,),
+        )
+    )
 
 
 class ConlluAnalyzer:
@@ -24,7 +42,7 @@ class ConlluAnalyzer:
     def _analyze_one(self, article: Article, lexicon: Lexicon) -> Analysis:
         from stanza.utils.conll import CoNLL
 
-        path = article.metadata.get("conllu_path")
+        path = article.metadata.get(CONLLU_PATH)
         where = article.path or article.title or article.id
         if not path:
             raise InputError(f"{where}: the conllu analyzer needs a parse (metadata conllu_path)")

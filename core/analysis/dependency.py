@@ -13,7 +13,7 @@ from typing import Any
 
 from ..lexicon import Lexicon
 from ..model import Analysis, Article, Attribution, Entity, Form, Span
-from ..segment import build_statements, link_statements, split_paragraphs
+from .segment import build_statements, link_statements, split_paragraphs
 
 
 def _word_set(words: str) -> frozenset[str]:

@@ -27,7 +27,7 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from . import __version__
+from ..version import __version__
 from .serve import VIEWS
 
 HERE = Path(__file__).parent

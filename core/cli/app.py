@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
-from .analyzers import get_analyzer, resolve_analyzer
-from .api import CheckRun, Unchanged
-from .config import find_config, load_config, resolve_settings
-from .engine import ArticleReport, collect_less_often, default_workers
-from .errors import SaysoError
-from .inputs import MAX_BYTES, STDIN, expand_paths
-from .manager import PluginFailure, get_plugins
-from .report import article_json, format_provenance, format_summary, format_text, provenance_json
-from .store import DEFAULT_DB
+from ..analysis.analyzers import describe_analyzers, get_analyzer
+from ..api import CheckRun, Unchanged
+from ..config import find_config, load_config, resolve_settings
+from ..errors import SaysoError
+from ..manager import PluginFailure, get_plugins
+from ..pipeline.engine import ArticleReport, collect_less_often
+from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from ..report import article_json, format_provenance, format_summary, format_text, provenance_json
+from ..storage.store import DEFAULT_DB
+from ..version import __version__
 
 if TYPE_CHECKING:
-    from .bench import Timing
+    from ..evaluation.bench import Timing
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -66,17 +66,20 @@ def make_app() -> typer.Typer:
         name="sayso",
         help="On whose say-so? Find the attributions in news articles and check their sourcing.",
         no_args_is_help=True,
-        add_completion=False,
         rich_markup_mode=None,
     )
+    analyzers = _analyzer_list()
     app.command(
         "check",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso check seeds/000_81b6159aa6d9e869.txt",
             "sayso check articles/ --db newsroom.db --fail-under 60",
             "sayso check story.txt --no-db --format json > story.json",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
     )(check_command)
@@ -85,7 +88,9 @@ def make_app() -> typer.Typer:
     )
     app.command(
         "eval",
-        epilog=_examples(
+        epilog=analyzers
+        + "\n\n"
+        + _examples(
             "sayso eval corpus/ --analyzer offline",
             "sayso eval corpus/ --analyzer conllu --errors 5",
             "sayso eval corpus/ --json --save-predictions predictions.jsonl",
@@ -106,12 +111,22 @@ def make_app() -> typer.Typer:
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
-    app.callback()(_version_callback)
+    # Without a command the callback still runs, so ``sayso --version`` works on its own.
+    app.callback(invoke_without_command=True)(_version_callback)
     get_plugins().call("register_commands", app=app)
     return app
 
 
+def _analyzer_list() -> str:
+    """The analyzers --analyzer takes, one per line, from the plugins' registry."""
+    described = describe_analyzers()
+    width = max(len(name) for name, _ in described)
+    lines = [f"  {name:<{width}}  {description}" for name, description in described]
+    return "\b\nAnalyzers (--analyzer NAME):\n" + "\n".join(lines)
+
+
 def _version_callback(
+    context: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", help="Print sayso's version and exit.", is_eager=True)
     ] = False,
@@ -119,6 +134,9 @@ def _version_callback(
     if version:
         typer.echo(f"sayso {__version__}")
         raise typer.Exit()
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(2)
 
 
 def check_command(
@@ -145,7 +163,7 @@ def check_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="auto (stanza when its models are installed, else offline), offline or stanza.",
+            help="auto, or an analyzer listed below: what finds the attributions.",
         ),
     ] = "auto",
     stanza_dir: StanzaDirOption = None,
@@ -174,7 +192,8 @@ def check_command(
         Path | None,
         typer.Option(
             metavar="PATH",
-            help="Configuration file (default: ./sayso.toml or [tool.sayso] in ./pyproject.toml).",
+            help="Configuration file [default: the nearest sayso.toml, or pyproject.toml with "
+            "[tool.sayso], in this directory or a parent].",
         ),
     ] = None,
     workers: Annotated[
@@ -182,7 +201,8 @@ def check_command(
         typer.Option(
             metavar="N",
             min=0,
-            help="Processes to check in (0: one per CPU for the offline analyzer, else 1).",
+            help="Processes to check in (0: one per CPU for analyzers that gain from it, such "
+            "as offline and tagger; else 1).",
         ),
     ] = 0,
     force: Annotated[
@@ -226,14 +246,10 @@ def check_command(
             disable,
             set_option,
         )
-        analyzer, note = resolve_analyzer(analyzer, str(stanza_dir) if stanza_dir else None)
-        if note:
-            typer.echo(note, err=True)
-        analyzer_options = (
-            {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-            if analyzer == "stanza"
-            else {}
-        )
+        analyzer_options = {
+            "stanza_dir": str(stanza_dir) if stanza_dir else None,
+            "device": device.value,
+        }
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
@@ -261,11 +277,13 @@ def check_command(
             settings=settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
-            workers=workers or default_workers(analyzer),
+            workers=workers,
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
         )
+        if run.checking.analyzer_note:
+            typer.echo(run.checking.analyzer_note, err=True)
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
@@ -400,7 +418,7 @@ def eval_command(
         str,
         typer.Option(
             metavar="NAME",
-            help="offline, stanza, or conllu (parses read from conllu/NAME.conllu).",
+            help="An analyzer listed below (conllu reads parses from conllu/NAME.conllu).",
         ),
     ] = "offline",
     stanza_dir: StanzaDirOption = None,
@@ -414,15 +432,15 @@ def eval_command(
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
-    from . import evaluate
-    from .engine import Checking
+    from ..evaluation import evaluate
+    from ..pipeline.engine import Checking
 
     try:
-        lexicon = Checking.prepare(analyzer).lexicon
         options = {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
-        chosen = get_analyzer(analyzer, **options) if analyzer == "stanza" else analyzer
+        checking = Checking.prepare(analyzer, analyzer_options=options)
+        chosen = get_analyzer(checking.analyzer, **checking.analyzer_options)
         with evaluate.terminal_progress() as progress:
-            result = evaluate.evaluate(corpus, chosen, lexicon, progress)
+            result = evaluate.evaluate(corpus, chosen, checking.lexicon, progress)
     except SaysoError as error:
         _fail(str(error))
     if save_predictions is not None:
@@ -445,7 +463,7 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from .serve import serve
+    from ..web.serve import serve
 
     typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
     serve(db, host=host, port=port)
@@ -472,7 +490,7 @@ def models_status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
     """Show which stanza model files are installed. Exits 1 if any is missing."""
-    from .models import DOWNLOAD_COMMAND, model_status, resources_dir
+    from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
     files = model_status(directory)
@@ -500,7 +518,7 @@ def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
 
     This is the only sayso command that uses the network. stanza shows download progress.
     """
-    from .models import download_models
+    from ..analysis.stanza_models import download_models
 
     try:
         where = download_models(str(stanza_dir) if stanza_dir else None)
@@ -525,7 +543,7 @@ def bench_command(
     Each run is a whole `python -m sayso check` process; prints words/s, articles/s, CPU time
     and peak memory (the largest process). With --rounds, the median and the extremes too.
     """
-    from .bench import format_timings, run_benchmark
+    from ..evaluation.bench import format_timings, run_benchmark
 
     if not directory.is_dir():
         _fail(f"{directory}: not a directory")
@@ -552,4 +570,5 @@ def main() -> None:
     except SaysoError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
-    app()
+    # Named "sayso" however it was started (python -m sayso too): shell completion keys on it.
+    app(prog_name="sayso")

@@ -31,10 +31,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .engine import ArticleReport
-from .lexicon import GazetteerEntry, Lexicon
-from .model import Analysis, Source, SourceType, Span, Statement
-from .store import source_id
+from ..lexicon import GazetteerEntry, Lexicon
+from ..model import Analysis, Source, SourceType, Span, Statement
+from ..pipeline.engine import ArticleReport
+from ..storage.store import source_id
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2

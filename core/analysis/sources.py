@@ -15,8 +15,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
-from .model import Analysis, Attribution, Entity, Source, SourceType, Span
+from ..lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
+from ..model import Analysis, Attribution, Entity, Source, SourceType, Span
 
 
 def _words(text: str) -> frozenset[str]:

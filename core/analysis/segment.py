@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from .model import Attribution, Span, Statement, StatementKind
+from ..model import Attribution, Span, Statement, StatementKind
 
 OPENING_QUOTES = "“‘«"
 CLOSING_QUOTES = "”’»"

@@ -13,23 +13,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import __version__
-from .analyzers import Analyzer, get_analyzer
-from .attribution_steps import complete_attributions
-from .config import resolve_settings
-from .errors import InputError
+from ..analysis.analyzers import (
+    Analyzer,
+    accepted_options,
+    get_analyzer,
+    may_run_in_workers,
+    resolve_analyzer,
+)
+from ..analysis.attribution_steps import complete_attributions
+from ..analysis.sources import resolve_sources
+from ..config import resolve_settings
+from ..errors import InputError, SaysoError
+from ..lexicon import Lexicon
+from ..manager import PluginFailure, Plugins, describe_error, get_plugins
+from ..model import Analysis, Article, Deduction, Finding, Settings, Span
+from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
-from .lexicon import Lexicon
-from .manager import PluginFailure, Plugins, get_plugins
-from .model import Analysis, Article, Deduction, Finding, Settings
-from .sources import resolve_sources
 
 BATCH_SIZE = 32
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
 # memory does not grow with the number of articles.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
-# Analyzers that gain from worker processes; model-backed ones use threads inside the model.
-PARALLEL_ANALYZERS = ("offline",)
+# What analyzes articles an analyzer failed on (the rule analyzer: no model, nothing to miss).
+FALLBACK_ANALYZER = "offline"
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -61,6 +67,8 @@ class Checking:
     lexicon: Lexicon
     analyzer: str = "offline"
     analyzer_options: dict[str, Any] = field(default_factory=dict)
+    # Which analyzer "auto" chose and why, for the user (None when one was named).
+    analyzer_note: str | None = None
     _analyzer: Analyzer | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -71,7 +79,12 @@ class Checking:
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
     ) -> Checking:
+        """The run's plugins, settings and lexicon; ``analyzer`` "auto" resolved to a name."""
         plugins = plugins or get_plugins()
+        analyzer, note = resolve_analyzer(analyzer, analyzer_options, plugins)
+        # Only what the analyzer takes: other options change neither its results nor the
+        # fingerprint.
+        analyzer_options = accepted_options(analyzer, analyzer_options or {}, plugins)
         lexicon = Lexicon.default()
         plugins.call("register_lexicon", lexicon=lexicon)
         return cls(
@@ -79,14 +92,46 @@ class Checking:
             settings=settings or resolve_settings(plugins.checkers),
             lexicon=lexicon,
             analyzer=analyzer,
-            analyzer_options=analyzer_options or {},
+            analyzer_options=analyzer_options,
+            analyzer_note=note,
         )
 
     def get_analyzer(self) -> Analyzer:
         """The analyzer, built once (a model-backed one loads its model then)."""
         if self._analyzer is None:
-            self._analyzer = get_analyzer(self.analyzer, **self.analyzer_options)
+            self._analyzer = get_analyzer(self.analyzer, self.plugins, **self.analyzer_options)
         return self._analyzer
+
+    def analyze(self, batch: list[Article]) -> list[tuple[Analysis, list[PluginFailure]]]:
+        """Analyze a batch; each analysis comes with the analyzer failures it met.
+
+        An analyzer that raises (other than a :class:`SaysoError`, a message for the user) or
+        returns something invalid is a plugin failure, not the end of the run: the batch is
+        tried again article by article, and the articles it still fails on are analyzed by the
+        rule analyzer, the failure recorded with each, naming the analyzer's plugin.
+        """
+        analyzer = self.get_analyzer()
+        analyses, problem = _analyze_checked(analyzer, batch, self.lexicon)
+        if problem is None:
+            return [(analysis, []) for analysis in analyses]
+        results: list[tuple[Analysis, list[PluginFailure]]] = []
+        plugin = self.plugins.analyzer_plugins.get(self.analyzer, self.analyzer)
+        for article in batch if len(batch) > 1 else []:
+            alone, problem = _analyze_checked(analyzer, [article], self.lexicon)
+            if problem is None:
+                results.append((alone[0], []))
+                continue
+            results.append(self._fall_back(article, PluginFailure(plugin, "analyze", problem)))
+        if not results:
+            failure = PluginFailure(plugin, "analyze", problem or "failed")
+            results.append(self._fall_back(batch[0], failure))
+        return results
+
+    def _fall_back(
+        self, article: Article, failure: PluginFailure
+    ) -> tuple[Analysis, list[PluginFailure]]:
+        fallback = get_analyzer(FALLBACK_ANALYZER, self.plugins)
+        return fallback.analyze([article], self.lexicon)[0], [failure]
 
     @property
     def fingerprint(self) -> str:
@@ -147,9 +192,48 @@ def read_inputs(
             errors.append(error)
 
 
-def default_workers(analyzer: str) -> int:
+def default_workers(analyzer: str, plugins: Plugins | None = None) -> int:
     """Worker processes worth starting for ``analyzer`` on this machine."""
-    return (os.cpu_count() or 1) if analyzer in PARALLEL_ANALYZERS else 1
+    return (os.cpu_count() or 1) if may_run_in_workers(analyzer, plugins) else 1
+
+
+def _analyze_checked(
+    analyzer: Analyzer, articles: list[Article], lexicon: Lexicon
+) -> tuple[list[Analysis], str | None]:
+    """The analyzer's analyses, and what is wrong with them or the error it raised, if any."""
+    try:
+        analyses = analyzer.analyze(articles, lexicon)
+    except SaysoError:
+        raise
+    except Exception as error:
+        return [], describe_error(error)
+    return analyses, invalid_analyses(articles, analyses)
+
+
+def invalid_analyses(articles: list[Article], analyses: object) -> str | None:
+    """Why ``analyses`` is not one valid Analysis per article, in order; None when it is.
+
+    Valid: an Analysis of the very article, whose spans all hold the text they point at.
+    """
+    if not isinstance(analyses, list) or len(analyses) != len(articles):
+        count = len(analyses) if isinstance(analyses, list) else type(analyses).__name__
+        return f"returned {count} analyses for {len(articles)} articles"
+    for article, analysis in zip(articles, analyses, strict=True):
+        if not isinstance(analysis, Analysis) or analysis.article is not article:
+            return f"returned {type(analysis).__name__} that is not the analysis of its article"
+        text = article.text
+        spans: list[Span | None] = [*analysis.paragraphs, *(e.span for e in analysis.entities)]
+        spans += [s.span for s in analysis.statements]
+        for attribution in analysis.attributions:
+            spans += [attribution.cue, attribution.source, *attribution.content]
+        for span in spans:
+            if span is not None and (
+                not isinstance(span, Span)
+                or not 0 <= span.start <= span.end <= len(text)
+                or text[span.start : span.end] != span.text
+            ):
+                return f"returned a span that is not the article's text there: {span!r}"
+    return None
 
 
 def map_report_batches(
@@ -265,10 +349,11 @@ def _check_batch(
     on_report: Callable[[ArticleReport], None] | None,
 ) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
-    for analysis in checking.get_analyzer().analyze(batch, checking.lexicon):
+    for analysis, failures in checking.analyze(batch):
         complete_attributions(analysis)
         resolve_sources(analysis, checking.lexicon)
         report = run_checkers(analysis, checking.plugins, checking.settings)
+        report.failures[:0] = failures
         if on_report:
             on_report(report)
         yield report

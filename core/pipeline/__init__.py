@@ -1,0 +1,12 @@
+"""Run a check: read the inputs, analyze them in batches (in worker processes when that pays),
+run the checkers and score each article.
+
+- :mod:`.inputs` — files, directories, globs and stdin into :class:`~sayso.model.Article`\\ s,
+  with clear errors for what cannot be read.
+- :mod:`.engine` — the run's context (:class:`~sayso.pipeline.engine.Checking`: plugins,
+  settings, lexicon, analyzer), the worker pool, and checker dispatch into an
+  :class:`~sayso.pipeline.engine.ArticleReport` per article.
+
+Storing the reports is :mod:`sayso.storage`'s job; linking them across articles,
+:mod:`sayso.provenance`'s; :mod:`sayso.api` puts the three together.
+"""
