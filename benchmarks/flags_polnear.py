@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 
 from sayso.evaluation.evaluate import terminal_progress
-from sayso.evaluation.flags import cue_words_module, evaluate_flags, format_examples, learn_cue_words
+from sayso.evaluation.flags import (
+    cue_words_module,
+    evaluate_flags,
+    format_examples,
+    learn_cue_words,
+    train_needs_source,
+)
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "polnear"
 MAX_FALSE_FLAG_RATE = 0.10
@@ -33,11 +39,26 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=0, help="list N errors of each kind")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument(
+        "--threshold", type=float, default=0.5, help="with --train-needs-source: flag from here"
+    )
+    parser.add_argument(
         "--learn-cue-words",
         action="store_true",
         help="write core/analysis/cue_words.py from the train split's gold cues, then stop",
     )
+    parser.add_argument(
+        "--train-needs-source",
+        action="store_true",
+        help="write core/analysis/needs_source.json, trained on the train split, then stop",
+    )
     options = parser.parse_args()
+    if options.train_needs_source:
+        model = train_needs_source(options.corpus / "train")
+        model.threshold = options.threshold
+        path = Path(__file__).resolve().parents[1] / "core" / "analysis" / "needs_source.json"
+        path.write_text(model.to_json(), encoding="utf-8")
+        print(f"wrote {path}: {model.trained}")
+        return 0
     if options.learn_cue_words:
         train = options.corpus / "train"
         module = Path(__file__).resolve().parents[1] / "core" / "analysis" / "cue_words.py"

@@ -189,12 +189,18 @@ class Checker:
     ``id`` is stable and unique across all plugins: findings carry it, configuration is keyed by
     it. ``options`` holds the defaults of the checker's settings (thresholds and the like), which
     ``sayso.toml`` and ``--set ID.OPTION=VALUE`` override.
+
+    ``supersedes`` maps a code of this checker to the findings it outranks, named
+    ``"checker/code"``: when both are found on the same statement (or both about the whole
+    article), only this checker's is kept, so one weakness costs one deduction and an info note
+    never contradicts a warning.
     """
 
     id: str
     description: str
     options: dict[str, Any] = field(default_factory=dict)
     enabled_by_default: bool = True
+    supersedes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -255,6 +261,10 @@ class Analysis:
             cached = (attributions, len(attributions), by_statement)
             self.__dict__["_by_statement"] = cached
         return list(cached[2].get(statement.index, ()))
+
+    def non_attributions_for(self, statement: Statement) -> list[Attribution]:
+        """The sources the statement names as not vouching ("declined to comment")."""
+        return [a for a in self.non_attributions if statement.index in a.statements]
 
     def source_of(self, attribution: Attribution) -> Source | None:
         if attribution.source_key is None:

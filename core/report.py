@@ -44,6 +44,8 @@ def format_text(report: ArticleReport, explain: bool = False, show_info: bool = 
     lines += ["", "Who said what"]
     for attribution in analysis.attributions:
         lines.append(_describe_attribution(report, attribution))
+    for attribution in analysis.non_attributions:
+        lines.append(_describe_attribution(report, attribution, vouched=False))
     if not analysis.attributions:
         lines.append("  (no attributions found)")
     shown = [(i, f) for i, f in enumerate(report.findings) if show_info or f.severity != "info"]
@@ -222,7 +224,9 @@ def article_json(report: ArticleReport) -> dict[str, Any]:
     }
 
 
-def _describe_attribution(report: ArticleReport, attribution: Attribution) -> str:
+def _describe_attribution(
+    report: ArticleReport, attribution: Attribution, vouched: bool = True
+) -> str:
     source = report.analysis.source_of(attribution)
     who = source.name if source else "?"
     mention = attribution.source.text if attribution.source else ""
@@ -232,7 +236,10 @@ def _describe_attribution(report: ArticleReport, attribution: Attribution) -> st
     bounds = attribution.content_bounds
     content = report.analysis.article.text[bounds[0] : bounds[1]] if bounds else ""
     where = ",".join(str(i + 1) for i in attribution.statements[:3])
-    head = f"  [{where}] {who} — {cue} ({attribution.form.replace('_', ' ')})"
+    if len(attribution.statements) > 3:
+        where += f" +{len(attribution.statements) - 3}"
+    form = attribution.form.replace("_", " ") if vouched else "did not vouch"
+    head = f"  [{where}] {who} — {cue} ({form})"
     return head + ("\n" + _indent(_clip(content, 220)) if content else "")
 
 

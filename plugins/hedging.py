@@ -87,6 +87,9 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
             id=CHECKER_ID,
             description="Weasel words and attributions with no agent ('reportedly', 'some say').",
             options={"passive_voice": False},
+            # A hedge shows the statement is a claim: a note calling it scene-setting would
+            # contradict it.
+            supersedes={code: ("unattributed/unattributed-statement",) for code in PATTERNS},
         )
     )
 

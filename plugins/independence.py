@@ -1,7 +1,9 @@
 """Non-independent sources: state media, governments speaking about themselves, wire copy.
 
-- A statement whose every sourced attribution is to state media is a warning: nothing in the
-  article confirms it independently.
+- Reliance on state media is a finding about the article, stated once with its share ("8 of 9
+  attributed claims rest only on state media (KCNA)"): a warning when the share reaches
+  ``state_media_share``, else info. Each statement resting only on state media gets an info
+  note, so the reader sees which they are without the article losing points for each.
 - A government is "speaking about its own actions" when the attributed content names that
   government: its canonical name without "government"/"administration" (and with a demonym's
   final "n" dropped, so "North Korean government" matches "North Korea"), one of its aliases in
@@ -17,7 +19,16 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.lexicon import GOVERNMENTS
-from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Source, Statement
+from sayso.model import (
+    Analysis,
+    Attribution,
+    Checker,
+    Finding,
+    Settings,
+    Severity,
+    Source,
+    Statement,
+)
 from sayso.plugins._caseless import lowered
 
 CHECKER_ID = "independence"
@@ -31,7 +42,14 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
         Checker(
             id=CHECKER_ID,
             description="Claims resting only on state media, government self-reports, wire copy.",
-            options={"report_self_reports": True, "report_wire_copy": True},
+            options={
+                "report_self_reports": True,
+                "report_wire_copy": True,
+                "state_media_share": 0.5,
+            },
+            # Resting on state media is the article's one weakness, not a second one of
+            # resting on one source.
+            supersedes={"state-media-reliance": ("single-source/single-source-reliance",)},
         )
     )
 
@@ -50,7 +68,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             Finding(
                 checker=CHECKER_ID,
                 code="state-media-only",
-                severity="warning",
+                severity="info",
+                # The article-level state-media-reliance finding is the one that costs points.
+                penalty=0.0,
                 message=f"This claim rests only on state media ({', '.join(names)}), which "
                 "cannot confirm it independently.",
                 span=statement.span,
@@ -91,6 +111,40 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
                 )
             )
     return findings
+
+
+@hookimpl
+def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
+    claims = {statement.index for statement in analysis.statements if statement.is_claim}
+    sourced: dict[int, set[str]] = {}
+    for attribution in analysis.attributions:
+        source = analysis.source_of(attribution)
+        if source is None:
+            continue
+        for index in claims.intersection(attribution.statements):
+            sourced.setdefault(index, set()).add(source.key)
+    state_media = {
+        index
+        for index, keys in sourced.items()
+        if all(analysis.sources[key].type == "state_media" for key in keys)
+    }
+    if not state_media:
+        return []
+    names = sorted({analysis.sources[key].name for index in state_media for key in sourced[index]})
+    share = len(state_media) / len(sourced)
+    severity: Severity = (
+        "warning" if share >= settings.option(CHECKER_ID, "state_media_share") else "info"
+    )
+    return [
+        Finding(
+            checker=CHECKER_ID,
+            code="state-media-reliance",
+            severity=severity,
+            message=f"{len(state_media)} of {len(sourced)} attributed claims ({share:.0%}) rest "
+            f"only on state media ({', '.join(names)}), which cannot confirm them independently; "
+            "look for another source.",
+        )
+    ]
 
 
 def is_about_itself(attribution: Attribution, source: Source) -> bool:

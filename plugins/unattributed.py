@@ -16,24 +16,19 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.analysis.attribution_steps import quoted_statements
-from sayso.analysis.cue_words import LEARNED_CUE_WORDS
+from sayso.analysis.needs_source import context, shipped_model
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 CHECKER_ID = "unattributed"
+HEDGING_CODES = (
+    "hedging/weasel-adverb",
+    "hedging/agentless-attribution",
+    "hedging/vague-attribution",
+    "hedging/agentless-expectation",
+    "hedging/hedge",
+)
 MIN_CLAIM_WORDS = 4
-# How often a word must be (part of) a gold cue in PolNeAR train to show a reported stance.
-STANCE_MIN_SHARE = float(__import__("os").environ.get("SHARE", "0.5"))
-STANCE_WORDS = frozenset(
-    word for word, in_cue, seen in LEARNED_CUE_WORDS if in_cue / seen >= STANCE_MIN_SHARE
-)
-STRONG_CUE_SHARE = float(__import__("os").environ.get("STRONG", "0.8"))
-STRONG_CUE_WORDS = frozenset(
-    word for word, in_cue, seen in LEARNED_CUE_WORDS if in_cue / seen >= STRONG_CUE_SHARE
-)
-_FIRST_PERSON = frozenset("i i'm i’m i've i’ve i'd i’d me my mine we we're we’re we've we’ve our ours us".split())
-MAX_STANCE_POSITION = int(__import__("os").environ.get("POS", "10"))
-_CLAUSE_END = re.compile(r"[,;:—–(]|\b(?:that|which|who|whom|because|when|while|after|if)\b")
 _WORDS = re.compile(r"\w+(?:[’'-]\w+)*")
 # Statements that set the scene: who met or went where, when something was held, what a name
 # stands for.
@@ -61,7 +56,7 @@ CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
     r"attack\w*|violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*|denied|"
     r"invade[sd]?|invasion)\b",
-    "an assessment": r"\b(?:first|largest|biggest|most|least|only|never|important|significant|"
+    "an assessment": r"\b(?:largest|biggest|most|least|only|never|important|significant|"
     r"clear(?:ly)?|historic|unprecedented|few|many|newest|major|key|main|best|worst|"
     r"successful|failed|failure)\b",
     "a prediction": r"\b(?:will|would|expected to|set to|plans? to|preparing|likely|could|"
@@ -126,6 +121,8 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
             id=CHECKER_ID,
             description="Claims that no attribution carries; check-worthy ones are warnings.",
             options={"report_scene_setting": True},
+            # A hedge in an unsourced claim is the same missing source: one deduction.
+            supersedes={"unattributed-claim": HEDGING_CODES},
         )
     )
 
@@ -134,7 +131,12 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     if not statement.is_claim or analysis.attributions_for(statement):
         return []
-    kind, words = needs_source(statement, analysis)
+    declined = analysis.non_attributions_for(statement)
+    kind, words = (
+        ("declined", declined[0].cue.text)
+        if declined and declined[0].cue
+        else (needs_source(statement, analysis))
+    )
     if kind == "not-a-claim":
         return []
     if kind == "claim":
@@ -169,9 +171,10 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 
 
 _NO_SOURCE_NEEDED = {
-    "stance": "No source is given, but this reports what someone said, did or thinks "
-    "(“{words}”): the one reported on is the source.",
-    "first-person": "This reads as someone's own words (“{words}”) with no speaker named.",
+    "declined": "This names a source that did not vouch for anything (“{words}”); nothing here "
+    "rests on it.",
+    "reported": "No source is given, but this reads as a report of what someone said, did or "
+    "thinks (“{words}”): the one reported on is the source.",
     "scene-setting": "No source is given; fine for scene-setting, not for a claim.",
 }
 
@@ -183,10 +186,10 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
 
     - ``not-a-claim``: a question, a fragment of fewer than ``MIN_CLAIM_WORDS`` words, or
       quoted words (whose speaker the ``quotes`` checker asks for);
-    - ``stance``: it reports what someone said, did or thinks about something, with a word
-      PolNeAR's annotators mostly mark as an attribution cue ("slammed", "vowed");
-    - ``first-person``: "I", "we" outside quote marks: someone's words, unmarked;
-    - ``scene-setting``: a check-worthy-free statement of time, place or background;
+    - ``reported``: it reports what someone said, thinks or did, by a cue the analyzer did not
+      read ("Scholars have long debated …"), as :mod:`sayso.analysis.needs_source`'s model,
+      trained on PolNeAR, tells;
+    - ``scene-setting``: nothing check-worthy, and words of time, place or background;
     - ``claim``: anything else: an assertion a journalist would attribute.
     """
     text = statement.text.strip()
@@ -194,19 +197,9 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
         return "not-a-claim", ""
     if statement.index in quoted_statements(analysis):
         return "not-a-claim", ""
-    lowered_text = text.lower()
-    words = _WORDS.findall(lowered_text)
-    # The stance verb is the main clause's: a cue word deeper in the sentence ("a video that
-    # shows …") belongs to what is asserted, not to who asserts it.
-    opening = _WORDS.findall(_CLAUSE_END.split(lowered_text, 1)[0])[:MAX_STANCE_POSITION]
-    stance = next((word for word in opening if word in STANCE_WORDS), None) or next(
-        (word for word in words if word in STRONG_CUE_WORDS), None
-    )
-    if stance is not None:
-        return "stance", stance
-    first_person = next((word for word in words if word in _FIRST_PERSON), None)
-    if first_person is not None:
-        return "first-person", first_person
+    model = shipped_model()
+    if not model.needs_source(text, context(statement, analysis)):
+        return "reported", model.strongest_reported_word(text) or ""
     if not check_worthy_reasons(text) and _SCENE_SETTING.search(text):
         return "scene-setting", ""
     return "claim", ""

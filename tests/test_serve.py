@@ -314,7 +314,7 @@ def test_article_page_highlights_spans_and_shows_findings(
         page
     )
     assert re.search(r'<li id="finding-1" value="1" class="sayso-finding sayso-\w+">', page)
-    assert 'href="#finding-1"' in page
+    assert re.search(r'href="#finding-\d+"', page)
     assert "No source is given for this claim" in page
     assert f'href="/newsroom/articles/{kremlin_id}"' in page
     assert 'href="/newsroom/sources/state_media~3Akcna"' in page
@@ -400,7 +400,7 @@ def test_cluster_page_marks_unattributed_reports_and_shows_findings(
 ) -> None:
     cluster_id = cluster_where(
         checked_db,
-        "id in (select cluster_id from cluster_findings where code = 'attributed-elsewhere')",
+        "id = (select min(cluster_id) from cluster_findings where code = 'attributed-elsewhere')",
     )
     page = get_ok(checked, f"/checked/-/cluster/{cluster_id}")
     table = page.split('<table class="rows-and-columns sayso-reporters">')[1].split("</table>")[0]

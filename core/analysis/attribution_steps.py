@@ -29,6 +29,9 @@ import re
 
 from ..model import Analysis, Attribution, Span, Statement
 
+TITLE_MAX_WORDS = 14
+# Sources whose account runs on over sentences that do not name them again.
+REPORT_TYPES = ("state_media", "news_agency", "document")
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
 _STRAIGHT = '"'
@@ -52,25 +55,114 @@ _NON_ATTRIBUTION = re.compile(
 # The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
 # optionally followed by an aside between commas ("State media, however, had not …").
 _SUBJECT = re.compile(
-    r"(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.’'&-]*\s+)*[A-Z][\w.’'&-]*|"
+    r"(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.’'&-]*\s+)*[A-Z][\w.’'&-]*(?:\s+[a-z][\w-]*){0,2}|"
     r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}|"
     r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
-    r"(?:,[^,]{1,40},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
+    r"(?:,[^,]{1,100},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
+)
+_INTRODUCTION = re.compile(
+    r"(?:(?P<cue_according>[Aa]ccording to)\s+(?P<according_source>[^,:;]{2,60})|"
+    r"(?:^|[.;]\s+)(?P<source>(?:[Tt]he\s+)?[A-Z][^,:;]{1,60}?)\s+"
+    r"(?P<said>said|says|added|wrote|explained|stated|told reporters))\s*:\s*$"
 )
 _SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
 
 def complete_attributions(analysis: Analysis) -> None:
     """Run every step of the module docs on ``analysis``, in order."""
+    mark_headlines(analysis)
     drop_headline_attributions(analysis)
     separate_non_attributions(analysis)
     add_speaker_labels(analysis)
+    add_introductions(analysis)
     carry_over(analysis)
 
 
+def add_introductions(analysis: Analysis) -> None:
+    """Attribute "According to the ministry:" and "The minister said:" ending a paragraph.
+
+    Such a statement introduces the next paragraph; an analyzer finds no content for it in its
+    own sentence and may report nothing. The attribution made here has no content yet:
+    :func:`carry_over` gives it the next paragraph.
+    """
+    text = analysis.article.text
+    carried = _carried(analysis)
+    by_paragraph = _statements_by_paragraph(analysis)
+    for members in by_paragraph.values():
+        last = members[-1]
+        if last.kind != "body" or last.index in carried:
+            continue
+        found = _INTRODUCTION.search(last.text)
+        if found is None:
+            continue
+        according = found.group("according_source") is not None
+        source_group, cue_group = (
+            ("according_source", "cue_according")
+            if according
+            else (
+                "source",
+                "said",
+            )
+        )
+        analysis.attributions.append(
+            Attribution(
+                form="according_to" if according else "indirect",
+                cue=Span.of(
+                    text, last.start + found.start(cue_group), last.start + found.end(cue_group)
+                ),
+                source=Span.of(
+                    text,
+                    last.start + found.start(source_group),
+                    last.start + found.end(source_group),
+                ),
+                statements=[last.index],
+            )
+        )
+
+
+def mark_headlines(analysis: Analysis) -> None:
+    """Mark as headlines what reads as one, whatever the analyzer's sentence splitter said.
+
+    A title line may end in a full stop (as PolNeAR's do): a first paragraph of one short
+    statement, before the body, that no attribution carries and that is no speaker's label
+    ("SPOKESWOMAN: …"), is the title. A crosshead is a paragraph of one statement in title case
+    ("U.S Says Putin Is Reaching Out For Support").
+    """
+    by_paragraph = _statements_by_paragraph(analysis)
+    carried = _carried(analysis)
+    for number, members in by_paragraph.items():
+        if len(members) != 1 or members[0].kind != "body":
+            continue
+        statement = members[0]
+        words = statement.text.split()
+        is_title = (
+            number == 0
+            and len(by_paragraph) > 1
+            and len(words) <= TITLE_MAX_WORDS
+            and statement.index not in carried
+            and not _SPEAKER_LABEL.match(statement.text)
+        )
+        if is_title or _is_title_case(words):
+            statement.kind = "headline"
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """Most words capitalised, small words aside: "Kim Meets Shoigu In Pyongyang"."""
+    long_words = [word for word in words if len(word.strip("“”\"'‘’.,:;!?")) > 3]
+    if len(words) < 4 or len(long_words) < 3:
+        return False
+    capitalised = sum(1 for word in long_words if word.strip("“”\"'‘’")[:1].isupper())
+    return capitalised == len(long_words)
+
+
 def drop_headline_attributions(analysis: Analysis) -> None:
-    """Drop attributions whose statements are all headlines (or other non-body statements)."""
+    """Drop attributions whose statements are all headlines (or other non-body statements).
+
+    Only in an article with a body: a text of one unpunctuated line is not a headline to drop.
+    """
     statements = analysis.statements
+    if not any(statement.kind == "body" for statement in statements):
+        return
     analysis.attributions = [
         attribution
         for attribution in analysis.attributions
@@ -153,6 +245,39 @@ def add_speaker_labels(analysis: Analysis) -> None:
     analysis.attributions.sort(key=lambda a: (a.statements[:1], a.cue.start if a.cue else 0))
 
 
+def carry_over_runs(analysis: Analysis) -> None:
+    """Give a statement no attribution carries the source of the statements on both sides of it.
+
+    Run after source resolution: "KCNA said A. [B.] KCNA added C." makes B part of what KCNA
+    reported, when B is in A's paragraph, C in the same or the next, and A and C rest on the
+    same report: a source of one of ``REPORT_TYPES`` (an outlet's or a document's account
+    runs on; a person's words are marked sentence by sentence).
+    """
+    statements = analysis.statements
+    owner: dict[int, Attribution] = {}
+    for attribution in analysis.attributions:
+        if attribution.source_key is not None:
+            for index in attribution.statements:
+                owner.setdefault(index, attribution)
+    body = [statement for statement in statements if statement.kind == "body"]
+    for before, middle, after in zip(body, body[1:], body[2:], strict=False):
+        if middle.index in owner or before.index not in owner or after.index not in owner:
+            continue
+        key = owner[before.index].source_key
+        source = analysis.sources.get(key) if key is not None else None
+        if source is None or key != owner[after.index].source_key:
+            continue
+        if source.type not in REPORT_TYPES:
+            continue
+        # B belongs with the account before it: same paragraph, and C no further than the next.
+        if middle.paragraph != before.paragraph or after.paragraph - before.paragraph > 1:
+            continue
+        attribution = owner[before.index]
+        _carry(attribution, middle)
+        attribution.statements.sort()
+        owner[middle.index] = attribution
+
+
 def quoted_statements(analysis: Analysis) -> dict[int, int]:
     """The statements inside quotation marks, each with the number of the quotation it is in.
 
@@ -195,7 +320,9 @@ def _quoted_ranges(text: str, paragraphs: list[Span]) -> list[tuple[int, tuple[i
             if skip_first and offset == paragraph.start:
                 skip_first = False
                 continue
-            opens = character in OPENING_MARKS or (character in (_STRAIGHT, "''") and open_at is None)
+            opens = character in OPENING_MARKS or (
+                character in (_STRAIGHT, "''") and open_at is None
+            )
             if opens and open_at is None:
                 open_at = offset
             elif not opens and open_at is not None:
@@ -231,35 +358,33 @@ def carry_over(analysis: Analysis) -> None:
         for statement in members:
             if statement.index in carried:
                 continue
-            attribution = by_quotation.get(quoted.get(statement.index, -1))
-            if attribution is None and handed is not None and (all_quoted or not handed[1]):
-                attribution = handed[0]
-            if attribution is not None:
-                _carry(attribution, statement)
+            continued = by_quotation.get(quoted.get(statement.index, -1))
+            if continued is None and handed is not None and (all_quoted or not handed[1]):
+                continued = handed[0]
+            if continued is not None:
+                _carry(continued, statement)
                 carried.add(statement.index)
-                owner[statement.index] = attribution
-        handed = _handed_on(members, owner, all_quoted)
+                owner[statement.index] = continued
+        handed = _handed_on(members, owner)
     for attribution in analysis.attributions:
         attribution.statements = sorted(set(attribution.statements))
 
 
 def _handed_on(
-    members: list[Statement], owner: dict[int, Attribution], all_quoted: bool
+    members: list[Statement], owner: dict[int, Attribution]
 ) -> tuple[Attribution, bool] | None:
     """The attribution the next paragraph may continue, and whether only a quoted one may.
 
     A paragraph whose last statement is attributed and ends with a colon ("He said:") hands its
-    attribution to the next paragraph; a wholly quoted, attributed paragraph hands it to a next
-    paragraph that is wholly quoted too.
+    attribution to the next paragraph; any other attributed last statement hands it to a next
+    paragraph that is wholly quoted (a quote running on without a new speaker).
     """
     last = members[-1]
     if last.index not in owner:
         return None
     if last.text.rstrip().endswith(":"):
         return owner[last.index], False
-    if all_quoted:
-        return owner[last.index], True
-    return None
+    return owner[last.index], True
 
 
 def _carry(attribution: Attribution, statement: Statement) -> None:

@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .brat import AttributionSpans, CorpusArticle, read_corpus
-from ..pipeline.engine import ArticleReport, Checking, check_articles
+from ..analysis.needs_source import NeedsSourceModel, context, train
 from ..lexicon import SPEECH_VERBS, verb_forms
 from ..model import Article, Finding
+from ..pipeline.engine import ArticleReport, Checking, check_articles
+from .brat import AttributionSpans, CorpusArticle, read_corpus
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -36,7 +37,9 @@ MIN_CONTENT_WORDS = 6
 MIN_GOLD_COVERAGE = 0.5
 SPEECH_CUE_FORMS = frozenset(form for verb in SPEECH_VERBS for form in verb_forms(verb))
 # Words that may stand beside the speech verb inside a cue ("has said", "also told").
-_CUE_AUXILIARIES = frozenset("has have had is was were will would did does do also".split())
+_CUE_AUXILIARIES = frozenset(
+    ["has", "have", "had", "is", "was", "were", "will", "would", "did", "does", "do", "also"]
+)
 _QUOTATION_MARKS = re.compile("[\"“”«»„‘]|(?<!\\w)'|'(?!\\w)")
 _SENTENCE_CLOSE = re.compile(r"[.!?]+[\"”’')\]]*(?:\s|$)")
 _LEADING_THAT = re.compile(r"that\s+", re.IGNORECASE)
@@ -255,16 +258,69 @@ def learn_cue_words(
 
 
 def cue_words_module(learned: list[tuple[str, int, int]], corpus_dir: Path) -> str:
-    """The source of :mod:`sayso.analysis.cue_words` for ``learned`` (see :func:`learn_cue_words`)."""
+    """The source of :mod:`sayso.analysis.cue_words` for ``learned`` (from learn_cue_words)."""
     rows = "\n".join(f"    ({word!r}, {count}, {seen})," for word, count, seen in learned)
     return (
         '"""Words PolNeAR\'s annotators mostly mark as part of a cue, learned from its train '
         "split.\n\n"
         "Each row is (word, times inside a gold cue, times in all) over the train articles, for\n"
-        "words seen at least three times and inside a cue at least a quarter of the time. Written by\n"
-        "``python benchmarks/flags_polnear.py --learn-cue-words`` from\n"
+        "words seen at least three times and inside a cue at least a quarter of the time.\n"
+        "Written by ``python benchmarks/flags_polnear.py --learn-cue-words`` from\n"
         f"``{corpus_dir.parent.name}/{corpus_dir.name}``; holds counts of single words, no text.\n"
         "PolNeAR (Newell, Margolin & Ruths, LREC 2018) is research data published without a "
         'licence file.\n"""\n\n'
         f"LEARNED_CUE_WORDS: tuple[tuple[str, int, int], ...] = (\n{rows}\n)\n"
     )
+
+
+def needs_source_examples(
+    articles: Iterable[CorpusArticle], checking: Checking
+) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Training examples for :mod:`sayso.analysis.needs_source`: ``(statement text, needs one)``.
+
+    From each article: the statements the checking run leaves unattributed, as "needs a source"
+    when no gold content touches them and as "reported" when gold content covers at least half
+    of them (those in between are left out); and the content of each gold attribution of the
+    strip benchmark's shape, cut out of its sentence, as "needs a source".
+    """
+    examples: list[tuple[str, tuple[str, ...], bool]] = []
+    articles = list(articles)
+    originals = [Article(text=article.text) for article in articles]
+    for article, report in zip(articles, check_articles(originals, checking), strict=True):
+        analysis = report.analysis
+        contents = [fragment for gold in article.gold for fragment in gold.content]
+        for statement in analysis.statements:
+            if not statement.is_claim or analysis.attributions_for(statement):
+                continue
+            share = covered_share(article.text, statement.start, statement.end, contents)
+            if share == 0.0 or share >= MIN_GOLD_COVERAGE:
+                examples.append((statement.text, context(statement, analysis), share == 0.0))
+        for gold in article.gold:
+            stripped = strip_attribution(article.text, gold)
+            if stripped is None:
+                continue
+            # The cut sentence stands where the whole one stood, among the same neighbours.
+            where = next(
+                context(statement, analysis)
+                for statement in analysis.statements
+                if statement.end > gold.content[0][0]
+            )
+            text = stripped.text[stripped.content_start : stripped.content_end]
+            examples.append((text, where, True))
+    return examples
+
+
+def train_needs_source(corpus_dir: Path, analyzer: str = "offline") -> NeedsSourceModel:
+    """Train the needs-a-source model on a brat corpus (see :func:`needs_source_examples`)."""
+    corpus = read_corpus(corpus_dir)
+    examples = needs_source_examples(corpus.articles, Checking.prepare(analyzer=analyzer))
+    weights = train(examples)
+    counted = {
+        "corpus": f"{corpus_dir.parent.name}/{corpus_dir.name}",
+        "analyzer": analyzer,
+        "articles": len(corpus.articles),
+        "examples": len(examples),
+        "needs_source": sum(1 for _, _, label in examples if label),
+        "features": len(weights),
+    }
+    return NeedsSourceModel(weights, trained=counted)

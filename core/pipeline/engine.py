@@ -20,13 +20,13 @@ from ..analysis.analyzers import (
     may_run_in_workers,
     resolve_analyzer,
 )
-from ..analysis.attribution_steps import complete_attributions
+from ..analysis.attribution_steps import carry_over_runs, complete_attributions
 from ..analysis.sources import resolve_sources
 from ..config import resolve_settings
 from ..errors import InputError, SaysoError
 from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, describe_error, get_plugins
-from ..model import Analysis, Article, Deduction, Finding, Settings, Span
+from ..model import Analysis, Article, Checker, Deduction, Finding, Settings, Span
 from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
 
@@ -352,6 +352,7 @@ def _check_batch(
     for analysis, failures in checking.analyze(batch):
         complete_attributions(analysis)
         resolve_sources(analysis, checking.lexicon)
+        carry_over_runs(analysis)
         report = run_checkers(analysis, checking.plugins, checking.settings)
         report.failures[:0] = failures
         if on_report:
@@ -369,7 +370,10 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
         if results:  # most statements give no findings
             findings += _collect(plugins, "check_statement", results, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
-    findings += _collect(plugins, "check_article", results, settings)
+    about_article = _collect(plugins, "check_article", results, settings)
+    findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
+        about_article, plugins.checkers, whole_article=True
+    )
     deductions = [
         deduction
         for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
@@ -379,6 +383,36 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]
     return ArticleReport(analysis, findings, deductions, failures)
+
+
+def drop_superseded(
+    findings: list[Finding], checkers: dict[str, Checker], whole_article: bool = False
+) -> list[Finding]:
+    """The findings less those another finding on the same statement supersedes.
+
+    With ``whole_article`` (the findings of ``check_article``, about the article as a whole)
+    any finding supersedes the ones it names wherever they point. See
+    :attr:`sayso.model.Checker.supersedes`.
+    """
+    outranked: dict[str, set[str]] = {}
+    for checker in checkers.values():
+        for code, others in checker.supersedes.items():
+            outranked.setdefault(f"{checker.id}/{code}", set()).update(others)
+    if not outranked:
+        return findings
+
+    def scope(finding: Finding) -> int | None:
+        return None if whole_article else finding.statement
+
+    superseded: set[tuple[int | None, str]] = set()
+    for finding in findings:
+        for other in outranked.get(f"{finding.checker}/{finding.code}", ()):
+            superseded.add((scope(finding), other))
+    return [
+        finding
+        for finding in findings
+        if (scope(finding), f"{finding.checker}/{finding.code}") not in superseded
+    ]
 
 
 def _collect(

@@ -236,7 +236,38 @@ def m004_file_stats(db: sqlite_utils.Database) -> None:
     articles.create_index(["path"])
 
 
-MIGRATIONS = (m001_initial, m002_provenance, m003_fingerprints, m004_file_stats)
+def m005_non_attributions(db: sqlite_utils.Database) -> None:
+    """Sources named as not vouching for anything ("declined to comment", "had not confirmed")."""
+    db.table("non_attributions").create(
+        {
+            "id": str,
+            "article_id": str,
+            "statement_id": str,
+            "source_id": str,
+            "source_start": int,
+            "source_end": int,
+            "source_text": str,
+            "cue_start": int,
+            "cue_end": int,
+            "cue_text": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("statement_id", "statements", "id"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db.table("non_attributions").create_index(["article_id"])
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_provenance,
+    m003_fingerprints,
+    m004_file_stats,
+    m005_non_attributions,
+)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -703,6 +734,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "content_fragments",
         "statements",
     ),
+    "non_attributions": (
+        "id",
+        "article_id",
+        "statement_id",
+        "source_id",
+        "source_start",
+        "source_end",
+        "source_text",
+        "cue_start",
+        "cue_end",
+        "cue_text",
+    ),
     "findings": (
         "id",
         "article_id",
@@ -816,6 +859,20 @@ def _article_tables(
             [(article_id, id, *counts) for id, counts in source_counts.items()],
         ),
         "attributions": (COLUMNS["attributions"], attribution_rows),
+        "non_attributions": (
+            COLUMNS["non_attributions"],
+            [
+                (
+                    f"{article_id}:{number}",
+                    article_id,
+                    statement_id(a.statements[0] if a.statements else None),
+                    source_ids.get(a.source_key or ""),
+                    *_span_values(a.source),
+                    *_span_values(a.cue),
+                )
+                for number, a in enumerate(analysis.non_attributions)
+            ],
+        ),
         "findings": (COLUMNS["findings"], findings),
     }
 
@@ -861,7 +918,14 @@ def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | 
 def _delete_articles(db: Database, article_ids: list[str]) -> None:
     conn = _connection(db)
     marks = ", ".join("?" for _ in article_ids)
-    for table in ("findings", "attributions", "article_sources", "statements", "plugin_errors"):
+    for table in (
+        "findings",
+        "attributions",
+        "non_attributions",
+        "article_sources",
+        "statements",
+        "plugin_errors",
+    ):
         conn.execute(f"DELETE FROM [{table}] WHERE article_id IN ({marks})", article_ids)
     conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", article_ids)
 
