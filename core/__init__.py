@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import CheckResult, check
+from .api import CheckResult, check, link, merge
 from .hookspecs import hookimpl
 from .model import (
     Analysis,
@@ -29,4 +29,6 @@ __all__ = [
     "__version__",
     "check",
     "hookimpl",
+    "link",
+    "merge",
 ]

@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .config import load_settings
+from .document import article_document, check_document, stored_document
 from .errors import InputError
-from .manager import PluginFailure, Plugins
+from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
 from .pipeline.engine import (
     BATCH_SIZE,
     ArticleReport,
     Checking,
     batched,
+    build_lexicon,
     default_workers,
     expand_inputs,
     map_report_batches,
@@ -32,14 +35,17 @@ from .pipeline.engine import (
 )
 from .pipeline.inputs import MAX_BYTES, STDIN
 from .storage.store import (
+    article_id_of,
+    database_errors,
     finish_run,
     has_pending_migrations,
     migrate,
     open_connection,
+    open_existing,
     record_failures,
     report_tables,
     save_batch,
-    save_provenance,
+    save_plugin_times,
     start_run,
     stored_checks,
     unchanged_files,
@@ -47,6 +53,7 @@ from .storage.store import (
 
 if TYPE_CHECKING:
     from .provenance.linking import Linker, Provenance
+    from .storage.merge import MergeResult
     from .storage.store import Table
 
 T = TypeVar("T")
@@ -55,11 +62,36 @@ Input = str | Path | Article | InputError
 
 @dataclass
 class Unchanged:
-    """An article skipped because the database holds it with the same text and fingerprint."""
+    """An article skipped because the database holds it with the same text and fingerprint.
+
+    ``document`` is its stored report (:func:`sayso.document.stored_document`), when the run
+    was asked to load it.
+    """
 
     article_id: str
     path: str | None
     score: float
+    document: dict[str, Any] | None = None
+
+
+# A plugin whose hooks take longer than this per article is slow: the built-in checkers take
+# about a millisecond.
+SLOW_PLUGIN_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class SlowPlugin:
+    """A plugin that took more than SLOW_PLUGIN_SECONDS per article in a run."""
+
+    plugin: str
+    seconds_per_article: float
+    articles: int
+
+    def __str__(self) -> str:
+        return (
+            f"plugin {self.plugin} is slow: {self.seconds_per_article:.1f} s per article over "
+            f"{self.articles} article(s) (more than {SLOW_PLUGIN_SECONDS:g} s)"
+        )
 
 
 @dataclass
@@ -74,6 +106,25 @@ class CheckResult:
     provenance: Provenance | None = None
     # Articles not checked again because they are stored unchanged (``skip_unchanged``).
     unchanged: list[Unchanged] = field(default_factory=list)
+    # Seconds each plugin's checking hooks took over the run, and those that were slow.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
+    slow_plugins: list[SlowPlugin] = field(default_factory=list)
+    # Every article in input order, checked or unchanged, for :meth:`document`.
+    articles: list[ArticleReport | Unchanged] = field(default_factory=list, repr=False)
+
+    def document(self) -> dict[str, Any]:
+        """What ``sayso check --format json`` prints for this run, as a dict: every article
+        in input order (an unchanged one from the database, ``"cached": true``), the
+        unreadable inputs and the provenance (see :mod:`sayso.document`)."""
+        articles = [
+            item.document if isinstance(item, Unchanged) else article_document(item)
+            for item in self.articles
+        ]
+        return check_document(
+            [a for a in articles if a is not None],
+            [str(error) for error in self.errors],
+            self.provenance,
+        )
 
 
 def check(
@@ -86,6 +137,7 @@ def check(
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = False,
+    link: bool = True,
     max_bytes: int = MAX_BYTES,
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
@@ -93,10 +145,11 @@ def check(
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article, ``CheckResult.provenance``
-    links their claims across articles (see :mod:`sayso.provenance.linking`), stored too when
-    there is a ``db``. ``skip_unchanged`` leaves out articles the database already holds with the
-    same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
+    each article is done (for progress). With more than one article and ``link``,
+    ``CheckResult.provenance`` links their claims across articles (see
+    :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored rows,
+    see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds with
+    the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
     registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
 
@@ -113,11 +166,13 @@ def check(
         plugins=plugins,
         analyzer_options=analyzer_options,
         skip_unchanged=skip_unchanged,
-        link=True,
+        link=link,
         max_bytes=max_bytes,
+        load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
     for item in run:
+        result.articles.append(item)
         if isinstance(item, Unchanged):
             result.unchanged.append(item)
             continue
@@ -126,7 +181,87 @@ def check(
         result.reports.append(item)
     result.run_id = run.run_id
     result.provenance = run.provenance
+    result.plugin_seconds = run.plugin_seconds
+    result.slow_plugins = run.slow_plugins()
     return result
+
+
+@dataclass(frozen=True)
+class CheckerInfo:
+    """A checker as ``sayso checkers`` lists it: who provides it, what it reports, its options
+    (defaults, and the values the configuration gives them) and whether it is on."""
+
+    id: str
+    plugin: str
+    description: str
+    enabled: bool
+    enabled_by_default: bool
+    codes: dict[str, str]
+    defaults: dict[str, Any]
+    options: dict[str, Any]
+
+
+def checkers(
+    *, config: str | Path | None = None, plugins: Plugins | None = None
+) -> list[CheckerInfo]:
+    """Every checker the loaded plugins provide, with the settings a check run here would use
+    (``config``, else the configuration found from the current directory)."""
+    plugins = plugins or get_plugins()
+    settings = load_settings(plugins.checkers, Path(config) if config else None)
+    return [
+        CheckerInfo(
+            id=checker.id,
+            plugin=plugins.checker_plugins[checker.id],
+            description=checker.description,
+            enabled=checker.id in settings.enabled,
+            enabled_by_default=checker.enabled_by_default,
+            codes=dict(checker.codes),
+            defaults=dict(checker.options),
+            options=dict(settings.options[checker.id]),
+        )
+        for checker in sorted(plugins.checkers.values(), key=lambda checker: checker.id)
+    ]
+
+
+def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:
+    """Link the claims of every article stored in ``db`` across articles, from the stored rows.
+
+    Runs after checks that did not link, after ``sayso merge``, or after adding articles to a
+    linked database: the clusters are those linking all the stored articles at once gives, and
+    they replace the stored ones in one transaction, so an interrupted call changes nothing. A
+    ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
+    are stored.
+    """
+    from .provenance.stored import link_database
+
+    plugins = plugins or get_plugins()
+    database = open_existing(db)
+    try:
+        run_id = start_run(database, None, plugins)
+        provenance = link_database(database, build_lexicon(plugins), run_id)
+        articles = len(provenance.articles) if provenance else 0
+        finish_run(database, run_id, articles, 0)
+        return provenance
+    finally:
+        database.close()
+
+
+def merge(
+    shards: Iterable[str | Path],
+    db: str | Path,
+    *,
+    link: bool = False,
+    plugins: Plugins | None = None,
+) -> MergeResult:
+    """Merge databases checked apart (shards) into ``db``, as one run of the same inputs.
+
+    Deterministic: the result does not depend on the order of ``shards`` (see
+    :mod:`sayso.storage.merge` for the rules). ``link`` links every stored article afterwards
+    (:func:`link`). All or nothing: an interrupted merge leaves ``db`` as it was.
+    """
+    from .storage.merge import merge_databases
+
+    return merge_databases([Path(s) for s in shards], Path(db), plugins=plugins, link=link)
 
 
 def _keep(report: ArticleReport) -> ArticleReport:
@@ -142,8 +277,12 @@ class CheckRun(Generic[T]):
     may run in workers, else 1); ``process`` then runs in them
     and only its result travels back. With ``skip_unchanged``, an article the database holds
     with the same text and :attr:`Checking.fingerprint` yields an :class:`Unchanged` instead.
-    ``link`` collects claims for cross-article provenance (:attr:`provenance` after the run);
-    it needs every report in this process, so it checks without workers.
+    ``link`` links the claims of the run's articles (checked and unchanged) across articles
+    (:attr:`provenance` after the run): with a database, from the stored rows once every
+    article is written (:func:`sayso.provenance.stored.link_database`); without one, from the
+    reports, which keeps the run in this process.
+
+    With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
     ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
     ``skipped`` are set as it goes.
@@ -163,6 +302,7 @@ class CheckRun(Generic[T]):
         skip_unchanged: bool = False,
         link: bool = False,
         max_bytes: int = MAX_BYTES,
+        load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
@@ -170,15 +310,19 @@ class CheckRun(Generic[T]):
         self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
         # 0: as many as the analyzer gains from.
         workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
-        self.workers = 1 if link else workers
+        self.workers = 1 if link and db is None else workers
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
+        self.load_unchanged = load_unchanged
+        self.link = link
         self.linker: Linker | None = None
-        if link:
+        if link and db is None:
             # Only linking runs need it: a plain re-check starts without importing it.
             from .provenance.linking import Linker
 
             self.linker = Linker(self.checking.lexicon)
+        # The articles of the run, checked or unchanged, which a linking run links.
+        self.article_ids: list[str] = []
         self.errors: list[InputError] = []
         self.plugin_failures = list(self.checking.plugins.failures)
         self.run_id: int | None = None
@@ -187,6 +331,16 @@ class CheckRun(Generic[T]):
         # Articles found stored unchanged, yielded in turn with the checked ones.
         self.unchanged: deque[Unchanged] = deque()
         self.provenance: Provenance | None = None
+        # Seconds each plugin's checking hooks took, over the articles checked so far.
+        self.plugin_seconds: dict[str, float] = {}
+
+    def slow_plugins(self) -> list[SlowPlugin]:
+        """Plugins that took more than :data:`SLOW_PLUGIN_SECONDS` per article checked."""
+        return [
+            SlowPlugin(plugin, seconds / self.checked, self.checked)
+            for plugin, seconds in sorted(self.plugin_seconds.items())
+            if self.checked and seconds / self.checked > SLOW_PLUGIN_SECONDS
+        ]
 
     def __iter__(self) -> Iterator[T | Unchanged]:
         if self.db is None:
@@ -194,16 +348,20 @@ class CheckRun(Generic[T]):
             self._link(None)
             return
         database = open_connection(self.db)
+        # Each batch is one transaction: whatever SQLite reports (a full disk, a lock held past
+        # the timeout), the batches before it are stored, and the error is one line.
         try:
-            # A database still to migrate holds no check by this version of sayso.
-            if self.skip_unchanged and not has_pending_migrations(database):
-                articles = self._changed(database)
-            else:
-                articles = read_inputs(self.inputs, self.errors, self.max_bytes)
-            yield from self._check(articles, database)
-            run_id = self._start(database)
-            self._link(database)
-            finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+            with database_errors(self.db):
+                # A database still to migrate holds no check by this version of sayso.
+                if self.skip_unchanged and not has_pending_migrations(database):
+                    articles = self._changed(database)
+                else:
+                    articles = read_inputs(self.inputs, self.errors, self.max_bytes)
+                yield from self._check(articles, database)
+                run_id = self._start(database)
+                self._link(database)
+                finish_run(database, run_id, self.checked, len(self.errors), self.skipped)
+                save_plugin_times(database, run_id, self.plugin_seconds, self.checked)
         finally:
             database.close()
 
@@ -221,18 +379,23 @@ class CheckRun(Generic[T]):
             # In input order, which ``files`` keeps and the database's answer does not.
             for path in filter(settled.__contains__, files):
                 article_id, score = settled[path]
-                self.unchanged.append(Unchanged(article_id, path, score))
+                self._skip(database, Unchanged(article_id, path, score))
             unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
             articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
             stored = stored_checks(database, [article.id for article in articles])
             for article in articles:
                 fingerprint_and_score = stored.get(article.id)
                 if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    self.unchanged.append(
-                        Unchanged(article.id, article.path, fingerprint_and_score[1])
+                    self._skip(
+                        database, Unchanged(article.id, article.path, fingerprint_and_score[1])
                     )
                 else:
                     yield article
+
+    def _skip(self, database: sqlite3.Connection, unchanged: Unchanged) -> None:
+        if self.load_unchanged:
+            unchanged.document = stored_document(database, unchanged.article_id, unchanged.path)
+        self.unchanged.append(unchanged)
 
     def _start(self, database: sqlite3.Connection) -> int:
         """Migrate the database and record the run, once.
@@ -251,21 +414,25 @@ class CheckRun(Generic[T]):
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
 
-        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T]:
+        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T, dict[str, float]]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
-            if database is None:
-                return None, self.process(report)
-            return report_tables(report, None, fingerprint), self.process(report)
+            rows = None if database is None else report_tables(report, None, fingerprint)
+            return rows, self.process(report), report.plugin_seconds
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
         for batch in map_report_batches(articles, self.checking, work, self.workers, started):
             if database is not None:
                 run_id = self._start(database)
-                save_batch(database, [rows for rows, _ in batch if rows is not None], run_id)
-            for _, output in batch:
+                tables = [rows for rows, _, _ in batch if rows is not None]
+                save_batch(database, tables, run_id)
+                if self.link:
+                    self.article_ids += map(article_id_of, tables)
+            for _, output, seconds in batch:
+                for plugin, spent in seconds.items():
+                    self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
                 yield from self._drain()
                 self.checked += 1
                 yield output
@@ -274,14 +441,20 @@ class CheckRun(Generic[T]):
     def _drain(self) -> Iterator[Unchanged]:
         while self.unchanged:
             self.skipped += 1
-            yield self.unchanged.popleft()
+            unchanged = self.unchanged.popleft()
+            if self.link:
+                self.article_ids.append(unchanged.article_id)
+            yield unchanged
 
     def _link(self, database: sqlite3.Connection | None) -> None:
-        if self.linker is None or len(self.linker.articles) < 2:
-            return
-        self.provenance = self.linker.finish()
-        if database is not None and self.run_id is not None:
-            save_provenance(database, self.provenance, self.run_id)
+        if database is not None and self.link and len(set(self.article_ids)) > 1:
+            from .provenance.stored import link_database
+
+            self.provenance = link_database(
+                database, self.checking.lexicon, self.run_id, self.article_ids
+            )
+        elif self.linker is not None and len(self.linker.articles) > 1:
+            self.provenance = self.linker.finish()
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:

@@ -16,6 +16,7 @@ Command-line options win over the file: ``--enable ID``, ``--disable ID`` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ def load_config(path: Path) -> dict[str, Any]:
     Each checker's table also gets the place it was read from, for error messages to name.
     """
     data = _read_toml(path)
+    shown = _shown(path)
     prefix = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("sayso", {})
@@ -56,16 +58,32 @@ def load_config(path: Path) -> dict[str, Any]:
     for key in data:
         if key not in KEYS:
             raise ConfigError(
-                f"{path}: unknown key {prefix}{key} (sayso's keys: {', '.join(KEYS)}; "
+                f"{shown}: unknown key {prefix}{key} (sayso's keys: {', '.join(KEYS)}; "
                 "checkers are configured in [checkers.ID] tables)"
             )
     checkers = data.get("checkers", {})
     if not isinstance(checkers, dict):
-        raise ConfigError(f"{path}: {prefix}checkers must be a table of [checkers.ID] tables")
+        raise ConfigError(f"{shown}: {prefix}checkers must be a table of [checkers.ID] tables")
     return {
         "checkers": checkers,
-        "where": {id: f"{path}: [{prefix}checkers.{id}]" for id in checkers},
+        "where": {id: f"{shown}: [{prefix}checkers.{id}]" for id in checkers},
     }
+
+
+def load_settings(
+    checkers: Mapping[str, Checker],
+    config: Path | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    assignments: Iterable[str] = (),
+    directory: Path | None = None,
+) -> Settings:
+    """The settings a run uses: ``config``, else the configuration :func:`find_config` finds
+    for ``directory`` (the current one by default), then ``enable``, ``disable`` and
+    ``assignments`` (``ID.OPTION=VALUE``) on top, as ``sayso check`` combines them."""
+    path = config or find_config(directory or Path.cwd())
+    table = load_config(path) if path else None
+    return resolve_settings(checkers, table, enable, disable, assignments)
 
 
 def resolve_settings(
@@ -155,6 +173,16 @@ def _parse_assignment(assignment: str) -> tuple[str, str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw.strip()
     return checker_id, name.strip(), value
+
+
+def _shown(path: Path) -> str:
+    """``path`` as messages name it: relative to the current directory when that is shorter
+    (``pyproject.toml``, ``../sayso.toml``), as ruff does."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
+    return min(relative, str(path), key=len)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -15,9 +15,17 @@ class ModelMissingError(SaysoError):
     """The stanza analyzer was asked for but a model it needs is not installed."""
 
 
+class ModelWarning(UserWarning):
+    """A model-backed analyzer runs without one of its models and says what it does instead."""
+
+
 class PluginError(SaysoError):
     """A plugin is broken in a way that stops sayso from starting (e.g. duplicate checker ids)."""
 
 
 class ConfigError(SaysoError):
     """The configuration file or a command-line option holds a value sayso can't use."""
+
+
+class DatabaseError(SaysoError):
+    """The database can't be used: not SQLite, not writable, locked, full, or from a newer sayso."""

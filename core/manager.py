@@ -3,8 +3,10 @@
 Built-in checkers and analyzers are ordinary plugins listed in :data:`DEFAULT_PLUGINS`;
 third-party plugins are found through the ``sayso`` entry point group. ``SAYSO_LOAD_PLUGINS``
 (comma-separated distribution names) restricts which installed plugins load; set but empty, only
-the built-ins load. A plugin that fails to import, implements a misspelled hook, or raises inside
-a hook is recorded as a :class:`PluginFailure` and left out; the run goes on.
+the built-ins load. A plugin that fails to import, implements a misspelled hook or a hook
+wrapper, or raises inside a hook (``sys.exit()`` included) is recorded as a
+:class:`PluginFailure` and left out; the run goes on. The time each plugin's hooks take is added
+up in :attr:`Plugins.seconds`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import entry_points
+from time import perf_counter
 from typing import Any
 
 import pluggy
@@ -39,6 +42,9 @@ DEFAULT_PLUGINS = (
     "sayso.plugins.score",
 )
 ENTRY_POINT_GROUP = "sayso"
+# What a plugin may raise without stopping the run: any error, and sys.exit(), which would end
+# the run at once with nothing stored. KeyboardInterrupt still stops it.
+PLUGIN_ERRORS = (Exception, SystemExit)
 LOAD_PLUGINS_VARIABLE = "SAYSO_LOAD_PLUGINS"
 
 
@@ -69,11 +75,15 @@ class Plugins:
     pm: pluggy.PluginManager
     checkers: dict[str, Checker] = field(default_factory=dict)
     checker_plugins: dict[str, str] = field(default_factory=dict)
+    # The checker declaring each finding code: a code means one thing across all plugins.
+    code_checkers: dict[str, str] = field(default_factory=dict)
     # Analyzers by name, in registration order (built-ins first); and the plugin of each.
     analyzers: dict[str, AnalyzerFactory] = field(default_factory=dict)
     analyzer_plugins: dict[str, str] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds spent in each plugin's hooks since loading, by plugin name.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of ``hook``, isolating failures.
@@ -103,25 +113,27 @@ class Plugins:
                 picks = None
             implementations.append((impl.plugin_name, impl.function, picks))
 
+        seconds = self.seconds
+
         def call(*args: Any) -> list[tuple[str, Any]]:
             results = []
             for plugin, function, picks in implementations:
+                started = perf_counter()
                 try:
                     if picks is None:
                         result = function(*args)
                     else:
                         result = function(*[args[index] for index in picks])
-                except Exception as error:
+                except PLUGIN_ERRORS as error:
                     self.failures.append(PluginFailure(plugin, hook, describe_error(error)))
                 else:
                     if result:
                         results.append((plugin, result))
+                finally:
+                    seconds[plugin] = seconds.get(plugin, 0.0) + perf_counter() - started
             return results
 
         return call
-
-    def plugin_checkers(self, plugin: str) -> list[str]:
-        return [id for id, owner in self.checker_plugins.items() if owner == plugin]
 
     def info(self) -> list[PluginInfo]:
         return [
@@ -198,25 +210,48 @@ def _allowed_distributions() -> set[str] | None:
 def _register(plugins: Plugins, name: str, load: Callable[[], object]) -> bool:
     try:
         plugin = load()
-    except Exception as error:
+    except PLUGIN_ERRORS as error:
         plugins.failures.append(PluginFailure(name, "import", describe_error(error)))
         return False
     if plugins.pm.is_registered(plugin):
         # A plugin under test may also be installed: the same module loads once.
         return False
-    plugins.pm.register(plugin, name=name)
     try:
+        plugins.pm.register(plugin, name=name)
         plugins.pm.check_pending()
+        _refuse_wrappers(plugins.pm, plugin)
     except pluggy.PluginValidationError as error:
-        plugins.pm.unregister(name=name)
+        if plugins.pm.is_registered(plugin):
+            plugins.pm.unregister(name=name)
         plugins.failures.append(PluginFailure(name, "validation", str(error)))
         return False
     return True
 
 
+def _refuse_wrappers(pm: pluggy.PluginManager, plugin: object) -> None:
+    """Hook wrappers wrap the other plugins' calls, which sayso makes one by one, isolated."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper):
+                raise pluggy.PluginValidationError(
+                    plugin,
+                    f"{caller.name} is a hook wrapper (wrapper=True or hookwrapper=True); sayso "
+                    "calls each plugin's hooks on their own, so wrappers are not supported",
+                )
+
+
 def _collect_checkers(plugins: Plugins) -> None:
     def add(plugin_name: str, checker: Checker) -> None:
         _claim(plugins.checker_plugins, "checker id", checker.id, plugin_name)
+        for code in checker.codes:
+            owner = plugins.code_checkers.get(code)
+            if owner is not None:
+                raise PluginError(
+                    f"finding code {code!r} is declared by two checkers: {owner} "
+                    f"({plugins.checker_plugins[owner]}) and {checker.id} ({plugin_name}); "
+                    f"uninstall one, or block it with {LOAD_PLUGINS_VARIABLE}"
+                )
+        plugins.code_checkers.update(dict.fromkeys(checker.codes, checker.id))
         plugins.checkers[checker.id] = checker
 
     _collect(plugins, "register_checkers", add)
@@ -251,7 +286,7 @@ def _collect(plugins: Plugins, hook: str, add: Callable[[str, Any], None]) -> No
             impl.function(register=partial(add, impl.plugin_name))
         except PluginError:
             raise
-        except Exception as error:
+        except PLUGIN_ERRORS as error:
             plugins.failures.append(PluginFailure(impl.plugin_name, hook, describe_error(error)))
 
 

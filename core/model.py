@@ -7,8 +7,9 @@ always ``article.text[start:end]``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 if TYPE_CHECKING:
@@ -93,12 +94,51 @@ class Article:
         return hashed[1]
 
 
+class _Final:
+    """Built freely by an analyzer; read-only once :meth:`Analysis.finalise` has run.
+
+    Not a frozen dataclass: analyzers and source resolution build these step by step, and a
+    frozen dataclass's ``__init__`` would slow building the many of them an article makes.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_final"):
+            raise FrozenInstanceError(
+                f"cannot assign to field {name!r}: a {type(self).__name__} is read-only once "
+                "the analysis is finalised (checkers see it finalised)"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self.__dict__.get("_final"):
+            raise FrozenInstanceError(f"cannot delete field {name!r}: the analysis is finalised")
+        object.__delattr__(self, name)
+
+    def _make_final(self) -> None:
+        self.__dict__["_final"] = True
+
+
+class ReadOnlyDict(dict[str, "Source"]):
+    """The finalised analysis' sources: a dict that refuses changes (and still pickles)."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("the sources of a finalised analysis are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Source]]]:
+        return (ReadOnlyDict, (dict(self),))
+
+
 @dataclass
-class Statement:
+class Statement(_Final):
     """A sentence of the article.
 
     ``kind`` tells body text from headlines, datelines, bylines and boilerplate ("READ ALSO: …");
-    only statements with ``is_claim`` true can be flagged as unattributed.
+    only statements with ``is_claim`` true can be flagged as unattributed. ``quoted`` says most
+    of it lies between quote marks (someone's words), as the analysis steps find
+    (:func:`sayso.analysis.attribution_steps.quoted_statements`).
     """
 
     index: int
@@ -107,6 +147,7 @@ class Statement:
     text: str
     paragraph: int
     kind: StatementKind = "body"
+    quoted: bool = False
 
     @property
     def is_claim(self) -> bool:
@@ -118,7 +159,7 @@ class Statement:
 
 
 @dataclass
-class Entity:
+class Entity(_Final):
     """A named entity an analyzer saw, whether or not it is a source.
 
     ``label`` is an NER label (PERSON, ORG, GPE, NORP, MISC) or "" when the analyzer only knows
@@ -131,17 +172,17 @@ class Entity:
 
 
 @dataclass
-class Source:
+class Source(_Final):
     """A canonical source within one article: every mention of KCNA points at one Source."""
 
     key: str
     name: str
     type: SourceType
-    mentions: list[Span] = field(default_factory=list)
+    mentions: Sequence[Span] = field(default_factory=list)
 
 
 @dataclass
-class Attribution:
+class Attribution(_Final):
     """Who said what: a source mention, the cue that signals attribution, and the content.
 
     ``content`` may be several fragments (a quote interrupted by "he said"). ``source`` is the
@@ -152,9 +193,9 @@ class Attribution:
     form: Form
     cue: Span | None
     source: Span | None
-    content: list[Span] = field(default_factory=list)
+    content: Sequence[Span] = field(default_factory=list)
     source_key: str | None = None
-    statements: list[int] = field(default_factory=list)
+    statements: Sequence[int] = field(default_factory=list)
 
     @property
     def content_bounds(self) -> tuple[int, int] | None:
@@ -201,6 +242,32 @@ class Checker:
     options: dict[str, Any] = field(default_factory=dict)
     enabled_by_default: bool = True
     supersedes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The finding codes this checker reports, each with what it means: ``sayso checkers`` lists
+    # them, and a code two checkers declare is reported when plugins load.
+    codes: dict[str, str] = field(default_factory=dict)
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        severity: Severity = "warning",
+        span: Span | None = None,
+        statement: Statement | int | None = None,
+        penalty: float | None = None,
+    ) -> Finding:
+        """A :class:`Finding` of this checker; ``statement`` may be the statement or its index.
+
+        ``code`` must be one of the checker's declared ``codes`` (when it declares any): a typo
+        raises here, in the plugin, rather than reaching the database.
+        """
+        if self.codes and code not in self.codes:
+            raise ValueError(
+                f"checker {self.id!r} reports code {code!r}, which it does not declare "
+                f"(declared: {', '.join(self.codes)})"
+            )
+        if isinstance(statement, Statement):
+            statement = statement.index
+        return Finding(self.id, code, severity, message, span, statement, penalty)
 
 
 @dataclass
@@ -223,8 +290,32 @@ class Deduction:
     findings: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AnalysisIndex:
+    """What checkers look up, worked out once when the analysis is finalised."""
+
+    statement_starts: tuple[int, ...]
+    attributions_by_statement: Mapping[int, tuple[Attribution, ...]]
+    claims: tuple[Statement, ...]
+    attributed_claims: tuple[Statement, ...]
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> AnalysisIndex:
+        by_statement: dict[int, list[Attribution]] = {}
+        for attribution in analysis.attributions:
+            for index in dict.fromkeys(attribution.statements):
+                by_statement.setdefault(index, []).append(attribution)
+        claims = tuple(statement for statement in analysis.statements if statement.is_claim)
+        return cls(
+            statement_starts=tuple(statement.start for statement in analysis.statements),
+            attributions_by_statement={i: tuple(found) for i, found in by_statement.items()},
+            claims=claims,
+            attributed_claims=tuple(claim for claim in claims if claim.index in by_statement),
+        )
+
+
 @dataclass
-class Analysis:
+class Analysis(_Final):
     """An article with its statements, attributions and sources: what checkers look at.
 
     ``non_attributions`` name sources that did not vouch for anything ("X declined to
@@ -233,34 +324,77 @@ class Analysis:
     ``paragraphs`` and ``statements`` are in text order and do not overlap (as
     :func:`sayso.analysis.segment.build_statements` makes them); ``Statement.index`` is the
     position in ``statements``.
+
+    Analyzers build it; the engine then resolves sources, lets plugins enrich it and calls
+    :meth:`finalise` before any checker sees it, so checkers get an analysis that can't change
+    under them: tuples, a read-only ``sources``, objects that refuse assignment, and an
+    :class:`AnalysisIndex` behind :meth:`attributions_for`, :meth:`statement_at`, ``claims``
+    and ``attributed_claims``.
     """
 
     article: Article
     analyzer: str
-    paragraphs: list[Span] = field(default_factory=list)
-    statements: list[Statement] = field(default_factory=list)
-    attributions: list[Attribution] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    sources: dict[str, Source] = field(default_factory=dict)
+    paragraphs: Sequence[Span] = field(default_factory=list)
+    statements: Sequence[Statement] = field(default_factory=list)
+    attributions: Sequence[Attribution] = field(default_factory=list)
+    entities: Sequence[Entity] = field(default_factory=list)
+    sources: Mapping[str, Source] = field(default_factory=dict)
     # Sources named as not vouching for anything: "declined to comment", "had not confirmed".
     # They carry no statement; see :mod:`sayso.analysis.attribution_steps`.
-    non_attributions: list[Attribution] = field(default_factory=list)
+    non_attributions: Sequence[Attribution] = field(default_factory=list)
+    index: AnalysisIndex | None = field(default=None, repr=False, compare=False)
 
-    def attributions_for(self, statement: Statement) -> list[Attribution]:
+    def finalise(self) -> Analysis:
+        """Make the analysis read-only and index it (idempotent); returns it."""
+        if self.index is not None:
+            return self
+        for attribution in (*self.attributions, *self.non_attributions):
+            attribution.content = tuple(attribution.content)
+            attribution.statements = tuple(attribution.statements)
+        for source in self.sources.values():
+            source.mentions = tuple(source.mentions)
+        self.paragraphs = tuple(self.paragraphs)
+        self.statements = tuple(self.statements)
+        self.attributions = tuple(self.attributions)
+        self.non_attributions = tuple(self.non_attributions)
+        self.entities = tuple(self.entities)
+        self.sources = ReadOnlyDict(self.sources)
+        self.index = AnalysisIndex.of(self)
+        parts: list[_Final] = [
+            *self.statements,
+            *self.attributions,
+            *self.non_attributions,
+            *self.entities,
+        ]
+        for part in (*parts, *self.sources.values(), self):
+            part._make_final()
+        return self
+
+    def _index(self) -> AnalysisIndex:
+        # Before finalising (while analyzers and enrichment plugins work), worked out each time.
+        return self.index or AnalysisIndex.of(self)
+
+    def attributions_for(self, statement: Statement) -> tuple[Attribution, ...]:
         """The attributions carrying ``statement``'s claims, in the order of ``attributions``."""
-        # Every checker asks this for every statement: index the attributions by statement once,
-        # and index them again only when the list is replaced or grows or shrinks (it is read
-        # after analysis, when attributions no longer change).
-        cached = self.__dict__.get("_by_statement")
-        attributions = self.attributions
-        if cached is None or cached[0] is not attributions or cached[1] != len(attributions):
-            by_statement: dict[int, list[Attribution]] = {}
-            for attribution in attributions:
-                for index in dict.fromkeys(attribution.statements):
-                    by_statement.setdefault(index, []).append(attribution)
-            cached = (attributions, len(attributions), by_statement)
-            self.__dict__["_by_statement"] = cached
-        return list(cached[2].get(statement.index, ()))
+        return self._index().attributions_by_statement.get(statement.index, ())
+
+    def statement_at(self, offset: int) -> Statement | None:
+        """The statement holding the character at ``offset``, if one does."""
+        index = self._index()
+        candidate = bisect_right(index.statement_starts, offset) - 1
+        if candidate >= 0 and offset < self.statements[candidate].end:
+            return self.statements[candidate]
+        return None
+
+    @property
+    def claims(self) -> tuple[Statement, ...]:
+        """The statements that make claims (body text, not headlines, bylines, boilerplate)."""
+        return self._index().claims
+
+    @property
+    def attributed_claims(self) -> tuple[Statement, ...]:
+        """The claims some attribution carries."""
+        return self._index().attributed_claims
 
     def non_attributions_for(self, statement: Statement) -> list[Attribution]:
         """The sources the statement names as not vouching ("declined to comment")."""

@@ -21,6 +21,8 @@ from .model import Analysis, Article, Finding
 from .pipeline.engine import Checking, check_articles
 
 AnalysisFactory = Callable[..., Analysis]
+# The width :func:`sayso_cli` draws the text report at, whatever the terminal running the tests.
+REPORT_COLUMNS = 100
 
 
 def _analyze(text: str, plugins: Plugins, analyzer: str = "offline") -> Analysis:
@@ -81,14 +83,18 @@ def run_checker() -> Callable[..., list[Finding]]:
 def sayso_cli() -> Callable[..., Result]:
     """Invoke the ``sayso`` command line in-process: ``sayso_cli("check", path, plugin=...)``.
 
-    Returns typer's ``Result`` (``exit_code``, ``stdout``, ``stderr``).
+    Returns typer's ``Result`` (``exit_code``, ``stdout``, ``stderr``). The text report is drawn
+    :data:`REPORT_COLUMNS` wide, without colour, unless ``env`` sets ``COLUMNS`` or ``NO_COLOR``.
     """
     from .cli import make_app
 
-    def invoke(*args: str, plugin: object | None = None) -> Result:
+    def invoke(
+        *args: str, plugin: object | None = None, env: dict[str, str] | None = None
+    ) -> Result:
         extra = ((getattr(plugin, "__name__", "plugin-under-test"), plugin),) if plugin else ()
         with extra_plugins(*extra):
-            return CliRunner().invoke(make_app(), list(args))
+            environment = {"COLUMNS": str(REPORT_COLUMNS), **(env or {})}
+            return CliRunner().invoke(make_app(), list(args), env=environment)
 
     return invoke
 

@@ -13,7 +13,20 @@ from collections.abc import Callable
 from sayso import hookimpl
 from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Statement
 
-CHECKER_ID = "anonymous"
+CHECKER = Checker(
+    id="anonymous",
+    description="Claims resting on unnamed sources, and articles resting mostly on them.",
+    options={"max_share": 0.3, "min_statements": 3},
+    codes={
+        "unexplained-anonymity": "A claim resting on an unnamed source, with no reason given "
+        "for the anonymity.",
+        "anonymous-source": "A claim resting on an unnamed source whose anonymity is explained "
+        "(info).",
+        "anonymous-reliance": "More than max_share of the article's attributed claims rest on "
+        "unnamed sources.",
+    },
+)
+CHECKER_ID = CHECKER.id
 # Phrases that say why a source is unnamed. "Familiar with the matter" says what the source
 # knows, not why they are unnamed, so it is not one of them.
 REASON_PHRASES = (
@@ -31,13 +44,7 @@ REASON_PHRASES = (
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Claims resting on unnamed sources, and articles resting mostly on them.",
-            options={"max_share": 0.3, "min_statements": 3},
-        )
-    )
+    register(CHECKER)
 
 
 def is_anonymous(analysis: Analysis, attribution: Attribution) -> bool:
@@ -55,26 +62,23 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
         mention = attribution.source or statement.span
         if _explains_anonymity(statement.text):
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="anonymous-source",
-                    severity="info",
-                    message=f"This rests on an unnamed source (“{mention.text}”); the reason "
+                CHECKER.finding(
+                    "anonymous-source",
+                    f"This rests on an unnamed source (“{mention.text}”); the reason "
                     "for anonymity is given.",
+                    "info",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
         else:
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="unexplained-anonymity",
-                    severity="warning",
-                    message=f"This rests on an unnamed source (“{mention.text}”) without saying "
+                CHECKER.finding(
+                    "unexplained-anonymity",
+                    f"This rests on an unnamed source (“{mention.text}”) without saying "
                     "why the source could not be named.",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
     return findings
@@ -82,25 +86,21 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
-    claims = {statement.index for statement in analysis.statements if statement.is_claim}
-    attributed: set[int] = set()
-    anonymous: set[int] = set()
-    for attribution in analysis.attributions:
-        carried = claims.intersection(attribution.statements)
-        attributed |= carried
-        if is_anonymous(analysis, attribution):
-            anonymous |= carried
+    attributed = analysis.attributed_claims
+    anonymous = [
+        claim
+        for claim in attributed
+        if any(is_anonymous(analysis, a) for a in analysis.attributions_for(claim))
+    ]
     if len(attributed) < settings.option(CHECKER_ID, "min_statements") or not anonymous:
         return []
     share = len(anonymous) / len(attributed)
     if share <= settings.option(CHECKER_ID, "max_share"):
         return []
     return [
-        Finding(
-            checker=CHECKER_ID,
-            code="anonymous-reliance",
-            severity="warning",
-            message=f"{len(anonymous)} of {len(attributed)} attributed claims ({share:.0%}) "
+        CHECKER.finding(
+            "anonymous-reliance",
+            f"{len(anonymous)} of {len(attributed)} attributed claims ({share:.0%}) "
             "rest on unnamed sources.",
         )
     ]

@@ -17,8 +17,6 @@ from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
-CHECKER_ID = "hedging"
-
 _BE = r"(?:is|are|was|were|has been|have been|had been|is being|are being)"
 _WEASEL_ADVERBS = "reportedly|allegedly|purportedly|supposedly|reputedly|ostensibly|apparently"
 _REPORTING_PARTICIPLES = (
@@ -54,6 +52,31 @@ PATTERNS = {
         "“{words}” signals an assessment without saying whose it is.",
     ),
 }
+CHECKER = Checker(
+    id="hedging",
+    description="Weasel words and attributions with no agent ('reportedly', 'some say').",
+    options={"passive_voice": False},
+    codes={
+        "weasel-adverb": "“Reportedly”, “allegedly” and the like: a source hinted at, not named.",
+        "agentless-attribution": "“It is said/believed/reported that…”, with no one saying it.",
+        "vague-attribution": "“Some say”, “critics argue”: an unidentified group as the source.",
+        "agentless-expectation": "“Is expected/believed to…”, with no one expecting it.",
+        "hedge": "“Appears to”, “seems to”: an assessment without saying whose.",
+        "passive-no-agent": "A passive with no agent (info; with passive_voice).",
+    },
+    # A hedge shows the statement is a claim: a note calling it scene-setting would contradict it.
+    supersedes={
+        code: ("unattributed/unattributed-statement",)
+        for code in (
+            "weasel-adverb",
+            "agentless-attribution",
+            "vague-attribution",
+            "agentless-expectation",
+            "hedge",
+        )
+    },
+)
+CHECKER_ID = CHECKER.id
 # A form of "to be" and a past participle, with no "by" agent later in the sentence.
 PASSIVE = re.compile(
     rf"\b{_BE}\s+(?:\w+ly\s+)?(?:\w+ed|known|seen|told|given|taken|shown|held|made|found|"
@@ -82,16 +105,7 @@ _ASCII_WORD_BYTES = bytes(
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Weasel words and attributions with no agent ('reportedly', 'some say').",
-            options={"passive_voice": False},
-            # A hedge shows the statement is a claim: a note calling it scene-setting would
-            # contradict it.
-            supersedes={code: ("unattributed/unattributed-statement",) for code in PATTERNS},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
@@ -109,7 +123,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             span = Span.of(text, statement.start + match.start(), statement.start + match.end())
             if not any(span.overlaps(other) for other in covered):
                 message = f"“{span.text}” is passive with no agent; say who did it."
-                findings.append(_finding("passive-no-agent", "info", message, span, statement))
+                findings.append(
+                    CHECKER.finding("passive-no-agent", message, "info", span, statement)
+                )
     return findings
 
 
@@ -146,19 +162,6 @@ def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> li
                 "info" if any(not span.overlaps(mention) for mention in named) else "warning"
             )
             findings.append(
-                _finding(code, severity, message.format(words=span.text), span, statement)
+                CHECKER.finding(code, message.format(words=span.text), severity, span, statement)
             )
     return findings
-
-
-def _finding(
-    code: str, severity: Severity, message: str, span: Span, statement: Statement
-) -> Finding:
-    return Finding(
-        checker=CHECKER_ID,
-        code=code,
-        severity=severity,
-        message=message,
-        span=span,
-        statement=statement.index,
-    )

@@ -3,7 +3,8 @@
 - Reliance on state media is a finding about the article, stated once with its share ("8 of 9
   attributed claims rest only on state media (KCNA)"): a warning when the share reaches
   ``state_media_share``, else info. Each statement resting only on state media gets an info
-  note, so the reader sees which they are without the article losing points for each.
+  note that costs nothing, so the reader sees which they are without the article losing points
+  for each.
 - A government is "speaking about its own actions" when the attributed content names that
   government: its canonical name without "government"/"administration" (and with a demonym's
   final "n" dropped, so "North Korean government" matches "North Korea"), one of its aliases in
@@ -31,27 +32,30 @@ from sayso.model import (
 )
 from sayso.plugins._caseless import lowered
 
-CHECKER_ID = "independence"
+CHECKER = Checker(
+    id="independence",
+    description="Claims resting only on state media, government self-reports, wire copy.",
+    options={"report_self_reports": True, "report_wire_copy": True, "state_media_share": 0.5},
+    codes={
+        "state-media-reliance": "The article's claims resting only on state media, with their "
+        "share (a warning from state_media_share, else info).",
+        "state-media-only": "A claim whose only sources are state media (info, no points).",
+        "government-self-report": "A government as the source for a claim about its own actions "
+        "(info; with report_self_reports).",
+        "wire-copy": "A claim taken from a news agency's wire copy (info; with report_wire_copy).",
+    },
+    # Resting on state media is the article's one weakness, not a second one of resting on one
+    # source.
+    supersedes={"state-media-reliance": ("single-source/single-source-reliance",)},
+)
+CHECKER_ID = CHECKER.id
 _GOVERNMENT_WORDS = re.compile(r"\b(?:the\s+)?(?:government|administration)\b", re.IGNORECASE)
 _FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Claims resting only on state media, government self-reports, wire copy.",
-            options={
-                "report_self_reports": True,
-                "report_wire_copy": True,
-                "state_media_share": 0.5,
-            },
-            # Resting on state media is the article's one weakness, not a second one of
-            # resting on one source.
-            supersedes={"state-media-reliance": ("single-source/single-source-reliance",)},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
@@ -65,16 +69,15 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     if sourced and all(source.type == "state_media" for _, source in sourced):
         names = sorted({source.name for _, source in sourced})
         findings.append(
-            Finding(
-                checker=CHECKER_ID,
-                code="state-media-only",
+            CHECKER.finding(
+                "state-media-only",
+                f"This claim rests only on state media ({', '.join(names)}), which "
+                "cannot confirm it independently.",
                 severity="info",
+                span=statement.span,
+                statement=statement,
                 # The article-level state-media-reliance finding is the one that costs points.
                 penalty=0.0,
-                message=f"This claim rests only on state media ({', '.join(names)}), which "
-                "cannot confirm it independently.",
-                span=statement.span,
-                statement=statement.index,
             )
         )
     for attribution, source in sourced:
@@ -88,26 +91,24 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             and is_about_itself(attribution, source)
         ):
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="government-self-report",
-                    severity="info",
-                    message=f"The {source.name} is the source for a claim about its own "
+                CHECKER.finding(
+                    "government-self-report",
+                    f"The {source.name} is the source for a claim about its own "
                     "actions; look for independent confirmation.",
+                    "info",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
         if source.type == "news_agency" and settings.option(CHECKER_ID, "report_wire_copy"):
             findings.append(
-                Finding(
-                    checker=CHECKER_ID,
-                    code="wire-copy",
-                    severity="info",
-                    message=f"This comes from {source.name} wire copy rather than the outlet's "
+                CHECKER.finding(
+                    "wire-copy",
+                    f"This comes from {source.name} wire copy rather than the outlet's "
                     "own reporting.",
+                    "info",
                     span=mention,
-                    statement=statement.index,
+                    statement=statement,
                 )
             )
     return findings
@@ -115,14 +116,14 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
-    claims = {statement.index for statement in analysis.statements if statement.is_claim}
     sourced: dict[int, set[str]] = {}
     for attribution in analysis.attributions:
         source = analysis.source_of(attribution)
         if source is None:
             continue
-        for index in claims.intersection(attribution.statements):
-            sourced.setdefault(index, set()).add(source.key)
+        for index in attribution.statements:
+            if analysis.statements[index].is_claim:
+                sourced.setdefault(index, set()).add(source.key)
     state_media = {
         index
         for index, keys in sourced.items()
@@ -136,13 +137,12 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
         "warning" if share >= settings.option(CHECKER_ID, "state_media_share") else "info"
     )
     return [
-        Finding(
-            checker=CHECKER_ID,
-            code="state-media-reliance",
+        CHECKER.finding(
+            "state-media-reliance",
+            f"{len(state_media)} of {len(sourced)} attributed claims ({share:.0%}) rest only on "
+            f"state media ({', '.join(names)}), which cannot confirm them independently; look "
+            "for another source.",
             severity=severity,
-            message=f"{len(state_media)} of {len(sourced)} attributed claims ({share:.0%}) rest "
-            f"only on state media ({', '.join(names)}), which cannot confirm them independently; "
-            "look for another source.",
         )
     ]
 

@@ -15,13 +15,25 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from sayso import hookimpl
-from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span
+from sayso.model import Analysis, Checker, Finding, Settings, Span
 
-CHECKER_ID = "quotes"
+CHECKER = Checker(
+    id="quotes",
+    description="Unbalanced quote marks, quotes with no speaker, speakers with no quote.",
+    options={"min_words": 5},
+    codes={
+        "unbalanced-quotes": "A quote mark with no partner in its paragraph.",
+        "quote-without-speaker": "A quotation of at least min_words words that no attribution "
+        "covers.",
+        "speaker-without-quote": "A source and a cue with no content (“KCNA added:” and then "
+        "nothing).",
+    },
+)
+CHECKER_ID = CHECKER.id
 OPENING = "“«„"
 CLOSING = "”»"
 _QUOTATION = re.compile(r"[“«„\"]([^“”«»„\"]+)[”»\"]")
@@ -30,25 +42,19 @@ _MARK = re.compile(f'[{OPENING}{CLOSING}"]')
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Unbalanced quote marks, quotes with no speaker, speakers with no quote.",
-            options={"min_words": 5},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     findings = [
-        _finding(
-            analysis,
+        CHECKER.finding(
             "unbalanced-quotes",
-            "error",
             f"This quote mark ({mark.text}) has no partner, so the reader cannot tell where "
             "the quotation starts or ends.",
+            "error",
             mark,
+            analysis.statement_at(mark.start),
         )
         for mark in unbalanced_marks(analysis)
     ]
@@ -61,12 +67,11 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             attributed = _Stretches(_attributed_stretches(analysis))
         if not attributed.overlap(quotation.start + 1, quotation.end - 1):
             findings.append(
-                _finding(
-                    analysis,
+                CHECKER.finding(
                     "quote-without-speaker",
-                    "warning",
                     "Nobody is named as saying this quotation.",
-                    quotation,
+                    span=quotation,
+                    statement=analysis.statement_at(quotation.start),
                 )
             )
     for attribution in analysis.attributions:
@@ -77,12 +82,11 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
                 max(attribution.source.end, attribution.cue.end),
             )
             findings.append(
-                _finding(
-                    analysis,
+                CHECKER.finding(
                     "speaker-without-quote",
-                    "warning",
                     f"“{span.text}” introduces words that never follow.",
-                    span,
+                    span=span,
+                    statement=analysis.statement_at(span.start),
                 )
             )
     return findings
@@ -158,25 +162,3 @@ class _Stretches:
         # ``start``.
         starting_before = bisect_left(self.starts, end)
         return starting_before > 0 and self.reach[starting_before - 1] > start
-
-
-def _finding(
-    analysis: Analysis, code: str, severity: Severity, message: str, span: Span
-) -> Finding:
-    return Finding(
-        checker=CHECKER_ID,
-        code=code,
-        severity=severity,
-        message=message,
-        span=span,
-        statement=_statement_at(analysis, span.start),
-    )
-
-
-def _statement_at(analysis: Analysis, offset: int) -> int | None:
-    # Statements are in text order: the one holding ``offset`` is the last to start at or before it.
-    statements = analysis.statements
-    candidate = bisect_right(statements, offset, key=lambda statement: statement.start) - 1
-    if candidate >= 0 and offset < statements[candidate].end:
-        return statements[candidate].index
-    return None

@@ -14,23 +14,26 @@ from collections.abc import Callable
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings
 
-CHECKER_ID = "single-source"
+CHECKER = Checker(
+    id="single-source",
+    description="Articles whose attributed statements mostly rest on one source.",
+    options={"threshold": 0.5, "min_statements": 3},
+    codes={
+        "single-source-reliance": "At least threshold of the article's attributed claims rest "
+        "on one source.",
+    },
+)
+CHECKER_ID = CHECKER.id
 
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Articles whose attributed statements mostly rest on one source.",
-            options={"threshold": 0.5, "min_statements": 3},
-        )
-    )
+    register(CHECKER)
 
 
 def claims_by_source(analysis: Analysis) -> dict[str, set[int]]:
     """The claims (statement indexes) each canonical source carries, by source key."""
-    claims = {statement.index for statement in analysis.statements if statement.is_claim}
+    claims = {claim.index for claim in analysis.claims}
     carried: dict[str, set[int]] = defaultdict(set)
     for attribution in analysis.attributions:
         if attribution.source_key in analysis.sources:
@@ -51,22 +54,11 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     source = analysis.sources[top_key]
     first_mention = min(source.mentions, default=None)
     return [
-        Finding(
-            checker=CHECKER_ID,
-            code="single-source-reliance",
-            severity="warning",
-            message=(
-                f"{len(carried[top_key])} of {len(attributed)} attributed claims ({share:.0%}) "
-                f"rest on one source, {source.name}; look for another."
-            ),
+        CHECKER.finding(
+            "single-source-reliance",
+            f"{len(carried[top_key])} of {len(attributed)} attributed claims ({share:.0%}) "
+            f"rest on one source, {source.name}; look for another.",
             span=first_mention,
-            statement=_statement_at(analysis, first_mention.start) if first_mention else None,
+            statement=analysis.statement_at(first_mention.start) if first_mention else None,
         )
     ]
-
-
-def _statement_at(analysis: Analysis, offset: int) -> int | None:
-    for statement in analysis.statements:
-        if statement.start <= offset < statement.end:
-            return statement.index
-    return None

@@ -1,9 +1,12 @@
 """Unattributed claims: statements asserting something that no attribution carries.
 
-Check-worthy claims (numbers, allegations, assessments, predictions, causes) are warnings naming
-what makes them check-worthy. Other unattributed statements are usually scene-setting ("The
-meeting took place in Pyongyang."); with ``report_scene_setting`` they are listed as info that
-costs no points, so an editor can still scan them.
+A statement no attribution carries is a warning when it is a claim that needs a source
+(:func:`needs_source`: decided by a model trained on PolNeAR, see
+:mod:`sayso.analysis.needs_source`), naming what makes it check-worthy when it can (numbers,
+allegations, assessments, predictions, causes). Questions, fragments and quoted words are not
+claims. The rest — scene-setting ("The meeting took place in Pyongyang."), reports of what
+someone said or did whose cue the analyzer missed, sources that declined to comment — are listed
+with ``report_scene_setting`` as info that costs no points, so an editor can still scan them.
 
 Dates are not numbers here: years, days of the month and the "19" of "COVID-19" don't make a
 sentence a statistic.
@@ -15,12 +18,10 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
-from sayso.analysis.attribution_steps import quoted_statements
 from sayso.analysis.needs_source import context, shipped_model
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
-CHECKER_ID = "unattributed"
 HEDGING_CODES = (
     "hedging/weasel-adverb",
     "hedging/agentless-attribution",
@@ -28,8 +29,21 @@ HEDGING_CODES = (
     "hedging/agentless-expectation",
     "hedging/hedge",
 )
+CHECKER = Checker(
+    id="unattributed",
+    description="Claims that no attribution carries; claims that need a source are warnings.",
+    options={"report_scene_setting": True},
+    codes={
+        "unattributed-claim": "A claim that needs a source (an assertion about events, numbers, "
+        "intentions, evaluations, predictions) that no attribution carries.",
+        "unattributed-statement": "A statement no attribution carries that needs no source: "
+        "scene-setting, a report of what someone said or did, a source that declined to "
+        "comment (info, costs no points; with report_scene_setting).",
+    },
+    # A hedge in an unsourced claim is the same missing source: one deduction.
+    supersedes={"unattributed-claim": HEDGING_CODES},
+)
 MIN_CLAIM_WORDS = 4
-_WORDS = re.compile(r"\w+(?:[’'-]\w+)*")
 # Statements that set the scene: who met or went where, when something was held, what a name
 # stands for.
 _SCENE_SETTING = re.compile(
@@ -38,6 +52,7 @@ _SCENE_SETTING = re.compile(
     r"led the|headed by|invited)\b",
     re.IGNORECASE,
 )
+CHECKER_ID = CHECKER.id
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -116,15 +131,7 @@ def _is_date(text: str, start: int, end: int) -> bool:
 
 @hookimpl
 def register_checkers(register: Callable[[Checker], None]) -> None:
-    register(
-        Checker(
-            id=CHECKER_ID,
-            description="Claims that no attribution carries; check-worthy ones are warnings.",
-            options={"report_scene_setting": True},
-            # A hedge in an unsourced claim is the same missing source: one deduction.
-            supersedes={"unattributed-claim": HEDGING_CODES},
-        )
-    )
+    register(CHECKER)
 
 
 @hookimpl
@@ -132,11 +139,10 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     if not statement.is_claim or analysis.attributions_for(statement):
         return []
     declined = analysis.non_attributions_for(statement)
-    kind, words = (
-        ("declined", declined[0].cue.text)
-        if declined and declined[0].cue
-        else (needs_source(statement, analysis))
-    )
+    if declined and declined[0].cue is not None:
+        kind, words = "declined", declined[0].cue.text
+    else:
+        kind, words = needs_source(statement, analysis)
     if kind == "not-a-claim":
         return []
     if kind == "claim":
@@ -146,25 +152,17 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             f", which contains {_join(described)}." if described else "."
         )
         return [
-            Finding(
-                checker=CHECKER_ID,
-                code="unattributed-claim",
-                severity="warning",
-                message=message,
-                span=statement.span,
-                statement=statement.index,
-            )
+            CHECKER.finding("unattributed-claim", message, span=statement.span, statement=statement)
         ]
     if not settings.option(CHECKER_ID, "report_scene_setting"):
         return []
     return [
-        Finding(
-            checker=CHECKER_ID,
-            code="unattributed-statement",
-            severity="info",
-            message=_NO_SOURCE_NEEDED[kind].format(words=words),
+        CHECKER.finding(
+            "unattributed-statement",
+            _NO_SOURCE_NEEDED[kind].format(words=words),
+            "info",
             span=statement.span,
-            statement=statement.index,
+            statement=statement,
             penalty=0.0,
         )
     ]
@@ -195,7 +193,7 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
     text = statement.text.strip()
     if text.endswith("?") or len(text.split()) < MIN_CLAIM_WORDS:
         return "not-a-claim", ""
-    if statement.index in quoted_statements(analysis):
+    if statement.quoted:
         return "not-a-claim", ""
     model = shipped_model()
     if not model.needs_source(text, context(statement, analysis)):

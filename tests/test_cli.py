@@ -113,13 +113,15 @@ def test_summary_format_is_one_line_per_article(sayso_cli, tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) == len(stored) == 2
     for line in lines:
-        score, claims, _, path = line.split("\t")
+        score, claims, _, path, status = line.split("\t")
+        assert status == "checked"
         row = stored[path]
         assert float(score) == row["score"]
         assert claims == f"{row['attributed_claims']}/{row['claims']} claims attributed"
     assert lines[0].split("\t")[2] == "KCNA"
     again = sayso_cli("check", str(SEEDS), "--db", db, "--format", "summary")
-    assert again.stdout.splitlines()[0].split("\t")[1:3] == ["unchanged since its last check", "—"]
+    # Unchanged articles are shown as they were checked, marked as from the cache.
+    assert again.stdout.splitlines() == [line[: -len("checked")] + "cached" for line in lines]
 
 
 def test_unknown_checker_option_is_a_usage_error(sayso_cli):
@@ -238,5 +240,53 @@ def test_shell_completion_completes_commands_and_choices():
         )
         return run.stdout.split()
 
-    assert complete("ch") == ["check"]
-    assert complete("check", "--format", "") == ["text", "json", "summary"]
+    assert complete("ch") == ["check", "checkers"]
+    assert complete("checke") == ["checkers"]
+    assert complete("check", "--format", "") == ["text", "json", "jsonl", "summary", "github"]
+
+
+def test_checkers_lists_ids_codes_options_and_state(sayso_cli, tmp_path, monkeypatch):
+    import json
+
+    from sayso.manager import get_plugins
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sayso.toml").write_text(
+        "[checkers.hedging]\nenabled = false\n[checkers.quotes]\nmin_words = 8\n"
+    )
+    result = sayso_cli("checkers", "--json")
+    assert result.exit_code == 0, result.output
+    listed = {checker["id"]: checker for checker in json.loads(result.stdout)}
+    assert listed.keys() == get_plugins().checkers.keys()
+    assert listed["hedging"]["enabled"] is False and listed["hedging"]["enabled_by_default"]
+    assert listed["quotes"]["options"] == {"min_words": 8}
+    assert listed["quotes"]["defaults"] == {"min_words": 5}
+    assert "quote-without-speaker" in listed["quotes"]["codes"]
+    assert listed["unattributed"]["plugin"] == "sayso.plugins.unattributed"
+    text = sayso_cli("checkers").stdout
+    assert "hedging (off):" in text and "option min_words = 8 (default 5)" in text
+    assert "code   unattributed-claim" in text
+
+
+def test_checkers_reports_a_bad_configuration_as_a_usage_error(sayso_cli, tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[checkers.nope]\nenabled = true\n")
+    result = sayso_cli("checkers", "--config", str(config))
+    assert result.exit_code == 2
+    assert "nope" in result.output and "Traceback" not in result.output
+
+
+def test_readme_lists_every_built_in_checkers_codes(sayso_cli):
+    import json
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("### `sayso checkers`\n", 1)[1].split("\n#", 1)[0]
+    documented = set(re.findall(r"^\| `([\w-]+)` \| `([\w-]+)` \| (.+) \|$", section, re.M))
+    listed = {
+        (checker["id"], code, meaning)
+        for checker in json.loads(sayso_cli("checkers", "--json").stdout)
+        for code, meaning in checker["codes"].items()
+    }
+    assert documented == listed

@@ -14,7 +14,9 @@ STANZA_RESOURCES = SHARED / "stanza_resources"
 def test_models_status_in_an_empty_directory(sayso_cli, tmp_path):
     result = sayso_cli("models", "status", "--stanza-dir", str(tmp_path))
     assert result.exit_code == 1
-    assert "MISSING" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["tokenize", "?", "missing"]
+    assert "cannot run without it (`sayso models download` fetches it)" in lines[2]
     assert "sayso models download" in result.stderr
 
 
@@ -22,8 +24,12 @@ def test_models_status_in_an_empty_directory(sayso_cli, tmp_path):
 def test_models_status_json_with_tokenizer_only(sayso_cli):
     result = sayso_cli("models", "status", "--stanza-dir", str(STANZA_RESOURCES), "--json")
     assert result.exit_code == 1
-    present = {m["model"] for m in json.loads(result.stdout)["models"] if m["present"]}
+    document = json.loads(result.stdout)
+    present = {m["model"] for m in document["models"] if m["present"]}
     assert present == {"tokenize", "mwt"}
+    states = {p["processor"]: p["state"] for p in document["processors"]}
+    assert states["tokenize"] == "loaded"
+    assert states["depparse"] == "missing" and states["ner"] == "missing"
 
 
 def test_auto_falls_back_to_offline_and_says_so(sayso_cli, tmp_path):
@@ -39,7 +45,7 @@ def test_stanza_without_models_is_one_clear_line(sayso_cli, tmp_path):
     )
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: stanza model")
+    assert line.startswith("error: stanza's tokenize model is missing")
     assert "sayso models download" in line
 
 

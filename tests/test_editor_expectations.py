@@ -131,7 +131,7 @@ def test_non_attribution_is_recorded_as_a_source_that_did_not_vouch(sentence, cu
     text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
     report = report_of(text)
     statement = statement_with(report, sentence[:25])
-    assert report.analysis.attributions_for(statement) == []
+    assert not report.analysis.attributions_for(statement)
     [declined] = report.analysis.non_attributions_for(statement)
     assert cue in declined.cue.text
     assert declined.source is not None

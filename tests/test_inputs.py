@@ -185,17 +185,18 @@ def test_recheck_skips_unchanged_articles_until_forced_or_reconfigured(sayso_cli
     assert sayso_cli("check", str(tmp_path / "news"), "--db", db).exit_code == 0
     again = sayso_cli("check", str(tmp_path / "news"), "--db", db)
     assert again.exit_code == 0
-    assert again.stdout.count("unchanged since its last check") == 3
-    assert "3 article(s) unchanged" in again.stderr
+    # Shown in full from the database, marked as from the cache.
+    assert again.stdout.count("Sourcing score") == 3
+    assert again.stdout.count("From the cache: unchanged since its check") == 3
     forced = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--force")
-    assert "Sourcing score" in forced.stdout and "unchanged" not in forced.stderr
+    assert forced.stdout.count("Sourcing score") == 3 and "From the cache" not in forced.stdout
     other = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--disable", "unattributed")
-    assert "unchanged" not in other.stderr
+    assert "From the cache" not in other.stdout
     runs = list(sqlite_utils.Database(db)["runs"].rows)
     assert [(r["articles"], r["skipped"]) for r in runs] == [(3, 0), (0, 3), (3, 0), (3, 0)]
 
 
-def test_recheck_json_lists_unchanged_articles(sayso_cli, tmp_path):
+def test_recheck_json_shows_unchanged_articles_from_the_cache(sayso_cli, tmp_path):
     write_corpus(tmp_path / "news", 2)
     db = str(tmp_path / "s.db")
     first = json.loads(
@@ -204,8 +205,9 @@ def test_recheck_json_lists_unchanged_articles(sayso_cli, tmp_path):
     again = json.loads(
         sayso_cli("check", str(tmp_path / "news"), "--db", db, "--format", "json").stdout
     )
-    assert again["articles"] == []
-    assert sorted(u["id"] for u in again["unchanged"]) == sorted(a["id"] for a in first["articles"])
+    assert [a["cached"] for a in first["articles"]] == [False, False]
+    assert [a["cached"] for a in again["articles"]] == [True, True]
+    assert [{**a, "cached": False} for a in again["articles"]] == first["articles"]
 
 
 def _settled(path, seconds_ago=3600):

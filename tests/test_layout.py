@@ -8,6 +8,7 @@ modules together), except under ``if TYPE_CHECKING:``, which never runs.
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,12 @@ def test_the_readme_architecture_names_every_subpackage(package):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     architecture = readme.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
     assert f"`{package}`" in architecture
+
+
+def test_pyproject_lists_every_package():
+    pyproject = tomllib.loads(
+        (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    )
+    listed = pyproject["tool"]["setuptools"]["packages"]
+    packages = [name for name, path in module_files().items() if path.name == "__init__.py"]
+    assert sorted(listed) == sorted(packages)

@@ -8,7 +8,7 @@ import pytest
 from sayso import hookimpl
 from sayso.api import check
 from sayso.errors import PluginError
-from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
+from sayso.manager import DEFAULT_PLUGINS, extra_plugins, get_plugins, load_plugins
 from sayso.model import Article, Checker, Finding
 
 from tests.conftest import RaisingPlugin
@@ -96,6 +96,26 @@ def test_duplicate_checker_ids_name_both_plugins():
         pass
     assert "sayso.plugins.unattributed" in str(error.value)
     assert "dupe-plugin" in str(error.value)
+
+
+def test_a_finding_code_two_checkers_declare_names_both():
+    class SameCode:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="mine", description="Mine.", codes={"unattributed-claim": "?"}))
+
+    with pytest.raises(PluginError) as error, extra_plugins(("same-code", SameCode())):
+        pass
+    message = str(error.value)
+    assert "'unattributed-claim'" in message
+    assert "unattributed (sayso.plugins.unattributed)" in message and "mine (same-code)" in message
+
+
+def test_every_built_in_checker_declares_its_codes():
+    plugins = get_plugins()
+    for checker in plugins.checkers.values():
+        assert checker.codes, checker.id
+        assert all(meaning.strip() for meaning in checker.codes.values()), checker.id
 
 
 def test_finding_for_unregistered_checker_is_a_plugin_error():

@@ -99,7 +99,7 @@ def build_seed_database(path: Path) -> dict[str, ArticleReport]:
     db = store.open_database(path)
     run_id = store.start_run(db, "hand", get_plugins())
     for report in reports.values():
-        store.save_report(db, report, run_id)
+        store.save_batch(db, [store.report_tables(report, run_id)])
     store.finish_run(db, run_id, len(reports), 0)
     db.close()
     return reports
@@ -198,7 +198,9 @@ def test_prepare_database_is_idempotent_and_search_follows_new_rows(tmp_path: Pa
     search = "select count(*) from statements_fts where statements_fts match ?"
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     report = check_by_hand(seed_analysis(KREMLIN_SEED, []))
-    store.save_report(db, report, 1)  # replaces the article's rows: the triggers keep up
+    store.save_batch(
+        db, [store.report_tables(report, 1)]
+    )  # replaces the article's rows: the triggers keep up
     assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
     assert db.execute(search, ["zyzzyva"]).fetchone()[0] == 0
 
@@ -214,7 +216,8 @@ def test_metadata_describes_every_table_view_and_column(seed_db: tuple[Path, Any
         )
     ]
     for name in names:
-        columns = [row[1] for row in db.execute(f"pragma table_info([{name}])")]
+        # table_xinfo: generated columns (statements.number) too.
+        columns = [row[1] for row in db.execute(f"pragma table_xinfo([{name}])")]
         assert tables[name]["description"], name
         assert set(tables[name]["columns"]) == set(columns), name
 
@@ -351,7 +354,8 @@ def test_cells_link_and_show_spans(datasette: Datasette, kremlin_id: str) -> Non
     attributions = get_ok(datasette, f"/newsroom/attributions?article_id={kremlin_id}")
     assert '<span class="sayso-cue">announced</span>' in attributions
     assert '<span class="sayso-content" title="characters' in attributions
-    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">#3</a>' in attributions
+    # Statements as reports number them, from 1.
+    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">[4]</a>' in attributions
     articles = get_ok(datasette, "/newsroom/articles")
     assert f'<a href="/newsroom/-/article/{kremlin_id}">' in articles
     summary = get_ok(datasette, "/newsroom/article_summary")

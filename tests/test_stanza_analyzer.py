@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sayso.analysis.stanza import StanzaAnalyzer
 from sayso.analysis.stanza_models import missing_models, model_status, resources_dir
-from sayso.errors import ModelMissingError
+from sayso.errors import ModelMissingError, ModelWarning
 from sayso.lexicon import Lexicon
 from sayso.model import Article
 
@@ -43,7 +43,7 @@ def test_empty_resources_dir_is_a_one_line_model_missing_error(tmp_path: Path) -
     message = str(raised.value)
     assert "\n" not in message
     assert "sayso models download" in message
-    assert "depparse" in message
+    assert "tokenize" in message
 
 
 def test_nothing_is_loaded_for_no_articles(tmp_path: Path) -> None:
@@ -60,10 +60,18 @@ def test_model_status_reports_present_and_missing_files() -> None:
 
 
 @needs_shared_models
-def test_asking_for_the_parser_names_what_is_missing() -> None:
+def test_without_a_parser_the_rules_find_attributions_and_it_says_so() -> None:
     analyzer = StanzaAnalyzer(stanza_dir=str(SHARED_MODELS))
-    with pytest.raises(ModelMissingError, match=r"depparse \(combined_charlm\).*sayso models"):
-        analyzer.analyze([Article(text=TEXT)], Lexicon.default())
+    with pytest.warns(ModelWarning, match=r"depparse: model missing .*sayso's rules"):
+        [analysis] = analyzer.analyze([Article(text=TEXT)], Lexicon.default())
+    assert [s.text for s in analysis.statements] == [
+        "Kim Jong Un met Sergei Shoigu in Pyongyang.",
+        "KCNA said the talks were productive.",
+        "Officials didn't comment.",
+    ]
+    [kcna] = analysis.attributions
+    assert kcna.source is not None and kcna.source.text == "KCNA"
+    assert kcna.statements == [1]
 
 
 @needs_shared_models
@@ -78,6 +86,7 @@ def test_tokenizer_models_give_statements_for_a_batch() -> None:
         "Officials didn't comment.",
     ]
     assert [s.paragraph for s in first.statements] == [0, 1, 1]
-    assert first.attributions == [] and first.entities == []
+    # No NER asked for: the entities are the rules' (capitalised names).
+    assert "Sergei Shoigu" in {e.span.text for e in first.entities}
     assert [s.text for s in second.statements] == ["Seoul said nothing."]
     assert first.analyzer == "stanza"

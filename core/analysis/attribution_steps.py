@@ -26,6 +26,7 @@ Carried-over statements are added to the attribution's ``statements``, and their
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..model import Analysis, Attribution, Span, Statement
 
@@ -104,20 +105,23 @@ def add_introductions(analysis: Analysis) -> None:
                 "said",
             )
         )
-        analysis.attributions.append(
-            Attribution(
-                form="according_to" if according else "indirect",
-                cue=Span.of(
-                    text, last.start + found.start(cue_group), last.start + found.end(cue_group)
-                ),
-                source=Span.of(
-                    text,
-                    last.start + found.start(source_group),
-                    last.start + found.end(source_group),
-                ),
-                statements=[last.index],
-            )
-        )
+        analysis.attributions = [
+            *analysis.attributions,
+            (
+                Attribution(
+                    form="according_to" if according else "indirect",
+                    cue=Span.of(
+                        text, last.start + found.start(cue_group), last.start + found.end(cue_group)
+                    ),
+                    source=Span.of(
+                        text,
+                        last.start + found.start(source_group),
+                        last.start + found.end(source_group),
+                    ),
+                    statements=[last.index],
+                )
+            ),
+        ]
 
 
 def mark_headlines(analysis: Analysis) -> None:
@@ -190,7 +194,7 @@ def separate_non_attributions(analysis: Analysis) -> None:
     kept = []
     for attribution in analysis.attributions:
         if does_not_vouch(text, attribution) and attribution.form != "direct":
-            analysis.non_attributions.append(attribution)
+            analysis.non_attributions = [*analysis.non_attributions, attribution]
         else:
             kept.append(attribution)
     analysis.attributions = kept
@@ -207,15 +211,18 @@ def separate_non_attributions(analysis: Analysis) -> None:
         if subject is not None:
             start = statement.start + subject.start("subject")
             source = Span.of(text, start, statement.start + subject.end("subject"))
-        analysis.non_attributions.append(
-            Attribution(
-                form="indirect",
-                cue=cue,
-                source=source,
-                statements=[statement.index],
-            )
-        )
-    analysis.non_attributions.sort(key=lambda a: a.statements[:1])
+        analysis.non_attributions = [
+            *analysis.non_attributions,
+            (
+                Attribution(
+                    form="indirect",
+                    cue=cue,
+                    source=source,
+                    statements=[statement.index],
+                )
+            ),
+        ]
+    analysis.non_attributions = sorted(analysis.non_attributions, key=_first_statement)
 
 
 def add_speaker_labels(analysis: Analysis) -> None:
@@ -233,16 +240,21 @@ def add_speaker_labels(analysis: Analysis) -> None:
         )
         colon = Span.of(text, speaker.end, speaker.end + 1)
         content_start = paragraph.start + label.end()
-        analysis.attributions.append(
-            Attribution(
-                form="direct",
-                cue=colon,
-                source=speaker,
-                content=[Span.of(text, content_start, paragraph.end)],
-                statements=[s.index for s in statements],
-            )
-        )
-    analysis.attributions.sort(key=lambda a: (a.statements[:1], a.cue.start if a.cue else 0))
+        analysis.attributions = [
+            *analysis.attributions,
+            (
+                Attribution(
+                    form="direct",
+                    cue=colon,
+                    source=speaker,
+                    content=[Span.of(text, content_start, paragraph.end)],
+                    statements=[s.index for s in statements],
+                )
+            ),
+        ]
+    analysis.attributions = sorted(
+        analysis.attributions, key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0)
+    )
 
 
 def carry_over_runs(analysis: Analysis) -> None:
@@ -274,7 +286,7 @@ def carry_over_runs(analysis: Analysis) -> None:
             continue
         attribution = owner[before.index]
         _carry(attribution, middle)
-        attribution.statements.sort()
+        attribution.statements = sorted(attribution.statements)
         owner[middle.index] = attribution
 
 
@@ -285,11 +297,15 @@ def quoted_statements(analysis: Analysis) -> dict[int, int]:
     A quotation left open at the end of a paragraph goes on in the next one when that opens with
     a quote mark, as style guides ask; quotations of one passage share their number.
     """
-    text = analysis.article.text
-    inside = _quoted_ranges(text, analysis.paragraphs)
+    ranges = _quoted_ranges(analysis.article.text, analysis.paragraphs)
     quoted: dict[int, int] = {}
+    first = 0  # ranges and statements are both in text order: walk them together
     for statement in analysis.statements:
-        for number, (start, end) in inside:
+        while first < len(ranges) and ranges[first][1][1] <= statement.start:
+            first += 1
+        for number, (start, end) in ranges[first:]:
+            if start >= statement.end:
+                break
             overlap = min(end, statement.end) - max(start, statement.start)
             if overlap * 2 > statement.end - statement.start:
                 quoted[statement.index] = number
@@ -297,7 +313,7 @@ def quoted_statements(analysis: Analysis) -> dict[int, int]:
     return quoted
 
 
-def _quoted_ranges(text: str, paragraphs: list[Span]) -> list[tuple[int, tuple[int, int]]]:
+def _quoted_ranges(text: str, paragraphs: Sequence[Span]) -> list[tuple[int, tuple[int, int]]]:
     """(quotation number, (start, end)) for each quoted stretch, marks included."""
     ranges: list[tuple[int, tuple[int, int]]] = []
     number = 0
@@ -343,6 +359,8 @@ def carry_over(analysis: Analysis) -> None:
             for index in attribution.statements:
                 owner.setdefault(index, attribution)
     quoted = quoted_statements(analysis)
+    for statement in analysis.statements:
+        statement.quoted = statement.index in quoted
     # 1. The other sentences of a quotation some of whose sentences an attribution carries.
     by_quotation: dict[int, Attribution] = {}
     for index in sorted(quoted):
@@ -388,7 +406,7 @@ def _handed_on(
 
 
 def _carry(attribution: Attribution, statement: Statement) -> None:
-    attribution.statements.append(statement.index)
+    attribution.statements = [*attribution.statements, statement.index]
     attribution.content = sorted([*attribution.content, statement.span])
 
 
@@ -401,3 +419,7 @@ def _statements_by_paragraph(analysis: Analysis) -> dict[int, list[Statement]]:
     for statement in analysis.statements:
         by_paragraph.setdefault(statement.paragraph, []).append(statement)
     return by_paragraph
+
+
+def _first_statement(attribution: Attribution) -> int:
+    return attribution.statements[0] if attribution.statements else -1

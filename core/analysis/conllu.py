@@ -52,9 +52,12 @@ class ConlluAnalyzer:
             doc = CoNLL.conll2doc(input_file=path)
         except Exception as error:  # stanza raises assorted errors on malformed CoNLL-U
             raise InputError(f"{path}: not readable as CoNLL-U ({error})") from error
-        parsed = parse_document(doc, article.text)
-        if any(w.start is None or w.end is None or w.end > len(article.text) for w in parsed.words):
-            raise InputError(f"{path}: start_char/end_char missing or beyond the article's text")
+        try:
+            parsed = parse_document(doc, article.text)
+        except ValueError as error:
+            raise InputError(f"{path}: {error}") from error
+        if any(w.end > len(article.text) for w in parsed.words):
+            raise InputError(f"{path}: start_char/end_char beyond the article's text")
         doc.build_ents()
         return build_analysis(
             article, parsed, document_entities(doc, article.text), lexicon, self.name

@@ -8,6 +8,7 @@ makes X the source, and a quotation that runs on past the sentence with the cue 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,6 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 QUOTE_MARKS = '"“”„«»'
-OPENING_QUOTES = '"“„«'
 ENTITY_LABELS = {
     "PERSON": "PERSON",
     "PER": "PERSON",
@@ -117,6 +117,8 @@ class ParsedText:
     words: list[Word]
     sentences: list[range]
     has_parse: bool
+    # Named entities from the parser's NER, None where it had none.
+    entities: list[Entity] | None = None
 
     def span(self, first: int, last: int) -> Span:
         return Span.of(self.text, self.words[first].start, self.words[last].end)
@@ -136,50 +138,68 @@ class ParsedText:
 
 
 def parse_document(doc: Any, text: str) -> ParsedText:
-    """Flatten a stanza Document into document-wide word indexes.
+    """Flatten a stanza Document whose offsets are the article's into document-wide words."""
+    return parse_paragraphs([(doc, 0)], text, entities=False)
 
-    Words inside multi-word tokens ("don't" → do, n't) may lack offsets of their own; they take
-    their token's.
+
+def parse_paragraphs(docs: list[tuple[Any, int]], text: str, entities: bool) -> ParsedText:
+    """Flatten stanza Documents, each with the offset in ``text`` where its text starts, into
+    document-wide word indexes (and, with ``entities``, the documents' named entities).
+
+    A word's text is the article's at the word's offsets (the model may have seen a normalised
+    character). Words inside multi-word tokens ("don't" → do, n't) may lack offsets of their own;
+    they take their token's, and keep the model's text.
     """
     words: list[Word] = []
     sentences: list[range] = []
     has_parse = True
-    for sentence_index, sentence in enumerate(doc.sentences):
-        offset = len(words)
-        for word in sentence.words:
-            start = word.start_char if word.start_char is not None else word.parent.start_char
-            end = word.end_char if word.end_char is not None else word.parent.end_char
-            if word.head is None or word.deprel is None:
-                has_parse = False
-            head = None if not word.head else offset + word.head - 1
-            words.append(
-                Word(
-                    index=len(words),
-                    sentence=sentence_index,
-                    text=word.text,
-                    lemma=(word.lemma or word.text).lower(),
-                    upos=word.upos or "",
-                    xpos=word.xpos or "",
-                    deprel=word.deprel or "",
-                    head=head,
-                    start=start,
-                    end=end,
+    for doc, shift in docs:
+        for sentence in doc.sentences:
+            offset = len(words)
+            for word in sentence.words:
+                own = word.start_char is not None and word.end_char is not None
+                start = word.start_char if own else word.parent.start_char
+                end = word.end_char if own else word.parent.end_char
+                if start is None or end is None:
+                    raise ValueError(f"word {word.text!r} has no start_char/end_char")
+                start, end = start + shift, end + shift
+                if word.head is None or word.deprel is None:
+                    has_parse = False
+                words.append(
+                    Word(
+                        index=len(words),
+                        sentence=len(sentences),
+                        text=text[start:end] if own else word.text,
+                        lemma=(word.lemma or word.text).lower(),
+                        upos=word.upos or "",
+                        xpos=word.xpos or "",
+                        deprel=word.deprel or "",
+                        head=None if not word.head else offset + word.head - 1,
+                        start=start,
+                        end=end,
+                    )
                 )
-            )
-        sentences.append(range(offset, len(words)))
+            sentences.append(range(offset, len(words)))
     for word in words:
         if word.head is not None:
             words[word.head].children.append(word.index)
-    return ParsedText(text, words, sentences, has_parse and bool(words))
+    found = (
+        [e for doc, shift in docs for e in document_entities(doc, text, shift)]
+        if entities
+        else None
+    )
+    return ParsedText(text, words, sentences, has_parse and bool(words), found)
 
 
-def document_entities(doc: Any, text: str) -> list[Entity]:
-    """Named entities from token NER tags, with labels narrowed to sayso's set."""
+def document_entities(doc: Any, text: str, offset: int = 0) -> list[Entity]:
+    """Named entities from token NER tags, with labels narrowed to sayso's set; ``offset`` is
+    where the document's text starts in ``text``."""
     entities = []
     for ent in getattr(doc, "ents", []):
         label = ENTITY_LABELS.get(ent.type)
         if label is not None:
-            entities.append(Entity(Span.of(text, ent.start_char, ent.end_char), label))
+            span = Span.of(text, offset + ent.start_char, offset + ent.end_char)
+            entities.append(Entity(span, label))
     return entities
 
 
@@ -197,7 +217,7 @@ def extract_attributions(parsed: ParsedText, lexicon: Lexicon) -> list[Attributi
         if any(q.start < word.start < q.end for q in quotations):
             continue
         found = None
-        if word.lemma == "accord" and _fixed_to(parsed, word):
+        if word.lemma == "accord" and _to_after(parsed, word) is not None:
             found = _according_to(parsed, word)
         elif word.upos == "VERB" and word.lemma in cues.lemmas:
             found = _verb_attribution(parsed, word, lexicon, cues, quotations)
@@ -284,21 +304,44 @@ def find_quotations(text: str) -> list[Quotation]:
     return quotations
 
 
-def _fixed_to(parsed: ParsedText, word: Word) -> bool:
-    return any(parsed.words[c].deprel == "fixed" for c in word.children)
+def _to_after(parsed: ParsedText, according: Word) -> Word | None:
+    """The "to" of "according to": parsers make it a fixed dependent of "according" or, as
+    stanza's small models do, a case or mark beside it on the source."""
+    if according.index + 1 >= len(parsed.words):
+        return None
+    to = parsed.words[according.index + 1]
+    beside = according.head is not None and to.head == according.head
+    if (
+        to.lemma == "to"
+        and to.sentence == according.sentence
+        and (to.head == according.index or beside)
+    ):
+        return to
+    return None
 
 
 def _according_to(parsed: ParsedText, according: Word) -> Attribution | None:
+    """ "According to X, …" / "…, according to X": X is the source, the clause the phrase
+    qualifies the content. A phrase at either edge of its sentence qualifies the whole sentence,
+    wherever a parser attached it (parsers often hang a final one on the nearest verb)."""
+    to = _to_after(parsed, according)
     cue_words = {according.index} | {
         c for c in according.children if parsed.words[c].deprel == "fixed"
     }
+    if to is not None:
+        cue_words.add(to.index)
     if according.head is None:
         return None
     source_root = parsed.words[according.head]
-    source_words = parsed.subtree(source_root.index) - cue_words
-    if source_root.head is None:
+    phrase = parsed.subtree(source_root.index) | cue_words
+    source_words = phrase - cue_words
+    sentence = [parsed.words[i] for i in parsed.sentences[according.sentence]]
+    if _at_edge(sentence, phrase):
+        clause = {w.index for w in sentence} - phrase
+    elif source_root.head is None:
         return None
-    clause = parsed.subtree(source_root.head, excluded={source_root.index})
+    else:
+        clause = parsed.subtree(source_root.head, excluded={source_root.index})
     content = _fragments(parsed, clause)
     if not content:
         return None
@@ -308,6 +351,27 @@ def _according_to(parsed: ParsedText, according: Word) -> Attribution | None:
         source=_contiguous_span(parsed, source_words),
         content=content,
     )
+
+
+def _at_edge(sentence: list[Word], phrase: set[int]) -> bool:
+    """Whether ``phrase`` opens or closes ``sentence`` (punctuation aside), set off by a comma."""
+    words = [w for w in sentence if not w.is_punct]
+    inside = [w.index for w in words if w.index in phrase]
+    if not inside or len(inside) == len(words):
+        return False
+    first, last = inside[0], inside[-1]
+    if any(first < w.index < last and w.index not in phrase for w in words):
+        return False
+    outside = [w.index for w in words if w.index not in phrase]
+    if words[0].index == first:
+        return _comma_between(sentence, last, outside[0])
+    if words[-1].index == last:
+        return _comma_between(sentence, outside[-1], first)
+    return False
+
+
+def _comma_between(sentence: list[Word], after: int, before: int) -> bool:
+    return any(after < w.index < before and w.text == "," for w in sentence)
 
 
 def _verb_attribution(
@@ -324,7 +388,7 @@ def _verb_attribution(
     if quoted is not None:
         quotation, gap_source = quoted
         content = [Span.of(parsed.text, quotation.start, quotation.end)]
-        source_words = source_words or gap_source
+        source_words = source_words | gap_source
         if not source_words and quotation.end <= cue.start:
             source_words = _inverted_subject(parsed, verb)
     elif verb.lemma in QUOTATION_ONLY_VERBS:
@@ -476,7 +540,10 @@ def _adjacent_quotation(
         words = [w for w in gap if not w.is_punct and w.index not in allowed]
         if not words:
             return quotation, set()
-        if not source_words and len(words) <= MAX_GAP_SOURCE_WORDS and _nominal(words):
+        # Nominal words just before the subject are part of the source too: a parser may make
+        # both halves of "Korea's central news agency KCNA said" subjects of the cue.
+        continues = not source_words or words[-1].index + 1 == min(source_words)
+        if continues and len(words) <= MAX_GAP_SOURCE_WORDS and _nominal(words):
             return quotation, {w.index for w in words}
         break
     for quotation in quotations:
@@ -501,12 +568,15 @@ def _tagged_clause(parsed: ParsedText, verb: Word, cue: Span) -> tuple[set[int],
     """A sentence tagged after its clause, "…, Kander said." or "…, said Jim Clyburn, a
     congressman." or "…, officials said, …", which parsers often misread: the clause around the
     tag is the content, the nominal words between the comma and the cue, or after the cue, the
-    source."""
-    if verb.xpos not in FINITE_VERB_TAGS:
-        return None
+    source.
+
+    A past participle ending the sentence counts too ("…, state media announced.", which a
+    tagger may read as "media (that were) announced")."""
     sentence = [parsed.words[i] for i in parsed.sentences[verb.sentence]]
     before = [w for w in sentence if w.end <= cue.start]
     after = [w for w in sentence if w.start >= cue.end and not w.is_punct]
+    if verb.xpos not in FINITE_VERB_TAGS and (verb.xpos != "VBN" or after):
+        return None
     commas = [i for i, w in enumerate(before) if w.text == ","]
     if not commas:
         return None
@@ -589,10 +659,18 @@ def _attach_continuations(
         previous = before[-1]
         tail_end = max(previous.content[-1].end, _end(previous.cue), _end(previous.source))
         between = parsed.text[tail_end : quotation.start]
-        if re.fullmatch(r"[\s,.;:A-Za-z]{0,40}", between) and not any(
-            tail_end < _end(a.cue) <= quotation.start for a in attributions
+        # A quote carried on into a new paragraph opens it: words before it there start
+        # something else ("According to the agency, “…”").
+        new_paragraph_words = "\n" in between and between.rsplit("\n", 1)[1].strip()
+        if (
+            re.fullmatch(r"[\s,.;:A-Za-z]{0,40}", between)
+            and not new_paragraph_words
+            and not any(tail_end < _end(a.cue) <= quotation.start for a in attributions)
         ):
-            previous.content.append(Span.of(parsed.text, quotation.start, quotation.end))
+            previous.content = [
+                *previous.content,
+                Span.of(parsed.text, quotation.start, quotation.end),
+            ]
             claimed.add((quotation.start, quotation.end))
 
 
@@ -783,9 +861,22 @@ def _fragments(parsed: ParsedText, content_words: set[int]) -> list[Span]:
             first += 1
         while last >= first and _loose_edge(parsed.words[last]):
             last -= 1
+        closing = last + 1
+        if (
+            closing <= run[-1]
+            and parsed.words[closing].text == ")"
+            and _unclosed(parsed, first, last)
+        ):
+            last = closing
         if first <= last:
             spans.append(parsed.span(first, last))
     return spans
+
+
+def _unclosed(parsed: ParsedText, first: int, last: int) -> bool:
+    """Whether words ``first``…``last`` open a bracket they don't close ("(1950-1953")."""
+    inside = parsed.words[first : last + 1]
+    return sum(w.text == "(" for w in inside) > sum(w.text == ")" for w in inside)
 
 
 def _edge_punct(word: Word) -> bool:
@@ -804,8 +895,7 @@ def _contiguous_span(parsed: ParsedText, words: set[int]) -> Span | None:
     if not unpunctuated:
         return None
     first, last = min(unpunctuated), max(unpunctuated)
-    inside = parsed.words[first : last + 1]
-    if sum(w.text == "(" for w in inside) > sum(w.text == ")" for w in inside):
+    if _unclosed(parsed, first, last):
         closing = last + 1
         while closing in words and parsed.words[closing].text in {".", ","}:
             closing += 1
@@ -832,7 +922,11 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
 
 
 def build_analysis(
-    article: Article, parsed: ParsedText, entities: list[Entity], lexicon: Lexicon, analyzer: str
+    article: Article,
+    parsed: ParsedText,
+    entities: Sequence[Entity],
+    lexicon: Lexicon,
+    analyzer: str,
 ) -> Analysis:
     """Paragraphs, statements (one per parsed sentence, classified as the offline analyzer
     does), attributions linked to the statements they carry, and entities."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -96,6 +96,8 @@ _CLAUSE_ONLY_LEMMAS = _words(
 )
 # Participles that open content without "that" or a quote: "…, telling reporters the …".
 _OBJECT_PARTICIPLE_LEMMAS = _words("say tell call accuse urge ask blame warn claim argue describe")
+# Words that may end a cue's content when it follows the cue: "; …", ", but …".
+_CONTENT_STOPS = frozenset([";", "but"])
 _CONTENT_OPENERS = frozenset(["that", "“", '"', ":", ","])
 # Words after a cue that say its content follows rather than came before.
 _CONTENT_OPENING_WORDS = frozenset(["that", "“", '"', ":", "to", "whether", "if"])
@@ -156,6 +158,8 @@ class _Quote:
     end: int
     closed: bool
     continues: int | None = None
+    # Where the chain of continuations from this quote ends (set once all quotes are found).
+    chain_end: int = 0
 
 
 @hookimpl
@@ -212,6 +216,7 @@ class _ArticleReader:
         sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
         statements = build_statements(text, paragraphs, sentences)
         self.paragraphs = paragraphs
+        self.paragraph_starts = [paragraph.start for paragraph in paragraphs]
         self.paragraph_ends = [paragraph.end for paragraph in paragraphs]
         self.quotes = _find_quotes(text, paragraphs)
         self.quote_starts = [quote.start for quote in self.quotes]
@@ -248,22 +253,15 @@ class _ArticleReader:
         widest_first = sorted(attributions, key=lambda a: -sum(f.end - f.start for f in a.content))
         # By id: one attribution may be in the list twice (a quote that continues it).
         kept: dict[int, Attribution] = {}
-        # The kept content by paragraph, so each anchor is looked for only in its own paragraph's
-        # (an article can have thousands of attributions).
-        kept_content: dict[int, list[Span]] = {}
+        kept_content = _Cover(f.start for a in attributions for f in a.content)
         for attribution in widest_first:
             anchor = attribution.cue or attribution.source
-            nested = anchor is not None and any(
-                fragment.contains(anchor)
-                for fragment in kept_content.get(self._paragraph_at(anchor.start), ())
-            )
+            nested = anchor is not None and kept_content.contains(anchor)
             if nested or id(attribution) in kept:
                 continue
             kept[id(attribution)] = attribution
             for fragment in attribution.content:
-                last = self._paragraph_at(max(fragment.start, fragment.end - 1))
-                for paragraph in range(self._paragraph_at(fragment.start), last + 1):
-                    kept_content.setdefault(paragraph, []).append(fragment)
+                kept_content.add(fragment)
         return sorted(kept.values(), key=lambda a: (a.cue or a.source or a.content[0]).start)
 
     def _paragraph_at(self, offset: int) -> int:
@@ -279,9 +277,7 @@ class _ArticleReader:
         return None
 
     def _quote_chain_end(self, quote: _Quote) -> int:
-        while quote.continues is not None:
-            quote = self.quotes[quote.continues]
-        return quote.end
+        return quote.chain_end
 
     def _fragments(self, start: int, end: int) -> list[Span]:
         """Content from ``start`` to ``end``, one fragment per paragraph, edges trimmed."""
@@ -295,6 +291,17 @@ class _ArticleReader:
             if span is not None:
                 fragments.append(span)
         return fragments
+
+    def _last_fragment_end(self, start: int, end: int) -> int:
+        """Where the last of ``self._fragments(start, end)`` ends, without making them all."""
+        index = bisect.bisect_left(self.paragraph_starts, end) - 1
+        while index >= 0 and self.paragraphs[index].end > start:
+            paragraph = self.paragraphs[index]
+            span = _trim(self.text, max(start, paragraph.start), min(end, paragraph.end))
+            if span is not None:
+                return span.end
+            index -= 1
+        return start
 
     # -- cues -----------------------------------------------------------------------------
 
@@ -589,13 +596,15 @@ class _ArticleReader:
         stop = end
         quoted = self._quote_at(words.starts[begin])
         if quoted is None:
-            for look in range(begin + 1, end):
+            # Every cue of a sentence scans the rest of it: the words that may stop the content
+            # are picked out by C-level maps, as _cue_attributions picks cue words.
+            stops = map(_CONTENT_STOPS.__contains__, words.lowers[begin + 1 : end])
+            for look in itertools.compress(itertools.count(begin + 1), stops):
                 word = words.lowers[look]
                 if self._quote_at(words.starts[look]) is not None:
                     continue
                 if word == ";" or (
-                    word == "but"
-                    and (_word(words, look - 1) == "," or _word(words, look + 1) in _AUXILIARIES)
+                    _word(words, look - 1) == "," or _word(words, look + 1) in _AUXILIARIES
                 ):
                     stop = look - 1 if _word(words, look - 1) == "," else look
                     break
@@ -624,8 +633,11 @@ class _ArticleReader:
             return None
         if previous is not None and previous.content and previous.content[-1].end >= quote.start:
             return previous
-        fragments = self._fragments(quote.start, self._quote_chain_end(quote))
-        first_after = bisect.bisect_left(self.statement_starts, fragments[-1].end)
+        # The fragments are made only if they are kept: quotes left open in thousands of lines
+        # make one chain, and each line's quote would make fragments to the end of it.
+        chain_end = self._quote_chain_end(quote)
+        content_end = self._last_fragment_end(quote.start, chain_end)
+        first_after = bisect.bisect_left(self.statement_starts, content_end)
         following = statements[first_after : first_after + 1]
         if (
             following
@@ -633,11 +645,14 @@ class _ArticleReader:
             and following[0].paragraph > statement.paragraph
         ):
             speaker = following[0].span
-            return Attribution("direct", None, speaker, fragments)
+            return Attribution("direct", None, speaker, self._fragments(quote.start, chain_end))
         if previous is not None and previous.form in ("direct", "mixed") and previous.content:
-            gap = self.text[previous.content[-1].end : quote.start]
-            if gap.count("\n") <= 1 and len(gap) < 400:
-                previous.content.extend(f for f in fragments if f.start >= previous.content[-1].end)
+            gap_start = previous.content[-1].end
+            if quote.start - gap_start < 400 and self.text.count("\n", gap_start, quote.start) <= 1:
+                fragments = self._fragments(quote.start, chain_end)
+                content = list(previous.content)
+                content.extend(f for f in fragments if f.start >= content[-1].end)
+                previous.content = content
                 return previous
         return None
 
@@ -673,6 +688,34 @@ class _ArticleReader:
         return entities
 
 
+class _Cover:
+    """Spans added so far, answering "does one of them contain this span?" in logarithmic time.
+
+    Looking through every kept span made a paragraph of thousands of attributions quadratic. A
+    Fenwick tree over the spans' possible starts holds, for each prefix of them, the farthest end
+    of a span starting there: some span contains [a, b) exactly when, among the spans starting
+    at or before a, the farthest end reaches b.
+    """
+
+    def __init__(self, starts: Iterable[int]) -> None:
+        self.starts = sorted(set(starts))
+        self.farthest_end = [-1] * (len(self.starts) + 1)
+
+    def add(self, span: Span) -> None:
+        position = bisect.bisect_left(self.starts, span.start) + 1
+        while position < len(self.farthest_end):
+            self.farthest_end[position] = max(self.farthest_end[position], span.end)
+            position += position & -position
+
+    def contains(self, span: Span) -> bool:
+        position = bisect.bisect_right(self.starts, span.start)
+        farthest = -1
+        while position > 0:
+            farthest = max(farthest, self.farthest_end[position])
+            position -= position & -position
+        return farthest >= span.end
+
+
 def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
     """Quoted stretches, each within one paragraph; a quote left open continues in the next."""
     quotes: list[_Quote] = []
@@ -695,6 +738,10 @@ def _find_quotes(text: str, paragraphs: list[Span]) -> list[_Quote]:
         between = text[quote.end : following.start]
         if not quote.closed and not between.strip():
             quote.continues = index + 1
+    # From the last: a quote left open in every paragraph makes one chain of them all.
+    for quote in reversed(quotes):
+        after = quote.continues
+        quote.chain_end = quote.end if after is None else quotes[after].chain_end
     return quotes
 
 

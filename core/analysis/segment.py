@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..model import Attribution, Span, Statement, StatementKind
-
-OPENING_QUOTES = "“‘«"
-CLOSING_QUOTES = "”’»"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -23,9 +20,11 @@ def _words(text: str) -> frozenset[str]:
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
 # A full stop, question or exclamation mark, maybe closed by quotes or brackets, before a space.
-# The first mark is written out of the repeat: a pattern that opens with a character class lets
-# re skip ahead to the next mark rather than try a match at every character of the text.
-_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”’'»)\]]*(?=\s)")
+# A match starts only at the first mark of a run (the lookbehind) and never gives back what it
+# took (possessive repeats): a run of marks with no space after it is tried once, not once per
+# mark, which made 200 KB of "." take hours. Opening with a character class lets re skip ahead
+# to the next mark rather than try a match at every character of the text.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"”’'»)\]]*+(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“‘'«(\[]?)(\S)")
 _NEXT_WORD = re.compile(r"[\w’']+")
 _DOTTED_ACRONYM = re.compile(r"(?:\w\.)+\w")
@@ -67,6 +66,11 @@ _BYLINE = re.compile(
 )
 _NAME_ONLY = re.compile(r"^[-–—\s]*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 _HEADLINE_MAX_WORDS = 16
+# A "sentence" longer than this is cut, at a space where there is one, into pieces no longer:
+# every rule that reads a sentence then works on at most this much text, so an article with no
+# sentence boundary in it (a megabyte of "word, word, …") costs time in proportion to its length.
+# PolNeAR's longest sentence has 1,094 characters.
+MAX_SENTENCE_CHARS = 2_000
 
 
 def split_paragraphs(text: str) -> list[Span]:
@@ -83,11 +87,31 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         if match.start() < sentence_start or not _ends_sentence(text, match, end):
             continue
         # Never empty: the span holds the boundary's punctuation.
-        spans.append(_trimmed(text, sentence_start, match.end()))
+        spans += _capped(text, sentence_start, match.end())
         sentence_start = match.end()
     if text[sentence_start:end].strip():
-        spans.append(_trimmed(text, sentence_start, end))
+        spans += _capped(text, sentence_start, end)
     return spans
+
+
+def _capped(text: str, start: int, end: int) -> list[Span]:
+    """The sentence from ``start`` to ``end``, cut into pieces of at most MAX_SENTENCE_CHARS."""
+    sentence = _trimmed(text, start, end)
+    if sentence.end - sentence.start <= MAX_SENTENCE_CHARS:
+        return [sentence]
+    pieces = []
+    start = sentence.start
+    while sentence.end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        # The last space in the second half of the allowed stretch, if any; else a hard cut.
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = cut if cut > start else limit
+        pieces.append(_trimmed(text, start, cut))
+        start = cut
+        while start < sentence.end and text[start].isspace():
+            start += 1
+    pieces.append(_trimmed(text, start, sentence.end))
+    return pieces
 
 
 def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
@@ -215,7 +239,7 @@ def segment(text: str) -> tuple[list[Span], list[Statement]]:
     return paragraphs, build_statements(text, paragraphs, sentences)
 
 
-def link_statements(attributions: Iterable[Attribution], statements: list[Statement]) -> None:
+def link_statements(attributions: Iterable[Attribution], statements: Sequence[Statement]) -> None:
     """Set each attribution's ``statements``: those its content or its cue overlaps."""
     starts = [statement.start for statement in statements]
     for attribution in attributions:

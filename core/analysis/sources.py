@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -111,7 +112,7 @@ class _Resolver:
                 continue
             key = self._resolve(attribution.source)
             source = self.sources[key]
-            source.mentions.append(attribution.source)
+            source.mentions = [*source.mentions, attribution.source]
             attribution.source_key = key
             self.resolved[source.type == "person"].append(_Mention(attribution.source.start, key))
             if source.type in _OUTLET_TYPES:
@@ -208,7 +209,7 @@ class _Resolver:
             return self._add(_strip_leading(head), "news_agency")
         return self._add(entry.name, entry.type)
 
-    def _people(self, entities: list[Entity]) -> list[Entity]:
+    def _people(self, entities: Sequence[Entity]) -> list[Entity]:
         people: list[Entity] = []
         surnames: set[str] = set()
         for entity in entities:

@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
 
 import typer
+from typer.core import TyperCommand
 
 from ..analysis.analyzers import describe_analyzers, get_analyzer
 from ..api import CheckRun, Unchanged
 from ..config import find_config, load_config, resolve_settings
-from ..errors import SaysoError
+from ..document import article_document, provenance_document
+from ..errors import ModelWarning, SaysoError
 from ..manager import PluginFailure, get_plugins
 from ..pipeline.engine import ArticleReport, collect_less_often
 from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
-from ..report import article_json, format_provenance, format_summary, format_text, provenance_json
+from ..report import (
+    format_github,
+    format_summary,
+    make_console,
+    provenance_lines,
+    text_lines,
+)
 from ..storage.store import DEFAULT_DB
 from ..version import __version__
 
 if TYPE_CHECKING:
     from ..evaluation.bench import Timing
+
+P = ParamSpec("P")
 
 # Up to this many articles are linked across (provenance) by default: a set read together.
 LINK_LIMIT = 200
@@ -48,11 +60,26 @@ DeviceOption = Annotated[Device, typer.Option(help="Where the stanza analyzer ru
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
     summary = "summary"
+    github = "github"
 
 
-# What goes between two reports: a blank line, a comma (they are items of one JSON list), nothing.
-REPORT_SEPARATORS = {OutputFormat.text: "\n", OutputFormat.json: ",\n", OutputFormat.summary: ""}
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class _Command(TyperCommand):
+    """A command whose usage line reads ``sayso check [OPTIONS] FILE...``: typer would write
+    required arguments as ``{FILE...}``, which looks like a set of choices."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [
+            piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+            for piece in super().collect_usage_pieces(ctx)
+        ]
 
 
 def _examples(*commands: str) -> str:
@@ -68,6 +95,8 @@ def make_app() -> typer.Typer:
         no_args_is_help=True,
         rich_markup_mode=None,
     )
+    # Every command reads its usage line as above, the ones plugins add too.
+    app.command = functools.partial(app.command, cls=_Command)  # type: ignore[method-assign]
     analyzers = _analyzer_list()
     app.command(
         "check",
@@ -77,6 +106,7 @@ def make_app() -> typer.Typer:
             "sayso check seeds/000_81b6159aa6d9e869.txt",
             "sayso check articles/ --db newsroom.db --fail-under 60",
             "sayso check story.txt --no-db --format json > story.json",
+            "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
             "sayso check archive/ --analyzer offline --quiet",
@@ -86,6 +116,13 @@ def make_app() -> typer.Typer:
     app.command("plugins", epilog=_examples("sayso plugins", "sayso plugins --json"))(
         plugins_command
     )
+    app.command(
+        "checkers",
+        epilog=_examples(
+            "sayso checkers", "sayso checkers --json", "sayso checkers --config newsroom.toml"
+        ),
+    )(checkers_command)
+    app.command("schema", epilog=_examples("sayso schema > check.schema.json"))(schema_command)
     app.command(
         "eval",
         epilog=analyzers
@@ -105,9 +142,25 @@ def make_app() -> typer.Typer:
         ),
     )(bench_command)
     app.command(
+        "link",
+        epilog=_examples(
+            "sayso check archive/ --no-link --db archive.db && sayso link --db archive.db",
+            "sayso merge shards/*.db --db archive.db && sayso link --db archive.db",
+        ),
+    )(link_command)
+    app.command(
+        "merge",
+        epilog=_examples(
+            "sayso merge shards/*.db --db archive.db",
+            "sayso merge part-1.db part-2.db --db archive.db --link",
+        ),
+    )(merge_command)
+    app.command(
         "serve",
         epilog=_examples(
-            "sayso check seeds/ && sayso serve", "sayso serve newsroom.db --port 8080"
+            "sayso check seeds/ && sayso serve --open",
+            "sayso serve newsroom.db --port 8080",
+            "sayso serve newsroom.db -- --setting sql_time_limit_ms 5000 --cors",
         ),
     )(serve_command)
     app.add_typer(make_models_app(), name="models")
@@ -139,6 +192,28 @@ def _version_callback(
         raise typer.Exit(2)
 
 
+def _showing_model_warnings(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command printing each :class:`ModelWarning` (a model the analyzer does without) as
+    one ``warning:`` line on stderr when it is raised."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, ModelWarning):
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ModelWarning)
+            warnings.showwarning = show
+            command(*args, **kwargs)
+
+    shown = warnings.showwarning
+    return run
+
+
+@_showing_model_warnings
 def check_command(
     paths: Annotated[
         list[Path],
@@ -155,10 +230,19 @@ def check_command(
         OutputFormat,
         typer.Option(
             "--format",
-            help="Report as text, as JSON mirroring the database, or as a summary: one "
-            "tab-separated line per article (score, claims attributed, most cited source, path).",
+            help="text (for people), json (one document mirroring the database; schema: "
+            "sayso/check.schema.json), jsonl (one article per line), summary (a tab-separated "
+            "line per article: score, claims attributed, most cited source, path, checked or "
+            "cached) or github (GitHub Actions annotations).",
         ),
     ] = OutputFormat.text,
+    color: Annotated[
+        Color,
+        typer.Option(
+            help="Colour the text report: auto (on a terminal, unless NO_COLOR is set), always "
+            "or never."
+        ),
+    ] = Color.auto,
     analyzer: Annotated[
         str,
         typer.Option(
@@ -172,7 +256,9 @@ def check_command(
     show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
     fail_under: Annotated[
         float | None,
-        typer.Option(metavar="SCORE", help="Exit 1 if any article scores below this (0–100)."),
+        typer.Option(
+            metavar="SCORE", min=0, max=100, help="Exit 1 if any article scores below this (0–100)."
+        ),
     ] = None,
     enable: Annotated[
         list[str], typer.Option(metavar="ID", help="Enable a checker by id (repeatable).")
@@ -215,7 +301,8 @@ def check_command(
         bool | None,
         typer.Option(
             "--link/--no-link",
-            help=f"Link claims across the articles [default: when at most {LINK_LIMIT}].",
+            help=f"Link claims across the articles [default: on when 2 to {LINK_LIMIT} files are "
+            "checked].",
         ),
     ] = None,
     quiet: Annotated[
@@ -232,9 +319,10 @@ def check_command(
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
     Prints a report per article as it is done (with --quiet, one summary line at the end) and
-    stores everything in SQLite. Articles stored
-    unchanged (same text, sayso, plugins and settings) are skipped unless --force. Exits 2 if an
-    input could not be read (the others are still checked), 1 if --fail-under is not met.
+    stores everything in SQLite. An article stored unchanged (same text, sayso, plugins and
+    settings) is not checked again: its stored report is shown, marked as from the cache
+    (--force checks it again). Exits 2 if an input could not be read (the others are still
+    checked), 1 if --fail-under is not met.
     """
     try:
         plugins = get_plugins()
@@ -253,25 +341,10 @@ def check_command(
         targets = list(expand_paths(paths))
         files = sum(1 for target in targets if isinstance(target, Path))
         link = 1 < files <= LINK_LIMIT if link is None else link
-        # A quiet run renders nothing: its reports would only be thrown away.
-        shown = None if quiet else output_format
-
-        failures: dict[PluginFailure, int] = {}
-
-        def render(report: ArticleReport) -> tuple[float, str]:
-            for failure in report.failures:
-                failures[failure] = failures.get(failure, 0) + 1
-            if shown is None:
-                return report.score, ""
-            if shown is OutputFormat.json:
-                return report.score, json.dumps(article_json(report), ensure_ascii=False, indent=2)
-            if shown is OutputFormat.summary:
-                return report.score, format_summary(report)
-            return report.score, format_text(report, explain=explain, show_info=show_all)
-
         run = CheckRun(
             targets,
-            render,
+            # A quiet run shows no report: it needs only the scores.
+            _score_only if quiet else _score_and_document,
             db=None if no_db else db,
             analyzer=analyzer,
             settings=settings,
@@ -281,34 +354,90 @@ def check_command(
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
+            load_unchanged=not quiet,
         )
-        if run.checking.analyzer_note:
-            typer.echo(run.checking.analyzer_note, err=True)
+        if run.checking.analyzer_note and not quiet:
+            typer.echo(f"note: {run.checking.analyzer_note}", err=True)
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
         collect_less_often()
-        scores = _print_reports(run, files, shown, fail_under, progress)
+        writer = None if quiet else _ReportWriter(output_format, color, explain, show_all)
+        scores = _print_reports(run, files, writer, fail_under, progress)
     except SaysoError as error:
         _fail(str(error))
-    for failure, articles in failures.items():
+    for failure, articles in scores.failures.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for slow in run.slow_plugins():
+        typer.echo(f"warning: {slow}", err=True)
     for input_error in run.errors:
         typer.echo(f"error: {input_error}", err=True)
     if quiet:
         typer.echo(_summary_line(run, scores, fail_under))
-    elif run.skipped:
-        typer.echo(
-            f"{run.skipped} article(s) unchanged since their last check were not checked again "
-            "(--force checks them).",
-            err=True,
-        )
     if run.errors:
         raise typer.Exit(2)
     if scores.below:
         if not quiet:
             typer.echo(f"{scores.below} article(s) scored below {fail_under:g}.", err=True)
         raise typer.Exit(1)
+
+
+# What a worker sends back for each article: its score, plugin failures and, unless the run is
+# quiet, its document (rendered in the main process, for the main process's terminal).
+Checked = tuple[float, list[PluginFailure], dict[str, Any] | None]
+
+
+def _score_only(report: ArticleReport) -> Checked:
+    return report.score, report.failures, None
+
+
+def _score_and_document(report: ArticleReport) -> Checked:
+    return report.score, report.failures, article_document(report)
+
+
+class _ReportWriter:
+    """Prints each article's document in the chosen format as it comes, then what ends it."""
+
+    def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
+        self.format = output_format
+        self.console = make_console(color.value)
+        self.explain = explain
+        self.show_all = show_all
+        self.written = 0
+
+    def article(self, document: dict[str, Any]) -> None:
+        first = not self.written
+        self.written += 1
+        if self.format is OutputFormat.text:
+            if not first:
+                self.console.print()
+            for line in text_lines(document, self.console, self.explain, self.show_all):
+                self.console.print(line, soft_wrap=True)
+        elif self.format is OutputFormat.json:
+            # Streamed as one document: the articles are items of its "articles" list.
+            opening = '{\n"articles": [\n' if first else ",\n"
+            typer.echo(opening + json.dumps(document, ensure_ascii=False, indent=2), nl=False)
+        elif self.format is OutputFormat.jsonl:
+            typer.echo(json.dumps(document, ensure_ascii=False))
+        elif self.format is OutputFormat.summary:
+            typer.echo(format_summary(document))
+        else:
+            typer.echo(format_github(document, show_info=self.show_all))
+
+    def end(self, run: CheckRun[Checked]) -> None:
+        if self.format is OutputFormat.json:
+            tail: dict[str, Any] = {"errors": [str(error) for error in run.errors]}
+            if run.provenance is not None:
+                tail["provenance"] = provenance_document(run.provenance)
+            opening = "\n]," if self.written else '{\n"articles": [],'
+            typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
+        elif self.format is OutputFormat.text and run.provenance is not None:
+            self.console.print()
+            for line in provenance_lines(run.provenance, self.console):
+                self.console.print(line, soft_wrap=True)
+        elif self.format is OutputFormat.github:
+            for error in run.errors:
+                typer.echo(f"::error::{error}")
 
 
 @dataclass
@@ -318,58 +447,40 @@ class _Scores:
     count: int = 0
     total: float = 0.0
     below: int = 0
+    # Each distinct plugin failure, with the number of articles it happened in.
+    failures: dict[PluginFailure, int] = field(default_factory=dict)
 
 
 def _print_reports(
-    run: CheckRun[tuple[float, str]],
+    run: CheckRun[Checked],
     total: int,
-    shown: OutputFormat | None,
+    writer: _ReportWriter | None,
     fail_under: float | None,
     progress: bool,
 ) -> _Scores:
-    """Print each report as it comes (JSON streamed as one document, nothing when ``shown`` is
-    None); add up the scores."""
+    """Print each article's report as it comes (nothing without a ``writer``); add up the
+    scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    separator = ""
-    between = REPORT_SEPARATORS[shown] if shown is not None else ""
-    unchanged: list[dict[str, object]] = []
-    if shown is OutputFormat.json:
-        typer.echo('{\n"articles": [')
     with _progress(total, progress) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
-                score = item.score
-                if shown is OutputFormat.json:
-                    unchanged.append({"id": item.article_id, "path": item.path, "score": score})
-                elif shown is OutputFormat.summary:
-                    typer.echo(f"{score:g}\tunchanged since its last check\t—\t{item.path}")
-                elif shown is OutputFormat.text:
-                    typer.echo(
-                        f"{separator}{item.path} — unchanged since its last check: "
-                        f"sourcing score {score:g}/100 (--force checks it again)"
-                    )
+                score, document = item.score, item.document
             else:
-                score, rendered = item
-                if shown is not None:
-                    typer.echo(separator + rendered)
-            separator = between
+                score, failures, document = item
+                for failure in failures:
+                    scores.failures[failure] = scores.failures.get(failure, 0) + 1
+            if writer is not None and document is not None:
+                writer.article(document)
             scores.count += 1
             scores.total += score
             scores.below += fail_under is not None and score < fail_under
-    if shown is OutputFormat.json:
-        tail: dict[str, object] = {"errors": [str(e) for e in run.errors], "unchanged": unchanged}
-        if run.provenance is not None:
-            tail["provenance"] = provenance_json(run.provenance)
-        typer.echo("],\n" + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
-    elif shown is OutputFormat.text and run.provenance is not None:
-        typer.echo("\n" + format_provenance(run.provenance))
+    if writer is not None:
+        writer.end(run)
     return scores
 
 
-def _summary_line(
-    run: CheckRun[tuple[float, str]], scores: _Scores, fail_under: float | None
-) -> str:
+def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | None) -> str:
     """What a quiet run prints: "840 articles checked, 0 skipped as unchanged, …"."""
     line = (
         f"{run.checked} article(s) checked, {run.skipped} skipped as unchanged, "
@@ -396,6 +507,14 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(task)
 
 
+def schema_command() -> None:
+    """Print the JSON Schema of `sayso check --format json` (its $defs.article: one line of
+    --format jsonl)."""
+    from .document import schema
+
+    typer.echo(json.dumps(schema(), ensure_ascii=False, indent=2))
+
+
 def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
@@ -412,8 +531,48 @@ def plugins_command(
         typer.echo(f"warning: {failure}", err=True)
 
 
+def checkers_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Configuration file [default: the one sayso check would read here].",
+        ),
+    ] = None,
+) -> None:
+    """List the checkers: id, on or off, what each looks for, its finding codes and options.
+
+    On/off and option values are what `sayso check` would use in this directory (defaults, then
+    the configuration file); an option the configuration changes shows its default too.
+    """
+    from ..api import checkers
+
+    try:
+        infos = checkers(config=config)
+    except SaysoError as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([asdict(info) for info in infos], ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        state = "on" if info.enabled else "off"
+        typer.echo(f"{info.id} ({state}): {info.description} [{info.plugin}]")
+        for name, value in info.options.items():
+            default = info.defaults[name]
+            changed = f" (default {json.dumps(default)})" if value != default else ""
+            typer.echo(f"    option {name} = {json.dumps(value)}{changed}")
+        width = max((len(code) for code in info.codes), default=0)
+        for code, meaning in info.codes.items():
+            typer.echo(f"    code   {code:<{width}}  {meaning}")
+
+
+@_showing_model_warnings
 def eval_command(
-    corpus: Annotated[Path, typer.Argument(help="Corpus with text/ and attributions/ (brat).")],
+    corpus: Annotated[
+        Path,
+        typer.Argument(metavar="CORPUS_DIR", help="Corpus with text/ and attributions/ (brat)."),
+    ],
     analyzer: Annotated[
         str,
         typer.Option(
@@ -449,24 +608,105 @@ def eval_command(
     typer.echo(report)
 
 
+def merge_command(
+    shards: Annotated[
+        list[Path], typer.Argument(metavar="SHARD...", help="sayso databases to merge.")
+    ],
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="Database to merge into (created if missing).")
+    ] = Path(DEFAULT_DB),
+    link: Annotated[
+        bool, typer.Option("--link", help="Link every article's claims once merged.")
+    ] = False,
+) -> None:
+    """Merge databases checked apart (shards) into one, as if checked in one run.
+
+    Every article comes with its statements, attributions, findings, sources and plugin errors;
+    one runs row stands for the shards' runs. The result does not depend on the order of the
+    shards; an article in several keeps the row checked last; a source spelled differently keeps
+    the spelling a rule prefers. Re-checks against the result skip unchanged files. Claim clusters
+    are not copied: --link (or sayso link) links all the articles. All or nothing: an interrupted
+    merge leaves the database as it was.
+    """
+    from ..api import merge
+
+    try:
+        result = merge(shards, db, link=link)
+    except SaysoError as error:
+        _fail(str(error))
+    repeated = f" ({result.duplicates} in more than one, kept once)" if result.duplicates else ""
+    typer.echo(
+        f"Merged {len(shards)} database(s) into {db}: {result.articles} article(s){repeated}, "
+        f"run {result.run_id}."
+    )
+
+
+def link_command(
+    db: Annotated[
+        Path, typer.Option(metavar="PATH", help="sayso database whose articles to link.")
+    ] = Path(DEFAULT_DB),
+) -> None:
+    """Link the claims of every article in a database across articles, from its stored rows.
+
+    Finds the claims several articles report (claim clusters), the sources they rest on and
+    the cross-article findings, replacing the stored ones in one transaction: articles checked
+    or merged in since the last link join the clusters, and an interrupted link changes nothing.
+    """
+    from ..api import link
+
+    try:
+        provenance = link(db)
+    except SaysoError as error:
+        _fail(str(error))
+    if provenance is None:
+        typer.echo(f"{db}: fewer than two articles stored; nothing to link.")
+        return
+    shared = sum(1 for cluster in provenance.clusters if len(cluster.articles) > 1)
+    typer.echo(
+        f"Linked {len(provenance.articles)} article(s): {len(provenance.clusters)} claim "
+        f"cluster(s), {shared} across articles; {len(provenance.findings)} cross-article "
+        "finding(s)."
+    )
+
+
 def serve_command(
     db: Annotated[Path, typer.Argument(metavar="[DB]", help="sayso database to browse.")] = Path(
         DEFAULT_DB
     ),
+    datasette_options: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- DATASETTE_OPTION...]",
+            help="Options for Datasette's serve command, after -- (datasette serve --help).",
+            show_default=False,
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
+    ] = False,
 ) -> None:
-    """Browse a database of checked articles in Datasette (needs sayso[serve])."""
+    """Browse a database of checked articles in Datasette (needs sayso[serve]).
+
+    Options after -- go to Datasette's own serve command (datasette serve --help lists them):
+    --cors, --setting NAME VALUE, --crossdb, more database files, and so on.
+    """
     import importlib.util
 
+    extra = list(datasette_options or [])
+    if str(db).startswith("-"):
+        # "sayso serve -- --cors": with no DB before it, the first option lands in DB.
+        extra.insert(0, str(db))
+        db = Path(DEFAULT_DB)
     if importlib.util.find_spec("datasette") is None:
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
     from ..web.serve import serve
 
-    typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(db, host=host, port=port)
+    typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
+    serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 
 
 def make_models_app() -> typer.Typer:
@@ -489,27 +729,36 @@ def models_status_command(
     stanza_dir: StanzaDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
 ) -> None:
-    """Show which stanza model files are installed. Exits 1 if any is missing."""
+    """Load stanza's pipeline and show which processors run: loaded, dictionary only (a model
+    that does not match this stanza), missing, incomplete or not loaded, and what the stanza
+    analyzer does without each. Exits 1 unless every processor loaded whole."""
+    from ..analysis.stanza import processor_status
     from ..analysis.stanza_models import DOWNLOAD_COMMAND, model_status, resources_dir
 
     directory = str(stanza_dir) if stanza_dir else None
+    states = processor_status(directory)
     files = model_status(directory)
+    packages = {f.processor: f.package for f in files if f.model == f.processor}
     if as_json:
-        rows = [{**asdict(f), "path": str(f.path)} for f in files]
-        typer.echo(
-            json.dumps({"directory": str(resources_dir(directory)), "models": rows}, indent=2)
-        )
+        document = {
+            "directory": str(resources_dir(directory)),
+            "processors": [
+                {**asdict(state), "package": packages.get(state.processor, "?")} for state in states
+            ],
+            "models": [{**asdict(f), "path": str(f.path)} for f in files],
+        }
+        typer.echo(json.dumps(document, indent=2))
     else:
         typer.echo(f"stanza resources: {resources_dir(directory)}")
-        widths = [max(len(getattr(f, column)) for f in files) for column in ("model", "package")]
-        for f in files:
-            mark = "present" if f.present else "MISSING"
-            typer.echo(
-                f"  {f.model:<{widths[0]}}  {f.package:<{widths[1]}}  {mark}  ({f.processor})"
-            )
-    if not all(f.present for f in files):
+        width = max(len(packages.get(state.processor, "?")) for state in states)
+        for state in states:
+            package = packages.get(state.processor, "?")
+            typer.echo(f"  {state.processor:<8}  {package:<{width}}  {state.state}")
+            if state.note:
+                typer.echo(f"      {state.note}")
+    if any(state.state != "loaded" for state in states):
         if not as_json:
-            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch the missing models.", err=True)
+            typer.echo(f"Run `{DOWNLOAD_COMMAND}` to fetch stanza's full English models.", err=True)
         raise typer.Exit(1)
 
 
@@ -528,7 +777,9 @@ def models_download_command(stanza_dir: StanzaDirOption = None) -> None:
 
 
 def bench_command(
-    directory: Annotated[Path, typer.Argument(help="Directory of articles to check.")],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Directory of articles to check.")
+    ],
     analyzer: Annotated[str, typer.Option(metavar="NAME", help="Analyzer to time.")] = "offline",
     workers: Annotated[
         int, typer.Option(metavar="N", min=0, help="Worker processes (0: one per CPU).")

@@ -10,6 +10,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +30,7 @@ from ..manager import PluginFailure, Plugins, describe_error, get_plugins
 from ..model import Analysis, Article, Checker, Deduction, Finding, Settings, Span
 from ..version import __version__
 from .inputs import MAX_BYTES, expand_paths, read_article
+from .validation import deduction_problem, finding_problem, not_a_list
 
 BATCH_SIZE = 32
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
@@ -51,11 +53,22 @@ class ArticleReport:
     findings: list[Finding]
     deductions: list[Deduction]
     failures: list[PluginFailure] = field(default_factory=list)
+    # Seconds each plugin's hooks took on this article, by plugin name.
+    plugin_seconds: dict[str, float] = field(default_factory=dict)
+    # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
+    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def score(self) -> float:
         """The 0–100 sourcing score: 100 less every deduction."""
         return round(max(0.0, min(100.0, 100.0 - sum(d.points for d in self.deductions))), 1)
+
+
+def build_lexicon(plugins: Plugins) -> Lexicon:
+    """The default lexicon with what plugins add through ``register_lexicon``."""
+    lexicon = Lexicon.default()
+    plugins.call("register_lexicon", lexicon=lexicon)
+    return lexicon
 
 
 @dataclass
@@ -85,12 +98,10 @@ class Checking:
         # Only what the analyzer takes: other options change neither its results nor the
         # fingerprint.
         analyzer_options = accepted_options(analyzer, analyzer_options or {}, plugins)
-        lexicon = Lexicon.default()
-        plugins.call("register_lexicon", lexicon=lexicon)
         return cls(
             plugins=plugins,
             settings=settings or resolve_settings(plugins.checkers),
-            lexicon=lexicon,
+            lexicon=build_lexicon(plugins),
             analyzer=analyzer,
             analyzer_options=analyzer_options,
             analyzer_note=note,
@@ -327,62 +338,68 @@ def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def check_articles(
-    articles: Iterable[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None = None,
-) -> Iterator[ArticleReport]:
+def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[ArticleReport]:
     """Analyze and check articles in batches, yielding one report per article as it is done."""
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) == BATCH_SIZE:
-            yield from _check_batch(batch, checking, on_report)
+            yield from _check_batch(batch, checking)
             batch = []
     if batch:
-        yield from _check_batch(batch, checking, on_report)
+        yield from _check_batch(batch, checking)
 
 
-def _check_batch(
-    batch: list[Article],
-    checking: Checking,
-    on_report: Callable[[ArticleReport], None] | None,
-) -> Iterator[ArticleReport]:
+def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport]:
     # The analyzer is built at the first batch: a re-check that skips every article needs none.
     for analysis, failures in checking.analyze(batch):
         complete_attributions(analysis)
         resolve_sources(analysis, checking.lexicon)
         carry_over_runs(analysis)
-        report = run_checkers(analysis, checking.plugins, checking.settings)
+        report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         report.failures[:0] = failures
-        if on_report:
-            on_report(report)
         yield report
 
 
 def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> ArticleReport:
-    """Run every enabled checker on an analysis and score the result."""
+    """Run every enabled checker on an analysis and score the result.
+
+    What each plugin returns is validated (:mod:`sayso.validation`): an invalid finding or
+    deduction is left out and recorded as the plugin's failure; the others count as usual.
+    """
     failures_before = len(plugins.failures)
+    seconds_before = dict(plugins.seconds)
     findings: list[Finding] = []
     check_statement = plugins.caller("check_statement")
     for statement in analysis.statements:
         results = check_statement(statement, analysis, settings)
         if results:  # most statements give no findings
-            findings += _collect(plugins, "check_statement", results, settings)
+            findings += _collect(plugins, "check_statement", results, analysis, settings)
     results = plugins.call("check_article", analysis=analysis, settings=settings)
-    about_article = _collect(plugins, "check_article", results, settings)
+    about_article = _collect(plugins, "check_article", results, analysis, settings)
     findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
         about_article, plugins.checkers, whole_article=True
     )
-    deductions = [
-        deduction
-        for _, result in plugins.call("score_deductions", analysis=analysis, findings=findings)
-        for deduction in result
-    ]
+    deductions = []
+    for plugin, result in plugins.call("score_deductions", analysis=analysis, findings=findings):
+        valid = _valid(
+            plugins,
+            plugin,
+            "score_deductions",
+            result,
+            "Deduction",
+            lambda deduction: deduction_problem(deduction, findings),
+        )
+        deductions += valid
     # A plugin failing on every statement fails the same way each time: keep one of each.
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]
-    return ArticleReport(analysis, findings, deductions, failures)
+    seconds = {
+        plugin: spent - seconds_before.get(plugin, 0.0)
+        for plugin, spent in plugins.seconds.items()
+        if spent > seconds_before.get(plugin, 0.0)
+    }
+    return ArticleReport(analysis, findings, deductions, failures, seconds)
 
 
 def drop_superseded(
@@ -416,22 +433,55 @@ def drop_superseded(
 
 
 def _collect(
-    plugins: Plugins, hook: str, results: list[tuple[str, Any]], settings: Settings
+    plugins: Plugins,
+    hook: str,
+    results: list[tuple[str, Any]],
+    analysis: Analysis,
+    settings: Settings,
 ) -> list[Finding]:
-    """The findings of enabled checkers in a hook's results; a plugin's stray ones are failures."""
+    """The valid findings of enabled checkers in a hook's results; invalid ones are failures."""
     enabled = settings.enabled
     findings = []
+    owners = plugins.checker_plugins
     for plugin, result in results:
-        for finding in result:
-            if plugins.checker_plugins.get(finding.checker) != plugin:
-                plugins.failures.append(
-                    PluginFailure(
-                        plugin,
-                        hook,
-                        f"finding names checker {finding.checker!r}, "
-                        "which this plugin did not register",
-                    )
-                )
-            elif finding.checker in enabled:
-                findings.append(finding)
+        valid = _valid(
+            plugins,
+            plugin,
+            hook,
+            result,
+            "Finding",
+            lambda finding: finding_problem(finding, analysis, plugin, owners),  # noqa: B023
+        )
+        findings += [finding for finding in valid if finding.checker in enabled]
     return findings
+
+
+def _valid(
+    plugins: Plugins,
+    plugin: str,
+    hook: str,
+    result: object,
+    item: str,
+    problem_with: Callable[[Any], str | None],
+) -> list[Any]:
+    """The items of a hook's ``result`` that ``problem_with`` finds nothing wrong with.
+
+    Anything else is recorded as the plugin's failure: a result that is not a list, or the first
+    invalid item (with how many more there were, not one failure for each of a million).
+    """
+    problem = not_a_list(result, item)
+    if problem is not None:
+        plugins.failures.append(PluginFailure(plugin, hook, problem))
+        return []
+    valid = []
+    problems = []
+    for candidate in result:  # type: ignore[attr-defined]
+        problem = problem_with(candidate)
+        if problem is None:
+            valid.append(candidate)
+        else:
+            problems.append(problem)
+    if problems:
+        more = f" (and {len(problems) - 1} more invalid)" if len(problems) > 1 else ""
+        plugins.failures.append(PluginFailure(plugin, hook, problems[0] + more))
+    return valid

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import glob
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -132,10 +133,37 @@ def parse_article(data: bytes, name: str, *, html: bool = False) -> Article:
     """Turn an input's bytes into an :class:`Article` named ``name`` (a path or ``<stdin>``)."""
     if html:
         return extract_html(data, name)
-    text = decode(data, name)
+    text, metadata = front_matter(decode(data, name))
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    return Article(text=text, path=name, title=headline(text) or _stem(name))
+    title = metadata.pop("title", None) or headline(text) or _stem(name)
+    return Article(text=text, path=name, title=title, metadata=metadata)
+
+
+# A YAML front matter block, as Jekyll, Hugo and most Markdown publishing tools write it.
+_FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,200}?)(?:---|\.\.\.)[ \t]*(?:\n|$)")
+_FRONT_MATTER_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(\S[^\n]*)", re.MULTILINE)
+
+
+def front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """Take a leading front matter block (``---`` … ``---``) out of an article's text.
+
+    Its one-line ``key: value`` fields become metadata (``title`` the article's title, then
+    ``date``, ``author`` …). The block is blanked, not cut: every character but line breaks
+    becomes a space, so offsets, lines and columns in the rest of the text stay those of the file.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return text, {}
+    fields = {
+        key.lower(): value.strip().strip("\"'")
+        for key, value in _FRONT_MATTER_FIELD.findall(match[1])
+        if value.strip().strip("\"'")
+    }
+    if not fields:
+        return text, {}
+    blank = re.sub(r"[^\n]", " ", match[0])
+    return blank + text[match.end() :], fields
 
 
 def looks_like_html(data: bytes) -> bool:

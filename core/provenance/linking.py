@@ -25,11 +25,15 @@ both within-article and cross-article resolution read.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
+import sys
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source, SourceType, Span, Statement
@@ -54,6 +58,7 @@ COMMON_ORIGIN_CLAIMS = 2
 
 _OUTLET_TYPES = ("state_media", "news_agency")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
+_WORD_RUN = re.compile(r"\w+")
 _NAME = re.compile(r"[A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*")
 # Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
 _CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
@@ -202,11 +207,16 @@ def link_articles(reports: Iterable[ArticleReport], lexicon: Lexicon) -> Provena
     return linker.finish()
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """A name compared across articles: "the Kim Jong-un" and "Kim Jong Un" give "kim jong un"."""
     name = name.replace("’", "'").replace("-", " ").lower()
-    name = re.sub(r"'s\b", "", name)
-    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip())
+    name = _POSSESSIVE.sub("", name)
+    name = _LEADING_ARTICLE.sub("", name.strip())
     return " ".join(name.replace(".", " ").split())
 
 
@@ -223,12 +233,10 @@ class _Claim:
     text: str
     clauses: list[_Clause]
     cited: list[tuple[Source, str, str | None]]
-    # Filled in by ``Linker.finish``, once names can be matched across the whole set.
+    # Filled in by ``Linker.finish``, once names can be matched across the whole set (which
+    # empties ``clauses``): each clause's terms, and all of them.
     terms: list[frozenset[str]] = field(default_factory=list)
-
-    @property
-    def all_terms(self) -> frozenset[str]:
-        return frozenset().union(*self.terms)
+    all_terms: frozenset[str] = frozenset()
 
 
 class Linker:
@@ -253,6 +261,13 @@ class Linker:
             + "|".join(re.escape(k) for k in sorted(self.gazetteer, key=len)[::-1])
             + r")\b"
         )
+        # The first word of every gazetteer name: a clause with none of them names no known
+        # source, and is not searched for one (the pattern's many alternatives cost time).
+        # None when a name opens with no word to look for.
+        openers = [_WORD_RUN.match(name) for name in self.gazetteer]
+        self.gazetteer_openers = (
+            frozenset(opener.group() for opener in openers if opener) if all(openers) else None
+        )
         self.synonyms = {word: group[0] for group in SYNONYMS for word in group}
         # Words that carry no fact: function words, cues ("said"), titles ("President").
         self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | self.titles
@@ -260,10 +275,15 @@ class Linker:
         # The first word seen for each term, to show "letter" rather than its stem "lette".
         self.surface: dict[str, str] = {}
         self.claims: list[_Claim] = []
-        self.article_sources: dict[str, dict[str, Source]] = {}
+        self.word_terms: dict[str, str] = {}
+        self.name_terms: dict[str, str] = {}
+        self.article_sources: dict[str, Mapping[str, Source]] = {}
 
     def add(self, report: ArticleReport) -> None:
-        analysis = report.analysis
+        self.add_analysis(report.analysis)
+
+    def add_analysis(self, analysis: Analysis) -> None:
+        """Keep an article's claims: their terms and the sources they are attributed to."""
         article_id = analysis.article.id
         self.articles[article_id] = analysis.article.path or analysis.article.title or article_id
         self.article_sources[article_id] = analysis.sources
@@ -286,10 +306,10 @@ class Linker:
             for source in sources.values():
                 canonical.resolve(source, article_id)
         groups, similarity = self._link()
-        for group in groups:
-            provenance.clusters.append(self._cluster(group, similarity, canonical))
-        canonical.merge_unnamed_outlets(provenance.clusters)
         order = {article_id: position for position, article_id in enumerate(self.articles)}
+        for group in groups:
+            provenance.clusters.append(self._cluster(group, similarity, canonical, order))
+        canonical.merge_unnamed_outlets(provenance.clusters)
         provenance.clusters.sort(
             key=lambda c: (-len(c.articles), order[c.first_article], c.members[0].statement_index)
         )
@@ -303,38 +323,61 @@ class Linker:
         return [self._clause(part) for part in _CLAUSE_BREAK.split(text) if part.strip()]
 
     def _clause(self, text: str) -> _Clause:
+        # Terms are interned: the same few thousand words recur in every claim of a large set.
         words: set[str] = set()
         names: set[str] = set()
+        known: list[tuple[int, int]] = []
 
         def known_source(match: re.Match[str]) -> str:
-            term = "@" + self.gazetteer[match.group()].name
+            term = sys.intern("@" + self.gazetteer[match.group()].name)
             self.surface.setdefault(term, term[1:])
             words.add(term)
+            known.append(match.span())
             return " " * len(match.group())
 
         def name(match: re.Match[str]) -> str:
-            parts = [w for w in name_key(match.group()).split() if w not in self.name_noise]
-            if parts:
-                names.add(" ".join(parts))
+            found = self._name_term(match.group())
+            if found:
+                names.add(found)
             return " "
 
         base = text.lower().replace("-", " ")
-        lowered = self.gazetteer_pattern.sub(known_source, base)
-        if len(base) == len(text):
-            # Blank the known sources in the original text too, keeping its capitals for names.
-            text = "".join(
-                c if x == y else " " for c, x, y in zip(text, base, lowered, strict=True)
-            )
-        else:
+        openers = self.gazetteer_openers
+        named = openers is None or not openers.isdisjoint(_WORD_RUN.findall(base))
+        lowered = self.gazetteer_pattern.sub(known_source, base) if named else base
+        if len(base) != len(text):
             text = lowered
+        for start, end in known:
+            # Blank the known sources in the original text too, keeping its capitals for names.
+            text = text[:start] + " " * (end - start) + text[end:]
         text = _NAME.sub(name, text)
         for word in _WORD.findall(text.lower()):
-            word = word.removesuffix("'s").removesuffix("'")
-            if word.isdigit() or not (word in self.name_noise or len(word) < 3):
-                term = self.synonyms.get(word) or _stem(word)
-                self.surface.setdefault(term, word)
+            term = self._word_term(word)
+            if term:
                 words.add(term)
         return _Clause(frozenset(words), frozenset(names))
+
+    # Words and names recur from claim to claim: what each gives is worked out once.
+
+    def _word_term(self, word: str) -> str:
+        """The term a word stands for, or "" for a word that carries no fact."""
+        term = self.word_terms.get(word)
+        if term is None:
+            bare = word.removesuffix("'s").removesuffix("'")
+            term = ""
+            if bare.isdigit() or not (bare in self.name_noise or len(bare) < 3):
+                term = sys.intern(self.synonyms.get(bare) or _stem(bare))
+                self.surface.setdefault(term, bare)
+            self.word_terms[word] = term
+        return term
+
+    def _name_term(self, name: str) -> str:
+        """A name as compared across articles, less function words, cues and titles."""
+        term = self.name_terms.get(name)
+        if term is None:
+            parts = [w for w in name_key(name).split() if w not in self.name_noise]
+            term = self.name_terms[name] = sys.intern(" ".join(parts))
+        return term
 
     def _cited(
         self, analysis: Analysis, statement: Statement
@@ -356,28 +399,74 @@ class Linker:
         total = len(self.claims)
         # Smoothed so that in a handful of articles a term all of them share still counts.
         weights = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
-        postings: dict[str, list[int]] = defaultdict(list)
         blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
-        for number, claim in enumerate(self.claims):
-            for term in claim.all_terms:
-                if document_frequency[term] <= blocking_limit:
-                    postings[term].append(number)
-        shared: Counter[tuple[int, int]] = Counter()
-        for numbers in postings.values():
-            for position, first in enumerate(numbers):
-                for second in numbers[position + 1 :]:
-                    if self.claims[first].article_id != self.claims[second].article_id:
-                        shared[first, second] += 1
+        candidates = self._candidates(document_frequency, blocking_limit)
         similarity = _Similarity(self.claims, weights)
         edges = sorted(
-            (
-                (similarity(first, second), first, second)
-                for (first, second), count in shared.items()
-                if count >= MIN_SHARED_TERMS
-            ),
+            ((similarity(first, second), first, second) for first, second in candidates),
             reverse=True,
         )
         return _average_linkage(edges, similarity), similarity
+
+    def _candidates(self, document_frequency: Counter[str], limit: int) -> list[tuple[int, int]]:
+        """The pairs of claims (from different articles) sharing at least
+        :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second.
+
+        Listing the claims of every such term pairwise would cost the square of the longest
+        lists, and with the set's size the limit grows too. So only terms in at most
+        :data:`MIN_BLOCKING_LIMIT` claims are listed pairwise (each pair then counted exactly);
+        pairs that share none of those but several commoner terms are found through the pairs of
+        commoner terms each claim holds, which few claims share. Same pairs, linear work.
+        """
+        few: dict[str, list[int]] = defaultdict(list)
+        many: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        in_few = {t for t, count in document_frequency.items() if count <= MIN_BLOCKING_LIMIT}
+        in_many = {
+            t for t, count in document_frequency.items() if MIN_BLOCKING_LIMIT < count <= limit
+        }
+        few_terms: list[frozenset[str]] = []
+        common_terms: list[frozenset[str]] = []
+        for number, claim in enumerate(self.claims):
+            few_terms.append(claim.all_terms & in_few)
+            common_terms.append(claim.all_terms & in_many)
+            for term in few_terms[-1]:
+                few[term].append(number)
+            for pair in itertools.combinations(sorted(common_terms[-1]), MIN_SHARED_TERMS):
+                many[pair].append(number)
+        # Claims are numbered article by article: each article's claims follow one another.
+        next_article = [0] * len(self.claims)
+        end = len(self.claims)
+        for number in range(len(self.claims) - 1, -1, -1):
+            if number + 1 < len(self.claims) and (
+                self.claims[number].article_id != self.claims[number + 1].article_id
+            ):
+                end = number + 1
+            next_article[number] = end
+        pairs: set[tuple[int, int]] = set()
+        for first, terms in enumerate(few_terms):
+            if not terms:
+                continue
+            after = next_article[first]
+            shared = Counter(
+                itertools.chain.from_iterable(
+                    few[term][bisect_left(few[term], after) :] for term in terms
+                )
+            )
+            common = common_terms[first]
+            for second, count in shared.items():
+                if count >= MIN_SHARED_TERMS or (
+                    common and not common.isdisjoint(common_terms[second])
+                ):
+                    pairs.add((first, second))
+        for numbers in many.values():
+            for position, first in enumerate(numbers):
+                after = next_article[first]
+                pairs.update(
+                    (first, second) for second in numbers[position + 1 :] if second >= after
+                )
+        # A text read twice is one article whose claims come twice: not two reports of a fact.
+        claims = self.claims
+        return sorted(p for p in pairs if claims[p[0]].article_id != claims[p[1]].article_id)
 
     def _match_names(self) -> None:
         """Fill each claim's terms, with "Shoigu" and "Sergei Shoigu" as one name."""
@@ -389,7 +478,8 @@ class Linker:
             if " " in name:
                 fuller[name.split()[0]].add(name)
         canonical = {}
-        for name in names:
+        # In sorted order: the surface word kept for a stem must not depend on set order.
+        for name in sorted(names):
             if len(fuller.get(name, ())) == 1:
                 canonical[name] = "#" + next(iter(fuller[name]))
             elif " " in name:
@@ -404,11 +494,17 @@ class Linker:
                 clause.words | {canonical[name] for name in clause.names}
                 for clause in claim.clauses
             ]
+            one = len(claim.terms) == 1
+            claim.all_terms = claim.terms[0] if one else frozenset().union(*claim.terms)
+            claim.clauses = []
 
     def _cluster(
-        self, group: list[int], similarity: _Similarity, canonical: _SourceResolver
+        self,
+        group: list[int],
+        similarity: _Similarity,
+        canonical: _SourceResolver,
+        order: dict[str, int],
     ) -> ClaimCluster:
-        order = {article_id: position for position, article_id in enumerate(self.articles)}
         numbers = sorted(group, key=lambda n: (order[self.claims[n].article_id], n))
         claims = [self.claims[n] for n in numbers]
         members = [
@@ -451,6 +547,8 @@ class _SourceResolver:
         self.linker = linker
         self.provenance = provenance
         self.people: dict[str, CanonicalSource] = {}
+        # The people whose name has a word, for a lone surname to find its full name.
+        self.people_by_word: dict[str, list[CanonicalSource]] = {}
         self.resolved: dict[tuple[str, str], CanonicalSource] = {}
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
@@ -526,10 +624,12 @@ class _SourceResolver:
         if key in self.people:
             return self.people[key].name
         if len(words) == 1:
-            fuller = [p for k, p in self.people.items() if words[0] in k.split()]
+            fuller = self.people_by_word.get(words[0], [])
             if len(fuller) == 1:
                 return fuller[0].name
         self.people[key] = CanonicalSource("", name, "person")
+        for word in set(words):
+            self.people_by_word.setdefault(word, []).append(self.people[key])
         return name
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
@@ -643,31 +743,41 @@ def _head(mention: str) -> str:
 
 class _Similarity:
     """Cached similarity of two claims: the best IDF-weighted cosine of their clauses or of the
-    whole statements, so background tacked on with "…, which …" does not hide a shared fact."""
+    whole statements, so background tacked on with "…, which …" does not hide a shared fact.
+
+    Sums are exact (``math.fsum``): a float sum over a set would depend on the set's order,
+    which changes from one process to the next, and so would ties and rounded similarities."""
 
     def __init__(self, claims: list[_Claim], weights: dict[str, float]) -> None:
         self.claims = claims
         self.weights = weights
         self.squared = {term: weight**2 for term, weight in weights.items()}
-        self.parts = [
-            [(terms, self._norm(terms)) for terms in (claim.all_terms, *claim.terms)]
-            for claim in claims
-        ]
+        # Each claim's term sets with their norms, worked out for the claims compared only.
+        self.parts: dict[int, list[tuple[frozenset[str], float]]] = {}
         self.cache: dict[tuple[int, int], float] = {}
 
     def __call__(self, first: int, second: int) -> float:
         pair = (min(first, second), max(first, second))
         if pair not in self.cache:
             self.cache[pair] = max(
-                sum(self.squared[t] for t in a & b) / (norm_a * norm_b)
-                for a, norm_a in self.parts[first]
-                for b, norm_b in self.parts[second]
+                math.fsum(self.squared[t] for t in a & b) / (norm_a * norm_b)
+                for a, norm_a in self._parts(first)
+                for b, norm_b in self._parts(second)
                 if norm_a and norm_b
             )
         return self.cache[pair]
 
+    def _parts(self, number: int) -> list[tuple[frozenset[str], float]]:
+        parts = self.parts.get(number)
+        if parts is None:
+            claim = self.claims[number]
+            # A claim of one clause has that clause's terms as all its terms: compared once.
+            sets = (claim.all_terms, *claim.terms) if len(claim.terms) > 1 else (claim.all_terms,)
+            parts = self.parts[number] = [(terms, self._norm(terms)) for terms in sets]
+        return parts
+
     def _norm(self, terms: frozenset[str]) -> float:
-        return math.sqrt(sum(self.squared[t] for t in terms))
+        return math.sqrt(math.fsum(self.squared[t] for t in terms))
 
 
 def _average_linkage(

@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -25,9 +25,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
-from ..pipeline.engine import ArticleReport
+from ..pipeline.engine import ArticleReport, batched
+from ..pipeline.inputs import headline
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -42,7 +44,16 @@ DEFAULT_DB = "sayso.db"
 # How long a write waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 60_000
 # Tables holding one article's rows, written by :func:`save_batch` after its sources.
-ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "findings")
+ARTICLE_TABLES = (
+    "articles",
+    "statements",
+    "article_sources",
+    "attributions",
+    "non_attributions",
+    "findings",
+)
+# Tables of claim clusters, deleted in this order (members and findings point at clusters).
+PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
 ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
@@ -236,7 +247,28 @@ def m004_file_stats(db: sqlite_utils.Database) -> None:
     articles.create_index(["path"])
 
 
-def m005_non_attributions(db: sqlite_utils.Database) -> None:
+def m005_deductions(db: sqlite_utils.Database) -> None:
+    """The score's deductions, so an unchanged article's report can be shown from the database."""
+    db.table("articles").add_column("deductions", str)
+
+
+def m006_plugin_times(db: sqlite_utils.Database) -> None:
+    """How long each plugin's checking hooks took in each run."""
+    db.table("plugin_times").create(
+        {"run_id": int, "plugin": str, "seconds": float, "articles": int},
+        pk=("run_id", "plugin"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+def m007_statement_numbers(db: sqlite_utils.Database) -> None:
+    """Each statement's number as reports and pages show it (from 1), computed, not stored."""
+    db.execute(
+        "ALTER TABLE statements ADD COLUMN number INTEGER GENERATED ALWAYS AS (idx + 1) VIRTUAL"
+    )
+
+
+def m008_non_attributions(db: sqlite_utils.Database) -> None:
     """Sources named as not vouching for anything ("declined to comment", "had not confirmed")."""
     db.table("non_attributions").create(
         {
@@ -266,7 +298,10 @@ MIGRATIONS = (
     m002_provenance,
     m003_fingerprints,
     m004_file_stats,
-    m005_non_attributions,
+    m005_deductions,
+    m006_plugin_times,
+    m007_statement_numbers,
+    m008_non_attributions,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
@@ -307,23 +342,128 @@ def connect(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connect
     return conn
 
 
-def open_connection(path: str | Path) -> sqlite3.Connection:
-    """A connection with the settings every sayso writer uses; its schema may need migrating."""
+def open_existing(path: str | Path, plugins: Plugins | None = None) -> sqlite3.Connection:
+    """:func:`connect` to a sayso database that must already exist (to link or merge it).
+
+    Raises :class:`~sayso.errors.DatabaseError` when there is no file at ``path`` or it is not a
+    sayso database.
+    """
+    if not Path(path).is_file():
+        raise DatabaseError(f"{path}: no such database")
     conn = sqlite3.connect(str(path))
-    # As sqlite-utils sets it, so triggers plugins add behave the same through either.
-    conn.execute("PRAGMA recursive_triggers = on")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    _use_wal(conn)
-    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses no
-    # committed article, a power cut may lose the last few, and the file stays consistent.
-    conn.execute("PRAGMA synchronous = NORMAL")
-    # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default is
-    # 2 MB) keeps a batch's writes to the same pages in memory.
-    conn.execute("PRAGMA cache_size = -16000")
-    # The WAL is checkpointed at SQLite's default, every 4 MB: those checkpoints overlap with
-    # the workers' checking, where a larger WAL would be copied and synced in one go at the end
-    # of the run (measured: a run is about 0.1 s faster than with 40 MB).
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: not a SQLite database ({error})") from None
+    finally:
+        conn.close()
+    if not {"articles", "runs", MIGRATIONS_TABLE} <= tables:
+        raise DatabaseError(f"{path}: not a sayso database (no articles, runs or migrations table)")
+    return connect(path, plugins)
+
+
+def open_connection(path: str | Path) -> sqlite3.Connection:
+    """A connection with the settings every sayso writer uses; its schema may need migrating.
+
+    Raises :class:`DatabaseError` (one line, naming the file) when ``path`` can't be a sayso
+    database to write to, before anything is checked or written.
+    """
+    _refuse_unusable_path(Path(path))
+    with database_errors(path):
+        conn = sqlite3.connect(str(path))
+        # As sqlite-utils sets it, so triggers plugins add behave the same through either.
+        conn.execute("PRAGMA recursive_triggers = on")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _use_wal(conn)
+        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
+        # no committed article, a power cut may lose the last few, and the file stays consistent.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default
+        # is 2 MB) keeps a batch's writes to the same pages in memory.
+        conn.execute("PRAGMA cache_size = -16000")
+        # The WAL is checkpointed at SQLite's default, every 4 MB: those checkpoints overlap
+        # with the workers' checking, where a larger WAL would be copied and synced in one go at
+        # the end of the run (measured: a run is about 0.1 s faster than with 40 MB).
+        refuse_newer_schema(conn, path)
     return conn
+
+
+def _refuse_unusable_path(path: Path) -> None:
+    """Problems with a database path that SQLite would report as "unable to open"."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not a database file")
+    parent = path.parent
+    if not parent.is_dir():
+        raise DatabaseError(f"{path}: the directory {parent} does not exist")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path}: not a regular file, so not a database")
+    # SQLite writes its WAL and lock files beside the database.
+    if not os.access(path if path.exists() else parent, os.W_OK) or not os.access(parent, os.W_OK):
+        raise DatabaseError(
+            f"{path}: not writable (sayso needs to write the file and, beside it, "
+            f"{path.name}-wal and {path.name}-shm)"
+        )
+
+
+def refuse_newer_schema(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Refuse a database a newer sayso migrated: this one would write rows it can't lay out."""
+    known = {migration.__name__ for migration in MIGRATIONS}
+    unknown = sorted(set(applied_migrations(conn)) - known)
+    if not unknown:
+        return
+    newest = conn.execute(
+        "SELECT sayso_version FROM runs ORDER BY id DESC LIMIT 1"
+        if _has_table(conn, "runs")
+        else "SELECT NULL"
+    ).fetchone()[0]
+    needed = f"sayso {newest} or later" if newest else "a newer sayso"
+    raise DatabaseError(
+        f"{path}: written by {needed} (its schema has {', '.join(unknown)}, which sayso "
+        f"{__version__} does not know); upgrade to {needed}, or use another database"
+    )
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the sayso migrations applied to a database (none for a new one)."""
+    if not _has_table(conn, MIGRATIONS_TABLE):
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return [name for (name,) in rows]
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+        ).fetchone()[0]
+    )
+
+
+@contextmanager
+def database_errors(path: str | Path) -> Iterator[None]:
+    """Turn what SQLite raises into one :class:`DatabaseError` line naming the database."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DatabaseError(f"{path}: {_explain(error)}") from error
+
+
+def _explain(error: sqlite3.Error) -> str:
+    message = str(error)
+    if "not a database" in message or "encrypted" in message:
+        return "not a SQLite database"
+    if "readonly" in message or "read-only" in message:
+        return "not writable (a read-only file, directory or file system)"
+    if "full" in message:
+        return "the disk is full; every article stored before this is kept, and a re-run goes on"
+    if "locked" in message or "busy" in message:
+        return (
+            f"locked by another process for more than {BUSY_TIMEOUT_MS / 1000:g} s; "
+            "nothing was lost, try again when it is done"
+        )
+    return message
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -373,18 +513,12 @@ def _import_sqlite_utils() -> ModuleType:
 
 def has_pending_migrations(conn: sqlite3.Connection) -> bool:
     """Whether the database is new, or older than this sayso's schema."""
-    tables = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
-    ).fetchone()[0]
-    if not tables:
+    if not _has_table(conn, MIGRATIONS_TABLE):
         return True
-    applied = conn.execute(
-        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
-    )
-    return bool({m.__name__ for m in MIGRATIONS} - {name for (name,) in applied})
+    return bool({m.__name__ for m in MIGRATIONS} - set(applied_migrations(conn)))
 
 
-def start_run(db: Database, analyzer: str, plugins: Plugins) -> int:
+def start_run(db: Database, analyzer: str | None, plugins: Plugins) -> int:
     versions = {info.name: info.version for info in plugins.info()}
     with write_transaction(db):
         cursor = _connection(db).execute(
@@ -401,6 +535,18 @@ def finish_run(db: Database, run_id: int, articles: int, errors: int, skipped: i
             "UPDATE runs SET finished = ?, articles = ?, errors = ?, skipped = ? WHERE id = ?",
             [_now(), articles, errors, skipped, run_id],
         )
+
+
+def save_plugin_times(
+    db: Database, run_id: int, plugin_seconds: dict[str, float], articles: int
+) -> None:
+    """Record how long each plugin's checking hooks took over a run of ``articles``."""
+    rows = [
+        (run_id, plugin, round(seconds, 6), articles) for plugin, seconds in plugin_seconds.items()
+    ]
+    if rows:
+        with write_transaction(db):
+            _insert(db, "plugin_times", (COLUMNS["plugin_times"], rows))
 
 
 @contextmanager
@@ -490,13 +636,6 @@ def _connection(db: Database) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
-def save_report(
-    db: Database, report: ArticleReport, run_id: int, fingerprint: str | None = None
-) -> None:
-    """Replace one article's rows with ``report``, in a single transaction."""
-    save_batch(db, [report_tables(report, run_id, fingerprint)])
-
-
 def report_tables(
     report: ArticleReport, run_id: int | None, fingerprint: str | None = None
 ) -> dict[str, Table]:
@@ -510,11 +649,10 @@ def report_tables(
     tables = _article_tables(report, run_id, source_ids)
     columns, (article,) = tables["articles"]
     tables["articles"] = ((*columns, "fingerprint"), [(*article, fingerprint)])
-    # Sources sharing a row id make one row, with the last one's name and type.
-    sources = {source_ids[key]: source for key, source in analysis.sources.items()}
+    # Sources sharing a row id make one row, named by :data:`SOURCE_NAME_RULE`.
     tables["sources"] = (
         COLUMNS["sources"],
-        [(id, source.name, source.type) for id, source in sources.items()],
+        [(source_ids[key], s.name, s.type) for key, s in analysis.sources.items()],
     )
     tables["plugin_errors"] = (
         COLUMNS["plugin_errors"],
@@ -542,17 +680,22 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
     # An article read twice in a batch (one text in two files) is stored once, where it came last.
     latest: dict[str, dict[str, Table]] = {}
     for tables in batch:
-        columns, articles = tables["articles"]
-        article_id = articles[0][columns.index("id")]
+        article_id = article_id_of(tables)
         latest.pop(article_id, None)
         latest[article_id] = tables
     with write_transaction(db):
         _delete_articles(db, list(latest))
         for tables in latest.values():
-            _upsert(db, "sources", tables["sources"])
+            save_sources(db, tables["sources"][1])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
                 table = tables[name]
                 _insert(db, name, _with_run_id(table, run_id) if run_id is not None else table)
+
+
+def article_id_of(tables: dict[str, Table]) -> str:
+    """The id of the article whose rows these are (:func:`report_tables`)."""
+    columns, (article, *_) = tables["articles"]
+    return str(article[columns.index("id")])
 
 
 def _with_run_id(table: Table, run_id: int) -> Table:
@@ -563,17 +706,23 @@ def _with_run_id(table: Table, run_id: int) -> Table:
     return columns, [(*row[:at], run_id, *row[at + 1 :]) for row in rows]
 
 
-def _upsert(db: Database, name: str, table: Table) -> None:
-    # What sqlite-utils' ``upsert_all(rows, pk="id")`` does, without its look at the table.
-    columns, values = table
-    if not values:
-        return
-    marks = ", ".join("?" for _ in columns)
-    updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in columns if column != "id")
+# Articles spell a shared source differently ("USA Today", "USA TODAY"): the row keeps the
+# spelling this rule prefers, whichever article came first or last, so the name does not depend
+# on the order articles were checked or shards merged. Not in capitals and starting with a letter
+# or digit if any spelling is, then the first in code-point order.
+_NAME_RANK = "({0}.name = upper({0}.name), {0}.name NOT GLOB '[A-Za-z0-9]*', {0}.name)"
+SOURCE_NAME_RULE = f"{_NAME_RANK.format('excluded')} < {_NAME_RANK.format('sources')}"
+# What an INSERT into sources ends with, so that a stored source keeps the preferred name.
+SOURCE_CONFLICT = (
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type "
+    f"WHERE {SOURCE_NAME_RULE}"
+)
+
+
+def save_sources(db: Database, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Add sources (id, name, type); a source already stored keeps the name the rule prefers."""
     _connection(db).executemany(
-        f"INSERT INTO [{name}] ({_names(columns)}) VALUES ({marks}) "
-        f"ON CONFLICT(id) DO UPDATE SET {updates}",
-        values,
+        f"INSERT INTO sources (id, name, type) VALUES (?, ?, ?) {SOURCE_CONFLICT}", rows
     )
 
 
@@ -593,27 +742,45 @@ def _names(columns: tuple[str, ...]) -> str:
     return ", ".join(f"[{column}]" for column in columns)
 
 
-def save_provenance(given: Database, provenance: Provenance, run_id: int) -> None:
-    """Replace the claim clusters and cross-article findings touching these articles."""
+def save_provenance(
+    given: Database, provenance: Provenance, run_id: int | None, replace_all: bool = False
+) -> None:
+    """Replace the claim clusters and cross-article findings touching these articles (with
+    ``replace_all``, every cluster, finding, alias and ``same_as`` link), in one transaction."""
     sqlite_utils = _import_sqlite_utils()
     db = given if isinstance(given, sqlite_utils.Database) else sqlite_utils.Database(given)
-    articles = list(provenance.articles)
-    marks = ", ".join("?" for _ in articles)
     rows = provenance_rows(provenance, run_id)
-    with db.atomic():
-        stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN ({marks})"
-        db.execute(f"DELETE FROM claim_clusters WHERE id IN ({stale})", articles)
-        orphaned = "cluster_id NOT IN (SELECT id FROM claim_clusters)"
-        db.execute(f"DELETE FROM cluster_members WHERE {orphaned}")
-        db.execute(
-            f"DELETE FROM cluster_findings WHERE article_id IN ({marks}) OR {orphaned}", articles
-        )
-        db.table("sources").upsert_all(rows.pop("sources"), pk="id")
+    with write_transaction(db):
+        if replace_all:
+            for table in (*PROVENANCE_TABLES, "source_aliases"):
+                db.execute(f"DELETE FROM [{table}]")
+            db.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
+        else:
+            _delete_provenance(db, list(provenance.articles))
+        save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
         for own, canonical in provenance.same_as.items():
             db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
-        db.table("source_aliases").upsert_all(rows.pop("source_aliases"), pk=("source_id", "alias"))
+        aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
+        _connection(db).executemany(
+            "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
+        )
         for table, table_rows in rows.items():
-            db.table(table).insert_all(table_rows, batch_size=500)
+            if table_rows:
+                columns = tuple(table_rows[0])
+                _insert(db, table, (columns, [tuple(row.values()) for row in table_rows]))
+
+
+def _delete_provenance(db: sqlite_utils.Database, articles: list[str]) -> None:
+    """Delete the clusters and cross-article findings that touch these articles."""
+    # In chunks: SQLite limits a statement's parameters (999 before SQLite 3.32).
+    for batch in batched(iter(articles), 500):
+        marks = ", ".join("?" for _ in batch)
+        stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN ({marks})"
+        db.execute(f"DELETE FROM claim_clusters WHERE id IN ({stale})", batch)
+        db.execute(f"DELETE FROM cluster_findings WHERE article_id IN ({marks})", batch)
+    orphaned = "cluster_id NOT IN (SELECT id FROM claim_clusters)"
+    db.execute(f"DELETE FROM cluster_members WHERE {orphaned}")
+    db.execute(f"DELETE FROM cluster_findings WHERE {orphaned}")
 
 
 def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, list[dict]]:
@@ -702,6 +869,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "metadata",
         "file_size",
         "file_mtime_ns",
+        "deductions",
     ),
     "statements": (
         "id",
@@ -761,6 +929,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "sources": ("id", "name", "type"),
     "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
+    "plugin_times": ("run_id", "plugin", "seconds", "articles"),
 }
 
 
@@ -773,7 +942,6 @@ def _article_tables(
     # Read once: every row names the article, and ``Article.id`` checks its hash on each read.
     article_id = article.id
     attributed = {index for a in analysis.attributions for index in a.statements}
-    claims = [s for s in analysis.statements if s.is_claim]
 
     def statement_id(index: int | None) -> str | None:
         return None if index is None else f"{article_id}:{index}"
@@ -792,19 +960,27 @@ def _article_tables(
     article_row = (
         article_id,
         article.path,
-        article.title,
+        # An Article made in Python may come without a title: its headline, as for a file.
+        article.title if article.title is not None else headline(text),
         text,
         len(text.split()),
         len(analysis.statements),
-        len(claims),
-        sum(1 for s in claims if s.index in attributed),
+        len(analysis.claims),
+        len(analysis.attributed_claims),
         report.score,
         analysis.analyzer,
         run_id,
-        _now(),
+        report.checked_at,
         json.dumps(article.metadata) if article.metadata else None,
         article.file_size,
         article.file_mtime_ns,
+        json.dumps(
+            [
+                {"points": d.points, "reason": d.reason, "findings": d.findings}
+                for d in report.deductions
+            ],
+            ensure_ascii=False,
+        ),
     )
     statements = [
         (
@@ -833,7 +1009,7 @@ def _article_tables(
             *_content_values(text, a.content),
             # A list of ints prints exactly as json.dumps writes it, and several times faster.
             str([[f.start, f.end] for f in a.content]),
-            str(a.statements),
+            str(list(a.statements)),
         )
         for number, a in enumerate(analysis.attributions)
     ]
@@ -908,24 +1084,30 @@ def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, 
     return (span.start, span.end, span.text) if span else (None, None, None)
 
 
-def _content_values(text: str, fragments: list[Span]) -> tuple[int, int, str] | tuple[None, ...]:
+def _content_values(
+    text: str, fragments: Sequence[Span]
+) -> tuple[int, int, str] | tuple[None, ...]:
     if not fragments:
         return None, None, None
     start, end = fragments[0].start, fragments[-1].end
     return start, end, text[start:end]
 
 
+# Tables whose rows belong to one article (``article_id``), deleted before the article.
+ARTICLE_ROW_TABLES = (
+    "findings",
+    "attributions",
+    "non_attributions",
+    "article_sources",
+    "statements",
+    "plugin_errors",
+)
+
+
 def _delete_articles(db: Database, article_ids: list[str]) -> None:
     conn = _connection(db)
     marks = ", ".join("?" for _ in article_ids)
-    for table in (
-        "findings",
-        "attributions",
-        "non_attributions",
-        "article_sources",
-        "statements",
-        "plugin_errors",
-    ):
+    for table in ARTICLE_ROW_TABLES:
         conn.execute(f"DELETE FROM [{table}] WHERE article_id IN ({marks})", article_ids)
     conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", article_ids)
 

@@ -27,8 +27,9 @@ from datasette.utils.asgi import NotFound, Response
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
+from ..report import statement_number
 from ..version import __version__
-from .serve import VIEWS
+from .serve import VIEWS, lead_entries
 
 HERE = Path(__file__).parent
 STYLESHEET_ROUTE = "/-/sayso/sayso.css"
@@ -75,6 +76,8 @@ class Note:
     points: float
     row_url: str
     statement_url: str | None
+    # The statement's number, from 1, as the terminal report shows it.
+    statement_number: int | None
 
 
 @hookimpl
@@ -99,6 +102,41 @@ def extra_css_urls(
         return [f"{datasette.urls.path(STYLESHEET_ROUTE)}?v={__version__}"]
 
     return stylesheet_if_sayso
+
+
+@hookimpl
+def extra_template_vars(
+    template: str, database: str | None, datasette: Any
+) -> Callable[[], Awaitable[dict[str, Any]]] | dict[str, Any]:
+    # For the home and database pages of sayso serve (its templates lead with these).
+    if template not in ("index.html", "database.html"):
+        return {}
+
+    async def lead() -> dict[str, Any]:
+        leads = []
+        for name in [database] if database else list(datasette.databases):
+            if not await is_sayso_database(datasette, name):
+                continue
+            entries = [
+                {
+                    **entry,
+                    "url": datasette.urls.query(name, entry["name"])
+                    if entry["kind"] == "query"
+                    else datasette.urls.table(name, entry["name"]),
+                }
+                for entry in lead_entries()
+            ]
+            leads.append(
+                {
+                    "database": name,
+                    "url": datasette.urls.database(name),
+                    "here": name == database,
+                    "entries": entries,
+                }
+            )
+        return {"sayso_lead": leads}
+
+    return lead
 
 
 @hookimpl
@@ -190,6 +228,7 @@ async def article_page(datasette: Any, request: Any) -> Response:
         "database": database,
         "article": dict(article),
         "title": _title(article["title"], article["path"], article_id),
+        "about": _about(article["metadata"]),
         "paragraphs": paragraphs,
         "article_notes": [n for n in notes if n.number not in placed],
         "warnings": sum(1 for f in findings if f["severity"] in ("warning", "error")),
@@ -334,9 +373,11 @@ def render_spans(
 
 
 ARTICLE_SQL = """
-select id, path, title, text, score, statements, claims, attributed_claims
+select id, path, title, text, score, statements, claims, attributed_claims, metadata
 from articles where id = ?
 """
+# What an HTML page said about itself that the article page shows under the title, in order.
+SHOWN_METADATA = ("author", "date", "sitename", "url")
 ATTRIBUTIONS_SQL = """
 select attributions.*, sources.name as source_name, sources.type as source_type
 from attributions left join sources on sources.id = attributions.source_id
@@ -432,6 +473,7 @@ def _note(number: int, finding: Any, datasette: Any, database: str) -> Note:
         points=finding["points"] or 0.0,
         row_url=row_url(datasette, database, "findings", finding["id"]),
         statement_url=row_url(datasette, database, "statements", statement) if statement else None,
+        statement_number=statement_number(statement),
     )
 
 
@@ -515,6 +557,7 @@ def _reporters(
             {
                 "text": row["text"],
                 "url": row_url(datasette, database, "statements", row["statement_id"]),
+                "number": statement_number(row["statement_id"]),
                 "similarity": row["similarity"],
                 "cited": [],
             },
@@ -550,6 +593,7 @@ def _cluster_finding_context(row: Any, datasette: Any, database: str) -> dict[st
         }
         if article_id
         else None,
+        "statement_number": statement_number(row["statement_id"]),
         "statement_url": row_url(datasette, database, "statements", row["statement_id"])
         if row["statement_id"]
         else None,
@@ -578,6 +622,17 @@ def _source_link(
 
 def _title(title: str | None, path: str | None, article_id: str) -> str:
     return title or path or article_id
+
+
+def _about(metadata: str | None) -> list[tuple[str, str]]:
+    """The page's own author, date, site and address (:data:`SHOWN_METADATA`), where given."""
+    try:
+        found = json.loads(metadata or "{}")
+    except ValueError:
+        return []
+    if not isinstance(found, dict):
+        return []
+    return [(key, str(found[key])) for key in SHOWN_METADATA if found.get(key)]
 
 
 def _json_list(value: str | None) -> list[str]:
@@ -613,7 +668,7 @@ def _attribution_cell(
         except (ValueError, TypeError):
             return None
         links = [
-            _link(row_url(datasette, database, "statements", f"{article_id}:{i}"), f"#{i}")
+            _link(row_url(datasette, database, "statements", f"{article_id}:{i}"), f"[{i + 1}]")
             for i in indexes
         ]
         return Markup(", ").join(links)

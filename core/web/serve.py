@@ -9,6 +9,7 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,6 @@ from ..storage import store
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-INSTALL_HINT = "pip install 'sayso[serve]'"
 
 # Correlated subqueries rather than joins over aggregates: sorted and paged by score, SQLite
 # walks the score index and computes them for the rows on the page only.
@@ -243,18 +243,21 @@ TABLES: dict[str, dict[str, Any]] = {
             "metadata": "The article's own metadata (JSON), e.g. from a page's front matter.",
             "file_size": "Size in bytes of the file it was read from, when checked.",
             "file_mtime_ns": "Modification time of that file (ns since the epoch), when checked.",
+            "deductions": "The points the score lost, each with its reason and findings (JSON).",
         },
     },
     "statements": {
         "description": "Every sentence of every article, with whether it is a claim and "
         "whether an attribution carries it. Searchable.",
-        "label_column": "text",
+        # Other tables name a statement by its number, as reports do: its text is theirs already.
+        "label_column": "number",
         "facets": ["kind", "attributed"],
         "fts_table": "statements_fts",
         "columns": {
             "id": "Article id and sentence number.",
             "article_id": "The article it belongs to.",
-            "idx": "Sentence number within the article, from 0.",
+            "idx": "Position within the article, from 0 (the id's last part).",
+            "number": "The statement's number in sayso's reports and pages: idx + 1.",
             "start": "Character offset where it starts in the article's text.",
             "end": "Character offset where it ends.",
             "text": "The sentence.",
@@ -414,6 +417,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "error": "The error.",
         },
     },
+    "plugin_times": {
+        "description": "How long each plugin's checking hooks took in each run.",
+        "sort_desc": "seconds",
+        "columns": {
+            "run_id": "The run.",
+            "plugin": "The plugin.",
+            "seconds": "Seconds its check_statement, check_article and score_deductions took.",
+            "articles": "Articles the run checked.",
+        },
+    },
     "article_summary": {
         "description": "One line per article: how much is attributed, the source it leans on "
         "most, and its score. Weakest first.",
@@ -447,6 +460,46 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "_sqlite_migrations": {"hidden": True},
 }
+
+
+# What the home and database pages lead with, in this order: the usual ways in (views, tables and
+# canned queries, described by their metadata above).
+LEAD = (
+    "article_summary",
+    "articles",
+    "unattributed_claims",
+    "source_summary",
+    "state_media_only",
+    "claim_clusters",
+    "findings",
+)
+
+
+def lead_entries() -> list[dict[str, str]]:
+    """The ways in :data:`LEAD` names: name, title, kind (view, table or query), description."""
+    entries = []
+    for name in LEAD:
+        if name in CANNED_QUERIES:
+            query = CANNED_QUERIES[name]
+            entries.append(
+                {
+                    "name": name,
+                    "title": query["title"],
+                    "kind": "query",
+                    "description": query["description"],
+                }
+            )
+        else:
+            kind = "view" if name in VIEWS else "table"
+            entries.append(
+                {
+                    "name": name,
+                    "title": name,
+                    "kind": kind,
+                    "description": TABLES[name]["description"],
+                }
+            )
+    return entries
 
 
 def prepare_database(db: sqlite_utils.Database) -> None:
@@ -494,23 +547,64 @@ def open_for_browsing(path: Path) -> sqlite_utils.Database:
     return db
 
 
+# The home and database pages ``sayso serve`` shows: Datasette's own, led by the ways in.
+SERVE_TEMPLATES = Path(__file__).parent / "serve_templates"
+# Suggested facets cost seconds on a large database; the metadata names the useful ones.
+DATASETTE_SETTINGS = {"suggest_facets": False}
+
+
 def make_datasette(path: Path) -> Datasette:
-    """A Datasette instance over the prepared database at ``path``, with sayso's metadata."""
+    """A Datasette instance over the prepared database at ``path``, as ``sayso serve`` runs it:
+    sayso's metadata, settings and page templates."""
     from datasette.app import Datasette
 
-    # Suggested facets cost seconds on a large database; the metadata names the useful ones.
     return Datasette(
-        [str(path)], metadata=build_metadata(path.stem), settings={"suggest_facets": False}
+        [str(path)],
+        metadata=build_metadata(path.stem),
+        settings=DATASETTE_SETTINGS,
+        template_dir=str(SERVE_TEMPLATES),
     )
 
 
-def serve(path: Path, host: str, port: int) -> None:
-    """Prepare ``path`` and serve it with Datasette until interrupted."""
-    import asyncio
+def datasette_arguments(
+    path: Path, metadata: Path, host: str, port: int, open_browser: bool, extra: Sequence[str]
+) -> list[str]:
+    """The ``datasette serve`` command line :func:`serve` runs: sayso's metadata, settings and
+    templates first, so that ``extra`` options (given after ``--``) can override them."""
+    arguments = [str(path), "--metadata", str(metadata), "--host", host, "--port", str(port)]
+    arguments += ["--template-dir", str(SERVE_TEMPLATES)]
+    for name, value in DATASETTE_SETTINGS.items():
+        arguments += [
+            "--setting",
+            name,
+            ("on" if value else "off") if isinstance(value, bool) else str(value),
+        ]
+    if open_browser:
+        arguments.append("--open")
+    return arguments + list(extra)
 
-    import uvicorn
+
+def serve(
+    path: Path,
+    host: str,
+    port: int,
+    open_browser: bool = False,
+    datasette_options: Sequence[str] = (),
+) -> None:
+    """Prepare ``path`` and serve it with Datasette until interrupted.
+
+    Runs Datasette's own ``serve`` command, so every option it takes can follow (``--cors``,
+    ``--setting sql_time_limit_ms 5000``, ``--crossdb``, another database file…); with
+    ``open_browser``, Datasette opens the home page in a browser once it listens.
+    """
+    import json
+    import tempfile
+
+    from datasette.cli import serve as datasette_serve
 
     open_for_browsing(path).close()
-    datasette = make_datasette(path)
-    asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+    with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
+        arguments = datasette_arguments(path, metadata, host, port, open_browser, datasette_options)
+        datasette_serve.main(arguments, prog_name="sayso serve DB --", standalone_mode=True)

@@ -1,0 +1,268 @@
+"""``sayso merge``: several databases (shards checked apart) into one, as if checked in one run.
+
+:func:`merge_databases` copies every shard's articles with their rows into the output, as one
+logical run: a single ``runs`` row stands for all the shards' runs, every article and plugin error
+points at it, plugin errors get new ids, plugin timings add up. Nothing depends on the order the
+shards are given in:
+
+- the shards are merged in the order of the first path each holds (shards of one input split in
+  order come back in that order), each shard's articles in its own checking order, so the
+  articles' storing order, which linking takes as their checking order, is the input's;
+- an article in several shards (or already in the output) keeps the row checked last (then the
+  greater fingerprint and path): one rule, whichever shard comes first;
+- a source spelled differently in different shards keeps the name
+  :data:`~sayso.storage.store.SOURCE_NAME_RULE` prefers.
+
+Claim clusters are not copied (each shard's cover its own articles only): the output's clusters
+that touch a merged article are dropped, and ``link`` links every stored article afterwards.
+
+The merge is all or nothing: it is built in a file beside the output (from a copy of the output
+when there is one already) and moved over it at the end, so an interrupted merge leaves the
+output as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DatabaseError
+from ..manager import Plugins, get_plugins
+from .store import (
+    ARTICLE_ROW_TABLES,
+    PROVENANCE_TABLES,
+    SOURCE_CONFLICT,
+    connect,
+    open_existing,
+    write_transaction,
+)
+
+# The tables a shard's articles bring with them, in the order they are copied.
+_COPIED = ("articles", *ARTICLE_ROW_TABLES[::-1])
+
+
+@dataclass
+class MergeResult:
+    """What a merge stored: the run standing for the shards', and how many articles it took."""
+
+    run_id: int
+    articles: int
+    # Articles several shards held (or the output already had): one row kept by the rule.
+    duplicates: int
+
+
+def merge_databases(
+    shards: list[Path],
+    out: Path,
+    *,
+    plugins: Plugins | None = None,
+    link: bool = False,
+    on_shard: Callable[[Path], None] | None = None,
+) -> MergeResult:
+    """Merge ``shards`` into ``out`` (created, or added to); see the module's description.
+
+    ``link`` links every article of the output from its stored rows once merged
+    (:func:`sayso.link`). ``on_shard`` is called before each shard is merged (for progress).
+    Raises :class:`~sayso.errors.DatabaseError` for a shard that is missing or not a sayso
+    database, or given twice, or that is the output.
+    """
+    plugins = plugins or get_plugins()
+    shards = _checked_shards(shards, out)
+    building = out.with_name(out.name + ".merging")
+    _remove(building)
+    try:
+        if out.exists():
+            existing, copy = open_existing(out, plugins), sqlite3.connect(building)
+            try:
+                existing.backup(copy)
+            finally:
+                existing.close()
+                copy.close()
+        conn = connect(building, plugins)
+        try:
+            result = _merge_into(conn, shards, on_shard)
+            if link:
+                from ..pipeline.engine import build_lexicon
+                from ..provenance.stored import link_database
+
+                link_database(conn, build_lexicon(plugins), result.run_id)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        _remove(out.with_name(out.name + "-wal"))
+        _remove(out.with_name(out.name + "-shm"))
+        os.replace(building, out)
+        return result
+    finally:
+        for leftover in (building, *(building.with_name(building.name + x) for x in SIDE_FILES)):
+            _remove(leftover)
+
+
+SIDE_FILES = ("-wal", "-shm")
+
+
+def _checked_shards(shards: list[Path], out: Path) -> list[Path]:
+    """The shards, each a sayso database (migrated if older), none twice and none the output."""
+    resolved: dict[Path, Path] = {}
+    for shard in shards:
+        key = shard.resolve()
+        if key in resolved:
+            raise DatabaseError(f"{shard}: given twice")
+        if out.exists() and key == out.resolve():
+            raise DatabaseError(f"{shard}: is the output database; merge into another file")
+        open_existing(shard).close()
+        resolved[key] = shard
+    return list(resolved.values())
+
+
+def _merge_into(
+    conn: sqlite3.Connection, shards: list[Path], on_shard: Callable[[Path], None] | None
+) -> MergeResult:
+    with write_transaction(conn):
+        run_id = int(
+            conn.execute("INSERT INTO runs (articles, errors, skipped) VALUES (0, 0, 0)").lastrowid
+            or 0
+        )
+    runs: list[tuple] = []
+    taken = duplicates = 0
+    for shard in sorted(shards, key=_first_path):
+        if on_shard:
+            on_shard(shard)
+        conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
+        try:
+            with write_transaction(conn):
+                runs += conn.execute(
+                    "SELECT started, finished, sayso_version, analyzer, plugins, articles, "
+                    "errors, skipped FROM shard.runs WHERE analyzer IS NOT NULL"
+                ).fetchall()
+                count, repeated = _merge_shard(conn, run_id)
+                taken += count
+                duplicates += repeated
+        finally:
+            conn.execute("DETACH DATABASE shard")
+    with write_transaction(conn):
+        _record_run(conn, run_id, runs)
+    return MergeResult(run_id, taken, duplicates)
+
+
+def _first_path(shard: Path) -> tuple[str, str]:
+    """What orders the shards: the first path (in its checking order) and id a shard holds."""
+    with sqlite3.connect(shard) as conn:
+        row = conn.execute("SELECT path, id FROM articles ORDER BY rowid LIMIT 1").fetchone()
+    return (row[0] or "", row[1]) if row else ("", "")
+
+
+def _merge_shard(conn: sqlite3.Connection, run_id: int) -> tuple[int, int]:
+    """Copy the attached shard's articles that win by the rule, their rows, sources, errors."""
+    conn.execute("DROP TABLE IF EXISTS temp.taking")
+    # The shard's articles to take: new ones, and those whose row wins over the stored one.
+    conn.execute(
+        """CREATE TEMP TABLE taking AS
+        SELECT shard.articles.id, main.articles.id IS NOT NULL AS stored
+        FROM shard.articles LEFT JOIN main.articles ON main.articles.id = shard.articles.id
+        WHERE main.articles.id IS NULL OR (
+          shard.articles.checked_at, coalesce(shard.articles.fingerprint, ''),
+          coalesce(shard.articles.path, '')
+        ) > (
+          main.articles.checked_at, coalesce(main.articles.fingerprint, ''),
+          coalesce(main.articles.path, '')
+        )
+        ORDER BY shard.articles.rowid"""
+    )
+    taking = "(SELECT id FROM temp.taking)"
+    repeated = conn.execute(
+        "SELECT count(*) FROM shard.articles WHERE id IN (SELECT id FROM main.articles)"
+    ).fetchone()[0]
+    for table in (*ARTICLE_ROW_TABLES, "articles"):
+        key = "id" if table == "articles" else "article_id"
+        conn.execute(f"DELETE FROM main.[{table}] WHERE {key} IN {taking}")
+    stale = f"SELECT cluster_id FROM cluster_members WHERE article_id IN {taking}"
+    conn.execute(f"DELETE FROM main.claim_clusters WHERE id IN ({stale})")
+    for table in PROVENANCE_TABLES[:2]:
+        conn.execute(
+            f"DELETE FROM main.[{table}] WHERE cluster_id NOT IN (SELECT id FROM claim_clusters)"
+        )
+    conn.execute(f"DELETE FROM main.cluster_findings WHERE article_id IN {taking}")
+    conn.execute(
+        "INSERT INTO main.sources (id, name, type) SELECT id, name, type FROM shard.sources "
+        f"WHERE true {SOURCE_CONFLICT}"
+    )
+    for table in _COPIED:
+        columns = _shared_columns(conn, table)
+        if table == "plugin_errors":
+            columns.remove("id")
+        names = ", ".join(f"[{c}]" for c in columns)
+        values = ", ".join("?" if c == "run_id" else f"[{c}]" for c in columns)
+        key = "id" if table == "articles" else "article_id"
+        conn.execute(
+            f"INSERT INTO main.[{table}] ({names}) SELECT {values} FROM shard.[{table}] "
+            f"WHERE {key} IN {taking} ORDER BY rowid",
+            [run_id] * columns.count("run_id"),
+        )
+    # Failures at plugin load time belong to no article: each distinct one once.
+    conn.execute(
+        "INSERT INTO main.plugin_errors (run_id, article_id, plugin, stage, error) "
+        "SELECT DISTINCT ?, NULL, plugin, stage, error FROM shard.plugin_errors AS e "
+        "WHERE article_id IS NULL AND NOT EXISTS (SELECT 1 FROM main.plugin_errors AS m "
+        "WHERE m.run_id = ? AND m.article_id IS NULL AND m.plugin = e.plugin "
+        "AND m.stage = e.stage AND m.error = e.error) ORDER BY plugin, stage, error",
+        [run_id, run_id],
+    )
+    conn.execute(
+        "INSERT INTO main.plugin_times (run_id, plugin, seconds, articles) "
+        "SELECT ?, plugin, sum(seconds), sum(articles) FROM shard.plugin_times "
+        "WHERE true GROUP BY plugin ON CONFLICT(run_id, plugin) DO UPDATE SET "
+        "seconds = seconds + excluded.seconds, articles = articles + excluded.articles",
+        [run_id],
+    )
+    taken = conn.execute("SELECT count(*) FROM temp.taking").fetchone()[0]
+    conn.execute("DROP TABLE temp.taking")
+    return taken, repeated
+
+
+def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns ``table`` has in the output and in the shard, in the output's order."""
+    theirs = {row[1] for row in conn.execute(f"PRAGMA shard.table_info([{table}])")}
+    return [
+        row[1] for row in conn.execute(f"PRAGMA main.table_info([{table}])") if row[1] in theirs
+    ]
+
+
+def _record_run(conn: sqlite3.Connection, run_id: int, runs: list[tuple]) -> None:
+    """Fill the merged run's row from the shards' check runs: one logical run."""
+    if not runs:
+        conn.execute(
+            "UPDATE runs SET started = datetime('now'), finished = datetime('now') WHERE id = ?",
+            [run_id],
+        )
+        return
+    started, finished, versions, analyzers, plugins, articles, errors, skipped = zip(
+        *runs, strict=True
+    )
+    # In the first shard's order: shards of one run list the same plugins in the same order.
+    loaded: dict[str, str] = {}
+    for listed in plugins:
+        loaded.update(json.loads(listed or "{}"))
+    conn.execute(
+        "UPDATE runs SET started = ?, finished = ?, sayso_version = ?, analyzer = ?, plugins = ?, "
+        "articles = ?, errors = ?, skipped = ? WHERE id = ?",
+        [
+            min(s for s in started if s),
+            max((f for f in finished if f), default=None),
+            ", ".join(sorted({v for v in versions if v})),
+            ", ".join(sorted({a for a in analyzers if a})),
+            json.dumps(loaded),
+            sum(articles),
+            sum(errors),
+            sum(s or 0 for s in skipped),
+            run_id,
+        ],
+    )
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)

@@ -1,0 +1,202 @@
+"""Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
+
+import itertools
+import sqlite3
+from collections import Counter
+from unittest import mock
+
+import pytest
+import sayso
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sayso.api import check
+from sayso.manager import get_plugins
+from sayso.model import Article
+from sayso.pipeline.engine import build_lexicon
+from sayso.provenance.linking import Linker, _Claim
+from sayso.provenance.stored import link_database
+from sayso.storage import store
+
+from tests.conftest import SEEDS
+
+
+def _clusters(db_path) -> list[tuple]:
+    """The stored clusters and members, minus the run that wrote them."""
+    with sqlite3.connect(db_path) as db:
+        clusters = db.execute(
+            "SELECT id, label, terms, articles, statements, original_source_id, first_article_id "
+            "FROM claim_clusters ORDER BY id"
+        ).fetchall()
+        members = db.execute(
+            "SELECT cluster_id, statement_id, source_id, source_text, similarity "
+            "FROM cluster_members ORDER BY cluster_id, statement_id, source_id"
+        ).fetchall()
+        findings = db.execute(
+            "SELECT cluster_id, article_id, statement_id, code, message FROM cluster_findings "
+            "ORDER BY article_id, statement_id, code, message"
+        ).fetchall()
+    return [clusters, members, findings]
+
+
+def test_linking_stored_rows_gives_what_linking_reports_gives(seeds, tmp_path):
+    in_memory = check(seeds).provenance
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    assert _clusters(db)[0] == []
+    stored = sayso.link(db)
+    assert in_memory is not None and stored is not None
+    assert [c.id for c in stored.clusters] == [c.id for c in in_memory.clusters]
+    assert [c.terms for c in stored.clusters] == [c.terms for c in in_memory.clusters]
+    assert [f.message for f in stored.findings] == [f.message for f in in_memory.findings]
+    assert _clusters(db)[0]
+
+
+def test_a_check_that_links_stores_what_sayso_link_stores(seeds, tmp_path):
+    linked, later = tmp_path / "linked.db", tmp_path / "later.db"
+    check(seeds, db=linked)
+    check(seeds, db=later, link=False)
+    sayso.link(later)
+    assert _clusters(linked) == _clusters(later)
+
+
+def test_articles_checked_later_join_the_existing_clusters(seeds, tmp_path):
+    at_once, one_by_one = tmp_path / "once.db", tmp_path / "incremental.db"
+    check(seeds, db=at_once)
+    check(seeds[:1], db=one_by_one)
+    assert sayso.link(one_by_one) is None  # one article: nothing to link
+    check(seeds[1:], db=one_by_one, link=False)
+    sayso.link(one_by_one)
+    assert _clusters(one_by_one) == _clusters(at_once)
+
+
+def test_a_failed_link_changes_nothing_and_running_it_again_completes_it(
+    seeds, tmp_path, monkeypatch
+):
+    db = tmp_path / "s.db"
+    check(seeds, db=db)
+    before = _clusters(db)
+    # New articles, then a link that dies while writing its clusters.
+    extra = [Article(p.read_text() + "\n\nUpdated.", path=f"{p.stem}-2.txt") for p in seeds]
+    check(extra, db=db, link=False)
+
+    def dies(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_insert", dies)
+    with pytest.raises(KeyboardInterrupt):
+        sayso.link(db)
+    assert _clusters(db) == before
+    monkeypatch.undo()
+    sayso.link(db)
+    after = _clusters(db)
+    assert after != before
+    sayso.link(db)
+    assert _clusters(db) == after
+
+
+def test_a_check_whose_linking_was_killed_links_when_run_again(seeds, tmp_path, monkeypatch):
+    unbroken, killed = tmp_path / "unbroken.db", tmp_path / "killed.db"
+    check(seeds, db=unbroken)
+
+    def dies(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sayso.provenance.stored.save_provenance", dies)
+    with pytest.raises(KeyboardInterrupt):
+        check(seeds, db=killed)
+    assert _clusters(killed)[0] == []
+    monkeypatch.undo()
+    # The articles are stored unchanged, so the re-run skips them, and links them all the same.
+    result = check(seeds, db=killed, skip_unchanged=True)
+    assert len(result.unchanged) == 2
+    assert _clusters(killed) == _clusters(unbroken)
+
+
+def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    with sqlite3.connect(db) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM articles")]
+    lexicon = build_lexicon(get_plugins())
+    assert link_database(db, lexicon, None, ids[:1]) is None
+    provenance = link_database(db, lexicon, None, ids)
+    assert provenance is not None and set(provenance.articles) == set(ids)
+
+
+def test_sayso_link_command(sayso_cli, tmp_path):
+    db = tmp_path / "s.db"
+    assert sayso_cli("check", str(SEEDS), "--db", str(db), "--no-link", "-q").exit_code == 0
+    result = sayso_cli("link", "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert "Linked 2 article(s):" in result.stdout
+    with sqlite3.connect(db) as conn:
+        run = conn.execute("SELECT analyzer, articles FROM runs ORDER BY id DESC").fetchone()
+    assert run == (None, 2)
+
+
+def test_sayso_link_refuses_a_missing_or_foreign_database(sayso_cli, tmp_path):
+    missing = tmp_path / "missing.db"
+    result = sayso_cli("link", "--db", str(missing))
+    assert result.exit_code == 2
+    assert "no such database" in result.stderr
+    assert not missing.exists()
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.close()
+    result = sayso_cli("link", "--db", str(foreign))
+    assert result.exit_code == 2 and "not a sayso database" in result.stderr
+    text = tmp_path / "text.db"
+    text.write_text("not a database at all, just text " * 100)
+    result = sayso_cli("link", "--db", str(text))
+    assert result.exit_code == 2 and "not a SQLite database" in result.stderr
+
+
+def test_a_shared_source_is_named_by_rule_not_by_which_article_came_last(tmp_path):
+    texts = [
+        "USA Today reported that the bridge would close on Monday.",
+        "The bridge will close on Monday, USA TODAY reported.",
+    ]
+    names = []
+    for number, order in enumerate((texts, texts[::-1])):
+        db = tmp_path / f"{number}.db"
+        check([Article(text, path=f"{n}.txt") for n, text in enumerate(order)], db=db)
+        with sqlite3.connect(db) as conn:
+            names += conn.execute("SELECT name FROM sources WHERE id LIKE '%:usa-today'").fetchall()
+    assert names == [("USA Today",), ("USA Today",)]
+
+
+LEXICON = build_lexicon(get_plugins())
+
+
+def _brute_force_candidates(linker: Linker, limit: int) -> list[tuple[int, int]]:
+    """The pairs the linker compares, worked out the slow way: every pair of claims."""
+    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    pairs = []
+    for (a, first), (b, second) in itertools.combinations(enumerate(linker.claims), 2):
+        shared = {t for t in first.all_terms & second.all_terms if frequency[t] <= limit}
+        if first.article_id != second.article_id and len(shared) >= 2:
+            pairs.append((a, b))
+    return pairs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.frozensets(st.integers(0, 40), max_size=8)),
+        max_size=60,
+    ),
+    st.integers(1, 30),
+    st.integers(1, 10),
+)
+def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, listed_pairwise):
+    linker = Linker(LEXICON)
+    # Claims come article by article, as ``add`` appends them.
+    for article, terms in sorted(claims, key=lambda claim: claim[0]):
+        claim = _Claim(f"a{article}", 0, "", [], [])
+        claim.all_terms = frozenset(f"t{term}" for term in terms)
+        linker.claims.append(claim)
+    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
+    # pairs are listed instead both occur.
+    with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
+        found = linker._candidates(frequency, max(limit, listed_pairwise))
+    assert found == _brute_force_candidates(linker, max(limit, listed_pairwise))

@@ -1,0 +1,174 @@
+"""sayso merge: shards checked apart give, row for row, what one sequential run stores."""
+
+import json
+import sqlite3
+from contextlib import closing
+
+import pytest
+import sayso
+from sayso.api import check
+from sayso.errors import DatabaseError
+from sayso.manager import extra_plugins
+from sayso.storage import merge as merging
+
+from tests.conftest import RaisingPlugin
+from tests.corpus import write_corpus
+
+# Columns that hold when something ran, or which run: they differ between any two runs.
+VOLATILE = {"started", "finished", "checked_at", "file_mtime_ns", "run_id", "seconds"}
+
+
+def dump(db) -> dict[str, list[str]]:
+    """Every table's rows (volatile columns and the ids of runs and plugin errors aside)."""
+    with closing(sqlite3.connect(db)) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith(("sqlite_", "_sqlite"))
+        ]
+        rows = {}
+        for table in tables:
+            columns = [
+                f"[{row[1]}]"
+                for row in conn.execute(f"PRAGMA table_info([{table}])")
+                if row[1] not in VOLATILE
+                and not (table in ("runs", "plugin_errors") and row[1] == "id")
+            ]
+            selected = conn.execute(f"SELECT {', '.join(columns)} FROM [{table}]")
+            rows[table] = sorted(json.dumps(row) for row in selected)
+    return rows
+
+
+def _stored_order(db) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+
+@pytest.fixture
+def shards(tmp_path):
+    """Nine articles checked in one run, and the same checked as three shards."""
+    paths = write_corpus(tmp_path / "articles", 9)
+    sequential = tmp_path / "sequential.db"
+    check(paths, db=sequential, link=False)
+    parts = [tmp_path / f"shard-{n}.db" for n in range(3)]
+    for number, part in enumerate(parts):
+        check(paths[number * 3 : number * 3 + 3], db=part, link=False)
+    return paths, sequential, parts
+
+
+def test_merged_shards_equal_a_sequential_run_row_for_row_in_any_order(shards, tmp_path):
+    _, sequential, parts = shards
+    merged = []
+    for number, order in enumerate((parts, parts[::-1], [parts[1], parts[2], parts[0]])):
+        merged.append(tmp_path / f"merged-{number}.db")
+        result = sayso.merge(order, merged[-1])
+        assert (result.articles, result.duplicates) == (9, 0)
+    expected = dump(sequential)
+    assert expected["articles"] and expected["statements"] and expected["findings"]
+    for db in merged:
+        assert dump(db) == expected
+        assert _stored_order(db) == _stored_order(sequential)
+    with sqlite3.connect(merged[0]) as conn:
+        runs = conn.execute("SELECT id, analyzer, articles, sayso_version FROM runs").fetchall()
+        run_ids = {row[0] for row in conn.execute("SELECT DISTINCT run_id FROM articles")}
+    assert [(analyzer, articles) for _, analyzer, articles, _ in runs] == [("offline", 9)]
+    assert run_ids == {runs[0][0]}
+
+
+def test_linking_a_merge_gives_the_clusters_of_linking_the_sequential_run(shards, tmp_path):
+    _, sequential, parts = shards
+    merged = tmp_path / "merged.db"
+    sayso.merge(parts[::-1], merged, link=True)
+    sayso.link(sequential)
+    clusters = dump(merged)["claim_clusters"]
+    assert clusters and clusters == dump(sequential)["claim_clusters"]
+    assert dump(merged)["cluster_members"] == dump(sequential)["cluster_members"]
+
+
+def test_rechecking_against_the_merge_skips_every_unchanged_file(shards, tmp_path):
+    paths, _, parts = shards
+    merged = tmp_path / "merged.db"
+    sayso.merge(parts, merged)
+    result = check(paths, db=merged, skip_unchanged=True, link=False)
+    assert (len(result.reports), len(result.unchanged)) == (0, 9)
+
+
+def test_an_article_in_two_shards_is_kept_once_whatever_the_order(shards, tmp_path):
+    paths, _, parts = shards
+    check(paths[:1], db=parts[1], link=False)  # also in shard 0: now checked later, in shard 1
+    with sqlite3.connect(parts[1]) as conn:
+        later = conn.execute("SELECT checked_at FROM articles WHERE path = ?", [str(paths[0])])
+        (checked_at,) = later.fetchone()
+    merged = [tmp_path / "one.db", tmp_path / "other.db"]
+    results = [sayso.merge(parts, merged[0]), sayso.merge(parts[::-1], merged[1])]
+    assert [r.duplicates for r in results] == [1, 1]
+    assert dump(merged[0]) == dump(merged[1])
+    with sqlite3.connect(merged[0]) as conn:
+        stored = conn.execute("SELECT checked_at FROM articles WHERE path = ?", [str(paths[0])])
+        assert stored.fetchone()[0] >= checked_at
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
+
+
+def test_plugin_errors_are_kept_with_new_ids_and_the_merged_run(tmp_path):
+    paths = write_corpus(tmp_path / "articles", 4)
+    parts = [tmp_path / "a.db", tmp_path / "b.db"]
+    with extra_plugins(("raiser", RaisingPlugin())):
+        check(paths, db=tmp_path / "sequential.db", link=False)
+        check(paths[:2], db=parts[0], link=False)
+        check(paths[2:], db=parts[1], link=False)
+    merged = tmp_path / "merged.db"
+    sayso.merge(parts, merged)
+    assert dump(merged)["plugin_errors"] == dump(tmp_path / "sequential.db")["plugin_errors"]
+    with sqlite3.connect(merged) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM plugin_errors")]
+        runs = {row[0] for row in conn.execute("SELECT DISTINCT run_id FROM plugin_errors")}
+    assert ids and len(ids) == len(set(ids))
+    assert runs == {1}
+
+
+def test_merging_into_an_existing_database_and_an_interrupted_merge(shards, tmp_path, monkeypatch):
+    _, sequential, parts = shards
+    merged = tmp_path / "merged.db"
+    sayso.merge(parts[:1], merged)
+    before = dump(merged)
+    calls = []
+
+    def dies_on_the_second(conn, run_id):
+        calls.append(run_id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return original(conn, run_id)
+
+    original = merging._merge_shard
+    monkeypatch.setattr(merging, "_merge_shard", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        sayso.merge(parts[1:], merged)
+    assert dump(merged) == before
+    assert not list(tmp_path.glob("*.merging*"))
+    monkeypatch.undo()
+    sayso.merge(parts[1:], merged)
+    rows = dump(merged)
+    assert rows["articles"] == dump(sequential)["articles"]
+    assert len(rows["runs"]) == 2
+
+
+def test_merge_refuses_bad_shards(shards, tmp_path):
+    _, sequential, parts = shards
+    with pytest.raises(DatabaseError, match="no such database"):
+        sayso.merge([tmp_path / "missing.db"], tmp_path / "out.db")
+    with pytest.raises(DatabaseError, match="given twice"):
+        sayso.merge([parts[0], parts[0]], tmp_path / "out.db")
+    with pytest.raises(DatabaseError, match="is the output"):
+        sayso.merge([parts[0], sequential], sequential)
+    assert not (tmp_path / "out.db").exists()
+
+
+def test_sayso_merge_command(sayso_cli, shards, tmp_path):
+    parts = shards[2]
+    out = tmp_path / "out.db"
+    result = sayso_cli("merge", *map(str, parts), "--db", str(out), "--link")
+    assert result.exit_code == 0, result.stderr
+    assert "Merged 3 database(s)" in result.stdout and "9 article(s)" in result.stdout
+    assert dump(out)["claim_clusters"]
+    missing = sayso_cli("merge", str(tmp_path / "nope.db"), "--db", str(out))
+    assert missing.exit_code == 2 and "no such database" in missing.stderr
