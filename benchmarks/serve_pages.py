@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import time
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -103,11 +105,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/sayso-serve-benchmark.db"))
+    parser.add_argument(
+        "--existing", action="store_true", help="time the database at --db as it is (no build)"
+    )
     args = parser.parse_args()
-    for leftover in args.db.parent.glob(f"{args.db.name}*"):
-        leftover.unlink()
     started = time.perf_counter()
-    ids = build(args.db, args.articles)
+    if args.existing:
+        with closing(sqlite3.connect(args.db)) as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+        args.articles = len(ids)
+    else:
+        for leftover in args.db.parent.glob(f"{args.db.name}*"):
+            leftover.unlink()
+        ids = build(args.db, args.articles)
     built = time.perf_counter()
     serve.open_for_browsing(args.db).close()
     prepared = time.perf_counter()

@@ -15,15 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
-from .config import load_settings
+from .config import load_configuration, load_settings
 from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
 from .pipeline.engine import (
     BATCH_SIZE,
+    Abandoned,
     ArticleReport,
     Checking,
     batched,
@@ -33,7 +34,7 @@ from .pipeline.engine import (
     map_report_batches,
     read_inputs,
 )
-from .pipeline.inputs import MAX_BYTES, STDIN
+from .pipeline.inputs import MAX_BYTES, STDIN, expand_paths
 from .storage.store import (
     article_id_of,
     database_errors,
@@ -74,6 +75,12 @@ class Unchanged:
     document: dict[str, Any] | None = None
 
 
+# Up to this many articles are linked across (provenance) unless a run says otherwise: a set
+# read together. An archive's claims are linked on purpose (``link=True``, ``sayso link``).
+LINK_LIMIT = 200
+# ``time_limit`` left to the configuration file (else DEFAULT_TIME_LIMIT), as ``sayso check`` does.
+CONFIGURED: Final = "configured"
+
 # A plugin whose hooks take longer than this per article is slow: the built-in checkers take
 # about a millisecond.
 SLOW_PLUGIN_SECONDS = 1.0
@@ -109,6 +116,8 @@ class CheckResult:
     # Seconds each plugin's checking hooks took over the run, and those that were slow.
     plugin_seconds: dict[str, float] = field(default_factory=dict)
     slow_plugins: list[SlowPlugin] = field(default_factory=list)
+    # Each distinct plugin failure in checking, with the number of articles it happened in.
+    failure_counts: dict[PluginFailure, int] = field(default_factory=dict)
     # Every article in input order, checked or unchanged, for :meth:`document`.
     articles: list[ArticleReport | Unchanged] = field(default_factory=list, repr=False)
 
@@ -137,21 +146,30 @@ def check(
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = False,
-    link: bool = True,
+    link: bool | None = None,
     max_bytes: int = MAX_BYTES,
+    time_limit: float | Literal["configured"] | None = CONFIGURED,
+    config: str | Path | None = None,
 ) -> CheckResult:
     """Check articles (paths, directories, globs or :class:`Article` objects); return the reports.
 
     With ``db``, results are written to that SQLite file (one transaction per batch of articles,
     so each article is all old or all new) and a ``runs`` row records the run. Unreadable inputs
     don't stop the run: they are returned in ``CheckResult.errors``. ``on_report`` is called as
-    each article is done (for progress). With more than one article and ``link``,
-    ``CheckResult.provenance`` links their claims across articles (see
-    :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored rows,
-    see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds with
-    the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or a
-    registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    each article is done (for progress). With ``link`` (by default, for 2 to
+    :data:`LINK_LIMIT` inputs), ``CheckResult.provenance`` links their claims across articles
+    (see :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored
+    rows, see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds
+    with the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or
+    a registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
+    An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
+    abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and
+    stored.
+
+    The defaults are ``sayso check``'s: without ``settings``, the checkers are configured, and
+    the time limit set, by ``config`` or else the configuration file found from the current
+    directory (:func:`sayso.config.load_configuration`).
 
     >>> result = check(Article(text="Officials said the talks would resume."))
     >>> result.reports[0].analysis.attributions[0].form
@@ -168,6 +186,8 @@ def check(
         skip_unchanged=skip_unchanged,
         link=link,
         max_bytes=max_bytes,
+        time_limit=time_limit,
+        config=config,
         load_unchanged=True,
     )
     result = CheckResult(errors=run.errors, plugin_failures=run.plugin_failures)
@@ -183,6 +203,7 @@ def check(
     result.provenance = run.provenance
     result.plugin_seconds = run.plugin_seconds
     result.slow_plugins = run.slow_plugins()
+    result.failure_counts = run.failure_counts
     return result
 
 
@@ -268,6 +289,28 @@ def _keep(report: ArticleReport) -> ArticleReport:
     return report
 
 
+def expanded(inputs: Iterable[Input]) -> list[Input]:
+    """The inputs with directories and globs expanded to files; an argument that names nothing
+    stays as its :class:`InputError`, reported when the run reads it."""
+    items: list[Input] = []
+    for item in inputs:
+        if isinstance(item, Article | InputError):
+            items.append(item)
+        else:
+            items += expand_paths([item])
+    return items
+
+
+def links_by_default(inputs: list[Input]) -> bool:
+    """Whether a run links its articles' claims when not told: for 2 to :data:`LINK_LIMIT`."""
+    return 1 < sum(1 for item in inputs if not isinstance(item, InputError)) <= LINK_LIMIT
+
+
+# What a worker sends back for each report: its rows, what ``process`` made of it, the seconds
+# each plugin took on it and the plugins' failures.
+_Worked = tuple[dict[str, "Table"] | None, T, dict[str, float], list[PluginFailure]]
+
+
 class CheckRun(Generic[T]):
     """A check run as a stream: iterate it to get ``process(report)`` per article, in order.
 
@@ -300,14 +343,25 @@ class CheckRun(Generic[T]):
         analyzer_options: dict[str, Any] | None = None,
         workers: int = 1,
         skip_unchanged: bool = False,
-        link: bool = False,
+        link: bool | None = None,
         max_bytes: int = MAX_BYTES,
+        time_limit: float | Literal["configured"] | None = CONFIGURED,
+        config: str | Path | None = None,
         load_unchanged: bool = False,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
-        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+        plugins = plugins or get_plugins()
+        limit = time_limit
+        if settings is None or isinstance(limit, str):
+            configuration = load_configuration(plugins.checkers, Path(config) if config else None)
+            settings = configuration.settings if settings is None else settings
+            limit = configuration.time_limit if isinstance(limit, str) else limit
+        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, limit)
+        if link is None:
+            self.inputs = expanded(self.inputs)
+            link = links_by_default(self.inputs)
         # 0: as many as the analyzer gains from.
         workers = workers or default_workers(self.checking.analyzer, self.checking.plugins)
         self.workers = 1 if link and db is None else workers
@@ -333,6 +387,8 @@ class CheckRun(Generic[T]):
         self.provenance: Provenance | None = None
         # Seconds each plugin's checking hooks took, over the articles checked so far.
         self.plugin_seconds: dict[str, float] = {}
+        # Each distinct plugin failure in checking, with the number of articles it happened in.
+        self.failure_counts: dict[PluginFailure, int] = {}
 
     def slow_plugins(self) -> list[SlowPlugin]:
         """Plugins that took more than :data:`SLOW_PLUGIN_SECONDS` per article checked."""
@@ -414,25 +470,34 @@ class CheckRun(Generic[T]):
     ) -> Iterator[T | Unchanged]:
         fingerprint = self.checking.fingerprint
 
-        def work(report: ArticleReport) -> tuple[dict[str, Table] | None, T, dict[str, float]]:
+        def work(report: ArticleReport) -> _Worked[T]:
             # Runs in a worker process when there are workers: rows and output are plain data.
             if self.linker is not None:
                 self.linker.add(report)
             rows = None if database is None else report_tables(report, None, fingerprint)
-            return rows, self.process(report), report.plugin_seconds
+            return rows, self.process(report), report.plugin_seconds, report.failures
 
         # A database is migrated and the run recorded while the first articles are checked.
         started = (lambda: self._start(database)) if database is not None else None
-        for batch in map_report_batches(articles, self.checking, work, self.workers, started):
+        for results in map_report_batches(articles, self.checking, work, self.workers, started):
+            # An article out of time is an error naming it; the rest of its batch is stored.
+            batch = []
+            for item in results:
+                if isinstance(item, Abandoned):
+                    self.errors.append(item.error())
+                else:
+                    batch.append(item)
             if database is not None:
                 run_id = self._start(database)
-                tables = [rows for rows, _, _ in batch if rows is not None]
+                tables = [rows for rows, *_ in batch if rows is not None]
                 save_batch(database, tables, run_id)
                 if self.link:
                     self.article_ids += map(article_id_of, tables)
-            for _, output, seconds in batch:
+            for _, output, seconds, failures in batch:
                 for plugin, spent in seconds.items():
                     self.plugin_seconds[plugin] = self.plugin_seconds.get(plugin, 0.0) + spent
+                for failure in failures:
+                    self.failure_counts[failure] = self.failure_counts.get(failure, 0) + 1
                 yield from self._drain()
                 self.checked += 1
                 yield output

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 from .model import Checker, Settings
+from .pipeline.budget import DEFAULT_TIME_LIMIT
 
 CONFIG_FILE = "sayso.toml"
 # The top-level keys of sayso's table; each is documented in the README ("Configuration").
-KEYS = ("checkers",)
+KEYS = ("checkers", "time_limit")
 # A checker's table holds its options and this key.
 ENABLED = "enabled"
 
@@ -64,10 +66,47 @@ def load_config(path: Path) -> dict[str, Any]:
     checkers = data.get("checkers", {})
     if not isinstance(checkers, dict):
         raise ConfigError(f"{shown}: {prefix}checkers must be a table of [checkers.ID] tables")
-    return {
+    loaded: dict[str, Any] = {
         "checkers": checkers,
         "where": {id: f"{shown}: [{prefix}checkers.{id}]" for id in checkers},
     }
+    if "time_limit" in data:
+        limit = data["time_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not limit >= 0:
+            raise ConfigError(
+                f"{shown}: {prefix}time_limit must be a number of seconds (0: no limit), "
+                f"not {limit!r}"
+            )
+        loaded["time_limit"] = limit
+    return loaded
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What a run takes from the configuration: checker settings and the time limit per article
+    (None: no limit)."""
+
+    settings: Settings
+    time_limit: float | None
+
+
+def load_configuration(
+    checkers: Mapping[str, Checker],
+    config: Path | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    assignments: Iterable[str] = (),
+    directory: Path | None = None,
+) -> Configuration:
+    """The configuration a run uses, as ``sayso check`` and :func:`sayso.check` combine it:
+    ``config``, else the file :func:`find_config` finds for ``directory`` (the current one by
+    default), then ``enable``, ``disable`` and ``assignments`` (``ID.OPTION=VALUE``) on top."""
+    path = config or find_config(directory or Path.cwd())
+    table = load_config(path) if path else None
+    time_limit = (table or {}).get("time_limit", DEFAULT_TIME_LIMIT)
+    return Configuration(
+        resolve_settings(checkers, table, enable, disable, assignments), time_limit or None
+    )
 
 
 def load_settings(
@@ -78,12 +117,8 @@ def load_settings(
     assignments: Iterable[str] = (),
     directory: Path | None = None,
 ) -> Settings:
-    """The settings a run uses: ``config``, else the configuration :func:`find_config` finds
-    for ``directory`` (the current one by default), then ``enable``, ``disable`` and
-    ``assignments`` (``ID.OPTION=VALUE``) on top, as ``sayso check`` combines them."""
-    path = config or find_config(directory or Path.cwd())
-    table = load_config(path) if path else None
-    return resolve_settings(checkers, table, enable, disable, assignments)
+    """The checker settings of :func:`load_configuration`."""
+    return load_configuration(checkers, config, enable, disable, assignments, directory).settings
 
 
 def resolve_settings(

@@ -5,8 +5,10 @@ Every hook is called with keyword arguments; implement only the parameters you n
 arguments are sayso's own dataclasses (see :mod:`sayso.model`), the standard library's
 ``sqlite3.Connection`` and, for ``register_commands`` only, the ``typer.Typer`` app.
 
-A plugin that raises inside a hook does not stop the run: sayso records the failure, naming the
-plugin, and calls the other plugins as usual.
+A plugin that raises inside a hook (``sys.exit()`` included) does not stop the run: sayso records
+the failure, naming the plugin, and calls the other plugins as usual. What a checking hook returns
+is validated (:mod:`sayso.pipeline.validation`): an invalid finding or deduction is that plugin's
+failure and is left out. Hook wrappers are refused when a plugin loads.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from .lexicon import Lexicon
-from .model import Analysis, AnalyzerFactory, Checker, Deduction, Finding, Settings, Statement
+from .model import (
+    Analysis,
+    AnalyzerFactory,
+    Checker,
+    Deduction,
+    Enrichment,
+    Finding,
+    Settings,
+    Statement,
+)
 
 if TYPE_CHECKING:
     import typer
@@ -77,11 +88,30 @@ def register_lexicon(lexicon: Lexicon) -> None:
 
 
 @hookspec
+def enrich_analysis(analysis: Analysis, lexicon: Lexicon) -> Enrichment | None:
+    """Add or correct attributions the analyzer found, before sources are resolved and checks run.
+
+    Called once per article, right after its analyzer. ``analysis`` is the analyzer's, read-only
+    (finalised: paragraphs, statements, entities and attributions, sources not yet resolved).
+    Return an :class:`~sayso.model.Enrichment` (``add`` attributions, ``drop`` indexes of wrong
+    ones) or None. Every implementation sees the analyzer's analysis; their enrichments are
+    applied together (drops first, then additions in plugin order). An implementation that
+    raises, or returns an enrichment whose spans are not the article's text or whose indexes
+    are out of range, is recorded as a failure of its plugin and changes nothing.
+
+    :param analysis: the article as the analyzer left it.
+    :param lexicon: the run's :class:`sayso.lexicon.Lexicon`.
+
+    All implementations are called. *Added in 0.2.*
+    """
+
+
+@hookspec
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     """Check one statement; return the findings about it (an empty list when there are none).
 
-    Called for every statement of every article, after extraction and source resolution, for
-    plugins with at least one enabled checker. Findings of disabled checkers are dropped.
+    Called for every statement of every article, after extraction and source resolution; not
+    for a plugin whose checkers are all disabled. Findings of disabled checkers are dropped.
 
     :param statement: the statement to check (``statement.is_claim`` tells claims from
         headlines, bylines and boilerplate).
@@ -96,8 +126,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     """Check a whole article at once; return findings (an empty list when there are none).
 
-    Called once per article, after every ``check_statement``. Use it for findings about the
-    article as a whole, such as reliance on a single source.
+    Called once per article, after every ``check_statement``; not for a plugin whose checkers
+    are all disabled. Use it for findings about the article as a whole, such as reliance on a
+    single source.
 
     :param analysis: statements, attributions and canonical sources of the article.
     :param settings: enabled checkers and their options.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .analysis.names import lexicon_key
 from .model import SOURCE_TYPES, SourceType
 
 
@@ -247,13 +248,8 @@ class Lexicon:
         """The gazetteer entry a mention names, matching names and aliases case-insensitively."""
         if self._index is None:
             self._index = {
-                _normalise(name): entry
+                lexicon_key(name): entry
                 for entry in self.gazetteer.values()
                 for name in (entry.name, *entry.aliases)
             }
-        return self._index.get(_normalise(mention))
-
-
-def _normalise(name: str) -> str:
-    name = name.replace("’", "'").lower().strip()
-    return re.sub(r"^the\s+", "", name)
+        return self._index.get(lexicon_key(mention))

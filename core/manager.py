@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +26,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError
-from .model import AnalyzerFactory, Checker
+from .model import AnalyzerFactory, Checker, Settings
 from .version import __version__
 
 DEFAULT_PLUGINS = (
@@ -85,17 +85,19 @@ class Plugins:
     # Seconds spent in each plugin's hooks since loading, by plugin name.
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    def call(
+        self, hook: str, *, skip: Collection[str] = (), **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call every implementation of ``hook``, isolating failures.
 
         Returns ``(plugin_name, result)`` pairs in pluggy's calling order, leaving out
         implementations that returned nothing (None or an empty list) and those that raised,
-        which are appended to :attr:`failures`.
+        which are appended to :attr:`failures`. Plugins named in ``skip`` are not called.
         """
         names = getattr(self.pm.hook, hook).spec.argnames
-        return self.caller(hook)(*[kwargs[name] for name in names])
+        return self.caller(hook, skip)(*[kwargs[name] for name in names])
 
-    def caller(self, hook: str) -> Callable[..., list[tuple[str, Any]]]:
+    def caller(self, hook: str, skip: Collection[str] = ()) -> Callable[..., list[tuple[str, Any]]]:
         """:meth:`call` for ``hook`` with its implementations looked up once, now.
 
         For a hook called many times in a row (once per statement) while no plugin comes or goes.
@@ -106,6 +108,8 @@ class Plugins:
         spec_names = hook_caller.spec.argnames
         implementations = []
         for impl in reversed(hook_caller.get_hookimpls()):
+            if impl.plugin_name in skip:
+                continue
             # Pluggy too passes arguments positionally, in the order the implementation names
             # them; an implementation naming all of them in the spec's order takes them as given.
             picks: list[int] | None = [spec_names.index(name) for name in impl.argnames]
@@ -134,6 +138,14 @@ class Plugins:
             return results
 
         return call
+
+    def with_all_checkers_off(self, settings: Settings) -> set[str]:
+        """The plugins that provide checkers, none of which ``settings`` enables: the checking
+        hooks (``check_statement``, ``check_article``) are not called for them."""
+        providing = set(self.checker_plugins.values())
+        return providing - {
+            self.checker_plugins[id] for id in settings.enabled if id in self.checker_plugins
+        }
 
     def info(self) -> list[PluginInfo]:
         return [
@@ -283,7 +295,9 @@ def _collect(plugins: Plugins, hook: str, add: Callable[[str, Any], None]) -> No
     """Call every ``register_*`` implementation of ``hook`` with a ``register`` bound to it."""
     for impl in reversed(getattr(plugins.pm.hook, hook).get_hookimpls()):
         try:
-            impl.function(register=partial(add, impl.plugin_name))
+            # By argument name, as pluggy calls the other hooks: ``register`` if it is taken.
+            arguments = {"register": partial(add, impl.plugin_name)}
+            impl.function(**{name: arguments[name] for name in impl.argnames})
         except PluginError:
             raise
         except PLUGIN_ERRORS as error:

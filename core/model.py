@@ -10,6 +10,7 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 if TYPE_CHECKING:
@@ -70,9 +71,12 @@ _set_start, _set_end, _set_text = (vars(Span)[name].__set__ for name in ("start"
 Span.__init__ = _set_span_fields  # type: ignore[method-assign,assignment]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Article:
-    """One input text. ``id`` is a hash of the text, so re-checking the same text finds its row."""
+    """One input text. ``id`` is a hash of the text, so re-checking the same text finds its row.
+
+    Frozen, so the text can't change under its ``id`` (``dataclasses.replace`` makes a changed
+    copy)."""
 
     text: str
     path: str | None = None
@@ -83,15 +87,10 @@ class Article:
     file_size: int | None = None
     file_mtime_ns: int | None = None
 
-    @property
+    # Hashing the text is costly and ``id`` is read for every row stored: worked out once.
+    @cached_property
     def id(self) -> str:
-        # Hashing the text is costly and ``id`` is read for every row stored: keep the hash with
-        # the very text object it came from, so assigning a new text still gives a new id.
-        hashed = self.__dict__.get("_hashed")
-        if hashed is None or hashed[0] is not self.text:
-            hashed = (self.text, hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16])
-            self.__dict__["_hashed"] = hashed
-        return hashed[1]
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
 
 class _Final:
@@ -288,6 +287,19 @@ class Deduction:
     points: float
     reason: str
     findings: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """What an ``enrich_analysis`` implementation changes in an article's attributions.
+
+    ``add`` holds new attributions (their ``statements`` are filled in from their spans when
+    left empty); ``drop`` holds indexes into ``analysis.attributions`` of attributions that are
+    wrong. A correction is both: drop the wrong one, add the right one.
+    """
+
+    add: Sequence[Attribution] = ()
+    drop: Sequence[int] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 from .config import resolve_settings
 from .manager import Plugins, extra_plugins, get_plugins
 from .model import Analysis, Article, Finding
-from .pipeline.engine import Checking, check_articles
+from .pipeline.engine import Checking, check_one
 
 AnalysisFactory = Callable[..., Analysis]
 # The width :func:`sayso_cli` draws the text report at, whatever the terminal running the tests.
@@ -27,7 +27,7 @@ REPORT_COLUMNS = 100
 
 def _analyze(text: str, plugins: Plugins, analyzer: str = "offline") -> Analysis:
     checking = Checking.prepare(analyzer, plugins=plugins)
-    report = next(check_articles([Article(text=text, path="<test>")], checking))
+    report = check_one(Article(text=text, path="<test>"), checking)
     return report.analysis
 
 
@@ -71,7 +71,7 @@ def run_checker() -> Callable[..., list[Finding]]:
             )
             settings.enabled = {checker_id}
             checking = Checking.prepare(settings=settings, plugins=plugins)
-            report = next(check_articles([Article(text=text, path="<test>")], checking))
+            report = check_one(Article(text=text, path="<test>"), checking)
             if report.failures:
                 raise AssertionError("; ".join(str(f) for f in report.failures))
             return report.findings

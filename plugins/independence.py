@@ -31,6 +31,7 @@ from sayso.model import (
     Statement,
 )
 from sayso.plugins._caseless import lowered
+from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
 
 CHECKER = Checker(
     id="independence",
@@ -143,6 +144,7 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             f"state media ({', '.join(names)}), which cannot confirm them independently; look "
             "for another source.",
             severity=severity,
+            penalty=POINTS_PER_STATE_MEDIA_CLAIM * len(state_media),
         )
     ]
 

@@ -17,6 +17,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings, Span
@@ -50,13 +51,12 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     findings = [
         CHECKER.finding(
             "unbalanced-quotes",
-            f"This quote mark ({mark.text}) has no partner, so the reader cannot tell where "
-            "the quotation starts or ends.",
+            marks.message,
             "error",
-            mark,
-            analysis.statement_at(mark.start),
+            marks.span,
+            analysis.statement_at(marks.span.start),
         )
-        for mark in unbalanced_marks(analysis)
+        for marks in unbalanced_marks(analysis)
     ]
     min_words = settings.option(CHECKER_ID, "min_words")
     attributed: _Stretches | None = None
@@ -98,18 +98,52 @@ def quotations(text: str) -> Iterator[Span]:
         yield Span.of(text, match.start(), match.end())
 
 
-def unbalanced_marks(analysis: Analysis) -> list[Span]:
-    """Quote marks with no partner in their paragraph (see the module docs)."""
+# A paragraph's first unbalanced marks get a finding each, and the rest of them one together: a
+# line of 100,000 stray quote marks is not 100,000 problems for an editor (nor rows to store).
+MAX_FINDINGS_PER_PARAGRAPH = 10
+
+
+class Unbalanced(NamedTuple):
+    """Quote marks with no partner: one, a run of them, or the rest of a paragraph's."""
+
+    span: Span
+    marks: int
+
+    @property
+    def message(self) -> str:
+        text = self.span.text
+        consequence = "so the reader cannot tell where the quotation starts or ends."
+        if self.marks == 1:
+            return f"This quote mark ({text}) has no partner, {consequence}"
+        if self.marks == len(text):
+            shown = text if len(text) <= 5 else text[:5] + "…"
+            return (
+                f"These {self.marks:,} quote marks in a row ({shown}) have no partner, "
+                + consequence
+            )
+        return (
+            f"{self.marks:,} more quote marks in this paragraph have no partner (the first "
+            f"{MAX_FINDINGS_PER_PARAGRAPH} are flagged one by one), {consequence}"
+        )
+
+
+def unbalanced_marks(analysis: Analysis) -> list[Unbalanced]:
+    """Quote marks with no partner in their paragraph (see the module docs).
+
+    Marks in a row are one finding, and past :data:`MAX_FINDINGS_PER_PARAGRAPH` in a paragraph
+    the rest are one more.
+    """
     text = analysis.article.text
     paragraphs = analysis.paragraphs or [Span.of(text, 0, len(text))]
     # Every mark of the text, found in one pass; each paragraph takes its own by bisection.
     offsets = [match.start() for match in _MARK.finditer(text)]
-    marks = []
+    found = []
     for number, paragraph in enumerate(paragraphs):
         first = bisect_left(offsets, paragraph.start)
         last = bisect_left(offsets, paragraph.end, first)
         if first == last:
             continue
+        marks = []
         open_marks: list[int] = []
         straight: list[int] = []
         for offset in offsets[first:last]:
@@ -128,7 +162,24 @@ def unbalanced_marks(analysis: Analysis) -> list[Span]:
             marks += open_marks
         if len(straight) % 2:
             marks.append(straight[-1])
-    return [Span.of(text, offset, offset + 1) for offset in sorted(marks)]
+        found += _grouped(text, sorted(marks))
+    return found
+
+
+def _grouped(text: str, offsets: list[int]) -> list[Unbalanced]:
+    """One paragraph's unbalanced marks: runs together, and past the limit the rest together."""
+    runs: list[list[int]] = []
+    for offset in offsets:
+        if runs and runs[-1][1] == offset:
+            runs[-1][1] = offset + 1
+        else:
+            runs.append([offset, offset + 1])
+    grouped = [Unbalanced(Span.of(text, start, end), end - start) for start, end in runs]
+    if len(grouped) > MAX_FINDINGS_PER_PARAGRAPH + 1:
+        rest = grouped[MAX_FINDINGS_PER_PARAGRAPH:]
+        span = Span.of(text, rest[0].span.start, rest[-1].span.end)
+        grouped[MAX_FINDINGS_PER_PARAGRAPH:] = [Unbalanced(span, sum(r.marks for r in rest))]
+    return grouped
 
 
 def _attributed_stretches(analysis: Analysis) -> list[tuple[int, int]]:

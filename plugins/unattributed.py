@@ -44,6 +44,8 @@ CHECKER = Checker(
     supersedes={"unattributed-claim": HEDGING_CODES},
 )
 MIN_CLAIM_WORDS = 4
+# Scene-setting is short: a longer sentence says more than who met or went where.
+SCENE_MAX_WORDS = 12
 # Statements that set the scene: who met or went where, when something was held, what a name
 # stands for.
 _SCENE_SETTING = re.compile(
@@ -187,7 +189,8 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
     - ``reported``: it reports what someone said, thinks or did, by a cue the analyzer did not
       read ("Scholars have long debated …"), as :mod:`sayso.analysis.needs_source`'s model,
       trained on PolNeAR, tells;
-    - ``scene-setting``: nothing check-worthy, and words of time, place or background;
+    - ``scene-setting``: at most ``SCENE_MAX_WORDS`` words, nothing check-worthy, and words of
+      time, place or background ("The delegation arrived on Wednesday.");
     - ``claim``: anything else: an assertion a journalist would attribute.
     """
     text = statement.text.strip()
@@ -198,7 +201,11 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
     model = shipped_model()
     if not model.needs_source(text, context(statement, analysis)):
         return "reported", model.strongest_reported_word(text) or ""
-    if not check_worthy_reasons(text) and _SCENE_SETTING.search(text):
+    if (
+        len(text.split()) <= SCENE_MAX_WORDS
+        and not check_worthy_reasons(text)
+        and _SCENE_SETTING.search(text)
+    ):
         return "scene-setting", ""
     return "claim", ""
 

@@ -86,3 +86,19 @@ def test_stretches_overlap_as_looking_at_each_one_does(stretches, start, length)
     end = start + length
     expected = any(begin < end and start < stop for begin, stop in ranges)
     assert quotes._Stretches(ranges).overlap(start, end) == expected
+
+
+def test_unbalanced_marks_in_a_row_are_one_finding(run_checker):
+    text = "He said it was over ”””” and left. Officials “agreed."
+    findings = [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"]
+    assert [f.span.text for f in findings] == ["””””", "“"]
+    assert findings[0].message.startswith("These 4 quote marks in a row (””””) have no partner")
+
+
+def test_past_ten_unbalanced_marks_a_paragraph_gets_one_finding_for_the_rest(run_checker):
+    text = "Officials “said " * 25 + "it."
+    findings = [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"]
+    assert len(findings) == 11
+    assert [f.span.text for f in findings[:10]] == ["“"] * 10
+    assert findings[10].message.startswith("15 more quote marks in this paragraph have no partner")
+    assert findings[10].span.text.startswith("“") and findings[10].span.text.endswith("“")

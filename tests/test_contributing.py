@@ -96,3 +96,49 @@ def test_analyzer_plugin_finds_speaker_labels(tutorial):
         "SPOKESWOMAN",
         "The port reopens Monday.",
     )
+
+
+def test_enrichment_plugin_attributes_agentless_passives_to_an_unnamed_source(tutorial):
+    from sayso.api import check
+    from sayso.manager import extra_plugins
+    from sayso.model import Article
+
+    spec = importlib.util.spec_from_file_location(
+        "sayso_agentless", tutorial / "sayso-agentless" / "sayso_agentless.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (
+        "It was widely reported that the mayor will resign by Friday. "
+        "The minister is believed to have left the country. "
+        "The council said the budget was approved."
+    )
+    plain = check(Article(text), analyzer="offline").reports[0]
+    with extra_plugins(("sayso-agentless", module)) as plugins:
+        report = check(Article(text), analyzer="offline", plugins=plugins).reports[0]
+    assert not report.failures
+    analysis = report.analysis
+    found = {
+        (a.source.text, a.cue.text, a.content[0].text, analysis.source_of(a).type)
+        for a in analysis.attributions
+        if analysis.source_of(a).type == "anonymous"
+    }
+    assert found == {
+        ("It was widely reported", "reported", "the mayor will resign by Friday", "anonymous"),
+        (
+            "is believed",
+            "believed",
+            "The minister is believed to have left the country.",
+            "anonymous",
+        ),
+    }
+
+    def unattributed(report):
+        return {f.statement for f in report.findings if f.checker == "unattributed"}
+
+    # Without the plugin each is flagged once, for its missing source or for its hedge (one
+    # finding supersedes the other); with it, both have a source.
+    flagged = {f.statement for f in plain.findings if f.checker in ("unattributed", "hedging")}
+    assert {0, 1} <= flagged
+    assert not {0, 1} & unattributed(report)
+    assert {f.code for f in report.findings if f.statement in (0, 1)} >= {"unexplained-anonymity"}

@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 import sqlite_utils
 from sayso.document import schema
-from sayso.report import format_github, format_text, printable
+from sayso.report import format_github, printable
+from sayso.terminal import format_text
 
 from tests.conftest import ROOT, SEEDS, RaisingPlugin
 
@@ -133,7 +134,7 @@ def test_an_unchanged_article_is_shown_from_the_cache_as_checked(
     runs = list(sqlite_utils.Database(db)["runs"].rows)
     assert [(run["articles"], run["skipped"]) for run in runs] == [(3, 0), (0, 3)]
     marked = {
-        "text": lambda out: re.sub(r"\nFrom the cache: [^\n]*", "", out),
+        "text": lambda out: re.sub(r"\nFrom the cache [^\n]*", "", out),
         "json": lambda out: out.replace('"cached": true', '"cached": false'),
         "jsonl": lambda out: out.replace('"cached": true', '"cached": false'),
         "summary": lambda out: out.replace("\tcached\n", "\tchecked\n"),
@@ -339,3 +340,30 @@ def test_an_article_without_a_title_is_titled_by_its_headline():
     text = "Libraries to close\n\nThe city will close two libraries, officials said.\n"
     document = sayso.check(sayso.Article(text=text), analyzer="offline").document()
     assert document["articles"][0]["title"] == "Libraries to close"
+
+
+def test_github_annotations_for_standard_input_name_no_file():
+    document = _document(
+        "Text.",
+        finding={"start": 0, "end": 5, "message": "m", "severity": "warning"},
+        path="<stdin>",
+    )
+    assert format_github(document).splitlines() == [
+        "::warning title=sayso demo/odd::m",
+        "::notice title=sayso sourcing score::Sourcing score 96/100; 0 of 1 claims attributed",
+    ]
+
+
+def test_a_row_stored_without_deductions_is_checked_again(sayso_cli, tmp_path):
+    db = tmp_path / "s.db"
+    assert sayso_cli("check", str(EXAMPLE), "--db", str(db)).exit_code == 0
+    with sqlite_utils.Database(db).conn as conn:  # as a database from before deductions were kept
+        conn.execute("UPDATE articles SET deductions = NULL")
+    again = json.loads(
+        sayso_cli("check", str(EXAMPLE), "--db", str(db), "--format", "jsonl").stdout
+    )
+    assert again["cached"] is False and again["deductions"]
+    third = json.loads(
+        sayso_cli("check", str(EXAMPLE), "--db", str(db), "--format", "jsonl").stdout
+    )
+    assert third["cached"] is True and third["deductions"] == again["deductions"]

@@ -20,6 +20,7 @@ from sayso.model import (
     Attribution,
     Checker,
     Deduction,
+    Enrichment,
     Finding,
     Span,
 )
@@ -88,6 +89,64 @@ def test_hook_register_lexicon():
     assert not before.attributions
     assert [a.cue.text for a in after.attributions] == ["opined"]
     assert [s.type for s in rodong.reports[0].analysis.sources.values()] == ["state_media"]
+
+
+def test_hook_enrich_analysis():
+    text = "Per the council, the bridge will close in May. Officials said the river was rising."
+
+    class PerSource:
+        @hookimpl
+        def enrich_analysis(self, analysis, lexicon):
+            comma = text.index(",")
+            return Enrichment(
+                add=[
+                    Attribution(
+                        "according_to",
+                        Span.of(text, 0, 3),
+                        Span.of(text, 4, comma),
+                        [Span.of(text, comma + 2, text.index(" Officials") - 1)],
+                    )
+                ],
+                drop=[0],  # the analyzer's "Officials said …", for the test's sake
+            )
+
+    before = check(Article(text)).reports[0].analysis
+    assert [a.cue.text for a in before.attributions] == ["said"]
+    with extra_plugins(("per-source", PerSource())) as plugins:
+        report = check(Article(text), plugins=plugins).reports[0]
+    [added] = report.analysis.attributions
+    assert (added.cue.text, added.source.text, added.statements) == ("Per", "the council", (0,))
+    assert report.analysis.source_of(added).name == "council"
+    assert not report.failures
+
+
+def test_enrich_analysis_failures_are_isolated():
+    text = "Officials said the river was rising."
+
+    class Raising:
+        @hookimpl
+        def enrich_analysis(self):
+            raise RuntimeError("boom")
+
+    class WrongSpan:
+        @hookimpl
+        def enrich_analysis(self, analysis):
+            return Enrichment(add=[Attribution("direct", Span(0, 4, "nope"), None)])
+
+    class Mutating:
+        @hookimpl
+        def enrich_analysis(self, analysis):
+            analysis.attributions[0].source_key = "mine"
+
+    plugins_under_test = (("raising", Raising()), ("wrong-span", WrongSpan()))
+    with extra_plugins(*plugins_under_test, ("mutating", Mutating())) as plugins:
+        report = check(Article(text), plugins=plugins).reports[0]
+    assert [a.cue.text for a in report.analysis.attributions] == ["said"]
+    problems = {failure.plugin: failure.error for failure in report.failures}
+    assert problems.keys() == {"raising", "wrong-span", "mutating"}
+    assert "RuntimeError: boom" in problems["raising"]
+    assert "cue text 'nope' is not the article's text at 0–4" in problems["wrong-span"]
+    assert "FrozenInstanceError" in problems["mutating"]
 
 
 def test_hook_score_deductions():

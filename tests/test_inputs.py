@@ -187,7 +187,7 @@ def test_recheck_skips_unchanged_articles_until_forced_or_reconfigured(sayso_cli
     assert again.exit_code == 0
     # Shown in full from the database, marked as from the cache.
     assert again.stdout.count("Sourcing score") == 3
-    assert again.stdout.count("From the cache: unchanged since its check") == 3
+    assert again.stdout.count("From the cache (unchanged since checked") == 3
     forced = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--force")
     assert forced.stdout.count("Sourcing score") == 3 and "From the cache" not in forced.stdout
     other = sayso_cli("check", str(tmp_path / "news"), "--db", db, "--disable", "unattributed")

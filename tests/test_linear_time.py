@@ -54,7 +54,7 @@ def cpu_seconds(text: str) -> float:
         ),
         # Every kept attribution of a paragraph was compared with every other.
         pytest.param(
-            400_000,
+            300_000,
             lambda size: repeated("X said the plan would fail, according to officials. ", size),
             id="attributions in one paragraph",
         ),

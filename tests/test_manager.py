@@ -7,6 +7,7 @@ from importlib.metadata import EntryPoint
 import pytest
 from sayso import hookimpl
 from sayso.api import check
+from sayso.config import resolve_settings
 from sayso.errors import PluginError
 from sayso.manager import DEFAULT_PLUGINS, extra_plugins, get_plugins, load_plugins
 from sayso.model import Article, Checker, Finding
@@ -121,6 +122,10 @@ def test_every_built_in_checker_declares_its_codes():
 def test_finding_for_unregistered_checker_is_a_plugin_error():
     class Impostor:
         @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="impostor", description="Reports for others."))
+
+        @hookimpl
         def check_article(self):
             return [Finding("unattributed", "fake", "error", "Not mine to report.")]
 
@@ -128,6 +133,32 @@ def test_finding_for_unregistered_checker_is_a_plugin_error():
         report = check(Article(TEXT), plugins=plugins).reports[0]
     assert "fake" not in {f.code for f in report.findings}
     assert [f.plugin for f in report.failures] == ["impostor"]
+
+
+def test_a_plugin_whose_checkers_are_all_off_is_not_asked():
+    calls = []
+
+    class Counting:
+        @hookimpl
+        def register_checkers(self, register):
+            register(Checker(id="counting", description="Counts.", enabled_by_default=False))
+
+        @hookimpl
+        def check_statement(self, statement):
+            calls.append(statement.index)
+            return []
+
+        @hookimpl
+        def check_article(self):
+            calls.append("article")
+            return []
+
+    with extra_plugins(("counting", Counting())) as plugins:
+        check(Article(TEXT), plugins=plugins)
+        assert calls == []
+        settings = resolve_settings(plugins.checkers, enable=["counting"])
+        check(Article(TEXT), plugins=plugins, settings=settings)
+    assert calls and calls[-1] == "article"
 
 
 def test_plugin_already_installed_is_not_registered_twice(monkeypatch, fake_entry_points):

@@ -120,3 +120,13 @@ def test_spans_are_frozen_ordered_hashable_values():
         span.start = 0
     assert dataclasses.replace(span, end=8) == Span(4, 8, "mayor")
     assert pickle.loads(pickle.dumps(span)) == span
+
+
+def test_an_article_is_frozen_so_its_id_always_matches_its_text():
+    article = Article("Officials said so.", path="a.txt")
+    assert article.id == Article("Officials said so.").id != Article("Officials said no.").id
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        article.text = "Something else."  # type: ignore[misc]
+    changed = dataclasses.replace(article, text="Something else.")
+    assert changed.id == Article("Something else.").id and changed.path == "a.txt"
+    assert pickle.loads(pickle.dumps(article)).id == article.id

@@ -2,11 +2,12 @@
 
 import sqlite_utils
 from sayso import hookimpl
+from sayso.analysis.names import name_key
 from sayso.api import check
 from sayso.lexicon import GazetteerEntry, Lexicon
 from sayso.manager import extra_plugins
 from sayso.model import Article
-from sayso.provenance.linking import Provenance, link_articles, name_key
+from sayso.provenance.linking import Provenance, link_articles
 
 SEED_A = "b7fee998249da766"
 SEED_B = "ac3359f68b1b334c"

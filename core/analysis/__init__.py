@@ -13,6 +13,8 @@ Reading order, which is also the order a check runs them in:
 - :mod:`.cue_words` — words PolNeAR's annotators mostly mark as cues (learned from its train
   split), which tell that a sentence reports someone's stance.
 - :mod:`.sources` — turns each attribution's source *mention* into a canonical, typed source.
+- :mod:`.names` — every normalisation of a name or mention (resolution, gazetteer, linking,
+  keys and row ids), each named for what it is for.
 - :mod:`.stanza_models` — where stanza's models are, which are missing, how to fetch them.
 
 The word lists all of these read are :mod:`sayso.lexicon`, which plugins extend.

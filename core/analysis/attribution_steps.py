@@ -3,7 +3,8 @@
 Whichever analyzer found the attributions (rules, a tagger, a parser), these steps run on its
 :class:`~sayso.model.Analysis`, in this order, before source resolution and the checkers:
 
-1. **Headlines are not attributions.** An attribution found only in a headline or crosshead
+1. **Headlines are not attributions.** A paragraph of one statement in title case is a headline,
+   even when it ends in a full stop. An attribution found only in a headline or crosshead
    ("U.S Says Putin Is Reaching Out For Support") is dropped: headlines repeat what the body
    attributes, and a crosshead is the editor's label, not a source speaking.
 2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
@@ -30,7 +31,6 @@ from collections.abc import Sequence
 
 from ..model import Analysis, Attribution, Span, Statement
 
-TITLE_MAX_WORDS = 14
 # Sources whose account runs on over sentences that do not name them again.
 REPORT_TYPES = ("state_media", "news_agency", "document")
 OPENING_MARKS = "“«„"
@@ -125,29 +125,18 @@ def add_introductions(analysis: Analysis) -> None:
 
 
 def mark_headlines(analysis: Analysis) -> None:
-    """Mark as headlines what reads as one, whatever the analyzer's sentence splitter said.
+    """Mark title-case lines as headlines, whatever the analyzer's sentence splitter said.
 
-    A title line may end in a full stop (as PolNeAR's do): a first paragraph of one short
-    statement, before the body, that no attribution carries and that is no speaker's label
-    ("SPOKESWOMAN: …"), is the title. A crosshead is a paragraph of one statement in title case
-    ("U.S Says Putin Is Reaching Out For Support").
+    A title or crosshead may end in a full stop (as PolNeAR's titles do): a paragraph of one
+    statement in title case ("U.S Says Putin Is Reaching Out For Support") is a headline.
     """
-    by_paragraph = _statements_by_paragraph(analysis)
-    carried = _carried(analysis)
-    for number, members in by_paragraph.items():
-        if len(members) != 1 or members[0].kind != "body":
-            continue
-        statement = members[0]
-        words = statement.text.split()
-        is_title = (
-            number == 0
-            and len(by_paragraph) > 1
-            and len(words) <= TITLE_MAX_WORDS
-            and statement.index not in carried
-            and not _SPEAKER_LABEL.match(statement.text)
-        )
-        if is_title or _is_title_case(words):
-            statement.kind = "headline"
+    for members in _statements_by_paragraph(analysis).values():
+        if (
+            len(members) == 1
+            and members[0].kind == "body"
+            and _is_title_case(members[0].text.split())
+        ):
+            members[0].kind = "headline"
 
 
 def _is_title_case(words: list[str]) -> bool:

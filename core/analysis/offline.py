@@ -209,6 +209,9 @@ class _ArticleReader:
         self.article = article
         self.text = article.text
         self.rules = rules
+        # The content stops of the statement read last (see _content_stops).
+        self._stops_of: _Words | None = None
+        self._stops: list[int] = []
 
     def read(self) -> Analysis:
         text = self.text
@@ -314,6 +317,9 @@ class _ArticleReader:
         )
 
     def _cue_attributions(self, words: _Words, statement: Statement) -> list[Attribution]:
+        if len(words.texts) < 2:
+            # Every cue needs a source or content beside it: a one-word line ("said") has none.
+            return []
         found = []
         speaker = self._speaker_colon(words, statement)
         if speaker is not None:
@@ -596,10 +602,13 @@ class _ArticleReader:
         stop = end
         quoted = self._quote_at(words.starts[begin])
         if quoted is None:
-            # Every cue of a sentence scans the rest of it: the words that may stop the content
-            # are picked out by C-level maps, as _cue_attributions picks cue words.
-            stops = map(_CONTENT_STOPS.__contains__, words.lowers[begin + 1 : end])
-            for look in itertools.compress(itertools.count(begin + 1), stops):
+            # Every cue of a sentence looks for the first stop after it: the sentence's stops are
+            # found once, not scanned for again by each of its cues.
+            stops = self._content_stops(words)
+            for position in range(bisect.bisect_right(stops, begin), len(stops)):
+                look = stops[position]
+                if look >= end:
+                    break
                 word = words.lowers[look]
                 if self._quote_at(words.starts[look]) is not None:
                     continue
@@ -617,6 +626,14 @@ class _ArticleReader:
         elif quoted is not None and quoted.end > last:
             last = self._quote_chain_end(quoted)
         return self._fragments(words.starts[begin], last)
+
+    def _content_stops(self, words: _Words) -> list[int]:
+        """The indexes of the words that may end a cue's content ("; …", ", but …"), in order."""
+        if self._stops_of is not words:
+            self._stops_of = words
+            found = map(_CONTENT_STOPS.__contains__, words.lowers)
+            self._stops = list(itertools.compress(itertools.count(), found))
+        return self._stops
 
     def _quote_only(
         self,

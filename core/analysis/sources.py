@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 
 from ..lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
 from ..model import Analysis, Attribution, Entity, Source, SourceType, Span
+from .names import key_slug, mention_key, source_head, without_leading_determiner
 
 
 def _words(text: str) -> frozenset[str]:
@@ -26,8 +27,6 @@ def _words(text: str) -> frozenset[str]:
 
 _PERSONAL_PRONOUNS = _words("he she him his her")
 _GROUP_PRONOUNS = _words("they them their it its")
-_LEADING_WORDS = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
-_HEAD_END = re.compile(r",|\s(?:who|which|whose|that)\s|\s\(")
 _STATE_OUTLET = re.compile(r"\bstate(?:[- ]run)?\s+(?:media|news|television|tv|broadcaster)", re.I)
 _NATIONALITY_ENDINGS = ("ean", "ian", "ese", "ish")
 _CALENDAR_WORDS = _words(
@@ -45,7 +44,6 @@ _OUTLET_TYPES = ("state_media", "news_agency")
 _ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
 _GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
 _INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
-_NON_WORD_RUNS = re.compile(r"[^\w]+")
 
 
 def resolve_sources(analysis: Analysis, lexicon: Lexicon) -> None:
@@ -122,7 +120,7 @@ class _Resolver:
     # -- one mention ----------------------------------------------------------------------
 
     def _resolve(self, mention: Span) -> str:
-        head = _head(mention.text)
+        head = source_head(mention.text)
         lowered = head.lower().replace("’", "'")
         if lowered in _PERSONAL_PRONOUNS:
             return self._antecedent(mention, person=True) or self._add(head, "unknown")
@@ -131,16 +129,16 @@ class _Resolver:
         if self._is_outlet_anaphor(head):
             return self._outlet(mention, head)
         if self._is_anonymous(head):
-            return self._add(_strip_leading(head), "anonymous")
+            return self._add(without_leading_determiner(head), "anonymous")
         if self._is_evidence(head):
-            return self._add(_strip_leading(head), "document")
+            return self._add(without_leading_determiner(head), "document")
         entry = _known_source(head, self.gazetteer)
         if entry is not None:
             return self._add(entry.name, entry.type)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._person(head)
-        return self._add(_strip_leading(head), source_type)
+        return self._add(without_leading_determiner(head), source_type)
 
     def _is_outlet_anaphor(self, head: str) -> bool:
         normalised = head.lower().replace("’", "'")
@@ -157,7 +155,7 @@ class _Resolver:
         return any(marker in lowered for marker in self.lexicon.anonymity_markers)
 
     def _is_evidence(self, head: str) -> bool:
-        words = _strip_leading(head).lower().split()
+        words = without_leading_determiner(head).lower().split()
         return bool(words) and words[0] in self.lexicon.evidence_nouns
 
     def _type_from_words(self, mention: Span, head: str) -> SourceType:
@@ -205,8 +203,8 @@ class _Resolver:
             if self.last_outlet is not None:
                 return self.last_outlet
             if _STATE_OUTLET.search(head):
-                return self._add(_strip_leading(head), "state_media")
-            return self._add(_strip_leading(head), "news_agency")
+                return self._add(without_leading_determiner(head), "state_media")
+            return self._add(without_leading_determiner(head), "news_agency")
         return self._add(entry.name, entry.type)
 
     def _people(self, entities: Sequence[Entity]) -> list[Entity]:
@@ -239,7 +237,7 @@ class _Resolver:
         return self._add(name, "person")
 
     def _add(self, name: str, source_type: SourceType) -> str:
-        key = _slug(name) or "source"
+        key = key_slug(name) or "source"
         if key not in self.sources:
             self.sources[key] = Source(key, name, source_type)
             if source_type == "person" and name.split():
@@ -268,7 +266,7 @@ class _GazetteerMatcher:
         self.entries: dict[str, GazetteerEntry] = {}
         for entry in gazetteer:
             for name in (entry.name, *entry.aliases):
-                self.entries.setdefault(_normalise(name), entry)
+                self.entries.setdefault(mention_key(name), entry)
         names = sorted(self.entries, key=len, reverse=True)
         alternatives = "|".join(re.escape(name) for name in names) or r"(?!x)x"
         self.pattern = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)
@@ -309,21 +307,6 @@ def _mention_start(attribution: Attribution) -> int:
     return attribution.source.start if attribution.source is not None else -1
 
 
-def _head(mention: str) -> str:
-    """The part of a mention that names the source, without an apposition or relative clause."""
-    match = _HEAD_END.search(mention)
-    head = mention[: match.start()] if match else mention
-    return head.strip() or mention.strip()
-
-
-def _strip_leading(text: str) -> str:
-    return _LEADING_WORDS.sub("", text.strip())
-
-
-def _normalise(name: str) -> str:
-    return _strip_leading(name.replace("’", "'")).lower()
-
-
 # Articles and the articles after them name the same people and bodies again and again, so
 # what a text names is remembered across articles (per gazetteer, which is part of the key).
 
@@ -348,7 +331,3 @@ def _looks_like_name(words: list[str]) -> bool:
         return False
     last = words[-1].lower().rstrip(".")
     return last not in _CALENDAR_WORDS and not last.endswith(_NATIONALITY_ENDINGS)
-
-
-def _slug(name: str) -> str:
-    return _NON_WORD_RUNS.sub("-", name.lower().replace("’", "'").replace("'", "")).strip("-")

@@ -357,12 +357,11 @@ class StanzaAnalyzer:
     def pipeline(self) -> Any:
         return self.loaded.nlp
 
-    def parse(self, articles: list[Article]) -> list[ParsedText]:
-        """Each article's words, sentences and (when the models allow) dependency parse, from one
-        pipeline call over every paragraph of the batch."""
+    def paragraph_documents(self, articles: list[Article]) -> list[list[tuple[Any, int]]]:
+        """Per article, stanza's Document of each paragraph and the paragraph's offset in the
+        article, all from one pipeline call."""
         import stanza
 
-        loaded = self.loaded
         paragraphs = [split_paragraphs(article.text) for article in articles]
         docs = [
             stanza.Document([], text=paragraph.text.translate(MODEL_TEXT))
@@ -370,25 +369,49 @@ class StanzaAnalyzer:
             for paragraph in article_paragraphs
         ]
         if docs:
-            docs = loaded.nlp(docs)
-        parsed = []
+            docs = self.loaded.nlp(docs)
+        pieces = []
         position = 0
-        for article, article_paragraphs in zip(articles, paragraphs, strict=True):
-            pieces = docs[position : position + len(article_paragraphs)]
-            position += len(article_paragraphs)
+        for article_paragraphs in paragraphs:
             starts = [paragraph.start for paragraph in article_paragraphs]
-            parsed.append(
-                parse_paragraphs(
-                    list(zip(pieces, starts, strict=True)), article.text, loaded.has("ner")
-                )
-            )
-        return parsed
+            chunk = docs[position : position + len(starts)]
+            pieces.append(list(zip(chunk, starts, strict=True)))
+            position += len(starts)
+        return pieces
+
+    def parse_texts(self, articles: list[Article]) -> list[ParsedText]:
+        """Each article's words, sentences and (when the models allow) dependency parse and
+        entities, in document-wide indexes."""
+        entities = self.loaded.has("ner")
+        return [
+            parse_paragraphs(pieces, article.text, entities)
+            for article, pieces in zip(articles, self.paragraph_documents(articles), strict=True)
+        ]
+
+    def parse(self, articles: list[Article]) -> list[Any]:
+        """One stanza ``Document`` per article, its offsets into the article's text, as the
+        conllu analyzer's CoNLL-U files give: for analyzers that read a parse (the tagger's parse
+        features). Built from the paragraph documents of one pipeline call."""
+        import stanza
+
+        documents = []
+        for article, pieces in zip(articles, self.paragraph_documents(articles), strict=True):
+            sentences = []
+            for doc, shift in pieces:
+                for sentence in doc.to_dict():
+                    for entry in sentence:
+                        for key in ("start_char", "end_char"):
+                            if entry.get(key) is not None:
+                                entry[key] += shift
+                    sentences.append(sentence)
+            documents.append(stanza.Document(sentences, text=article.text))
+        return documents
 
     def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
         if not articles:
             return []
         analyses = []
-        for article, parsed in zip(articles, self.parse(articles), strict=True):
+        for article, parsed in zip(articles, self.parse_texts(articles), strict=True):
             if parsed.has_parse and parsed.entities is not None:
                 analysis = build_analysis(article, parsed, parsed.entities, lexicon, self.name)
             else:

@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec
@@ -17,20 +17,15 @@ import typer
 from typer.core import TyperCommand
 
 from ..analysis.analyzers import describe_analyzers, get_analyzer
-from ..api import CheckRun, Unchanged
-from ..config import find_config, load_config, resolve_settings
+from ..api import LINK_LIMIT, CheckRun, Unchanged, expanded, links_by_default
+from ..config import load_configuration
 from ..document import article_document, provenance_document
 from ..errors import ModelWarning, SaysoError
-from ..manager import PluginFailure, get_plugins
+from ..manager import get_plugins
+from ..pipeline.budget import DEFAULT_TIME_LIMIT
 from ..pipeline.engine import ArticleReport, collect_less_often
-from ..pipeline.inputs import MAX_BYTES, STDIN, expand_paths
-from ..report import (
-    format_github,
-    format_summary,
-    make_console,
-    provenance_lines,
-    text_lines,
-)
+from ..pipeline.inputs import MAX_BYTES, STDIN
+from ..report import format_github, format_summary
 from ..storage.store import DEFAULT_DB
 from ..version import __version__
 
@@ -38,9 +33,6 @@ if TYPE_CHECKING:
     from ..evaluation.bench import Timing
 
 P = ParamSpec("P")
-
-# Up to this many articles are linked across (provenance) by default: a set read together.
-LINK_LIMIT = 200
 
 
 class Device(StrEnum):
@@ -109,6 +101,8 @@ def make_app() -> typer.Typer:
             "sayso check articles/ --format github --fail-under 60",
             "sayso check story.txt --explain --disable unattributed",
             "sayso check 'archive/**/*.html' --workers 2 --quiet",
+            "sayso check archive/ --db archive.db --dask",
+            "sayso check archive/ --db /shared/archive.db --scheduler tcp://scheduler:8786",
             "sayso check archive/ --analyzer offline --quiet",
             "curl -s https://example.com/story.html | sayso check -",
         ),
@@ -297,6 +291,16 @@ def check_command(
     max_bytes: Annotated[
         int, typer.Option(metavar="BYTES", min=1, help="Refuse inputs larger than this.")
     ] = MAX_BYTES,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            min=0,
+            help="Abandon an article that takes longer than this to check, naming it; the "
+            "others are checked and stored. 0: no limit. [default: time_limit in sayso.toml, "
+            f"else {DEFAULT_TIME_LIMIT:g}]",
+        ),
+    ] = None,
     link: Annotated[
         bool | None,
         typer.Option(
@@ -315,6 +319,30 @@ def check_command(
             "how many scored below --fail-under).",
         ),
     ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Check on Dask (needs sayso[dask]): each partition into its own shard, then one "
+            "merge into --db; prints the summary line only. On a local cluster of --workers "
+            "processes unless --scheduler names one.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="With --dask (implied): the Dask scheduler to use, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="With --dask: where partitions write their shards (shared by every worker) "
+            "[default: DB.shards beside --db].",
+        ),
+    ] = None,
 ) -> None:
     """Check articles: who said what, which claims have no source, and a sourcing score.
 
@@ -326,34 +354,46 @@ def check_command(
     """
     try:
         plugins = get_plugins()
-        config_path = config or find_config(Path.cwd())
-        settings = resolve_settings(
-            plugins.checkers,
-            load_config(config_path) if config_path else None,
-            enable,
-            disable,
-            set_option,
-        )
+        configuration = load_configuration(plugins.checkers, config, enable, disable, set_option)
+        limit = configuration.time_limit if time_limit is None else time_limit or None
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
         }
-        targets = list(expand_paths(paths))
+        targets = expanded(paths)
         files = sum(1 for target in targets if isinstance(target, Path))
-        link = 1 < files <= LINK_LIMIT if link is None else link
+        link = links_by_default(targets) if link is None else link
+        if dask or scheduler is not None:
+            _check_on_dask(
+                targets,
+                db,
+                scheduler,
+                workers=workers or 2,
+                shards=shards,
+                analyzer=analyzer,
+                settings=configuration.settings,
+                analyzer_options=analyzer_options,
+                skip_unchanged=not force,
+                link=link,
+                max_bytes=max_bytes,
+                no_db=no_db,
+                fail_under=fail_under,
+            )
+            return
         run = CheckRun(
             targets,
             # A quiet run shows no report: it needs only the scores.
             _score_only if quiet else _score_and_document,
             db=None if no_db else db,
             analyzer=analyzer,
-            settings=settings,
+            settings=configuration.settings,
             plugins=plugins,
             analyzer_options=analyzer_options,
             workers=workers,
             skip_unchanged=not force,
             link=link,
             max_bytes=max_bytes,
+            time_limit=limit,
             load_unchanged=not quiet,
         )
         if run.checking.analyzer_note and not quiet:
@@ -366,7 +406,7 @@ def check_command(
         scores = _print_reports(run, files, writer, fail_under, progress)
     except SaysoError as error:
         _fail(str(error))
-    for failure, articles in scores.failures.items():
+    for failure, articles in run.failure_counts.items():
         typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
     for slow in run.slow_plugins():
         typer.echo(f"warning: {slow}", err=True)
@@ -382,17 +422,53 @@ def check_command(
         raise typer.Exit(1)
 
 
-# What a worker sends back for each article: its score, plugin failures and, unless the run is
+def _check_on_dask(
+    targets: list[Any],
+    db: Path,
+    scheduler: str | None,
+    *,
+    no_db: bool,
+    fail_under: float | None,
+    **options: Any,
+) -> None:
+    """``sayso check --dask``: check on Dask, print the summary line, exit as a check does."""
+    from ..pipeline.cluster import check_on_dask
+
+    if no_db:
+        raise SaysoError("--dask writes shards and merges them into --db: it needs a database")
+    result = check_on_dask(targets, db, scheduler=scheduler, **options)
+    for failure, articles in result.failures.items():
+        typer.echo(f"warning: {failure} (in {articles} article(s); see plugin_errors)", err=True)
+    for error in result.errors:
+        typer.echo(f"error: {error}", err=True)
+    scores = result.scores
+    below = sum(1 for score in scores if fail_under is not None and score < fail_under)
+    line = (
+        f"{result.checked} article(s) checked in {result.partitions} partition(s) on Dask, "
+        f"{result.skipped} skipped as unchanged, {len(result.errors)} unreadable"
+    )
+    if scores:
+        line += f"; mean sourcing score {sum(scores) / len(scores):.1f}/100"
+    if fail_under is not None:
+        line += f"; {below} below {fail_under:g}"
+    typer.echo(line + ".")
+    if result.errors:
+        raise typer.Exit(2)
+    if below:
+        raise typer.Exit(1)
+
+
+# What a worker sends back for each article: its score and, unless the run is
 # quiet, its document (rendered in the main process, for the main process's terminal).
-Checked = tuple[float, list[PluginFailure], dict[str, Any] | None]
+Checked = tuple[float, dict[str, Any] | None]
 
 
 def _score_only(report: ArticleReport) -> Checked:
-    return report.score, report.failures, None
+    return report.score, None
 
 
 def _score_and_document(report: ArticleReport) -> Checked:
-    return report.score, report.failures, article_document(report)
+    return report.score, article_document(report)
 
 
 class _ReportWriter:
@@ -400,7 +476,13 @@ class _ReportWriter:
 
     def __init__(self, output_format: OutputFormat, color: Color, explain: bool, show_all: bool):
         self.format = output_format
-        self.console = make_console(color.value)
+        self.color = color
+        if output_format is OutputFormat.text:
+            # Only a text report needs rich, which takes a while to import.
+            from .. import terminal
+
+            self.terminal = terminal
+            self.console = terminal.make_console(color.value)
         self.explain = explain
         self.show_all = show_all
         self.written = 0
@@ -411,8 +493,8 @@ class _ReportWriter:
         if self.format is OutputFormat.text:
             if not first:
                 self.console.print()
-            for line in text_lines(document, self.console, self.explain, self.show_all):
-                self.console.print(line, soft_wrap=True)
+            report = self.terminal.report_text(document, self.console, self.explain, self.show_all)
+            self.console.print(report, soft_wrap=True)
         elif self.format is OutputFormat.json:
             # Streamed as one document: the articles are items of its "articles" list.
             opening = '{\n"articles": [\n' if first else ",\n"
@@ -433,8 +515,9 @@ class _ReportWriter:
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
             self.console.print()
-            for line in provenance_lines(run.provenance, self.console):
-                self.console.print(line, soft_wrap=True)
+            self.console.print(
+                self.terminal.provenance_text(run.provenance, self.console), soft_wrap=True
+            )
         elif self.format is OutputFormat.github:
             for error in run.errors:
                 typer.echo(f"::error::{error}")
@@ -447,8 +530,6 @@ class _Scores:
     count: int = 0
     total: float = 0.0
     below: int = 0
-    # Each distinct plugin failure, with the number of articles it happened in.
-    failures: dict[PluginFailure, int] = field(default_factory=dict)
 
 
 def _print_reports(
@@ -461,15 +542,13 @@ def _print_reports(
     """Print each article's report as it comes (nothing without a ``writer``); add up the
     scores. An article stored unchanged is printed from its stored document."""
     scores = _Scores()
-    with _progress(total, progress) as advance:
+    with _progress(total, progress, writer.color if writer else Color.auto) as advance:
         for item in run:
             advance()
             if isinstance(item, Unchanged):
                 score, document = item.score, item.document
             else:
-                score, failures, document = item
-                for failure in failures:
-                    scores.failures[failure] = scores.failures.get(failure, 0) + 1
+                score, document = item
             if writer is not None and document is not None:
                 writer.article(document)
             scores.count += 1
@@ -494,15 +573,16 @@ def _summary_line(run: CheckRun[Checked], scores: _Scores, fail_under: float | N
 
 
 @contextmanager
-def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, if ``shown`` and stderr is a terminal."""
     if not shown or total < 2 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
+    from ..terminal import make_console
+
+    with Progress(console=make_console(color.value, stderr=True), transient=True) as progress:
         task = progress.add_task("Checking", total=total)
         yield lambda: progress.advance(task)
 
@@ -587,7 +667,10 @@ def eval_command(
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
     ] = None,
     errors: Annotated[
-        int, typer.Option(metavar="N", help="Show the N worst articles' missed and spurious spans.")
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Show the N worst articles' missed and spurious spans."
+        ),
     ] = 0,
 ) -> None:
     """Measure attribution accuracy on a brat-standoff corpus laid out as PolNeAR is."""
@@ -681,7 +764,7 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     open_browser: Annotated[
         bool, typer.Option("--open", "-o", help="Open the home page in a web browser.")
@@ -703,8 +786,13 @@ def serve_command(
         _fail("sayso serve needs Datasette: pip install 'sayso[serve]'")
     if not db.is_file():
         _fail(f"no database at {db}; run sayso check first")
-    from ..web.serve import serve
+    from ..web.serve import open_for_browsing, serve
 
+    try:
+        # Refused before the server starts: not SQLite, not sayso's, read-only, newer.
+        open_for_browsing(db).close()
+    except SaysoError as error:
+        _fail(str(error))
     typer.echo(f"Serving {db} at http://{host}:{port}/{db.stem} (Ctrl+C to stop)")
     serve(db, host=host, port=port, open_browser=open_browser, datasette_options=extra)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..analysis.needs_source import NeedsSourceModel, context, train
 from ..lexicon import SPEECH_VERBS, verb_forms
 from ..model import Article, Finding
-from ..pipeline.engine import ArticleReport, Checking, check_articles
+from ..pipeline.engine import Abandoned, ArticleReport, Checking, check_articles
 from .brat import AttributionSpans, CorpusArticle, read_corpus
 
 ProgressCallback = Callable[[int, int], None]
@@ -163,7 +163,7 @@ def flag_figures(
     result = FlagResult(articles=len(articles))
     originals = [Article(text=article.text, path=str(article.text_path)) for article in articles]
     for done, (article, report) in enumerate(
-        zip(articles, check_articles(originals, checking), strict=True), start=1
+        zip(articles, _reports(originals, checking), strict=True), start=1
     ):
         _count_false_flags(article, report, result)
         cases = [
@@ -172,7 +172,7 @@ def flag_figures(
             if (stripped := strip_attribution(article.text, gold)) is not None
         ]
         changed = (Article(text=case.text, path=str(article.text_path)) for case in cases)
-        for case, stripped_report in zip(cases, check_articles(changed, checking), strict=True):
+        for case, stripped_report in zip(cases, _reports(changed, checking), strict=True):
             result.stripped += 1
             if not _flags_content(case, stripped_report):
                 sentence = case.text[case.content_start : case.content_end]
@@ -180,6 +180,14 @@ def flag_figures(
         if progress:
             progress(done, len(articles))
     return result
+
+
+def _reports(articles: Iterable[Article], checking: Checking) -> Iterator[ArticleReport]:
+    """The reports of ``articles``; an article out of time stops the measurement, named."""
+    for report in check_articles(articles, checking):
+        if isinstance(report, Abandoned):
+            raise report.error()
+        yield report
 
 
 def _count_false_flags(article: CorpusArticle, report: ArticleReport, result: FlagResult) -> None:
@@ -286,7 +294,7 @@ def needs_source_examples(
     examples: list[tuple[str, tuple[str, ...], bool]] = []
     articles = list(articles)
     originals = [Article(text=article.text) for article in articles]
-    for article, report in zip(articles, check_articles(originals, checking), strict=True):
+    for article, report in zip(articles, _reports(originals, checking), strict=True):
         analysis = report.analysis
         contents = [fragment for gold in article.gold for fragment in gold.content]
         for statement in analysis.statements:

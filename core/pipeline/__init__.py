@@ -6,6 +6,10 @@ run the checkers and score each article.
 - :mod:`.engine` — the run's context (:class:`~sayso.pipeline.engine.Checking`: plugins,
   settings, lexicon, analyzer), the worker pool, and checker dispatch into an
   :class:`~sayso.pipeline.engine.ArticleReport` per article.
+- :mod:`.enrich` — the ``enrich_analysis`` step between the analyzer and source resolution.
+- :mod:`.validation` — what plugins return, checked at the boundary.
+- :mod:`.budget` — the time limit per article.
+- :mod:`.cluster` — the same run split over a Dask cluster, one shard per partition, merged.
 
 Storing the reports is :mod:`sayso.storage`'s job; linking them across articles,
 :mod:`sayso.provenance`'s; :mod:`sayso.api` puts the three together.

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, describe_error, get_plugins
 from ..model import Analysis, Article, Checker, Deduction, Finding, Settings, Span
 from ..version import __version__
+from .budget import DEFAULT_TIME_LIMIT, OutOfTime, time_limit
+from .enrich import enrich
 from .inputs import MAX_BYTES, expand_paths, read_article
 from .validation import deduction_problem, finding_problem, not_a_list
 
@@ -82,6 +85,8 @@ class Checking:
     analyzer_options: dict[str, Any] = field(default_factory=dict)
     # Which analyzer "auto" chose and why, for the user (None when one was named).
     analyzer_note: str | None = None
+    # Seconds one article may take to analyze and check; None: no limit.
+    time_limit: float | None = DEFAULT_TIME_LIMIT
     _analyzer: Analyzer | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -91,6 +96,7 @@ class Checking:
         settings: Settings | None = None,
         plugins: Plugins | None = None,
         analyzer_options: dict[str, Any] | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
     ) -> Checking:
         """The run's plugins, settings and lexicon; ``analyzer`` "auto" resolved to a name."""
         plugins = plugins or get_plugins()
@@ -105,6 +111,7 @@ class Checking:
             analyzer=analyzer,
             analyzer_options=analyzer_options,
             analyzer_note=note,
+            time_limit=time_limit,
         )
 
     def get_analyzer(self) -> Analyzer:
@@ -256,6 +263,8 @@ def map_report_batches(
 ) -> Iterator[list[T]]:
     """Check articles and yield ``process(report)`` for each, in input order, a batch at a time.
 
+    An article that ran out of time comes as its :class:`Abandoned`, not processed.
+
     With ``workers`` > 1 (and more than one batch of articles), batches are checked in forked
     worker processes and only what ``process`` returns travels back, so it should make a report
     into something small: rows, rendered text. A few batches per worker are in flight at a time,
@@ -271,7 +280,7 @@ def map_report_batches(
             started()
         reports = check_articles(itertools.chain(first, articles), checking)
         # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
-        yield from batched(map(process, reports), BATCH_SIZE)
+        yield from batched((_processed(process, report) for report in reports), BATCH_SIZE)
         return
     import multiprocessing  # only here: a run that checks nothing (a re-check) starts faster
 
@@ -323,7 +332,11 @@ _WORK: tuple[Checking, Callable[[ArticleReport], Any]] | None = None
 def _process_batch(batch: list[Article]) -> list[Any]:
     assert _WORK is not None, "worker started without work"
     checking, process = _WORK
-    return [process(report) for report in check_articles(batch, checking)]
+    return [_processed(process, report) for report in check_articles(batch, checking)]
+
+
+def _processed(process: Callable[[ArticleReport], T], report: ArticleReport | Abandoned) -> Any:
+    return report if isinstance(report, Abandoned) else process(report)
 
 
 def _can_fork() -> bool:
@@ -338,8 +351,13 @@ def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[ArticleReport]:
-    """Analyze and check articles in batches, yielding one report per article as it is done."""
+def check_articles(
+    articles: Iterable[Article], checking: Checking
+) -> Iterator[ArticleReport | Abandoned]:
+    """Analyze and check articles in batches, yielding one report per article as it is done.
+
+    An article that runs out of time (:attr:`Checking.time_limit`) yields :class:`Abandoned`.
+    """
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
@@ -350,14 +368,64 @@ def check_articles(articles: Iterable[Article], checking: Checking) -> Iterator[
         yield from _check_batch(batch, checking)
 
 
-def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport]:
-    # The analyzer is built at the first batch: a re-check that skips every article needs none.
-    for analysis, failures in checking.analyze(batch):
-        complete_attributions(analysis)
-        resolve_sources(analysis, checking.lexicon)
-        carry_over_runs(analysis)
-        report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
-        report.failures[:0] = failures
+@dataclass(frozen=True)
+class Abandoned:
+    """An article that took longer than the time limit, in place of its report."""
+
+    article: Article
+    seconds: float
+
+    def error(self) -> InputError:
+        name = self.article.path or f"article {self.article.id}"
+        return InputError(
+            f"{name}: abandoned after {self.seconds:g} s, the time limit for one article "
+            "(--time-limit, or time_limit in sayso.toml, sets it)"
+        )
+
+
+def check_one(article: Article, checking: Checking) -> ArticleReport:
+    """Check one article; raise the :class:`InputError` naming it if it runs out of time."""
+    [report] = check_articles([article], checking)
+    if isinstance(report, Abandoned):
+        raise report.error()
+    return report
+
+
+def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleReport | Abandoned]:
+    """Reports of a batch's articles; :class:`Abandoned` for those that ran out of time.
+
+    The batch is analyzed in one call given the time of all its articles; a batch out of time is
+    analyzed again article by article, so that only the slow one is abandoned. Each article's
+    checking then has what is left of its share.
+    """
+    limit = checking.time_limit
+    started = time.perf_counter()
+    try:
+        # The analyzer is built at the first batch: a re-check that skips every article needs
+        # none.
+        with time_limit(limit * len(batch) if limit else None):
+            analyzed = checking.analyze(batch)
+    except OutOfTime:
+        if len(batch) == 1:
+            yield Abandoned(batch[0], limit or 0.0)
+            return
+        for article in batch:
+            yield from _check_batch([article], checking)
+        return
+    share = (time.perf_counter() - started) / len(batch)
+    for by_analyzer, failures in analyzed:
+        try:
+            with time_limit(max(limit - share, 0.001) if limit else None):
+                # The analyzer-independent steps first, so enrichment plugins see their result.
+                complete_attributions(by_analyzer)
+                analysis, enrich_failures = enrich(by_analyzer, checking.plugins, checking.lexicon)
+                resolve_sources(analysis, checking.lexicon)
+                carry_over_runs(analysis)
+                report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
+        except OutOfTime:
+            yield Abandoned(by_analyzer.article, limit or 0.0)
+            continue
+        report.failures[:0] = failures + enrich_failures
         yield report
 
 
@@ -370,27 +438,35 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
     failures_before = len(plugins.failures)
     seconds_before = dict(plugins.seconds)
     findings: list[Finding] = []
-    check_statement = plugins.caller("check_statement")
-    for statement in analysis.statements:
-        results = check_statement(statement, analysis, settings)
-        if results:  # most statements give no findings
-            findings += _collect(plugins, "check_statement", results, analysis, settings)
-    results = plugins.call("check_article", analysis=analysis, settings=settings)
-    about_article = _collect(plugins, "check_article", results, analysis, settings)
-    findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
-        about_article, plugins.checkers, whole_article=True
-    )
     deductions = []
-    for plugin, result in plugins.call("score_deductions", analysis=analysis, findings=findings):
-        valid = _valid(
-            plugins,
-            plugin,
-            "score_deductions",
-            result,
-            "Deduction",
-            lambda deduction: deduction_problem(deduction, findings),
+    # As the hook specification promises: a plugin none of whose checkers is on is not asked.
+    idle = plugins.with_all_checkers_off(settings)
+    try:
+        check_statement = plugins.caller("check_statement", idle)
+        for statement in analysis.statements:
+            results = check_statement(statement, analysis, settings)
+            if results:  # most statements give no findings
+                findings += _collect(plugins, "check_statement", results, analysis, settings)
+        results = plugins.call("check_article", skip=idle, analysis=analysis, settings=settings)
+        about_article = _collect(plugins, "check_article", results, analysis, settings)
+        findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
+            about_article, plugins.checkers, whole_article=True
         )
-        deductions += valid
+        for plugin, result in plugins.call(
+            "score_deductions", analysis=analysis, findings=findings
+        ):
+            deductions += _valid(
+                plugins,
+                plugin,
+                "score_deductions",
+                result,
+                "Deduction",
+                lambda deduction: deduction_problem(deduction, findings),
+            )
+    except BaseException:
+        # Abandoned (out of time): its failures must not be the next article's.
+        del plugins.failures[failures_before:]
+        raise
     # A plugin failing on every statement fails the same way each time: keep one of each.
     failures = list(dict.fromkeys(plugins.failures[failures_before:]))
     del plugins.failures[failures_before:]

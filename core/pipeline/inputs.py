@@ -8,9 +8,11 @@ problem with one input is an :class:`InputError` naming it, so a batch can go on
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import glob
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -47,12 +49,13 @@ def expand_paths(arguments: Iterable[str | Path]) -> Iterator[Path | InputError]
         elif path.is_file():
             yield path
         elif path.is_dir():
-            found = _files_under(path)
-            if not found:
+            found, problems = _files_under(path)
+            yield from problems
+            if not found and not problems:
                 yield InputError(f"{path}: no {_suffix_list()} files in directory")
             yield from found
         elif path.exists():
-            yield path
+            yield _not_a_file(path) or path
         elif _GLOB_CHARACTERS & set(str(argument)):
             yield from _expand_glob(str(argument))
         else:
@@ -74,23 +77,59 @@ def _article_files(paths: Iterable[Path]) -> list[Path]:
     return sorted({p for p in paths if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()})
 
 
-def _files_under(directory: Path) -> list[Path]:
+def _files_under(directory: Path) -> tuple[list[Path], list[InputError]]:
     """The article files in ``directory`` and below (not following links to directories), in
-    path order: what ``_article_files(directory.rglob("*"))`` finds, at a third of its cost."""
+    path order: what ``_article_files(directory.rglob("*"))`` finds, at a third of its cost.
+
+    Also an error for each directory that can't be listed and each FIFO, device or socket
+    named like an article, which is not opened.
+    """
     found: list[str] = []
+    problems: list[InputError] = []
     pending = [str(directory)]
     while pending:
+        folder = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
-        except PermissionError:  # as rglob does: a directory we may not list holds nothing
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            problems.append(InputError(f"{folder}: cannot list the directory: {_reason(error)}"))
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-            elif os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES and entry.is_file():
-                found.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES:
+                if entry.is_file():
+                    found.append(entry.path)
+                else:
+                    problems.append(_not_a_file(Path(entry.path)) or _broken_link(entry.path))
     # Sorted as Paths sort (part by part), without making a Path of each first.
-    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
+    files = [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
+    return files, sorted(problems, key=str)
+
+
+def _not_a_file(path: Path) -> InputError | None:
+    """An error for a FIFO, device or socket (never opened: reading one could wait forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return InputError(f"{path}: {kind}, not a file; not read (- reads standard input)")
+    return None
+
+
+def _broken_link(name: str) -> InputError:
+    return InputError(f"{name}: a link to nothing")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _suffix_list() -> str:
@@ -102,23 +141,26 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     if str(path) == STDIN:
         return read_stream(sys.stdin.buffer, max_bytes)
     name = str(path)
+    special = _not_a_file(path)
+    if special is not None:
+        raise special
     try:
         with open(name, "rb") as file:
-            stat = os.fstat(file.fileno())
-            size = stat.st_size
+            info = os.fstat(file.fileno())
+            size = info.st_size
             if size > max_bytes:
                 raise InputError(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-            # A pipe or device has no size to check beforehand; a file is read whole, as asking
-            # for max_bytes would allocate that much for every file.
+            # A file with no size to check beforehand (under /proc) is read up to the limit; a
+            # file with a size is read whole, as asking for max_bytes would allocate that much
+            # for every file.
             data = file.read() if size else file.read(max_bytes + 1)
     except OSError as error:
-        raise InputError(f"{name}: cannot read: {error.strerror or error}") from error
+        raise InputError(f"{name}: cannot read: {_reason(error)}") from error
     if len(data) > max_bytes:
         raise InputError(f"{name}: more than the {max_bytes:,}-byte limit")
     suffix = os.path.splitext(name)[1].lower()
     article = parse_article(data, name, html=suffix in HTML_SUFFIXES)
-    article.file_size, article.file_mtime_ns = stat.st_size, stat.st_mtime_ns
-    return article
+    return dataclasses.replace(article, file_size=info.st_size, file_mtime_ns=info.st_mtime_ns)
 
 
 def read_stream(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> Article:

@@ -33,8 +33,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source, SourceType, Span, Statement
 from ..pipeline.engine import ArticleReport
@@ -207,19 +207,6 @@ def link_articles(reports: Iterable[ArticleReport], lexicon: Lexicon) -> Provena
     return linker.finish()
 
 
-_POSSESSIVE = re.compile(r"'s\b")
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
-
-
-@lru_cache(maxsize=1 << 16)
-def name_key(name: str) -> str:
-    """A name compared across articles: "the Kim Jong-un" and "Kim Jong Un" give "kim jong un"."""
-    name = name.replace("’", "'").replace("-", " ").lower()
-    name = _POSSESSIVE.sub("", name)
-    name = _LEADING_ARTICLE.sub("", name.strip())
-    return " ".join(name.replace(".", " ").split())
-
-
 @dataclass(frozen=True)
 class _Clause:
     words: frozenset[str]
@@ -388,7 +375,13 @@ class Linker:
             source = analysis.source_of(attribution)
             if source is None or attribution.source is None:
                 continue
-            cited.append((source, _head(attribution.source.text), citing and citing.group(1)))
+            cited.append(
+                (
+                    source,
+                    head_before_apposition(attribution.source.text),
+                    citing and citing.group(1),
+                )
+            )
         return cited
 
     # -- linking -------------------------------------------------------------------------
@@ -562,7 +555,7 @@ class _SourceResolver:
             self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
         for mention in source.mentions:
-            self._alias(canonical, _head(mention.text))
+            self._alias(canonical, head_before_apposition(mention.text))
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:
@@ -734,11 +727,6 @@ def _mask(statement: Statement, spans: list[Span]) -> str:
         for offset in range(max(span.start, statement.start), min(span.end, statement.end)):
             characters[offset - statement.start] = " "
     return "".join(characters)
-
-
-def _head(mention: str) -> str:
-    """A source mention without its apposition: "Lee, a spokesperson for …" → "Lee"."""
-    return re.split(r",|\s\(", mention, maxsplit=1)[0].strip()
 
 
 class _Similarity:

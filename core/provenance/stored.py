@@ -131,13 +131,14 @@ def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
     for article_id in ids:
         if article_id not in articles:
             continue
+        # Finalised as a checked analysis is: read-only, with its lookups indexed once.
         yield Analysis(
             articles[article_id],
             "",
             statements=statements[article_id],
             attributions=[a for _, a in sorted(attributions[article_id], key=lambda n: n[0])],
             sources=sources[article_id],
-        )
+        ).finalise()
 
 
 def _span(text: str, start: int | None, end: int | None) -> Span | None:

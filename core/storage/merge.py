@@ -27,6 +27,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def _merge_into(
 
 def _first_path(shard: Path) -> tuple[str, str]:
     """What orders the shards: the first path (in its checking order) and id a shard holds."""
-    with sqlite3.connect(shard) as conn:
+    with closing(sqlite3.connect(shard)) as conn:
         row = conn.execute("SELECT path, id FROM articles ORDER BY rowid LIMIT 1").fetchone()
     return (row[0] or "", row[1]) if row else ("", "")
 

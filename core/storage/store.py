@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
@@ -268,7 +268,196 @@ def m007_statement_numbers(db: sqlite_utils.Database) -> None:
     )
 
 
-def m008_non_attributions(db: sqlite_utils.Database) -> None:
+# Browsing a large archive needs per-source, per-type, per-article and per-statement figures
+# that would take a scan of the whole database to work out per request. They are kept in tables
+# that triggers maintain as rows are written and deleted — by a check, a merge or anything else —
+# so they always agree with the rows. The figures are defined here once, as the SQL below.
+_AGGREGATE_TABLES = """
+create table source_stats (
+  source_id text primary key, articles integer not null default 0,
+  attributions integer not null default 0, mentions integer not null default 0,
+  score_total real not null default 0
+);
+create index idx_source_stats_attributions on source_stats (attributions);
+create table type_stats (
+  type text primary key, sources integer not null default 0,
+  articles integer not null default 0, attributions integer not null default 0
+);
+create table article_types (
+  article_id text, type text, sources integer not null default 0,
+  primary key (article_id, type)
+);
+create table article_stats (
+  article_id text primary key, attributions integer not null default 0,
+  warnings integer not null default 0, top_source_id text, top_attributions integer,
+  top_mentions integer, top_source_share real
+);
+create index idx_article_stats_share on article_stats (top_source_share, attributions);
+create table statement_stats (
+  statement_id text primary key, article_id text, attributions integer not null default 0,
+  state_media integer not null default 0
+);
+create index idx_statement_stats_article on statement_stats (article_id, state_media);
+create index if not exists idx_articles_score_title on articles (score, title);
+create index if not exists idx_findings_points on findings (points);
+"""
+
+# The top source of an article: most attributions, then mentions, then id. A new row only has
+# to be compared with the top so far; a deleted one (a re-check deletes them all) means looking
+# at the rows left.
+_TOP_SOURCE_AFTER_INSERT = """
+update article_stats set top_source_id = new.source_id, top_attributions = new.attributions,
+  top_mentions = new.mentions,
+  top_source_share = round(1.0 * new.attributions / nullif(attributions, 0), 3)
+where article_id = new.article_id and new.attributions > 0 and (
+  top_source_id is null
+  or (new.attributions, new.mentions, top_source_id)
+    > (top_attributions, top_mentions, new.source_id)
+);
+"""
+_TOP_SOURCE_AFTER_DELETE = """
+update article_stats set
+  (top_source_id, top_attributions, top_mentions) = (
+    select source_id, attributions, mentions from article_sources
+    where article_sources.article_id = article_stats.article_id and attributions > 0
+    order by attributions desc, mentions desc, source_id limit 1
+  )
+where article_id = old.article_id and top_source_id = old.source_id;
+update article_stats
+set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3)
+where article_id = old.article_id and top_source_id is not old.source_id;
+"""
+
+_AGGREGATE_TRIGGERS = f"""
+create trigger aggregate_sources_insert after insert on sources begin
+  insert into type_stats (type, sources) values (new.type, 1)
+  on conflict(type) do update set sources = sources + 1;
+end;
+create trigger aggregate_sources_delete after delete on sources begin
+  update type_stats set sources = sources - 1 where type = old.type;
+end;
+create trigger aggregate_article_sources_insert after insert on article_sources begin
+  insert into source_stats (source_id, articles, attributions, mentions, score_total)
+  values (new.source_id, 1, new.attributions, new.mentions,
+    coalesce((select score from articles where id = new.article_id), 0))
+  on conflict(source_id) do update set articles = articles + 1,
+    attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
+    score_total = score_total + excluded.score_total;
+  insert into article_types (article_id, type, sources)
+  select new.article_id, type, 1 from sources where id = new.source_id
+  on conflict(article_id, type) do update set sources = sources + 1;
+  update type_stats set attributions = attributions + new.attributions
+  where type = (select type from sources where id = new.source_id);
+  insert into article_stats (article_id) values (new.article_id) on conflict do nothing;
+  {_TOP_SOURCE_AFTER_INSERT}
+end;
+create trigger aggregate_article_sources_delete after delete on article_sources begin
+  update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
+    mentions = mentions - old.mentions,
+    score_total = score_total - coalesce((select score from articles where id = old.article_id), 0)
+  where source_id = old.source_id;
+  update article_types set sources = sources - 1
+  where article_id = old.article_id and type = (select type from sources where id = old.source_id);
+  delete from article_types where article_id = old.article_id and sources <= 0;
+  update type_stats set attributions = attributions - old.attributions
+  where type = (select type from sources where id = old.source_id);
+  {_TOP_SOURCE_AFTER_DELETE}
+end;
+create trigger aggregate_article_types_insert after insert on article_types begin
+  insert into type_stats (type, articles) values (new.type, 1)
+  on conflict(type) do update set articles = articles + 1;
+end;
+create trigger aggregate_article_types_delete after delete on article_types begin
+  update type_stats set articles = articles - 1 where type = old.type;
+end;
+create trigger aggregate_attributions_insert after insert on attributions begin
+  insert into article_stats (article_id, attributions) values (new.article_id, 1)
+  on conflict(article_id) do update set attributions = attributions + 1,
+    top_source_share = round(1.0 * top_attributions / (attributions + 1), 3);
+  insert into statement_stats (statement_id, article_id, attributions, state_media)
+  select new.article_id || ':' || value, new.article_id, 1,
+    coalesce((select type = 'state_media' from sources where id = new.source_id), 0)
+  from json_each(new.statements) where true
+  on conflict(statement_id) do update set attributions = attributions + 1,
+    state_media = state_media + excluded.state_media;
+end;
+create trigger aggregate_attributions_delete after delete on attributions begin
+  update article_stats set attributions = attributions - 1,
+    top_source_share = round(1.0 * top_attributions / nullif(attributions - 1, 0), 3)
+  where article_id = old.article_id;
+  update statement_stats set attributions = attributions - 1,
+    state_media = state_media
+      - coalesce((select type = 'state_media' from sources where id = old.source_id), 0)
+  where article_id = old.article_id
+    and statement_id in (select old.article_id || ':' || value from json_each(old.statements));
+  delete from statement_stats where article_id = old.article_id and attributions <= 0;
+end;
+create trigger aggregate_findings_insert after insert on findings
+when new.severity in ('warning', 'error') begin
+  insert into article_stats (article_id, warnings) values (new.article_id, 1)
+  on conflict(article_id) do update set warnings = warnings + 1;
+end;
+create trigger aggregate_findings_delete after delete on findings
+when old.severity in ('warning', 'error') begin
+  update article_stats set warnings = warnings - 1 where article_id = old.article_id;
+end;
+create trigger aggregate_articles_delete after delete on articles begin
+  delete from article_stats where article_id = old.id;
+end;
+"""
+
+# The same figures worked out from the rows already stored, when the tables are added.
+_AGGREGATE_BACKFILL = """
+insert into source_stats (source_id, articles, attributions, mentions, score_total)
+select article_sources.source_id, count(*), sum(article_sources.attributions),
+  sum(article_sources.mentions), sum(coalesce(articles.score, 0))
+from article_sources left join articles on articles.id = article_sources.article_id
+group by article_sources.source_id;
+insert into article_types (article_id, type, sources)
+select article_sources.article_id, sources.type, count(*)
+from article_sources join sources on sources.id = article_sources.source_id
+group by article_sources.article_id, sources.type;
+insert into type_stats (type, sources, articles, attributions)
+select type, count(*),
+  (select count(*) from article_types where article_types.type = sources.type),
+  coalesce((select sum(article_sources.attributions) from article_sources
+    join sources as cited on cited.id = article_sources.source_id
+    where cited.type = sources.type), 0)
+from sources group by type;
+insert into article_stats (article_id, attributions, warnings)
+select articles.id,
+  (select count(*) from attributions where article_id = articles.id),
+  (select count(*) from findings
+    where article_id = articles.id and severity in ('warning', 'error'))
+from articles;
+update article_stats set (top_source_id, top_attributions, top_mentions) = (
+  select source_id, attributions, mentions from article_sources
+  where article_sources.article_id = article_stats.article_id and attributions > 0
+  order by attributions desc, mentions desc, source_id limit 1
+);
+update article_stats
+set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3);
+insert into statement_stats (statement_id, article_id, attributions, state_media)
+select attributions.article_id || ':' || carried.value, attributions.article_id, count(*),
+  sum(coalesce(sources.type = 'state_media', 0))
+from attributions join json_each(attributions.statements) as carried
+left join sources on sources.id = attributions.source_id
+group by attributions.article_id, carried.value;
+"""
+
+
+def m008_browsing_aggregates(db: sqlite_utils.Database) -> None:
+    """Figures browsing needs, kept current by triggers as rows are written (see above)."""
+    # One statement at a time: executescript would commit the migration's transaction.
+    statement = ""
+    for line in (_AGGREGATE_TABLES + _AGGREGATE_BACKFILL + _AGGREGATE_TRIGGERS).splitlines():
+        statement += line + "\n"
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+def m009_non_attributions(db: sqlite_utils.Database) -> None:
     """Sources named as not vouching for anything ("declined to comment", "had not confirmed")."""
     db.table("non_attributions").create(
         {
@@ -301,7 +490,8 @@ MIGRATIONS = (
     m005_deductions,
     m006_plugin_times,
     m007_statement_numbers,
-    m008_non_attributions,
+    m008_browsing_aggregates,
+    m009_non_attributions,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
@@ -579,10 +769,16 @@ def write_transaction(db: Database) -> Iterator[None]:
 
 
 def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str | None, float]]:
-    """The fingerprint and score stored for each of these articles that was ever stored."""
+    """The fingerprint and score stored for each of these articles that was ever stored.
+
+    A row stored before the score's deductions were (``deductions`` null) counts as never
+    stored: its report could not be shown in full from the database, so it is checked again.
+    """
     marks = ", ".join("?" for _ in article_ids)
     rows = _connection(db).execute(
-        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks})", article_ids
+        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks}) "
+        "AND deductions IS NOT NULL",
+        article_ids,
     )
     return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
 
@@ -605,7 +801,7 @@ def unchanged_files(
     marks = ", ".join("?" for _ in paths)
     rows = _connection(db).execute(
         "SELECT path, id, score, file_size, file_mtime_ns, checked_at FROM articles "
-        f"WHERE path IN ({marks}) AND fingerprint = ?",
+        f"WHERE path IN ({marks}) AND fingerprint = ? AND deductions IS NOT NULL",
         [*paths, fingerprint],
     )
     found = {}
@@ -1053,12 +1249,9 @@ def _article_tables(
     }
 
 
-_NON_SLUG_RUNS = re.compile(r"[^a-z0-9]+")
-
-
 def source_id(source: Source, article_id: str) -> str:
     """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = _NON_SLUG_RUNS.sub("-", source.name.lower()).strip("-") or "source"
+    slug = row_slug(source.name)
     if source.type in ARTICLE_SCOPED_TYPES:
         return f"{source.type}:{article_id}:{slug}"
     return f"{source.type}:{slug}"

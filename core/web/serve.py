@@ -9,20 +9,22 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from ..errors import DatabaseError
 from ..storage import store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-# Correlated subqueries rather than joins over aggregates: sorted and paged by score, SQLite
-# walks the score index and computes them for the rows on the page only.
+# Both read the figures triggers keep current as rows are written (the m008 migration), so a
+# page costs the same on ten articles as on a million.
 ARTICLE_SUMMARY_SQL = """
 select
   articles.id as article_id,
@@ -32,28 +34,15 @@ select
   articles.claims,
   articles.attributed_claims,
   round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
-  (select count(*) from attributions where attributions.article_id = articles.id)
-    as attributions,
-  top.source_id as top_source_id,
+  coalesce(article_stats.attributions, 0) as attributions,
+  article_stats.top_source_id,
   sources.name as top_source,
   sources.type as top_source_type,
-  round(
-    1.0 * top.attributions
-    / nullif((select count(*) from attributions where attributions.article_id = articles.id), 0),
-    3
-  ) as top_source_share,
-  (select count(*) from findings
-    where findings.article_id = articles.id and findings.severity in ('warning', 'error'))
-    as warnings
+  article_stats.top_source_share,
+  coalesce(article_stats.warnings, 0) as warnings
 from articles
-left join article_sources as top on top.rowid = (
-  select rowid from article_sources
-  where article_sources.article_id = articles.id and article_sources.attributions > 0
-  order by article_sources.attributions desc, article_sources.mentions desc,
-    article_sources.source_id
-  limit 1
-)
-left join sources on sources.id = top.source_id
+left join article_stats on article_stats.article_id = articles.id
+left join sources on sources.id = article_stats.top_source_id
 """
 
 SOURCE_SUMMARY_SQL = """
@@ -61,22 +50,12 @@ select
   sources.id as source_id,
   sources.name,
   sources.type,
-  coalesce(cited.articles, 0) as articles,
-  coalesce(cited.attributions, 0) as attributions,
-  coalesce(cited.mentions, 0) as mentions,
-  cited.average_article_score
+  coalesce(source_stats.articles, 0) as articles,
+  coalesce(source_stats.attributions, 0) as attributions,
+  coalesce(source_stats.mentions, 0) as mentions,
+  round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
 from sources
-left join (
-  select
-    article_sources.source_id,
-    count(*) as articles,
-    sum(article_sources.attributions) as attributions,
-    sum(article_sources.mentions) as mentions,
-    round(avg(articles.score), 1) as average_article_score
-  from article_sources
-  join articles on articles.id = article_sources.article_id
-  group by article_sources.source_id
-) as cited on cited.source_id = sources.id
+left join source_stats on source_stats.source_id = sources.id
 """
 
 VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
@@ -89,7 +68,9 @@ _CARRIES = """attributions.article_id = statements.article_id
         and statements.idx in (select value from json_each(attributions.statements))))"""
 
 # Queries listing statements walk articles in score order ("cross join" keeps that order), so
-# SQLite streams rows and a page is ready without reading the whole database.
+# SQLite streams rows and a page is ready without reading the whole database. Every ORDER BY
+# follows an index to its last term (score, then the article's row): thousands of articles share
+# a score, and sorting all of theirs would cost what streaming saves.
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
         "title": "Unattributed claims",
@@ -108,7 +89,7 @@ select
 from articles
 cross join statements on statements.article_id = articles.id
 where statements.is_claim = 1 and statements.attributed = 0
-order by articles.score, statements.article_id, statements.idx
+order by articles.score, articles.rowid, statements.idx
 """,
     },
     "articles_by_score": {
@@ -117,7 +98,9 @@ order by articles.score, statements.article_id, statements.idx
         "attributed.",
         "sql": """
 select
-  rank() over (order by score) as rank,
+  -- As rank() over (order by score) gives it, counted on the score index for the rows shown
+  -- rather than for every article before the first row.
+  1 + (select count(*) from articles as weaker where weaker.score < articles.score) as rank,
   id as article_id,
   title,
   score,
@@ -135,18 +118,14 @@ order by score, title
         "anonymous, …) is cited, and in how many articles.",
         "sql": """
 select
-  sources.type,
-  count(distinct sources.id) as sources,
-  count(distinct article_sources.article_id) as articles,
-  coalesce(sum(article_sources.attributions), 0) as attributions,
-  round(
-    1.0 * coalesce(sum(article_sources.attributions), 0)
-    / nullif((select sum(attributions) from article_sources), 0),
-    3
-  ) as share_of_attributions
-from sources
-left join article_sources on article_sources.source_id = sources.id
-group by sources.type
+  type,
+  sources,
+  articles,
+  attributions,
+  round(1.0 * attributions / nullif((select sum(attributions) from type_stats), 0), 3)
+    as share_of_attributions
+from type_stats
+where sources > 0 or articles > 0
 order by attributions desc
 """,
     },
@@ -164,12 +143,11 @@ select
     join sources on sources.id = attributions.source_id
     where {_CARRIES}) as sources
 from articles
-cross join statements on statements.article_id = articles.id
-where statements.attributed = 1 and not exists (
-  select 1 from attributions left join sources on sources.id = attributions.source_id
-  where {_CARRIES} and coalesce(sources.type, '') != 'state_media'
-)
-order by articles.score, statements.article_id, statements.idx
+cross join statement_stats on statement_stats.article_id = articles.id
+  and statement_stats.state_media > 0
+join statements on statements.id = statement_stats.statement_id
+where statement_stats.state_media = statement_stats.attributions
+order by articles.score, articles.rowid, statements.idx
 """,
     },
     "top_source_share": {
@@ -178,17 +156,20 @@ order by articles.score, statements.article_id, statements.idx
         "attributions that source carries: a high share means the story leans on one voice.",
         "sql": """
 select
-  article_id,
-  title,
-  top_source_id,
-  top_source,
-  top_source_type,
-  top_source_share,
-  attributions,
-  score
-from article_summary
-where top_source_id is not null
-order by top_source_share desc, attributions desc, score
+  article_stats.article_id,
+  articles.title,
+  article_stats.top_source_id,
+  sources.name as top_source,
+  sources.type as top_source_type,
+  article_stats.top_source_share,
+  article_stats.attributions,
+  articles.score
+from article_stats
+join articles on articles.id = article_stats.article_id
+join sources on sources.id = article_stats.top_source_id
+where article_stats.top_source_share is not null
+order by article_stats.top_source_share desc, article_stats.attributions desc,
+  article_stats.rowid desc
 """,
     },
 }
@@ -459,6 +440,64 @@ TABLES: dict[str, dict[str, Any]] = {
         },
     },
     "_sqlite_migrations": {"hidden": True},
+    # Figures the summary views and queries read, kept current by triggers as rows are
+    # written: hidden from the table list, described for whoever queries them.
+    "source_stats": {
+        "hidden": True,
+        "description": "Per source, across all articles (source_summary reads it).",
+        "columns": {
+            "source_id": "The source.",
+            "articles": "Articles citing or mentioning it.",
+            "attributions": "Attributions resting on it.",
+            "mentions": "Mentions of it.",
+            "score_total": "Sum of those articles' scores (divided by articles: their mean).",
+        },
+    },
+    "type_stats": {
+        "hidden": True,
+        "description": "Per source type (the sources_by_type query reads it).",
+        "columns": {
+            "type": "Source type.",
+            "sources": "Sources of this type.",
+            "articles": "Articles citing a source of this type.",
+            "attributions": "Attributions resting on sources of this type.",
+        },
+    },
+    "article_types": {
+        "hidden": True,
+        "description": "How many sources of each type an article cites (to count articles "
+        "per type).",
+        "columns": {
+            "article_id": "The article.",
+            "type": "Source type.",
+            "sources": "Sources of that type it cites.",
+        },
+    },
+    "article_stats": {
+        "hidden": True,
+        "description": "Per article: attributions, warnings and the top source "
+        "(article_summary and top_source_share read it).",
+        "columns": {
+            "article_id": "The article.",
+            "attributions": "Attributions found in it.",
+            "warnings": "Findings of severity warning or error.",
+            "top_source_id": "The source with the most attributions.",
+            "top_attributions": "Its attributions.",
+            "top_mentions": "Its mentions (the tie-break between sources cited as often).",
+            "top_source_share": "Its share of the article's attributions.",
+        },
+    },
+    "statement_stats": {
+        "hidden": True,
+        "description": "Per attributed statement: attributions carrying it and how many rest "
+        "on state media (state_media_only reads it).",
+        "columns": {
+            "statement_id": "The statement.",
+            "article_id": "Its article.",
+            "attributions": "Attributions carrying it.",
+            "state_media": "Of those, the ones whose source is state media.",
+        },
+    },
 }
 
 
@@ -541,10 +580,54 @@ def build_metadata(database: str) -> dict[str, Any]:
 
 
 def open_for_browsing(path: Path) -> sqlite_utils.Database:
-    """Open (migrating) the sayso database at ``path`` and prepare it for browsing."""
+    """Open (migrating) the sayso database at ``path`` and prepare it for browsing.
+
+    Raises :class:`DatabaseError` for anything but a sayso database sayso can write to: serving
+    adds views, an index and full-text search, and must not add them to someone else's file.
+    """
+    refuse_foreign_database(path)
     db = store.open_database(path)
-    prepare_database(db)
+    with store.database_errors(path):
+        prepare_database(db)
     return db
+
+
+def refuse_foreign_database(path: Path) -> None:
+    """Refuse a file that is not a database ``sayso check`` wrote, looking without writing."""
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no database there; run sayso check first")
+    # Read-only: looking must not change the file, nor create a WAL beside it.
+    with store.database_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            applied = store.applied_migrations(conn)
+        finally:
+            conn.close()
+    if not applied or "articles" not in tables:
+        listed = _listed(sorted(tables))
+        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
+        raise DatabaseError(
+            f"{path}: not a sayso database ({what}); sayso serve adds views and a search index "
+            "to the database it serves, so it serves only those sayso check wrote"
+        )
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def quiet_client_errors() -> None:
+    """Keep a traceback per 404 off the terminal ``sayso serve`` runs in.
+
+    Datasette prints every exception its pages raise, a missing page included, as a rich
+    traceback with local variables when rich is installed (sayso depends on it): a hundred
+    lines per 404. Without rich it prints nothing for a client's error (4xx) and a plain
+    traceback for a server's.
+    """
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
 
 
 # The home and database pages ``sayso serve`` shows: Datasette's own, led by the ways in.
@@ -558,6 +641,7 @@ def make_datasette(path: Path) -> Datasette:
     sayso's metadata, settings and page templates."""
     from datasette.app import Datasette
 
+    quiet_client_errors()
     return Datasette(
         [str(path)],
         metadata=build_metadata(path.stem),
@@ -603,6 +687,7 @@ def serve(
     from datasette.cli import serve as datasette_serve
 
     open_for_browsing(path).close()
+    quiet_client_errors()
     with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")

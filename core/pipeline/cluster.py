@@ -1,0 +1,248 @@
+"""Checking on a Dask cluster: each partition of the inputs checks into its own shard, then a merge.
+
+:func:`check_on_dask` splits the input files, in order, into partitions; every partition is one
+Dask task that checks its files into its own SQLite shard (a plain
+:class:`~sayso.api.CheckRun` in one process, so workers never wait on one another's writes); the
+shards are then merged into the database (:func:`sayso.storage.merge.merge_databases`), which
+comes out as one run of the same inputs would write it. Without a scheduler address a local
+cluster of ``workers`` processes runs the tasks. On a real cluster the shards directory must be
+storage every worker and the client share (see the README's "Checking on a Dask cluster").
+
+Dask is an optional extra: ``pip install 'sayso[dask]'``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, SaysoError
+from ..manager import Plugins
+from ..model import Settings
+from .engine import Checking, collect_less_often, expand_inputs, read_inputs
+from .inputs import MAX_BYTES, STDIN
+
+INSTALL_HINT = "pip install 'sayso[dask]'"
+# Files per partition, unless that makes fewer than two partitions per worker.
+PARTITION_FILES = 1000
+
+
+@dataclass
+class PartitionResult:
+    """What one partition's task sends back: counts and scores, never reports."""
+
+    checked: int = 0
+    scores: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # Plugin failures, as their one-line descriptions, with the articles they happened in.
+    failures: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DaskCheckResult:
+    """A distributed check: what the partitions checked, and the merged run."""
+
+    checked: int = 0
+    skipped: int = 0
+    partitions: int = 0
+    scores: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    run_id: int | None = None
+
+
+def check_on_dask(
+    inputs: Iterable[str | Path],
+    db: str | Path,
+    *,
+    scheduler: str | Any | None = None,
+    workers: int = 2,
+    partitions: int | None = None,
+    shards: str | Path | None = None,
+    analyzer: str = "auto",
+    settings: Settings | None = None,
+    plugins: Plugins | None = None,
+    analyzer_options: dict[str, Any] | None = None,
+    skip_unchanged: bool = True,
+    link: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> DaskCheckResult:
+    """Check files on Dask into ``db``: one shard per partition, then one merge.
+
+    ``scheduler`` is a scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None
+    for a local cluster of ``workers`` processes. ``partitions`` defaults to one per
+    :data:`PARTITION_FILES` files, at least two per worker. ``shards`` is the directory the
+    shards are written to (default: ``DB.shards`` beside the database; on a real cluster,
+    storage every worker shares); it is emptied of shards first and they are removed once
+    merged. With ``skip_unchanged``, files ``db`` holds with the same size, modification time
+    and fingerprint are not sent to the workers. ``link`` links every article once merged.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SaysoError(f"checking on Dask needs Dask: {INSTALL_HINT}") from None
+    from ..storage.merge import merge_databases
+
+    db = Path(db)
+    checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+    result = DaskCheckResult()
+    input_errors: list[InputError] = []
+    files = []
+    for item in expand_inputs(inputs, input_errors):
+        if not isinstance(item, Path) or str(item) == STDIN:
+            raise SaysoError("checking on Dask reads files, not standard input or Article objects")
+        files.append(str(item))
+    result.errors += map(str, input_errors)
+    if skip_unchanged and db.is_file():
+        files = _changed_files(files, db, checking, result, max_bytes)
+    directory = Path(shards) if shards is not None else db.with_name(db.name + ".shards")
+    directory.mkdir(parents=True, exist_ok=True)
+    count = partitions or max(2 * workers, math.ceil(len(files) / PARTITION_FILES))
+    chunks = _split(files, count)
+    paths = [directory / f"part-{number:05d}.db" for number in range(len(chunks))]
+    for path in paths:
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+    result.partitions = len(chunks)
+    options: dict[str, Any] = {
+        "analyzer": checking.analyzer,
+        "settings": checking.settings,
+        "analyzer_options": checking.analyzer_options,
+        "max_bytes": max_bytes,
+    }
+    if chunks:
+        cluster = None
+        if scheduler is None:
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        elif isinstance(scheduler, str):
+            client = Client(scheduler)
+        else:
+            client = scheduler
+        try:
+            futures = client.map(
+                check_partition, chunks, [str(p) for p in paths], pure=False, **options
+            )
+            for partition in client.gather(futures):
+                result.checked += partition.checked
+                result.scores += partition.scores
+                result.errors += partition.errors
+                for failure, articles in partition.failures.items():
+                    result.failures[failure] = result.failures.get(failure, 0) + articles
+        finally:
+            if client is not scheduler:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+    written = [path for path in paths if path.is_file()]
+    if written or link:
+        result.run_id = merge_databases(written, db, plugins=checking.plugins, link=link).run_id
+    for path in written:
+        for end in ("", "-wal", "-shm"):
+            path.with_name(path.name + end).unlink(missing_ok=True)
+    if shards is None and not any(directory.iterdir()):
+        shutil.rmtree(directory)
+    return result
+
+
+def check_partition(
+    files: list[str],
+    shard: str,
+    *,
+    analyzer: str,
+    settings: Settings,
+    analyzer_options: dict[str, Any],
+    max_bytes: int,
+) -> PartitionResult:
+    """One Dask task: check ``files`` into the shard at ``shard``, in this process."""
+    from ..api import CheckRun
+
+    # A task Dask runs again (its worker died) starts its shard afresh.
+    for end in ("", "-wal", "-shm"):
+        Path(shard + end).unlink(missing_ok=True)
+    collect_less_often()
+    result = PartitionResult()
+    run = CheckRun(
+        files,
+        _score,
+        db=shard,
+        analyzer=analyzer,
+        settings=settings,
+        analyzer_options=analyzer_options,
+        workers=1,
+        # Shards are linked once merged, all together.
+        link=False,
+        max_bytes=max_bytes,
+    )
+    for score in run:
+        result.checked += 1
+        result.scores.append(score)  # type: ignore[arg-type]
+    result.failures = {str(failure): count for failure, count in run.failure_counts.items()}
+    result.errors = [str(error) for error in run.errors]
+    return result
+
+
+def _score(report: Any) -> float:
+    return float(report.score)
+
+
+def _changed_files(
+    files: list[str], db: Path, checking: Checking, result: DaskCheckResult, max_bytes: int
+) -> list[str]:
+    """The files ``db`` does not hold unchanged, as a re-check decides: by size and modification
+    time, else by reading the file and looking its text's hash up with the fingerprint."""
+    from ..storage.store import open_existing, stored_checks, unchanged_files
+
+    fingerprint = checking.fingerprint
+    changed: list[str] = []
+    conn = open_existing(db)
+    try:
+        for start in range(0, len(files), 500):  # SQLite limits a query's parameters
+            batch = files[start : start + 500]
+            stats = {}
+            for name in batch:
+                with suppress(OSError):  # read by a worker, which says what is wrong with it
+                    stats[name] = os.stat(name)
+            settled = unchanged_files(conn, stats, fingerprint) if stats else {}
+            unsettled = [name for name in batch if name not in settled]
+            errors: list[InputError] = []
+            articles = list(read_inputs(unsettled, errors, max_bytes))
+            stored = stored_checks(conn, [article.id for article in articles])
+            scores = [score for _, score in settled.values()]
+            for article in articles:
+                fingerprint_and_score = stored.get(article.id)
+                if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
+                    scores.append(fingerprint_and_score[1])
+                else:
+                    changed.append(str(article.path))
+            result.skipped += len(scores)
+            result.scores += scores
+            result.errors += map(str, errors)
+    finally:
+        conn.close()
+    return changed
+
+
+def _split(files: list[str], count: int) -> list[list[str]]:
+    """``files`` in at most ``count`` contiguous, nearly equal parts, in order."""
+    count = max(1, min(count, len(files)))
+    size, extra = divmod(len(files), count)
+    parts, start = [], 0
+    for number in range(count):
+        end = start + size + (1 if number < extra else 0)
+        if end > start:
+            parts.append(files[start:end])
+        start = end
+    return parts

@@ -1,0 +1,62 @@
+"""sayso.check() has sayso check's defaults: configuration lookup, link policy, failure counts."""
+
+from __future__ import annotations
+
+from sayso import hookimpl
+from sayso.api import LINK_LIMIT, CheckRun, check, expanded, links_by_default
+from sayso.errors import InputError
+from sayso.manager import extra_plugins
+from sayso.model import Article
+
+TEXT = "The bridge will close in May because the river is rising."
+
+
+def test_check_reads_the_configuration_a_check_here_would(tmp_path, monkeypatch):
+    def checkers_found(**options):
+        return {finding.checker for finding in check(Article(TEXT), **options).reports[0].findings}
+
+    assert "unattributed" in checkers_found()
+    (tmp_path / "sayso.toml").write_text("[checkers.unattributed]\nenabled = false\n")
+    monkeypatch.chdir(tmp_path)
+    assert "unattributed" not in checkers_found()
+    elsewhere = tmp_path / "other.toml"
+    elsewhere.write_text("[checkers.hedging]\nenabled = false\n")
+    assert "unattributed" in checkers_found(config=elsewhere)
+
+
+def test_the_time_limit_comes_from_the_configuration_unless_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sayso.toml").write_text("time_limit = 7\n")
+    assert CheckRun([], lambda report: None).checking.time_limit == 7
+    assert CheckRun([], lambda report: None, time_limit=None).checking.time_limit is None
+    (tmp_path / "sayso.toml").write_text("time_limit = 0\n")
+    assert CheckRun([], lambda report: None).checking.time_limit is None
+
+
+def test_links_by_default_for_two_to_link_limit_inputs(tmp_path):
+    articles = [Article(f"Article {n}.") for n in range(LINK_LIMIT + 1)]
+    assert not links_by_default(articles[:1])
+    assert links_by_default(articles[:2])
+    assert links_by_default(articles[:LINK_LIMIT])
+    assert not links_by_default(articles)
+    assert not links_by_default([articles[0], InputError("nothing here")])
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"{TEXT} ({name})")
+    assert [path.name for path in expanded([tmp_path])] == ["a.txt", "b.txt"]
+    assert check([tmp_path]).provenance is not None
+    assert check([tmp_path], link=False).provenance is None
+
+
+def test_plugin_failures_are_counted_by_the_articles_they_happen_in():
+    class Failing:
+        @hookimpl
+        def check_article(self, analysis):
+            if "bridge" in analysis.article.text:
+                raise RuntimeError("no bridges")
+
+    texts = [TEXT, "The tunnel opens in June.", TEXT + " Again."]
+    with extra_plugins(("failing", Failing())) as plugins:
+        result = check([Article(text) for text in texts], plugins=plugins)
+    [(failure, articles)] = result.failure_counts.items()
+    assert failure.plugin == "failing" and "no bridges" in failure.error
+    assert articles == 2
