@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import FrozenInstanceError, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
@@ -96,25 +96,81 @@ class Article:
 class _Final:
     """Built freely by an analyzer; read-only once :meth:`Analysis.finalise` has run.
 
-    Not a frozen dataclass: analyzers and source resolution build these step by step, and a
-    frozen dataclass's ``__init__`` would slow building the many of them an article makes.
+    Finalising switches the object to its class's read-only twin (:func:`_read_only`), whose
+    ``__setattr__`` refuses. Not a frozen dataclass, nor a ``__setattr__`` of its own: analyzers
+    and source resolution build these step by step, many per article, and either would make
+    every assignment while building a Python call.
     """
 
-    def __setattr__(self, name: str, value: Any) -> None:
+
+def _make_final(parts: Iterable[_Final]) -> None:
+    # One loop for an article's hundreds of objects: a call for each would be a tenth of the
+    # time checkers take.
+    twins = _READ_ONLY_TWINS
+    for part in parts:
+        part.__dict__["_final"] = True
+        cls = part.__class__
+        twin = twins.get(cls) or _read_only(cls)
+        if twin is not cls:
+            object.__setattr__(part, "__class__", twin)
+
+
+_READ_ONLY_TWINS: dict[type, type] = {}
+
+
+def _read_only(cls: type) -> type:
+    """``cls`` (a dataclass) with assignment refused once an object is final; equal to, and
+    shown and pickled as, an object of ``cls`` with the same fields. Made once per class."""
+    twin = _READ_ONLY_TWINS.get(cls)
+    if twin is None:
+        twin = _READ_ONLY_TWINS[cls] = _make_read_only(cls)
+        _READ_ONLY_TWINS[twin] = twin
+    return twin
+
+
+def _make_read_only(cls: type) -> type:
+    compared = [f.name for f in fields(cls) if f.compare]
+
+    def __setattr__(self: object, name: str, value: Any) -> None:
         if self.__dict__.get("_final"):
             raise FrozenInstanceError(
-                f"cannot assign to field {name!r}: a {type(self).__name__} is read-only once "
-                "the analysis is finalised (checkers see it finalised)"
+                f"cannot assign to field {name!r}: a {cls.__name__} is read-only once the "
+                "analysis is finalised (checkers see it finalised)"
             )
         object.__setattr__(self, name, value)
 
-    def __delattr__(self, name: str) -> None:
+    def __delattr__(self: object, name: str) -> None:
         if self.__dict__.get("_final"):
             raise FrozenInstanceError(f"cannot delete field {name!r}: the analysis is finalised")
         object.__delattr__(self, name)
 
-    def _make_final(self) -> None:
-        self.__dict__["_final"] = True
+    def __eq__(self: object, other: object) -> bool:
+        if not isinstance(other, cls):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in compared)
+
+    def __reduce__(self: object) -> tuple[Any, ...]:
+        return (_restore, (cls, dict(self.__dict__)))
+
+    namespace = {
+        "__setattr__": __setattr__,
+        "__delattr__": __delattr__,
+        "__eq__": __eq__,
+        "__hash__": None,
+        "__reduce__": __reduce__,
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+    }
+    return type(cls.__name__, (cls,), namespace)
+
+
+def _restore(cls: type, state: dict[str, Any]) -> object:
+    """Unpickle a finalised object (see :func:`_read_only`)."""
+    restored: Any = object.__new__(cls)
+    restored.__dict__.update(state)
+    if state.get("_final"):
+        object.__setattr__(restored, "__class__", _read_only(cls))
+    return restored
 
 
 class ReadOnlyDict(dict[str, "Source"]):
@@ -372,14 +428,16 @@ class Analysis(_Final):
         self.entities = tuple(self.entities)
         self.sources = ReadOnlyDict(self.sources)
         self.index = AnalysisIndex.of(self)
-        parts: list[_Final] = [
-            *self.statements,
-            *self.attributions,
-            *self.non_attributions,
-            *self.entities,
-        ]
-        for part in (*parts, *self.sources.values(), self):
-            part._make_final()
+        _make_final(
+            (
+                *self.statements,
+                *self.attributions,
+                *self.non_attributions,
+                *self.entities,
+                *self.sources.values(),
+                self,
+            )
+        )
         return self
 
     def _index(self) -> AnalysisIndex:
@@ -445,7 +503,9 @@ class AnalyzerFactory:
     with an ``auto_priority``, "auto" picks the highest whose ``unavailable(options)`` returns
     None (``unavailable`` returns why it can't run, e.g. a model is not installed).
     ``requires`` names the ``Article.metadata`` keys it reads (``conllu_path``: a parse in
-    CoNLL-U), which ``sayso eval`` fills in from the corpus.
+    CoNLL-U), which ``sayso eval`` fills in from the corpus. ``models(options)`` describes the
+    model files the analyzer would load (names, sizes, checksums): it goes into the check's
+    fingerprint, so an article stored unchanged is checked again once the models change.
     """
 
     name: str
@@ -456,3 +516,4 @@ class AnalyzerFactory:
     auto_priority: int | None = None
     unavailable: Callable[[dict[str, Any]], str | None] | None = None
     requires: tuple[str, ...] = ()
+    models: Callable[[dict[str, Any]], str] | None = None

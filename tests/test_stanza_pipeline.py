@@ -262,7 +262,15 @@ def test_the_overhead_benchmark_runs(
     from benchmarks import stanza_overhead
 
     (tmp_path / "short.txt").write_text(SHORT, encoding="utf-8")
-    arguments = [str(tmp_path), "--stanza-dir", str(STANZA_SMALL), "--rounds", "1"]
+    arguments = [
+        str(tmp_path),
+        "--stanza-dir",
+        str(STANZA_SMALL),
+        "--rounds",
+        "1",
+        "--threads",
+        "0",
+    ]
     monkeypatch.setattr(sys, "argv", ["stanza_overhead.py", *arguments, "--max-overhead", "100"])
     assert stanza_overhead.main() == 0
     printed = capsys.readouterr().out
@@ -285,3 +293,20 @@ def test_one_document_per_article_for_analyzers_that_read_a_parse(
         ]
         doc.build_ents()
         assert document_entities(doc, article.text) == parsed.entities
+
+
+def test_new_models_mean_a_new_fingerprint(tmp_path: Path) -> None:
+    """After `sayso models download` (or any change of model files), articles stored unchanged
+    are checked again: the models are part of what a check's fingerprint describes."""
+    from sayso.pipeline.engine import Checking
+
+    copy = tmp_path / "resources"
+    shutil.copytree(STANZA_SMALL, copy)
+
+    def fingerprint() -> str:
+        return Checking.prepare("stanza", analyzer_options={"stanza_dir": str(copy)}).fingerprint
+
+    before = fingerprint()
+    assert fingerprint() == before
+    shutil.rmtree(copy / "en" / "ner")
+    assert fingerprint() != before

@@ -35,6 +35,7 @@ from .stanza_models import (
     ModelFile,
     missing_models,
     model_status,
+    models_identity,
     resources_dir,
 )
 
@@ -314,6 +315,7 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             options=("stanza_dir", "device"),
             auto_priority=20,
             unavailable=_models_missing,
+            models=lambda options: models_identity(options.get("stanza_dir")),
         )
     )
 

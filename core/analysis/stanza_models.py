@@ -86,3 +86,26 @@ def download_models(
     root = resources_dir(stanza_dir)
     stanza.download(LANGUAGE, model_dir=str(root), processors=",".join(processors))
     return root
+
+
+def models_identity(stanza_dir: str | None = None) -> str:
+    """What identifies the models a stanza pipeline would load from this directory: where it is,
+    and each model file's package, size and the checksum ``resources.json`` gives for it."""
+    root = resources_dir(stanza_dir)
+    resources_file = root / "resources.json"
+    checksums = {}
+    if resources_file.is_file():
+        language = json.loads(resources_file.read_text(encoding="utf-8")).get(LANGUAGE, {})
+        checksums = {
+            (model, package): info.get("md5")
+            for model, packages in language.items()
+            if isinstance(packages, dict)
+            for package, info in packages.items()
+            if isinstance(info, dict)
+        }
+    files = [
+        [f.model, f.package, f.path.stat().st_size if f.present else None,
+         checksums.get((f.model, f.package))]
+        for f in model_status(stanza_dir)
+    ]  # fmt: skip
+    return json.dumps({"directory": str(root.resolve()), "files": files})

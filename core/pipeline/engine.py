@@ -19,6 +19,7 @@ from ..analysis.analyzers import (
     Analyzer,
     accepted_options,
     get_analyzer,
+    get_factory,
     may_run_in_workers,
     resolve_analyzer,
 )
@@ -166,6 +167,9 @@ class Checking:
             "enabled": sorted(self.settings.enabled),
             "options": self.settings.options,
         }
+        models = get_factory(self.analyzer, self.plugins).models
+        if models is not None:
+            described["models"] = models(self.analyzer_options)
         encoded = json.dumps(described, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 

@@ -17,8 +17,8 @@ Claim clusters are not copied (each shard's cover its own articles only): the ou
 that touch a merged article are dropped, and ``link`` links every stored article afterwards.
 
 The merge is all or nothing: it is built in a file beside the output (from a copy of the output
-when there is one already) and moved over it at the end, so an interrupted merge leaves the
-output as it was.
+when there is one already, else of the first shard) and moved over it at the end, so an
+interrupted merge leaves the output as it was.
 """
 
 from __future__ import annotations
@@ -72,20 +72,16 @@ def merge_databases(
     database, or given twice, or that is the output.
     """
     plugins = plugins or get_plugins()
-    shards = _checked_shards(shards, out)
+    shards = sorted(_checked_shards(shards, out), key=_first_path)
     building = out.with_name(out.name + ".merging")
     _remove(building)
     try:
-        if out.exists():
-            existing, copy = open_existing(out, plugins), sqlite3.connect(building)
-            try:
-                existing.backup(copy)
-            finally:
-                existing.close()
-                copy.close()
+        # A new output starts as a copy of the first shard, whose rows then need no inserting.
+        base = None if out.exists() or not shards else shards.pop(0)
+        _copy(out if base is None and out.exists() else base, building, plugins)
         conn = connect(building, plugins)
         try:
-            result = _merge_into(conn, shards, on_shard)
+            result = _merge_into(conn, shards, on_shard, adopt=base is not None)
             if link:
                 from ..pipeline.engine import build_lexicon
                 from ..provenance.stored import link_database
@@ -106,6 +102,18 @@ def merge_databases(
 SIDE_FILES = ("-wal", "-shm")
 
 
+def _copy(source: Path | None, target: Path, plugins: Plugins) -> None:
+    """Copy the database at ``source`` (if any) to ``target``, consistently, WAL included."""
+    if source is None:
+        return
+    existing, copy = open_existing(source, plugins), sqlite3.connect(target)
+    try:
+        existing.backup(copy)
+    finally:
+        existing.close()
+        copy.close()
+
+
 def _checked_shards(shards: list[Path], out: Path) -> list[Path]:
     """The shards, each a sayso database (migrated if older), none twice and none the output."""
     resolved: dict[Path, Path] = {}
@@ -121,16 +129,28 @@ def _checked_shards(shards: list[Path], out: Path) -> list[Path]:
 
 
 def _merge_into(
-    conn: sqlite3.Connection, shards: list[Path], on_shard: Callable[[Path], None] | None
+    conn: sqlite3.Connection,
+    shards: list[Path],
+    on_shard: Callable[[Path], None] | None,
+    adopt: bool = False,
 ) -> MergeResult:
+    """Merge ``shards``, in order, into the database ``conn`` is building; with ``adopt``, that
+    database is a copy of a first shard, whose rows are made the merged run's."""
+    runs: list[tuple] = []
+    taken = duplicates = 0
     with write_transaction(conn):
         run_id = int(
             conn.execute("INSERT INTO runs (articles, errors, skipped) VALUES (0, 0, 0)").lastrowid
             or 0
         )
-    runs: list[tuple] = []
-    taken = duplicates = 0
-    for shard in sorted(shards, key=_first_path):
+        if adopt:
+            runs += conn.execute(
+                "SELECT started, finished, sayso_version, analyzer, plugins, articles, errors, "
+                "skipped FROM runs WHERE id != ? AND analyzer IS NOT NULL",
+                [run_id],
+            ).fetchall()
+            taken = _adopt(conn, run_id)
+    for shard in shards:
         if on_shard:
             on_shard(shard)
         conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
@@ -148,6 +168,30 @@ def _merge_into(
     with write_transaction(conn):
         _record_run(conn, run_id, runs)
     return MergeResult(run_id, taken, duplicates)
+
+
+def _adopt(conn: sqlite3.Connection, run_id: int) -> int:
+    """Make the copied shard's rows the merged run's, as merging them would have; its articles."""
+    for table in ("articles", "plugin_errors"):
+        conn.execute(f"UPDATE [{table}] SET run_id = ?", [run_id])
+    conn.execute(
+        "INSERT INTO plugin_times (run_id, plugin, seconds, articles) "
+        "SELECT ?, plugin, sum(seconds), sum(articles) FROM plugin_times WHERE run_id != ? "
+        "GROUP BY plugin",
+        [run_id, run_id],
+    )
+    conn.execute("DELETE FROM plugin_times WHERE run_id != ?", [run_id])
+    # Failures at plugin load time: each distinct one once, as _merge_shard keeps them.
+    conn.execute(
+        "DELETE FROM plugin_errors WHERE article_id IS NULL AND id NOT IN ("
+        "SELECT min(id) FROM plugin_errors WHERE article_id IS NULL GROUP BY plugin, stage, error)"
+    )
+    # Claim clusters are not merged (the module's description says why).
+    for table in (*PROVENANCE_TABLES, "source_aliases"):
+        conn.execute(f"DELETE FROM [{table}]")
+    conn.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
+    conn.execute("DELETE FROM runs WHERE id != ?", [run_id])
+    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
 def _first_path(shard: Path) -> tuple[str, str]:
