@@ -95,7 +95,8 @@ WITHOUT = {
     "tokenize": "the stanza analyzer cannot run without it",
     "mwt": "the stanza analyzer cannot run without it (stanza's English pipeline needs it)",
     "pos": "no parse; attributions come from sayso's rules (the offline analyzer)",
-    "lemma": "lemmas are the words themselves, so inflected cue verbs may be missed",
+    "lemma": "no lemmas for the parse rules to find cue verbs by; attributions come from sayso's "
+    "rules (the offline analyzer)",
     "depparse": "no parse; attributions come from sayso's rules (the offline analyzer)",
     "ner": "named entities come from sayso's rules (capitalised names)",
 }
@@ -227,12 +228,11 @@ def _missing_files(processor: str, files: list[ModelFile]) -> str:
 
 
 def _drop_unmet(states: dict[str, ProcessorState]) -> None:
-    """Leave out processors whose requirements are not there. Without a lemma model, lemmas
-    are the words themselves (stanza's identity lemmatizer), so the parser can still run."""
+    """Leave out processors whose requirements are not there."""
     for processor in REQUIRES:
         if processor not in states or not states[processor].usable:
             continue
-        needed = [r for r in REQUIRES[processor] if r != "lemma" and r in states]
+        needed = [r for r in REQUIRES[processor] if r in states]
         absent = [r for r in needed if not states[r].usable]
         if absent:
             states[processor] = ProcessorState(
@@ -250,10 +250,6 @@ def _build(root: Any, chosen: list[str], device: str) -> Any:
     # left unfilled the same on every run (and in every worker).
     random.seed(SEED)
     torch.manual_seed(SEED)
-    options: dict[str, Any] = {}
-    if "depparse" in chosen and "lemma" not in chosen:
-        chosen = [*chosen[: chosen.index("depparse")], "lemma", *chosen[chosen.index("depparse") :]]
-        options["lemma_use_identity"] = True
     try:
         return stanza.Pipeline(
             LANGUAGE,
@@ -264,7 +260,6 @@ def _build(root: Any, chosen: list[str], device: str) -> Any:
             logging_level="ERROR",
             pos_batch_size=BATCH_SIZE,
             depparse_batch_size=BATCH_SIZE,
-            **options,
         )
     except FileNotFoundError as error:
         # LanguageNotDownloadedError, ResourcesFileNotFoundError or a missing model file.
