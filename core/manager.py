@@ -30,6 +30,7 @@ from .model import AnalyzerFactory, Checker, Settings
 from .version import __version__
 
 DEFAULT_PLUGINS = (
+    "sayso.analysis.tagger",
     "sayso.analysis.offline",
     "sayso.analysis.stanza",
     "sayso.analysis.conllu",

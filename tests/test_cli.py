@@ -15,7 +15,7 @@ def test_check_seed_text_report(sayso_cli, tmp_path):
     assert "Sourcing score:" in result.stdout
     assert "KCNA" in result.stdout
     assert "Who said what" in result.stdout
-    assert "This is a first since the closure" in result.stdout
+    assert "Koreas are still officially at war" in result.stdout
     assert sqlite_utils.Database(tmp_path / "s.db")["articles"].count == 1
 
 
@@ -86,8 +86,9 @@ def test_quiet_prints_one_summary_line_and_no_reports(sayso_cli, tmp_path):
         assert result.stdout.count("\n") == 1
         assert result.stdout.startswith("2 article(s) checked, 0 skipped as unchanged, ")
         assert "Sourcing score" not in result.stdout
+    # The analyzer named, as "auto" chose it: the same fingerprint, and no note on stderr.
     again = sayso_cli(
-        "check", str(SEEDS), "--db", db, "-q", "--fail-under", "100", "--analyzer", "offline"
+        "check", str(SEEDS), "--db", db, "-q", "--fail-under", "100", "--analyzer", "tagger"
     )
     assert again.exit_code == 1
     assert again.stderr == ""

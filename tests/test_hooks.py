@@ -82,9 +82,10 @@ def test_hook_register_lexicon():
             lexicon.add_cue_verbs("opine")
             lexicon.add_source("Rodong Sinmun", "state_media")
 
-    before = check(Article(text)).reports[0].analysis
+    # The rule analyzer reads the lexicon and nothing else (the tagger also learned cue words).
+    before = check(Article(text), analyzer="offline").reports[0].analysis
     with extra_plugins(("lexicon-plugin", LexiconPlugin())) as plugins:
-        after = check(Article(text), plugins=plugins).reports[0].analysis
+        after = check(Article(text), plugins=plugins, analyzer="offline").reports[0].analysis
         rodong = check(Article("Rodong Sinmun said the harvest was good."), plugins=plugins)
     assert not before.attributions
     assert [a.cue.text for a in after.attributions] == ["opined"]

@@ -71,7 +71,7 @@ def test_merged_shards_equal_a_sequential_run_row_for_row_in_any_order(shards, t
     with sqlite3.connect(merged[0]) as conn:
         runs = conn.execute("SELECT id, analyzer, articles, sayso_version FROM runs").fetchall()
         run_ids = {row[0] for row in conn.execute("SELECT DISTINCT run_id FROM articles")}
-    assert [(analyzer, articles) for _, analyzer, articles, _ in runs] == [("offline", 9)]
+    assert [(analyzer, articles) for _, analyzer, articles, _ in runs] == [("tagger", 9)]
     assert run_ids == {runs[0][0]}
 
 

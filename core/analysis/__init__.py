@@ -6,6 +6,8 @@ Reading order, which is also the order a check runs them in:
   picks, and building the one a run asks for.
 - :mod:`.offline`, :mod:`.stanza`, :mod:`.conllu` — sayso's own analyzers (ordinary plugins);
   the last two share the parse-based extraction in :mod:`.dependency`.
+- :mod:`.tagger` — the trained analyzer (the default): a CRF stacked on the rules, with parse
+  features when a parse is at hand (``tagger-conllu``, ``tagger-stanza``).
 - :mod:`.segment` — paragraphs, sentences and statements, shared by every analyzer.
 - :mod:`.attribution_steps` — what every analyzer's output goes through next: headlines are not
   attributions, "declined to comment" is a non-attribution, transcript speaker labels, and

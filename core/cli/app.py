@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand
 
 from ..analysis.analyzers import describe_analyzers, get_analyzer
+from ..analysis.tagger import DEFAULT_C1, DEFAULT_C2, DEFAULT_ITERATIONS
 from ..api import LINK_LIMIT, CheckRun, Unchanged, expanded, links_by_default
 from ..config import load_configuration
 from ..document import article_document, provenance_document
@@ -47,6 +48,13 @@ StanzaDirOption = Annotated[
     ),
 ]
 DeviceOption = Annotated[Device, typer.Option(help="Where the stanza analyzer runs.")]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="DIR",
+        help="A tagger model made by `sayso train` [default: the one shipped with sayso].",
+    ),
+]
 
 
 class OutputFormat(StrEnum):
@@ -127,6 +135,16 @@ def make_app() -> typer.Typer:
             "sayso eval corpus/ --json --save-predictions predictions.jsonl",
         ),
     )(eval_command)
+    app.command(
+        "train",
+        epilog=_examples(
+            "sayso train ../shared/corpora/polnear/train --out my-model "
+            "--dev ../shared/corpora/polnear/dev",
+            "sayso check story.txt --analyzer tagger --model my-model",
+            "sayso train corpus/ --out parsed-model --parse conllu",
+            "sayso eval corpus/ --analyzer tagger-conllu --model parsed-model",
+        ),
+    )(train_command)
     app.command(
         "bench",
         epilog=_examples(
@@ -246,6 +264,7 @@ def check_command(
     ] = "auto",
     stanza_dir: StanzaDirOption = None,
     device: DeviceOption = Device.cpu,
+    model: ModelOption = None,
     explain: Annotated[bool, typer.Option(help="Show how the sourcing score was reached.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show info-level findings too.")] = False,
     fail_under: Annotated[
@@ -359,6 +378,7 @@ def check_command(
         analyzer_options = {
             "stanza_dir": str(stanza_dir) if stanza_dir else None,
             "device": device.value,
+            "model": str(model) if model else None,
         }
         targets = expanded(paths)
         files = sum(1 for target in targets if isinstance(target, Path))
@@ -662,6 +682,7 @@ def eval_command(
     ] = "offline",
     stanza_dir: StanzaDirOption = None,
     device: DeviceOption = Device.cpu,
+    model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
     save_predictions: Annotated[
         Path | None, typer.Option(metavar="PATH", help="Write predicted spans as JSON lines.")
@@ -678,7 +699,11 @@ def eval_command(
     from ..pipeline.engine import Checking
 
     try:
-        options = {"stanza_dir": str(stanza_dir) if stanza_dir else None, "device": device.value}
+        options = {
+            "stanza_dir": str(stanza_dir) if stanza_dir else None,
+            "device": device.value,
+            "model": str(model) if model else None,
+        }
         checking = Checking.prepare(analyzer, analyzer_options=options)
         chosen = get_analyzer(checking.analyzer, **checking.analyzer_options)
         with evaluate.terminal_progress() as progress:
@@ -689,6 +714,93 @@ def eval_command(
         evaluate.save_predictions(result, save_predictions)
     report = evaluate.to_json(result, errors) if as_json else evaluate.format_text(result, errors)
     typer.echo(report)
+
+
+class ParseChoice(StrEnum):
+    none = "none"
+    conllu = "conllu"
+
+
+def train_command(
+    corpus: Annotated[
+        Path, typer.Argument(help="Corpus with text/ and attributions/ (brat), as eval reads.")
+    ],
+    out: Annotated[Path, typer.Option(metavar="DIR", help="Directory to write the model to.")],
+    dev: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="A corpus to measure the model on (scores in its card)."),
+    ] = None,
+    parse: Annotated[
+        ParseChoice,
+        typer.Option(help="Parse features: none, or conllu (the corpus's conllu/NAME.conllu)."),
+    ] = ParseChoice.none,
+    iterations: Annotated[int, typer.Option(metavar="N", min=1, help="L-BFGS iterations.")] = (
+        DEFAULT_ITERATIONS
+    ),
+    c1: Annotated[
+        float, typer.Option(min=0, help="L1 regularisation (larger: fewer features kept).")
+    ] = DEFAULT_C1,
+    c2: Annotated[float, typer.Option(min=0, help="L2 regularisation.")] = DEFAULT_C2,
+    seed: Annotated[int, typer.Option(help="Seed for the order of training sequences.")] = 0,
+) -> None:
+    """Train a tagger model on an annotated corpus, with a model card.
+
+    Writes DIR/model.crfsuite and DIR/card.json (corpus, counts, features, parameters, training
+    time, sayso version, and with --dev the model's scores there). Use the model with
+    `--analyzer tagger --model DIR` (or tagger-conllu for a model trained with --parse conllu).
+    The same corpus, options and seed give the same model.
+    """
+    from ..evaluation.train import train
+
+    with _stage_progress() as progress:
+        try:
+            card = train(
+                corpus,
+                out,
+                dev=dev,
+                parse=parse is ParseChoice.conllu,
+                iterations=iterations,
+                c1=c1,
+                c2=c2,
+                seed=seed,
+                progress=progress,
+            )
+        except SaysoError as error:
+            _fail(str(error))
+    typer.echo(
+        f"model in {out}: {card['articles']} articles, {card['tokens']:,} tokens, "
+        f"{card['attributes']:,} attributes kept, {card['model_bytes'] / 1e6:.1f} MB, "
+        f"{card['training_seconds']:.0f} s"
+    )
+    if "dev" in card:
+        spans = card["dev"]["spans"]
+        figures = " / ".join(f"{100 * spans[r]['exact']['f1']:.1f}" for r in spans)
+        typer.echo(
+            f"dev span-exact F1 (source / cue / content): {figures}; relation F1 "
+            f"{100 * card['dev']['relations']['f1']:.1f}"
+        )
+    for warning in card["skipped"]:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@contextmanager
+def _stage_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar per stage (reading, training, measuring) on stderr, if it is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield advance
 
 
 def merge_command(
@@ -868,7 +980,9 @@ def bench_command(
     directory: Annotated[
         Path, typer.Argument(metavar="DIR", help="Directory of articles to check.")
     ],
-    analyzer: Annotated[str, typer.Option(metavar="NAME", help="Analyzer to time.")] = "offline",
+    analyzer: Annotated[
+        str, typer.Option(metavar="NAME", help="Analyzer to time (auto: the default's choice).")
+    ] = "auto",
     workers: Annotated[
         int, typer.Option(metavar="N", min=0, help="Worker processes (0: one per CPU).")
     ] = 0,

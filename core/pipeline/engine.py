@@ -104,7 +104,9 @@ class Checking:
         analyzer, note = resolve_analyzer(analyzer, analyzer_options, plugins)
         # Only what the analyzer takes: other options change neither its results nor the
         # fingerprint.
-        analyzer_options = accepted_options(analyzer, analyzer_options or {}, plugins)
+        # None is "the default", as if not given: the CLI and the API then fingerprint alike.
+        given = {key: value for key, value in (analyzer_options or {}).items() if value is not None}
+        analyzer_options = accepted_options(analyzer, given, plugins)
         return cls(
             plugins=plugins,
             settings=settings or resolve_settings(plugins.checkers),

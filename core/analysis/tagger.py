@@ -1,0 +1,847 @@
+"""The trained analyzer: a CRF tags every token as source, cue or content, then spans are joined
+into attributions.
+
+Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue, ``Q`` content), one
+paragraph per sequence, by a linear-chain CRF (python-crfsuite) trained with ``sayso train`` on a
+brat corpus laid out as PolNeAR is. Its features:
+
+- the word, its shape and ending, whether it is a cue word of the lexicon (and its lemma), an
+  anonymous noun, a title or a pronoun, and the words two to each side;
+- where it is: inside a quotation, first or last of its sentence, which sentence of the
+  paragraph, how far the nearest cue word is to the left and to the right in its sentence, a
+  speaker's label before a colon;
+- what the rule analyzer (``offline``) says of it and its neighbours (stacking);
+- with a parse (a stanza ``Document``: the conllu analyzer's CoNLL-U files or stanza's own
+  pipeline): part of speech, relation, the head's lemma and part of speech, and the relation by
+  which it hangs from its nearest cue-verb ancestor, and how far up that is.
+
+Statements, paragraphs and entities come from the rule analyzer, so every analyzer's statement
+model is the same; the tagger's attributions replace the rules' (:func:`assemble`), completed by
+theirs where the tagger left something out (:func:`merge_rules`).
+
+Speed: features that depend only on a word's text are built once per word type and kept as
+prebuilt lists of strings, already filtered to the attributes the model knows; a token's
+features are those lists joined with a few constant strings. The model is loaded at the first
+batch, once per process.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, ModelMissingError
+from ..hookspecs import hookimpl
+from ..lexicon import Lexicon
+from ..model import Analysis, AnalyzerFactory, Article, Attribution, Form, Span
+from .conllu import CONLLU_PATH
+from .dependency import ParsedText
+from .offline import OfflineAnalyzer
+from .segment import link_statements
+
+# The models shipped with sayso, trained on PolNeAR train (see their cards): one without parse
+# features, one with them (for tagger-conllu and tagger-stanza).
+SHIPPED_MODEL = Path(__file__).parent / "models" / "tagger"
+SHIPPED_PARSE_MODEL = Path(__file__).parent / "models" / "tagger-parse"
+MODEL_FILE = "model.crfsuite"
+CARD_FILE = "card.json"
+# Words the training corpus uses as cues, with the share of their occurrences that are cues.
+CUES_FILE = "cue_words.json"
+# The attributes the model has weights for, one a line: reading them is a hundred times faster
+# than asking crfsuite (which dumps the whole model as text).
+ATTRIBUTES_FILE = "attributes.txt"
+FEATURES_VERSION = 1
+# Training defaults (`sayso train`): what the shipped model was trained with.
+DEFAULT_ITERATIONS = 100
+DEFAULT_C1 = 0.3
+DEFAULT_C2 = 0.01
+
+LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
+ROLE_OF_LETTER = {"S": "source", "C": "cue", "Q": "content"}
+# When roles overlap (an attribution nested in another's content), the inner one's cue and
+# source win over content, and a shorter content over a longer one.
+ROLE_PRIORITY = {"Q": 1, "S": 2, "C": 3}
+
+_TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
+_OPEN_QUOTES = frozenset("“«")
+_CLOSE_QUOTES = frozenset("”»")
+_QUOTE_MARKS = "\"“”„«»'"
+_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "his", "her", "their", "who"])
+# Window offsets whose word is a feature of a token, in the order type_features lists them.
+_WINDOW = (-2, -1, 1, 2, -3, 3)
+_STEM_ENDINGS = ("ing", "ed", "es", "s")
+_MAX_CACHED_TYPES = 300_000
+
+
+def _distance(value: int) -> str:
+    if value <= 1:
+        return "1"
+    if value <= 2:
+        return "2"
+    if value <= 4:
+        return "3-4"
+    if value <= 8:
+        return "5-8"
+    return "9+"
+
+
+def _stem(lower: str) -> str:
+    """The word without a verb or plural ending ("blamed", "blames" → "blam"): crude, but one
+    feature for a verb's forms."""
+    for ending in _STEM_ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
+            return lower[: -len(ending)]
+    return lower
+
+
+def _share(share: float) -> str:
+    """How often a word is a cue where it occurs in the training corpus, in three bands."""
+    if share >= 0.5:
+        return "hi"
+    if share >= 0.2:
+        return "mid"
+    return "lo"
+
+
+def shape(word: str) -> str:
+    """The word's character classes with runs collapsed: "Kim" Xx, "U.S." X.X., "2016" d."""
+    out: list[str] = []
+    for char in word[:12]:
+        if char.isupper():
+            kind = "X"
+        elif char.islower():
+            kind = "x"
+        elif char.isdigit():
+            kind = "d"
+        else:
+            kind = char
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)
+
+
+@dataclass
+class Tokens:
+    """An article's tokens column by column (offsets into its text), grouped into paragraphs.
+
+    ``parse`` holds, per token, the parse features of its word when the tokens are a parse's
+    words, else it is empty.
+    """
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    paragraphs: list[range]
+    parse: list[list[str]]
+
+
+def regex_tokens(text: str, paragraphs: Sequence[Span]) -> Tokens:
+    """Tokens of the rule analyzer's kind: words (with inner apostrophes, dots, hyphens) and
+    single punctuation marks."""
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    ranges = []
+    for paragraph in paragraphs:
+        first = len(starts)
+        for match in _TOKEN.finditer(text, paragraph.start, paragraph.end):
+            starts.append(match.start())
+            ends.append(match.end())
+            words.append(match.group())
+        ranges.append(range(first, len(starts)))
+    return Tokens(starts, ends, words, ranges, [])
+
+
+def parse_tokens(
+    parsed: ParsedText,
+    text: str,
+    paragraphs: Sequence[Span],
+    cue_lemmas: set[str],
+    lexicon: Lexicon,
+) -> Tokens:
+    """The words of a parse as tokens, with their parse features, among them what the
+    parse-based rules (the conllu and stanza analyzers' extraction) say of each."""
+    from .dependency import extract_attributions
+
+    words = [w for w in parsed.words if w.end > w.start]
+    starts = [w.start for w in words]
+    ends = [w.end for w in words]
+    features = [_word_parse_features(parsed.words, w, cue_lemmas) for w in words]
+    ranges = []
+    for paragraph in paragraphs:
+        first = bisect.bisect_left(starts, paragraph.start)
+        last = bisect.bisect_left(starts, paragraph.end)
+        ranges.append(range(first, last))
+    tokens = Tokens(starts, ends, [text[w.start : w.end] for w in words], ranges, features)
+    rules = role_labels(tokens, attribution_roles(extract_attributions(parsed, lexicon)))
+    for index, label in enumerate(rules):
+        before = rules[index - 1] if index else "^"
+        after = rules[index + 1] if index + 1 < len(rules) else "$"
+        features[index] += ["p=" + label, "p-1=" + before, "p+1=" + after]
+    return tokens
+
+
+def _word_parse_features(all_words: list[Any], word: Any, cue_lemmas: set[str]) -> list[str]:
+    features = ["u=" + word.upos, "d=" + word.deprel]
+    if word.head is not None:
+        head = all_words[word.head]
+        features += ["hl=" + head.lemma, "hu=" + head.upos]
+    if word.lemma in cue_lemmas:
+        features.append("selfcue")
+    # Up the head chain to the nearest cue verb: the relation by which this word's branch hangs
+    # from it says source (nsubj) or content (ccomp).
+    child, depth = word, 0
+    while child.head is not None and depth < 8:
+        head = all_words[child.head]
+        depth += 1
+        if head.lemma in cue_lemmas:
+            features += ["a=" + child.deprel, "ad=" + _distance(depth)]
+            break
+        child = head
+    return features
+
+
+class Featurizer:
+    """Builds each token's features; what depends on a word's text alone is built once per type.
+
+    ``known``, when given, is the set of attributes the model has weights for: features outside
+    it would be looked up and ignored by the tagger, so they are not built into the lists at all.
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        known: set[str] | None = None,
+        learned_cues: dict[str, float] | None = None,
+    ) -> None:
+        forms = self.cue_forms = lexicon.cue_forms()
+        self.cue_lemma = {form: lemma for form, lemma in forms.items() if " " not in form}
+        self.learned_cues = learned_cues or {}
+        # Cue words: the lexicon's, and those the training corpus uses as cues often enough.
+        self.cue_words = (
+            frozenset(form.split()[0] for form in forms) | {"according"} | set(self.learned_cues)
+        )
+        self.cue_lemmas = set(lexicon.cue_verbs) | {"accord"}
+        self.anonymous = frozenset(lexicon.anonymous_nouns)
+        self.titles = frozenset(t.lower().rstrip(".") for t in lexicon.person_titles)
+        self.known = known
+        self._types: dict[str, tuple[list[str], ...]] = {}
+        self._contexts: dict[tuple[Any, ...], list[str]] = {}
+
+    def _keep(self, features: list[str]) -> list[str]:
+        known = self.known
+        return features if known is None else [f for f in features if f in known]
+
+    def type_features(self, word: str) -> tuple[list[str], ...]:
+        """The features ``word`` gives the token it is, and those it gives its neighbours at
+        each window offset: (own, at -2, at -1, at +1, at +2, at -3, at +3)."""
+        lower = word.lower()
+        cue = lower in self.cue_words
+        word_shape = shape(word)
+        own = ["w=" + lower, "s=" + word_shape]
+        if len(lower) > 3:
+            own += ["x3=" + lower[-3:], "x2=" + lower[-2:]]
+        stem = _stem(lower)
+        if stem != lower:
+            own.append("st=" + stem)
+        if cue:
+            own.append("cue")
+            lemma = self.cue_lemma.get(lower)
+            if lemma is not None:
+                own.append("cl=" + lemma)
+            share = self.learned_cues.get(lower)
+            if share is not None:
+                own.append("lc=" + _share(share))
+        if lower in self.anonymous:
+            own.append("anon")
+        if lower.rstrip(".") in self.titles:
+            own.append("title")
+        if lower in _PRONOUNS:
+            own.append("pro")
+        built = [own]
+        for offset in _WINDOW:
+            window = [f"{offset}w={lower}"]
+            if cue:
+                window.append(f"{offset}cue")
+            if offset in (-1, 1):
+                window += [f"{offset}s={word_shape}", f"{offset}st={stem}"]
+            built.append(window)
+        return tuple(self._keep(features) for features in built)
+
+    def article_features(
+        self, tokens: Tokens, sentence_starts: list[int], rule_labels: list[str]
+    ) -> list[list[list[str]]]:
+        """Each paragraph's tokens' features: one crfsuite item sequence per paragraph.
+
+        The hot loop of the tagger: a token's features are its type's and its neighbours'
+        prebuilt lists and one prebuilt list for everything else about it (its context).
+        """
+        types = self._types
+        if len(types) > _MAX_CACHED_TYPES:
+            types.clear()
+        type_features = self.type_features
+        cue_words = self.cue_words
+        words = tokens.words
+        by_type = []
+        for word in words:
+            cached = types.get(word)
+            if cached is None:
+                cached = types[word] = type_features(word)
+            by_type.append(cached)
+        is_cue = [word.lower() in cue_words for word in words]
+        sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
+        contexts = self._contexts
+        build_context = self._context
+        parse = tokens.parse
+        keep = self._keep
+        padding: list[tuple[list[str], ...]] = [_NO_TYPE] * 3
+        sequences: list[list[list[str]]] = []
+        for paragraph in tokens.paragraphs:
+            first, end = paragraph.start, paragraph.stop
+            if first == end:
+                sequences.append([])
+                continue
+            sentences = sentence_of[first:end]
+            starts_sentence = [True, *(a != b for a, b in itertools.pairwise(sentences))]
+            ends_sentence = [*starts_sentence[1:], True]
+            left = _cue_distances(is_cue[first:end], starts_sentence)
+            right = _cue_distances(is_cue[first:end][::-1], ends_sentence[::-1])[::-1]
+            colon = next((i for i in range(first + 1, min(first + 6, end)) if words[i] == ":"), -1)
+            rules = ["^", *rule_labels[first:end], "$"]
+            quoted = False
+            sentence_index = -1
+            padded = padding + by_type[first:end] + padding
+            items = []
+            for offset in range(end - first):
+                i = first + offset
+                if starts_sentence[offset]:
+                    sentence_index += 1
+                word = words[i]
+                if word in _OPEN_QUOTES or (word == '"' and not quoted):
+                    quoted, inside = True, False
+                elif word in _CLOSE_QUOTES or word == '"':
+                    quoted, inside = False, False
+                else:
+                    inside = quoted
+                key = (
+                    starts_sentence[offset],
+                    ends_sentence[offset],
+                    offset == 0,
+                    sentence_index if sentence_index < 2 else 2,
+                    inside,
+                    0 if colon < 0 or i > colon else (1 if i < colon else 2),
+                    left[offset],
+                    right[offset],
+                    rules[offset],
+                    rules[offset + 1],
+                    rules[offset + 2],
+                )
+                context = contexts.get(key)
+                if context is None:
+                    context = contexts[key] = build_context(key)
+                p3, p2, p1, own, n1, n2, n3 = padded[offset : offset + 7]
+                item = [*own[0], *p2[1], *p1[2], *n1[3], *n2[4], *p3[5], *n3[6], *context]
+                if parse:
+                    item += keep(parse[i])
+                items.append(item)
+            sequences.append(items)
+        return sequences
+
+    def _context(self, key: tuple[Any, ...]) -> list[str]:
+        """The features of a token's context (see ``article_features`` for the key)."""
+        first, last, opens, sentence, quoted, label, left, right, before, rule, after = key
+        features = ["bias", f"si={sentence}"]
+        features += ["bos"] * first + ["eos"] * last + ["bop"] * opens + ["q"] * quoted
+        # A speaker's label opening the paragraph (1) and the colon after it (2).
+        features += {1: ["speaker"], 2: ["speaker:"]}.get(label, [])
+        if left is not None:
+            features.append("cL=" + left)
+        if right is not None:
+            features.append("cR=" + right)
+        if left is None and right is None:
+            features.append("nocue")
+        features += ["r=" + rule, "r-1=" + before, "r+1=" + after, f"rr={before}|{rule}"]
+        return self._keep(features)
+
+
+_NO_TYPE: tuple[list[str], ...] = ([],) * 7
+
+
+def _cue_distances(is_cue: list[bool], starts_sentence: list[bool]) -> list[str | None]:
+    """For each token, how far back the nearest cue word of its sentence is (None: none)."""
+    distances: list[str | None] = []
+    last = None
+    for index, cue in enumerate(is_cue):
+        if starts_sentence[index]:
+            last = None
+        distances.append(None if last is None else _distance(index - last))
+        if cue:
+            last = index
+    return distances
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+
+def role_labels(
+    tokens: Tokens, attributions: Sequence[tuple[str, Sequence[tuple[int, int]]]]
+) -> list[str]:
+    """BIO labels for the tokens from (role letter, fragments) pairs.
+
+    A token takes the role of a fragment it overlaps; where fragments overlap, the inner
+    attribution's cue and source win over content, and shorter content over longer. A token
+    starts a span (``B-``) where a fragment starts or the role changes.
+    """
+    starts, ends = tokens.starts, tokens.ends
+    roles: list[str] = ["O"] * len(starts)
+    begins = [False] * len(starts)
+    ranked = sorted(
+        ((letter, fragment) for letter, fragments in attributions for fragment in fragments),
+        key=lambda item: (ROLE_PRIORITY[item[0]], -(item[1][1] - item[1][0])),
+    )
+    for letter, (start, end) in ranked:
+        first = bisect.bisect_right(ends, start)
+        last = bisect.bisect_left(starts, end)
+        if first >= last:
+            continue
+        for index in range(first, last):
+            roles[index] = letter
+            begins[index] = False
+        begins[first] = True
+    labels = []
+    for index, role in enumerate(roles):
+        if role == "O":
+            labels.append("O")
+        elif begins[index] or index == 0 or roles[index - 1] != role:
+            labels.append("B-" + role)
+        else:
+            labels.append("I-" + role)
+    return labels
+
+
+def attribution_roles(
+    attributions: Sequence[Attribution],
+) -> list[tuple[str, list[tuple[int, int]]]]:
+    """An analyzer's attributions as (role letter, fragments) pairs, for :func:`role_labels`."""
+    pairs: list[tuple[str, list[tuple[int, int]]]] = []
+    for attribution in attributions:
+        if attribution.source is not None:
+            pairs.append(("S", [(attribution.source.start, attribution.source.end)]))
+        if attribution.cue is not None:
+            pairs.append(("C", [(attribution.cue.start, attribution.cue.end)]))
+        pairs.append(("Q", [(span.start, span.end) for span in attribution.content]))
+    return pairs
+
+
+# --- assembly -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Piece:
+    role: str
+    first: int
+    last: int
+    paragraph: int
+    sentence: int
+
+
+def tagged_pieces(
+    labels: list[str], paragraph_index: int, first: int, sentence_of: list[int]
+) -> list[_Piece]:
+    """Spans of one paragraph's labels, as token ranges."""
+    pieces: list[_Piece] = []
+    for offset, label in enumerate(labels):
+        if label == "O":
+            continue
+        index = first + offset
+        role = label[2]
+        previous = labels[offset - 1] if offset else "O"
+        if label[0] == "I" and previous != "O" and previous[2] == role:
+            pieces[-1].last = index
+        else:
+            pieces.append(_Piece(role, index, index, paragraph_index, sentence_of[index]))
+    return pieces
+
+
+@dataclass
+class _Draft:
+    """An attribution being assembled around its cue."""
+
+    cue: _Piece
+    cue_span: Span
+    source: Span | None = None
+    content: list[Span] = field(default_factory=list)
+
+
+def assemble(
+    text: str,
+    tokens: Tokens,
+    pieces: list[_Piece],
+    lexicon: Lexicon,
+    cue_forms: dict[str, str] | None = None,
+) -> list[Attribution]:
+    """Join tagged spans into attributions: one per cue, with the nearest source in its sentence
+    and the content spans nearest to it in its paragraph; content in a paragraph without a cue
+    continues the attribution before it (a quotation running over paragraphs).
+
+    ``cue_forms`` is ``lexicon.cue_forms()``, for a caller that has it already.
+    """
+    starts, ends = tokens.starts, tokens.ends
+
+    def span(piece: _Piece) -> Span | None:
+        return _trim(text, starts[piece.first], ends[piece.last])
+
+    drafts: list[_Draft] = []
+    for piece in pieces:
+        cue_span = span(piece) if piece.role == "C" else None
+        if cue_span is not None:
+            drafts.append(_Draft(piece, cue_span))
+    if not drafts:
+        return []
+    cue_positions = [draft.cue.first for draft in drafts]
+
+    def neighbours(piece: _Piece) -> list[_Draft]:
+        """The cues right before and right after ``piece``: the nearest is one of them."""
+        index = bisect.bisect_left(cue_positions, piece.first)
+        return drafts[max(0, index - 1) : index + 1]
+
+    # Nearest pairs first: each cue takes one source from its sentence, each source one cue.
+    pairs = sorted(
+        (abs(_gap(source, draft.cue)), source.first, draft.cue.first, source, draft)
+        for source in pieces
+        if source.role == "S"
+        for draft in neighbours(source)
+        if draft.cue.sentence == source.sentence
+    )
+    taken: set[int] = set()
+    for _, source_first, _, source, draft in pairs:
+        if draft.source is None and source_first not in taken:
+            taken.add(source_first)
+            draft.source = span(source)
+    # A cue left without a source shares the one of the cue before it in its sentence: "…
+    # has denied the claim, blaming …".
+    for previous, draft in itertools.pairwise(drafts):
+        if draft.source is None and previous.cue.sentence == draft.cue.sentence:
+            draft.source = previous.source
+    for piece in pieces:
+        fragment = span(piece) if piece.role == "Q" else None
+        if fragment is None:
+            continue
+        around = neighbours(piece)
+        near = [d for d in around if d.cue.paragraph == piece.paragraph]
+        if near:
+            owner = min(near, key=lambda d: (abs(_gap(piece, d.cue)), d.cue.first < piece.first))
+        elif around[0].cue.first < piece.first:
+            owner = around[0]  # continues the last attribution before its paragraph
+        else:
+            continue
+        owner.content.append(fragment)
+    cue_forms = cue_forms if cue_forms is not None else lexicon.cue_forms()
+    return [
+        Attribution(
+            _form(d.cue_span, d.source, d.content, cue_forms, lexicon),
+            d.cue_span,
+            d.source,
+            sorted(d.content),
+        )
+        for d in drafts
+    ]
+
+
+def merge_rules(tagged: Sequence[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
+    """The tagger's attributions, completed by the rules'.
+
+    The rules are precise where they fire. A tagged attribution that lacks a source or content
+    gives way to a rule's complete one with an overlapping cue; a rule's attribution that
+    overlaps nothing the tagger tagged is added.
+    """
+    complete = sorted(
+        ((r.cue.start, r.cue.end, index) for index, r in enumerate(rules) if r.cue and r.source),
+    )
+    complete = [item for item in complete if rules[item[2]].content]
+    complete_starts = [start for start, _, _ in complete]
+    merged: list[Attribution] = []
+    used: set[int] = set()
+    for attribution in tagged:
+        cue = attribution.cue
+        if (attribution.source is None or not attribution.content) and cue is not None:
+            # Rule cues are short and do not overlap: the one overlapping starts just before.
+            index = bisect.bisect_left(complete_starts, cue.end) - 1
+            if index >= 0 and complete[index][1] > cue.start and complete[index][2] not in used:
+                used.add(complete[index][2])
+                attribution = rules[complete[index][2]]
+        merged.append(attribution)
+    spans = sorted(
+        (span.start, span.end)
+        for attribution in merged
+        for span in (attribution.cue, attribution.source, *attribution.content)
+        if span is not None
+    )
+    starts = [start for start, _ in spans]
+    # The largest end among the spans starting before each point: a span [a, b) overlaps one of
+    # them when the largest end of those starting before b is past a.
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    for attribution in rules:
+        own = [s for s in (attribution.cue, attribution.source, *attribution.content) if s]
+        if not any(_reaches(span, starts, reach) for span in own):
+            merged.append(attribution)
+    return sorted(merged, key=lambda a: (a.cue or a.source or a.content[0]).start)
+
+
+def _reaches(span: Span, starts: list[int], reach: list[int]) -> bool:
+    index = bisect.bisect_left(starts, span.end)
+    return index > 0 and reach[index - 1] > span.start
+
+
+def _gap(piece: _Piece, cue: _Piece) -> int:
+    """Tokens between two pieces (negative when ``piece`` comes first)."""
+    if piece.last < cue.first:
+        return -(cue.first - piece.last)
+    return piece.first - cue.last
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span.of(text, start, end) if start < end else None
+
+
+def _form(
+    cue: Span,
+    source: Span | None,
+    content: list[Span],
+    cue_words: dict[str, str],
+    lexicon: Lexicon,
+) -> Form:
+    lowered = cue.text.lower()
+    if lowered.startswith("according"):
+        return "according_to"
+    lemma = cue_words.get(lowered.split()[-1])
+    if (
+        lemma in lexicon.evidence_verbs
+        and source is not None
+        and source.text.lower().split()[-1] in lexicon.evidence_nouns
+    ):
+        return "evidence"
+    quoted = sum(_quoted_length(span.text) for span in content)
+    total = sum(len(span.text.strip(_QUOTE_MARKS + " ,.")) for span in content)
+    if quoted == 0:
+        return "indirect"
+    return "direct" if quoted >= total else "mixed"
+
+
+def _quoted_length(text: str) -> int:
+    return sum(len(m.group(1)) for m in re.finditer(r"[\"“]([^\"”]*)", text))
+
+
+# --- the analyzer ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What a trained model says about itself (``card.json`` beside ``model.crfsuite``)."""
+
+    data: dict[str, Any]
+
+    @property
+    def uses_parse(self) -> bool:
+        return bool(self.data.get("parse"))
+
+
+def load_card(model_dir: Path) -> ModelCard:
+    card_path = model_dir / CARD_FILE
+    if not (model_dir / MODEL_FILE).is_file() or not card_path.is_file():
+        raise ModelMissingError(
+            f"no tagger model in {model_dir} (expected {MODEL_FILE} and {CARD_FILE}; "
+            "`sayso train CORPUS --out DIR` makes one)"
+        )
+    try:
+        data = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{card_path}: not a readable model card ({error})") from error
+    if data.get("features_version") != FEATURES_VERSION:
+        raise ConfigError(
+            f"{model_dir}: model made for features version {data.get('features_version')}, "
+            f"this sayso reads version {FEATURES_VERSION}; train it again with `sayso train`"
+        )
+    return ModelCard(data)
+
+
+ParseReader = Callable[[list[Article]], Sequence[ParsedText | None]]
+"""Gives the parse of each article (None where an article has none)."""
+
+
+def read_conllu_parses(articles: list[Article]) -> list[ParsedText | None]:
+    """Each article's parse from the CoNLL-U file its metadata names (None without one)."""
+    from stanza.utils.conll import CoNLL
+
+    from ..errors import InputError
+    from .dependency import parse_document
+
+    parses: list[ParsedText | None] = []
+    for article in articles:
+        path = article.metadata.get(CONLLU_PATH)
+        if not path:
+            parses.append(None)
+            continue
+        try:
+            doc = CoNLL.conll2doc(input_file=path)
+            parses.append(parse_document(doc, article.text))
+        except Exception as error:  # stanza raises assorted errors on malformed CoNLL-U
+            raise InputError(f"{path}: not readable as CoNLL-U ({error})") from error
+    return parses
+
+
+class TaggerAnalyzer:
+    """Attributions from a trained CRF tagger, stacked on the rule analyzer."""
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        parses: ParseReader | None = None,
+        name: str = "tagger",
+    ) -> None:
+        self.model_dir = Path(model) if model else SHIPPED_MODEL
+        self.parses = parses
+        self.name = name
+        self._tagger: Any = None
+        self._featurizer: Featurizer | None = None
+        self._lexicon: Lexicon | None = None
+        self.rules = OfflineAnalyzer()
+
+    def _load(self, lexicon: Lexicon) -> tuple[Any, Featurizer]:
+        if self._tagger is None:
+            import pycrfsuite
+
+            card = load_card(self.model_dir)
+            if card.uses_parse and self.parses is None:
+                raise ConfigError(
+                    f"{self.model_dir}: this model was trained with parse features; use it "
+                    "with an analyzer that gives it a parse (tagger-conllu)"
+                )
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(self.model_dir / MODEL_FILE))
+            attributes = self.model_dir / ATTRIBUTES_FILE
+            if attributes.is_file():
+                known = set(attributes.read_text(encoding="utf-8").splitlines())
+            else:
+                known = {attribute for attribute, _ in tagger.info().state_features}
+            cues = self.model_dir / CUES_FILE
+            learned = json.loads(cues.read_text(encoding="utf-8")) if cues.is_file() else {}
+            self._tagger = tagger
+            self._known = known
+            self._learned = learned
+        if self._featurizer is None or self._lexicon is not lexicon:
+            self._featurizer = Featurizer(lexicon, self._known, self._learned)
+            self._lexicon = lexicon
+        return self._tagger, self._featurizer
+
+    def analyze(self, articles: list[Article], lexicon: Lexicon) -> list[Analysis]:
+        if not articles:
+            return []
+        tagger, featurizer = self._load(lexicon)
+        analyses = self.rules.analyze(articles, lexicon)
+        docs: Sequence[ParsedText | None] = (
+            self.parses(articles) if self.parses is not None else [None] * len(articles)
+        )
+        for article, analysis, doc in zip(articles, analyses, docs, strict=True):
+            analysis.analyzer = self.name
+            text = article.text
+            tokens = article_tokens(text, analysis, doc, featurizer, lexicon)
+            sentence_starts = [statement.start for statement in analysis.statements]
+            rule_labels = role_labels(tokens, attribution_roles(analysis.attributions))
+            sequences = featurizer.article_features(tokens, sentence_starts, rule_labels)
+            sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
+            pieces: list[_Piece] = []
+            for index, (paragraph, items) in enumerate(
+                zip(tokens.paragraphs, sequences, strict=True)
+            ):
+                if items:
+                    labels = tagger.tag(items)
+                    pieces += tagged_pieces(labels, index, paragraph.start, sentence_of)
+            attributions = assemble(text, tokens, pieces, lexicon, featurizer.cue_forms)
+            attributions = merge_rules(attributions, analysis.attributions)
+            link_statements(attributions, analysis.statements)
+            analysis.attributions = attributions
+        return analyses
+
+
+def article_tokens(
+    text: str,
+    analysis: Analysis,
+    parsed: ParsedText | None,
+    featurizer: Featurizer,
+    lexicon: Lexicon,
+) -> Tokens:
+    """The parse's words when there is a parse, else the rule analyzer's kind of tokens."""
+    if parsed is not None and parsed.has_parse:
+        return parse_tokens(parsed, text, analysis.paragraphs, featurizer.cue_lemmas, lexicon)
+    return regex_tokens(text, analysis.paragraphs)
+
+
+def _model_missing(default: Path) -> Callable[[dict[str, Any]], str | None]:
+    def missing(options: dict[str, Any]) -> str | None:
+        model = Path(options["model"]) if options.get("model") else default
+        if (model / MODEL_FILE).is_file() and (model / CARD_FILE).is_file():
+            return None
+        return f"no tagger model in {model}"
+
+    return missing
+
+
+@hookimpl
+def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
+    register(
+        AnalyzerFactory(
+            name="tagger",
+            description="a CRF trained on annotated news (PolNeAR), stacked on the rules: "
+            "the default, most accurate without a parse; --model DIR for one made by "
+            "`sayso train`",
+            build=TaggerAnalyzer,
+            options=("model",),
+            parallel=True,
+            auto_priority=30,
+            unavailable=_model_missing(SHIPPED_MODEL),
+        )
+    )
+    register(
+        AnalyzerFactory(
+            name="tagger-conllu",
+            description="the tagger with parse features from CoNLL-U files (metadata "
+            "conllu_path; `sayso eval` finds conllu/NAME.conllu), for evaluation",
+            build=_conllu_tagger,
+            options=("model",),
+            parallel=True,
+            requires=(CONLLU_PATH,),
+        )
+    )
+    register(
+        AnalyzerFactory(
+            name="tagger-stanza",
+            description="the tagger with parse features from stanza's pipeline (needs "
+            "stanza's models, like stanza); slow, about 1,000 words/s",
+            build=_stanza_tagger,
+            options=("model", "stanza_dir", "device"),
+        )
+    )
+
+
+def _conllu_tagger(model: str | Path | None = None) -> TaggerAnalyzer:
+    return TaggerAnalyzer(model or SHIPPED_PARSE_MODEL, read_conllu_parses, "tagger-conllu")
+
+
+def _stanza_tagger(
+    model: str | Path | None = None, stanza_dir: str | None = None, device: str = "cpu"
+) -> TaggerAnalyzer:
+    from .stanza import StanzaAnalyzer
+
+    parser = StanzaAnalyzer(stanza_dir, device)
+    return TaggerAnalyzer(model or SHIPPED_PARSE_MODEL, parser.parse, "tagger-stanza")

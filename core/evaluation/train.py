@@ -1,0 +1,340 @@
+"""``sayso train``: a tagger model from a brat corpus laid out as PolNeAR is.
+
+The corpus is read as ``sayso eval`` reads it (:mod:`sayso.brat`); each article goes through the
+rule analyzer (whose output the tagger stacks on), is cut into tokens (or the words of its
+CoNLL-U parse, with ``parse``) and labelled from the gold spans; a linear-chain CRF is trained
+with python-crfsuite (L-BFGS with elastic-net regularisation: the L1 part prunes the features
+that do not earn their weight, which keeps the model small). The model directory holds
+``model.crfsuite`` and ``card.json``, the model card: corpus, counts, features, parameters,
+training time, sayso version and, with a dev corpus, its scores there. Training is
+deterministic: the same corpus, parameters and seed give the same model.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..analysis.conllu import CONLLU_PATH
+from ..analysis.offline import OfflineAnalyzer
+from ..analysis.tagger import (
+    ATTRIBUTES_FILE,
+    CARD_FILE,
+    CUES_FILE,
+    DEFAULT_C1,
+    DEFAULT_C2,
+    DEFAULT_ITERATIONS,
+    FEATURES_VERSION,
+    LABELS,
+    MODEL_FILE,
+    Featurizer,
+    Tokens,
+    article_tokens,
+    attribution_roles,
+    read_conllu_parses,
+    role_labels,
+)
+from ..errors import InputError
+from ..lexicon import Lexicon
+from ..model import Article
+from ..version import __version__
+from .brat import read_corpus
+
+Progress = Callable[[str, int, int], None]
+"""Called with (stage, done, total) while preparing the data and training."""
+
+PROVENANCE = (
+    "Trained on PolNeAR v1.0 (Newell, Margolin & Ruths, 'An Attribution Relations Corpus for "
+    "Political News', LREC 2018), train split: political news from seven US publishers, 2016. "
+    "PolNeAR publishes no licence file; its articles are used here as research data for "
+    "training only. The model holds feature weights (words, shapes, word endings and their "
+    "label weights), not the articles' text."
+)
+
+
+@dataclass
+class TrainingData:
+    sequences: list[tuple[list[list[str]], list[str]]]
+    articles: int
+    tokens: int
+    attributions: int
+    skipped: list[str]
+    learned_cues: dict[str, float]
+
+
+def training_data(
+    corpus_dir: Path, lexicon: Lexicon, parse: bool, progress: Progress | None = None
+) -> TrainingData:
+    """Every paragraph of the corpus as (token features, gold labels), and the cue words the
+    corpus teaches."""
+    corpus = read_corpus(corpus_dir)
+    rules = OfflineAnalyzer()
+    plain = Featurizer(lexicon)
+    skipped = list(corpus.warnings)
+    read_parse = read_conllu_parses if parse else None
+    articles: list[tuple[Tokens, list[str], list[str], list[int]]] = []
+    attributions = 0
+    for done, corpus_article in enumerate(corpus.articles, start=1):
+        article = Article(corpus_article.text, path=str(corpus_article.text_path))
+        doc = None
+        if read_parse is not None:
+            path = corpus.path / "conllu" / f"{corpus_article.name}.conllu"
+            if not path.is_file():
+                skipped.append(f"{corpus_article.name}: no conllu/{path.name}, skipped")
+                continue
+            article.metadata[CONLLU_PATH] = str(path)
+            doc = read_parse([article])[0]
+        analysis = rules.analyze([article], lexicon)[0]
+        tokens = article_tokens(article.text, analysis, doc, plain, lexicon)
+        gold: list[tuple[str, list[tuple[int, int]]]] = []
+        for attribution in corpus_article.gold:
+            gold += [("S", list(attribution.source)), ("C", list(attribution.cue))]
+            gold.append(("Q", list(attribution.content)))
+        labels = role_labels(tokens, gold)
+        rule_labels = role_labels(tokens, attribution_roles(analysis.attributions))
+        sentence_starts = [statement.start for statement in analysis.statements]
+        articles.append((tokens, labels, rule_labels, sentence_starts))
+        attributions += len(corpus_article.gold)
+        if progress is not None:
+            progress("reading", done, len(corpus.articles))
+    if not articles:
+        raise InputError(f"{corpus_dir}: no article to train on")
+    learned = learn_cue_words(articles)
+    featurizer = Featurizer(lexicon, learned_cues=learned)
+    sequences = []
+    for tokens, labels, rule_labels, sentence_starts in articles:
+        features = featurizer.article_features(tokens, sentence_starts, rule_labels)
+        for paragraph, items in zip(tokens.paragraphs, features, strict=True):
+            if items:
+                sequences.append((items, labels[paragraph.start : paragraph.stop]))
+    tokens_seen = sum(len(tokens.starts) for tokens, *_ in articles)
+    return TrainingData(sequences, len(articles), tokens_seen, attributions, skipped, learned)
+
+
+# A word is a learned cue word when the corpus has it in a cue at least this often, and in at
+# least this share of its occurrences.
+MIN_CUE_COUNT = 3
+MIN_CUE_SHARE = 0.1
+
+
+def learn_cue_words(
+    articles: list[tuple[Tokens, list[str], list[str], list[int]]],
+) -> dict[str, float]:
+    """Words the annotators mark as (part of) a cue often: "blamed", "disputes", "opponent"."""
+    seen: Counter[str] = Counter()
+    as_cue: Counter[str] = Counter()
+    for tokens, labels, _, _ in articles:
+        for word, label in zip(tokens.words, labels, strict=True):
+            lower = word.lower()
+            seen[lower] += 1
+            if label.endswith("-C"):
+                as_cue[lower] += 1
+    return {
+        word: round(count / seen[word], 3)
+        for word, count in sorted(as_cue.items())
+        if count >= MIN_CUE_COUNT and count / seen[word] >= MIN_CUE_SHARE and word.isalpha()
+    }
+
+
+def train(
+    corpus_dir: Path,
+    out: Path,
+    *,
+    dev: Path | None = None,
+    parse: bool = False,
+    iterations: int = DEFAULT_ITERATIONS,
+    c1: float = DEFAULT_C1,
+    c2: float = DEFAULT_C2,
+    min_frequency: int = 1,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train a tagger on ``corpus_dir`` and write it with its card into ``out``; return the card.
+
+    With ``dev``, the model is then measured there (``sayso eval``'s span and relation scores).
+    ``parse`` trains on the CoNLL-U parses in ``conllu/`` (the model then needs a parse:
+    ``tagger-conllu``). ``seed`` fixes the order sequences are fed in.
+    """
+    import pycrfsuite
+
+    began = time.perf_counter()
+    lexicon = Lexicon.default()
+    data = training_data(Path(corpus_dir), lexicon, parse, progress)
+    random.Random(seed).shuffle(data.sequences)
+    trainer = _Trainer(iterations, progress)
+    for items, labels in data.sequences:
+        trainer.append(items, labels)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": iterations,
+            "feature.minfreq": min_frequency,
+            "feature.possible_transitions": True,
+        }
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out / MODEL_FILE))
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(out / MODEL_FILE))
+    info = tagger.info()
+    card: dict[str, Any] = {
+        "sayso_version": __version__,
+        "features_version": FEATURES_VERSION,
+        "corpus": str(corpus_dir),
+        "parse": "conllu" if parse else None,
+        "articles": data.articles,
+        "paragraphs": len(data.sequences),
+        "tokens": data.tokens,
+        "attributions": data.attributions,
+        "labels": list(LABELS),
+        "algorithm": "crfsuite lbfgs",
+        "parameters": {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": iterations,
+            "feature.minfreq": min_frequency,
+            "seed": seed,
+        },
+        "attributes": len({attribute for attribute, _ in info.state_features}),
+        "state_features": len(info.state_features),
+        "model_bytes": (out / MODEL_FILE).stat().st_size,
+        "training_seconds": round(time.perf_counter() - began, 1),
+        "features": FEATURE_DESCRIPTION,
+        "provenance": PROVENANCE,
+        "skipped": data.skipped,
+    }
+    tagger.close()
+    attributes = sorted({attribute for attribute, _ in info.state_features})
+    (out / ATTRIBUTES_FILE).write_text("\n".join(attributes) + "\n", encoding="utf-8")
+    (out / CUES_FILE).write_text(json.dumps(data.learned_cues, indent=0) + "\n", encoding="utf-8")
+    card["learned_cue_words"] = len(data.learned_cues)
+    _write_card(out, card)
+    if dev is not None:
+        card["dev"] = dev_scores(Path(dev), out, parse, progress)
+        _write_card(out, card)
+    return card
+
+
+FEATURE_DESCRIPTION = (
+    "word, shape, last 2 and 3 letters, crude stem, cue word (the lexicon's, or learned from the"
+    " corpus, with how often it is a cue there) and its lemma, anonymous noun, title, pronoun;"
+    " words and cue-word flags at -3..+3, shapes and stems at -1 and +1; inside a quotation;"
+    " first or last of its sentence, first of its paragraph, sentence of the paragraph (0, 1,"
+    " 2+); distance to the nearest cue word left and right in the sentence; a speaker's label"
+    " and its colon opening a paragraph; the rule analyzer's label of the token and its"
+    " neighbours; with a parse: part of speech, relation, head lemma and part of speech,"
+    " relation under the nearest cue-verb ancestor and its distance, and the parse-based rules'"
+    " label of the token and its neighbours"
+)
+
+
+def dev_scores(
+    dev: Path, model: Path, parse: bool, progress: Progress | None = None
+) -> dict[str, Any]:
+    """``sayso eval``'s figures for the model on ``dev``."""
+    from ..analysis.tagger import TaggerAnalyzer
+    from .evaluate import evaluate
+
+    analyzer = TaggerAnalyzer(
+        model,
+        parses=read_conllu_parses if parse else None,
+        name="tagger-conllu" if parse else "tagger",
+    )
+
+    def advance(done: int, total: int) -> None:
+        if progress is not None:
+            progress("measuring on dev", done, total)
+
+    result = evaluate(dev, analyzer, progress=advance)
+    return {
+        "corpus": str(dev),
+        "articles": len(result.articles),
+        "spans": {
+            role: {match: score.as_dict() for match, score in by_match.items()}
+            for role, by_match in result.spans.items()
+        },
+        "relations": result.relations.as_dict(),
+    }
+
+
+def _write_card(out: Path, card: dict[str, Any]) -> None:
+    (out / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(card_markdown(card), encoding="utf-8")
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    """The model card for people: what the model is, what it learned from, how well it does."""
+    parameters = ", ".join(f"{key} {value}" for key, value in card["parameters"].items())
+    lines = [
+        "# sayso tagger model",
+        "",
+        f"A linear-chain CRF (python-crfsuite, {card['algorithm']}) tagging tokens as source,"
+        " cue or content of attributions, for sayso's `tagger` analyzers. Made by `sayso train`"
+        f" (sayso {card['sayso_version']}, features version {card['features_version']}).",
+        "",
+        "## Training data",
+        "",
+        f"- corpus: `{card['corpus']}`; {card['articles']} articles, {card['paragraphs']:,}"
+        f" paragraphs, {card['tokens']:,} tokens, {card['attributions']:,} attributions",
+        f"- parse features: {card['parse'] or 'none'}",
+        f"- provenance: {card['provenance']}",
+        "",
+        "## Model",
+        "",
+        f"- features: {card['features']}",
+        f"- learned cue words: {card.get('learned_cue_words', 0)}",
+        f"- parameters: {parameters}",
+        f"- {card['attributes']:,} attributes and {card['state_features']:,} state features"
+        f" kept; {card['model_bytes'] / 1e6:.1f} MB; trained in {card['training_seconds']:.0f} s",
+    ]
+    if "dev" in card:
+        dev = card["dev"]
+        lines += [
+            "",
+            f"## Scores on `{dev['corpus']}` ({dev['articles']} articles, `sayso eval`)",
+            "",
+            "| role | exact P / R / F1 | begin-match F1 |",
+            "|---|---|---|",
+        ]
+        for role, by_match in dev["spans"].items():
+            exact = by_match["exact"]
+            lines.append(
+                f"| {role} | {100 * exact['precision']:.1f} / {100 * exact['recall']:.1f} / "
+                f"{100 * exact['f1']:.1f} | {100 * by_match['begin']['f1']:.1f} |"
+            )
+        lines.append(f"| relation (cue overlap) | | {100 * dev['relations']['f1']:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+class _Trainer:
+    """python-crfsuite's trainer, reporting its iterations to ``progress``."""
+
+    def __init__(self, iterations: int, progress: Progress | None) -> None:
+        import pycrfsuite
+
+        iteration = re.compile(r"\*+ Iteration #(\d+) \*+")
+
+        class Trainer(pycrfsuite.Trainer):
+            def message(self, log: str) -> None:
+                found = iteration.search(log)
+                if found and progress is not None:
+                    progress("training", int(found.group(1)), iterations)
+
+        self._trainer = Trainer(verbose=False, algorithm="lbfgs")
+
+    def append(self, items: list[list[str]], labels: list[str]) -> None:
+        self._trainer.append(items, labels)
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        self._trainer.set_params(params)
+
+    def train(self, path: str) -> None:
+        self._trainer.train(path)

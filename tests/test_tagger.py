@@ -1,0 +1,153 @@
+"""The trained analyzer: training on a brat corpus, the model card, tagging, assembly."""
+
+import json
+
+import pytest
+from sayso.analysis.segment import split_paragraphs
+from sayso.analysis.tagger import (
+    CARD_FILE,
+    MODEL_FILE,
+    TaggerAnalyzer,
+    _Piece,
+    assemble,
+    regex_tokens,
+    role_labels,
+    shape,
+)
+from sayso.errors import ModelMissingError
+from sayso.evaluation.evaluate import evaluate
+from sayso.evaluation.train import train
+from sayso.lexicon import Lexicon
+from sayso.model import Article, Span
+
+
+@pytest.fixture(scope="module")
+def small_model(brat_corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("model")
+    card = train(brat_corpus, out, dev=brat_corpus, iterations=30, c1=0.0, c2=0.01)
+    return out, card
+
+
+def test_training_writes_a_model_and_its_card(small_model, brat_corpus):
+    out, card = small_model
+    assert (out / MODEL_FILE).stat().st_size == card["model_bytes"] > 0
+    written = json.loads((out / CARD_FILE).read_text())
+    assert written == card
+    assert card["articles"] == 3 and card["attributions"] == 6
+    assert card["parse"] is None and card["parameters"]["max_iterations"] == 30
+    assert "PolNeAR publishes no licence file" in card["provenance"]
+    # Scored on the corpus it learned: it has learned it.
+    assert card["dev"]["spans"]["cue"]["exact"]["f1"] == 1.0
+    assert card["dev"]["relations"]["f1"] == 1.0
+
+
+def test_training_is_reproducible(small_model, brat_corpus, tmp_path):
+    out, _ = small_model
+    train(brat_corpus, tmp_path, iterations=30, c1=0.0, c2=0.01)
+    assert (tmp_path / MODEL_FILE).read_bytes() == (out / MODEL_FILE).read_bytes()
+
+
+def test_tagger_with_a_trained_model_finds_what_it_learned(small_model):
+    out, _ = small_model
+    text = "Harbor Bridge to close\n\nCity officials said the bridge will close for six weeks.\n"
+    [analysis] = TaggerAnalyzer(out).analyze([Article(text)], Lexicon.default())
+    [attribution] = analysis.attributions
+    assert analysis.analyzer == "tagger"
+    assert (attribution.source.text, attribution.cue.text) == ("City officials", "said")
+    assert [c.text for c in attribution.content] == ["the bridge will close for six weeks."]
+    assert attribution.statements == [1]
+
+
+def test_training_with_conllu_parses(brat_corpus, tmp_path):
+    card = train(brat_corpus, tmp_path, parse=True, iterations=30, c1=0.0, c2=0.01)
+    assert card["parse"] == "conllu"
+    with pytest.raises(Exception, match="trained with parse features"):
+        TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())
+    analyzer = TaggerAnalyzer(tmp_path, name="tagger-conllu")
+    from sayso.analysis.tagger import read_conllu_parses
+
+    analyzer.parses = read_conllu_parses
+    result = evaluate(brat_corpus, analyzer)
+    assert result.spans["cue"]["exact"].f1 == 1.0
+
+
+def test_a_missing_model_is_one_clear_error(tmp_path):
+    with pytest.raises(ModelMissingError, match="sayso train"):
+        TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())
+
+
+def test_train_command(sayso_cli, brat_corpus, tmp_path):
+    result = sayso_cli("train", str(brat_corpus), "--out", str(tmp_path), "--iterations", "5")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"model in {tmp_path}: 3 articles")
+    missing = sayso_cli("train", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m"))
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("error: ") and "no such corpus" in missing.stderr
+
+
+def test_labels_prefer_the_inner_attribution():
+    text = "Aides said Smith told them the vote was close."
+    tokens = regex_tokens(text, split_paragraphs(text))
+    outer = [("S", [(0, 4)]), ("C", [(5, 9)]), ("Q", [(10, 46)])]
+    inner = [("S", [(10, 15)]), ("C", [(16, 20)]), ("Q", [(26, 46)])]
+    labels = role_labels(tokens, outer + inner)
+    assert labels == ["B-S", "B-C", "B-S", "B-C", "B-Q", "B-Q", "I-Q", "I-Q", "I-Q", "I-Q"]
+
+
+def test_assembly_shares_a_source_and_continues_quotes():
+    text = "Kim denied it, blaming rivals.\n\n“It is over.”\n"
+    tokens = regex_tokens(text, split_paragraphs(text))
+    # Kim | denied | it | , | blaming | rivals | . || “ It is over . ”
+    pieces = [
+        _Piece("S", 0, 0, 0, 0),
+        _Piece("C", 1, 1, 0, 0),
+        _Piece("Q", 2, 2, 0, 0),
+        _Piece("C", 4, 4, 0, 0),
+        _Piece("Q", 5, 5, 0, 0),
+        _Piece("Q", 7, 12, 1, 1),
+    ]
+    first, second = assemble(text, tokens, pieces, Lexicon.default())
+    kim = Span(0, 3, "Kim")
+    assert (first.source, first.cue.text, second.source, second.cue.text) == (
+        kim,
+        "denied",
+        kim,
+        "blaming",
+    )
+    assert [c.text for c in second.content] == ["rivals", "“It is over.”"]
+    assert second.form == "mixed"
+
+
+def test_shape():
+    assert [shape(w) for w in ("Kim", "U.S.", "2016", "said", "“")] == ["Xx", "X.X.", "d", "x", "“"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "The mayor said the bridge would reopen in May.",
+            "The mayor",
+            "said",
+            "the bridge would reopen in May",
+        ),
+        (
+            "“We will not back down,” the minister told reporters on Friday.",
+            "the minister",
+            "told",
+            "“We will not back down,”",
+        ),
+        (
+            "According to the agency, the talks ended without a deal.",
+            "the agency",
+            "According to",
+            "the talks ended without a deal",
+        ),
+    ],
+)
+def test_the_shipped_model_tags_hand_written_sentences(text, source, cue, content):
+    [analysis] = TaggerAnalyzer().analyze([Article(text)], Lexicon.default())
+    found = [(a.source and a.source.text, a.cue and a.cue.text) for a in analysis.attributions]
+    assert (source, cue) in found
+    [attribution] = [a for a in analysis.attributions if a.cue and a.cue.text == cue]
+    assert content in [c.text.rstrip(".") for c in attribution.content]
