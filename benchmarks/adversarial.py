@@ -116,6 +116,11 @@ def cases(size: int) -> Iterator[tuple[str, str, Callable[[], str]]]:
         "attributions, no full stop",
         lambda: repeated(ATTRIBUTION_SENTENCES[1], MEGABYTE),
     )
+    yield (
+        "megabyte paragraph",
+        "attribution sentences",
+        lambda: repeated(ATTRIBUTION_SENTENCES[0], MEGABYTE),
+    )
     for opening, closing in ("()", "[]", "{}", "“”", "‘’", "«»", "<>"):
         yield "deep nesting", opening + closing, lambda o=opening, c=closing: nested(o, c, size)
     yield "deep nesting", "quotes in quotes", lambda: nested("“He said ‘", "’ ”", size)

@@ -291,3 +291,9 @@ def test_readme_lists_every_built_in_checkers_codes(sayso_cli):
         for code, meaning in checker["codes"].items()
     }
     assert documented == listed
+
+
+def test_schema_command_prints_the_json_schema(sayso_cli):
+    result = sayso_cli("schema")
+    assert result.exit_code == 0, result.stderr
+    assert "article" in json.loads(result.stdout)["$defs"]

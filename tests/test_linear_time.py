@@ -67,6 +67,18 @@ def test_hostile_text_checks_in_linear_time(size: int, make) -> None:
     assert cpu_seconds(text) < TOLERANCE * max(cpu_seconds(normal_text(len(text))), 0.01)
 
 
+def test_linking_stored_articles_is_linear(tmp_path) -> None:
+    # Linking read each stored statement's attributions by working out the article's index anew.
+    def linked(text: str, name: str) -> float:
+        start = time.process_time()
+        articles = [Article(text, path="a.txt"), Article(normal_text(2_000), path="b.txt")]
+        check(articles, db=tmp_path / name, plugins=checking().plugins)
+        return time.process_time() - start
+
+    text = repeated("X said the plan would fail, according to officials. ", 300_000)
+    assert linked(text, "hostile.db") < TOLERANCE * linked(normal_text(len(text)), "normal.db")
+
+
 def test_a_sentence_with_no_end_is_cut_into_capped_pieces() -> None:
     text = "word " * 3_000
     pieces = split_sentences(text)

@@ -32,8 +32,17 @@ AUTO = "auto"
 
 
 def analyzer_names(plugins: Plugins | None = None) -> list[str]:
-    """The names ``--analyzer`` takes: "auto", then every registered analyzer."""
-    return [AUTO, *(plugins or get_plugins()).analyzers]
+    """The names ``--analyzer`` takes: "auto", then every registered analyzer, those "auto" may
+    pick first, in its order of preference, then the others by name."""
+    return [AUTO, *(factory.name for factory in _in_order(plugins or get_plugins()))]
+
+
+def _in_order(plugins: Plugins) -> list[AnalyzerFactory]:
+    factories = plugins.analyzers.values()
+    return sorted(
+        factories,
+        key=lambda f: (f.auto_priority is None, -(f.auto_priority or 0), f.name),
+    )
 
 
 def get_factory(name: str, plugins: Plugins | None = None) -> AnalyzerFactory:
@@ -102,7 +111,7 @@ def describe_analyzers(plugins: Plugins | None = None) -> list[tuple[str, str]]:
     )
     order = " > ".join(f.name for f in ranked)
     auto = f"the first available of {order}" if ranked else "no analyzer offers itself for auto"
-    return [(AUTO, auto), *((f.name, f.description) for f in plugins.analyzers.values())]
+    return [(AUTO, auto), *((f.name, f.description) for f in _in_order(plugins))]
 
 
 def accepted_options(

@@ -610,7 +610,7 @@ def _progress(total: int, shown: bool, color: Color) -> Iterator[Callable[[], No
 def schema_command() -> None:
     """Print the JSON Schema of `sayso check --format json` (its $defs.article: one line of
     --format jsonl)."""
-    from .document import schema
+    from ..document import schema
 
     typer.echo(json.dumps(schema(), ensure_ascii=False, indent=2))
 

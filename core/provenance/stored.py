@@ -107,6 +107,7 @@ def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
     ):
         sources[article_id][source_id] = Source(source_id, name, source_type)
     attributions: dict[str, list[tuple[int, Attribution]]] = defaultdict(list)
+    mentions: dict[tuple[str, str], list[Span]] = defaultdict(list)
     for row in conn.execute(
         "SELECT article_id, id, source_id, form, source_start, source_end, cue_start, cue_end, "
         f"statements FROM attributions WHERE article_id IN ({marks})",
@@ -123,11 +124,14 @@ def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
             source_key=source_id,
             statements=json.loads(carried) if carried else [],
         )
-        own = sources[article_id].get(source_id or "")
-        if own is not None and source is not None:
-            own.mentions = [*own.mentions, source]
+        if source is not None and source_id in sources[article_id]:
+            mentions[article_id, source_id].append(source)
         number = int(attribution_id.rsplit(":", 1)[1])
         attributions[article_id].append((number, attribution))
+    # Given at the end: copying a source's mentions at each one made a source named 15,000
+    # times in an article quadratic.
+    for (article_id, source_id), spans in mentions.items():
+        sources[article_id][source_id].mentions = spans
     for article_id in ids:
         if article_id not in articles:
             continue
