@@ -1,6 +1,7 @@
 """The trained analyzer: training on a brat corpus, the model card, tagging, assembly."""
 
 import json
+from pathlib import Path
 
 import pytest
 from sayso.analysis.segment import split_paragraphs
@@ -151,3 +152,17 @@ def test_the_shipped_model_tags_hand_written_sentences(text, source, cue, conten
     assert (source, cue) in found
     [attribution] = [a for a in analysis.attributions if a.cue and a.cue.text == cue]
     assert content in [c.text.rstrip(".") for c in attribution.content]
+
+
+STANZA_SMALL = Path(__file__).resolve().parents[2] / "shared" / "stanza_small"
+
+
+@pytest.mark.skipif(not STANZA_SMALL.is_dir(), reason="needs ../shared/stanza_small")
+def test_tagger_with_stanzas_parse():
+    from sayso.analysis.analyzers import get_analyzer
+
+    analyzer = get_analyzer("tagger-stanza", stanza_dir=str(STANZA_SMALL))
+    text = "The mayor said the bridge would reopen in May."
+    [analysis] = analyzer.analyze([Article(text)], Lexicon.default())
+    assert analysis.analyzer == "tagger-stanza"
+    assert [(a.source.text, a.cue.text) for a in analysis.attributions] == [("The mayor", "said")]

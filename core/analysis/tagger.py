@@ -844,4 +844,4 @@ def _stanza_tagger(
     from .stanza import StanzaAnalyzer
 
     parser = StanzaAnalyzer(stanza_dir, device)
-    return TaggerAnalyzer(model or SHIPPED_PARSE_MODEL, parser.parse, "tagger-stanza")
+    return TaggerAnalyzer(model or SHIPPED_PARSE_MODEL, parser.parse_texts, "tagger-stanza")
