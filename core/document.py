@@ -1,11 +1,12 @@
 """The check document: what ``sayso check --format json`` prints, and what every format renders.
 
 An article's document is its database rows as JSON, nested: the ``articles`` row with its
-``statements``, ``sources``, ``attributions``, ``findings``, ``deductions`` and ``plugin_errors``
-inside, lists and objects as real JSON arrays and objects. It is built the same way from a fresh
-:class:`ArticleReport` (:func:`article_document`) and from the rows an earlier check stored
-(:func:`stored_document`), so an article skipped as unchanged is shown exactly as a checked one,
-marked ``"cached": true``. ``check.schema.json`` beside this module is its published JSON Schema.
+``statements``, ``sources``, ``attributions``, ``non_attributions``, ``findings``, ``deductions``
+and ``plugin_errors`` inside, lists and objects as real JSON arrays and objects. It is built the
+same way from a fresh :class:`ArticleReport` (:func:`article_document`) and from the rows an
+earlier check stored (:func:`stored_document`), so an article skipped as unchanged is shown
+exactly as a checked one, marked ``"cached": true``. ``check.schema.json`` beside this module is
+its published JSON Schema.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def stored_document(
     path of the last check).
     """
     rows: dict[str, list[dict[str, Any]]] = {}
-    for table in ("articles", "statements", "attributions", "findings"):
+    for table in ("articles", "statements", "attributions", "non_attributions", "findings"):
         order = "" if table == "articles" else " ORDER BY rowid"
         key = "id" if table == "articles" else "article_id"
         rows[table] = _select(conn, table, COLUMNS[table], f"[{key}] = ?{order}", [article_id])
@@ -116,6 +117,7 @@ def _document(
         "statements": [_plain("statements", row) for row in rows["statements"]],
         "sources": sources,
         "attributions": [_plain("attributions", row) for row in rows["attributions"]],
+        "non_attributions": rows["non_attributions"],
         "findings": rows["findings"],
         "deductions": deductions,
         "plugin_errors": failures,

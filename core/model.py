@@ -191,7 +191,9 @@ class Statement(_Final):
     """A sentence of the article.
 
     ``kind`` tells body text from headlines, datelines, bylines and boilerplate ("READ ALSO: …");
-    only statements with ``is_claim`` true can be flagged as unattributed.
+    only statements with ``is_claim`` true can be flagged as unattributed. ``quoted`` says most
+    of it lies between quote marks (someone's words), as the analysis steps find
+    (:func:`sayso.analysis.attribution_steps.quoted_statements`).
     """
 
     index: int
@@ -200,6 +202,7 @@ class Statement(_Final):
     text: str
     paragraph: int
     kind: StatementKind = "body"
+    quoted: bool = False
 
     @property
     def is_claim(self) -> bool:
@@ -282,12 +285,18 @@ class Checker:
     ``id`` is stable and unique across all plugins: findings carry it, configuration is keyed by
     it. ``options`` holds the defaults of the checker's settings (thresholds and the like), which
     ``sayso.toml`` and ``--set ID.OPTION=VALUE`` override.
+
+    ``supersedes`` maps a code of this checker to the findings it outranks, named
+    ``"checker/code"``: when both are found on the same statement (or both about the whole
+    article), only this checker's is kept, so one weakness costs one deduction and an info note
+    never contradicts a warning.
     """
 
     id: str
     description: str
     options: dict[str, Any] = field(default_factory=dict)
     enabled_by_default: bool = True
+    supersedes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The finding codes this checker reports, each with what it means: ``sayso checkers`` lists
     # them, and a code two checkers declare is reported when plugins load.
     codes: dict[str, str] = field(default_factory=dict)
@@ -377,6 +386,9 @@ class AnalysisIndex:
 class Analysis(_Final):
     """An article with its statements, attributions and sources: what checkers look at.
 
+    ``non_attributions`` name sources that did not vouch for anything ("X declined to
+    comment"); they are not among ``attributions`` and carry no claim.
+
     ``paragraphs`` and ``statements`` are in text order and do not overlap (as
     :func:`sayso.analysis.segment.build_statements` makes them); ``Statement.index`` is the
     position in ``statements``.
@@ -395,13 +407,16 @@ class Analysis(_Final):
     attributions: Sequence[Attribution] = field(default_factory=list)
     entities: Sequence[Entity] = field(default_factory=list)
     sources: Mapping[str, Source] = field(default_factory=dict)
+    # Sources named as not vouching for anything: "declined to comment", "had not confirmed".
+    # They carry no statement; see :mod:`sayso.analysis.attribution_steps`.
+    non_attributions: Sequence[Attribution] = field(default_factory=list)
     index: AnalysisIndex | None = field(default=None, repr=False, compare=False)
 
     def finalise(self) -> Analysis:
         """Make the analysis read-only and index it (idempotent); returns it."""
         if self.index is not None:
             return self
-        for attribution in self.attributions:
+        for attribution in (*self.attributions, *self.non_attributions):
             attribution.content = tuple(attribution.content)
             attribution.statements = tuple(attribution.statements)
         for source in self.sources.values():
@@ -409,11 +424,19 @@ class Analysis(_Final):
         self.paragraphs = tuple(self.paragraphs)
         self.statements = tuple(self.statements)
         self.attributions = tuple(self.attributions)
+        self.non_attributions = tuple(self.non_attributions)
         self.entities = tuple(self.entities)
         self.sources = ReadOnlyDict(self.sources)
         self.index = AnalysisIndex.of(self)
         _make_final(
-            (*self.statements, *self.attributions, *self.entities, *self.sources.values(), self)
+            (
+                *self.statements,
+                *self.attributions,
+                *self.non_attributions,
+                *self.entities,
+                *self.sources.values(),
+                self,
+            )
         )
         return self
 
@@ -442,6 +465,10 @@ class Analysis(_Final):
     def attributed_claims(self) -> tuple[Statement, ...]:
         """The claims some attribution carries."""
         return self._index().attributed_claims
+
+    def non_attributions_for(self, statement: Statement) -> list[Attribution]:
+        """The sources the statement names as not vouching ("declined to comment")."""
+        return [a for a in self.non_attributions if statement.index in a.statements]
 
     def source_of(self, attribution: Attribution) -> Source | None:
         if attribution.source_key is None:

@@ -24,6 +24,7 @@ from .report import (
     one_line,
     plural,
     printable,
+    statement_number,
 )
 
 if TYPE_CHECKING:
@@ -136,8 +137,17 @@ def _attributions(document: Document, console: Console, width: int) -> Iterator[
     yield Text("Who said what", style="bold underline")
     names = {s["source_id"]: one_line(s["name"]) for s in document["sources"]}
     text = document["text"]
-    for attribution in document["attributions"]:
-        where = ",".join(str(i + 1) for i in attribution["statements"][:3])
+    # Sources that did not vouch ("declined to comment") follow, under the statement saying so.
+    non_attributions = [
+        {**row, "form": None, "statements": [number - 1] if number else []}
+        for row in document.get("non_attributions", [])
+        for number in [statement_number(row["statement_id"])]
+    ]
+    for attribution in [*document["attributions"], *non_attributions]:
+        statements = attribution["statements"]
+        where = ",".join(str(i + 1) for i in statements[:3])
+        if len(statements) > 3:  # carried over to more: say how many
+            where += f" +{len(statements) - 3}"
         head = Text(f"  [{where}] ")
         who = names.get(attribution["source_id"], "?")
         body = Text(who, style="bold")
@@ -148,9 +158,10 @@ def _attributions(document: Document, console: Console, width: int) -> Iterator[
         if cue:
             body.append(" — ")
             body.append(cue, style="italic")
-        body.append(f" ({attribution['form'].replace('_', ' ')})")
+        form = attribution["form"]
+        body.append(f" ({form.replace('_', ' ')})" if form else " (did not vouch)")
         yield from _hanging(console, head, body, width)
-        if attribution["content_start"] is not None:
+        if attribution.get("content_start") is not None:
             content = text[attribution["content_start"] : attribution["content_end"]]
             yield from _quote(console, content, width)
     if not document["attributions"]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Statement
+from sayso.plugins.score import WEAK_SOURCE_POINTS
 
 CHECKER = Checker(
     id="anonymous",
@@ -79,6 +80,7 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
                     "why the source could not be named.",
                     span=mention,
                     statement=statement,
+                    penalty=WEAK_SOURCE_POINTS,
                 )
             )
     return findings
@@ -102,6 +104,8 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             "anonymous-reliance",
             f"{len(anonymous)} of {len(attributed)} attributed claims ({share:.0%}) "
             "rest on unnamed sources.",
+            # Each of these claims already cost its unexplained-anonymity warning.
+            penalty=0.0,
         )
     ]
 

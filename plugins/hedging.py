@@ -64,6 +64,17 @@ CHECKER = Checker(
         "hedge": "“Appears to”, “seems to”: an assessment without saying whose.",
         "passive-no-agent": "A passive with no agent (info; with passive_voice).",
     },
+    # A hedge shows the statement is a claim: a note calling it scene-setting would contradict it.
+    supersedes={
+        code: ("unattributed/unattributed-statement",)
+        for code in (
+            "weasel-adverb",
+            "agentless-attribution",
+            "vague-attribution",
+            "agentless-expectation",
+            "hedge",
+        )
+    },
 )
 CHECKER_ID = CHECKER.id
 # A form of "to be" and a past participle, with no "by" agent later in the sentence.

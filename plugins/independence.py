@@ -1,7 +1,10 @@
 """Non-independent sources: state media, governments speaking about themselves, wire copy.
 
-- A statement whose every sourced attribution is to state media is a warning: nothing in the
-  article confirms it independently.
+- Reliance on state media is a finding about the article, stated once with its share ("8 of 9
+  attributed claims rest only on state media (KCNA)"): a warning when the share reaches
+  ``state_media_share``, else info. Each statement resting only on state media gets an info
+  note that costs nothing, so the reader sees which they are without the article losing points
+  for each.
 - A government is "speaking about its own actions" when the attributed content names that
   government: its canonical name without "government"/"administration" (and with a demonym's
   final "n" dropped, so "North Korean government" matches "North Korea"), one of its aliases in
@@ -17,19 +20,34 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.lexicon import GOVERNMENTS
-from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Source, Statement
+from sayso.model import (
+    Analysis,
+    Attribution,
+    Checker,
+    Finding,
+    Settings,
+    Severity,
+    Source,
+    Statement,
+)
 from sayso.plugins._caseless import lowered
+from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
 
 CHECKER = Checker(
     id="independence",
     description="Claims resting only on state media, government self-reports, wire copy.",
-    options={"report_self_reports": True, "report_wire_copy": True},
+    options={"report_self_reports": True, "report_wire_copy": True, "state_media_share": 0.5},
     codes={
-        "state-media-only": "A claim whose only sources are state media.",
+        "state-media-reliance": "The article's claims resting only on state media, with their "
+        "share (a warning from state_media_share, else info).",
+        "state-media-only": "A claim whose only sources are state media (info, no points).",
         "government-self-report": "A government as the source for a claim about its own actions "
         "(info; with report_self_reports).",
         "wire-copy": "A claim taken from a news agency's wire copy (info; with report_wire_copy).",
     },
+    # Resting on state media is the article's one weakness, not a second one of resting on one
+    # source.
+    supersedes={"state-media-reliance": ("single-source/single-source-reliance",)},
 )
 CHECKER_ID = CHECKER.id
 _GOVERNMENT_WORDS = re.compile(r"\b(?:the\s+)?(?:government|administration)\b", re.IGNORECASE)
@@ -56,8 +74,11 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
                 "state-media-only",
                 f"This claim rests only on state media ({', '.join(names)}), which "
                 "cannot confirm it independently.",
+                severity="info",
                 span=statement.span,
                 statement=statement,
+                # The article-level state-media-reliance finding is the one that costs points.
+                penalty=0.0,
             )
         )
     for attribution, source in sourced:
@@ -92,6 +113,40 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
                 )
             )
     return findings
+
+
+@hookimpl
+def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
+    sourced: dict[int, set[str]] = {}
+    for attribution in analysis.attributions:
+        source = analysis.source_of(attribution)
+        if source is None:
+            continue
+        for index in attribution.statements:
+            if analysis.statements[index].is_claim:
+                sourced.setdefault(index, set()).add(source.key)
+    state_media = {
+        index
+        for index, keys in sourced.items()
+        if all(analysis.sources[key].type == "state_media" for key in keys)
+    }
+    if not state_media:
+        return []
+    names = sorted({analysis.sources[key].name for index in state_media for key in sourced[index]})
+    share = len(state_media) / len(sourced)
+    severity: Severity = (
+        "warning" if share >= settings.option(CHECKER_ID, "state_media_share") else "info"
+    )
+    return [
+        CHECKER.finding(
+            "state-media-reliance",
+            f"{len(state_media)} of {len(sourced)} attributed claims ({share:.0%}) rest only on "
+            f"state media ({', '.join(names)}), which cannot confirm them independently; look "
+            "for another source.",
+            severity=severity,
+            penalty=POINTS_PER_STATE_MEDIA_CLAIM * len(state_media),
+        )
+    ]
 
 
 def is_about_itself(attribution: Attribution, source: Source) -> bool:

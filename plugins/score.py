@@ -14,6 +14,17 @@ from sayso.model import Analysis, Deduction, Finding
 
 POINTS_BY_SEVERITY = {"error": 10.0, "warning": 4.0, "info": 0.5}
 MAX_POINTS_PER_CHECKER = 40.0
+# What reliance findings cost. A claim with no source costs a warning (4 points); whatever an
+# attribution adds to a score's deductions must cost less than that, so that cutting a source out
+# of an article never raises its score (tests/test_score_properties.py):
+# - an unnamed source costs half a warning;
+WEAK_SOURCE_POINTS = POINTS_BY_SEVERITY["warning"] / 2
+# - each claim resting only on state media costs a point, in the article-level finding;
+POINTS_PER_STATE_MEDIA_CLAIM = 1.0
+# - reliance on one source costs a point for each claim its share is over the threshold by, so the
+#   penalty moves by less than a point when one attribution goes, instead of jumping at the
+#   threshold.
+POINTS_PER_CLAIM_OVER_THRESHOLD = 1.0
 
 
 @hookimpl(trylast=True)

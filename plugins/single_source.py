@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.model import Analysis, Checker, Finding, Settings
+from sayso.plugins.score import POINTS_PER_CLAIM_OVER_THRESHOLD
 
 CHECKER = Checker(
     id="single-source",
@@ -51,6 +52,10 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     share = len(carried[top_key]) / len(attributed)
     if share < settings.option(CHECKER_ID, "threshold"):
         return []
+    # Claims over the threshold: continuous in the counts, so the score never jumps.
+    over_threshold = len(carried[top_key]) - settings.option(CHECKER_ID, "threshold") * len(
+        attributed
+    )
     source = analysis.sources[top_key]
     first_mention = min(source.mentions, default=None)
     return [
@@ -60,5 +65,6 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             f"rest on one source, {source.name}; look for another.",
             span=first_mention,
             statement=analysis.statement_at(first_mention.start) if first_mention else None,
+            penalty=round(POINTS_PER_CLAIM_OVER_THRESHOLD * over_threshold, 2),
         )
     ]

@@ -1,9 +1,12 @@
 """Unattributed claims: statements asserting something that no attribution carries.
 
-Check-worthy claims (numbers, allegations, assessments, predictions, causes) are warnings naming
-what makes them check-worthy. Other unattributed statements are usually scene-setting ("The
-meeting took place in Pyongyang."); with ``report_scene_setting`` they are listed as info that
-costs no points, so an editor can still scan them.
+A statement no attribution carries is a warning when it is a claim that needs a source
+(:func:`needs_source`: decided by a model trained on PolNeAR, see
+:mod:`sayso.analysis.needs_source`), naming what makes it check-worthy when it can (numbers,
+allegations, assessments, predictions, causes). Questions, fragments and quoted words are not
+claims. The rest — scene-setting ("The meeting took place in Pyongyang."), reports of what
+someone said or did whose cue the analyzer missed, sources that declined to comment — are listed
+with ``report_scene_setting`` as info that costs no points, so an editor can still scan them.
 
 Dates are not numbers here: years, days of the month and the "19" of "COVID-19" don't make a
 sentence a statistic.
@@ -15,19 +18,41 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.needs_source import context, shipped_model
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
 from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
+HEDGING_CODES = (
+    "hedging/weasel-adverb",
+    "hedging/agentless-attribution",
+    "hedging/vague-attribution",
+    "hedging/agentless-expectation",
+    "hedging/hedge",
+)
 CHECKER = Checker(
     id="unattributed",
-    description="Claims that no attribution carries; check-worthy ones are warnings.",
+    description="Claims that no attribution carries; claims that need a source are warnings.",
     options={"report_scene_setting": True},
     codes={
-        "unattributed-claim": "A check-worthy claim (a number, an allegation, an assessment, a "
-        "prediction, a cause) that no attribution carries.",
-        "unattributed-statement": "A statement no attribution carries: fine for scene-setting "
-        "(info, costs no points; with report_scene_setting).",
+        "unattributed-claim": "A claim that needs a source (an assertion about events, numbers, "
+        "intentions, evaluations, predictions) that no attribution carries.",
+        "unattributed-statement": "A statement no attribution carries that needs no source: "
+        "scene-setting, a report of what someone said or did, a source that declined to "
+        "comment (info, costs no points; with report_scene_setting).",
     },
+    # A hedge in an unsourced claim is the same missing source: one deduction.
+    supersedes={"unattributed-claim": HEDGING_CODES},
+)
+MIN_CLAIM_WORDS = 4
+# Scene-setting is short: a longer sentence says more than who met or went where.
+SCENE_MAX_WORDS = 12
+# Statements that set the scene: who met or went where, when something was held, what a name
+# stands for.
+_SCENE_SETTING = re.compile(
+    r"\b(?:met|meets|visited|visits|arrived|arrives|took place|takes place|was held|were held|"
+    r"is held|attended|attends|stands for|is located|was born|traveled|travelled|gathered|"
+    r"led the|headed by|invited)\b",
+    re.IGNORECASE,
 )
 CHECKER_ID = CHECKER.id
 
@@ -48,7 +73,7 @@ CHECK_WORTHY_PATTERNS = {
     "an allegation": r"\b(?:accus\w*|alleg\w*|suppl(?:y|ying|ied|ies)|providing|killed|"
     r"attack\w*|violat\w*|illegal\w*|crim\w*|fraud\w*|corrupt\w*|lie[sd]?|blam\w*|denied|"
     r"invade[sd]?|invasion)\b",
-    "an assessment": r"\b(?:first|largest|biggest|most|least|only|never|important|significant|"
+    "an assessment": r"\b(?:largest|biggest|most|least|only|never|important|significant|"
     r"clear(?:ly)?|historic|unprecedented|few|many|newest|major|key|main|best|worst|"
     r"successful|failed|failure)\b",
     "a prediction": r"\b(?:will|would|expected to|set to|plans? to|preparing|likely|could|"
@@ -115,29 +140,74 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     if not statement.is_claim or analysis.attributions_for(statement):
         return []
-    reasons = check_worthy_reasons(statement.text)
-    if reasons:
-        described = [f"{reason} (“{words}”)" for reason, words in reasons]
+    declined = analysis.non_attributions_for(statement)
+    if declined and declined[0].cue is not None:
+        kind, words = "declined", declined[0].cue.text
+    else:
+        kind, words = needs_source(statement, analysis)
+    if kind == "not-a-claim":
+        return []
+    if kind == "claim":
+        reasons = check_worthy_reasons(statement.text)
+        described = [f"{reason} (“{found}”)" for reason, found in reasons]
+        message = "No source is given for this claim" + (
+            f", which contains {_join(described)}." if described else "."
+        )
         return [
-            CHECKER.finding(
-                "unattributed-claim",
-                f"No source is given for this claim, which contains {_join(described)}.",
-                span=statement.span,
-                statement=statement,
-            )
+            CHECKER.finding("unattributed-claim", message, span=statement.span, statement=statement)
         ]
     if not settings.option(CHECKER_ID, "report_scene_setting"):
         return []
     return [
         CHECKER.finding(
             "unattributed-statement",
-            "No source is given; fine for scene-setting, not for a claim.",
+            _NO_SOURCE_NEEDED[kind].format(words=words),
             "info",
             span=statement.span,
             statement=statement,
             penalty=0.0,
         )
     ]
+
+
+_NO_SOURCE_NEEDED = {
+    "declined": "This names a source that did not vouch for anything (“{words}”); nothing here "
+    "rests on it.",
+    "reported": "No source is given, but this reads as a report of what someone said, did or "
+    "thinks (“{words}”): the one reported on is the source.",
+    "scene-setting": "No source is given; fine for scene-setting, not for a claim.",
+}
+
+
+def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
+    """Whether an unattributed statement is a claim that needs a source, and why not if not.
+
+    Returns a kind and the words that show it:
+
+    - ``not-a-claim``: a question, a fragment of fewer than ``MIN_CLAIM_WORDS`` words, or
+      quoted words (whose speaker the ``quotes`` checker asks for);
+    - ``reported``: it reports what someone said, thinks or did, by a cue the analyzer did not
+      read ("Scholars have long debated …"), as :mod:`sayso.analysis.needs_source`'s model,
+      trained on PolNeAR, tells;
+    - ``scene-setting``: at most ``SCENE_MAX_WORDS`` words, nothing check-worthy, and words of
+      time, place or background ("The delegation arrived on Wednesday.");
+    - ``claim``: anything else: an assertion a journalist would attribute.
+    """
+    text = statement.text.strip()
+    if text.endswith("?") or len(text.split()) < MIN_CLAIM_WORDS:
+        return "not-a-claim", ""
+    if statement.quoted:
+        return "not-a-claim", ""
+    model = shipped_model()
+    if not model.needs_source(text, context(statement, analysis)):
+        return "reported", model.strongest_reported_word(text) or ""
+    if (
+        len(text.split()) <= SCENE_MAX_WORDS
+        and not check_worthy_reasons(text)
+        and _SCENE_SETTING.search(text)
+    ):
+        return "scene-setting", ""
+    return "claim", ""
 
 
 def _join(words: list[str]) -> str:

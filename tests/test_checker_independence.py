@@ -12,13 +12,42 @@ from sayso.plugins.independence import is_about_itself
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
-def test_claim_resting_only_on_state_media_is_a_warning(run_checker):
-    [finding] = run_checker("independence", "KCNA said the harvest was the best in decades.")
-    assert (finding.code, finding.severity) == ("state-media-only", "warning")
-    assert finding.span.text == "KCNA said the harvest was the best in decades."
-    assert finding.message == (
+def test_claim_resting_only_on_state_media_is_an_info_note_and_one_article_warning(run_checker):
+    findings = run_checker("independence", "KCNA said the harvest was the best in decades.")
+    [note] = [f for f in findings if f.code == "state-media-only"]
+    assert (note.severity, note.span.text) == (
+        "info",
+        "KCNA said the harvest was the best in decades.",
+    )
+    assert note.message == (
         "This claim rests only on state media (KCNA), which cannot confirm it independently."
     )
+    [reliance] = [f for f in findings if f.code == "state-media-reliance"]
+    assert (reliance.severity, reliance.statement) == ("warning", None)
+    assert reliance.message.startswith("1 of 1 attributed claims (100%) rest only on state media")
+
+
+def test_state_media_reliance_states_its_share_once(run_checker):
+    text = (
+        "KCNA said the harvest was the best in decades. KCNA said the dams held. "
+        "The Red Cross said the harvest was poor. KCNA added that exports will rise."
+    )
+    findings = run_checker("independence", text)
+    [reliance] = [f for f in findings if f.code == "state-media-reliance"]
+    assert reliance.message == (
+        "3 of 4 attributed claims (75%) rest only on state media (KCNA), which cannot confirm "
+        "them independently; look for another source."
+    )
+    assert all(f.severity == "info" for f in findings if f.code == "state-media-only")
+
+
+def test_little_state_media_is_an_info_finding(run_checker):
+    text = (
+        "KCNA said the dams held. The Red Cross said the harvest was poor. "
+        "The UN said exports fell. Oxfam said prices rose."
+    )
+    [reliance] = [f for f in run_checker("independence", text) if f.code == "state-media-reliance"]
+    assert reliance.severity == "info"
 
 
 def test_state_media_with_an_independent_source_passes():

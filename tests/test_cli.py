@@ -15,7 +15,7 @@ def test_check_seed_text_report(sayso_cli, tmp_path):
     assert "Sourcing score:" in result.stdout
     assert "KCNA" in result.stdout
     assert "Who said what" in result.stdout
-    assert "This is a first since the closure" in result.stdout
+    assert "Koreas are still officially at war" in result.stdout
     assert sqlite_utils.Database(tmp_path / "s.db")["articles"].count == 1
 
 
@@ -187,7 +187,7 @@ def test_raising_plugin_is_reported_once_and_the_run_goes_on(sayso_cli, tmp_path
     assert len(warnings) == 1
     assert "plugin plugin-under-test failed in check_statement" in warnings[0]
     assert "in 2 article(s)" in warnings[0]
-    assert "single-source-reliance" in result.stdout
+    assert "state-media-reliance" in result.stdout
     errors = list(sqlite_utils.Database(tmp_path / "s.db")["plugin_errors"].rows)
     assert len(errors) == 2
 

@@ -92,7 +92,7 @@ def test_each_finding_stores_its_own_points(tmp_path):
     path = tmp_path / "s.db"
     text = (
         "Officials said the bridge would reopen. The river rose by 3 metres overnight. "
-        "The town was quiet."
+        "The delegation arrived on Wednesday."
     )
     check(Article(text), db=path)
     points = {row["code"]: row["points"] for row in sqlite_utils.Database(path)["findings"].rows}

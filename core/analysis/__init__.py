@@ -9,6 +9,11 @@ Reading order, which is also the order a check runs them in:
 - :mod:`.tagger` — the trained analyzer (the default): a CRF stacked on the rules, with parse
   features when a parse is at hand (``tagger-conllu``, ``tagger-stanza``).
 - :mod:`.segment` — paragraphs, sentences and statements, shared by every analyzer.
+- :mod:`.attribution_steps` — what every analyzer's output goes through next: headlines are not
+  attributions, "declined to comment" is a non-attribution, transcript speaker labels, and
+  attribution that carries over to the rest of a quotation or passage.
+- :mod:`.cue_words` — words PolNeAR's annotators mostly mark as cues (learned from its train
+  split), which tell that a sentence reports someone's stance.
 - :mod:`.sources` — turns each attribution's source *mention* into a canonical, typed source.
 - :mod:`.names` — every normalisation of a name or mention (resolution, gazetteer, linking,
   keys and row ids), each named for what it is for.

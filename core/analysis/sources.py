@@ -106,7 +106,8 @@ class _Resolver:
         # Each source's new mentions, given to it at the end: copying its mentions at each one
         # made a source named 15,000 times in an article quadratic.
         mentions: dict[str, list[Span]] = {}
-        for attribution in sorted(self.analysis.attributions, key=_mention_start):
+        attributions = [*self.analysis.attributions, *self.analysis.non_attributions]
+        for attribution in sorted(attributions, key=_mention_start):
             if attribution.source is None:
                 attribution.source_key = None
                 continue

@@ -23,12 +23,13 @@ from ..analysis.analyzers import (
     may_run_in_workers,
     resolve_analyzer,
 )
+from ..analysis.attribution_steps import carry_over_runs, complete_attributions
 from ..analysis.sources import resolve_sources
 from ..config import resolve_settings
 from ..errors import InputError, SaysoError
 from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, describe_error, get_plugins
-from ..model import Analysis, Article, Deduction, Finding, Settings, Span
+from ..model import Analysis, Article, Checker, Deduction, Finding, Settings, Span
 from ..version import __version__
 from .budget import DEFAULT_TIME_LIMIT, OutOfTime, time_limit
 from .enrich import enrich
@@ -421,8 +422,11 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
     for by_analyzer, failures in analyzed:
         try:
             with time_limit(max(limit - share, 0.001) if limit else None):
+                # The analyzer-independent steps first, so enrichment plugins see their result.
+                complete_attributions(by_analyzer)
                 analysis, enrich_failures = enrich(by_analyzer, checking.plugins, checking.lexicon)
                 resolve_sources(analysis, checking.lexicon)
+                carry_over_runs(analysis)
                 report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         except OutOfTime:
             yield Abandoned(by_analyzer.article, limit or 0.0)
@@ -450,7 +454,10 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
             if results:  # most statements give no findings
                 findings += _collect(plugins, "check_statement", results, analysis, settings)
         results = plugins.call("check_article", skip=idle, analysis=analysis, settings=settings)
-        findings += _collect(plugins, "check_article", results, analysis, settings)
+        about_article = _collect(plugins, "check_article", results, analysis, settings)
+        findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
+            about_article, plugins.checkers, whole_article=True
+        )
         for plugin, result in plugins.call(
             "score_deductions", analysis=analysis, findings=findings
         ):
@@ -475,6 +482,36 @@ def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> Ar
         if spent > seconds_before.get(plugin, 0.0)
     }
     return ArticleReport(analysis, findings, deductions, failures, seconds)
+
+
+def drop_superseded(
+    findings: list[Finding], checkers: dict[str, Checker], whole_article: bool = False
+) -> list[Finding]:
+    """The findings less those another finding on the same statement supersedes.
+
+    With ``whole_article`` (the findings of ``check_article``, about the article as a whole)
+    any finding supersedes the ones it names wherever they point. See
+    :attr:`sayso.model.Checker.supersedes`.
+    """
+    outranked: dict[str, set[str]] = {}
+    for checker in checkers.values():
+        for code, others in checker.supersedes.items():
+            outranked.setdefault(f"{checker.id}/{code}", set()).update(others)
+    if not outranked:
+        return findings
+
+    def scope(finding: Finding) -> int | None:
+        return None if whole_article else finding.statement
+
+    superseded: set[tuple[int | None, str]] = set()
+    for finding in findings:
+        for other in outranked.get(f"{finding.checker}/{finding.code}", ()):
+            superseded.add((scope(finding), other))
+    return [
+        finding
+        for finding in findings
+        if (scope(finding), f"{finding.checker}/{finding.code}") not in superseded
+    ]
 
 
 def _collect(

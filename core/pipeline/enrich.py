@@ -51,7 +51,13 @@ def enrich(
     link_statements(
         [attribution for attribution in new if not attribution.statements], analysis.statements
     )
-    enriched = dataclasses.replace(analysis, attributions=kept + new, sources={}, index=None)
+    enriched = dataclasses.replace(
+        analysis,
+        attributions=kept + new,
+        non_attributions=[_building_copy(a) for a in analysis.non_attributions],
+        sources={},
+        index=None,
+    )
     return enriched, failures
 
 

@@ -44,7 +44,14 @@ DEFAULT_DB = "sayso.db"
 # How long a write waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 60_000
 # Tables holding one article's rows, written by :func:`save_batch` after its sources.
-ARTICLE_TABLES = ("articles", "statements", "article_sources", "attributions", "findings")
+ARTICLE_TABLES = (
+    "articles",
+    "statements",
+    "article_sources",
+    "attributions",
+    "non_attributions",
+    "findings",
+)
 # Tables of claim clusters, deleted in this order (members and findings point at clusters).
 PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
 # Named sources mean the same outlet or person across articles; unnamed ones don't.
@@ -450,6 +457,31 @@ def m008_browsing_aggregates(db: sqlite_utils.Database) -> None:
             statement = ""
 
 
+def m009_non_attributions(db: sqlite_utils.Database) -> None:
+    """Sources named as not vouching for anything ("declined to comment", "had not confirmed")."""
+    db.table("non_attributions").create(
+        {
+            "id": str,
+            "article_id": str,
+            "statement_id": str,
+            "source_id": str,
+            "source_start": int,
+            "source_end": int,
+            "source_text": str,
+            "cue_start": int,
+            "cue_end": int,
+            "cue_text": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("statement_id", "statements", "id"),
+            ("source_id", "sources", "id"),
+        ],
+    )
+    db.table("non_attributions").create_index(["article_id"])
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -459,6 +491,7 @@ MIGRATIONS = (
     m006_plugin_times,
     m007_statement_numbers,
     m008_browsing_aggregates,
+    m009_non_attributions,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
@@ -1065,6 +1098,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "content_fragments",
         "statements",
     ),
+    "non_attributions": (
+        "id",
+        "article_id",
+        "statement_id",
+        "source_id",
+        "source_start",
+        "source_end",
+        "source_text",
+        "cue_start",
+        "cue_end",
+        "cue_text",
+    ),
     "findings": (
         "id",
         "article_id",
@@ -1186,6 +1231,20 @@ def _article_tables(
             [(article_id, id, *counts) for id, counts in source_counts.items()],
         ),
         "attributions": (COLUMNS["attributions"], attribution_rows),
+        "non_attributions": (
+            COLUMNS["non_attributions"],
+            [
+                (
+                    f"{article_id}:{number}",
+                    article_id,
+                    statement_id(a.statements[0] if a.statements else None),
+                    source_ids.get(a.source_key or ""),
+                    *_span_values(a.source),
+                    *_span_values(a.cue),
+                )
+                for number, a in enumerate(analysis.non_attributions)
+            ],
+        ),
         "findings": (COLUMNS["findings"], findings),
     }
 
@@ -1228,7 +1287,14 @@ def _content_values(
 
 
 # Tables whose rows belong to one article (``article_id``), deleted before the article.
-ARTICLE_ROW_TABLES = ("findings", "attributions", "article_sources", "statements", "plugin_errors")
+ARTICLE_ROW_TABLES = (
+    "findings",
+    "attributions",
+    "non_attributions",
+    "article_sources",
+    "statements",
+    "plugin_errors",
+)
 
 
 def _delete_articles(db: Database, article_ids: list[str]) -> None:

@@ -351,6 +351,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "statements": "The statements it carries.",
         },
     },
+    "non_attributions": {
+        "description": "Sources the article names as not vouching for anything: they declined "
+        "to comment, could not be reached, had not confirmed. Nothing rests on them.",
+        "facets": ["source_id"],
+        "columns": {
+            "id": "Article id and non-attribution number.",
+            "article_id": "The article.",
+            "statement_id": "The statement that says so.",
+            "source_id": "The canonical source that did not vouch; empty if unresolved.",
+            "source_start": "Offset where the source mention starts.",
+            "source_end": "Offset where the source mention ends.",
+            "source_text": "The source mention as written, e.g. 'state media'.",
+            "cue_start": "Offset where the cue starts.",
+            "cue_end": "Offset where the cue ends.",
+            "cue_text": "What says it did not vouch: 'declined to comment', 'had not confirmed'.",
+        },
+    },
     "findings": {
         "description": "What the checkers want an editor to look at, costliest first.",
         "sort_desc": "points",

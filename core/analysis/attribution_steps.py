@@ -1,0 +1,414 @@
+"""Analyzer-independent steps that complete an analysis before its sources are resolved.
+
+Whichever analyzer found the attributions (rules, a tagger, a parser), these steps run on its
+:class:`~sayso.model.Analysis`, in this order, before source resolution and the checkers:
+
+1. **Headlines are not attributions.** A paragraph of one statement in title case is a headline,
+   even when it ends in a full stop. An attribution found only in a headline or crosshead
+   ("U.S Says Putin Is Reaching Out For Support") is dropped: headlines repeat what the body
+   attributes, and a crosshead is the editor's label, not a source speaking.
+2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
+   "the ministry declined to comment", "Smith could not be reached": the source is named but
+   does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
+   statement is not carried by them); sentences of that kind an analyzer did not report are
+   added there too.
+3. **Speaker labels.** A paragraph opening with a speaker's name in capitals and a colon
+   (``PENCE: Well, look…``, as transcripts are printed) is that speaker's words.
+4. **Attribution that carries over.** A statement no attribution carries is carried by the
+   attribution of the passage it continues: the other sentences of a quotation (one that runs on
+   over sentences, or into the next paragraph), a whole quoted paragraph right after an
+   attributed quote, and the paragraph after a statement that ends with a colon ("According to
+   the agency:", "He added:").
+
+Carried-over statements are added to the attribution's ``statements``, and their text to its
+``content``, so reports list them under the same source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..model import Analysis, Attribution, Span, Statement
+
+# Sources whose account runs on over sentences that do not name them again.
+REPORT_TYPES = ("state_media", "news_agency", "document")
+OPENING_MARKS = "“«„"
+CLOSING_MARKS = "”»"
+_STRAIGHT = '"'
+# NYT copy quotes with two apostrophes: ''It's anti-reform,'' he said.
+_DOUBLED = re.compile(r"''|[“”«»„\"]")
+# Words before or inside a cue that say the source did not vouch for the content.
+_NOT_VOUCHING = re.compile(
+    r"\b(?:not|never|no longer|n[’']t|declined to|refused to|would not|could not|"
+    r"did not|has not|had not|have not|was not|were not)\b",
+    re.IGNORECASE,
+)
+# Sentences that name a source who did not speak: "X declined to comment", "could not be reached".
+_NON_ATTRIBUTION = re.compile(
+    r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
+    r"(?:comment|respond|say|elaborate|discuss|confirm|answer|specify|provide|give|identify)|"
+    r"(?:could|can)(?: not|n[’']t)\s+be\s+reached|"
+    r"did(?: not|n[’']t)\s+(?:immediately\s+)?(?:respond|reply|return|answer|provide|comment)|"
+    r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
+    re.IGNORECASE,
+)
+# The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
+# optionally followed by an aside between commas ("State media, however, had not …").
+_SUBJECT = re.compile(
+    r"(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.’'&-]*\s+)*[A-Z][\w.’'&-]*(?:\s+[a-z][\w-]*){0,2}|"
+    r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}|"
+    r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
+    r"(?:,[^,]{1,100},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
+)
+_INTRODUCTION = re.compile(
+    r"(?:(?P<cue_according>[Aa]ccording to)\s+(?P<according_source>[^,:;]{2,60})|"
+    r"(?:^|[.;]\s+)(?P<source>(?:[Tt]he\s+)?[A-Z][^,:;]{1,60}?)\s+"
+    r"(?P<said>said|says|added|wrote|explained|stated|told reporters))\s*:\s*$"
+)
+_SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
+
+
+def complete_attributions(analysis: Analysis) -> None:
+    """Run every step of the module docs on ``analysis``, in order."""
+    mark_headlines(analysis)
+    drop_headline_attributions(analysis)
+    separate_non_attributions(analysis)
+    add_speaker_labels(analysis)
+    add_introductions(analysis)
+    carry_over(analysis)
+
+
+def add_introductions(analysis: Analysis) -> None:
+    """Attribute "According to the ministry:" and "The minister said:" ending a paragraph.
+
+    Such a statement introduces the next paragraph; an analyzer finds no content for it in its
+    own sentence and may report nothing. The attribution made here has no content yet:
+    :func:`carry_over` gives it the next paragraph.
+    """
+    text = analysis.article.text
+    carried = _carried(analysis)
+    by_paragraph = _statements_by_paragraph(analysis)
+    for members in by_paragraph.values():
+        last = members[-1]
+        if last.kind != "body" or last.index in carried:
+            continue
+        found = _INTRODUCTION.search(last.text)
+        if found is None:
+            continue
+        according = found.group("according_source") is not None
+        source_group, cue_group = (
+            ("according_source", "cue_according")
+            if according
+            else (
+                "source",
+                "said",
+            )
+        )
+        analysis.attributions = [
+            *analysis.attributions,
+            (
+                Attribution(
+                    form="according_to" if according else "indirect",
+                    cue=Span.of(
+                        text, last.start + found.start(cue_group), last.start + found.end(cue_group)
+                    ),
+                    source=Span.of(
+                        text,
+                        last.start + found.start(source_group),
+                        last.start + found.end(source_group),
+                    ),
+                    statements=[last.index],
+                )
+            ),
+        ]
+
+
+def mark_headlines(analysis: Analysis) -> None:
+    """Mark title-case lines as headlines, whatever the analyzer's sentence splitter said.
+
+    A title or crosshead may end in a full stop (as PolNeAR's titles do): a paragraph of one
+    statement in title case ("U.S Says Putin Is Reaching Out For Support") is a headline.
+    """
+    for members in _statements_by_paragraph(analysis).values():
+        if (
+            len(members) == 1
+            and members[0].kind == "body"
+            and _is_title_case(members[0].text.split())
+        ):
+            members[0].kind = "headline"
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """Most words capitalised, small words aside: "Kim Meets Shoigu In Pyongyang"."""
+    long_words = [word for word in words if len(word.strip("“”\"'‘’.,:;!?")) > 3]
+    if len(words) < 4 or len(long_words) < 3:
+        return False
+    capitalised = sum(1 for word in long_words if word.strip("“”\"'‘’")[:1].isupper())
+    return capitalised == len(long_words)
+
+
+def drop_headline_attributions(analysis: Analysis) -> None:
+    """Drop attributions whose statements are all headlines (or other non-body statements).
+
+    Only in an article with a body: a text of one unpunctuated line is not a headline to drop.
+    """
+    statements = analysis.statements
+    if not any(statement.kind == "body" for statement in statements):
+        return
+    analysis.attributions = [
+        attribution
+        for attribution in analysis.attributions
+        if not attribution.statements
+        or any(statements[index].kind == "body" for index in attribution.statements)
+    ]
+
+
+def does_not_vouch(text: str, attribution: Attribution) -> bool:
+    """Whether the cue (with the words just before it) says the source did not vouch."""
+    if attribution.cue is None:
+        return False
+    before = text[max(0, attribution.cue.start - 30) : attribution.cue.start]
+    # Only the words right before the cue count: "not" further back belongs to something else.
+    before = before.rsplit(",", 1)[-1].rsplit(".", 1)[-1]
+    return bool(_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before))
+
+
+def separate_non_attributions(analysis: Analysis) -> None:
+    """Move attributions whose source did not vouch for the content to ``non_attributions``.
+
+    Statements naming a source that did not speak, which no analyzer reported, are added.
+    """
+    text = analysis.article.text
+    kept = []
+    for attribution in analysis.attributions:
+        if does_not_vouch(text, attribution) and attribution.form != "direct":
+            analysis.non_attributions = [*analysis.non_attributions, attribution]
+        else:
+            kept.append(attribution)
+    analysis.attributions = kept
+    noted = {index for a in analysis.non_attributions for index in a.statements}
+    for statement in analysis.statements:
+        if statement.kind != "body" or statement.index in noted:
+            continue
+        found = _NON_ATTRIBUTION.search(statement.text)
+        if found is None:
+            continue
+        cue = Span.of(text, statement.start + found.start(), statement.start + found.end())
+        subject = _SUBJECT.search(statement.text, 0, found.start())
+        source = None
+        if subject is not None:
+            start = statement.start + subject.start("subject")
+            source = Span.of(text, start, statement.start + subject.end("subject"))
+        analysis.non_attributions = [
+            *analysis.non_attributions,
+            (
+                Attribution(
+                    form="indirect",
+                    cue=cue,
+                    source=source,
+                    statements=[statement.index],
+                )
+            ),
+        ]
+    analysis.non_attributions = sorted(analysis.non_attributions, key=_first_statement)
+
+
+def add_speaker_labels(analysis: Analysis) -> None:
+    """Attribute paragraphs opened by ``NAME:`` to NAME (transcripts), when nothing carries them."""
+    text = analysis.article.text
+    carried = _carried(analysis)
+    by_paragraph = _statements_by_paragraph(analysis)
+    for number, paragraph in enumerate(analysis.paragraphs):
+        label = _SPEAKER_LABEL.match(paragraph.text)
+        statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
+        if label is None or not statements or any(s.index in carried for s in statements):
+            continue
+        speaker = Span.of(
+            text, paragraph.start + label.start("speaker"), paragraph.start + label.end("speaker")
+        )
+        colon = Span.of(text, speaker.end, speaker.end + 1)
+        content_start = paragraph.start + label.end()
+        analysis.attributions = [
+            *analysis.attributions,
+            (
+                Attribution(
+                    form="direct",
+                    cue=colon,
+                    source=speaker,
+                    content=[Span.of(text, content_start, paragraph.end)],
+                    statements=[s.index for s in statements],
+                )
+            ),
+        ]
+    analysis.attributions = sorted(
+        analysis.attributions, key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0)
+    )
+
+
+def carry_over_runs(analysis: Analysis) -> None:
+    """Give a statement no attribution carries the source of the statements on both sides of it.
+
+    Run after source resolution: "KCNA said A. [B.] KCNA added C." makes B part of what KCNA
+    reported, when B is in A's paragraph, C in the same or the next, and A and C rest on the
+    same report: a source of one of ``REPORT_TYPES`` (an outlet's or a document's account
+    runs on; a person's words are marked sentence by sentence).
+    """
+    statements = analysis.statements
+    owner: dict[int, Attribution] = {}
+    for attribution in analysis.attributions:
+        if attribution.source_key is not None:
+            for index in attribution.statements:
+                owner.setdefault(index, attribution)
+    body = [statement for statement in statements if statement.kind == "body"]
+    for before, middle, after in zip(body, body[1:], body[2:], strict=False):
+        if middle.index in owner or before.index not in owner or after.index not in owner:
+            continue
+        key = owner[before.index].source_key
+        source = analysis.sources.get(key) if key is not None else None
+        if source is None or key != owner[after.index].source_key:
+            continue
+        if source.type not in REPORT_TYPES:
+            continue
+        # B belongs with the account before it: same paragraph, and C no further than the next.
+        if middle.paragraph != before.paragraph or after.paragraph - before.paragraph > 1:
+            continue
+        attribution = owner[before.index]
+        _carry(attribution, middle)
+        attribution.statements = sorted(attribution.statements)
+        owner[middle.index] = attribution
+
+
+def quoted_statements(analysis: Analysis) -> dict[int, int]:
+    """The statements inside quotation marks, each with the number of the quotation it is in.
+
+    A statement counts as quoted when more than half of its characters lie between quote marks.
+    A quotation left open at the end of a paragraph goes on in the next one when that opens with
+    a quote mark, as style guides ask; quotations of one passage share their number.
+    """
+    ranges = _quoted_ranges(analysis.article.text, analysis.paragraphs)
+    quoted: dict[int, int] = {}
+    first = 0  # ranges and statements are both in text order: walk them together
+    for statement in analysis.statements:
+        while first < len(ranges) and ranges[first][1][1] <= statement.start:
+            first += 1
+        for number, (start, end) in ranges[first:]:
+            if start >= statement.end:
+                break
+            overlap = min(end, statement.end) - max(start, statement.start)
+            if overlap * 2 > statement.end - statement.start:
+                quoted[statement.index] = number
+                break
+    return quoted
+
+
+def _quoted_ranges(text: str, paragraphs: Sequence[Span]) -> list[tuple[int, tuple[int, int]]]:
+    """(quotation number, (start, end)) for each quoted stretch, marks included."""
+    ranges: list[tuple[int, tuple[int, int]]] = []
+    number = 0
+    open_at: int | None = None
+    for paragraph in paragraphs or [Span.of(text, 0, len(text))]:
+        if open_at is not None:
+            # A quotation left open continues only into a paragraph that opens with a mark.
+            if paragraph.text[:1] in OPENING_MARKS + _STRAIGHT or paragraph.text[:2] == "''":
+                open_at = paragraph.start
+                skip_first = True
+            else:
+                open_at = None
+                number += 1
+                skip_first = False
+        else:
+            skip_first = False
+        for mark in _DOUBLED.finditer(paragraph.text):
+            offset = paragraph.start + mark.start()
+            character = mark.group()
+            if skip_first and offset == paragraph.start:
+                skip_first = False
+                continue
+            opens = character in OPENING_MARKS or (
+                character in (_STRAIGHT, "''") and open_at is None
+            )
+            if opens and open_at is None:
+                open_at = offset
+            elif not opens and open_at is not None:
+                ranges.append((number, (open_at, paragraph.start + mark.end())))
+                open_at = None
+                number += 1
+        if open_at is not None:
+            ranges.append((number, (open_at, paragraph.end)))
+    return ranges
+
+
+def carry_over(analysis: Analysis) -> None:
+    """Give statements no attribution carries the attribution of the passage they continue."""
+    carried = _carried(analysis)
+    owner: dict[int, Attribution] = {}
+    for attribution in analysis.attributions:
+        if attribution.source is not None:
+            for index in attribution.statements:
+                owner.setdefault(index, attribution)
+    quoted = quoted_statements(analysis)
+    for statement in analysis.statements:
+        statement.quoted = statement.index in quoted
+    # 1. The other sentences of a quotation some of whose sentences an attribution carries.
+    by_quotation: dict[int, Attribution] = {}
+    for index in sorted(quoted):
+        if index in owner:
+            by_quotation.setdefault(quoted[index], owner[index])
+    # 2. A wholly quoted paragraph after an attributed quote, and the paragraph after a colon.
+    handed: tuple[Attribution, bool] | None = None
+    for _, members in sorted(_statements_by_paragraph(analysis).items()):
+        members = [statement for statement in members if statement.kind == "body"]
+        if not members:
+            continue
+        all_quoted = all(statement.index in quoted for statement in members)
+        for statement in members:
+            if statement.index in carried:
+                continue
+            continued = by_quotation.get(quoted.get(statement.index, -1))
+            if continued is None and handed is not None and (all_quoted or not handed[1]):
+                continued = handed[0]
+            if continued is not None:
+                _carry(continued, statement)
+                carried.add(statement.index)
+                owner[statement.index] = continued
+        handed = _handed_on(members, owner)
+    for attribution in analysis.attributions:
+        attribution.statements = sorted(set(attribution.statements))
+
+
+def _handed_on(
+    members: list[Statement], owner: dict[int, Attribution]
+) -> tuple[Attribution, bool] | None:
+    """The attribution the next paragraph may continue, and whether only a quoted one may.
+
+    A paragraph whose last statement is attributed and ends with a colon ("He said:") hands its
+    attribution to the next paragraph; any other attributed last statement hands it to a next
+    paragraph that is wholly quoted (a quote running on without a new speaker).
+    """
+    last = members[-1]
+    if last.index not in owner:
+        return None
+    if last.text.rstrip().endswith(":"):
+        return owner[last.index], False
+    return owner[last.index], True
+
+
+def _carry(attribution: Attribution, statement: Statement) -> None:
+    attribution.statements = [*attribution.statements, statement.index]
+    attribution.content = sorted([*attribution.content, statement.span])
+
+
+def _carried(analysis: Analysis) -> set[int]:
+    return {index for attribution in analysis.attributions for index in attribution.statements}
+
+
+def _statements_by_paragraph(analysis: Analysis) -> dict[int, list[Statement]]:
+    by_paragraph: dict[int, list[Statement]] = {}
+    for statement in analysis.statements:
+        by_paragraph.setdefault(statement.paragraph, []).append(statement)
+    return by_paragraph
+
+
+def _first_statement(attribution: Attribution) -> int:
+    return attribution.statements[0] if attribution.statements else -1

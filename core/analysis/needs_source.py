@@ -1,0 +1,194 @@
+"""Which unattributed statements need a source: a small logistic model over a statement's words.
+
+An analyzer finds most attributions but not all: PolNeAR's annotators mark "Trump likened the
+refugees to a vicious snake", "Scholars have long debated…", "By Trump's own admission…" as
+attributions, and no rule list covers every such cue. A statement no attribution carries is
+therefore either a claim the article makes on its own say-so (it needs a source) or a report of
+what someone said, thinks or did whose cue the analyzer missed (the one reported on is the
+source).
+
+The model tells the two apart from the statement's text alone, so it works after any analyzer.
+It was trained (:func:`sayso.evaluation.flags.train_needs_source`) on PolNeAR's train split:
+
+- statements the annotators attributed but the rule analyzer left unattributed are "reported";
+- statements outside every gold attribution, and the contents of gold ``SOURCE said CONTENT``
+  attributions with their source and cue cut out, are claims that "need a source".
+
+Features: each word; each word of the main clause's first ``OPENING_WORDS`` words (where the
+subject and its verb are); the first word; first-person words; quote marks; the length; and how
+often PolNeAR's annotators mark the statement's most cue-like word as a cue
+(:mod:`.cue_words`). Weights live in ``needs_source.json`` beside this module, with the counts
+and settings they were trained with.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ..model import Analysis, Statement
+from .cue_words import LEARNED_CUE_WORDS
+
+WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
+OPENING_WORDS = 10
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_CLAUSE_END = re.compile(r"[,;:—–(]|\b(?:that|which|who|whom|because|when|while|after|if)\b")
+_FIRST_PERSON = frozenset(
+    {
+        "i",
+        "i'm",
+        "i’m",
+        "i've",
+        "i’ve",
+        "i'd",
+        "i’d",
+        "i'll",
+        "i’ll",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "we're",
+        "we’re",
+        "we've",
+        "we’ve",
+        "our",
+        "ours",
+        "us",
+    }
+)
+_QUOTE_MARKS = '“”"«»‘’'
+_CUE_SHARE = {word: in_cue / seen for word, in_cue, seen in LEARNED_CUE_WORDS}
+
+
+def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
+    """Where the statement stands: first of its paragraph or not, after an attributed one or not."""
+    index = statement.index
+    previous = analysis.statements[index - 1] if index > 0 else None
+    found = []
+    if previous is None or previous.paragraph != statement.paragraph:
+        found.append("opens-paragraph")
+    if previous is not None and analysis.attributions_for(previous):
+        found.append("after-attributed")
+    return tuple(found)
+
+
+def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
+    """The features of one statement (see the module docs), each once."""
+    stripped = text.strip()
+    lowered = stripped.lower()
+    words = _WORD.findall(lowered)
+    opening = _WORD.findall(_CLAUSE_END.split(lowered, 1)[0])[:OPENING_WORDS]
+    found = {"bias", *where}
+    found.update(f"w={word}" for word in words)
+    found.update(f"m={word}" for word in opening)
+    if words:
+        found.add(f"first={words[0]}")
+    if any(word in _FIRST_PERSON for word in words):
+        found.add("first-person")
+    if any(mark in stripped for mark in _QUOTE_MARKS):
+        found.add("quote-mark")
+    if stripped[:1] in _QUOTE_MARKS:
+        found.add("opens-with-quote")
+    found.add(f"length={_bucket(len(words), (8, 15, 25, 40))}")
+    opening_share = max((_CUE_SHARE.get(word, 0.0) for word in opening), default=0.0)
+    any_share = max((_CUE_SHARE.get(word, 0.0) for word in words), default=0.0)
+    found.add(f"opening-cue={_bucket(round(opening_share * 10), (2, 4, 6, 8))}")
+    found.add(f"any-cue={_bucket(round(any_share * 10), (2, 4, 6, 8))}")
+    return sorted(found)
+
+
+def _bucket(value: int, limits: tuple[int, ...]) -> str:
+    for limit in limits:
+        if value <= limit:
+            return f"<={limit}"
+    return f">{limits[-1]}"
+
+
+@dataclass
+class NeedsSourceModel:
+    """A logistic model's weights: how likely an unattributed statement is to need a source."""
+
+    weights: dict[str, float]
+    threshold: float = 0.5
+    trained: dict[str, object] = field(default_factory=dict)
+
+    def probability(self, text: str, where: tuple[str, ...] = ()) -> float:
+        score = sum(self.weights.get(feature, 0.0) for feature in features(text, where))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def needs_source(self, text: str, where: tuple[str, ...] = ()) -> bool:
+        return self.probability(text, where) >= self.threshold
+
+    def strongest_reported_word(self, text: str) -> str | None:
+        """The word that most says "reported" (lowest weight of its word features), if any."""
+        scored = [
+            (self.weights.get(f"m={word}", 0.0) + self.weights.get(f"w={word}", 0.0), word)
+            for word in _WORD.findall(text)
+        ]
+        negative = [pair for pair in scored if pair[0] < 0]
+        return min(negative)[1] if negative else None
+
+    def to_json(self) -> str:
+        document = {
+            "threshold": self.threshold,
+            "trained": self.trained,
+            "weights": {key: round(value, 4) for key, value in sorted(self.weights.items())},
+        }
+        return json.dumps(document, indent=0, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> NeedsSourceModel:
+        document = json.loads(text)
+        return cls(document["weights"], document["threshold"], document.get("trained", {}))
+
+
+@cache
+def shipped_model() -> NeedsSourceModel:
+    """The model trained on PolNeAR train that ships with sayso (read once)."""
+    return NeedsSourceModel.from_json(WEIGHTS_PATH.read_text(encoding="utf-8"))
+
+
+def train(
+    examples: Iterable[tuple[str, tuple[str, ...], bool]],
+    epochs: int = 10,
+    rate: float = 0.1,
+    l2: float = 1e-5,
+    min_count: int = 3,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Fit weights by stochastic gradient descent on ``(text, needs a source)`` examples.
+
+    Features seen in fewer than ``min_count`` examples are left out (they would only learn the
+    training texts by heart); examples are weighted so both classes count alike. Seeded, so the
+    same examples give the same weights.
+    """
+    featured = [(features(text, where), label) for text, where, label in examples]
+    counts: dict[str, int] = {}
+    for found, _ in featured:
+        for feature in found:
+            counts[feature] = counts.get(feature, 0) + 1
+    kept = [([f for f in found if counts[f] >= min_count], label) for found, label in featured]
+    positives = sum(1 for _, label in kept if label)
+    balance = {True: len(kept) / (2 * positives), False: len(kept) / (2 * (len(kept) - positives))}
+    weights: dict[str, float] = {}
+    order = list(range(len(kept)))
+    shuffler = random.Random(seed)
+    for epoch in range(epochs):
+        shuffler.shuffle(order)
+        step = rate / (1 + epoch)
+        for index in order:
+            found, label = kept[index]
+            score = sum(weights.get(feature, 0.0) for feature in found)
+            predicted = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+            gradient = (predicted - (1.0 if label else 0.0)) * balance[label]
+            for feature in found:
+                weight = weights.get(feature, 0.0)
+                weights[feature] = weight - step * (gradient + l2 * weight)
+    return {feature: weight for feature, weight in weights.items() if abs(weight) >= 0.01}
