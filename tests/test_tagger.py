@@ -119,6 +119,36 @@ def test_assembly_shares_a_source_and_continues_quotes():
     assert second.form == "mixed"
 
 
+def test_content_before_its_cues_sentence_must_open_a_quotation():
+    text = (
+        "Borders closed in 2020. Troops left, officials said.\n\n"
+        "“It was calm.” Kim said it was over.\n"
+    )
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    at = words.index
+    # "in 2020" (sentence 0) is tagged content, but its nearest cue, "said", is in sentence 1.
+    pieces = [
+        _Piece("Q", at("in"), at("2020"), 0, 0),
+        _Piece("Q", at("Troops"), at("left"), 0, 1),
+        _Piece("S", at("officials"), at("officials"), 0, 1),
+        _Piece("C", words.index("said"), words.index("said"), 0, 1),
+        # A quotation ahead of its cue's sentence is still the cue's content.
+        _Piece("Q", at("“"), at("”"), 1, 2),
+        _Piece("S", at("Kim"), at("Kim"), 1, 3),
+        _Piece(
+            "C",
+            len(words) - 1 - words[::-1].index("said"),
+            len(words) - 1 - words[::-1].index("said"),
+            1,
+            3,
+        ),
+    ]
+    officials, kim = assemble(text, tokens, pieces, Lexicon.default())
+    assert [c.text for c in officials.content] == ["Troops left"]
+    assert [c.text for c in kim.content] == ["“It was calm.”"]
+
+
 def test_shape():
     assert [shape(w) for w in ("Kim", "U.S.", "2016", "said", "“")] == ["Xx", "X.X.", "d", "x", "“"]
 

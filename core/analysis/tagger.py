@@ -487,7 +487,9 @@ def assemble(
     cue_forms: dict[str, str] | None = None,
 ) -> list[Attribution]:
     """Join tagged spans into attributions: one per cue, with the nearest source in its sentence
-    and the content spans nearest to it in its paragraph; content in a paragraph without a cue
+    and the content spans nearest to it in its paragraph (those in an earlier sentence only when
+    they open a quotation: a half-tagged sentence must not lend its end to the next one's cue);
+    content in a paragraph without a cue
     continues the attribution before it (a quotation running over paragraphs).
 
     ``cue_forms`` is ``lexicon.cue_forms()``, for a caller that has it already.
@@ -541,6 +543,8 @@ def assemble(
             owner = around[0]  # continues the last attribution before its paragraph
         else:
             continue
+        if owner.cue.sentence > piece.sentence and not _opens_quote(text, fragment):
+            continue
         owner.content.append(fragment)
     cue_forms = cue_forms if cue_forms is not None else lexicon.cue_forms()
     return [
@@ -552,6 +556,15 @@ def assemble(
         )
         for d in drafts
     ]
+
+
+# Marks that open a quotation: content before its cue's sentence is a quotation's start.
+OPENING_QUOTES = "\"“'‘«`"
+
+
+def _opens_quote(text: str, fragment: Span) -> bool:
+    before = text[max(0, fragment.start - 2) : fragment.start + 1]
+    return any(mark in before for mark in OPENING_QUOTES)
 
 
 def merge_rules(tagged: Sequence[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
