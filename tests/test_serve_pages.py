@@ -114,7 +114,9 @@ def test_serve_opens_a_browser_and_passes_options_to_datasette(tmp_path):
         "sql_time_limit_ms",
         "4321",
     ]
-    env = {**os.environ, "BROWSER": f"{sys.executable} {browser} %s"}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "BROWSER": f"{sys.executable} {browser} %s", "TMPDIR": str(scratch)}
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         settings = None
@@ -135,6 +137,7 @@ def test_serve_opens_a_browser_and_passes_options_to_datasette(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert list(scratch.iterdir()) == []  # a terminated server removes its metadata folder
 
 
 def test_serve_with_only_datasette_options_serves_sayso_db(sayso_cli, tmp_path, monkeypatch):

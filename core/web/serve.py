@@ -9,6 +9,7 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -668,6 +669,10 @@ def datasette_arguments(
     return arguments + list(extra)
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(
     path: Path,
     host: str,
@@ -688,6 +693,9 @@ def serve(
 
     open_for_browsing(path).close()
     quiet_client_errors()
+    # uvicorn re-raises the SIGTERM it shut down on; Python's default action would end the
+    # process there, before the temporary metadata folder is removed.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
