@@ -122,3 +122,32 @@ def test_the_cli_takes_the_limit_from_the_configuration(sayso_cli, tmp_path, mon
     result = sayso_cli("check", str(article), "--no-db", "--analyzer", "offline", plugin=Hang())
     assert result.exit_code == 2
     assert "abandoned after 0.5 s" in result.stderr
+
+
+def test_a_dask_partition_keeps_the_time_limit_it_is_given(tmp_path):
+    from sayso.pipeline.cluster import check_partition
+    from sayso.pipeline.engine import Checking
+    from sayso.pipeline.inputs import MAX_BYTES
+
+    files = []
+    for article in articles(3, hanging=1):
+        path = tmp_path / article.path
+        path.write_text(article.text)
+        files.append(str(path))
+    with extra_plugins(("hang", Hang())):
+        checking = Checking.prepare("offline")
+        result = check_partition(
+            files,
+            str(tmp_path / "shard.db"),
+            analyzer="offline",
+            settings=checking.settings,
+            analyzer_options={},
+            max_bytes=MAX_BYTES,
+            time_limit=0.5,
+        )
+    assert result.checked == 2
+    [error] = result.errors
+    assert error.endswith(
+        "a1.txt: abandoned after 0.5 s, the time limit for one article "
+        "(--time-limit, or time_limit in sayso.toml, sets it)"
+    )

@@ -396,6 +396,7 @@ def check_command(
                 skip_unchanged=not force,
                 link=link,
                 max_bytes=max_bytes,
+                time_limit=limit,
                 no_db=no_db,
                 fail_under=fail_under,
             )

@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import InputError, SaysoError
 from ..manager import Plugins
 from ..model import Settings
+from .budget import DEFAULT_TIME_LIMIT
 from .engine import Checking, collect_less_often, expand_inputs, read_inputs
 from .inputs import MAX_BYTES, STDIN
 
@@ -72,6 +73,7 @@ def check_on_dask(
     skip_unchanged: bool = True,
     link: bool = False,
     max_bytes: int = MAX_BYTES,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> DaskCheckResult:
     """Check files on Dask into ``db``: one shard per partition, then one merge.
 
@@ -82,6 +84,7 @@ def check_on_dask(
     storage every worker shares); it is emptied of shards first and they are removed once
     merged. With ``skip_unchanged``, files ``db`` holds with the same size, modification time
     and fingerprint are not sent to the workers. ``link`` links every article once merged.
+    ``time_limit`` is each article's time limit in seconds on the workers (None: no limit).
     """
     try:
         from distributed import Client, LocalCluster
@@ -90,7 +93,7 @@ def check_on_dask(
     from ..storage.merge import merge_databases
 
     db = Path(db)
-    checking = Checking.prepare(analyzer, settings, plugins, analyzer_options)
+    checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, time_limit)
     result = DaskCheckResult()
     input_errors: list[InputError] = []
     files = []
@@ -107,18 +110,14 @@ def check_on_dask(
     chunks = _split(files, count)
     paths = [directory / f"part-{number:05d}.db" for number in range(len(chunks))]
     for path in paths:
-        for leftover in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-shm"),
-        ):
-            leftover.unlink(missing_ok=True)
+        _remove_database(path)
     result.partitions = len(chunks)
     options: dict[str, Any] = {
         "analyzer": checking.analyzer,
         "settings": checking.settings,
         "analyzer_options": checking.analyzer_options,
         "max_bytes": max_bytes,
+        "time_limit": time_limit,
     }
     if chunks:
         cluster = None
@@ -150,8 +149,7 @@ def check_on_dask(
     if written or link:
         result.run_id = merge_databases(written, db, plugins=checking.plugins, link=link).run_id
     for path in written:
-        for end in ("", "-wal", "-shm"):
-            path.with_name(path.name + end).unlink(missing_ok=True)
+        _remove_database(path)
     if shards is None and not any(directory.iterdir()):
         shutil.rmtree(directory)
     return result
@@ -165,13 +163,13 @@ def check_partition(
     settings: Settings,
     analyzer_options: dict[str, Any],
     max_bytes: int,
+    time_limit: float | None,
 ) -> PartitionResult:
     """One Dask task: check ``files`` into the shard at ``shard``, in this process."""
     from ..api import CheckRun
 
     # A task Dask runs again (its worker died) starts its shard afresh.
-    for end in ("", "-wal", "-shm"):
-        Path(shard + end).unlink(missing_ok=True)
+    _remove_database(Path(shard))
     collect_less_often()
     result = PartitionResult()
     run = CheckRun(
@@ -185,6 +183,7 @@ def check_partition(
         # Shards are linked once merged, all together.
         link=False,
         max_bytes=max_bytes,
+        time_limit=time_limit,
     )
     for score in run:
         result.checked += 1
@@ -192,6 +191,11 @@ def check_partition(
     result.failures = {str(failure): count for failure, count in run.failure_counts.items()}
     result.errors = [str(error) for error in run.errors]
     return result
+
+
+def _remove_database(path: Path) -> None:
+    for end in ("", "-wal", "-shm"):
+        path.with_name(path.name + end).unlink(missing_ok=True)
 
 
 def _score(report: Any) -> float:
