@@ -196,3 +196,13 @@ def test_tagger_with_stanzas_parse():
     [analysis] = analyzer.analyze([Article(text)], Lexicon.default())
     assert analysis.analyzer == "tagger-stanza"
     assert [(a.source.text, a.cue.text) for a in analysis.attributions] == [("The mayor", "said")]
+
+
+def test_forms_are_the_dependency_rules_doubled_apostrophes_included():
+    from sayso.analysis.tagger import _form
+
+    text = "''We will win,'' Smith said."
+    content = [Span.of(text, 0, 17)]
+    cue = Span.of(text, 24, 28)
+    source = Span.of(text, 18, 23)
+    assert _form(cue, source, content, {"said": "say"}, Lexicon.default()) == "direct"

@@ -409,7 +409,7 @@ def _verb_attribution(
         source_words = set()
     source = _contiguous_span(parsed, source_words) if source_words else None
     return Attribution(
-        form=_form(parsed, verb, source, content, lexicon),
+        form=content_form(verb.lemma, source, content, lexicon),
         cue=cue,
         source=source,
         content=content,
@@ -824,11 +824,13 @@ def _adverb(word: Word) -> bool:
     return word.deprel == "advmod" and word.upos == "ADV" and word.lemma not in {"so", "as"}
 
 
-def _form(
-    parsed: ParsedText, verb: Word, source: Span | None, content: list[Span], lexicon: Lexicon
+def content_form(
+    lemma: str | None, source: Span | None, content: list[Span], lexicon: Lexicon
 ) -> Form:
+    """The form of an attribution whose cue has ``lemma``: evidence, or by how much of its
+    content is quoted."""
     if (
-        verb.lemma in lexicon.evidence_verbs
+        lemma in lexicon.evidence_verbs
         and source is not None
         and source.text.lower().split()[-1] in lexicon.evidence_nouns
     ):

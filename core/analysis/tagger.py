@@ -41,7 +41,7 @@ from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
 from ..model import Analysis, AnalyzerFactory, Article, Attribution, Form, Span
 from .conllu import CONLLU_PATH
-from .dependency import ParsedText
+from .dependency import ParsedText, content_form
 from .offline import OfflineAnalyzer
 from .segment import link_statements
 
@@ -71,7 +71,6 @@ ROLE_PRIORITY = {"Q": 1, "S": 2, "C": 3}
 _TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
 _OPEN_QUOTES = frozenset("“«")
 _CLOSE_QUOTES = frozenset("”»")
-_QUOTE_MARKS = "\"“”„«»'"
 _PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "his", "her", "their", "who"])
 # Window offsets whose word is a feature of a token, in the order type_features lists them.
 _WINDOW = (-2, -1, 1, 2, -3, 3)
@@ -637,22 +636,7 @@ def _form(
     lowered = cue.text.lower()
     if lowered.startswith("according"):
         return "according_to"
-    lemma = cue_words.get(lowered.split()[-1])
-    if (
-        lemma in lexicon.evidence_verbs
-        and source is not None
-        and source.text.lower().split()[-1] in lexicon.evidence_nouns
-    ):
-        return "evidence"
-    quoted = sum(_quoted_length(span.text) for span in content)
-    total = sum(len(span.text.strip(_QUOTE_MARKS + " ,.")) for span in content)
-    if quoted == 0:
-        return "indirect"
-    return "direct" if quoted >= total else "mixed"
-
-
-def _quoted_length(text: str) -> int:
-    return sum(len(m.group(1)) for m in re.finditer(r"[\"“]([^\"”]*)", text))
+    return content_form(cue_words.get(lowered.split()[-1]), source, content, lexicon)
 
 
 # --- the analyzer ---------------------------------------------------------------------------
