@@ -219,6 +219,7 @@ def add_speaker_labels(analysis: Analysis) -> None:
     text = analysis.article.text
     carried = _carried(analysis)
     by_paragraph = _statements_by_paragraph(analysis)
+    labelled: list[Attribution] = []
     for number, paragraph in enumerate(analysis.paragraphs):
         label = _SPEAKER_LABEL.match(paragraph.text)
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
@@ -229,20 +230,18 @@ def add_speaker_labels(analysis: Analysis) -> None:
         )
         colon = Span.of(text, speaker.end, speaker.end + 1)
         content_start = paragraph.start + label.end()
-        analysis.attributions = [
-            *analysis.attributions,
-            (
-                Attribution(
-                    form="direct",
-                    cue=colon,
-                    source=speaker,
-                    content=[Span.of(text, content_start, paragraph.end)],
-                    statements=[s.index for s in statements],
-                )
-            ),
-        ]
+        labelled.append(
+            Attribution(
+                form="direct",
+                cue=colon,
+                source=speaker,
+                content=[Span.of(text, content_start, paragraph.end)],
+                statements=[s.index for s in statements],
+            )
+        )
     analysis.attributions = sorted(
-        analysis.attributions, key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0)
+        [*analysis.attributions, *labelled],
+        key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0),
     )
 
 

@@ -33,7 +33,7 @@ from ..model import (
     Span,
     Statement,
 )
-from .segment import build_statements, link_statements, split_paragraphs, split_sentences
+from .segment import link_statements, segment
 
 
 def _words(text: str) -> frozenset[str]:
@@ -215,9 +215,7 @@ class _ArticleReader:
 
     def read(self) -> Analysis:
         text = self.text
-        paragraphs = split_paragraphs(text)
-        sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
-        statements = build_statements(text, paragraphs, sentences)
+        paragraphs, statements = segment(text)
         self.paragraphs = paragraphs
         self.paragraph_starts = [paragraph.start for paragraph in paragraphs]
         self.paragraph_ends = [paragraph.end for paragraph in paragraphs]

@@ -18,7 +18,13 @@ from functools import cached_property, lru_cache
 
 from ..lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
 from ..model import Analysis, Attribution, Entity, Source, SourceType, Span
-from .names import key_slug, mention_key, source_head, without_leading_determiner
+from .names import (
+    key_slug,
+    mention_key,
+    source_head,
+    straight_apostrophes,
+    without_leading_determiner,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -127,7 +133,7 @@ class _Resolver:
 
     def _resolve(self, mention: Span) -> str:
         head = source_head(mention.text)
-        lowered = head.lower().replace("’", "'")
+        lowered = straight_apostrophes(head.lower())
         if lowered in _PERSONAL_PRONOUNS:
             return self._antecedent(mention, person=True) or self._add(head, "unknown")
         if lowered in _GROUP_PRONOUNS:
@@ -147,7 +153,7 @@ class _Resolver:
         return self._add(without_leading_determiner(head), source_type)
 
     def _is_outlet_anaphor(self, head: str) -> bool:
-        normalised = head.lower().replace("’", "'")
+        normalised = straight_apostrophes(head.lower())
         return normalised in self.lexicon.outlet_anaphors or bool(_STATE_OUTLET.search(head))
 
     def _is_anonymous(self, head: str) -> bool:
@@ -278,14 +284,14 @@ class _GazetteerMatcher:
         self.pattern = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
     def find_all(self, text: str) -> list[tuple[int, GazetteerEntry]]:
-        normalised = text.replace("’", "'")
+        normalised = straight_apostrophes(text)
         return [
             (match.start(), self.entries[match.group().lower()])
             for match in self.pattern.finditer(normalised)
         ]
 
     def find_in(self, text: str) -> GazetteerEntry | None:
-        match = self.pattern.search(text.replace("’", "'"))
+        match = self.pattern.search(straight_apostrophes(text))
         return None if match is None else self.entries[match.group().lower()]
 
 
