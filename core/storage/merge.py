@@ -37,6 +37,7 @@ from .store import (
     ARTICLE_ROW_TABLES,
     PROVENANCE_TABLES,
     SOURCE_CONFLICT,
+    clear_provenance,
     connect,
     open_existing,
     write_transaction,
@@ -187,9 +188,7 @@ def _adopt(conn: sqlite3.Connection, run_id: int) -> int:
         "SELECT min(id) FROM plugin_errors WHERE article_id IS NULL GROUP BY plugin, stage, error)"
     )
     # Claim clusters are not merged (the module's description says why).
-    for table in (*PROVENANCE_TABLES, "source_aliases"):
-        conn.execute(f"DELETE FROM [{table}]")
-    conn.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
+    clear_provenance(conn)
     conn.execute("DELETE FROM runs WHERE id != ?", [run_id])
     return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -948,9 +948,7 @@ def save_provenance(
     rows = provenance_rows(provenance, run_id)
     with write_transaction(db):
         if replace_all:
-            for table in (*PROVENANCE_TABLES, "source_aliases"):
-                db.execute(f"DELETE FROM [{table}]")
-            db.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
+            clear_provenance(db)
         else:
             _delete_provenance(db, list(provenance.articles))
         save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
@@ -964,6 +962,13 @@ def save_provenance(
             if table_rows:
                 columns = tuple(table_rows[0])
                 _insert(db, table, (columns, [tuple(row.values()) for row in table_rows]))
+
+
+def clear_provenance(db: sqlite_utils.Database | sqlite3.Connection) -> None:
+    """Delete every claim cluster, cross-article finding, alias and ``same_as`` link."""
+    for table in (*PROVENANCE_TABLES, "source_aliases"):
+        db.execute(f"DELETE FROM [{table}]")
+    db.execute("UPDATE sources SET same_as = NULL WHERE same_as IS NOT NULL")
 
 
 def _delete_provenance(db: sqlite_utils.Database, articles: list[str]) -> None:
