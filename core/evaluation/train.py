@@ -106,7 +106,7 @@ def training_data(
             progress("reading", done, len(corpus.articles))
     if not articles:
         raise InputError(f"{corpus_dir}: no article to train on")
-    learned = learn_cue_words(articles)
+    learned = _cue_word_shares(articles)
     featurizer = Featurizer(lexicon, learned_cues=learned)
     sequences = []
     for tokens, labels, rule_labels, sentence_starts in articles:
@@ -124,10 +124,13 @@ MIN_CUE_COUNT = 3
 MIN_CUE_SHARE = 0.1
 
 
-def learn_cue_words(
+def _cue_word_shares(
     articles: list[tuple[Tokens, list[str], list[str], list[int]]],
 ) -> dict[str, float]:
-    """Words the annotators mark as (part of) a cue often: "blamed", "disputes", "opponent"."""
+    """Words the annotators mark as (part of) a cue often: "blamed", "disputes", "opponent".
+
+    The tagger's feature, from its token labels; not :func:`sayso.evaluation.flags.learn_cue_words`,
+    which lists cue-like words from brat spans for the needs-a-source rules."""
     seen: Counter[str] = Counter()
     as_cue: Counter[str] = Counter()
     for tokens, labels, _, _ in articles:
