@@ -20,7 +20,7 @@ from ..analysis.analyzers import describe_analyzers, get_analyzer
 from ..analysis.tagger import DEFAULT_C1, DEFAULT_C2, DEFAULT_ITERATIONS
 from ..api import LINK_LIMIT, CheckRun, Unchanged, expanded, links_by_default
 from ..config import load_configuration
-from ..document import article_document, provenance_document
+from ..document import article_document, check_document
 from ..errors import ModelWarning, SaysoError
 from ..manager import get_plugins
 from ..pipeline.budget import DEFAULT_TIME_LIMIT
@@ -529,9 +529,9 @@ class _ReportWriter:
 
     def end(self, run: CheckRun[Checked]) -> None:
         if self.format is OutputFormat.json:
-            tail: dict[str, Any] = {"errors": [str(error) for error in run.errors]}
-            if run.provenance is not None:
-                tail["provenance"] = provenance_document(run.provenance)
+            # The document's keys after its articles, streamed above.
+            tail = check_document([], [str(error) for error in run.errors], run.provenance)
+            del tail["articles"]
             opening = "\n]," if self.written else '{\n"articles": [],'
             typer.echo(opening + json.dumps(tail, ensure_ascii=False, indent=2)[1:])
         elif self.format is OutputFormat.text and run.provenance is not None:
