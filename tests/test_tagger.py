@@ -9,12 +9,17 @@ from sayso.analysis.segment import split_paragraphs
 from sayso.analysis.tagger import (
     CARD_FILE,
     MODEL_FILE,
+    Featurizer,
     TaggerAnalyzer,
+    _quote_states,
+    read_clusters,
     regex_tokens,
     role_labels,
     shape,
+    write_clusters,
 )
 from sayso.errors import ModelMissingError
+from sayso.evaluation.clusters import learn_clusters
 from sayso.evaluation.evaluate import evaluate
 from sayso.evaluation.train import train
 from sayso.lexicon import Lexicon
@@ -205,3 +210,42 @@ def test_forms_are_the_dependency_rules_doubled_apostrophes_included():
     cue = Span.of(text, 24, 28)
     source = Span.of(text, 18, 23)
     assert _form(cue, source, content, {"said": "say"}, Lexicon.default()) == "direct"
+
+
+def test_word_clusters_group_words_by_their_neighbours():
+    names = ["kim", "shoigu", "putin", "biden", "kirby", "lee"]
+    verbs = ["said", "warned", "claimed", "insisted", "stated", "argued"]
+    nouns = ["bridge", "road", "tunnel", "port", "airport", "station"]
+    sentences = []
+    for round_ in range(4):
+        for index, name in enumerate(names):
+            verb = verbs[(index + round_) % len(verbs)]
+            noun = nouns[(index + 2 * round_) % len(nouns)]
+            sentences.append(["minister", name, verb, "that", "the", noun, "will", "close", "."])
+    clusters = learn_clusters(sentences, coarse=3, fine=3)
+    assert clusters == learn_clusters(sentences, coarse=3, fine=3)  # seeded: the same table
+    for group in (names, verbs, nouns):
+        assert len({clusters[word][0] for word in group}) == 1
+    assert len({clusters[group[0]][0] for group in (names, verbs, nouns)}) == 3
+    assert learn_clusters(sentences[:2], coarse=3, fine=50) == {}  # too few words: no table
+
+
+def test_quote_states_of_a_paragraph():
+    words = ["“", "We", "won", ",", "”", "he", "said", ",", "adding", "“", "again", "”", "."]
+    starts = [index == 0 for index in range(len(words))]
+    inside, closed, opening = _quote_states(words, starts)
+    assert [w for w, flag in zip(words, inside, strict=True) if flag] == ["We", "won", ",", "again"]
+    # After the first quotation closes; before the second opens.
+    assert closed.index(True) == words.index("he") and closed[-1]
+    assert opening[: words.index("adding") + 1] == [True] * (words.index("adding") + 1)
+    assert not any(opening[words.index("adding") + 1 :])
+
+
+def test_a_models_word_clusters_are_features_of_the_word_and_its_neighbours(tmp_path):
+    write_clusters(tmp_path / "clusters.tsv", {"blamed": (3, 41), "the": (0, 7)})
+    clusters = read_clusters(tmp_path / "clusters.tsv")
+    assert clusters == {"blamed": (3, 41), "the": (0, 7)}
+    own, *window = Featurizer(Lexicon.default(), clusters=clusters).type_features("Blamed")
+    assert {"k=3", "K=41"} <= set(own)
+    assert "-1k=3" in window[1] and "1k=3" in window[2]
+    assert read_clusters(tmp_path / "none.tsv") == {}

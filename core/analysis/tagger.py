@@ -5,15 +5,21 @@ Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue,
 paragraph per sequence, by a linear-chain CRF (python-crfsuite) trained with ``sayso train`` on a
 brat corpus laid out as PolNeAR is. Its features:
 
-- the word, its shape and ending, whether it is a cue word of the lexicon (and its lemma), an
-  anonymous noun, a title or a pronoun, and the words two to each side;
-- where it is: inside a quotation, first or last of its sentence, which sentence of the
-  paragraph, how far the nearest cue word is to the left and to the right in its sentence, a
-  speaker's label before a colon;
-- what the rule analyzer (``offline``) says of it and its neighbours (stacking);
+- the word, its shape and ending, whether it is a cue word of the lexicon (and its lemma) or of
+  the training corpus (and how often it is a cue there), an anonymous noun, a title or a
+  pronoun, its word cluster at two grains (learned from the training text, ``clusters.tsv``),
+  the words two to each side, their shapes and clusters one to each side, and whether the words
+  up to three away are cue words;
+- where it is: inside a quotation, after a quotation closed in its sentence or before one
+  opening in it, first or last of its sentence, which sentence of the paragraph, how far the
+  nearest cue word is to the left and to the right in its sentence, a speaker's label before a
+  colon;
+- what the rule analyzer (``offline``) says of it and its neighbours (stacking), and for a cue
+  word, that label with whether it is quoted (a cue inside another's content is often nested);
 - with a parse (a stanza ``Document``: the conllu analyzer's CoNLL-U files or stanza's own
-  pipeline): part of speech, relation, the head's lemma and part of speech, and the relation by
-  which it hangs from its nearest cue-verb ancestor, and how far up that is.
+  pipeline): part of speech, relation, lemma, the relations of its subject, object and clause
+  dependents, the head's lemma and part of speech, and the relation by which it hangs from its
+  nearest cue-verb ancestor, and how far up that is.
 
 Statements, paragraphs and entities come from the rule analyzer, so every analyzer's statement
 model is the same; the tagger's attributions replace the rules' (:mod:`sayso.analysis.assembly`
@@ -54,13 +60,15 @@ MODEL_FILE = "model.crfsuite"
 CARD_FILE = "card.json"
 # Words the training corpus uses as cues, with the share of their occurrences that are cues.
 CUES_FILE = "cue_words.json"
+# Word clusters learned from the training text (word, coarse id, fine id; tab-separated lines).
+CLUSTERS_FILE = "clusters.tsv"
 # The attributes the model has weights for, one a line: reading them is a hundred times faster
 # than asking crfsuite (which dumps the whole model as text).
 ATTRIBUTES_FILE = "attributes.txt"
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 # Training defaults (`sayso train`): what the shipped model was trained with.
 DEFAULT_ITERATIONS = 100
-DEFAULT_C1 = 0.3
+DEFAULT_C1 = 2.0
 DEFAULT_C2 = 0.01
 
 LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
@@ -72,8 +80,10 @@ ROLE_PRIORITY = {"Q": 1, "S": 2, "C": 3}
 _TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
 _OPEN_QUOTES = frozenset("“«")
 _CLOSE_QUOTES = frozenset("”»")
+# Dashes are one word to the tagger: "― Name" after a quotation is "— Name".
+_DASHES = frozenset("―—–")
 _PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "his", "her", "their", "who"])
-# Window offsets whose word is a feature of a token, in the order type_features lists them.
+# Window offsets whose word gives a token features, in the order type_features lists them.
 _WINDOW = (-2, -1, 1, 2, -3, 3)
 _STEM_ENDINGS = ("ing", "ed", "es", "s")
 _MAX_CACHED_TYPES = 300_000
@@ -187,8 +197,16 @@ def parse_tokens(
     return tokens
 
 
+_CHILD_RELATIONS = frozenset(
+    "ch=" + relation
+    for relation in ("nsubj", "nsubj:pass", "ccomp", "xcomp", "parataxis", "advcl", "obj", "obl")
+)
+
+
 def _word_parse_features(all_words: list[Any], word: Any, cue_lemmas: set[str]) -> list[str]:
-    features = ["u=" + word.upos, "d=" + word.deprel]
+    features = ["u=" + word.upos, "d=" + word.deprel, "l=" + word.lemma.lower()]
+    # A speech verb's dependents: a subject (the source) and a clause (the content).
+    features += sorted({"ch=" + all_words[c].deprel for c in word.children} & _CHILD_RELATIONS)
     if word.head is not None:
         head = all_words[word.head]
         features += ["hl=" + head.lemma, "hu=" + head.upos]
@@ -219,10 +237,12 @@ class Featurizer:
         lexicon: Lexicon,
         known: set[str] | None = None,
         learned_cues: dict[str, float] | None = None,
+        clusters: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         forms = self.cue_forms = lexicon.cue_forms()
         self.cue_lemma = {form: lemma for form, lemma in forms.items() if " " not in form}
         self.learned_cues = learned_cues or {}
+        self.clusters = clusters or {}
         # Cue words: the lexicon's, and those the training corpus uses as cues often enough.
         self.cue_words = (
             frozenset(form.split()[0] for form in forms) | {"according"} | set(self.learned_cues)
@@ -231,6 +251,7 @@ class Featurizer:
         self.anonymous = frozenset(lexicon.anonymous_nouns)
         self.titles = frozenset(t.lower().rstrip(".") for t in lexicon.person_titles)
         self.known = known
+        self._bands = {word: _share(share) for word, share in self.learned_cues.items()}
         self._types: dict[str, tuple[list[str], ...]] = {}
         self._contexts: dict[tuple[Any, ...], list[str]] = {}
 
@@ -241,12 +262,12 @@ class Featurizer:
     def type_features(self, word: str) -> tuple[list[str], ...]:
         """The features ``word`` gives the token it is, and those it gives its neighbours at
         each window offset: (own, at -2, at -1, at +1, at +2, at -3, at +3)."""
-        lower = word.lower()
+        lower = "—" if word in _DASHES else word.lower()
         cue = lower in self.cue_words
         word_shape = shape(word)
         own = ["w=" + lower, "s=" + word_shape]
         if len(lower) > 3:
-            own += ["x3=" + lower[-3:], "x2=" + lower[-2:]]
+            own.append("x3=" + lower[-3:])
         stem = _stem(lower)
         if stem != lower:
             own.append("st=" + stem)
@@ -264,13 +285,19 @@ class Featurizer:
             own.append("title")
         if lower in _PRONOUNS:
             own.append("pro")
+        cluster = self.clusters.get(lower)
+        if cluster is not None:
+            own += [f"k={cluster[0]}", f"K={cluster[1]}"]
         built = [own]
         for offset in _WINDOW:
-            window = [f"{offset}w={lower}"]
+            # Words two to each side; three away, only whether it is a cue word.
+            window = [f"{offset}w={lower}"] if -2 <= offset <= 2 else []
             if cue:
                 window.append(f"{offset}cue")
             if offset in (-1, 1):
-                window += [f"{offset}s={word_shape}", f"{offset}st={stem}"]
+                window.append(f"{offset}s={word_shape}")
+                if cluster is not None:
+                    window.append(f"{offset}k={cluster[0]}")
             built.append(window)
         return tuple(self._keep(features) for features in built)
 
@@ -294,12 +321,15 @@ class Featurizer:
             if cached is None:
                 cached = types[word] = type_features(word)
             by_type.append(cached)
-        is_cue = [word.lower() in cue_words for word in words]
+        lowered = [word.lower() for word in words]
+        is_cue = [lower in cue_words for lower in lowered]
+        bands = self._bands
         sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
         contexts = self._contexts
         build_context = self._context
         parse = tokens.parse
         keep = self._keep
+        known = self.known
         padding: list[tuple[list[str], ...]] = [_NO_TYPE] * 3
         sequences: list[list[list[str]]] = []
         for paragraph in tokens.paragraphs:
@@ -314,7 +344,7 @@ class Featurizer:
             right = _cue_distances(is_cue[first:end][::-1], ends_sentence[::-1])[::-1]
             colon = next((i for i in range(first + 1, min(first + 6, end)) if words[i] == ":"), -1)
             rules = ["^", *rule_labels[first:end], "$"]
-            quoted = False
+            inside, closed, opening = _quote_states(words[first:end], starts_sentence)
             sentence_index = -1
             padded = padding + by_type[first:end] + padding
             items = []
@@ -322,31 +352,32 @@ class Featurizer:
                 i = first + offset
                 if starts_sentence[offset]:
                     sentence_index += 1
-                word = words[i]
-                if word in _OPEN_QUOTES or (word == '"' and not quoted):
-                    quoted, inside = True, False
-                elif word in _CLOSE_QUOTES or word == '"':
-                    quoted, inside = False, False
-                else:
-                    inside = quoted
                 key = (
                     starts_sentence[offset],
                     ends_sentence[offset],
                     offset == 0,
                     sentence_index if sentence_index < 2 else 2,
-                    inside,
+                    inside[offset],
                     0 if colon < 0 or i > colon else (1 if i < colon else 2),
                     left[offset],
                     right[offset],
                     rules[offset],
                     rules[offset + 1],
                     rules[offset + 2],
+                    closed[offset],
+                    opening[offset],
                 )
                 context = contexts.get(key)
                 if context is None:
                     context = contexts[key] = build_context(key)
                 p3, p2, p1, own, n1, n2, n3 = padded[offset : offset + 7]
                 item = [*own[0], *p2[1], *p1[2], *n1[3], *n2[4], *p3[5], *n3[6], *context]
+                if is_cue[i]:
+                    # A cue word inside what the rules call another's content, or quoted, is
+                    # often a nested attribution's cue.
+                    nested = f"cr={bands.get(lowered[i], 'lex')}|{rules[offset + 1]}|{key[4]:d}"
+                    if known is None or nested in known:
+                        item.append(nested)
                 if parse:
                     item += keep(parse[i])
                 items.append(item)
@@ -355,9 +386,12 @@ class Featurizer:
 
     def _context(self, key: tuple[Any, ...]) -> list[str]:
         """The features of a token's context (see ``article_features`` for the key)."""
-        first, last, opens, sentence, quoted, label, left, right, before, rule, after = key
+        first, last, opens, sentence, quoted, label, left, right, before, rule, after = key[:11]
+        closed, opening = key[11:]
         features = ["bias", f"si={sentence}"]
         features += ["bos"] * first + ["eos"] * last + ["bop"] * opens + ["q"] * quoted
+        # A quotation closed earlier in the sentence ('"…," he said') or opened later in it.
+        features += ["qc"] * closed + ["qo"] * opening
         # A speaker's label opening the paragraph (1) and the colon after it (2).
         features += {1: ["speaker"], 2: ["speaker:"]}.get(label, [])
         if left is not None:
@@ -384,6 +418,40 @@ def _cue_distances(is_cue: list[bool], starts_sentence: list[bool]) -> list[str 
         if cue:
             last = index
     return distances
+
+
+def _quote_states(words: list[str], starts_sentence: list[bool]) -> tuple[list[bool], ...]:
+    """For each token of a paragraph: whether it is inside a quotation, whether a quotation
+    closed before it in its sentence, and whether one opens after it in its sentence."""
+    inside: list[bool] = []
+    closed: list[bool] = []
+    opens_here: list[bool] = []
+    quoted = seen_close = False
+    for index, word in enumerate(words):
+        if starts_sentence[index]:
+            seen_close = False
+        opened = False
+        if word in _OPEN_QUOTES or (word == '"' and not quoted):
+            quoted, opened = True, True
+            inside.append(False)
+        elif word in _CLOSE_QUOTES or word == '"':
+            quoted = False
+            inside.append(False)
+        else:
+            inside.append(quoted)
+        closed.append(seen_close)
+        if not opened and not inside[-1] and (word in _CLOSE_QUOTES or word == '"'):
+            seen_close = True
+        opens_here.append(opened)
+    opening: list[bool] = []
+    ahead = False
+    for index in range(len(words) - 1, -1, -1):
+        opening.append(ahead)
+        if opens_here[index]:
+            ahead = True
+        if starts_sentence[index]:
+            ahead = False
+    return inside, closed, opening[::-1]
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -472,6 +540,22 @@ def load_card(model_dir: Path) -> ModelCard:
     return ModelCard(data)
 
 
+def read_clusters(path: Path) -> dict[str, tuple[int, int]]:
+    """A model's word clusters (empty when it has none)."""
+    if not path.is_file():
+        return {}
+    clusters: dict[str, tuple[int, int]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, coarse, fine = line.split("\t")
+        clusters[word] = (int(coarse), int(fine))
+    return clusters
+
+
+def write_clusters(path: Path, clusters: dict[str, tuple[int, int]]) -> None:
+    lines = [f"{word}\t{coarse}\t{fine}\n" for word, (coarse, fine) in sorted(clusters.items())]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 ParseReader = Callable[[list[Article]], Sequence[ParsedText | None]]
 """Gives the parse of each article (None where an article has none)."""
 
@@ -536,8 +620,9 @@ class TaggerAnalyzer:
             self._tagger = tagger
             self._known = known
             self._learned = learned
+            self._clusters = read_clusters(self.model_dir / CLUSTERS_FILE)
         if self._featurizer is None or self._lexicon is not lexicon:
-            self._featurizer = Featurizer(lexicon, self._known, self._learned)
+            self._featurizer = Featurizer(lexicon, self._known, self._learned, self._clusters)
             self._lexicon = lexicon
         return self._tagger, self._featurizer
 

@@ -27,6 +27,7 @@ from ..analysis.offline import OfflineAnalyzer
 from ..analysis.tagger import (
     ATTRIBUTES_FILE,
     CARD_FILE,
+    CLUSTERS_FILE,
     CUES_FILE,
     DEFAULT_C1,
     DEFAULT_C2,
@@ -40,12 +41,14 @@ from ..analysis.tagger import (
     attribution_roles,
     read_conllu_parses,
     role_labels,
+    write_clusters,
 )
 from ..errors import InputError
 from ..lexicon import Lexicon
 from ..model import Article
 from ..version import __version__
 from .brat import read_corpus
+from .clusters import COARSE, FINE, MIN_COUNT, learn_clusters
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) while preparing the data and training."""
@@ -67,6 +70,7 @@ class TrainingData:
     attributions: int
     skipped: list[str]
     learned_cues: dict[str, float]
+    clusters: dict[str, tuple[int, int]]
 
 
 def training_data(
@@ -107,7 +111,16 @@ def training_data(
     if not articles:
         raise InputError(f"{corpus_dir}: no article to train on")
     learned = _cue_word_shares(articles)
-    featurizer = Featurizer(lexicon, learned_cues=learned)
+    if progress is not None:
+        progress("learning word clusters", 0, 1)
+    clusters = learn_clusters(
+        tokens.words[paragraph.start : paragraph.stop]
+        for tokens, *_ in articles
+        for paragraph in tokens.paragraphs
+    )
+    if progress is not None:
+        progress("learning word clusters", 1, 1)
+    featurizer = Featurizer(lexicon, learned_cues=learned, clusters=clusters)
     sequences = []
     for tokens, labels, rule_labels, sentence_starts in articles:
         features = featurizer.article_features(tokens, sentence_starts, rule_labels)
@@ -115,7 +128,9 @@ def training_data(
             if items:
                 sequences.append((items, labels[paragraph.start : paragraph.stop]))
     tokens_seen = sum(len(tokens.starts) for tokens, *_ in articles)
-    return TrainingData(sequences, len(articles), tokens_seen, attributions, skipped, learned)
+    return TrainingData(
+        sequences, len(articles), tokens_seen, attributions, skipped, learned, clusters
+    )
 
 
 # A word is a learned cue word when the corpus has it in a cue at least this often, and in at
@@ -219,6 +234,8 @@ def train(
     (out / ATTRIBUTES_FILE).write_text("\n".join(attributes) + "\n", encoding="utf-8")
     (out / CUES_FILE).write_text(json.dumps(data.learned_cues, indent=0) + "\n", encoding="utf-8")
     card["learned_cue_words"] = len(data.learned_cues)
+    write_clusters(out / CLUSTERS_FILE, data.clusters)
+    card["word_clusters"] = len(data.clusters)
     _write_card(out, card)
     if dev is not None:
         card["dev"] = dev_scores(Path(dev), out, parse, progress)
@@ -227,15 +244,18 @@ def train(
 
 
 FEATURE_DESCRIPTION = (
-    "word, shape, last 2 and 3 letters, crude stem, cue word (the lexicon's, or learned from the"
+    "word, shape, last 3 letters, crude stem, cue word (the lexicon's, or learned from the"
     " corpus, with how often it is a cue there) and its lemma, anonymous noun, title, pronoun;"
-    " words and cue-word flags at -3..+3, shapes and stems at -1 and +1; inside a quotation;"
-    " first or last of its sentence, first of its paragraph, sentence of the paragraph (0, 1,"
-    " 2+); distance to the nearest cue word left and right in the sentence; a speaker's label"
-    " and its colon opening a paragraph; the rule analyzer's label of the token and its"
-    " neighbours; with a parse: part of speech, relation, head lemma and part of speech,"
-    " relation under the nearest cue-verb ancestor and its distance, and the parse-based rules'"
-    " label of the token and its neighbours"
+    " word clusters (coarse and fine, learned from the corpus text); words at -2..+2, shapes and"
+    " coarse clusters at -1 and +1, cue-word flags at -3..+3; inside a quotation, after a"
+    " quotation closed in its sentence, before one opening in it; first or last of its sentence,"
+    " first of its paragraph, sentence of the paragraph (0, 1, 2+); distance to the nearest cue"
+    " word left and right in the sentence; a speaker's label and its colon opening a paragraph;"
+    " the rule analyzer's label of the token and its neighbours, and for a cue word that label"
+    " with its cue share and whether it is quoted; with a parse: part of speech, relation,"
+    " lemma, the relations of its subject, object and clause dependents, head lemma and part of"
+    " speech, relation under the nearest cue-verb ancestor and its distance, and the"
+    " parse-based rules' label of the token and its neighbours"
 )
 
 
@@ -294,6 +314,10 @@ def card_markdown(card: dict[str, Any]) -> str:
         "",
         f"- features: {card['features']}",
         f"- learned cue words: {card.get('learned_cue_words', 0)}",
+        f"- word clusters: {card.get('word_clusters', 0):,} words in `{CLUSTERS_FILE}`, learned"
+        f" from the training corpus's own text (no other data): each word seen {MIN_COUNT} times"
+        f" or more, by its neighbours one and two words away, k-means into {COARSE} and {FINE}"
+        " groups",
         f"- parameters: {parameters}",
         f"- {card['attributes']:,} attributes and {card['state_features']:,} state features"
         f" kept; {card['model_bytes'] / 1e6:.1f} MB; trained in {card['training_seconds']:.0f} s",
