@@ -4,13 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from sayso.analysis.assembly import _Piece, assemble
 from sayso.analysis.segment import split_paragraphs
 from sayso.analysis.tagger import (
     CARD_FILE,
     MODEL_FILE,
     TaggerAnalyzer,
-    _Piece,
-    assemble,
     regex_tokens,
     role_labels,
     shape,
@@ -199,7 +198,7 @@ def test_tagger_with_stanzas_parse():
 
 
 def test_forms_are_the_dependency_rules_doubled_apostrophes_included():
-    from sayso.analysis.tagger import _form
+    from sayso.analysis.assembly import _form
 
     text = "''We will win,'' Smith said."
     content = [Span.of(text, 0, 17)]
