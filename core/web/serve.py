@@ -706,9 +706,15 @@ def serve(
     quiet_client_errors()
     # uvicorn re-raises the SIGTERM it shut down on; Python's default action would end the
     # process there, before the temporary metadata folder is removed.
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
-    with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
-        metadata = Path(folder) / "metadata.json"
-        metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
-        arguments = datasette_arguments(path, metadata, host, port, open_browser, datasette_options)
-        datasette_serve.main(arguments, prog_name="sayso serve DB --", standalone_mode=True)
+    # Put back afterwards: the handler is the process's, and serve may run in-process (tests).
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
+            metadata = Path(folder) / "metadata.json"
+            metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
+            arguments = datasette_arguments(
+                path, metadata, host, port, open_browser, datasette_options
+            )
+            datasette_serve.main(arguments, prog_name="sayso serve DB --", standalone_mode=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
