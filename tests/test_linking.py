@@ -165,7 +165,7 @@ def test_a_shared_source_is_named_by_rule_not_by_which_article_came_last(tmp_pat
 
 
 def _brute_force_candidates(
-    articles: list[int], term_sets: list[frozenset[int]], limit: int
+    articles: list[int], term_sets: list[frozenset[str]], limit: int
 ) -> list[tuple[int, int]]:
     """The pairs the linker compares, worked out the slow way: every pair of claims."""
     frequency = Counter(t for terms in term_sets for t in terms)
@@ -190,11 +190,8 @@ def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, lis
     # Claims come article by article, as the linker numbers them.
     ordered = sorted(claims, key=lambda claim: claim[0])
     articles = [article for article, _ in ordered]
-    term_sets = [terms for _, terms in ordered]
-    frequency = [0] * 41
-    for terms in term_sets:
-        for term in terms:
-            frequency[term] += 1
+    term_sets = [frozenset(f"t{term}" for term in terms) for _, terms in ordered]
+    frequency = Counter(t for terms in term_sets for t in terms)
     # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
     # pairs are listed instead both occur.
     with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):

@@ -29,6 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
@@ -101,7 +102,8 @@ class ClaimCluster:
     """Statements in different articles that report the same fact.
 
     ``members`` are in article order (the order articles were checked), so the first member's
-    article reported the claim first; ``terms`` are the shared terms that linked them.
+    article reported the claim first; ``terms`` are the shared terms that linked them. What is
+    worked out from the members is worked out once: the members are not changed after.
     """
 
     id: str
@@ -112,7 +114,7 @@ class ClaimCluster:
     def label(self) -> str:
         return min((m.text for m in self.members), key=len)
 
-    @property
+    @cached_property
     def articles(self) -> list[str]:
         return list(dict.fromkeys(m.article_id for m in self.members))
 
@@ -122,6 +124,10 @@ class ClaimCluster:
 
     def sources_by_article(self) -> dict[str, list[CanonicalSource]]:
         """The distinct sources each article cites for the claim (empty: stated unattributed)."""
+        return self._sources_by_article
+
+    @cached_property
+    def _sources_by_article(self) -> dict[str, list[CanonicalSource]]:
         cited: dict[str, list[CanonicalSource]] = {a: [] for a in self.articles}
         for member in self.members:
             for citation in member.cited:
@@ -129,7 +135,7 @@ class ClaimCluster:
                     cited[member.article_id].append(citation.source)
         return cited
 
-    @property
+    @cached_property
     def original_source(self) -> CanonicalSource | None:
         """The source cited as "X, citing Y", else the one most articles cite, else None."""
         origins = [c.origin for m in self.members for c in m.cited if c.origin]
@@ -193,6 +199,7 @@ class Linker:
         self.claim_articles: list[int] = []
         # The word shown for each word term ("letter" for the stem "lette").
         self.spellings: dict[str, str] = {}
+        self.article_ids: list[str] = []
 
     def add(self, report: ArticleReport) -> None:
         self.add_analysis(report.analysis)
@@ -220,11 +227,11 @@ class Linker:
         terms = _SetTerms.of(self.claims, self.spellings)
         similarity = _Similarity(terms)
         groups = _average_linkage(self._edges(terms, similarity), similarity)
-        article_ids = list(self.articles)
+        self.article_ids = list(self.articles)
         for group in groups:
             provenance.clusters.append(self._cluster(group, terms, similarity, canonical))
         canonical.merge_unnamed_outlets(provenance.clusters)
-        order = {article_id: position for position, article_id in enumerate(article_ids)}
+        order = {article_id: position for position, article_id in enumerate(self.article_ids)}
         provenance.clusters.sort(
             key=lambda c: (-len(c.articles), order[c.first_article], c.members[0].statement_index)
         )
@@ -248,7 +255,7 @@ class Linker:
         canonical: _SourceResolver,
     ) -> ClaimCluster:
         # Claims are numbered article by article: in number order, they are in article order.
-        article_ids = list(self.articles)
+        article_ids = self.article_ids
         members = []
         for number in group:
             claim = self.claims[number]
@@ -268,7 +275,7 @@ class Linker:
                 if self.claim_articles[other] != self.claim_articles[number]
             )
             members.append(
-                ClusterMember(article_id, claim.index, claim.text, cited, round(best, 3))
+                ClusterMember(article_id, claim.statement_index, claim.text, cited, round(best, 3))
             )
         term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
         shared = sorted(
@@ -293,13 +300,9 @@ class _SetTerms:
     @classmethod
     def of(cls, claims: Sequence[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
         names = _matched_names(claims)
+        name_term = names.__getitem__
         clauses = [
-            [
-                words | {names[name] for name in clause_names}
-                for words, clause_names in claim.clauses
-            ]
-            if any(clause_names for _, clause_names in claim.clauses)
-            else [words for words, _ in claim.clauses]
+            [words.union(map(name_term, clause_names)) for words, clause_names in claim.clauses]
             for claim in claims
         ]
         all_terms = [
@@ -364,26 +367,24 @@ def candidate_pairs(
     are found through the pairs of commoner terms each claim holds, which few claims share.
     Same pairs, linear work.
     """
+    rare = {t for t, count in frequency.items() if count <= MIN_BLOCKING_LIMIT}
+    commoner = {t for t, count in frequency.items() if MIN_BLOCKING_LIMIT < count <= limit}
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
     common_terms: list[frozenset[str]] = []
     for number, terms in enumerate(term_sets):
-        common = []
-        for term in terms:
-            count = frequency[term]
-            if count <= MIN_BLOCKING_LIMIT:
-                few[term].append(number)
-            elif count <= limit:
-                common.append(term)
-        common_terms.append(frozenset(common))
+        for term in terms & rare:
+            few[term].append(number)
+        common = terms & commoner
+        common_terms.append(common)
         if len(common) >= MIN_SHARED_TERMS:
-            for pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
-                many[pair].append(number)
+            for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
+                many[term_pair].append(number)
     shared_rare: Counter[tuple[int, int]] = Counter()
     for numbers in few.values():
         if len(numbers) > 1:
             shared_rare.update(itertools.combinations(numbers, 2))
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     for pair, count in shared_rare.items():
         first, second = pair
         if count >= MIN_SHARED_TERMS or not common_terms[first].isdisjoint(common_terms[second]):
@@ -459,8 +460,9 @@ class _SourceResolver:
             self.provenance.sources.pop(unnamed.id, None)
         for key, source in self.resolved.items():
             self.resolved[key] = replacements.get(source, source)
-        for cluster in clusters:
-            cluster.members = [_replace_sources(m, replacements) for m in cluster.members]
+        for number, cluster in enumerate(clusters):
+            members = [_replace_sources(m, replacements) for m in cluster.members]
+            clusters[number] = ClaimCluster(cluster.id, members, cluster.terms)
 
     def _canonical(self, name: str, source_type: SourceType, article_id: str) -> CanonicalSource:
         entry = self.linker.gazetteer.get(name_key(name))
@@ -591,15 +593,22 @@ class _Similarity:
         pair = (first, second) if first < second else (second, first)
         known = self.cache.get(pair)
         if known is None:
-            squared = self.squared
-            known = self.cache[pair] = max(
-                (
-                    math.fsum(map(squared.__getitem__, a & b)) / (norm_a * norm_b)
-                    for a, norm_a in self._parts(first)
-                    for b, norm_b in self._parts(second)
-                ),
-                default=0.0,
-            )
+            weight = self.squared.__getitem__
+            ones, others = self._parts(first), self._parts(second)
+            if len(ones) == 1 and len(others) == 1:
+                # Most claims are one clause: one cosine.
+                (a, norm_a), (b, norm_b) = ones[0], others[0]
+                known = math.fsum(map(weight, a & b)) / (norm_a * norm_b)
+            else:
+                known = max(
+                    (
+                        math.fsum(map(weight, a & b)) / (norm_a * norm_b)
+                        for a, norm_a in ones
+                        for b, norm_b in others
+                    ),
+                    default=0.0,
+                )
+            self.cache[pair] = known
         return known
 
     def _parts(self, number: int) -> list[tuple[frozenset[str], float]]:

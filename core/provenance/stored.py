@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import multiprocessing
 import sqlite3
 from collections import defaultdict
@@ -45,9 +44,11 @@ _CLAIMS = (
     "SELECT article_id, idx, start, [end] FROM statements "
     "WHERE is_claim = 1 AND article_id IN ({}) ORDER BY article_id, idx"
 )
+# One row per attribution and statement it carries (none for an attribution carrying none).
 _ATTRIBUTIONS = (
-    "SELECT article_id, id, source_id, source_start, source_end, cue_start, cue_end, statements "
-    "FROM attributions WHERE article_id IN ({})"
+    "SELECT a.article_id, a.id, a.source_id, a.source_start, a.source_end, a.cue_start, "
+    "a.cue_end, carried.value FROM attributions AS a "
+    "LEFT JOIN json_each(a.statements) AS carried WHERE a.article_id IN ({})"
 )
 _SOURCES = (
     "SELECT article_sources.article_id, sources.id, sources.name, sources.type "
@@ -174,16 +175,19 @@ def _read_batch(
     carried: dict[str, dict[int, list[tuple[int, Span | None, Span | None, str | None]]]]
     carried = defaultdict(lambda: defaultdict(list))
     mentions: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    last = None
     for row in conn.execute(_ATTRIBUTIONS.format(marks), ids):
-        article_id, attribution_id, source_id, *offsets, statements = row
-        text = articles[article_id][1]
-        source = _span(text, offsets[0], offsets[1])
-        cue = _span(text, offsets[2], offsets[3])
-        known = source_id if source_id in sources[article_id] else None
-        if source is not None and known is not None:
-            mentions[article_id, known].append(source)
-        number = int(attribution_id.rsplit(":", 1)[1])
-        for index in json.loads(statements) if statements else ():
+        article_id, attribution_id, source_id, *offsets, index = row
+        if attribution_id != last:
+            last = attribution_id
+            text = articles[article_id][1]
+            source = _span(text, offsets[0], offsets[1])
+            cue = _span(text, offsets[2], offsets[3])
+            known = source_id if source_id in sources[article_id] else None
+            if source is not None and known is not None:
+                mentions[article_id, known].append(source)
+            number = int(attribution_id.rsplit(":", 1)[1])
+        if index is not None:
             carried[article_id][index].append((number, source, cue, known))
     # Given at the end: copying a source's mentions at each one made a source named 15,000
     # times in an article quadratic.

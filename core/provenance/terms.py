@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import GazetteerEntry, Lexicon
@@ -62,12 +62,13 @@ Citation = tuple[str, str, str | None]
 Clause = tuple[frozenset[str], frozenset[str]]
 
 
-@dataclass(frozen=True)
-class ClaimText:
+class ClaimText(NamedTuple):
     """What term extraction reads of a claim: its text, where it starts in the article, the
-    spans (article offsets) of the sources and cues attributing it, and the sources cited."""
+    spans (article offsets) of the sources and cues attributing it, and the sources cited.
 
-    index: int
+    Tuples, not dataclasses: one is made per claim, and a tuple is made several times faster."""
+
+    statement_index: int
     start: int
     text: str
     attribution_spans: tuple[tuple[int, int], ...] = ()
@@ -75,18 +76,16 @@ class ClaimText:
     cited: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class ClaimTerms:
+class ClaimTerms(NamedTuple):
     """A claim as linking keeps it: its text, each clause's terms and the sources cited."""
 
-    index: int
+    statement_index: int
     text: str
     clauses: tuple[Clause, ...]
     cited: tuple[Citation, ...]
 
 
-@dataclass(frozen=True)
-class ArticleClaims:
+class ArticleClaims(NamedTuple):
     """An article as linking keeps it: its claims' terms and its sources (with mentions)."""
 
     id: str
@@ -191,7 +190,7 @@ class TermExtractor:
             citing = _CITING.search(claim.text)
             origin = citing.group(1) if citing else None
             cited = tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
-        return ClaimTerms(claim.index, claim.text, tuple(clauses), cited)
+        return ClaimTerms(claim.statement_index, claim.text, tuple(clauses), cited)
 
     def new_spellings(self) -> dict[str, str]:
         """The spellings found since the last call (for a worker to send back)."""
