@@ -381,8 +381,10 @@ def candidate_pairs(
             for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
                 many[term_pair].append(number)
     shared_rare: Counter[tuple[int, int]] = Counter()
+    # A term only one article uses pairs no claims of different articles: a name a story
+    # repeats in five sentences would list ten pairs for nothing.
     for numbers in few.values():
-        if len(numbers) > 1:
+        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
             shared_rare.update(itertools.combinations(numbers, 2))
     pairs: set[tuple[int, int]] = set()
     for pair, count in shared_rare.items():
@@ -390,7 +392,8 @@ def candidate_pairs(
         if count >= MIN_SHARED_TERMS or not common_terms[first].isdisjoint(common_terms[second]):
             pairs.add(pair)
     for numbers in many.values():
-        pairs.update(itertools.combinations(numbers, 2))
+        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
+            pairs.update(itertools.combinations(numbers, 2))
     # A text read twice is one article whose claims come twice: not two reports of a fact.
     return sorted(p for p in pairs if claim_articles[p[0]] != claim_articles[p[1]])
 

@@ -24,6 +24,8 @@ from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source
 
 STEM_LENGTH = 5
+# Claim texts whose terms one extractor remembers: about 40 MB at most.
+MAX_REMEMBERED_CLAIMS = 100_000
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
 _WORD_RUN = re.compile(r"\w+")
@@ -151,6 +153,8 @@ class TermExtractor:
         self.name_terms = _Cache(self._name_term)
         self.spellings: dict[str, str] = {}
         self._unsent: dict[str, str] = {}
+        # The clauses of each claim text seen (without its attribution), up to a bound.
+        self.clauses: dict[str, tuple[Clause, ...]] = {}
 
     def analysis(self, analysis: Analysis) -> ArticleClaims:
         """An analysed article's claims and sources."""
@@ -179,18 +183,27 @@ class TermExtractor:
 
     def claim(self, claim: ClaimText) -> ClaimTerms:
         text = _masked(claim).replace("’", "'")
+        # Archives repeat sentences word for word (wire copy, boilerplate): worked out once.
+        clauses = self.clauses.get(text)
+        if clauses is None:
+            if len(self.clauses) >= MAX_REMEMBERED_CLAIMS:
+                self.clauses.clear()
+            clauses = self.clauses[text] = self._clauses(text)
+        cited: tuple[Citation, ...] = ()
+        if claim.cited:
+            citing = _CITING.search(claim.text)
+            origin = citing.group(1) if citing else None
+            cited = tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
+        return ClaimTerms(claim.statement_index, claim.text, clauses, cited)
+
+    def _clauses(self, text: str) -> tuple[Clause, ...]:
         clauses = []
         for part in _CLAUSE_BREAK.split(text):
             # A clause without terms adds nothing to compare: a claim's terms are its clauses'.
             words, names = clause = self._clause(part)
             if words or names:
                 clauses.append(clause)
-        cited: tuple[Citation, ...] = ()
-        if claim.cited:
-            citing = _CITING.search(claim.text)
-            origin = citing.group(1) if citing else None
-            cited = tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
-        return ClaimTerms(claim.statement_index, claim.text, tuple(clauses), cited)
+        return tuple(clauses)
 
     def new_spellings(self) -> dict[str, str]:
         """The spellings found since the last call (for a worker to send back)."""
