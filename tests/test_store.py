@@ -14,22 +14,25 @@ TEXT = (
 )
 
 
-def test_tables_and_foreign_keys(tmp_path):
+def test_tables_views_and_foreign_keys(tmp_path):
     db = open_database(tmp_path / "s.db")
     assert {
         "runs",
         "articles",
-        "statements",
+        "statement_rows",
         "sources",
         "article_sources",
-        "attributions",
-        "findings",
+        "attribution_rows",
+        "non_attribution_rows",
+        "finding_rows",
         "plugin_errors",
     } <= set(db.table_names())
+    assert {"statements", "attributions", "non_attributions", "findings"} <= set(db.view_names())
     foreign = {(fk.table, fk.column, fk.other_table) for t in db.tables for fk in t.foreign_keys}
-    assert ("attributions", "source_id", "sources") in foreign
-    assert ("findings", "article_id", "articles") in foreign
-    assert ("statements", "article_id", "articles") in foreign
+    assert ("attribution_rows", "source_id", "sources") in foreign
+    assert ("attribution_rows", "statement_id", "statement_rows") in foreign
+    assert ("finding_rows", "article_id", "articles") in foreign
+    assert ("statement_rows", "article_id", "articles") in foreign
 
 
 def test_stored_spans_equal_the_text(tmp_path, seeds):

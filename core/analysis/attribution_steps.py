@@ -66,7 +66,8 @@ _INTRODUCTION = re.compile(
     r"(?:^|[.;]\s+)(?P<source>(?:[Tt]he\s+)?[A-Z][^,:;]{1,60}?)\s+"
     r"(?P<said>said|says|added|wrote|explained|stated|told reporters))\s*:\s*$"
 )
-_SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
+# A speaker's name in capitals and a colon opening a paragraph (also read by the tagger's assembly).
+SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
 
 def complete_attributions(analysis: Analysis) -> None:
@@ -221,7 +222,7 @@ def add_speaker_labels(analysis: Analysis) -> None:
     by_paragraph = _statements_by_paragraph(analysis)
     labelled: list[Attribution] = []
     for number, paragraph in enumerate(analysis.paragraphs):
-        label = _SPEAKER_LABEL.match(paragraph.text)
+        label = SPEAKER_LABEL.match(paragraph.text)
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
         if label is None or not statements or any(s.index in carried for s in statements):
             continue
