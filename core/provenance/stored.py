@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Source, Span
 from ..pipeline.engine import batched
+from ..storage.schema import SPAN_VIEWS
 from ..storage.store import open_connection, save_provenance
 from .terms import ArticleClaims, ClaimText, TermExtractor
 
@@ -40,14 +41,18 @@ READ_BATCH = 100
 MIN_ARTICLES_FOR_WORKERS = 4 * READ_BATCH
 
 _ARTICLES = "SELECT id, path, title, text FROM articles WHERE id IN ({})"
+# The tables storing the spans (the views of the same names give their text back too, which
+# linking reads from ``articles.text`` once per article instead).
+_STATEMENT_ROWS = SPAN_VIEWS["statements"].table
+_ATTRIBUTION_ROWS = SPAN_VIEWS["attributions"].table
 _CLAIMS = (
-    "SELECT article_id, idx, start, [end] FROM statements "
+    f"SELECT article_id, idx, start, [end] FROM [{_STATEMENT_ROWS}] "
     "WHERE is_claim = 1 AND article_id IN ({}) ORDER BY article_id, idx"
 )
 # One row per attribution and statement it carries (none for an attribution carrying none).
 _ATTRIBUTIONS = (
     "SELECT a.article_id, a.id, a.source_id, a.source_start, a.source_end, a.cue_start, "
-    "a.cue_end, carried.value FROM attributions AS a "
+    f"a.cue_end, carried.value FROM [{_ATTRIBUTION_ROWS}] AS a "
     "LEFT JOIN json_each(a.statements) AS carried WHERE a.article_id IN ({})"
 )
 _SOURCES = (
