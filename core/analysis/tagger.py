@@ -16,8 +16,8 @@ brat corpus laid out as PolNeAR is. Its features:
   which it hangs from its nearest cue-verb ancestor, and how far up that is.
 
 Statements, paragraphs and entities come from the rule analyzer, so every analyzer's statement
-model is the same; the tagger's attributions replace the rules' (:func:`assemble`), completed by
-theirs where the tagger left something out (:func:`merge_rules`).
+model is the same; the tagger's attributions replace the rules' (:mod:`sayso.analysis.assembly`
+builds them from the tags), completed by theirs where the tagger left something out.
 
 Speed: features that depend only on a word's text are built once per word type and kept as
 prebuilt lists of strings, already filtered to the attributes the model knows; a token's
@@ -32,16 +32,17 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, ModelMissingError
 from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
-from ..model import Analysis, AnalyzerFactory, Article, Attribution, Form, Span
+from ..model import Analysis, AnalyzerFactory, Article, Attribution, Span
+from .assembly import _Piece, assemble, merge_rules, tagged_pieces
 from .conllu import CONLLU_PATH
-from .dependency import ParsedText, content_form
+from .dependency import ParsedText
 from .offline import OfflineAnalyzer
 from .segment import link_statements
 
@@ -436,207 +437,6 @@ def attribution_roles(
             pairs.append(("C", [(attribution.cue.start, attribution.cue.end)]))
         pairs.append(("Q", [(span.start, span.end) for span in attribution.content]))
     return pairs
-
-
-# --- assembly -------------------------------------------------------------------------------
-
-
-@dataclass
-class _Piece:
-    role: str
-    first: int
-    last: int
-    paragraph: int
-    sentence: int
-
-
-def tagged_pieces(
-    labels: list[str], paragraph_index: int, first: int, sentence_of: list[int]
-) -> list[_Piece]:
-    """Spans of one paragraph's labels, as token ranges."""
-    pieces: list[_Piece] = []
-    for offset, label in enumerate(labels):
-        if label == "O":
-            continue
-        index = first + offset
-        role = label[2]
-        previous = labels[offset - 1] if offset else "O"
-        if label[0] == "I" and previous != "O" and previous[2] == role:
-            pieces[-1].last = index
-        else:
-            pieces.append(_Piece(role, index, index, paragraph_index, sentence_of[index]))
-    return pieces
-
-
-@dataclass
-class _Draft:
-    """An attribution being assembled around its cue."""
-
-    cue: _Piece
-    cue_span: Span
-    source: Span | None = None
-    content: list[Span] = field(default_factory=list)
-
-
-def assemble(
-    text: str,
-    tokens: Tokens,
-    pieces: list[_Piece],
-    lexicon: Lexicon,
-    cue_forms: dict[str, str] | None = None,
-) -> list[Attribution]:
-    """Join tagged spans into attributions: one per cue, with the nearest source in its sentence
-    and the content spans nearest to it in its paragraph (those in an earlier sentence only when
-    they open a quotation: a half-tagged sentence must not lend its end to the next one's cue);
-    content in a paragraph without a cue
-    continues the attribution before it (a quotation running over paragraphs).
-
-    ``cue_forms`` is ``lexicon.cue_forms()``, for a caller that has it already.
-    """
-    starts, ends = tokens.starts, tokens.ends
-
-    def span(piece: _Piece) -> Span | None:
-        return _trim(text, starts[piece.first], ends[piece.last])
-
-    drafts: list[_Draft] = []
-    for piece in pieces:
-        cue_span = span(piece) if piece.role == "C" else None
-        if cue_span is not None:
-            drafts.append(_Draft(piece, cue_span))
-    if not drafts:
-        return []
-    cue_positions = [draft.cue.first for draft in drafts]
-
-    def neighbours(piece: _Piece) -> list[_Draft]:
-        """The cues right before and right after ``piece``: the nearest is one of them."""
-        index = bisect.bisect_left(cue_positions, piece.first)
-        return drafts[max(0, index - 1) : index + 1]
-
-    # Nearest pairs first: each cue takes one source from its sentence, each source one cue.
-    pairs = sorted(
-        (abs(_gap(source, draft.cue)), source.first, draft.cue.first, source, draft)
-        for source in pieces
-        if source.role == "S"
-        for draft in neighbours(source)
-        if draft.cue.sentence == source.sentence
-    )
-    taken: set[int] = set()
-    for _, source_first, _, source, draft in pairs:
-        if draft.source is None and source_first not in taken:
-            taken.add(source_first)
-            draft.source = span(source)
-    # A cue left without a source shares the one of the cue before it in its sentence: "…
-    # has denied the claim, blaming …".
-    for previous, draft in itertools.pairwise(drafts):
-        if draft.source is None and previous.cue.sentence == draft.cue.sentence:
-            draft.source = previous.source
-    for piece in pieces:
-        fragment = span(piece) if piece.role == "Q" else None
-        if fragment is None:
-            continue
-        around = neighbours(piece)
-        near = [d for d in around if d.cue.paragraph == piece.paragraph]
-        if near:
-            owner = min(near, key=lambda d: (abs(_gap(piece, d.cue)), d.cue.first < piece.first))
-        elif around[0].cue.first < piece.first:
-            owner = around[0]  # continues the last attribution before its paragraph
-        else:
-            continue
-        if owner.cue.sentence > piece.sentence and not _opens_quote(text, fragment):
-            continue
-        owner.content.append(fragment)
-    cue_forms = cue_forms if cue_forms is not None else lexicon.cue_forms()
-    return [
-        Attribution(
-            _form(d.cue_span, d.source, d.content, cue_forms, lexicon),
-            d.cue_span,
-            d.source,
-            sorted(d.content),
-        )
-        for d in drafts
-    ]
-
-
-# Marks that open a quotation: content before its cue's sentence is a quotation's start.
-OPENING_QUOTES = "\"“'‘«`"
-
-
-def _opens_quote(text: str, fragment: Span) -> bool:
-    before = text[max(0, fragment.start - 2) : fragment.start + 1]
-    return any(mark in before for mark in OPENING_QUOTES)
-
-
-def merge_rules(tagged: Sequence[Attribution], rules: Sequence[Attribution]) -> list[Attribution]:
-    """The tagger's attributions, completed by the rules'.
-
-    The rules are precise where they fire. A tagged attribution that lacks a source or content
-    gives way to a rule's complete one with an overlapping cue; a rule's attribution that
-    overlaps nothing the tagger tagged is added.
-    """
-    complete = sorted(
-        ((r.cue.start, r.cue.end, index) for index, r in enumerate(rules) if r.cue and r.source),
-    )
-    complete = [item for item in complete if rules[item[2]].content]
-    complete_starts = [start for start, _, _ in complete]
-    merged: list[Attribution] = []
-    used: set[int] = set()
-    for attribution in tagged:
-        cue = attribution.cue
-        if (attribution.source is None or not attribution.content) and cue is not None:
-            # Rule cues are short and do not overlap: the one overlapping starts just before.
-            index = bisect.bisect_left(complete_starts, cue.end) - 1
-            if index >= 0 and complete[index][1] > cue.start and complete[index][2] not in used:
-                used.add(complete[index][2])
-                attribution = rules[complete[index][2]]
-        merged.append(attribution)
-    spans = sorted(
-        (span.start, span.end)
-        for attribution in merged
-        for span in (attribution.cue, attribution.source, *attribution.content)
-        if span is not None
-    )
-    starts = [start for start, _ in spans]
-    # The largest end among the spans starting before each point: a span [a, b) overlaps one of
-    # them when the largest end of those starting before b is past a.
-    reach = list(itertools.accumulate((end for _, end in spans), max))
-    for attribution in rules:
-        own = [s for s in (attribution.cue, attribution.source, *attribution.content) if s]
-        if not any(_reaches(span, starts, reach) for span in own):
-            merged.append(attribution)
-    return sorted(merged, key=lambda a: (a.cue or a.source or a.content[0]).start)
-
-
-def _reaches(span: Span, starts: list[int], reach: list[int]) -> bool:
-    index = bisect.bisect_left(starts, span.end)
-    return index > 0 and reach[index - 1] > span.start
-
-
-def _gap(piece: _Piece, cue: _Piece) -> int:
-    """Tokens between two pieces (negative when ``piece`` comes first)."""
-    if piece.last < cue.first:
-        return -(cue.first - piece.last)
-    return piece.first - cue.last
-
-
-def _trim(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span.of(text, start, end) if start < end else None
-
-
-def _form(
-    cue: Span,
-    source: Span | None,
-    content: list[Span],
-    cue_words: dict[str, str],
-    lexicon: Lexicon,
-) -> Form:
-    lowered = cue.text.lower()
-    if lowered.startswith("according"):
-        return "according_to"
-    return content_form(cue_words.get(lowered.split()[-1]), source, content, lexicon)
 
 
 # --- the analyzer ---------------------------------------------------------------------------

@@ -7,9 +7,11 @@ import hashlib
 import itertools
 import json
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -293,7 +295,9 @@ def map_report_batches(
     global _WORK
     _WORK = (checking, process)
     batches = itertools.chain([first], batched(articles, BATCH_SIZE))
-    with multiprocessing.get_context("fork").Pool(workers, initializer=collect_less_often) as pool:
+    with _terminate_blocked():
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+    with pool:
         pending: deque[AsyncResult[list[T]]] = deque()
         for batch in batches:
             pending.append(pool.apply_async(_process_batch, (batch,)))
@@ -329,6 +333,34 @@ def collect_less_often() -> None:
     """
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+
+
+@contextmanager
+def _terminate_blocked() -> Iterator[None]:
+    """SIGTERM held back in this thread, so that processes and threads started here inherit that.
+
+    ``Pool.terminate`` ends its workers with SIGTERM. A worker forked from a process that has a
+    Python handler for it (a server embedding sayso; ``sayso serve``) inherits the handler, and
+    a Python handler can lose the signal: the interpreter drops signals that arrive between the
+    fork and its re-initialisation, and one that lands just before the worker blocks on the
+    pool's queue lock only marks the handler due, which runs when the lock is free: never, as the
+    terminating parent holds it. The parent then waits for that worker forever. Held back, the
+    signal waits until :func:`_start_worker` has restored its default action, which cannot be
+    lost. The pool's own threads, started here too, keep it held back: the workers they start to
+    replace one that died are covered as well.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _start_worker() -> None:
+    """Set up a forked worker: SIGTERM ends it (see :func:`_terminate_blocked`); GC tuned."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    collect_less_often()
 
 
 # What forked workers run: set just before the pool forks, so nothing needs pickling.
