@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source, SourceType, Span, Statement
-from ..pipeline.engine import ArticleReport
+from ..pipeline.checkers import ArticleReport
 from ..storage.store import source_id
 
 SIMILARITY_THRESHOLD = 0.25

@@ -28,7 +28,8 @@ from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
-from ..pipeline.engine import ArticleReport, batched
+from ..pipeline.checkers import ArticleReport
+from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
 from ..version import __version__
 
