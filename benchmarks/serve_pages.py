@@ -49,23 +49,14 @@ def build(path: Path, articles: int) -> list[str]:
     seeds = sayso.check([SEEDS], db=None).reports
     db = store.open_database(path)
     ids = []
-    with db.atomic():
-        for number in range(articles):
-            report = variant(seeds[number % len(seeds)], number)
-            ids.append(report.analysis.article.id)
-            db.table("sources").upsert_all(
-                (
-                    {
-                        "id": store.source_id(source, ids[-1]),
-                        "name": source.name,
-                        "type": source.type,
-                    }
-                    for source in report.analysis.sources.values()
-                ),
-                pk="id",
-            )
-            for table, rows in store.article_rows(report, None).items():
-                db.table(table).insert_all(rows)
+    batch = []
+    for number in range(articles):
+        report = variant(seeds[number % len(seeds)], number)
+        ids.append(report.analysis.article.id)
+        batch.append(store.report_tables(report, None))
+        if len(batch) == 1000 or number == articles - 1:
+            store.save_batch(db, batch)
+            batch = []
     db.close()
     return ids
 

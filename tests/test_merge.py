@@ -64,7 +64,7 @@ def test_merged_shards_equal_a_sequential_run_row_for_row_in_any_order(shards, t
         result = sayso.merge(order, merged[-1])
         assert (result.articles, result.duplicates) == (9, 0)
     expected = dump(sequential)
-    assert expected["articles"] and expected["statements"] and expected["findings"]
+    assert expected["articles"] and expected["statement_rows"] and expected["finding_rows"]
     for db in merged:
         assert dump(db) == expected
         assert _stored_order(db) == _stored_order(sequential)

@@ -148,6 +148,61 @@ def test_content_before_its_cues_sentence_must_open_a_quotation():
     assert [c.text for c in kim.content] == ["“It was calm.”"]
 
 
+def _laid_out(text):
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    # The tagger read the turns as a quotation with an inner "said": layout wins over both.
+    pieces = [
+        _Piece("Q", 0, words.index("?"), 0, 0),
+        _Piece("S", words.index("Clinton"), words.index("Clinton"), 1, 1),
+        _Piece("C", words.index("said"), words.index("said"), 1, 1),
+    ]
+    return assemble(text, tokens, pieces, Lexicon.default())
+
+
+def test_transcript_turns_are_their_speakers_words():
+    text = "WALLACE: Will she be there?\n\nPENCE: Clinton said she would not come.\n"
+    wallace, pence = _laid_out(text)
+    assert (wallace.source.text, wallace.cue.text, [c.text for c in wallace.content]) == (
+        "WALLACE",
+        ":",
+        ["Will she be there?"],
+    )
+    assert (pence.source.text, pence.cue.text, [c.text for c in pence.content]) == (
+        "PENCE",
+        ":",
+        ["Clinton said she would not come."],
+    )
+
+
+def test_one_label_alone_is_not_a_transcript():
+    text = "UPDATE: Will she be there?\n\nThe host: Clinton said she would not come.\n"
+    [said] = _laid_out(text)
+    assert (said.source.text, said.cue.text) == ("Clinton", "said")
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signers():
+    text = (
+        "Readers wrote to us.\n\n"
+        "“He scares me.” ― Ana Ruiz\n"
+        "”We can build a wall around him.”\u00a0―\u00a0Steve Quinlan.\n"
+    )
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    pieces = [_Piece("Q", words.index("He"), words.index("me"), 1, 1)]
+    ruiz, quinlan = assemble(text, tokens, pieces, Lexicon.default())
+    assert (ruiz.source.text, ruiz.cue.text, [c.text for c in ruiz.content]) == (
+        "Ana Ruiz",
+        "―",
+        ["“He scares me.”"],
+    )
+    assert (quinlan.source.text, [c.text for c in quinlan.content]) == (
+        "Steve Quinlan",
+        ["”We can build a wall around him.”"],
+    )
+    assert ruiz.form == quinlan.form == "direct"
+
+
 def test_shape():
     assert [shape(w) for w in ("Kim", "U.S.", "2016", "said", "“")] == ["Xx", "X.X.", "d", "x", "“"]
 

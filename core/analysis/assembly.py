@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..lexicon import Lexicon
 from ..model import Attribution, Form, Span
+from .attribution_steps import SPEAKER_LABEL
 from .dependency import content_form
 
 
 class TokenOffsets(Protocol):
-    """Where each token starts and ends in the text (the tagger's ``Tokens`` is one)."""
+    """Where each token starts and ends in the text, and which tokens each paragraph holds (the
+    tagger's ``Tokens`` is one)."""
 
     starts: list[int]
     ends: list[int]
+    paragraphs: list[range]
 
 
 @dataclass
@@ -78,6 +82,16 @@ def assemble(
     ``cue_forms`` is ``lexicon.cue_forms()``, for a caller that has it already.
     """
     starts, ends = tokens.starts, tokens.ends
+    laid_out = laid_out_attributions(text, tokens)
+    if laid_out:
+        # Each covers its own stretch of text: its source's start to its content's end, or the
+        # other way round.
+        covered = sorted(
+            (min(a.source.start, a.content[0].start), max(a.cue.end, a.content[0].end))
+            for a in laid_out
+            if a.source is not None and a.cue is not None
+        )
+        pieces = [p for p in pieces if not _within(starts[p.first], ends[p.last], covered)]
 
     def span(piece: _Piece) -> Span | None:
         return _trim(text, starts[piece.first], ends[piece.last])
@@ -88,7 +102,7 @@ def assemble(
         if cue_span is not None:
             drafts.append(_Draft(piece, cue_span))
     if not drafts:
-        return []
+        return laid_out
     cue_positions = [draft.cue.first for draft in drafts]
 
     def neighbours(piece: _Piece) -> list[_Draft]:
@@ -130,7 +144,7 @@ def assemble(
             continue
         owner.content.append(fragment)
     cue_forms = cue_forms if cue_forms is not None else lexicon.cue_forms()
-    return [
+    tagged = [
         Attribution(
             _form(d.cue_span, d.source, d.content, cue_forms, lexicon),
             d.cue_span,
@@ -139,6 +153,48 @@ def assemble(
         )
         for d in drafts
     ]
+    return sorted([*tagged, *laid_out], key=lambda a: a.cue.start if a.cue else 0)
+
+
+# A transcript prints two speakers' turns or more; one label alone is more often a kicker
+# ("UPDATE:", "BYLINE:", "EXCLUSIVE:") than a speaker.
+MIN_SPEAKER_TURNS = 2
+# A quotation signed with a dash and a name on a line of its own, as readers' comments and
+# epigraphs are printed: “I’m so ashamed.” ― Jacklyn Ashley
+SIGNED_QUOTATION = re.compile(
+    r"^[^\S\n]*(?P<content>[“”\"«][^\n]*[”“\"»])[^\S\n]*(?P<dash>―|—|–|--)[^\S\n]*"
+    r"(?P<name>(?:[A-Z][\w’'-]*\.?[^\S\n]+){0,4}[A-Z][\w’'-]*)\.?[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
+def laid_out_attributions(text: str, tokens: TokenOffsets) -> list[Attribution]:
+    """Attributions that the layout gives, whatever was tagged in their place (PolNeAR does not
+    nest attributions, and labels each of these as one):
+
+    - a transcript's turns: a paragraph ``PENCE: Well, look…`` is PENCE's words (cue the colon,
+      content the rest of the paragraph), in an article with two such labels or more;
+    - a line that is a quotation signed with a dash and a name (cue the dash).
+    """
+    turns: list[Attribution] = []
+    signed: list[Attribution] = []
+    for paragraph in tokens.paragraphs:
+        if not paragraph:
+            continue
+        start, end = tokens.starts[paragraph[0]], tokens.ends[paragraph[-1]]
+        label = SPEAKER_LABEL.match(text, start, end)
+        if label is not None and label.end() < end:
+            speaker = Span.of(text, label.start("speaker"), label.end("speaker"))
+            colon = Span.of(text, speaker.end, speaker.end + 1)
+            turns.append(Attribution("direct", colon, speaker, [Span.of(text, label.end(), end)]))
+            continue
+        for quotation in SIGNED_QUOTATION.finditer(text, start, end):
+            dash, name, content = (
+                Span.of(text, quotation.start(group), quotation.end(group))
+                for group in ("dash", "name", "content")
+            )
+            signed.append(Attribution("direct", dash, name, [content]))
+    return [*turns, *signed] if len(turns) >= MIN_SPEAKER_TURNS else signed
 
 
 # Marks that open a quotation: content before its cue's sentence is a quotation's start.
@@ -193,6 +249,12 @@ def merge_rules(tagged: Sequence[Attribution], rules: Sequence[Attribution]) -> 
 def _reaches(span: Span, starts: list[int], reach: list[int]) -> bool:
     index = bisect.bisect_left(starts, span.end)
     return index > 0 and reach[index - 1] > span.start
+
+
+def _within(start: int, end: int, stretches: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps one of ``stretches`` (sorted, not overlapping each other)."""
+    index = bisect.bisect_right(stretches, (end, end)) - 1
+    return index >= 0 and stretches[index][1] > start and stretches[index][0] < end
 
 
 def _gap(piece: _Piece, cue: _Piece) -> int:

@@ -32,6 +32,7 @@ from ..pipeline.checkers import ArticleReport
 from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
 from ..version import __version__
+from . import schema
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -407,37 +408,9 @@ create trigger aggregate_articles_delete after delete on articles begin
 end;
 """
 
-# The same figures worked out from the rows already stored, when the tables are added.
-_AGGREGATE_BACKFILL = """
-insert into source_stats (source_id, articles, attributions, mentions, score_total)
-select article_sources.source_id, count(*), sum(article_sources.attributions),
-  sum(article_sources.mentions), sum(coalesce(articles.score, 0))
-from article_sources left join articles on articles.id = article_sources.article_id
-group by article_sources.source_id;
-insert into article_types (article_id, type, sources)
-select article_sources.article_id, sources.type, count(*)
-from article_sources join sources on sources.id = article_sources.source_id
-group by article_sources.article_id, sources.type;
-insert into type_stats (type, sources, articles, attributions)
-select type, count(*),
-  (select count(*) from article_types where article_types.type = sources.type),
-  coalesce((select sum(article_sources.attributions) from article_sources
-    join sources as cited on cited.id = article_sources.source_id
-    where cited.type = sources.type), 0)
-from sources group by type;
-insert into article_stats (article_id, attributions, warnings)
-select articles.id,
-  (select count(*) from attributions where article_id = articles.id),
-  (select count(*) from findings
-    where article_id = articles.id and severity in ('warning', 'error'))
-from articles;
-update article_stats set (top_source_id, top_attributions, top_mentions) = (
-  select source_id, attributions, mentions from article_sources
-  where article_sources.article_id = article_stats.article_id and attributions > 0
-  order by attributions desc, mentions desc, source_id limit 1
-);
-update article_stats
-set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3);
+# What m008 worked out for the table it had per statement (m010 moved the figures into the
+# statements' rows); the other tables' figures are worked out by the current definitions.
+_STATEMENT_STATS_BACKFILL = """
 insert into statement_stats (statement_id, article_id, attributions, state_media)
 select attributions.article_id || ':' || carried.value, attributions.article_id, count(*),
   sum(coalesce(sources.type = 'state_media', 0))
@@ -451,7 +424,8 @@ def m008_browsing_aggregates(db: sqlite_utils.Database) -> None:
     """Figures browsing needs, kept current by triggers as rows are written (see above)."""
     # One statement at a time: executescript would commit the migration's transaction.
     statement = ""
-    for line in (_AGGREGATE_TABLES + _AGGREGATE_BACKFILL + _AGGREGATE_TRIGGERS).splitlines():
+    backfill = schema.AGGREGATE_BACKFILL + _STATEMENT_STATS_BACKFILL
+    for line in (_AGGREGATE_TABLES + backfill + _AGGREGATE_TRIGGERS).splitlines():
         statement += line + "\n"
         if sqlite3.complete_statement(statement):
             db.conn.execute(statement)
@@ -483,6 +457,42 @@ def m009_non_attributions(db: sqlite_utils.Database) -> None:
     db.table("non_attributions").create_index(["article_id"])
 
 
+def m010_spans(db: sqlite_utils.Database) -> None:
+    """Spans instead of copies of the article's text; per-statement figures in their rows.
+
+    Statements, attributions, non-attributions and findings move to tables without their text
+    columns (``statement_rows``, …); views of their old names give the text back from
+    ``articles.text`` (:data:`~sayso.storage.schema.SPAN_VIEWS`). The file keeps its size until
+    it is vacuumed (``sqlite3 sayso.db VACUUM``).
+    """
+    conn = db.conn
+    searched = _has_table(conn, schema.STATEMENT_SEARCH)
+    if searched:
+        # sqlite-utils' full-text search over the old table, made again over the view below.
+        for suffix in ("ai", "ad", "au"):
+            conn.execute(f"DROP TRIGGER IF EXISTS [statements_{suffix}]")
+        conn.execute(f"DROP TABLE [{schema.STATEMENT_SEARCH}]")
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'aggregate_%'"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER [{name}]")
+    for view in schema.SPAN_VIEWS.values():
+        conn.execute(f"ALTER TABLE [{view.name}] RENAME TO [{view.table}]")
+        for column in view.texts:
+            conn.execute(f"ALTER TABLE [{view.table}] DROP COLUMN [{column}]")
+    for statement in schema.STATEMENT_COUNTS_SQL:
+        conn.execute(statement)
+    conn.execute(schema.STATEMENT_COUNTS_BACKFILL)
+    conn.execute("DROP TABLE statement_stats")
+    for statement in schema.aggregate_trigger_sql():
+        conn.execute(statement)
+    for view in schema.SPAN_VIEWS.values():
+        conn.execute(f"CREATE VIEW [{view.name}] AS {view.sql()}")
+    if searched:
+        for statement in schema.STATEMENT_SEARCH_SQL:
+            conn.execute(statement)
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -493,6 +503,7 @@ MIGRATIONS = (
     m007_statement_numbers,
     m008_browsing_aggregates,
     m009_non_attributions,
+    m010_spans,
 )
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
@@ -886,7 +897,8 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
             save_sources(db, tables["sources"][1])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
                 table = tables[name]
-                _insert(db, name, _with_run_id(table, run_id) if run_id is not None else table)
+                table = _with_run_id(table, run_id) if run_id is not None else table
+                _insert(db, schema.ROW_TABLES.get(name, name), table)
 
 
 def article_id_of(tables: dict[str, Table]) -> str:
@@ -1045,15 +1057,33 @@ def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, lis
 
 
 def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
-    """The rows one report becomes, table by table (also the shape of ``--format json``)."""
+    """The rows one report becomes, table by table, as the database shows them (the views
+    give spans their text): also the shape of ``--format json``."""
     tables = _article_tables(report, run_id, _source_ids(report))
-    return {
-        name: [dict(zip(columns, row, strict=True)) for row in rows]
-        for name, (columns, rows) in tables.items()
-    }
+    text = report.analysis.article.text
+    shown = {}
+    for name, (columns, rows) in tables.items():
+        stored = [dict(zip(columns, row, strict=True)) for row in rows]
+        view = schema.SPAN_VIEWS.get(name)
+        shown[name] = stored if view is None else [_with_texts(view, row, text) for row in stored]
+    return shown
 
 
-# Each table's columns, in the order the functions below give a row's values.
+def _with_texts(view: schema.SpanView, row: dict[str, Any], text: str) -> dict[str, Any]:
+    """A stored row as its view shows it: each span's text taken from the article's."""
+    shown = {}
+    for column in view.columns:
+        if column in view.texts:
+            start, end = (row[name] for name in view.texts[column])
+            shown[column] = None if start is None or end is None else text[start:end]
+        else:
+            shown[column] = row[column]
+    return shown
+
+
+# Each table's columns, in the order the functions below give a row's values. Statements,
+# attributions, non-attributions and findings are written without the text of their spans
+# (into the tables :data:`~sayso.storage.schema.ROW_TABLES` names; their views give it back).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": (
         "id",
@@ -1073,62 +1103,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "file_mtime_ns",
         "deductions",
     ),
-    "statements": (
-        "id",
-        "article_id",
-        "idx",
-        "start",
-        "end",
-        "text",
-        "paragraph",
-        "kind",
-        "is_claim",
-        "attributed",
-    ),
+    **{name: view.stored for name, view in schema.SPAN_VIEWS.items()},
     "article_sources": ("article_id", "source_id", "mentions", "attributions"),
-    "attributions": (
-        "id",
-        "article_id",
-        "statement_id",
-        "source_id",
-        "form",
-        "source_start",
-        "source_end",
-        "source_text",
-        "cue_start",
-        "cue_end",
-        "cue_text",
-        "content_start",
-        "content_end",
-        "content_text",
-        "content_fragments",
-        "statements",
-    ),
-    "non_attributions": (
-        "id",
-        "article_id",
-        "statement_id",
-        "source_id",
-        "source_start",
-        "source_end",
-        "source_text",
-        "cue_start",
-        "cue_end",
-        "cue_text",
-    ),
-    "findings": (
-        "id",
-        "article_id",
-        "statement_id",
-        "checker",
-        "code",
-        "severity",
-        "message",
-        "start",
-        "end",
-        "text",
-        "points",
-    ),
     "sources": ("id", "name", "type"),
     "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
     "plugin_times": ("run_id", "plugin", "seconds", "articles"),
@@ -1191,7 +1167,6 @@ def _article_tables(
             s.index,
             s.start,
             s.end,
-            s.text,
             s.paragraph,
             s.kind,
             int(s.is_claim),
@@ -1206,9 +1181,9 @@ def _article_tables(
             statement_id(a.statements[0] if a.statements else None),
             source_ids.get(a.source_key or ""),
             a.form,
-            *_span_values(a.source),
-            *_span_values(a.cue),
-            *_content_values(text, a.content),
+            *_span_offsets(a.source),
+            *_span_offsets(a.cue),
+            *_content_offsets(a.content),
             # A list of ints prints exactly as json.dumps writes it, and several times faster.
             str([[f.start, f.end] for f in a.content]),
             str(list(a.statements)),
@@ -1224,7 +1199,7 @@ def _article_tables(
             f.code,
             f.severity,
             f.message,
-            *_span_values(f.span),
+            *_span_offsets(f.span),
             points.get(number, 0.0),
         )
         for number, f in enumerate(report.findings)
@@ -1245,8 +1220,8 @@ def _article_tables(
                     article_id,
                     statement_id(a.statements[0] if a.statements else None),
                     source_ids.get(a.source_key or ""),
-                    *_span_values(a.source),
-                    *_span_values(a.cue),
+                    *_span_offsets(a.source),
+                    *_span_offsets(a.cue),
                 )
                 for number, a in enumerate(analysis.non_attributions)
             ],
@@ -1279,26 +1254,24 @@ def _points_by_finding(report: ArticleReport) -> dict[int, float]:
     return points
 
 
-def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, None]:
-    return (span.start, span.end, span.text) if span else (None, None, None)
+def _span_offsets(span: Span | None) -> tuple[int, int] | tuple[None, None]:
+    return (span.start, span.end) if span else (None, None)
 
 
-def _content_values(
-    text: str, fragments: Sequence[Span]
-) -> tuple[int, int, str] | tuple[None, ...]:
+def _content_offsets(fragments: Sequence[Span]) -> tuple[int, int] | tuple[None, None]:
+    """From the first content fragment to the last."""
     if not fragments:
-        return None, None, None
-    start, end = fragments[0].start, fragments[-1].end
-    return start, end, text[start:end]
+        return None, None
+    return fragments[0].start, fragments[-1].end
 
 
 # Tables whose rows belong to one article (``article_id``), deleted before the article.
 ARTICLE_ROW_TABLES = (
-    "findings",
-    "attributions",
-    "non_attributions",
+    "finding_rows",
+    "attribution_rows",
+    "non_attribution_rows",
     "article_sources",
-    "statements",
+    "statement_rows",
     "plugin_errors",
 )
 

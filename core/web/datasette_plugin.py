@@ -19,6 +19,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from weakref import WeakSet
 
 from datasette import hookimpl
@@ -28,6 +29,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..report import statement_number
+from ..storage.schema import SPAN_VIEWS
 from ..version import __version__
 from .serve import VIEWS, lead_entries
 
@@ -155,13 +157,21 @@ def render_cell(
     if value in (None, ""):
         return None
     if table == "attributions":
-        return _attribution_cell(dict(row), value, column, database, datasette)
+        cell = _attribution_cell(dict(row), value, column, database, datasette)
+        if cell is not None:
+            return cell
     if table == "articles" and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row iterates values)
         return _link(article_url(datasette, database, row["id"]), value)
     # The table page shows the id as a link to the row (no render_cell), so the label links too.
     if table == "claim_clusters" and column in ("id", "label") and "id" in row.keys():  # noqa: SIM118
         return _link(cluster_url(datasette, database, row["id"]), value)
-    if table is not None and table not in VIEWS:
+    if table in SPAN_VIEWS:
+        # Views get no foreign-key labels from Datasette: these are the ones its tables show.
+        if column == "statement_id":
+            return _link(row_url(datasette, database, "statements", value), statement_number(value))
+        if column == "source_id":
+            return _source_name_link(datasette, database, value)
+    elif table is not None and table not in VIEWS:
         return None
     if column == "article_id":
         url = article_url(datasette, database, value)
@@ -178,6 +188,22 @@ def render_cell(
         return _link(url, value)
 
     return link_if_sayso
+
+
+def _source_name_link(
+    datasette: Any, database: str, source_id: str
+) -> Callable[[], Awaitable[Markup | None]]:
+    async def link() -> Markup | None:
+        if not await is_sayso_database(datasette, database):
+            return None
+        rows = await datasette.get_database(database).execute(
+            "select name from sources where id = ?", [source_id]
+        )
+        name = rows.first()
+        url = row_url(datasette, database, "sources", source_id)
+        return _link(url, name["name"] if name else source_id)
+
+    return link
 
 
 async def stylesheet() -> Response:
@@ -305,7 +331,7 @@ async def _has_tables(
 ) -> bool:
     db = datasette.get_database(database)
     if db not in found_in:
-        if not tables.issubset(await db.table_names()):
+        if not tables.issubset({*await db.table_names(), *await db.view_names()}):
             return False
         found_in.add(db)
     return True
@@ -320,6 +346,9 @@ def cluster_url(datasette: Any, database: str, cluster_id: str) -> str:
 
 
 def row_url(datasette: Any, database: str, table: str, row_id: str) -> str:
+    """The page of one row: a view's (which has no row pages) filtered to the row's id."""
+    if table in SPAN_VIEWS:
+        return f"{datasette.urls.table(database, table)}?id={quote(str(row_id), safe='')}"
     return str(datasette.urls.row(database, table, tilde_encode(str(row_id))))
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from ..errors import DatabaseError
-from ..storage import store
+from ..storage import schema, store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -139,15 +139,14 @@ select
   statements.id as statement_id,
   statements.article_id,
   articles.title as article,
-  statements.text,
+  {schema.span_text("statements", "start", "end")} as text,
   (select group_concat(distinct sources.name) from attributions
     join sources on sources.id = attributions.source_id
     where {_CARRIES}) as sources
 from articles
-cross join statement_stats on statement_stats.article_id = articles.id
-  and statement_stats.state_media > 0
-join statements on statements.id = statement_stats.statement_id
-where statement_stats.state_media = statement_stats.attributions
+cross join statement_rows as statements on statements.article_id = articles.id
+  and statements.state_media > 0
+where statements.state_media = statements.attributions
 order by articles.score, articles.rowid, statements.idx
 """,
     },
@@ -231,8 +230,6 @@ TABLES: dict[str, dict[str, Any]] = {
     "statements": {
         "description": "Every sentence of every article, with whether it is a claim and "
         "whether an attribution carries it. Searchable.",
-        # Other tables name a statement by its number, as reports do: its text is theirs already.
-        "label_column": "number",
         "facets": ["kind", "attributed"],
         "fts_table": "statements_fts",
         "columns": {
@@ -488,18 +485,32 @@ TABLES: dict[str, dict[str, Any]] = {
             "top_source_share": "Its share of the article's attributions.",
         },
     },
-    "statement_stats": {
-        "hidden": True,
-        "description": "Per attributed statement: attributions carrying it and how many rest "
-        "on state media (state_media_only reads it).",
-        "columns": {
-            "statement_id": "The statement.",
-            "article_id": "Its article.",
-            "attributions": "Attributions carrying it.",
-            "state_media": "Of those, the ones whose source is state media.",
-        },
-    },
 }
+
+
+def _describe_span_tables(tables: dict[str, dict[str, Any]]) -> None:
+    """Describe the tables storing the span views' rows (hidden: the views add each span's text
+    to them), and the rowid each view shows."""
+    for view in schema.SPAN_VIEWS.values():
+        described = tables[view.name]["columns"]
+        described["rowid"] = f"The stored row's rowid in {view.table}: the order of writing."
+        tables[view.table] = {
+            "hidden": True,
+            "description": f"The rows of {view.name}, stored as spans into articles.text "
+            f"(the {view.name} view gives their text).",
+            "columns": {column: described[column] for column in (*view.stored, *view.computed)},
+        }
+    # Other tables name a statement by its number, as reports do: its text is theirs already.
+    tables["statement_rows"]["label_column"] = "number"
+    tables["statement_rows"]["columns"].update(
+        {
+            "attributions": "Attributions carrying it (kept by triggers for state_media_only).",
+            "state_media": "Of those, the ones whose source is state media.",
+        }
+    )
+
+
+_describe_span_tables(TABLES)
 
 
 # What the home and database pages lead with, in this order: the usual ways in (views, tables and
@@ -549,14 +560,14 @@ def prepare_database(db: sqlite_utils.Database) -> None:
             db.create_view(name, sql, replace=True)
         db.table("articles").create_index(["score"], if_not_exists=True)
         # Covers the "which attributions carry this statement" lookups without reading rows.
-        db.table("attributions").create_index(
+        db.table("attribution_rows").create_index(
             ["article_id", "statement_id", "source_id", "statements"],
             index_name="idx_attributions_carrying",
             if_not_exists=True,
         )
-    statements = db.table("statements")
-    if statements.detect_fts() is None:
-        statements.enable_fts(["text"], create_triggers=True)
+        if schema.STATEMENT_SEARCH not in db.table_names():
+            for statement in schema.STATEMENT_SEARCH_SQL:
+                db.execute(statement)
 
 
 def build_metadata(database: str) -> dict[str, Any]:
