@@ -965,8 +965,10 @@ def save_provenance(
         else:
             _delete_provenance(db, list(provenance.articles))
         save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
-        for own, canonical in provenance.same_as.items():
-            db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
+        _connection(db).executemany(
+            "UPDATE sources SET same_as = ? WHERE id = ?",
+            [(canonical, own) for own, canonical in provenance.same_as.items()],
+        )
         aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
         _connection(db).executemany(
             "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
