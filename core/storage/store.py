@@ -24,13 +24,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
-from ..model import Source, Span
+from ..model import Span
 from ..pipeline.checkers import ArticleReport
 from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
+from ..provenance.identity import source_id
 from ..version import __version__
 from . import schema
 
@@ -56,8 +56,6 @@ ARTICLE_TABLES = (
 )
 # Tables of claim clusters, deleted in this order (members and findings point at clusters).
 PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
-# Named sources mean the same outlet or person across articles; unnamed ones don't.
-ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
@@ -1230,14 +1228,6 @@ def _article_tables(
         ),
         "findings": (COLUMNS["findings"], findings),
     }
-
-
-def source_id(source: Source, article_id: str) -> str:
-    """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = row_slug(source.name)
-    if source.type in ARTICLE_SCOPED_TYPES:
-        return f"{source.type}:{article_id}:{slug}"
-    return f"{source.type}:{slug}"
 
 
 def _source_ids(report: ArticleReport) -> dict[str, str]:
