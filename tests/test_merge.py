@@ -1,8 +1,6 @@
 """sayso merge: shards checked apart give, row for row, what one sequential run stores."""
 
-import json
 import sqlite3
-from contextlib import closing
 
 import pytest
 import sayso
@@ -11,32 +9,14 @@ from sayso.errors import DatabaseError
 from sayso.manager import extra_plugins
 from sayso.storage import merge as merging
 
+from benchmarks.dump_tables import table_rows
 from tests.conftest import RaisingPlugin
 from tests.corpus import write_corpus
 
-# Columns that hold when something ran, or which run: they differ between any two runs.
-VOLATILE = {"started", "finished", "checked_at", "file_mtime_ns", "run_id", "seconds"}
-
 
 def dump(db) -> dict[str, list[str]]:
-    """Every table's rows (volatile columns and the ids of runs and plugin errors aside)."""
-    with closing(sqlite3.connect(db)) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith(("sqlite_", "_sqlite"))
-        ]
-        rows = {}
-        for table in tables:
-            columns = [
-                f"[{row[1]}]"
-                for row in conn.execute(f"PRAGMA table_info([{table}])")
-                if row[1] not in VOLATILE
-                and not (table in ("runs", "plugin_errors") and row[1] == "id")
-            ]
-            selected = conn.execute(f"SELECT {', '.join(columns)} FROM [{table}]")
-            rows[table] = sorted(json.dumps(row) for row in selected)
-    return rows
+    """Every table's rows, what differs between runs aside."""
+    return {table: rows for table, _, rows in table_rows(db, across_runs=True)}
 
 
 def _stored_order(db) -> list[str]:

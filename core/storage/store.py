@@ -548,18 +548,30 @@ def open_existing(path: str | Path, plugins: Plugins | None = None) -> sqlite3.C
     Raises :class:`~sayso.errors.DatabaseError` when there is no file at ``path`` or it is not a
     sayso database.
     """
-    if not Path(path).is_file():
-        raise DatabaseError(f"{path}: no such database")
-    conn = sqlite3.connect(str(path))
-    try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: not a SQLite database ({error})") from None
-    finally:
-        conn.close()
-    if not {"articles", "runs", MIGRATIONS_TABLE} <= tables:
-        raise DatabaseError(f"{path}: not a sayso database (no articles, runs or migrations table)")
+    refuse_foreign_database(Path(path))
     return connect(path, plugins)
+
+
+def refuse_foreign_database(path: Path, why: str = "") -> None:
+    """Raise :class:`~sayso.errors.DatabaseError` unless ``path`` is a database sayso wrote:
+    one with an ``articles`` table and sayso's migrations recorded. ``why`` ends the message.
+
+    Looks read-only: looking must not change the file, nor create a WAL beside it.
+    """
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no such database; run sayso check first")
+    with database_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            applied = applied_migrations(conn)
+        finally:
+            conn.close()
+    if not applied or "articles" not in tables:
+        names = sorted(tables)
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
+        raise DatabaseError(f"{path}: not a sayso database ({what}){why}")
 
 
 def open_connection(path: str | Path) -> sqlite3.Connection:
