@@ -1,6 +1,7 @@
 """sayso merge: shards checked apart give, row for row, what one sequential run stores."""
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 import sayso
@@ -8,6 +9,7 @@ from sayso.api import check
 from sayso.errors import DatabaseError
 from sayso.manager import extra_plugins
 from sayso.storage import merge as merging
+from sayso.web.serve import open_for_browsing
 
 from benchmarks.dump_tables import table_rows
 from tests.conftest import RaisingPlugin
@@ -142,6 +144,26 @@ def test_merge_refuses_bad_shards(shards, tmp_path):
     with pytest.raises(DatabaseError, match="is the output"):
         sayso.merge([parts[0], sequential], sequential)
     assert not (tmp_path / "out.db").exists()
+
+
+def test_link_merge_and_serve_refuse_a_foreign_database_alike(tmp_path):
+    foreign = tmp_path / "notes.db"
+    with closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("PRAGMA journal_mode = wal")
+        conn.execute("CREATE TABLE notes (text)")
+    before = foreign.read_bytes()
+    refusal = f"{foreign}: not a sayso database (its tables (notes) are not sayso's)"
+    with pytest.raises(DatabaseError) as merging_it:
+        sayso.merge([foreign], tmp_path / "out.db")
+    with pytest.raises(DatabaseError) as linking_it:
+        sayso.link(foreign)
+    with pytest.raises(DatabaseError) as serving_it:
+        open_for_browsing(foreign)
+    assert str(merging_it.value) == str(linking_it.value) == refusal
+    assert str(serving_it.value).startswith(refusal + "; sayso serve adds views")
+    assert foreign.read_bytes() == before
+    # Only looked at: the file as it was, nothing left beside it.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.db"]
 
 
 def test_sayso_merge_command(sayso_cli, shards, tmp_path):

@@ -556,12 +556,14 @@ def refuse_foreign_database(path: Path, why: str = "") -> None:
     """Raise :class:`~sayso.errors.DatabaseError` unless ``path`` is a database sayso wrote:
     one with an ``articles`` table and sayso's migrations recorded. ``why`` ends the message.
 
-    Looks read-only: looking must not change the file, nor create a WAL beside it.
+    Looking changes nothing: the file is only read, and the connection, read-write where the
+    file allows, removes on closing the WAL files a WAL-mode database needs opened (a read-only
+    one would leave them behind).
     """
     if not path.is_file():
         raise DatabaseError(f"{path}: no such database; run sayso check first")
     with database_errors(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
         try:
             tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
             applied = applied_migrations(conn)
