@@ -22,19 +22,10 @@ from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
-from .pipeline.engine import (
-    BATCH_SIZE,
-    Abandoned,
-    ArticleReport,
-    Checking,
-    batched,
-    build_lexicon,
-    default_workers,
-    expand_inputs,
-    map_report_batches,
-    read_inputs,
-)
-from .pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from .pipeline.checkers import ArticleReport
+from .pipeline.engine import BATCH_SIZE, Abandoned, Checking, batched, build_lexicon
+from .pipeline.inputs import MAX_BYTES, STDIN, expand_inputs, expand_paths, read_inputs
+from .pipeline.workers import collecting_less_often, default_workers, map_report_batches
 from .storage.store import (
     article_id_of,
     database_errors,
@@ -399,6 +390,11 @@ class CheckRun(Generic[T]):
         ]
 
     def __iter__(self) -> Iterator[T | Unchanged]:
+        # Every run, the CLI's and the API's alike, with the garbage collector tuned for it.
+        with collecting_less_often():
+            yield from self._run()
+
+    def _run(self) -> Iterator[T | Unchanged]:
         if self.db is None:
             yield from self._check(read_inputs(self.inputs, self.errors, self.max_bytes), None)
             self._link(None)

@@ -21,7 +21,7 @@ from .storage.store import COLUMNS, article_rows, provenance_rows, source_id
 if TYPE_CHECKING:
     import sqlite3
 
-    from .pipeline.engine import ArticleReport
+    from .pipeline.checkers import ArticleReport
     from .provenance.linking import Provenance
 
 SCHEMA_FILE = "check.schema.json"

@@ -104,9 +104,9 @@ def test_each_finding_stores_its_own_points(tmp_path):
 
 
 def test_sources_whose_names_share_a_row_id_are_one_row(tmp_path):
-    # "_" and "\x1b" are two sources of the analysis, and both slug to "source" in the database.
+    # "Ø" and "Å" are two sources of the analysis, and both slug to "source" in the database.
     db_path = tmp_path / "s.db"
-    check(Article(text="_ said 0;\x1b said said"), db=db_path)
+    check(Article(text="Ø said 0;Å said said"), db=db_path)
     db = open_database(db_path)
     rows = list(db["article_sources"].rows)
     assert len(rows) == 1

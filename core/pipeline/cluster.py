@@ -26,8 +26,8 @@ from ..errors import InputError, SaysoError
 from ..manager import Plugins
 from ..model import Settings
 from .budget import DEFAULT_TIME_LIMIT
-from .engine import Checking, collect_less_often, expand_inputs, read_inputs
-from .inputs import MAX_BYTES, STDIN
+from .engine import Checking
+from .inputs import MAX_BYTES, STDIN, expand_inputs, read_inputs
 
 INSTALL_HINT = "pip install 'sayso[dask]'"
 # Files per partition, unless that makes fewer than two partitions per worker.
@@ -170,7 +170,6 @@ def check_partition(
 
     # A task Dask runs again (its worker died) starts its shard afresh.
     _remove_database(Path(shard))
-    collect_less_often()
     result = PartitionResult()
     run = CheckRun(
         files,

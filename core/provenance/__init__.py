@@ -3,5 +3,5 @@
 :mod:`.linking` groups statements of different articles that report one fact (claim clusters),
 resolves each article's sources to canonical sources shared across articles, and finds what only
 shows across articles (a claim whose every report goes back to one source). It reads finished
-:class:`~sayso.pipeline.engine.ArticleReport`\\ s; :mod:`sayso.storage` writes what it finds.
+:class:`~sayso.pipeline.checkers.ArticleReport`\\ s; :mod:`sayso.storage` writes what it finds.
 """

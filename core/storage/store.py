@@ -28,7 +28,8 @@ from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
 from ..model import Source, Span
-from ..pipeline.engine import ArticleReport, batched
+from ..pipeline.checkers import ArticleReport
+from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
 from ..version import __version__
 from . import schema
@@ -511,8 +512,10 @@ def save_provenance(
         else:
             _delete_provenance(db, list(provenance.articles))
         save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
-        for own, canonical in provenance.same_as.items():
-            db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
+        _connection(db).executemany(
+            "UPDATE sources SET same_as = ? WHERE id = ?",
+            [(canonical, own) for own, canonical in provenance.same_as.items()],
+        )
         aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
         _connection(db).executemany(
             "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
