@@ -15,8 +15,9 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from .provenance.identity import source_id
 from .storage.schema import SPAN_VIEWS
-from .storage.store import COLUMNS, article_rows, provenance_rows, source_id
+from .storage.store import COLUMNS, article_rows, provenance_rows
 
 if TYPE_CHECKING:
     import sqlite3

@@ -61,11 +61,7 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 
 @hookimpl
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
-    sourced = [
-        (attribution, source)
-        for attribution in analysis.attributions_for(statement)
-        if (source := analysis.source_of(attribution)) is not None
-    ]
+    sourced = _sourced(statement, analysis)
     findings = []
     if sourced and all(source.type == "state_media" for _, source in sourced):
         names = sorted({source.name for _, source in sourced})
@@ -117,14 +113,11 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
-    sourced: dict[int, set[str]] = {}
-    for attribution in analysis.attributions:
-        source = analysis.source_of(attribution)
-        if source is None:
-            continue
-        for index in attribution.statements:
-            if analysis.statements[index].is_claim:
-                sourced.setdefault(index, set()).add(source.key)
+    sourced = {
+        claim.index: {source.key for _, source in sources}
+        for claim in analysis.attributed_claims
+        if (sources := _sourced(claim, analysis))
+    }
     state_media = {
         index
         for index, keys in sourced.items()
@@ -146,6 +139,15 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             severity=severity,
             penalty=POINTS_PER_STATE_MEDIA_CLAIM * len(state_media),
         )
+    ]
+
+
+def _sourced(statement: Statement, analysis: Analysis) -> list[tuple[Attribution, Source]]:
+    """The attributions carrying ``statement`` that have a source, each with its source."""
+    return [
+        (attribution, source)
+        for attribution in analysis.attributions_for(statement)
+        if (source := analysis.source_of(attribution)) is not None
     ]
 
 

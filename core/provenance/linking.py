@@ -35,7 +35,7 @@ from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
-from ..storage.store import source_id
+from .identity import source_id
 from .terms import ArticleClaims, ClaimTerms, TermExtractor, learn_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25
