@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.caseless import lowered
 from sayso.lexicon import GOVERNMENTS
 from sayso.model import (
     Analysis,
@@ -30,7 +31,6 @@ from sayso.model import (
     Source,
     Statement,
 )
-from sayso.plugins._caseless import lowered
 from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
 
 CHECKER = Checker(
@@ -159,7 +159,7 @@ def is_about_itself(attribution: Attribution, source: Source) -> bool:
     names = _self_references(source)
     # Each source needs its own pattern, and compiling it costs far more than the search: a name
     # can only match where its lower-cased letters are in the lower-cased content, which a
-    # substring test tells exactly for ASCII names (see _caseless).
+    # substring test tells exactly for ASCII names (see sayso.analysis.caseless).
     lowered_content = lowered(content)
     if (
         lowered_content is not None
