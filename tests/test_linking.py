@@ -13,7 +13,7 @@ from sayso.api import check
 from sayso.manager import get_plugins
 from sayso.model import Article
 from sayso.pipeline.engine import build_lexicon
-from sayso.provenance.linking import Linker, _Claim
+from sayso.provenance.linking import candidate_pairs
 from sayso.provenance.stored import link_database
 from sayso.storage import store
 
@@ -164,16 +164,15 @@ def test_a_shared_source_is_named_by_rule_not_by_which_article_came_last(tmp_pat
     assert names == [("USA Today",), ("USA Today",)]
 
 
-LEXICON = build_lexicon(get_plugins())
-
-
-def _brute_force_candidates(linker: Linker, limit: int) -> list[tuple[int, int]]:
+def _brute_force_candidates(
+    articles: list[int], term_sets: list[frozenset[str]], limit: int
+) -> list[tuple[int, int]]:
     """The pairs the linker compares, worked out the slow way: every pair of claims."""
-    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    frequency = Counter(t for terms in term_sets for t in terms)
     pairs = []
-    for (a, first), (b, second) in itertools.combinations(enumerate(linker.claims), 2):
-        shared = {t for t in first.all_terms & second.all_terms if frequency[t] <= limit}
-        if first.article_id != second.article_id and len(shared) >= 2:
+    for (a, first), (b, second) in itertools.combinations(enumerate(term_sets), 2):
+        shared = {t for t in first & second if frequency[t] <= limit}
+        if articles[a] != articles[b] and len(shared) >= 2:
             pairs.append((a, b))
     return pairs
 
@@ -188,15 +187,13 @@ def _brute_force_candidates(linker: Linker, limit: int) -> list[tuple[int, int]]
     st.integers(1, 10),
 )
 def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, listed_pairwise):
-    linker = Linker(LEXICON)
-    # Claims come article by article, as ``add`` appends them.
-    for article, terms in sorted(claims, key=lambda claim: claim[0]):
-        claim = _Claim(f"a{article}", 0, "", [], [])
-        claim.all_terms = frozenset(f"t{term}" for term in terms)
-        linker.claims.append(claim)
-    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    # Claims come article by article, as the linker numbers them.
+    ordered = sorted(claims, key=lambda claim: claim[0])
+    articles = [article for article, _ in ordered]
+    term_sets = [frozenset(f"t{term}" for term in terms) for _, terms in ordered]
+    frequency = Counter(t for terms in term_sets for t in terms)
     # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
     # pairs are listed instead both occur.
     with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
-        found = linker._candidates(frequency, max(limit, listed_pairwise))
-    assert found == _brute_force_candidates(linker, max(limit, listed_pairwise))
+        found = candidate_pairs(articles, term_sets, frequency, max(limit, listed_pairwise))
+    assert found == _brute_force_candidates(articles, term_sets, max(limit, listed_pairwise))

@@ -10,56 +10,21 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 from __future__ import annotations
 
 import signal
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from ..errors import DatabaseError
 from ..storage import schema, store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-# Both read the figures triggers keep current as rows are written (the m008 migration), so a
-# page costs the same on ten articles as on a million.
-ARTICLE_SUMMARY_SQL = """
-select
-  articles.id as article_id,
-  articles.title,
-  articles.score,
-  articles.statements,
-  articles.claims,
-  articles.attributed_claims,
-  round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
-  coalesce(article_stats.attributions, 0) as attributions,
-  article_stats.top_source_id,
-  sources.name as top_source,
-  sources.type as top_source_type,
-  article_stats.top_source_share,
-  coalesce(article_stats.warnings, 0) as warnings
-from articles
-left join article_stats on article_stats.article_id = articles.id
-left join sources on sources.id = article_stats.top_source_id
-"""
+# The summary views browsing adds (sayso.storage.schema defines them with the rest).
+VIEWS = schema.SUMMARY_VIEWS
 
-SOURCE_SUMMARY_SQL = """
-select
-  sources.id as source_id,
-  sources.name,
-  sources.type,
-  coalesce(source_stats.articles, 0) as articles,
-  coalesce(source_stats.attributions, 0) as attributions,
-  coalesce(source_stats.mentions, 0) as mentions,
-  round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
-from sources
-left join source_stats on source_stats.source_id = sources.id
-"""
-
-VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 
 # Whether an attribution carries a statement. Almost every attribution carries one statement,
 # its statement_id; only the rare longer ones need their JSON list read.
@@ -541,7 +506,7 @@ def lead_entries() -> list[dict[str, str]]:
                 }
             )
         else:
-            kind = "view" if name in VIEWS else "table"
+            kind = "view" if name in VIEWS or name in schema.SPAN_VIEWS else "table"
             entries.append(
                 {
                     "name": name,
@@ -558,13 +523,8 @@ def prepare_database(db: sqlite_utils.Database) -> None:
     with db.atomic():
         for name, sql in VIEWS.items():
             db.create_view(name, sql, replace=True)
-        db.table("articles").create_index(["score"], if_not_exists=True)
-        # Covers the "which attributions carry this statement" lookups without reading rows.
-        db.table("attribution_rows").create_index(
-            ["article_id", "statement_id", "source_id", "statements"],
-            index_name="idx_attributions_carrying",
-            if_not_exists=True,
-        )
+        for name, index in schema.BROWSING_INDEXES.items():
+            db.execute(index.sql(name).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
         if schema.STATEMENT_SEARCH not in db.table_names():
             for statement in schema.STATEMENT_SEARCH_SQL:
                 db.execute(statement)
@@ -597,36 +557,15 @@ def open_for_browsing(path: Path) -> sqlite_utils.Database:
     Raises :class:`DatabaseError` for anything but a sayso database sayso can write to: serving
     adds views, an index and full-text search, and must not add them to someone else's file.
     """
-    refuse_foreign_database(path)
+    store.refuse_foreign_database(
+        path,
+        "; sayso serve adds views and a search index to the database it serves, so it serves "
+        "only those sayso check wrote",
+    )
     db = store.open_database(path)
     with store.database_errors(path):
         prepare_database(db)
     return db
-
-
-def refuse_foreign_database(path: Path) -> None:
-    """Refuse a file that is not a database ``sayso check`` wrote, looking without writing."""
-    if not path.is_file():
-        raise DatabaseError(f"{path}: no database there; run sayso check first")
-    # Read-only: looking must not change the file, nor create a WAL beside it.
-    with store.database_errors(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-            applied = store.applied_migrations(conn)
-        finally:
-            conn.close()
-    if not applied or "articles" not in tables:
-        listed = _listed(sorted(tables))
-        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
-        raise DatabaseError(
-            f"{path}: not a sayso database ({what}); sayso serve adds views and a search index "
-            "to the database it serves, so it serves only those sayso check wrote"
-        )
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def quiet_client_errors() -> None:
