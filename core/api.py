@@ -526,7 +526,7 @@ class CheckRun(Generic[T]):
             from .provenance.stored import link_database
 
             self.provenance = link_database(
-                database, self.checking.lexicon, self.run_id, self.article_ids
+                database, self.checking.lexicon, self.run_id, self.article_ids, self.workers
             )
         elif self.linker is not None and len(self.linker.articles) > 1:
             self.provenance = self.linker.finish()

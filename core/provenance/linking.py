@@ -333,13 +333,20 @@ class _SetTerms:
     spellings: Mapping[str, str]
 
     @classmethod
-    def of(cls, claims: Sequence[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
+    def of(cls, claims: list[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
+        """The set's terms, from the claims' words and names, which the claims then no longer
+        keep (replaced claim by claim, so that both are never held whole)."""
         names = _matched_names(claims)
         name_term = names.__getitem__
-        clauses = [
-            [words.union(map(name_term, clause_names)) for words, clause_names in claim.clauses]
-            for claim in claims
-        ]
+        clauses = []
+        for number, claim in enumerate(claims):
+            clauses.append(
+                [
+                    frozenset(words).union(map(name_term, clause_names))
+                    for words, clause_names in claim.clauses
+                ]
+            )
+            claims[number] = claim._replace(clauses=())
         all_terms = [
             terms[0] if len(terms) == 1 else frozenset().union(*terms) for terms in clauses
         ]
@@ -407,30 +414,44 @@ def candidate_pairs(
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
     common_terms: list[frozenset[str]] = []
+    no_terms: frozenset[str] = frozenset()
     for number, terms in enumerate(term_sets):
         for term in terms & rare:
             few[term].append(number)
         common = terms & commoner
-        common_terms.append(common)
+        common_terms.append(common or no_terms)
         if len(common) >= MIN_SHARED_TERMS:
             for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
                 many[term_pair].append(number)
-    shared_rare: Counter[tuple[int, int]] = Counter()
+    # A pair is counted as one number (first * size + second): a few hundred thousand pairs
+    # take half the memory tuples would.
+    size = len(term_sets)
+
+    def code(pair: tuple[int, int]) -> int:
+        return pair[0] * size + pair[1]
+
+    shared_rare: Counter[int] = Counter()
     # A term only one article uses pairs no claims of different articles: a name a story
     # repeats in five sentences would list ten pairs for nothing.
     for numbers in few.values():
         if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            shared_rare.update(itertools.combinations(numbers, 2))
-    pairs: set[tuple[int, int]] = set()
-    for pair, count in shared_rare.items():
-        first, second = pair
-        if count >= MIN_SHARED_TERMS or not common_terms[first].isdisjoint(common_terms[second]):
-            pairs.add(pair)
+            shared_rare.update(map(code, itertools.combinations(numbers, 2)))
+    pairs = {
+        pair
+        for pair, count in shared_rare.items()
+        if count >= MIN_SHARED_TERMS
+        or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
+    }
+    del shared_rare
     for numbers in many.values():
         if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            pairs.update(itertools.combinations(numbers, 2))
+            pairs.update(map(code, itertools.combinations(numbers, 2)))
     # A text read twice is one article whose claims come twice: not two reports of a fact.
-    return sorted(p for p in pairs if claim_articles[p[0]] != claim_articles[p[1]])
+    return [
+        (first, second)
+        for first, second in (divmod(pair, size) for pair in sorted(pairs))
+        if claim_articles[first] != claim_articles[second]
+    ]
 
 
 class _SourceResolver:
@@ -534,13 +555,15 @@ class _SourceResolver:
         alias = " ".join(alias.split())
         if not alias:
             return
+        key = alias.lower()
+        if key in _PRONOUNS:
+            return
         taken = self.taken_names.get(canonical.id)
         if taken is None:
             known = self.provenance.aliases.get(canonical.id, ())
-            names = (*known, canonical.name, *_PRONOUNS)
-            taken = self.taken_names[canonical.id] = {n.lower() for n in names}
-        if alias.lower() not in taken:
-            taken.add(alias.lower())
+            taken = self.taken_names[canonical.id] = {n.lower() for n in (*known, canonical.name)}
+        if key not in taken:
+            taken.add(key)
             self.provenance.aliases.setdefault(canonical.id, set()).add(alias)
 
 
