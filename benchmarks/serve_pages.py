@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import sayso
-from sayso.pipeline.engine import ArticleReport
+from sayso.pipeline.checkers import ArticleReport
 from sayso.storage import store
 from sayso.web import serve
 

@@ -15,13 +15,14 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from .provenance.identity import source_id
 from .storage.schema import SPAN_VIEWS
-from .storage.store import COLUMNS, article_rows, provenance_rows, source_id
+from .storage.store import COLUMNS, article_rows, provenance_rows
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from .pipeline.engine import ArticleReport
+    from .pipeline.checkers import ArticleReport
     from .provenance.linking import Provenance
 
 SCHEMA_FILE = "check.schema.json"

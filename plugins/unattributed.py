@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.caseless import CaselessPattern, lowered, union_at_word_starts
 from sayso.analysis.needs_source import context, shipped_model
 from sayso.model import Analysis, Checker, Finding, Settings, Statement
-from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 HEDGING_CODES = (
     "hedging/weasel-adverb",

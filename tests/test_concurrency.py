@@ -12,13 +12,9 @@ from collections import deque
 from typing import Any
 
 import sqlite_utils
-from sayso.pipeline.engine import (
-    BATCH_SIZE,
-    Checking,
-    _done_in_order,
-    map_report_batches,
-    read_inputs,
-)
+from sayso.pipeline.engine import BATCH_SIZE, Checking
+from sayso.pipeline.inputs import read_inputs
+from sayso.pipeline.workers import _done_in_order, map_report_batches
 from sayso.storage.store import open_connection
 
 from tests.corpus import write_corpus
@@ -193,7 +189,8 @@ def test_workers_end_on_sigterm_whatever_handler_the_parent_has(tmp_path):
 REPEATED_RUNS = """
 import signal, sys
 from sayso.model import Article
-from sayso.pipeline.engine import BATCH_SIZE, Checking, map_report_batches
+from sayso.pipeline.engine import BATCH_SIZE, Checking
+from sayso.pipeline.workers import map_report_batches
 
 signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 checking = Checking.prepare("offline")

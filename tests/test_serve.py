@@ -20,7 +20,7 @@ from sayso.cli import make_app
 from sayso.config import resolve_settings
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
-from sayso.pipeline.engine import ArticleReport, run_checkers
+from sayso.pipeline.checkers import ArticleReport, run_checkers
 from sayso.storage import store
 from typer.testing import CliRunner
 

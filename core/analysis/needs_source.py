@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 from ..model import Analysis, Statement
@@ -85,20 +86,20 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
     lowered = stripped.lower()
     words = _WORD.findall(lowered)
     opening = _WORD.findall(_CLAUSE_END.split(lowered, 1)[0])[:OPENING_WORDS]
-    found = {"bias", *where}
-    found.update(f"w={word}" for word in words)
-    found.update(f"m={word}" for word in opening)
+    # Every word of every statement checked passes here: strings are joined and words looked up
+    # in C-level maps, not generators.
+    found = {"bias", *where, *map("w=".__add__, words), *map("m=".__add__, opening)}
     if words:
-        found.add(f"first={words[0]}")
-    if any(word in _FIRST_PERSON for word in words):
+        found.add("first=" + words[0])
+    if not _FIRST_PERSON.isdisjoint(words):
         found.add("first-person")
     if any(mark in stripped for mark in _QUOTE_MARKS):
         found.add("quote-mark")
     if stripped[:1] in _QUOTE_MARKS:
         found.add("opens-with-quote")
     found.add(f"length={_bucket(len(words), (8, 15, 25, 40))}")
-    opening_share = max((_CUE_SHARE.get(word, 0.0) for word in opening), default=0.0)
-    any_share = max((_CUE_SHARE.get(word, 0.0) for word in words), default=0.0)
+    opening_share = max(map(_CUE_SHARE.get, opening, repeat(0.0)), default=0.0)
+    any_share = max(map(_CUE_SHARE.get, words, repeat(0.0)), default=0.0)
     found.add(f"opening-cue={_bucket(round(opening_share * 10), (2, 4, 6, 8))}")
     found.add(f"any-cue={_bucket(round(any_share * 10), (2, 4, 6, 8))}")
     return sorted(found)
@@ -120,7 +121,7 @@ class NeedsSourceModel:
     trained: dict[str, object] = field(default_factory=dict)
 
     def probability(self, text: str, where: tuple[str, ...] = ()) -> float:
-        score = sum(self.weights.get(feature, 0.0) for feature in features(text, where))
+        score = sum(map(self.weights.get, features(text, where), repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def needs_source(self, text: str, where: tuple[str, ...] = ()) -> bool:

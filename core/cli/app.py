@@ -25,7 +25,7 @@ from ..document import article_document, check_document
 from ..errors import ModelWarning, SaysoError
 from ..manager import get_plugins
 from ..pipeline.budget import DEFAULT_TIME_LIMIT
-from ..pipeline.engine import ArticleReport, collect_less_often
+from ..pipeline.checkers import ArticleReport
 from ..pipeline.inputs import MAX_BYTES, STDIN
 from ..report import format_github, format_summary
 from ..storage.store import DEFAULT_DB
@@ -424,7 +424,6 @@ def check_command(
         for failure in run.plugin_failures:
             typer.echo(f"warning: {failure}", err=True)
         progress = not quiet and STDIN not in map(str, paths)
-        collect_less_often()
         writer = None if quiet else _ReportWriter(output_format, color, explain, show_all)
         scores = _print_reports(run, files, writer, fail_under, progress)
     except SaysoError as error:

@@ -27,7 +27,8 @@ from pathlib import Path
 from ..analysis.needs_source import NeedsSourceModel, context, train
 from ..lexicon import SPEECH_VERBS, verb_forms
 from ..model import Article, Finding
-from ..pipeline.engine import Abandoned, ArticleReport, Checking, check_articles
+from ..pipeline.checkers import ArticleReport
+from ..pipeline.engine import Abandoned, Checking, check_articles
 from .brat import AttributionSpans, CorpusArticle, read_corpus
 
 ProgressCallback = Callable[[int, int], None]

@@ -34,8 +34,8 @@ from functools import cached_property
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
 from ..model import Analysis, Source, SourceType
-from ..pipeline.engine import ArticleReport
-from ..storage.store import source_id
+from ..pipeline.checkers import ArticleReport
+from .identity import source_id
 from .terms import ArticleClaims, ClaimTerms, TermExtractor, learn_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25

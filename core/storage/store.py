@@ -24,12 +24,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
-from ..model import Source, Span
-from ..pipeline.engine import ArticleReport, batched
+from ..model import Span
+from ..pipeline.checkers import ArticleReport
+from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
+from ..provenance.identity import source_id
 from ..version import __version__
 from . import schema
 
@@ -55,8 +56,6 @@ ARTICLE_TABLES = (
 )
 # Tables of claim clusters, deleted in this order (members and findings point at clusters).
 PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
-# Named sources mean the same outlet or person across articles; unnamed ones don't.
-ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
@@ -549,18 +548,32 @@ def open_existing(path: str | Path, plugins: Plugins | None = None) -> sqlite3.C
     Raises :class:`~sayso.errors.DatabaseError` when there is no file at ``path`` or it is not a
     sayso database.
     """
-    if not Path(path).is_file():
-        raise DatabaseError(f"{path}: no such database")
-    conn = sqlite3.connect(str(path))
-    try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: not a SQLite database ({error})") from None
-    finally:
-        conn.close()
-    if not {"articles", "runs", MIGRATIONS_TABLE} <= tables:
-        raise DatabaseError(f"{path}: not a sayso database (no articles, runs or migrations table)")
+    refuse_foreign_database(Path(path))
     return connect(path, plugins)
+
+
+def refuse_foreign_database(path: Path, why: str = "") -> None:
+    """Raise :class:`~sayso.errors.DatabaseError` unless ``path`` is a database sayso wrote:
+    one with an ``articles`` table and sayso's migrations recorded. ``why`` ends the message.
+
+    Looking changes nothing: the file is only read, and the connection, read-write where the
+    file allows, removes on closing the WAL files a WAL-mode database needs opened (a read-only
+    one would leave them behind).
+    """
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no such database; run sayso check first")
+    with database_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            applied = applied_migrations(conn)
+        finally:
+            conn.close()
+    if not applied or "articles" not in tables:
+        names = sorted(tables)
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
+        raise DatabaseError(f"{path}: not a sayso database ({what}){why}")
 
 
 def open_connection(path: str | Path) -> sqlite3.Connection:
@@ -1229,14 +1242,6 @@ def _article_tables(
         ),
         "findings": (COLUMNS["findings"], findings),
     }
-
-
-def source_id(source: Source, article_id: str) -> str:
-    """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = row_slug(source.name)
-    if source.type in ARTICLE_SCOPED_TYPES:
-        return f"{source.type}:{article_id}:{slug}"
-    return f"{source.type}:{slug}"
 
 
 def _source_ids(report: ArticleReport) -> dict[str, str]:

@@ -10,14 +10,12 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 from __future__ import annotations
 
 import signal
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from ..errors import DatabaseError
 from ..storage import schema, store
 
 if TYPE_CHECKING:
@@ -597,36 +595,15 @@ def open_for_browsing(path: Path) -> sqlite_utils.Database:
     Raises :class:`DatabaseError` for anything but a sayso database sayso can write to: serving
     adds views, an index and full-text search, and must not add them to someone else's file.
     """
-    refuse_foreign_database(path)
+    store.refuse_foreign_database(
+        path,
+        "; sayso serve adds views and a search index to the database it serves, so it serves "
+        "only those sayso check wrote",
+    )
     db = store.open_database(path)
     with store.database_errors(path):
         prepare_database(db)
     return db
-
-
-def refuse_foreign_database(path: Path) -> None:
-    """Refuse a file that is not a database ``sayso check`` wrote, looking without writing."""
-    if not path.is_file():
-        raise DatabaseError(f"{path}: no database there; run sayso check first")
-    # Read-only: looking must not change the file, nor create a WAL beside it.
-    with store.database_errors(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-            applied = store.applied_migrations(conn)
-        finally:
-            conn.close()
-    if not applied or "articles" not in tables:
-        listed = _listed(sorted(tables))
-        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
-        raise DatabaseError(
-            f"{path}: not a sayso database ({what}); sayso serve adds views and a search index "
-            "to the database it serves, so it serves only those sayso check wrote"
-        )
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def quiet_client_errors() -> None:
