@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Source, Span
 from ..pipeline.engine import batched
+from ..pipeline.workers import forked_pool
 from ..storage.schema import SPAN_VIEWS
 from ..storage.store import open_connection, save_provenance
 from .terms import ArticleClaims, ClaimText, TermExtractor
@@ -116,10 +116,8 @@ def stored_claims(
                 yield article, spellings
                 spellings = {}
         return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(
-        workers, initializer=_start_worker, initargs=(path, extractor.lexicon)
-    ) as pool:
+    # A fork pool whose workers SIGTERM ends whatever handler this process has (see there).
+    with forked_pool(workers, _start_worker, (path, extractor.lexicon)) as pool:
         for articles, spellings in pool.imap(_read_in_worker, batches):
             for article in articles:
                 yield article, spellings

@@ -10,7 +10,242 @@ give each span's text back, so SQL that reads ``statements.text`` or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Table:
+    """A stored table as the migrations leave it: its columns in order, with their SQLite
+    types, its primary key and its foreign keys (column: referenced table)."""
+
+    columns: dict[str, str]
+    pk: tuple[str, ...] = ("id",)
+    foreign_keys: dict[str, str] = field(default_factory=dict)
+    # Columns SQLite computes or triggers keep: never written by sayso's row writers.
+    maintained: tuple[str, ...] = ()
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """The columns a writer gives values for, in order."""
+        return tuple(c for c in self.columns if c not in self.maintained)
+
+
+def _columns(spec: str) -> dict[str, str]:
+    """``"id TEXT, words INTEGER"`` as a dict, so a table's columns read as they would in SQL."""
+    return dict(part.split() for part in spec.split(","))
+
+
+# Every table sayso's migrations create, as they leave it (tests/test_schema.py compares the two).
+TABLES = {
+    "runs": Table(
+        _columns(
+            "id INTEGER, started TEXT, finished TEXT, sayso_version TEXT, analyzer TEXT, "
+            "plugins TEXT, articles INTEGER, errors INTEGER, skipped INTEGER"
+        )
+    ),
+    "articles": Table(
+        _columns(
+            "id TEXT, path TEXT, title TEXT, text TEXT, words INTEGER, statements INTEGER, "
+            "claims INTEGER, attributed_claims INTEGER, score REAL, analyzer TEXT, "
+            "run_id INTEGER, checked_at TEXT, fingerprint TEXT, metadata TEXT, "
+            "file_size INTEGER, file_mtime_ns INTEGER, deductions TEXT"
+        ),
+        foreign_keys={"run_id": "runs"},
+    ),
+    "statement_rows": Table(
+        _columns(
+            "id TEXT, article_id TEXT, idx INTEGER, start INTEGER, end INTEGER, "
+            "paragraph INTEGER, kind TEXT, is_claim INTEGER, attributed INTEGER, "
+            "number INTEGER, attributions INTEGER, state_media INTEGER"
+        ),
+        foreign_keys={"article_id": "articles"},
+        maintained=("number", "attributions", "state_media"),
+    ),
+    "sources": Table(
+        _columns("id TEXT, name TEXT, type TEXT, same_as TEXT"),
+        foreign_keys={"same_as": "sources"},
+        maintained=("same_as",),
+    ),
+    "article_sources": Table(
+        _columns("article_id TEXT, source_id TEXT, mentions INTEGER, attributions INTEGER"),
+        pk=("article_id", "source_id"),
+        foreign_keys={"article_id": "articles", "source_id": "sources"},
+    ),
+    "attribution_rows": Table(
+        _columns(
+            "id TEXT, article_id TEXT, statement_id TEXT, source_id TEXT, form TEXT, "
+            "source_start INTEGER, source_end INTEGER, cue_start INTEGER, cue_end INTEGER, "
+            "content_start INTEGER, content_end INTEGER, content_fragments TEXT, statements TEXT"
+        ),
+        foreign_keys={
+            "article_id": "articles",
+            "statement_id": "statement_rows",
+            "source_id": "sources",
+        },
+    ),
+    "non_attribution_rows": Table(
+        _columns(
+            "id TEXT, article_id TEXT, statement_id TEXT, source_id TEXT, "
+            "source_start INTEGER, source_end INTEGER, cue_start INTEGER, cue_end INTEGER"
+        ),
+        foreign_keys={
+            "article_id": "articles",
+            "statement_id": "statement_rows",
+            "source_id": "sources",
+        },
+    ),
+    "finding_rows": Table(
+        _columns(
+            "id TEXT, article_id TEXT, statement_id TEXT, checker TEXT, code TEXT, "
+            "severity TEXT, message TEXT, start INTEGER, end INTEGER, points REAL"
+        ),
+        foreign_keys={"article_id": "articles", "statement_id": "statement_rows"},
+    ),
+    "plugin_errors": Table(
+        _columns(
+            "id INTEGER, run_id INTEGER, article_id TEXT, plugin TEXT, stage TEXT, error TEXT"
+        ),
+        foreign_keys={"run_id": "runs"},
+        maintained=("id",),
+    ),
+    "plugin_times": Table(
+        _columns("run_id INTEGER, plugin TEXT, seconds REAL, articles INTEGER"),
+        pk=("run_id", "plugin"),
+        foreign_keys={"run_id": "runs"},
+    ),
+    "source_aliases": Table(
+        _columns("source_id TEXT, alias TEXT"),
+        pk=("source_id", "alias"),
+        foreign_keys={"source_id": "sources"},
+    ),
+    "claim_clusters": Table(
+        _columns(
+            "id TEXT, label TEXT, terms TEXT, articles INTEGER, statements INTEGER, "
+            "original_source_id TEXT, first_article_id TEXT, run_id INTEGER"
+        ),
+        foreign_keys={
+            "original_source_id": "sources",
+            "first_article_id": "articles",
+            "run_id": "runs",
+        },
+    ),
+    "cluster_members": Table(
+        _columns(
+            "id INTEGER, cluster_id TEXT, article_id TEXT, statement_id TEXT, source_id TEXT, "
+            "source_text TEXT, origin_source_id TEXT, similarity REAL"
+        ),
+        foreign_keys={
+            "cluster_id": "claim_clusters",
+            "article_id": "articles",
+            "statement_id": "statement_rows",
+            "source_id": "sources",
+            "origin_source_id": "sources",
+        },
+        maintained=("id",),
+    ),
+    "cluster_findings": Table(
+        _columns(
+            "id INTEGER, run_id INTEGER, cluster_id TEXT, article_id TEXT, statement_id TEXT, "
+            "code TEXT, severity TEXT, message TEXT"
+        ),
+        foreign_keys={
+            "run_id": "runs",
+            "cluster_id": "claim_clusters",
+            "article_id": "articles",
+            "statement_id": "statement_rows",
+        },
+        maintained=("id",),
+    ),
+    # The browsing figures (see AGGREGATE_TRIGGERS below): triggers keep every column.
+    "source_stats": Table(
+        _columns(
+            "source_id TEXT, articles INTEGER, attributions INTEGER, mentions INTEGER, "
+            "score_total REAL"
+        ),
+        pk=("source_id",),
+    ),
+    "type_stats": Table(
+        _columns("type TEXT, sources INTEGER, articles INTEGER, attributions INTEGER"),
+        pk=("type",),
+    ),
+    "article_types": Table(
+        _columns("article_id TEXT, type TEXT, sources INTEGER"), pk=("article_id", "type")
+    ),
+    "article_stats": Table(
+        _columns(
+            "article_id TEXT, attributions INTEGER, warnings INTEGER, top_source_id TEXT, "
+            "top_attributions INTEGER, top_mentions INTEGER, top_source_share REAL"
+        ),
+        pk=("article_id",),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Index:
+    table: str
+    columns: tuple[str, ...]
+    # A partial index's condition.
+    where: str | None = None
+
+    def sql(self, name: str) -> str:
+        columns = ", ".join(f"[{c}]" for c in self.columns)
+        where = f" WHERE {self.where}" if self.where else ""
+        return f"CREATE INDEX [{name}] ON [{self.table}] ({columns}){where}"
+
+
+# Foreign keys added after sqlite-utils' index_foreign_keys() ran (m001, m002) and never indexed.
+_UNINDEXED_FOREIGN_KEYS = {
+    ("non_attribution_rows", "statement_id"),
+    ("non_attribution_rows", "source_id"),
+    ("plugin_times", "run_id"),
+}
+# sqlite-utils named the foreign keys' indexes after the tables' names then: m010 renamed these.
+_NAMED_BEFORE_M010 = {
+    "statement_rows": "statements",
+    "attribution_rows": "attributions",
+    "finding_rows": "findings",
+    "non_attribution_rows": "non_attributions",
+}
+
+
+def _foreign_key_indexes() -> dict[str, Index]:
+    return {
+        f"idx_{_NAMED_BEFORE_M010.get(table, table)}_{column}": Index(table, (column,))
+        for table, spec in TABLES.items()
+        for column in spec.foreign_keys
+        if (table, column) not in _UNINDEXED_FOREIGN_KEYS
+    }
+
+
+# Every index the migrations create (besides primary keys').
+INDEXES = {
+    **_foreign_key_indexes(),
+    "idx_articles_path": Index("articles", ("path",)),
+    "idx_articles_score_title": Index("articles", ("score", "title")),
+    "idx_findings_checker_severity": Index("finding_rows", ("checker", "severity")),
+    "idx_findings_points": Index("finding_rows", ("points",)),
+    "idx_sources_type": Index("sources", ("type",)),
+    "idx_source_stats_attributions": Index("source_stats", ("attributions",)),
+    "idx_article_stats_share": Index("article_stats", ("top_source_share", "attributions")),
+    # The statements a state-media page lists, by article: few, so a small index.
+    "idx_statement_rows_state_media": Index(
+        "statement_rows", ("article_id", "idx"), where="state_media > 0"
+    ),
+}
+
+# Tables whose rows belong to one article (``article_id``), deleted before the article.
+ARTICLE_ROW_TABLES = (
+    "finding_rows",
+    "attribution_rows",
+    "non_attribution_rows",
+    "article_sources",
+    "statement_rows",
+    "plugin_errors",
+)
+# Tables of claim clusters, deleted in this order (members and findings point at clusters).
+PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
 
 
 @dataclass(frozen=True)
@@ -144,6 +379,52 @@ SPAN_VIEWS = {
 # The table storing each view's rows.
 ROW_TABLES = {view.name: view.table for view in SPAN_VIEWS.values()}
 
+# What ``sayso serve`` adds to a database the first time it serves it (and a check does not
+# need): the summary views, two indexes and full-text search over statements.
+# Both read the figures triggers keep current as rows are written (AGGREGATE_TRIGGERS below),
+# so a page costs the same on ten articles as on a million.
+ARTICLE_SUMMARY_SQL = """
+select
+  articles.id as article_id,
+  articles.title,
+  articles.score,
+  articles.statements,
+  articles.claims,
+  articles.attributed_claims,
+  round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
+  coalesce(article_stats.attributions, 0) as attributions,
+  article_stats.top_source_id,
+  sources.name as top_source,
+  sources.type as top_source_type,
+  article_stats.top_source_share,
+  coalesce(article_stats.warnings, 0) as warnings
+from articles
+left join article_stats on article_stats.article_id = articles.id
+left join sources on sources.id = article_stats.top_source_id
+"""
+
+SOURCE_SUMMARY_SQL = """
+select
+  sources.id as source_id,
+  sources.name,
+  sources.type,
+  coalesce(source_stats.articles, 0) as articles,
+  coalesce(source_stats.attributions, 0) as attributions,
+  coalesce(source_stats.mentions, 0) as mentions,
+  round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
+from sources
+left join source_stats on source_stats.source_id = sources.id
+"""
+
+SUMMARY_VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
+BROWSING_INDEXES = {
+    "idx_articles_score": Index("articles", ("score",)),
+    # Covers the "which attributions carry this statement" lookups without reading rows.
+    "idx_attributions_carrying": Index(
+        "attribution_rows", ("article_id", "statement_id", "source_id", "statements")
+    ),
+}
+
 # Full-text search over statements: an FTS5 index whose content is the statements view, kept
 # current by triggers on the table (the view's rowid is the table's). Created when a database
 # is first served (:func:`sayso.web.serve.prepare_database`), not by checks that don't need it.
@@ -182,9 +463,6 @@ STATEMENT_COUNTS = ("attributions", "state_media")
 STATEMENT_COUNTS_SQL = (
     "ALTER TABLE statement_rows ADD COLUMN attributions INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE statement_rows ADD COLUMN state_media INTEGER NOT NULL DEFAULT 0",
-    # The statements a state-media page lists, by article: few, so a small index.
-    "CREATE INDEX idx_statement_rows_state_media ON statement_rows (article_id, idx) "
-    "WHERE state_media > 0",
 )
 
 # The top source of an article: most attributions, then mentions, then id. A new row only has
@@ -338,3 +616,11 @@ from (
 ) as carried
 where statement_rows.id = carried.statement_id
 """
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+        ).fetchone()[0]
+    )

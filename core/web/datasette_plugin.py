@@ -29,17 +29,15 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..report import statement_number
-from ..storage.schema import SPAN_VIEWS
+from ..storage.schema import PROVENANCE_TABLES, SPAN_VIEWS, SUMMARY_VIEWS
 from ..version import __version__
-from .serve import VIEWS, lead_entries
+from .serve import lead_entries
 
 HERE = Path(__file__).parent
 STYLESHEET_ROUTE = "/-/sayso/sayso.css"
 ARTICLE_ROUTE = r"/(?P<database>[^/.]+)/-/article/(?P<article_id>[^/.]+)$"
 CLUSTER_ROUTE = r"/(?P<database>[^/.]+)/-/cluster/(?P<cluster_id>[^/.]+)$"
 SAYSO_TABLES = {"articles", "statements", "sources", "attributions", "findings"}
-# Added by a later migration, so databases from older versions may lack them.
-PROVENANCE_TABLES = {"claim_clusters", "cluster_members", "cluster_findings"}
 ROLES = ("source", "cue", "content")
 SPAN_COLUMNS = {f"{role}_text": role for role in ROLES}
 # Columns of views and canned queries that name a row; tables get Datasette's own FK links.
@@ -171,7 +169,7 @@ def render_cell(
             return _link(row_url(datasette, database, "statements", value), statement_number(value))
         if column == "source_id":
             return _source_name_link(datasette, database, value)
-    elif table is not None and table not in VIEWS:
+    elif table is not None and table not in SUMMARY_VIEWS:
         return None
     if column == "article_id":
         url = article_url(datasette, database, value)
@@ -323,7 +321,7 @@ async def is_sayso_database(datasette: Any, database: str) -> bool:
 
 async def has_provenance(datasette: Any, database: str) -> bool:
     """Whether ``database`` has the claim cluster tables (remembered once true)."""
-    return await _has_tables(datasette, database, PROVENANCE_TABLES, _provenance_databases)
+    return await _has_tables(datasette, database, set(PROVENANCE_TABLES), _provenance_databases)
 
 
 async def _has_tables(

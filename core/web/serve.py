@@ -22,42 +22,9 @@ if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-# Both read the figures triggers keep current as rows are written (the m008 migration), so a
-# page costs the same on ten articles as on a million.
-ARTICLE_SUMMARY_SQL = """
-select
-  articles.id as article_id,
-  articles.title,
-  articles.score,
-  articles.statements,
-  articles.claims,
-  articles.attributed_claims,
-  round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
-  coalesce(article_stats.attributions, 0) as attributions,
-  article_stats.top_source_id,
-  sources.name as top_source,
-  sources.type as top_source_type,
-  article_stats.top_source_share,
-  coalesce(article_stats.warnings, 0) as warnings
-from articles
-left join article_stats on article_stats.article_id = articles.id
-left join sources on sources.id = article_stats.top_source_id
-"""
+# The summary views browsing adds (sayso.storage.schema defines them with the rest).
+VIEWS = schema.SUMMARY_VIEWS
 
-SOURCE_SUMMARY_SQL = """
-select
-  sources.id as source_id,
-  sources.name,
-  sources.type,
-  coalesce(source_stats.articles, 0) as articles,
-  coalesce(source_stats.attributions, 0) as attributions,
-  coalesce(source_stats.mentions, 0) as mentions,
-  round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
-from sources
-left join source_stats on source_stats.source_id = sources.id
-"""
-
-VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 
 # Whether an attribution carries a statement. Almost every attribution carries one statement,
 # its statement_id; only the rare longer ones need their JSON list read.
@@ -539,7 +506,7 @@ def lead_entries() -> list[dict[str, str]]:
                 }
             )
         else:
-            kind = "view" if name in VIEWS else "table"
+            kind = "view" if name in VIEWS or name in schema.SPAN_VIEWS else "table"
             entries.append(
                 {
                     "name": name,
@@ -556,13 +523,8 @@ def prepare_database(db: sqlite_utils.Database) -> None:
     with db.atomic():
         for name, sql in VIEWS.items():
             db.create_view(name, sql, replace=True)
-        db.table("articles").create_index(["score"], if_not_exists=True)
-        # Covers the "which attributions carry this statement" lookups without reading rows.
-        db.table("attribution_rows").create_index(
-            ["article_id", "statement_id", "source_id", "statements"],
-            index_name="idx_attributions_carrying",
-            if_not_exists=True,
-        )
+        for name, index in schema.BROWSING_INDEXES.items():
+            db.execute(index.sql(name).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
         if schema.STATEMENT_SEARCH not in db.table_names():
             for statement in schema.STATEMENT_SEARCH_SQL:
                 db.execute(statement)
