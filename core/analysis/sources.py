@@ -112,6 +112,9 @@ class _Resolver:
         # The first government or organisation source by the last word of its name, lower-cased:
         # "the department" is the Justice Department named before.
         self.bodies_by_last_word: dict[str, str] = {}
+        # Whether each word opening a sentence is capitalised nowhere else in the article (see
+        # _capitalised_only_as_first_word): worked out once per word, not once per mention.
+        self.only_as_first_word: dict[str, bool] = {}
 
     # Outlets and people are only needed for some mentions ("the agency", "he"): found lazily.
 
@@ -249,20 +252,16 @@ class _Resolver:
         """Whether a word opening a sentence is capitalised nowhere else in the article, as a
         common noun is ("Voters said …"): then it is no evidence of a name."""
         text = self.analysis.article.text
-        before = text[: mention.start].rstrip(" \t“\"‘'(")
-        if before and not before.endswith(("\n", ".", "!", "?", ":")):
+        # An offset, not a slice of the text before the mention: a slice copies the article.
+        before = mention.start
+        while before > 0 and text[before - 1] in " \t“\"‘'(":
+            before -= 1
+        if before and text[before - 1] not in "\n.!?:":
             return False
-        # Only a word that may be a common noun: a plural, or one the article writes in lower
-        # case too.
-        if not word.endswith("s") and re.search(rf"\b{re.escape(word.lower())}\b", text) is None:
-            return False
-        for found in re.finditer(rf"(?<= ){re.escape(word)}\b", text):
-            previous = text[: found.start() - 1].rsplit(None, 1)[-1:]
-            if previous and (
-                not previous[0].endswith((".", "!", "?")) or _TITLE.fullmatch(previous[0])
-            ):
-                return False
-        return True
+        found = self.only_as_first_word.get(word)
+        if found is None:
+            found = self.only_as_first_word[word] = _capitalised_only_as_first_word(text, word)
+        return found
 
     def _entity_label(self, mention: Span) -> str:
         """The label of the first listed entity with a label that starts within the mention."""
@@ -406,6 +405,36 @@ def _antecedents_before(attribution: Attribution) -> int:
     if attribution.content and attribution.content[-1].end <= attribution.source.start:
         return attribution.content[0].start
     return attribution.source.start
+
+
+def _capitalised_only_as_first_word(text: str, word: str) -> bool:
+    """Whether ``word`` may be a common noun (a plural, or written in lower case too) that the
+    text capitalises only where it opens a sentence (after a full stop, or not after a space).
+
+    The patterns open with the word itself, so re looks for it as a string, and the word before
+    each use is read from offsets, not from a copy of the text before it.
+    """
+    lower = re.escape(word.lower())
+    if not word.endswith("s") and re.search(rf"{lower}(?<=\b{lower})\b", text) is None:
+        return False
+    escaped = re.escape(word)
+    for found in re.finditer(rf"{escaped}(?<= {escaped})\b", text):
+        previous = _last_word(text, found.start() - 1)
+        if previous and (not previous.endswith((".", "!", "?")) or _TITLE.fullmatch(previous)):
+            return False
+    return True
+
+
+def _last_word(text: str, end: int) -> str:
+    """The last of the whitespace-separated words of ``text[:end]`` ("" if none), as
+    ``text[:end].rsplit(None, 1)[-1]`` gives it, without copying the text."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:stop]
 
 
 def _mention_start(attribution: Attribution) -> int:
