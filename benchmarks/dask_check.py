@@ -13,18 +13,15 @@ the plain one row for row.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-from contextlib import closing
 from pathlib import Path
 
-VOLATILE = {"started", "finished", "checked_at", "file_mtime_ns", "run_id", "seconds"}
+from dump_tables import table_rows  # beside this script
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -36,26 +33,6 @@ def timed(command: list[str]) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return seconds, cpu
-
-
-def rows(db: Path) -> dict[str, list[str]]:
-    with closing(sqlite3.connect(db)) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith(("sqlite_", "_sqlite"))
-        ]
-        found = {}
-        for table in tables:
-            columns = [
-                f"[{row[1]}]"
-                for row in conn.execute(f"PRAGMA table_info([{table}])")
-                if row[1] not in VOLATILE
-                and not (table in ("runs", "plugin_errors") and row[1] == "id")
-            ]
-            selected = conn.execute(f"SELECT {', '.join(columns)} FROM [{table}]")
-            found[table] = sorted(json.dumps(row) for row in selected)
-    return found
 
 
 def main() -> None:
@@ -80,7 +57,7 @@ def main() -> None:
             f"dask {dask_seconds:.1f} s ({dask_cpu:.1f} s CPU): {ratios[-1]:.2f}x",
             flush=True,
         )
-        same = rows(plain) == rows(dask)
+        same = list(table_rows(plain, across_runs=True)) == list(table_rows(dask, across_runs=True))
         print(f"  merged database equal to the plain one row for row: {same}", flush=True)
     print(f"median dask/plain wall time: {statistics.median(ratios):.2f}x")
 

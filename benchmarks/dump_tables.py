@@ -31,9 +31,18 @@ from pathlib import Path
 
 VOLATILE_COLUMNS = {"started", "finished", "checked_at", "file_mtime_ns", "seconds"}
 SKIPPED_TABLES = {"_sqlite_migrations"}
+# Between databases that different runs wrote (a merge and a sequential run): which run, and
+# the numbers of runs and plugin errors, given in the order they come.
+RUN_COLUMNS = {"run_id"}
+RUN_NUMBERED_TABLES = {"runs", "plugin_errors"}
 
 
-def dump(db: Path) -> Iterator[str]:
+def table_rows(db: Path, across_runs: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each table by name, its columns (volatile ones aside) and its rows as JSON arrays, sorted.
+
+    With ``across_runs``, what differs between runs is left out too (:data:`RUN_COLUMNS`, the
+    ids of :data:`RUN_NUMBERED_TABLES`).
+    """
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         tables = [
@@ -43,21 +52,28 @@ def dump(db: Path) -> Iterator[str]:
             )
             if name not in SKIPPED_TABLES and not name.startswith("sqlite_")
         ]
+        left_out = VOLATILE_COLUMNS | RUN_COLUMNS if across_runs else VOLATILE_COLUMNS
         for table in tables:
             columns = [
                 row[1]
                 for row in conn.execute(f"pragma table_info([{table}])")
-                if row[1] not in VOLATILE_COLUMNS
+                if row[1] not in left_out
+                and not (across_runs and table in RUN_NUMBERED_TABLES and row[1] == "id")
             ]
             selected = ", ".join(f"[{column}]" for column in columns)
             rows = [
                 json.dumps(list(row), ensure_ascii=False)
                 for row in conn.execute(f"select {selected} from [{table}]")
             ]
-            yield f"## {table} ({len(rows)} rows): {', '.join(columns)}"
-            yield from sorted(rows)
+            yield table, columns, sorted(rows)
     finally:
         conn.close()
+
+
+def dump(db: Path) -> Iterator[str]:
+    for table, columns, rows in table_rows(db):
+        yield f"## {table} ({len(rows)} rows): {', '.join(columns)}"
+        yield from rows
 
 
 def check_into(directory: Path, db: Path, options: list[str]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sayso.api import CheckRun
 from sayso.model import Article
-from sayso.pipeline.engine import collect_less_often, read_inputs
+from sayso.pipeline.inputs import read_inputs
 
 
 def timed(articles: list[Article], db: Path) -> float:
@@ -37,7 +37,6 @@ def main() -> None:
     articles = list(itertools.islice(read_inputs([options.directory], []), options.articles))
     joined = Article("\n\n".join(article.text for article in articles), path="joined.txt")
     words = len(joined.text.split())
-    collect_less_often()  # as `sayso check` does
     with tempfile.TemporaryDirectory(prefix="sayso-long-") as scratch:
         separate = timed(articles, Path(scratch) / "separate.db")
         single = timed([joined], Path(scratch) / "single.db")

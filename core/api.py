@@ -22,19 +22,10 @@ from .document import article_document, check_document, stored_document
 from .errors import InputError
 from .manager import PluginFailure, Plugins, get_plugins
 from .model import Article, Settings
-from .pipeline.engine import (
-    BATCH_SIZE,
-    Abandoned,
-    ArticleReport,
-    Checking,
-    batched,
-    build_lexicon,
-    default_workers,
-    expand_inputs,
-    map_report_batches,
-    read_inputs,
-)
-from .pipeline.inputs import MAX_BYTES, STDIN, expand_paths
+from .pipeline.checkers import ArticleReport
+from .pipeline.engine import BATCH_SIZE, Abandoned, Checking, batched, build_lexicon
+from .pipeline.inputs import MAX_BYTES, STDIN, expand_inputs, expand_paths, read_inputs
+from .pipeline.workers import collecting_less_often, default_workers, map_report_batches
 from .storage.store import (
     article_id_of,
     database_errors,
@@ -244,14 +235,22 @@ def checkers(
     ]
 
 
-def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:
+def link(
+    db: str | Path,
+    *,
+    plugins: Plugins | None = None,
+    workers: int = 1,
+    full: bool = False,
+) -> Provenance | None:
     """Link the claims of every article stored in ``db`` across articles, from the stored rows.
 
     Runs after checks that did not link, after ``sayso merge``, or after adding articles to a
-    linked database: the clusters are those linking all the stored articles at once gives, and
-    they replace the stored ones in one transaction, so an interrupted call changes nothing. A
-    ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
-    are stored.
+    linked database. Incremental: the clusters the last ``link`` stored stay, and the claims of
+    the articles checked since join them or form new ones; the first ``link`` of a database (or
+    one with ``full``) links every stored article from scratch. The clusters replace the stored
+    ones in one transaction, so an interrupted call changes nothing. ``workers`` processes
+    read the stored articles. A ``runs`` row (with no analyzer) records the call. Returns None
+    when fewer than two articles are stored.
     """
     from .provenance.stored import link_database
 
@@ -259,7 +258,9 @@ def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None
     database = open_existing(db)
     try:
         run_id = start_run(database, None, plugins)
-        provenance = link_database(database, build_lexicon(plugins), run_id)
+        provenance = link_database(
+            database, build_lexicon(plugins), run_id, workers=workers, incremental=not full
+        )
         articles = len(provenance.articles) if provenance else 0
         finish_run(database, run_id, articles, 0)
         return provenance
@@ -399,6 +400,11 @@ class CheckRun(Generic[T]):
         ]
 
     def __iter__(self) -> Iterator[T | Unchanged]:
+        # Every run, the CLI's and the API's alike, with the garbage collector tuned for it.
+        with collecting_less_often():
+            yield from self._run()
+
+    def _run(self) -> Iterator[T | Unchanged]:
         if self.db is None:
             yield from self._check(read_inputs(self.inputs, self.errors, self.max_bytes), None)
             self._link(None)
@@ -422,31 +428,14 @@ class CheckRun(Generic[T]):
             database.close()
 
     def _changed(self, database: sqlite3.Connection) -> Iterator[Article]:
-        """The inputs as articles, less those stored unchanged (kept in :attr:`unchanged`).
-
-        A file with the size and modification time it had when checked is not read again;
-        any other input is read, and skipped if its text is stored with the same fingerprint.
-        Both are looked up a batch at a time.
-        """
+        """The inputs as articles, less those stored unchanged (kept in :attr:`unchanged`)."""
+        inputs = expand_inputs(self.inputs, self.errors)
         fingerprint = self.checking.fingerprint
-        for batch in batched(expand_inputs(self.inputs, self.errors), BATCH_SIZE):
-            files = _stats(item for item in batch if isinstance(item, Path))
-            settled = unchanged_files(database, files, fingerprint) if files else {}
-            # In input order, which ``files`` keeps and the database's answer does not.
-            for path in filter(settled.__contains__, files):
-                article_id, score = settled[path]
-                self._skip(database, Unchanged(article_id, path, score))
-            unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
-            articles = list(read_inputs(unsettled, self.errors, self.max_bytes))
-            stored = stored_checks(database, [article.id for article in articles])
-            for article in articles:
-                fingerprint_and_score = stored.get(article.id)
-                if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    self._skip(
-                        database, Unchanged(article.id, article.path, fingerprint_and_score[1])
-                    )
-                else:
-                    yield article
+        for item in sort_out_unchanged(database, inputs, fingerprint, self.errors, self.max_bytes):
+            if isinstance(item, Unchanged):
+                self._skip(database, item)
+            else:
+                yield item
 
     def _skip(self, database: sqlite3.Connection, unchanged: Unchanged) -> None:
         if self.load_unchanged:
@@ -516,10 +505,42 @@ class CheckRun(Generic[T]):
             from .provenance.stored import link_database
 
             self.provenance = link_database(
-                database, self.checking.lexicon, self.run_id, self.article_ids
+                database, self.checking.lexicon, self.run_id, self.article_ids, self.workers
             )
         elif self.linker is not None and len(self.linker.articles) > 1:
             self.provenance = self.linker.finish()
+
+
+def sort_out_unchanged(
+    database: sqlite3.Connection,
+    inputs: Iterable[Path | Article],
+    fingerprint: str,
+    errors: list[InputError],
+    max_bytes: int = MAX_BYTES,
+) -> Iterator[Article | Unchanged]:
+    """Each input as the article to check, or as :class:`Unchanged` when ``database`` holds it
+    checked with ``fingerprint``: how a re-check decides what to skip.
+
+    A file with the size and modification time it had when checked is not read again; any
+    other input is read, and unchanged if its text is stored with the same fingerprint. Both are
+    looked up a batch at a time. Inputs that can't be read are appended to ``errors``.
+    """
+    for batch in batched(iter(inputs), BATCH_SIZE):
+        files = _stats(item for item in batch if isinstance(item, Path))
+        settled = unchanged_files(database, files, fingerprint) if files else {}
+        # In input order, which ``files`` keeps and the database's answer does not.
+        for path in filter(settled.__contains__, files):
+            article_id, score = settled[path]
+            yield Unchanged(article_id, path, score)
+        unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
+        articles = list(read_inputs(unsettled, errors, max_bytes))
+        stored = stored_checks(database, [article.id for article in articles])
+        for article in articles:
+            fingerprint_and_score = stored.get(article.id)
+            if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
+                yield Unchanged(article.id, article.path, fingerprint_and_score[1])
+            else:
+                yield article
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:

@@ -15,12 +15,14 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .storage.store import COLUMNS, article_rows, provenance_rows, source_id
+from .provenance.identity import source_id
+from .storage.schema import SPAN_VIEWS
+from .storage.store import COLUMNS, article_rows, provenance_rows
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from .pipeline.engine import ArticleReport
+    from .pipeline.checkers import ArticleReport
     from .provenance.linking import Provenance
 
 SCHEMA_FILE = "check.schema.json"
@@ -70,7 +72,8 @@ def stored_document(
     for table in ("articles", "statements", "attributions", "non_attributions", "findings"):
         order = "" if table == "articles" else " ORDER BY rowid"
         key = "id" if table == "articles" else "article_id"
-        rows[table] = _select(conn, table, COLUMNS[table], f"[{key}] = ?{order}", [article_id])
+        columns = SPAN_VIEWS[table].columns if table in SPAN_VIEWS else COLUMNS[table]
+        rows[table] = _select(conn, table, columns, f"[{key}] = ?{order}", [article_id])
     if not rows["articles"]:
         return None
     if path is not None:

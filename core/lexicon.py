@@ -103,6 +103,35 @@ GOVERNMENTS = {
     "Chinese government": ("Beijing", "China"),
     "South Korean government": ("Seoul", "South Korea"),
 }
+# Newspapers, broadcasters, news sites and platforms: organisations, whose names look like a
+# person's ("Politico", "USA Today") or are acronyms written either way ("CNN", "USA TODAY").
+NEWS_OUTLETS = {
+    "USA Today": ("USA TODAY",),
+    "CNN": (),
+    "Fox News": ("Fox",),
+    "MSNBC": (),
+    "NBC News": ("NBC",),
+    "CBS News": ("CBS",),
+    "ABC News": ("ABC",),
+    "NPR": (),
+    "BBC": (),
+    "Politico": ("POLITICO",),
+    "The Hill": (),
+    "Axios": (),
+    "BuzzFeed": ("BuzzFeed News",),
+    "Breitbart": ("Breitbart News",),
+    "HuffPost": ("Huffington Post", "The Huffington Post", "HuffPost Pollster"),
+    "Vox": (),
+    "Slate": (),
+    "Forbes": (),
+    "Bloomberg Businessweek": (),
+    "PolitiFact": ("Politifact",),
+    "FactCheck.org": (),
+    "Twitter": (),
+    "Facebook": (),
+    "YouTube": (),
+    "Google": (),
+}
 # Nominal mentions that refer back to the last state-media or news-agency source named.
 OUTLET_ANAPHORS = (
     "the agency", "the news agency", "the state news agency", "state media", "the state media",
@@ -196,6 +225,7 @@ class Lexicon:
             (STATE_MEDIA, "state_media"),
             (NEWS_AGENCIES, "news_agency"),
             (GOVERNMENTS, "government"),
+            (NEWS_OUTLETS, "organization"),
         ):
             for name, aliases in table.items():
                 lexicon.add_source(name, source_type, aliases)  # type: ignore[arg-type]

@@ -98,12 +98,20 @@ class Plugins:
         names = getattr(self.pm.hook, hook).spec.argnames
         return self.caller(hook, skip)(*[kwargs[name] for name in names])
 
-    def caller(self, hook: str, skip: Collection[str] = ()) -> Callable[..., list[tuple[str, Any]]]:
+    def caller(
+        self,
+        hook: str,
+        skip: Collection[str] = (),
+        failures: list[PluginFailure] | None = None,
+        seconds: dict[str, float] | None = None,
+    ) -> Callable[..., list[tuple[str, Any]]]:
         """:meth:`call` for ``hook`` with its implementations looked up once, now.
 
         For a hook called many times in a row (once per statement) while no plugin comes or goes.
         The returned function takes the hook's arguments positionally, in the hookspec's order:
-        no dict of them is built on each call.
+        no dict of them is built on each call. Failures are appended to ``failures`` and the
+        time each plugin takes added to ``seconds`` (by default :attr:`failures` and
+        :attr:`seconds`): one article's checking keeps its own.
         """
         hook_caller = getattr(self.pm.hook, hook)
         spec_names = hook_caller.spec.argnames
@@ -118,7 +126,8 @@ class Plugins:
                 picks = None
             implementations.append((impl.plugin_name, impl.function, picks))
 
-        seconds = self.seconds
+        failed = self.failures if failures is None else failures
+        spent = self.seconds if seconds is None else seconds
 
         def call(*args: Any) -> list[tuple[str, Any]]:
             results = []
@@ -130,12 +139,12 @@ class Plugins:
                     else:
                         result = function(*[args[index] for index in picks])
                 except PLUGIN_ERRORS as error:
-                    self.failures.append(PluginFailure(plugin, hook, describe_error(error)))
+                    failed.append(PluginFailure(plugin, hook, describe_error(error)))
                 else:
                     if result:
                         results.append((plugin, result))
                 finally:
-                    seconds[plugin] = seconds.get(plugin, 0.0) + perf_counter() - started
+                    spent[plugin] = spent.get(plugin, 0.0) + perf_counter() - started
             return results
 
         return call

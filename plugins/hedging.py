@@ -10,12 +10,11 @@ copy, so it is off by default: turn it on with ``--set hedging.passive_voice=tru
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.caseless import CaselessPattern, ascii_words, lowered, union_at_word_starts
 from sayso.model import Analysis, Checker, Finding, Settings, Severity, Span, Statement
-from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
 
 _BE = r"(?:is|are|was|were|has been|have been|had been|is being|are being)"
 _WEASEL_ADVERBS = "reportedly|allegedly|purportedly|supposedly|reputedly|ostensibly|apparently"
@@ -95,12 +94,6 @@ _HEDGING_WORDS = frozenset(
     for words in (_WEASEL_ADVERBS, _REPORTING_PARTICIPLES, _VAGUE_VERBS, _SEEMING)
     for word in words.split("|")
 )
-# Bytes of ASCII word characters stay, every other byte (UTF-8 ones too) becomes a space: splitting
-# what is left gives the text's ASCII words, far sooner than re can scan the text.
-_ASCII_WORD_BYTES = bytes(
-    byte if chr(byte) in string.ascii_lowercase + string.digits + "_" else ord(" ")
-    for byte in range(256)
-)
 
 
 @hookimpl
@@ -133,8 +126,7 @@ def _may_hedge(lowered_text: str | None) -> bool:
     """False for the many statements without a word that any pattern needs (see _HEDGING_WORDS)."""
     if lowered_text is None:
         return True
-    words = lowered_text.encode(errors="replace").translate(_ASCII_WORD_BYTES).split()
-    return not _HEDGING_WORDS.isdisjoint(words)
+    return not _HEDGING_WORDS.isdisjoint(ascii_words(lowered_text))
 
 
 def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> list[Finding]:

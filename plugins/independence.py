@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.caseless import lowered
 from sayso.lexicon import GOVERNMENTS
 from sayso.model import (
     Analysis,
@@ -30,7 +31,6 @@ from sayso.model import (
     Source,
     Statement,
 )
-from sayso.plugins._caseless import lowered
 from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
 
 CHECKER = Checker(
@@ -61,11 +61,7 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 
 @hookimpl
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
-    sourced = [
-        (attribution, source)
-        for attribution in analysis.attributions_for(statement)
-        if (source := analysis.source_of(attribution)) is not None
-    ]
+    sourced = _sourced(statement, analysis)
     findings = []
     if sourced and all(source.type == "state_media" for _, source in sourced):
         names = sorted({source.name for _, source in sourced})
@@ -117,14 +113,11 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
 
 @hookimpl
 def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
-    sourced: dict[int, set[str]] = {}
-    for attribution in analysis.attributions:
-        source = analysis.source_of(attribution)
-        if source is None:
-            continue
-        for index in attribution.statements:
-            if analysis.statements[index].is_claim:
-                sourced.setdefault(index, set()).add(source.key)
+    sourced = {
+        claim.index: {source.key for _, source in sources}
+        for claim in analysis.attributed_claims
+        if (sources := _sourced(claim, analysis))
+    }
     state_media = {
         index
         for index, keys in sourced.items()
@@ -149,6 +142,15 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
     ]
 
 
+def _sourced(statement: Statement, analysis: Analysis) -> list[tuple[Attribution, Source]]:
+    """The attributions carrying ``statement`` that have a source, each with its source."""
+    return [
+        (attribution, source)
+        for attribution in analysis.attributions_for(statement)
+        if (source := analysis.source_of(attribution)) is not None
+    ]
+
+
 def is_about_itself(attribution: Attribution, source: Source) -> bool:
     """Whether the attributed content names the government it comes from (see module docs)."""
     content = " ".join(fragment.text for fragment in attribution.content)
@@ -157,7 +159,7 @@ def is_about_itself(attribution: Attribution, source: Source) -> bool:
     names = _self_references(source)
     # Each source needs its own pattern, and compiling it costs far more than the search: a name
     # can only match where its lower-cased letters are in the lower-cased content, which a
-    # substring test tells exactly for ASCII names (see _caseless).
+    # substring test tells exactly for ASCII names (see sayso.analysis.caseless).
     lowered_content = lowered(content)
     if (
         lowered_content is not None

@@ -6,16 +6,17 @@ from contextlib import closing
 import sayso
 from sayso.api import check
 from sayso.model import Article
-from sayso.storage import store
+from sayso.storage import schema
 
 from tests.corpus import write_corpus
 
-AGGREGATES = ("source_stats", "type_stats", "article_types", "article_stats", "statement_stats")
+# Per statement, the figures are two columns of its row.
+STATEMENT_COUNTS = "SELECT id, attributions, state_media FROM statement_rows WHERE attributions"
 
 
 def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     found = {}
-    for table in AGGREGATES:
+    for table in schema.AGGREGATE_TABLES:
         rows = conn.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()
         # Emptied rows (a source no article cites any more) are as good as no row.
         found[table] = [
@@ -23,26 +24,29 @@ def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
             for row in rows
             if any(v not in (0, None) for v in row[1:]) or table == "article_stats"
         ]
+    found["statement counts"] = conn.execute(f"{STATEMENT_COUNTS} ORDER BY id").fetchall()
     return found
 
 
 def _maintained_and_recomputed(db) -> tuple[dict, dict]:
     with closing(sqlite3.connect(db)) as conn:
         maintained = _rows(conn)
-        # Worked out again with the triggers out of the way, as the migration does.
-        triggers = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'aggregate_%'"
-        ).fetchall()
-        for (name,) in triggers:
+        # Worked out again with the triggers out of the way, as the migrations do.
+        for name in schema.AGGREGATE_TRIGGERS:
             conn.execute(f"DROP TRIGGER [{name}]")
-        for table in AGGREGATES:
+        for table in schema.AGGREGATE_TABLES:
             conn.execute(f"DELETE FROM [{table}]")
+        conn.execute("UPDATE statement_rows SET attributions = 0, state_media = 0")
         statement = ""
-        for line in store._AGGREGATE_BACKFILL.splitlines():
+        for line in (
+            schema.AGGREGATE_BACKFILL + ";" + schema.STATEMENT_COUNTS_BACKFILL
+        ).splitlines():
             statement += line + "\n"
             if sqlite3.complete_statement(statement):
                 conn.execute(statement)
                 statement = ""
+        if statement.strip():
+            conn.execute(statement)
         return maintained, _rows(conn)
 
 
@@ -63,7 +67,7 @@ def test_figures_after_checks_rechecks_and_merges_equal_the_rows(tmp_path):
         with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(copy)) as to:
             source.backup(to)
         maintained, recomputed = _maintained_and_recomputed(copy)
-        assert maintained["source_stats"] and maintained["statement_stats"]
+        assert maintained["source_stats"] and maintained["statement counts"]
         assert maintained == recomputed
 
 
@@ -82,7 +86,7 @@ def test_state_media_and_top_source_figures(tmp_path):
             [article_id],
         ).fetchone()
         only_state_media = conn.execute(
-            "SELECT statement_id FROM statement_stats WHERE state_media = attributions"
+            "SELECT id FROM statement_rows WHERE state_media > 0 AND state_media = attributions"
         ).fetchall()
     assert (top, share) == ("state_media:kcna", 0.667)
     assert set(only_state_media) == {(f"{article_id}:0",), (f"{article_id}:2",)}

@@ -8,7 +8,7 @@ from sayso.api import check
 from sayso.errors import ConfigError, PluginError
 from sayso.manager import DEFAULT_PLUGINS, extra_plugins, load_plugins
 from sayso.model import Analysis, AnalyzerFactory, Article, Attribution, Span
-from sayso.pipeline.engine import default_workers
+from sayso.pipeline.workers import default_workers
 
 TEXT = "The mayor said the bridge would reopen in May. The river rose by 3 metres overnight."
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 from sayso import hookimpl
 from sayso.api import LINK_LIMIT, CheckRun, check, expanded, links_by_default
 from sayso.errors import InputError
 from sayso.manager import extra_plugins
-from sayso.model import Article
+from sayso.model import Article, Checker
 
 TEXT = "The bridge will close in May because the river is rising."
 
@@ -60,3 +62,46 @@ def test_plugin_failures_are_counted_by_the_articles_they_happen_in():
     [(failure, articles)] = result.failure_counts.items()
     assert failure.plugin == "failing" and "no bridges" in failure.error
     assert articles == 2
+
+
+class CollectorWatcher:
+    """Notes how the garbage collector is set while an article is checked."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[tuple[int, ...], bool]] = []
+
+    @hookimpl
+    def check_article(self, analysis):
+        self.seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+
+
+def test_check_tunes_the_garbage_collector_as_sayso_check_does_and_puts_it_back():
+    watcher = CollectorWatcher()
+    before = gc.get_threshold()
+    with extra_plugins(("watcher", watcher)) as plugins:
+        check([Article(TEXT), Article(TEXT + " Again.")], plugins=plugins)
+    assert watcher.seen == [((20_000, 20, 20), True)] * 2
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+class FailingChecker:
+    @hookimpl
+    def register_checkers(self, register):
+        register(Checker(id="failing", description="Fails on one article."))
+
+    @hookimpl
+    def check_article(self, analysis):
+        if "Again" in analysis.article.text:
+            raise RuntimeError("boom")
+        return []
+
+
+def test_each_report_carries_its_own_failures_and_the_plugins_keep_none():
+    with extra_plugins(("failing", FailingChecker())) as plugins:
+        result = check([Article(TEXT), Article(TEXT + " Again.")], plugins=plugins)
+        assert plugins.failures == []
+    assert [[(f.plugin, f.stage) for f in report.failures] for report in result.reports] == [
+        [],
+        [("failing", "check_article")],
+    ]

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sayso.plugins._caseless import CaselessPattern, lowered, union_at_word_starts
+from sayso.analysis.caseless import CaselessPattern, lowered, union_at_word_starts
 
 TEXTS = [
     "Officials EXPECT Hundreds of guests; it Is Widely Believed they will come.",

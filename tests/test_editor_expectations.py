@@ -196,6 +196,7 @@ def test_a_first_line_like_copy_3_is_not_a_claim():
         "Copy 3.\n\nThe council voted on Tuesday to close the pool, the mayor said.\n"
     )
     assert findings_on(report, "Copy 3.") == []
+    assert not statement_with(report, "Copy 3.").is_claim
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.stem)

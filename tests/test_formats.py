@@ -150,7 +150,7 @@ def test_cached_reports_come_from_the_database(sayso_cli, tmp_path):
     shutil.copy(EXAMPLE, story)
     sayso_cli("check", str(story), "--db", str(db))
     with sqlite_utils.Database(db).conn as conn:
-        conn.execute("UPDATE findings SET message = 'Stored message.'")
+        conn.execute("UPDATE finding_rows SET message = 'Stored message.'")
     again = sayso_cli("check", str(story), "--db", str(db), "--format", "jsonl")
     messages = {f["message"] for f in json.loads(again.stdout)["findings"]}
     assert messages == {"Stored message."}

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 from sayso import check
 from sayso.errors import InputError
-from sayso.pipeline import engine
+from sayso.pipeline import inputs
 from sayso.pipeline.inputs import decode, expand_paths, headline, read_article, read_stream
 
 from tests.corpus import write_corpus
@@ -230,7 +230,7 @@ def test_recheck_does_not_read_a_file_with_its_checked_size_and_time(tmp_path, m
     def unread(path, max_bytes):
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr(engine, "read_article", unread)
+    monkeypatch.setattr(inputs, "read_article", unread)
     again = check([tmp_path / "news"], db=db, skip_unchanged=True)
     assert again.reports == [] and again.errors == []
     assert sorted(u.article_id for u in again.unchanged) == sorted(

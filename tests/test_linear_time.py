@@ -60,6 +60,13 @@ def cpu_seconds(text: str) -> float:
         ),
         # Each line of a quote left open made content to the end of the article.
         pytest.param(50_000, lambda size: repeated("“He said ‘x\n", size), id="open quotes"),
+        # Each source named by a capitalised word opening its sentence ("Voters said") looked at
+        # every use of the word, copying the text before each.
+        pytest.param(
+            50_000,
+            lambda size: repeated("Voters said the plan would fail. ", size),
+            id="capitalised word opening every sentence",
+        ),
     ],
 )
 def test_hostile_text_checks_in_linear_time(size: int, make) -> None:

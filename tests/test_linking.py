@@ -13,7 +13,7 @@ from sayso.api import check
 from sayso.manager import get_plugins
 from sayso.model import Article
 from sayso.pipeline.engine import build_lexicon
-from sayso.provenance.linking import Linker, _Claim
+from sayso.provenance.linking import candidate_pairs
 from sayso.provenance.stored import link_database
 from sayso.storage import store
 
@@ -112,6 +112,75 @@ def test_a_check_whose_linking_was_killed_links_when_run_again(seeds, tmp_path, 
     assert _clusters(killed) == _clusters(unbroken)
 
 
+def _memberships(db_path) -> list[set[str]]:
+    with sqlite3.connect(db_path) as db:
+        clusters: dict[str, set[str]] = {}
+        for cluster_id, statement_id in db.execute(
+            "SELECT cluster_id, statement_id FROM cluster_members"
+        ):
+            clusters.setdefault(cluster_id, set()).add(statement_id)
+    return list(clusters.values())
+
+
+def _retold(path) -> Article:
+    """Another outlet's article that repeats every sentence of the seed (a wire copy)."""
+    return Article("From the wires.\n\n" + path.read_text(), path=f"copy-of-{path.name}")
+
+
+def test_an_incremental_link_keeps_the_clusters_and_places_the_new_articles(seeds, tmp_path):
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    sayso.link(db)
+    before = _memberships(db)
+    check([_retold(seeds[0])], db=db, link=False)
+    provenance = sayso.link(db)
+    assert provenance is not None and len(provenance.articles) == 3
+    after = _memberships(db)
+    # Every cluster linked before is still whole, and the copy's sentence joined it.
+    assert before
+    for cluster in before:
+        grown = next(members for members in after if cluster <= members)
+        assert len({statement.split(":")[0] for statement in grown}) == 3
+
+
+def test_a_full_link_is_a_link_from_scratch(seeds, tmp_path):
+    incremental, scratch = tmp_path / "incremental.db", tmp_path / "scratch.db"
+    for db in (incremental, scratch):
+        check(seeds, db=db, link=False)
+    sayso.link(incremental)
+    for db in (incremental, scratch):
+        check([_retold(seeds[0])], db=db, link=False)
+    sayso.link(incremental, full=True)
+    sayso.link(scratch)
+    assert _clusters(incremental) == _clusters(scratch)
+
+
+def test_an_article_checked_again_is_linked_again(seeds, tmp_path):
+    again, once = tmp_path / "again.db", tmp_path / "once.db"
+    for db in (again, once):
+        check(seeds, db=db, link=False)
+    sayso.link(again)
+    # Checked again (as after a new version of sayso): its clusters are linked anew.
+    for db in (again, once):
+        check(seeds[:1], db=db, link=False)
+    sayso.link(again)
+    sayso.link(once)
+    assert _clusters(again) == _clusters(once)
+
+
+def test_linking_in_worker_processes_gives_the_same_clusters(seeds, tmp_path, monkeypatch):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    articles = [Article(path.read_text(), path=path.name) for path in seeds]
+    articles += [_retold(path) for path in seeds]
+    for db in (one, two):
+        check(articles, db=db, link=False)
+    monkeypatch.setattr("sayso.provenance.stored.MIN_ARTICLES_FOR_WORKERS", 0)
+    monkeypatch.setattr("sayso.provenance.stored.READ_BATCH", 1)
+    sayso.link(one)
+    sayso.link(two, workers=2)
+    assert _clusters(one) == _clusters(two)
+
+
 def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
     db = tmp_path / "s.db"
     check(seeds, db=db, link=False)
@@ -164,16 +233,15 @@ def test_a_shared_source_is_named_by_rule_not_by_which_article_came_last(tmp_pat
     assert names == [("USA Today",), ("USA Today",)]
 
 
-LEXICON = build_lexicon(get_plugins())
-
-
-def _brute_force_candidates(linker: Linker, limit: int) -> list[tuple[int, int]]:
+def _brute_force_candidates(
+    articles: list[int], term_sets: list[frozenset[str]], limit: int
+) -> list[tuple[int, int]]:
     """The pairs the linker compares, worked out the slow way: every pair of claims."""
-    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    frequency = Counter(t for terms in term_sets for t in terms)
     pairs = []
-    for (a, first), (b, second) in itertools.combinations(enumerate(linker.claims), 2):
-        shared = {t for t in first.all_terms & second.all_terms if frequency[t] <= limit}
-        if first.article_id != second.article_id and len(shared) >= 2:
+    for (a, first), (b, second) in itertools.combinations(enumerate(term_sets), 2):
+        shared = {t for t in first & second if frequency[t] <= limit}
+        if articles[a] != articles[b] and len(shared) >= 2:
             pairs.append((a, b))
     return pairs
 
@@ -188,15 +256,13 @@ def _brute_force_candidates(linker: Linker, limit: int) -> list[tuple[int, int]]
     st.integers(1, 10),
 )
 def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, listed_pairwise):
-    linker = Linker(LEXICON)
-    # Claims come article by article, as ``add`` appends them.
-    for article, terms in sorted(claims, key=lambda claim: claim[0]):
-        claim = _Claim(f"a{article}", 0, "", [], [])
-        claim.all_terms = frozenset(f"t{term}" for term in terms)
-        linker.claims.append(claim)
-    frequency = Counter(t for claim in linker.claims for t in claim.all_terms)
+    # Claims come article by article, as the linker numbers them.
+    ordered = sorted(claims, key=lambda claim: claim[0])
+    articles = [article for article, _ in ordered]
+    term_sets = [frozenset(f"t{term}" for term in terms) for _, terms in ordered]
+    frequency = Counter(t for terms in term_sets for t in terms)
     # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
     # pairs are listed instead both occur.
     with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
-        found = linker._candidates(frequency, max(limit, listed_pairwise))
-    assert found == _brute_force_candidates(linker, max(limit, listed_pairwise))
+        found = candidate_pairs(articles, term_sets, frequency, max(limit, listed_pairwise))
+    assert found == _brute_force_candidates(articles, term_sets, max(limit, listed_pairwise))

@@ -1,6 +1,5 @@
 """sayso merge: shards checked apart give, row for row, what one sequential run stores."""
 
-import json
 import sqlite3
 from contextlib import closing
 
@@ -10,33 +9,16 @@ from sayso.api import check
 from sayso.errors import DatabaseError
 from sayso.manager import extra_plugins
 from sayso.storage import merge as merging
+from sayso.web.serve import open_for_browsing
 
+from benchmarks.dump_tables import table_rows
 from tests.conftest import RaisingPlugin
 from tests.corpus import write_corpus
 
-# Columns that hold when something ran, or which run: they differ between any two runs.
-VOLATILE = {"started", "finished", "checked_at", "file_mtime_ns", "run_id", "seconds"}
-
 
 def dump(db) -> dict[str, list[str]]:
-    """Every table's rows (volatile columns and the ids of runs and plugin errors aside)."""
-    with closing(sqlite3.connect(db)) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith(("sqlite_", "_sqlite"))
-        ]
-        rows = {}
-        for table in tables:
-            columns = [
-                f"[{row[1]}]"
-                for row in conn.execute(f"PRAGMA table_info([{table}])")
-                if row[1] not in VOLATILE
-                and not (table in ("runs", "plugin_errors") and row[1] == "id")
-            ]
-            selected = conn.execute(f"SELECT {', '.join(columns)} FROM [{table}]")
-            rows[table] = sorted(json.dumps(row) for row in selected)
-    return rows
+    """Every table's rows, what differs between runs aside."""
+    return {table: rows for table, _, rows in table_rows(db, across_runs=True)}
 
 
 def _stored_order(db) -> list[str]:
@@ -64,7 +46,7 @@ def test_merged_shards_equal_a_sequential_run_row_for_row_in_any_order(shards, t
         result = sayso.merge(order, merged[-1])
         assert (result.articles, result.duplicates) == (9, 0)
     expected = dump(sequential)
-    assert expected["articles"] and expected["statements"] and expected["findings"]
+    assert expected["articles"] and expected["statement_rows"] and expected["finding_rows"]
     for db in merged:
         assert dump(db) == expected
         assert _stored_order(db) == _stored_order(sequential)
@@ -162,6 +144,26 @@ def test_merge_refuses_bad_shards(shards, tmp_path):
     with pytest.raises(DatabaseError, match="is the output"):
         sayso.merge([parts[0], sequential], sequential)
     assert not (tmp_path / "out.db").exists()
+
+
+def test_link_merge_and_serve_refuse_a_foreign_database_alike(tmp_path):
+    foreign = tmp_path / "notes.db"
+    with closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("PRAGMA journal_mode = wal")
+        conn.execute("CREATE TABLE notes (text)")
+    before = foreign.read_bytes()
+    refusal = f"{foreign}: not a sayso database (its tables (notes) are not sayso's)"
+    with pytest.raises(DatabaseError) as merging_it:
+        sayso.merge([foreign], tmp_path / "out.db")
+    with pytest.raises(DatabaseError) as linking_it:
+        sayso.link(foreign)
+    with pytest.raises(DatabaseError) as serving_it:
+        open_for_browsing(foreign)
+    assert str(merging_it.value) == str(linking_it.value) == refusal
+    assert str(serving_it.value).startswith(refusal + "; sayso serve adds views")
+    assert foreign.read_bytes() == before
+    # Only looked at: the file as it was, nothing left beside it.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.db"]
 
 
 def test_sayso_merge_command(sayso_cli, shards, tmp_path):

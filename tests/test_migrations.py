@@ -1,13 +1,16 @@
 """The schema is versioned: an older database opens in a newer sayso and keeps its rows."""
 
+import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 
 import sqlite_utils
 from sayso.api import check
 from sayso.model import Article
-from sayso.storage.store import migrations, open_database
+from sayso.storage.schema import AGGREGATE_TABLES, SPAN_VIEWS
+from sayso.storage.store import COLUMNS, migrations, open_database
 
 TEXT = "The mayor said the bridge would reopen in May.\n\nThe river rose overnight."
 
@@ -79,3 +82,54 @@ def test_migrating_leaves_numpy_unimported_and_importable(tmp_path):
         "import numpy"
     )
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "s.db")], check=True)
+
+
+def test_spans_migration_keeps_every_text_and_figure(tmp_path, seeds):
+    """A database as sayso wrote it before m010 (texts stored in the article tables) comes
+    out of the migration with views giving every text back and the same browsing figures."""
+    new = tmp_path / "new.db"
+    check(seeds, db=new, link=False)
+    old = tmp_path / "old.db"
+    db = sqlite_utils.Database(old)
+    migrations.apply(db, stop_before="m010_spans")
+    conn = db.conn
+    conn.execute("ATTACH DATABASE ? AS new", [str(new)])
+    # What the old writer stored: every column the views show, their order the old tables'.
+    conn.execute("INSERT INTO main.runs SELECT * FROM new.runs")
+    for table in ("articles", "sources", "article_sources", *SPAN_VIEWS):
+        columns = SPAN_VIEWS[table].columns if table in SPAN_VIEWS else COLUMNS[table]
+        names = ", ".join(f"[{c}]" for c in columns)
+        conn.execute(f"INSERT INTO main.[{table}] ({names}) SELECT {names} FROM new.[{table}]")
+    conn.commit()
+    conn.execute("DETACH DATABASE new")
+    open_database(old).close()
+    shown = "SELECT * FROM [{}] ORDER BY id"
+    figures = "SELECT * FROM [{}] ORDER BY 1, 2"
+    counts = "SELECT id, attributions, state_media FROM statement_rows ORDER BY id"
+    with closing(sqlite3.connect(old)) as migrated, closing(sqlite3.connect(new)) as written:
+        for view in SPAN_VIEWS:
+            assert migrated.execute(shown.format(view)).fetchall() == (
+                written.execute(shown.format(view)).fetchall()
+            )
+        for table in AGGREGATE_TABLES:
+            assert migrated.execute(figures.format(table)).fetchall() == (
+                written.execute(figures.format(table)).fetchall()
+            )
+        assert migrated.execute(counts).fetchall() == written.execute(counts).fetchall()
+        texts = migrated.execute("SELECT count(*) FROM statements WHERE text != ''").fetchone()
+        assert texts[0] > 10
+
+
+def test_every_source_gets_its_figures_row(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m011_every_source_counted")
+    db.execute("INSERT INTO sources (id, name, type) VALUES ('person:ann', 'Ann', 'person')")
+    db.execute("DELETE FROM source_stats")
+    db.conn.commit()
+    db.close()
+    db = open_database(tmp_path / "old.db")
+    assert db.execute("SELECT source_id, articles FROM source_stats").fetchall() == [
+        ("person:ann", 0)
+    ]
+    db.execute("INSERT INTO sources (id, name, type) VALUES ('person:bo', 'Bo', 'person')")
+    assert db.execute("SELECT count(*) FROM source_stats").fetchone()[0] == 2

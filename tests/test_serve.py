@@ -20,7 +20,7 @@ from sayso.cli import make_app
 from sayso.config import resolve_settings
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
-from sayso.pipeline.engine import ArticleReport, run_checkers
+from sayso.pipeline.checkers import ArticleReport, run_checkers
 from sayso.storage import store
 from typer.testing import CliRunner
 
@@ -194,15 +194,19 @@ def test_prepare_database_is_idempotent_and_search_follows_new_rows(tmp_path: Pa
     db = serve.open_for_browsing(path)
     serve.prepare_database(db)
     assert {"article_summary", "source_summary"} <= set(db.view_names())
-    assert db.table("statements").detect_fts() == "statements_fts"
+    assert "statements_fts" in db.table_names()
     search = "select count(*) from statements_fts where statements_fts match ?"
-    assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
+    containing = "select count(*) from statements where text like '%Shoigu%'"
+    found = db.execute(search, ["Shoigu"]).fetchone()[0]
+    assert found == db.execute(containing).fetchone()[0] > 0
     report = check_by_hand(seed_analysis(KREMLIN_SEED, []))
     store.save_batch(
         db, [store.report_tables(report, 1)]
     )  # replaces the article's rows: the triggers keep up
-    assert db.execute(search, ["Shoigu"]).fetchone()[0] > 0
+    assert db.execute(search, ["Shoigu"]).fetchone()[0] == found
     assert db.execute(search, ["zyzzyva"]).fetchone()[0] == 0
+    # The index holds exactly the tokens of the statements the view gives (FTS5 checks).
+    db.execute("insert into statements_fts (statements_fts, rank) values ('integrity-check', 1)")
 
 
 def test_metadata_describes_every_table_view_and_column(seed_db: tuple[Path, Any]) -> None:
@@ -301,7 +305,10 @@ def test_statements_are_searchable(datasette: Datasette) -> None:
 
 def test_rows_pages_render(datasette: Datasette, kremlin_id: str) -> None:
     assert "Kim Jong-un" in get_ok(datasette, f"/newsroom/articles/{kremlin_id}")
-    assert "friendly chat" in get_ok(datasette, f"/newsroom/statements/{kremlin_id}~3A3")
+    # A view has no row pages: a statement's page is the statements view filtered to its id.
+    assert "friendly chat" in get_ok(datasette, f"/newsroom/statements?id={kremlin_id}%3A3")
+    stored = get_ok(datasette, f"/newsroom/statement_rows/{kremlin_id}~3A3")
+    assert "Links from other tables" in stored
     assert "KCNA" in get_ok(datasette, "/newsroom/sources/state_media~3Akcna")
 
 
@@ -356,14 +363,14 @@ def test_cells_link_and_show_spans(datasette: Datasette, kremlin_id: str) -> Non
     assert '<span class="sayso-cue">announced</span>' in attributions
     assert '<span class="sayso-content" title="characters' in attributions
     # Statements as reports number them, from 1.
-    assert f'<a href="/newsroom/statements/{kremlin_id}~3A3">[4]</a>' in attributions
+    assert f'<a href="/newsroom/statements?id={kremlin_id}%3A3">[4]</a>' in attributions
     articles = get_ok(datasette, "/newsroom/articles")
     assert f'<a href="/newsroom/-/article/{kremlin_id}">' in articles
     summary = get_ok(datasette, "/newsroom/article_summary")
     assert f'<a href="/newsroom/-/article/{kremlin_id}">{kremlin_id}</a>' in summary
     assert '<a href="/newsroom/sources/state_media~3Akcna">state_media:kcna</a>' in summary
     query = get_ok(datasette, "/newsroom/unattributed_claims")
-    assert f'<a href="/newsroom/statements/{kremlin_id}~3A' in query
+    assert f'<a href="/newsroom/statements?id={kremlin_id}%3A' in query
 
 
 def test_other_databases_are_left_alone(tmp_path: Path, sayso_plugin_registered: None) -> None:
@@ -512,3 +519,31 @@ def test_serve_command_without_datasette(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("pip install 'sayso[serve]'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_large_tables_leave_out_default_facets_and_row_counts(
+    seed_db: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = seed_db[0]
+    with sqlite3.connect(path) as conn:
+        assert serve.large_tables(conn) == set()
+        large = serve.large_tables(conn, limit=5)
+    assert {"statements", "statement_rows", "findings"} <= large
+    assert "runs" not in large
+    tables = serve.build_metadata("newsroom", large)["databases"]["newsroom"]["tables"]
+    assert "facets" not in tables["findings"] and tables["sources"]["facets"] == ["type"]
+    datasette = serve.make_datasette(path)
+    counted = get(datasette, "/newsroom/statements.json").json()
+    assert counted["filtered_table_rows_count"] == len(counted["rows"]) > 0
+    # Past COUNT_LIMIT rows Datasette is asked for no count: it would take most of a second.
+    monkeypatch.setattr(datasette_plugin, "COUNT_LIMIT", 5)
+    for page in ("/newsroom/statements.json", "/newsroom/findings.json?severity=warning"):
+        uncounted = get(datasette, page).json()
+        assert uncounted["filtered_table_rows_count"] is None and uncounted["rows"]
+    assert get(datasette, "/newsroom/runs.json").json()["filtered_table_rows_count"] == 1
+    # A search there is answered by the search_statements query, which stops at its rows.
+    found = get(datasette, "/newsroom/statements.json?_search=Shoigu&_shape=array").json()
+    assert found and all("Shoigu" in row["text"] for row in found)
+    assert {"statement_id", "article_id", "article", "text"} == set(found[0])
+    page = get_ok(datasette, "/newsroom/statements?_search=Shoigu+%22Kim")
+    assert "Statements found by full-text search" in page

@@ -80,7 +80,7 @@ def test_findings_and_attributions_name_a_statement_once_by_its_number(newsroom)
     first = "This is a first since the closure of North Korea’s borders"
     # The finding's own text column shows the sentence; the statement link shows its number.
     assert findings.count(first) == 1
-    assert f'<a href="/newsroom/statements/{seed}~3A0">1</a>' in findings
+    assert f'<a href="/newsroom/statements?id={seed}%3A0">1</a>' in findings
     article = get_ok(datasette, f"/newsroom/-/article/{seed}?info=1")
     assert ">statement 1</a>" in article and ">statement 0</a>" not in article
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sayso.analysis.attribution_steps import trim_source_mentions
 from sayso.analysis.offline import OfflineAnalyzer
 from sayso.analysis.sources import _latest_before, _Mention, resolve_sources
 from sayso.lexicon import Lexicon
@@ -175,3 +176,135 @@ def test_a_pronoun_follows_the_person_named_last_before_it_and_ner_labels_are_fo
     assert he_source is not None and (he_source.name, he_source.type) == ("Tom Reyes", "person")
     # Without its label "Ruritania" would look like a person's name.
     assert country_source is not None and country_source.type == "government"
+
+
+# -- sources that are not sources (issue 14): mentions as a tagger marks them ---------------------
+
+
+def _tagged(text: str, *marked: tuple[str, str, str]) -> Analysis:
+    """The rule analyzer's statements and entities, with attributions marked as ``(source, cue,
+    content)`` texts (each found at its first occurrence; "" for none), as a tagger may give."""
+    lexicon = Lexicon.default()
+    analysis = OfflineAnalyzer().analyze([Article(text)], lexicon)[0]
+
+    def span(part: str, after: int = 0) -> Span | None:
+        if not part:
+            return None
+        start = text.index(part, after)
+        return Span.of(text, start, start + len(part))
+
+    attributions = []
+    for source, cue, content in marked:
+        cue_span = span(cue)
+        assert cue_span is not None
+        content_span = span(content)
+        attributions.append(
+            Attribution("indirect", cue_span, span(source), [content_span] if content_span else [])
+        )
+    analysis.attributions = attributions
+    trim_source_mentions(analysis)
+    resolve_sources(analysis, lexicon)
+    return analysis
+
+
+def _sources(analysis: Analysis) -> list[tuple[str, str]]:
+    return [(source.name, source.type) for source in analysis.sources.values()]
+
+
+def test_a_pronoun_after_a_quote_is_not_resolved_to_a_word_inside_it() -> None:
+    text = "John Kirby spoke at length. “We’re going to win this,” he said."
+    analysis = _tagged(text, ("he", "said", "We’re going to win this"))
+    assert _sources(analysis) == [("John Kirby", "person")]
+
+
+def test_contractions_and_possessives_are_not_part_of_a_name() -> None:
+    text = "Jane Okafor spoke. He’s right, she said. Trump’s proposal would ban them. We're sure."
+    analysis = _tagged(
+        text,
+        ("He’s", "right", ""),
+        ("Trump’s", "proposal", "would ban them"),
+        ("We're", "sure", ""),
+    )
+    assert _sources(analysis) == [("Jane Okafor", "person"), ("Trump", "person"), ("We", "unknown")]
+
+
+def test_function_words_and_transcript_letters_name_no_one() -> None:
+    text = "In addition to stating that taxes must fall, he left. Q: Have you talked to her?"
+    analysis = _tagged(text, ("In", "addition to stating", "that taxes must fall"), ("Q", ":", ""))
+    assert _sources(analysis) == [("In", "unknown"), ("Q", "unknown")]
+
+
+def test_newspapers_and_acronyms_are_organisations_not_people() -> None:
+    text = "USA Today reported the fire. CNN reported it too. The FBI said nothing more."
+    analysis = _tagged(
+        text,
+        ("USA Today", "reported", "the fire"),
+        ("CNN", "reported", "it too"),
+        ("The FBI", "said", ""),
+    )
+    assert _sources(analysis) == [
+        ("USA Today", "organization"),
+        ("CNN", "organization"),
+        ("FBI", "organization"),
+    ]
+
+
+def test_a_word_capitalised_only_where_a_sentence_opens_is_no_name() -> None:
+    text = "The turnout fell. Voters said the lines were long. Pruitt said the count was fair."
+    analysis = _tagged(
+        text, ("Voters", "said", "the lines were long"), ("Pruitt", "said", "the count was fair")
+    )
+    # Neither is capitalised mid-sentence; "Voters" may be a common noun (a plural), "Pruitt"
+    # is not (no plural, never written in lower case).
+    assert _sources(analysis) == [("Voters", "unknown"), ("Pruitt", "person")]
+
+
+def test_a_pronoun_does_not_resolve_to_a_place_or_a_party() -> None:
+    text = (
+        "Jane Okafor campaigned in Florida with Republican donors. "
+        "She said the state would decide the race."
+    )
+    analysis = _tagged(text, ("She", "said", "the state would decide the race"))
+    assert _sources(analysis) == [("Jane Okafor", "person")]
+
+
+def test_a_relative_clause_is_not_a_second_source() -> None:
+    text = (
+        "The Justice Department proposed a rule. The rule, which the department first proposed "
+        "in May, would end the program."
+    )
+    analysis = _tagged(
+        text,
+        ("The Justice Department", "proposed", "a rule"),
+        ("which the department first", "proposed in May", ""),
+    )
+    names = [analysis.source_of(a).name for a in analysis.attributions]  # type: ignore[union-attr]
+    assert names == ["Justice Department", "Justice Department"]
+    text = "It was the start of a new year in which he could add delegates. Ted Cruz hoped so."
+    analysis = _tagged(text, ("the start of a new year in which he", "could add", "delegates"))
+    assert _sources(analysis) == [("he", "unknown")]
+
+
+def test_a_fronted_clause_gives_way_to_the_subject_after_it() -> None:
+    text = (
+        "As the crowd began to chant, Silverman was joined on stage by Al Franken and joked, "
+        "“you’re being ridiculous.”"
+    )
+    analysis = _tagged(text, ("As the crowd began to chant", "joked", "you’re being ridiculous."))
+    assert analysis.attributions[0].source is not None
+    assert analysis.attributions[0].source.text == "Silverman"
+    text = "When Mr. Rubio did take him on, he was careful, and warned that style matters."
+    analysis = _tagged(text, ("When Mr. Rubio", "warned", "that style matters"))
+    assert _sources(analysis) == [("Rubio", "person")]
+
+
+def test_stray_latex_quote_marks_are_no_source_and_no_part_of_one() -> None:
+    text = "''It is over,'' said Smith. '' Monica Crowley wrote the book."
+    analysis = _tagged(
+        text, ("''", "said", "It is over,"), ("'' Monica Crowley", "wrote", "the book")
+    )
+    assert analysis.attributions[0].source is None
+    assert analysis.attributions[0].source_key is None
+    assert analysis.attributions[1].source is not None
+    assert analysis.attributions[1].source.text == "Monica Crowley"
+    assert _sources(analysis) == [("Monica Crowley", "person")]

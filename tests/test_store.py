@@ -14,22 +14,25 @@ TEXT = (
 )
 
 
-def test_tables_and_foreign_keys(tmp_path):
+def test_tables_views_and_foreign_keys(tmp_path):
     db = open_database(tmp_path / "s.db")
     assert {
         "runs",
         "articles",
-        "statements",
+        "statement_rows",
         "sources",
         "article_sources",
-        "attributions",
-        "findings",
+        "attribution_rows",
+        "non_attribution_rows",
+        "finding_rows",
         "plugin_errors",
     } <= set(db.table_names())
+    assert {"statements", "attributions", "non_attributions", "findings"} <= set(db.view_names())
     foreign = {(fk.table, fk.column, fk.other_table) for t in db.tables for fk in t.foreign_keys}
-    assert ("attributions", "source_id", "sources") in foreign
-    assert ("findings", "article_id", "articles") in foreign
-    assert ("statements", "article_id", "articles") in foreign
+    assert ("attribution_rows", "source_id", "sources") in foreign
+    assert ("attribution_rows", "statement_id", "statement_rows") in foreign
+    assert ("finding_rows", "article_id", "articles") in foreign
+    assert ("statement_rows", "article_id", "articles") in foreign
 
 
 def test_stored_spans_equal_the_text(tmp_path, seeds):
@@ -101,9 +104,9 @@ def test_each_finding_stores_its_own_points(tmp_path):
 
 
 def test_sources_whose_names_share_a_row_id_are_one_row(tmp_path):
-    # "_" and "\x1b" are two sources of the analysis, and both slug to "source" in the database.
+    # "Ø" and "Å" are two sources of the analysis, and both slug to "source" in the database.
     db_path = tmp_path / "s.db"
-    check(Article(text="_ said 0;\x1b said said"), db=db_path)
+    check(Article(text="Ø said 0;Å said said"), db=db_path)
     db = open_database(db_path)
     rows = list(db["article_sources"].rows)
     assert len(rows) == 1

@@ -153,6 +153,113 @@ def test_content_before_its_cues_sentence_must_open_a_quotation():
     assert [c.text for c in kim.content] == ["“It was calm.”"]
 
 
+def _laid_out(text):
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    # The tagger read the turns as a quotation with an inner "said": layout wins over both.
+    pieces = [
+        _Piece("Q", 0, words.index("?"), 0, 0),
+        _Piece("S", words.index("Clinton"), words.index("Clinton"), 1, 1),
+        _Piece("C", words.index("said"), words.index("said"), 1, 1),
+    ]
+    return assemble(text, tokens, pieces, Lexicon.default())
+
+
+def test_transcript_turns_are_their_speakers_words():
+    text = "WALLACE: Will she be there?\n\nPENCE: Clinton said she would not come.\n"
+    wallace, pence = _laid_out(text)
+    assert (wallace.source.text, wallace.cue.text, [c.text for c in wallace.content]) == (
+        "WALLACE",
+        ":",
+        ["Will she be there?"],
+    )
+    assert (pence.source.text, pence.cue.text, [c.text for c in pence.content]) == (
+        "PENCE",
+        ":",
+        ["Clinton said she would not come."],
+    )
+
+
+def test_one_label_alone_is_not_a_transcript():
+    text = "UPDATE: Will she be there?\n\nThe host: Clinton said she would not come.\n"
+    [said] = _laid_out(text)
+    assert (said.source.text, said.cue.text) == ("Clinton", "said")
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signers():
+    text = (
+        "Readers wrote to us.\n\n"
+        "“He scares me.” ― Ana Ruiz\n"
+        "”We can build a wall around him.”\u00a0―\u00a0Steve Quinlan.\n"
+    )
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    pieces = [_Piece("Q", words.index("He"), words.index("me"), 1, 1)]
+    ruiz, quinlan = assemble(text, tokens, pieces, Lexicon.default())
+    assert (ruiz.source.text, ruiz.cue.text, [c.text for c in ruiz.content]) == (
+        "Ana Ruiz",
+        "―",
+        ["“He scares me.”"],
+    )
+    assert (quinlan.source.text, [c.text for c in quinlan.content]) == (
+        "Steve Quinlan",
+        ["”We can build a wall around him.”"],
+    )
+    assert ruiz.form == quinlan.form == "direct"
+
+
+def _tagged(text, *roles):
+    """Attributions assembled from pieces given as (role, first word, last word) in one sentence."""
+    tokens = regex_tokens(text, split_paragraphs(text))
+    words = [text[start:end] for start, end in zip(tokens.starts, tokens.ends, strict=True)]
+    pieces = [_Piece(role, words.index(a), words.index(b), 0, 0) for role, a, b in roles]
+    return assemble(text, tokens, pieces, Lexicon.default())
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "cue", "content"),
+    [
+        (
+            "Trump complained about his microphone.",
+            ("complained", "about", "microphone"),
+            "complained about",
+            "his microphone",
+        ),
+        (
+            "Trump complained of his microphone.",
+            ("complained", "of", "microphone"),
+            "complained of",
+            "his microphone",
+        ),
+        # After a verb of saying the word stays out of the cue: "said of Clinton, …".
+        (
+            "He said of Clinton that she lied.",
+            ("said", "of", "lied"),
+            "said",
+            "of Clinton that she lied",
+        ),
+        # A content of one word is left whole.
+        ("She asked about.", ("asked", "about", "about"), "asked", "about"),
+    ],
+)
+def test_a_preposition_opening_the_content_ends_the_cue(text, tagged, cue, content):
+    cue_word, first, last = tagged
+    [attribution] = _tagged(text, ("C", cue_word, cue_word), ("Q", first, last))
+    assert (attribution.cue.text, [c.text for c in attribution.content]) == (cue, [content])
+
+
+def test_where_it_was_said_is_not_content():
+    text = "The commission said on its website that the audio failed."
+    [attribution] = _tagged(
+        text, ("S", "The", "commission"), ("C", "said", "said"), ("Q", "on", "failed")
+    )
+    assert [c.text for c in attribution.content] == ["that the audio failed"]
+    # A content that opens with a preposition but has no "that" soon after is left alone.
+    text = "The commission said in a statement the audio failed."
+    [attribution] = _tagged(text, ("C", "said", "said"), ("Q", "in", "failed"))
+    assert [c.text for c in attribution.content] == ["in a statement the audio failed"]
+
+
 def test_shape():
     assert [shape(w) for w in ("Kim", "U.S.", "2016", "said", "“")] == ["Xx", "X.X.", "d", "x", "“"]
 

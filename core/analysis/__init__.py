@@ -15,6 +15,8 @@ Reading order, which is also the order a check runs them in:
 - :mod:`.cue_words` — words PolNeAR's annotators mostly mark as cues (learned from its train
   split), which tell that a sentence reports someone's stance.
 - :mod:`.sources` — turns each attribution's source *mention* into a canonical, typed source.
+- :mod:`.caseless` — case-insensitive search of ASCII word patterns in lower-cased text (and
+  quick tests of whether one can match), which checkers and the steps above share.
 - :mod:`.names` — every normalisation of a name or mention (resolution, gazetteer, linking,
   keys and row ids), each named for what it is for.
 - :mod:`.stanza_models` — where stanza's models are, which are missing, how to fetch them.

@@ -4,9 +4,11 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
 :class:`~sayso.model.Analysis`, in this order, before source resolution and the checkers:
 
 1. **Headlines are not attributions.** A paragraph of one statement in title case is a headline,
-   even when it ends in a full stop. An attribution found only in a headline or crosshead
-   ("U.S Says Putin Is Reaching Out For Support") is dropped: headlines repeat what the body
-   attributes, and a crosshead is the editor's label, not a source speaking.
+   even when it ends in a full stop; a first line of at most ``LABEL_MAX_WORDS`` words before the
+   article ("Copy 3.", a slug or a kicker) is a label, not a claim. An attribution found only
+   in a headline or crosshead ("U.S Says Putin Is Reaching Out For Support") is dropped:
+   headlines repeat what the body attributes, and a crosshead is the editor's label, not a
+   source speaking.
 2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
    "the ministry declined to comment", "Smith could not be reached": the source is named but
    does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
@@ -14,7 +16,11 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    added there too.
 3. **Speaker labels.** A paragraph opening with a speaker's name in capitals and a colon
    (``PENCE: Well, look…``, as transcripts are printed) is that speaker's words.
-4. **Attribution that carries over.** A statement no attribution carries is carried by the
+4. **Sources are names, not punctuation or clauses.** A source mention loses the stray quote
+   marks at its edges (PolNeAR's LaTeX-style ``''`` taken into the source); one with nothing
+   else left is no source. A fronted adverbial clause taken as the source ("As the crowd began
+   to chant, Silverman … joked") gives way to the subject named right after it.
+5. **Attribution that carries over.** A statement no attribution carries is carried by the
    attribution of the passage it continues: the other sentences of a quotation (one that runs on
    over sentences, or into the next paragraph), a whole quoted paragraph right after an
    attributed quote, and the paragraph after a statement that ends with a colon ("According to
@@ -30,14 +36,20 @@ import re
 from collections.abc import Sequence
 
 from ..model import Analysis, Attribution, Span, Statement
+from .caseless import ascii_words, lowered
+from .names import unquoted_bounds
 
+# A first line this short, before the article, labels it ("Copy 3.").
+LABEL_MAX_WORDS = 3
 # Sources whose account runs on over sentences that do not name them again.
 REPORT_TYPES = ("state_media", "news_agency", "document")
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
 _STRAIGHT = '"'
-# NYT copy quotes with two apostrophes: ''It's anti-reform,'' he said.
-_DOUBLED = re.compile(r"''|[“”«»„\"]")
+# NYT copy quotes with two apostrophes: ''It's anti-reform,'' he said. A quote mark, or an
+# apostrophe that another follows: written to open with a character class, which lets re skip
+# ahead to the next mark (an alternation does not).
+_DOUBLED = re.compile(r"['“”«»„\"](?:(?<=')'|(?<!'))")
 # Words before or inside a cue that say the source did not vouch for the content.
 _NOT_VOUCHING = re.compile(
     r"\b(?:not|never|no longer|n[’']t|declined to|refused to|would not|could not|"
@@ -53,6 +65,12 @@ _NON_ATTRIBUTION = re.compile(
     r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
     re.IGNORECASE,
 )
+# Every match of _NON_ATTRIBUTION ends in one of these words: a statement holding none of them
+# (nineteen in twenty) is not searched.
+_NON_ATTRIBUTION_ENDS = frozenset(
+    b"comment respond say elaborate discuss confirm answer specify provide give identify reached "
+    b"reply return confirmed commented responded".split()
+)
 # The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
 # optionally followed by an aside between commas ("State media, however, had not …").
 _SUBJECT = re.compile(
@@ -66,7 +84,18 @@ _INTRODUCTION = re.compile(
     r"(?:^|[.;]\s+)(?P<source>(?:[Tt]he\s+)?[A-Z][^,:;]{1,60}?)\s+"
     r"(?P<said>said|says|added|wrote|explained|stated|told reporters))\s*:\s*$"
 )
-_SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
+_SUBORDINATOR = re.compile(
+    r"(?:when|whenever|while|as|if|after|before|since|although|though|because|once|until|"
+    r"unless|whereas)\s",
+    re.IGNORECASE,
+)
+# A clause's subject right after the comma that closes a fronted clause: a name (with titles)
+# or a personal pronoun.
+_SUBJECT_AFTER_CLAUSE = re.compile(
+    r"\s*,\s*(?P<subject>(?:[A-Z][\w.’'-]*\s+)*[A-Z][\w’'-]*|he|she|they|we|I)\b(?!,)"
+)
+# A speaker's name in capitals and a colon opening a paragraph (also read by the tagger's assembly).
+SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
 
 def complete_attributions(analysis: Analysis) -> None:
@@ -75,8 +104,43 @@ def complete_attributions(analysis: Analysis) -> None:
     drop_headline_attributions(analysis)
     separate_non_attributions(analysis)
     add_speaker_labels(analysis)
+    trim_source_mentions(analysis)
     add_introductions(analysis)
     carry_over(analysis)
+
+
+def trim_source_mentions(analysis: Analysis) -> None:
+    """Cut stray quote marks off source mentions (a mention of nothing else is no source), and
+    take the subject after a fronted clause taken as a source."""
+    text = analysis.article.text
+    for attribution in (*analysis.attributions, *analysis.non_attributions):
+        source = attribution.source
+        if source is None:
+            continue
+        subject = _subject_after_fronted_clause(text, attribution)
+        if subject is not None:
+            attribution.source = source = subject
+        start, end = unquoted_bounds(source.text)
+        if (start, end) == (0, len(source.text)):
+            continue
+        if any(character.isalnum() for character in source.text[start:end]):
+            attribution.source = Span.of(text, source.start + start, source.start + end)
+        else:
+            attribution.source = None
+
+
+def _subject_after_fronted_clause(text: str, attribution: Attribution) -> Span | None:
+    """The subject right after the comma closing a fronted clause that was taken as the source,
+    when the cue comes after it: "As the crowd began to chant, Silverman … joked" → Silverman."""
+    source, cue = attribution.source, attribution.cue
+    if source is None or cue is None or cue.start < source.end:
+        return None
+    if not _SUBORDINATOR.match(source.text):
+        return None
+    subject = _SUBJECT_AFTER_CLAUSE.match(text, source.end, cue.start)
+    if subject is None:
+        return None
+    return Span.of(text, subject.start("subject"), subject.end("subject"))
 
 
 def add_introductions(analysis: Analysis) -> None:
@@ -91,7 +155,8 @@ def add_introductions(analysis: Analysis) -> None:
     by_paragraph = _statements_by_paragraph(analysis)
     for members in by_paragraph.values():
         last = members[-1]
-        if last.kind != "body" or last.index in carried:
+        # Only a statement ending in a colon can match (most paragraphs end otherwise).
+        if last.kind != "body" or last.index in carried or not last.text.rstrip().endswith(":"):
             continue
         found = _INTRODUCTION.search(last.text)
         if found is None:
@@ -130,13 +195,23 @@ def mark_headlines(analysis: Analysis) -> None:
     A title or crosshead may end in a full stop (as PolNeAR's titles do): a paragraph of one
     statement in title case ("U.S Says Putin Is Reaching Out For Support") is a headline.
     """
-    for members in _statements_by_paragraph(analysis).values():
+    by_paragraph = _statements_by_paragraph(analysis)
+    for members in by_paragraph.values():
         if (
             len(members) == 1
             and members[0].kind == "body"
             and _is_title_case(members[0].text.split())
         ):
             members[0].kind = "headline"
+    if len(by_paragraph) > 1:
+        first = next(iter(by_paragraph.values()))
+        if len(first) == 1 and first[0].kind == "body" and _is_label(first[0].text):
+            first[0].kind = "boilerplate"
+
+
+def _is_label(text: str) -> bool:
+    """A line too short to assert anything: "Copy 3.", "Exclusive:", "Analysis"."""
+    return len(text.split()) <= LABEL_MAX_WORDS and not any(mark in text for mark in '“”"?!')
 
 
 def _is_title_case(words: list[str]) -> bool:
@@ -191,6 +266,9 @@ def separate_non_attributions(analysis: Analysis) -> None:
     for statement in analysis.statements:
         if statement.kind != "body" or statement.index in noted:
             continue
+        lowered_text = lowered(statement.text)
+        if lowered_text is not None and _NON_ATTRIBUTION_ENDS.isdisjoint(ascii_words(lowered_text)):
+            continue
         found = _NON_ATTRIBUTION.search(statement.text)
         if found is None:
             continue
@@ -221,7 +299,7 @@ def add_speaker_labels(analysis: Analysis) -> None:
     by_paragraph = _statements_by_paragraph(analysis)
     labelled: list[Attribution] = []
     for number, paragraph in enumerate(analysis.paragraphs):
-        label = _SPEAKER_LABEL.match(paragraph.text)
+        label = SPEAKER_LABEL.match(paragraph.text)
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
         if label is None or not statements or any(s.index in carried for s in statements):
             continue

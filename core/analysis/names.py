@@ -12,6 +12,33 @@ import re
 from functools import lru_cache
 
 _HEAD_END = re.compile(r",|\s(?:who|which|whose|that)\s|\s\(")
+# A quote mark: curly, straight, or the doubled apostrophe of LaTeX-style copy (''Hail!'').
+_QUOTE_MARK = re.compile("''|[\"“”«»„]")
+_LEADING_QUOTE = re.compile("(?:''|[\"“”«»„]|\\s)+")
+_TRAILING_QUOTE = re.compile("(?:''|[\"“”«»„]|\\s|[,.;:])+$")
+# A subordinating conjunction opening a clause, not a name: "When Mr. Rubio …", "While many
+# Republicans …".
+_CLAUSE_OPENER = re.compile(
+    r"^(?:when|whenever|while|as|if|after|before|since|although|though|because|once|until|"
+    r"unless|whereas)\s+(?=\S)",
+    re.IGNORECASE,
+)
+# A subject relative pronoun followed by its verb ("which helps"): the pronoun is the mention.
+_RELATIVE_SUBJECT = re.compile(r"^(which|who|whom|whose)\s+[a-z]", re.IGNORECASE)
+# An object relative clause inside a mention: its subject is the source ("the start of a new
+# year in which he", "which the department"); a subject relative ("the man who …") is not this.
+_OBJECT_RELATIVE = re.compile(
+    r"(?:^|\s)(?:(?:in|of|for|to|with|by|from|on|at|under|about)\s+)?(?:which|whom|that)\s+"
+    r"(?=(?:the|a|an|he|she|they|we|i|you|it)\b|[A-Z])",
+)
+# Adverbs a tagger may take into a mention before its cue ("which the department first").
+_TRAILING_ADVERB = re.compile(
+    r"(?:\s+(?:first|also|later|now|then|still|once|again|already|often|never|recently|"
+    r"previously|initially|ultimately|repeatedly|reportedly|publicly|privately|separately|"
+    r"directly|similarly|likewise|too))+$"
+)
+# A clitic on the last word: "Trump’s" (possessive or "is"), "We’re", "I’m", "They’ve".
+_CLITIC = re.compile(r"(?<=\w)['’](?:s|re|m|ve|ll|d)$", re.IGNORECASE)
 _APPOSITION = re.compile(r",|\s\(")
 _LEADING_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+")
@@ -28,10 +55,42 @@ def straight_apostrophes(text: str) -> str:
 
 def source_head(mention: str) -> str:
     """The part of a mention that names the source, without an apposition or a relative
-    clause: "Lee, a spokesperson for …" and "Lee, who spoke …" give "Lee"."""
+    clause: "Lee, a spokesperson for …" and "Lee, who spoke …" give "Lee".
+
+    Quote marks around it, what opens an object relative clause ("in which he" gives "he",
+    "which the department" "the department"), a clause opener ("When Mr. Rubio"), an adverb
+    after it ("the department first") and a clitic ("Trump’s", "We’re") are not part of the
+    name either.
+    """
+    start, end = unquoted_bounds(mention)
+    mention = mention[start:end]
+    relative = _OBJECT_RELATIVE.search(mention)
+    if relative is not None and "," not in mention[: relative.start()]:
+        mention = mention[relative.end() :]
+    subject = _RELATIVE_SUBJECT.match(mention)
+    if subject is not None:
+        return subject.group(1)
+    mention = _CLAUSE_OPENER.sub("", mention)
     match = _HEAD_END.search(mention)
-    named = mention[: match.start()] if match else mention
-    return named.strip() or mention.strip()
+    named = (mention[: match.start()] if match else mention).strip() or mention.strip()
+    return _CLITIC.sub("", _TRAILING_ADVERB.sub("", named))
+
+
+def unquoted_bounds(mention: str) -> tuple[int, int]:
+    """Where a mention is without the stray quote marks at its edges: ``'' Monica Crowley``
+    gives "Monica Crowley", ``''`` nothing (start == end). Marks that pair with one inside
+    ("“Daily Show” host Trevor Noah") stay."""
+    start, end = 0, len(mention)
+    marks = len(_QUOTE_MARK.findall(mention))
+    leading = _LEADING_QUOTE.match(mention)
+    if leading and _QUOTE_MARK.search(leading.group()):
+        paired = marks % 2 == 0 and _QUOTE_MARK.search(mention, leading.end())
+        start = start if paired else leading.end()
+    trailing = _TRAILING_QUOTE.search(mention, start)
+    if trailing and _QUOTE_MARK.search(trailing.group()):
+        paired = marks % 2 == 0 and _QUOTE_MARK.search(mention, start, trailing.start())
+        end = end if paired else trailing.start()
+    return start, max(start, end)
 
 
 def head_before_apposition(mention: str) -> str:

@@ -31,10 +31,41 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_PERSONAL_PRONOUNS = _words("he she him his her")
-_GROUP_PRONOUNS = _words("they them their it its")
+_PERSONAL_PRONOUNS = _words("he she him his her who whom")
+_GROUP_PRONOUNS = _words("they them their it its which that")
+# "I" is the writer (or a speaker quoted in the first person); "we" speak for a group the
+# article does not name: not a person.
+_FIRST_PERSON_SINGULAR = _words("i me")
+_FIRST_PERSON_PLURAL = _words("we us our")
+# Words that open a sentence capitalised but name no one: a source mention of these alone
+# ("In", "The", "To", a transcript's "Q" and "A") or a capitalised run of them is no name.
+_FUNCTION_WORDS = _words(
+    "a an the this that these those it its he she they we i you me him them us his her their our "
+    "my your who whom whose which what where when why how there here some many most any each "
+    "every all both either neither none other others another such one no not yet so then also "
+    "even just only still now again instead meanwhile however moreover indeed perhaps maybe "
+    "in on at for to from of by with without about after before during since until into onto "
+    "over under above below between among through across against despite toward towards upon "
+    "as if and or but nor because while though although unless whether let last next first q"
+)
+# First words of place names, not of people's names: "New York", "North Carolina", "Los Angeles".
+_PLACE_OPENERS = _words("new north south east west upper lower los las san santa st. saint fort")
+_PLACE_ENDINGS = _words(
+    "street avenue square county city state states island islands valley river coast bay"
+)
 _STATE_OUTLET = re.compile(r"\bstate(?:[- ]run)?\s+(?:media|news|television|tv|broadcaster)", re.I)
-_NATIONALITY_ENDINGS = ("ean", "ian", "ese", "ish")
+_NATIONALITY_ENDINGS = ("ean", "ian", "ese", "ish", "ican", "eans", "ians", "icans")
+# Members of a party or a faith, not a person's name: "Republicans", "Democratic".
+_GROUP_WORDS = _words(
+    "republican republicans democrat democrats democratic gop muslim muslims christian christians "
+    "jewish jews catholic catholics evangelical evangelicals latino latinos latina latinas "
+    "hispanic hispanics millennials conservative conservatives liberal liberals progressive "
+    "progressives libertarian libertarians independents"
+)
+_ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
+# An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
+_DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
+_TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december"
@@ -78,6 +109,12 @@ class _Resolver:
         self.last_outlet: str | None = None
         # The first person source of each surname: "Okafor" is the Jane Okafor named before.
         self.people_by_surname: dict[str, str] = {}
+        # The first government or organisation source by the last word of its name, lower-cased:
+        # "the department" is the Justice Department named before.
+        self.bodies_by_last_word: dict[str, str] = {}
+        # Whether each word opening a sentence is capitalised nowhere else in the article (see
+        # _capitalised_only_as_first_word): worked out once per word, not once per mention.
+        self.only_as_first_word: dict[str, bool] = {}
 
     # Outlets and people are only needed for some mentions ("the agency", "he"): found lazily.
 
@@ -117,7 +154,10 @@ class _Resolver:
             if attribution.source is None:
                 attribution.source_key = None
                 continue
-            key = self._resolve(attribution.source)
+            key = self._resolve(attribution.source, _antecedents_before(attribution))
+            if key is None:
+                attribution.source_key = None
+                continue
             source = self.sources[key]
             mentions.setdefault(key, []).append(attribution.source)
             attribution.source_key = key
@@ -131,13 +171,21 @@ class _Resolver:
 
     # -- one mention ----------------------------------------------------------------------
 
-    def _resolve(self, mention: Span) -> str:
+    def _resolve(self, mention: Span, before: int) -> str | None:
+        """The key of the source a mention names (None when it names nothing: a stray quote
+        mark); a pronoun's antecedent is looked for before ``before``."""
         head = source_head(mention.text)
+        if not any(character.isalnum() for character in head):
+            return None
         lowered = straight_apostrophes(head.lower())
         if lowered in _PERSONAL_PRONOUNS:
-            return self._antecedent(mention, person=True) or self._add(head, "unknown")
+            return self._antecedent(before, person=True) or self._add(head, "unknown")
         if lowered in _GROUP_PRONOUNS:
-            return self._antecedent(mention, person=False) or self._add(head, "unknown")
+            return self._antecedent(before, person=False) or self._add(head, "unknown")
+        if lowered in _FIRST_PERSON_SINGULAR:
+            return self._add(head, "person")
+        if lowered in _FIRST_PERSON_PLURAL or _FUNCTION_WORDS.issuperset(lowered.split()):
+            return self._add(head, "unknown")
         if self._is_outlet_anaphor(head):
             return self._outlet(mention, head)
         if self._is_anonymous(head):
@@ -147,6 +195,10 @@ class _Resolver:
         entry = _known_source(head, self.gazetteer)
         if entry is not None:
             return self._add(entry.name, entry.type)
+        # "the department" after "the Justice Department": the body named before.
+        described = _DEFINITE_NOUN.fullmatch(head)
+        if described is not None and described.group(1).lower() in self.bodies_by_last_word:
+            return self.bodies_by_last_word[described.group(1).lower()]
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._person(head)
@@ -171,18 +223,45 @@ class _Resolver:
         return bool(words) and words[0] in self.lexicon.evidence_nouns
 
     def _type_from_words(self, mention: Span, head: str) -> SourceType:
-        label = self._entity_label(mention)
-        if label in _LABEL_TYPES:
-            return _LABEL_TYPES[label]
         words = head.split()
+        label = self._entity_label(mention)
+        # "Justice Department": an institution word outweighs a title ("Justice") before it.
+        if label in _LABEL_TYPES and not (label in ("PERSON", "PER") and self._institution(words)):
+            return _LABEL_TYPES[label]
         if not _GOVERNMENT_WORDS.isdisjoint(words):
             return "government"
         if not _ORGANIZATION_WORDS.isdisjoint(words):
             return "organization"
         lowered = {word.lower().rstrip(".") for word in words}
-        if lowered & self.titles or _looks_like_name(words):
+        if lowered & self.titles:
+            return "person"
+        # An acronym ("CNN", "USA TODAY", "FBI") names a body, not a person.
+        if all(_ACRONYM.fullmatch(word) for word in without_leading_determiner(head).split()):
+            return "organization"
+        if _looks_like_name(words) and not (
+            len(words) == 1 and self._capitalised_only_as_first_word(mention, words[0])
+        ):
             return "person"
         return "unknown"
+
+    @staticmethod
+    def _institution(words: list[str]) -> bool:
+        return not _INSTITUTION_WORDS.isdisjoint(words)
+
+    def _capitalised_only_as_first_word(self, mention: Span, word: str) -> bool:
+        """Whether a word opening a sentence is capitalised nowhere else in the article, as a
+        common noun is ("Voters said …"): then it is no evidence of a name."""
+        text = self.analysis.article.text
+        # An offset, not a slice of the text before the mention: a slice copies the article.
+        before = mention.start
+        while before > 0 and text[before - 1] in " \t“\"‘'(":
+            before -= 1
+        if before and text[before - 1] not in "\n.!?:":
+            return False
+        found = self.only_as_first_word.get(word)
+        if found is None:
+            found = self.only_as_first_word[word] = _capitalised_only_as_first_word(text, word)
+        return found
 
     def _entity_label(self, mention: Span) -> str:
         """The label of the first listed entity with a label that starts within the mention."""
@@ -193,12 +272,12 @@ class _Resolver:
 
     # -- antecedents ----------------------------------------------------------------------
 
-    def _antecedent(self, mention: Span, person: bool) -> str | None:
-        latest = _latest_before(self.resolved[person], mention.start)
+    def _antecedent(self, before: int, person: bool) -> str | None:
+        latest = _latest_before(self.resolved[person], before)
         named: Entity | None = None
         if person:
             ends, latest_person = self.people_by_end
-            count = bisect_right(ends, mention.start)
+            count = bisect_right(ends, before)
             named = latest_person[count - 1] if count else None
         if named is not None and (latest is None or named.span.start > latest.start):
             return self._person(named.span.text)
@@ -229,7 +308,9 @@ class _Resolver:
             if name is None:
                 continue
             words, looks_like_name = name
-            if entity.label or looks_like_name or (words and words[-1] in surnames):
+            # A lone capitalised word ("Florida", "Instead") is a person's name only as the
+            # surname of someone named in full before.
+            if entity.label or (looks_like_name and len(words) > 1) or words[-1] in surnames:
                 people.append(entity)
                 surnames.add(words[-1])
         return people
@@ -254,6 +335,8 @@ class _Resolver:
             self.sources[key] = Source(key, name, source_type)
             if source_type == "person" and name.split():
                 self.people_by_surname.setdefault(name.split()[-1], key)
+            if source_type in ("government", "organization") and len(name.split()) > 1:
+                self.bodies_by_last_word.setdefault(name.split()[-1].lower(), key)
         return key
 
 
@@ -315,6 +398,45 @@ def _later_start_then_first(
     return best
 
 
+def _antecedents_before(attribution: Attribution) -> int:
+    """Where a pronoun source's antecedent must end: before the content it introduces when
+    comes all before it ("“It’s rigged,” he said": not "It"), else before the pronoun."""
+    assert attribution.source is not None
+    if attribution.content and attribution.content[-1].end <= attribution.source.start:
+        return attribution.content[0].start
+    return attribution.source.start
+
+
+def _capitalised_only_as_first_word(text: str, word: str) -> bool:
+    """Whether ``word`` may be a common noun (a plural, or written in lower case too) that the
+    text capitalises only where it opens a sentence (after a full stop, or not after a space).
+
+    The patterns open with the word itself, so re looks for it as a string, and the word before
+    each use is read from offsets, not from a copy of the text before it.
+    """
+    lower = re.escape(word.lower())
+    if not word.endswith("s") and re.search(rf"{lower}(?<=\b{lower})\b", text) is None:
+        return False
+    escaped = re.escape(word)
+    for found in re.finditer(rf"{escaped}(?<= {escaped})\b", text):
+        previous = _last_word(text, found.start() - 1)
+        if previous and (not previous.endswith((".", "!", "?")) or _TITLE.fullmatch(previous)):
+            return False
+    return True
+
+
+def _last_word(text: str, end: int) -> str:
+    """The last of the whitespace-separated words of ``text[:end]`` ("" if none), as
+    ``text[:end].rsplit(None, 1)[-1]`` gives it, without copying the text."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:stop]
+
+
 def _mention_start(attribution: Attribution) -> int:
     return attribution.source.start if attribution.source is not None else -1
 
@@ -333,7 +455,7 @@ def _person_name(text: str, gazetteer: _GazetteerMatcher) -> tuple[list[str], bo
     """An entity's words and whether they look like a name, unless it names a known source or
     an institution."""
     words = text.split()
-    if not _INSTITUTION_WORDS.isdisjoint(words) or gazetteer.find_in(text) is not None:
+    if not words or not _INSTITUTION_WORDS.isdisjoint(words) or gazetteer.find_in(text) is not None:
         return None
     return words, _looks_like_name(words)
 
@@ -341,5 +463,21 @@ def _person_name(text: str, gazetteer: _GazetteerMatcher) -> tuple[list[str], bo
 def _looks_like_name(words: list[str]) -> bool:
     if not 1 <= len(words) <= 4 or not all(word[:1].isupper() for word in words):
         return False
-    last = words[-1].lower().rstrip(".")
-    return last not in _CALENDAR_WORDS and not last.endswith(_NATIONALITY_ENDINGS)
+    lowered = [straight_apostrophes(word.lower()) for word in words]
+    if _CLITIC_WORD.search(lowered[-1]) or _FUNCTION_WORDS.issuperset(lowered):
+        return False
+    if (lowered[0] in _PLACE_OPENERS and len(words) > 1) or lowered[-1] in _PLACE_ENDINGS:
+        return False
+    if all(_ACRONYM.fullmatch(word) for word in words):
+        return False
+    last = lowered[-1].rstrip(".")
+    return (
+        last not in _CALENDAR_WORDS
+        and last not in _GROUP_WORDS
+        and not last.endswith(_NATIONALITY_ENDINGS)
+        and len(last) > 1
+    )
+
+
+# "I'm", "We're", "It's": a word with a clitic, not a name (names lose a possessive before here).
+_CLITIC_WORD = re.compile(r"'(?:s|re|m|ve|ll|d)$")

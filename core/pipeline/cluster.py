@@ -14,10 +14,8 @@ Dask is an optional extra: ``pip install 'sayso[dask]'``.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +24,8 @@ from ..errors import InputError, SaysoError
 from ..manager import Plugins
 from ..model import Settings
 from .budget import DEFAULT_TIME_LIMIT
-from .engine import Checking, collect_less_often, expand_inputs, read_inputs
-from .inputs import MAX_BYTES, STDIN
+from .engine import Checking
+from .inputs import MAX_BYTES, STDIN, expand_inputs
 
 INSTALL_HINT = "pip install 'sayso[dask]'"
 # Files per partition, unless that makes fewer than two partitions per worker.
@@ -170,7 +168,6 @@ def check_partition(
 
     # A task Dask runs again (its worker died) starts its shard afresh.
     _remove_database(Path(shard))
-    collect_less_often()
     result = PartitionResult()
     run = CheckRun(
         files,
@@ -205,37 +202,25 @@ def _score(report: Any) -> float:
 def _changed_files(
     files: list[str], db: Path, checking: Checking, result: DaskCheckResult, max_bytes: int
 ) -> list[str]:
-    """The files ``db`` does not hold unchanged, as a re-check decides: by size and modification
-    time, else by reading the file and looking its text's hash up with the fingerprint."""
-    from ..storage.store import open_existing, stored_checks, unchanged_files
+    """The files ``db`` does not hold unchanged, as a re-check decides (see
+    :func:`sayso.api.sort_out_unchanged`)."""
+    from ..api import Unchanged, sort_out_unchanged
+    from ..storage.store import open_existing
 
-    fingerprint = checking.fingerprint
     changed: list[str] = []
+    errors: list[InputError] = []
     conn = open_existing(db)
     try:
-        for start in range(0, len(files), 500):  # SQLite limits a query's parameters
-            batch = files[start : start + 500]
-            stats = {}
-            for name in batch:
-                with suppress(OSError):  # read by a worker, which says what is wrong with it
-                    stats[name] = os.stat(name)
-            settled = unchanged_files(conn, stats, fingerprint) if stats else {}
-            unsettled = [name for name in batch if name not in settled]
-            errors: list[InputError] = []
-            articles = list(read_inputs(unsettled, errors, max_bytes))
-            stored = stored_checks(conn, [article.id for article in articles])
-            scores = [score for _, score in settled.values()]
-            for article in articles:
-                fingerprint_and_score = stored.get(article.id)
-                if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                    scores.append(fingerprint_and_score[1])
-                else:
-                    changed.append(str(article.path))
-            result.skipped += len(scores)
-            result.scores += scores
-            result.errors += map(str, errors)
+        paths = map(Path, files)
+        for item in sort_out_unchanged(conn, paths, checking.fingerprint, errors, max_bytes):
+            if isinstance(item, Unchanged):
+                result.skipped += 1
+                result.scores.append(item.score)
+            else:
+                changed.append(str(item.path))
     finally:
         conn.close()
+    result.errors += map(str, errors)
     return changed
 
 

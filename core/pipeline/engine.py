@@ -1,26 +1,26 @@
-"""The check pipeline: read → analyze → resolve sources → run checkers → score → store."""
+"""The run: its context (:class:`Checking`: plugins, settings, lexicon, analyzer) and the
+check of each batch of articles: analyze → complete → enrich → resolve sources → run checkers,
+within the time limit per article.
+
+Where the articles come from is :mod:`.inputs`'s business, which processes check them
+:mod:`.workers`', and running the checkers :mod:`.checkers`'.
+"""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
-import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from ..analysis.analyzers import (
     Analyzer,
     accepted_options,
     get_analyzer,
     get_factory,
-    may_run_in_workers,
     resolve_analyzer,
 )
 from ..analysis.attribution_steps import carry_over_runs, complete_attributions
@@ -29,43 +29,17 @@ from ..config import resolve_settings
 from ..errors import InputError, SaysoError
 from ..lexicon import Lexicon
 from ..manager import PluginFailure, Plugins, describe_error, get_plugins
-from ..model import Analysis, Article, Checker, Deduction, Finding, Settings, Span
+from ..model import Analysis, Article, Settings, Span
 from ..version import __version__
 from .budget import DEFAULT_TIME_LIMIT, OutOfTime, time_limit
+from .checkers import ArticleReport, run_checkers
 from .enrich import enrich
-from .inputs import MAX_BYTES, expand_paths, read_article
-from .validation import deduction_problem, finding_problem, not_a_list
 
 BATCH_SIZE = 32
-# Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
-# memory does not grow with the number of articles.
-BATCHES_IN_FLIGHT_PER_WORKER = 2
 # What analyzes articles an analyzer failed on (the rule analyzer: no model, nothing to miss).
 FALLBACK_ANALYZER = "offline"
 
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
-
 T = TypeVar("T")
-
-
-@dataclass
-class ArticleReport:
-    """Everything sayso found in one article."""
-
-    analysis: Analysis
-    findings: list[Finding]
-    deductions: list[Deduction]
-    failures: list[PluginFailure] = field(default_factory=list)
-    # Seconds each plugin's hooks took on this article, by plugin name.
-    plugin_seconds: dict[str, float] = field(default_factory=dict)
-    # When it was checked (UTC, ISO 8601): what its stored row and its document both say.
-    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
-
-    @property
-    def score(self) -> float:
-        """The 0–100 sourcing score: 100 less every deduction."""
-        return round(max(0.0, min(100.0, 100.0 - sum(d.points for d in self.deductions))), 1)
 
 
 def build_lexicon(plugins: Plugins) -> Lexicon:
@@ -176,51 +150,6 @@ class Checking:
         return hashlib.sha256(encoded).hexdigest()[:16]
 
 
-def expand_inputs(
-    inputs: Iterable[str | Path | Article | InputError], errors: list[InputError]
-) -> Iterator[Path | Article]:
-    """Paths (directories and globs expanded, ``-`` as is) and Article objects, one at a time.
-
-    Bad inputs (and InputErrors passed in, from an earlier :func:`expand_paths`) are appended to
-    ``errors`` as they are met, and expanding goes on.
-    """
-    for item in inputs:
-        if isinstance(item, Article):
-            yield item
-        elif isinstance(item, InputError):
-            errors.append(item)
-        else:
-            for path in expand_paths([item]):
-                if isinstance(path, InputError):
-                    errors.append(path)
-                else:
-                    yield path
-
-
-def read_inputs(
-    inputs: Iterable[str | Path | Article | InputError],
-    errors: list[InputError],
-    max_bytes: int = MAX_BYTES,
-) -> Iterator[Article]:
-    """Articles from paths, directories, globs, ``-`` and Article objects, one at a time.
-
-    Inputs that can't be read are appended to ``errors`` as they are met, and reading goes on.
-    """
-    for item in expand_inputs(inputs, errors):
-        if isinstance(item, Article):
-            yield item
-            continue
-        try:
-            yield read_article(item, max_bytes)
-        except InputError as error:
-            errors.append(error)
-
-
-def default_workers(analyzer: str, plugins: Plugins | None = None) -> int:
-    """Worker processes worth starting for ``analyzer`` on this machine."""
-    return (os.cpu_count() or 1) if may_run_in_workers(analyzer, plugins) else 1
-
-
 def _analyze_checked(
     analyzer: Analyzer, articles: list[Article], lexicon: Lexicon
 ) -> tuple[list[Analysis], str | None]:
@@ -258,97 +187,6 @@ def invalid_analyses(articles: list[Article], analyses: object) -> str | None:
             ):
                 return f"returned a span that is not the article's text there: {span!r}"
     return None
-
-
-def map_report_batches(
-    articles: Iterable[Article],
-    checking: Checking,
-    process: Callable[[ArticleReport], T],
-    workers: int = 1,
-    started: Callable[[], object] | None = None,
-) -> Iterator[list[T]]:
-    """Check articles and yield ``process(report)`` for each, in input order, a batch at a time.
-
-    An article that ran out of time comes as its :class:`Abandoned`, not processed.
-
-    With ``workers`` > 1 (and more than one batch of articles), batches are checked in forked
-    worker processes and only what ``process`` returns travels back, so it should make a report
-    into something small: rows, rendered text. A few batches per worker are in flight at a time,
-    so memory stays flat however many articles stream in; those already done when the caller
-    asks for the next come as one. ``started`` is called once, when the
-    workers have their first batches (or before checking, without workers): what the caller does
-    there overlaps with their work.
-    """
-    articles = iter(articles)
-    first = list(itertools.islice(articles, BATCH_SIZE))
-    if workers <= 1 or len(first) < BATCH_SIZE or not _can_fork():
-        if started:
-            started()
-        reports = check_articles(itertools.chain(first, articles), checking)
-        # check_articles analyzes BATCH_SIZE articles at a time: these batches are the same.
-        yield from batched((_processed(process, report) for report in reports), BATCH_SIZE)
-        return
-    import multiprocessing  # only here: a run that checks nothing (a re-check) starts faster
-
-    global _WORK
-    _WORK = (checking, process)
-    batches = itertools.chain([first], batched(articles, BATCH_SIZE))
-    with multiprocessing.get_context("fork").Pool(workers, initializer=collect_less_often) as pool:
-        pending: deque[AsyncResult[list[T]]] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(_process_batch, (batch,)))
-            if len(pending) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
-                if started:
-                    started()
-                    started = None
-                yield _done_in_order(pending)
-        if started:
-            started()
-        while pending:
-            yield _done_in_order(pending)
-
-
-def _done_in_order(pending: deque[AsyncResult[list[T]]]) -> list[T]:
-    """The oldest batch (waiting for it) and the ones after it already done, as one batch.
-
-    A caller that writes each batch in one transaction writes fewer, larger ones when it falls
-    behind, which costs less (SQLite writes a page changed by several batches once).
-    """
-    done = pending.popleft().get()
-    while pending and pending[0].ready():
-        done += pending.popleft().get()
-    return done
-
-
-def collect_less_often() -> None:
-    """Tune the garbage collector for a process that does nothing but check articles.
-
-    Checking makes millions of small objects that live for one article; at the default
-    threshold (700 new objects) the collector scans them so often that it takes about a tenth
-    of the CPU. Objects made before the checking starts are frozen out of the scans altogether.
-    """
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-
-
-# What forked workers run: set just before the pool forks, so nothing needs pickling.
-_WORK: tuple[Checking, Callable[[ArticleReport], Any]] | None = None
-
-
-def _process_batch(batch: list[Article]) -> list[Any]:
-    assert _WORK is not None, "worker started without work"
-    checking, process = _WORK
-    return [_processed(process, report) for report in check_articles(batch, checking)]
-
-
-def _processed(process: Callable[[ArticleReport], T], report: ArticleReport | Abandoned) -> Any:
-    return report if isinstance(report, Abandoned) else process(report)
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
@@ -433,137 +271,3 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
             continue
         report.failures[:0] = failures + enrich_failures
         yield report
-
-
-def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> ArticleReport:
-    """Run every enabled checker on an analysis and score the result.
-
-    What each plugin returns is validated (:mod:`sayso.validation`): an invalid finding or
-    deduction is left out and recorded as the plugin's failure; the others count as usual.
-    """
-    failures_before = len(plugins.failures)
-    seconds_before = dict(plugins.seconds)
-    findings: list[Finding] = []
-    deductions = []
-    # As the hook specification promises: a plugin none of whose checkers is on is not asked.
-    idle = plugins.with_all_checkers_off(settings)
-    try:
-        check_statement = plugins.caller("check_statement", idle)
-        for statement in analysis.statements:
-            results = check_statement(statement, analysis, settings)
-            if results:  # most statements give no findings
-                findings += _collect(plugins, "check_statement", results, analysis, settings)
-        results = plugins.call("check_article", skip=idle, analysis=analysis, settings=settings)
-        about_article = _collect(plugins, "check_article", results, analysis, settings)
-        findings = drop_superseded(findings, plugins.checkers) + drop_superseded(
-            about_article, plugins.checkers, whole_article=True
-        )
-        for plugin, result in plugins.call(
-            "score_deductions", analysis=analysis, findings=findings
-        ):
-            deductions += _valid(
-                plugins,
-                plugin,
-                "score_deductions",
-                result,
-                "Deduction",
-                lambda deduction: deduction_problem(deduction, findings),
-            )
-    except BaseException:
-        # Abandoned (out of time): its failures must not be the next article's.
-        del plugins.failures[failures_before:]
-        raise
-    # A plugin failing on every statement fails the same way each time: keep one of each.
-    failures = list(dict.fromkeys(plugins.failures[failures_before:]))
-    del plugins.failures[failures_before:]
-    seconds = {
-        plugin: spent - seconds_before.get(plugin, 0.0)
-        for plugin, spent in plugins.seconds.items()
-        if spent > seconds_before.get(plugin, 0.0)
-    }
-    return ArticleReport(analysis, findings, deductions, failures, seconds)
-
-
-def drop_superseded(
-    findings: list[Finding], checkers: dict[str, Checker], whole_article: bool = False
-) -> list[Finding]:
-    """The findings less those another finding on the same statement supersedes.
-
-    With ``whole_article`` (the findings of ``check_article``, about the article as a whole)
-    any finding supersedes the ones it names wherever they point. See
-    :attr:`sayso.model.Checker.supersedes`.
-    """
-    outranked: dict[str, set[str]] = {}
-    for checker in checkers.values():
-        for code, others in checker.supersedes.items():
-            outranked.setdefault(f"{checker.id}/{code}", set()).update(others)
-    if not outranked:
-        return findings
-
-    def scope(finding: Finding) -> int | None:
-        return None if whole_article else finding.statement
-
-    superseded: set[tuple[int | None, str]] = set()
-    for finding in findings:
-        for other in outranked.get(f"{finding.checker}/{finding.code}", ()):
-            superseded.add((scope(finding), other))
-    return [
-        finding
-        for finding in findings
-        if (scope(finding), f"{finding.checker}/{finding.code}") not in superseded
-    ]
-
-
-def _collect(
-    plugins: Plugins,
-    hook: str,
-    results: list[tuple[str, Any]],
-    analysis: Analysis,
-    settings: Settings,
-) -> list[Finding]:
-    """The valid findings of enabled checkers in a hook's results; invalid ones are failures."""
-    enabled = settings.enabled
-    findings = []
-    owners = plugins.checker_plugins
-    for plugin, result in results:
-        valid = _valid(
-            plugins,
-            plugin,
-            hook,
-            result,
-            "Finding",
-            lambda finding: finding_problem(finding, analysis, plugin, owners),  # noqa: B023
-        )
-        findings += [finding for finding in valid if finding.checker in enabled]
-    return findings
-
-
-def _valid(
-    plugins: Plugins,
-    plugin: str,
-    hook: str,
-    result: object,
-    item: str,
-    problem_with: Callable[[Any], str | None],
-) -> list[Any]:
-    """The items of a hook's ``result`` that ``problem_with`` finds nothing wrong with.
-
-    Anything else is recorded as the plugin's failure: a result that is not a list, or the first
-    invalid item (with how many more there were, not one failure for each of a million).
-    """
-    problem = not_a_list(result, item)
-    if problem is not None:
-        plugins.failures.append(PluginFailure(plugin, hook, problem))
-        return []
-    valid = []
-    problems = []
-    for candidate in result:  # type: ignore[attr-defined]
-        problem = problem_with(candidate)
-        if problem is None:
-            valid.append(candidate)
-        else:
-            problems.append(problem)
-    if problems:
-        more = f" (and {len(problems) - 1} more invalid)" if len(problems) > 1 else ""
-        plugins.failures.append(PluginFailure(plugin, hook, problems[0] + more))
-    return valid

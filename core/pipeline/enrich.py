@@ -28,19 +28,18 @@ def enrich(
     """
     if not plugins.pm.hook.enrich_analysis.get_hookimpls():
         return analysis, []
-    failures_before = len(plugins.failures)
-    results = plugins.call(HOOK, analysis=analysis.finalise(), lexicon=lexicon)
+    failures: list[PluginFailure] = []
+    results = plugins.caller(HOOK, (), failures)(analysis.finalise(), lexicon)
     drop: set[int] = set()
     added: list[Attribution] = []
     for plugin, enrichment in results:
         problem = enrichment_problem(enrichment, analysis)
         if problem:
-            plugins.failures.append(PluginFailure(plugin, HOOK, problem))
+            failures.append(PluginFailure(plugin, HOOK, problem))
             continue
         drop.update(enrichment.drop)
         added += enrichment.add
-    failures = list(dict.fromkeys(plugins.failures[failures_before:]))
-    del plugins.failures[failures_before:]
+    failures = list(dict.fromkeys(failures))
     # Copies: the finalised originals refuse the source keys resolution is about to set.
     kept = [
         _building_copy(attribution)

@@ -290,3 +290,43 @@ def headline(text: str) -> str | None:
     if first_line and len(first_line) <= 150 and not first_line.endswith((".", "”", '"')):
         return first_line
     return None
+
+
+def expand_inputs(
+    inputs: Iterable[str | Path | Article | InputError], errors: list[InputError]
+) -> Iterator[Path | Article]:
+    """Paths (directories and globs expanded, ``-`` as is) and Article objects, one at a time.
+
+    Bad inputs (and InputErrors passed in, from an earlier :func:`expand_paths`) are appended to
+    ``errors`` as they are met, and expanding goes on.
+    """
+    for item in inputs:
+        if isinstance(item, Article):
+            yield item
+        elif isinstance(item, InputError):
+            errors.append(item)
+        else:
+            for path in expand_paths([item]):
+                if isinstance(path, InputError):
+                    errors.append(path)
+                else:
+                    yield path
+
+
+def read_inputs(
+    inputs: Iterable[str | Path | Article | InputError],
+    errors: list[InputError],
+    max_bytes: int = MAX_BYTES,
+) -> Iterator[Article]:
+    """Articles from paths, directories, globs, ``-`` and Article objects, one at a time.
+
+    Inputs that can't be read are appended to ``errors`` as they are met, and reading goes on.
+    """
+    for item in expand_inputs(inputs, errors):
+        if isinstance(item, Article):
+            yield item
+            continue
+        try:
+            yield read_article(item, max_bytes)
+        except InputError as error:
+            errors.append(error)

@@ -6,11 +6,10 @@
    gazetteer, then names normalised for case, hyphens, titles and "the"), keeping every name a
    source went by as an alias;
 2. links claims that report the same fact into :class:`ClaimCluster` objects. Similarity is the
-   IDF-weighted cosine of two statements' content terms — words cut to five letters, numbers,
-   and gazetteer names (so "Moscow" and "Russia" count as one term) — after removing the
-   attribution itself (the source mention and the cue), since "KCNA said" is not part of the
-   fact. Rare shared terms (names, "letter", "exhibition") weigh most; only statements sharing
-   at least :data:`MIN_SHARED_TERMS` terms are compared, so the work grows with the number of
+   IDF-weighted cosine of two statements' terms (:mod:`.terms`: content words cut to five
+   letters, numbers, gazetteer and capitalised names, less the attribution itself). Rare shared
+   terms (names, "letter", "exhibition") weigh most; only statements sharing at least
+   :data:`MIN_SHARED_TERMS` rare terms are compared, so the work grows with the number of
    candidate pairs, not with all pairs of sentences;
 3. reports per cluster which sources each article cites, the article that reported it first,
    and the original source (the one cited as "X, citing Y", else the one most articles cite);
@@ -27,18 +26,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-import re
-import sys
-from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..analysis.names import head_before_apposition, name_key
-from ..lexicon import GazetteerEntry, Lexicon
-from ..model import Analysis, Source, SourceType, Span, Statement
-from ..pipeline.engine import ArticleReport
-from ..storage.store import source_id
+from ..lexicon import Lexicon
+from ..model import Analysis, Source, SourceType
+from ..pipeline.checkers import ArticleReport
+from .identity import source_id
+from .terms import ArticleClaims, ClaimTerms, TermExtractor, learn_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
@@ -46,47 +44,16 @@ MIN_SHARED_TERMS = 2
 # to propose candidate pairs: rare shared terms are what link two reports of one fact.
 MAX_BLOCKING_SHARE = 0.002
 MIN_BLOCKING_LIMIT = 20
-STEM_LENGTH = 5
 # Average linkage compares this many members of each group at most: a fact a hundred articles
 # repeat should not cost ten thousand comparisons per merge.
 LINKAGE_SAMPLE = 8
-_SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 # A source carrying at least this share (and this many) of the sourced claims several articles
 # share is their common origin.
 COMMON_ORIGIN_SHARE = 0.5
 COMMON_ORIGIN_CLAIMS = 2
 
 _OUTLET_TYPES = ("state_media", "news_agency")
-_WORD = re.compile(r"[a-z][a-z']*|\d+")
-_WORD_RUN = re.compile(r"\w+")
-_NAME = re.compile(r"[A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*")
-# Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
-_CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
-_CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 _PRONOUNS = frozenset({"he", "she", "him", "his", "her", "they", "them", "their", "it", "its"})
-# Demonyms name the same country as the gazetteer's names for its government.
-DEMONYMS = {
-    "north korean": "North Korea",
-    "south korean": "South Korea",
-    "russian": "Russia",
-    "chinese": "China",
-    "american": "United States",
-    "soviet": "Soviet Union",
-}
-# The commonest paraphrases of conflict reporting, each folded onto its first word.
-SYNONYMS = (
-    ("weapon", "weapons", "arms", "missiles", "missile", "rockets", "rocket", "munitions"),
-    ("supply", "supplying", "supplied", "providing", "provide", "provided", "sending", "send"),
-)
-_STOP_WORDS_TEXT = """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having here how if in into is it its itself just more most no nor not
-    now of off on once only or other our out over own same she should so some such than that the
-    their them then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your he his him her i me my
-    one two including however though still among according information news"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -135,7 +102,8 @@ class ClaimCluster:
     """Statements in different articles that report the same fact.
 
     ``members`` are in article order (the order articles were checked), so the first member's
-    article reported the claim first; ``terms`` are the shared terms that linked them.
+    article reported the claim first; ``terms`` are the shared terms that linked them. What is
+    worked out from the members is worked out once: the members are not changed after.
     """
 
     id: str
@@ -146,7 +114,7 @@ class ClaimCluster:
     def label(self) -> str:
         return min((m.text for m in self.members), key=len)
 
-    @property
+    @cached_property
     def articles(self) -> list[str]:
         return list(dict.fromkeys(m.article_id for m in self.members))
 
@@ -156,6 +124,10 @@ class ClaimCluster:
 
     def sources_by_article(self) -> dict[str, list[CanonicalSource]]:
         """The distinct sources each article cites for the claim (empty: stated unattributed)."""
+        return self._sources_by_article
+
+    @cached_property
+    def _sources_by_article(self) -> dict[str, list[CanonicalSource]]:
         cited: dict[str, list[CanonicalSource]] = {a: [] for a in self.articles}
         for member in self.members:
             for citation in member.cited:
@@ -163,7 +135,7 @@ class ClaimCluster:
                     cited[member.article_id].append(citation.source)
         return cited
 
-    @property
+    @cached_property
     def original_source(self) -> CanonicalSource | None:
         """The source cited as "X, citing Y", else the one most articles cite, else None."""
         origins = [c.origin for m in self.members for c in m.cited if c.origin]
@@ -207,330 +179,279 @@ def link_articles(reports: Iterable[ArticleReport], lexicon: Lexicon) -> Provena
     return linker.finish()
 
 
-@dataclass(frozen=True)
-class _Clause:
-    words: frozenset[str]
-    names: frozenset[str]
-
-
-@dataclass
-class _Claim:
-    article_id: str
-    index: int
-    text: str
-    clauses: list[_Clause]
-    cited: list[tuple[Source, str, str | None]]
-    # Filled in by ``Linker.finish``, once names can be matched across the whole set (which
-    # empties ``clauses``): each clause's terms, and all of them.
-    terms: list[frozenset[str]] = field(default_factory=list)
-    all_terms: frozenset[str] = frozenset()
-
-
 class Linker:
     """Collects claims article by article (so a streaming run keeps no reports), then links.
 
-    ``add`` keeps only each article's claim terms and cited sources; ``finish`` resolves sources
-    across the set, links claims and derives findings.
+    ``add`` keeps only each article's claim terms and cited sources (:mod:`.terms`; worker
+    processes can work those out and hand them to :meth:`add_claims`); ``finish`` resolves
+    sources across the set, links claims and derives findings.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self.extractor = TermExtractor(lexicon)
+        self.gazetteer = self.extractor.gazetteer
         self.titles = frozenset(name_key(t) for t in lexicon.person_titles)
-        self.gazetteer: dict[str, GazetteerEntry] = {}
-        for entry in lexicon.gazetteer.values():
-            for name in (entry.name, *entry.aliases):
-                self.gazetteer.setdefault(name_key(name), entry)
-        for demonym, country in DEMONYMS.items():
-            if name_key(country) in self.gazetteer:
-                self.gazetteer.setdefault(demonym, self.gazetteer[name_key(country)])
-        self.gazetteer_pattern = re.compile(
-            r"\b(?:"
-            + "|".join(re.escape(k) for k in sorted(self.gazetteer, key=len)[::-1])
-            + r")\b"
-        )
-        # The first word of every gazetteer name: a clause with none of them names no known
-        # source, and is not searched for one (the pattern's many alternatives cost time).
-        # None when a name opens with no word to look for.
-        openers = [_WORD_RUN.match(name) for name in self.gazetteer]
-        self.gazetteer_openers = (
-            frozenset(opener.group() for opener in openers if opener) if all(openers) else None
-        )
-        self.synonyms = {word: group[0] for group in SYNONYMS for word in group}
-        # Words that carry no fact: function words, cues ("said"), titles ("President").
-        self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | self.titles
         self.articles: dict[str, str] = {}
-        # The first word seen for each term, to show "letter" rather than its stem "lette".
-        self.surface: dict[str, str] = {}
-        self.claims: list[_Claim] = []
-        self.word_terms: dict[str, str] = {}
-        self.name_terms: dict[str, str] = {}
         self.article_sources: dict[str, Mapping[str, Source]] = {}
+        # Every claim, article by article, and the position of its article.
+        self.claims: list[ClaimTerms] = []
+        self.claim_articles: list[int] = []
+        # The word shown for each word term ("letter" for the stem "lette").
+        self.spellings: dict[str, str] = {}
+        self.article_ids: list[str] = []
+        self.articles_position: dict[str, int] = {}
 
     def add(self, report: ArticleReport) -> None:
         self.add_analysis(report.analysis)
 
     def add_analysis(self, analysis: Analysis) -> None:
         """Keep an article's claims: their terms and the sources they are attributed to."""
-        article_id = analysis.article.id
-        self.articles[article_id] = analysis.article.path or analysis.article.title or article_id
-        self.article_sources[article_id] = analysis.sources
-        for statement in analysis.statements:
-            if statement.is_claim:
-                self.claims.append(
-                    _Claim(
-                        article_id,
-                        statement.index,
-                        statement.text,
-                        self._clauses(analysis, statement),
-                        self._cited(analysis, statement),
-                    )
-                )
+        self.add_claims(self.extractor.analysis(analysis))
 
-    def finish(self) -> Provenance:
+    def add_claims(self, article: ArticleClaims, spellings: Mapping[str, str] = {}) -> None:
+        """Keep an article's claims worked out elsewhere, with the spellings of their terms."""
+        position = len(self.articles)
+        self.articles_position[article.id] = position
+        self.articles[article.id] = article.name
+        self.article_sources[article.id] = article.sources
+        self.claims += article.claims
+        self.claim_articles += [position] * len(article.claims)
+        learn_spellings(self.spellings, spellings)
+
+    def finish(
+        self, kept: Iterable[Iterable[str]] = (), placed: Collection[str] | None = None
+    ) -> Provenance:
+        """Link the claims collected. By default all of them, from scratch.
+
+        Incrementally, ``kept`` are clusters linked before (each its members' statement ids)
+        and ``placed`` the articles whose claims to place: those claims join the kept clusters
+        or one another (and may bring two kept clusters together), by the same average-linkage
+        rule, while what was linked before stays linked. Only pairs with a claim of ``placed``
+        are compared.
+        """
+        learn_spellings(self.spellings, self.extractor.new_spellings())
         provenance = Provenance(articles=dict(self.articles))
         canonical = _SourceResolver(self, provenance)
         for article_id, sources in self.article_sources.items():
             for source in sources.values():
                 canonical.resolve(source, article_id)
-        groups, similarity = self._link()
-        order = {article_id: position for position, article_id in enumerate(self.articles)}
+        terms = _SetTerms.of(self.claims, self.spellings)
+        similarity = _Similarity(terms)
+        self.article_ids = list(self.articles)
+        seeds = self._numbered(kept) if placed is not None else []
+        active = None
+        if placed is not None:
+            positions = {self.articles_position[a] for a in placed if a in self.articles_position}
+            active = [position in positions for position in self.claim_articles]
+        groups = _average_linkage(self._edges(terms, similarity, active), similarity, seeds)
         for group in groups:
-            provenance.clusters.append(self._cluster(group, similarity, canonical, order))
+            provenance.clusters.append(self._cluster(group, terms, similarity, canonical))
         canonical.merge_unnamed_outlets(provenance.clusters)
+        order = {article_id: position for position, article_id in enumerate(self.article_ids)}
         provenance.clusters.sort(
             key=lambda c: (-len(c.articles), order[c.first_article], c.members[0].statement_index)
         )
         provenance.findings = _findings(provenance)
         return provenance
 
-    # -- terms ---------------------------------------------------------------------------
-
-    def _clauses(self, analysis: Analysis, statement: Statement) -> list[_Clause]:
-        text = _mask(statement, _attribution_spans(analysis, statement)).replace("’", "'")
-        return [self._clause(part) for part in _CLAUSE_BREAK.split(text) if part.strip()]
-
-    def _clause(self, text: str) -> _Clause:
-        # Terms are interned: the same few thousand words recur in every claim of a large set.
-        words: set[str] = set()
-        names: set[str] = set()
-        known: list[tuple[int, int]] = []
-
-        def known_source(match: re.Match[str]) -> str:
-            term = sys.intern("@" + self.gazetteer[match.group()].name)
-            self.surface.setdefault(term, term[1:])
-            words.add(term)
-            known.append(match.span())
-            return " " * len(match.group())
-
-        def name(match: re.Match[str]) -> str:
-            found = self._name_term(match.group())
-            if found:
-                names.add(found)
-            return " "
-
-        base = text.lower().replace("-", " ")
-        openers = self.gazetteer_openers
-        named = openers is None or not openers.isdisjoint(_WORD_RUN.findall(base))
-        lowered = self.gazetteer_pattern.sub(known_source, base) if named else base
-        if len(base) != len(text):
-            text = lowered
-        for start, end in known:
-            # Blank the known sources in the original text too, keeping its capitals for names.
-            text = text[:start] + " " * (end - start) + text[end:]
-        text = _NAME.sub(name, text)
-        for word in _WORD.findall(text.lower()):
-            term = self._word_term(word)
-            if term:
-                words.add(term)
-        return _Clause(frozenset(words), frozenset(names))
-
-    # Words and names recur from claim to claim: what each gives is worked out once.
-
-    def _word_term(self, word: str) -> str:
-        """The term a word stands for, or "" for a word that carries no fact."""
-        term = self.word_terms.get(word)
-        if term is None:
-            bare = word.removesuffix("'s").removesuffix("'")
-            term = ""
-            if bare.isdigit() or not (bare in self.name_noise or len(bare) < 3):
-                term = sys.intern(self.synonyms.get(bare) or _stem(bare))
-                self.surface.setdefault(term, bare)
-            self.word_terms[word] = term
-        return term
-
-    def _name_term(self, name: str) -> str:
-        """A name as compared across articles, less function words, cues and titles."""
-        term = self.name_terms.get(name)
-        if term is None:
-            parts = [w for w in name_key(name).split() if w not in self.name_noise]
-            term = self.name_terms[name] = sys.intern(" ".join(parts))
-        return term
-
-    def _cited(
-        self, analysis: Analysis, statement: Statement
-    ) -> list[tuple[Source, str, str | None]]:
-        cited = []
-        citing = _CITING.search(statement.text)
-        for attribution in analysis.attributions_for(statement):
-            source = analysis.source_of(attribution)
-            if source is None or attribution.source is None:
-                continue
-            cited.append(
-                (
-                    source,
-                    head_before_apposition(attribution.source.text),
-                    citing and citing.group(1),
-                )
+    def _numbered(self, clusters: Iterable[Iterable[str]]) -> list[list[int]]:
+        """Clusters given by statement ids as lists of claim numbers (members no longer stored,
+        or no longer claims, left out)."""
+        number = {
+            f"{self.article_ids[position]}:{claim.statement_index}": n
+            for n, (claim, position) in enumerate(
+                zip(self.claims, self.claim_articles, strict=True)
             )
-        return cited
-
-    # -- linking -------------------------------------------------------------------------
-
-    def _link(self) -> tuple[list[list[int]], _Similarity]:
-        self._match_names()
-        document_frequency = Counter(term for claim in self.claims for term in claim.all_terms)
-        total = len(self.claims)
-        # Smoothed so that in a handful of articles a term all of them share still counts.
-        weights = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
-        blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
-        candidates = self._candidates(document_frequency, blocking_limit)
-        similarity = _Similarity(self.claims, weights)
-        edges = sorted(
-            ((similarity(first, second), first, second) for first, second in candidates),
-            reverse=True,
-        )
-        return _average_linkage(edges, similarity), similarity
-
-    def _candidates(self, document_frequency: Counter[str], limit: int) -> list[tuple[int, int]]:
-        """The pairs of claims (from different articles) sharing at least
-        :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second.
-
-        Listing the claims of every such term pairwise would cost the square of the longest
-        lists, and with the set's size the limit grows too. So only terms in at most
-        :data:`MIN_BLOCKING_LIMIT` claims are listed pairwise (each pair then counted exactly);
-        pairs that share none of those but several commoner terms are found through the pairs of
-        commoner terms each claim holds, which few claims share. Same pairs, linear work.
-        """
-        few: dict[str, list[int]] = defaultdict(list)
-        many: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        in_few = {t for t, count in document_frequency.items() if count <= MIN_BLOCKING_LIMIT}
-        in_many = {
-            t for t, count in document_frequency.items() if MIN_BLOCKING_LIMIT < count <= limit
         }
-        few_terms: list[frozenset[str]] = []
-        common_terms: list[frozenset[str]] = []
-        for number, claim in enumerate(self.claims):
-            few_terms.append(claim.all_terms & in_few)
-            common_terms.append(claim.all_terms & in_many)
-            for term in few_terms[-1]:
-                few[term].append(number)
-            for pair in itertools.combinations(sorted(common_terms[-1]), MIN_SHARED_TERMS):
-                many[pair].append(number)
-        # Claims are numbered article by article: each article's claims follow one another.
-        next_article = [0] * len(self.claims)
-        end = len(self.claims)
-        for number in range(len(self.claims) - 1, -1, -1):
-            if number + 1 < len(self.claims) and (
-                self.claims[number].article_id != self.claims[number + 1].article_id
-            ):
-                end = number + 1
-            next_article[number] = end
-        pairs: set[tuple[int, int]] = set()
-        for first, terms in enumerate(few_terms):
-            if not terms:
-                continue
-            after = next_article[first]
-            shared = Counter(
-                itertools.chain.from_iterable(
-                    few[term][bisect_left(few[term], after) :] for term in terms
-                )
-            )
-            common = common_terms[first]
-            for second, count in shared.items():
-                if count >= MIN_SHARED_TERMS or (
-                    common and not common.isdisjoint(common_terms[second])
-                ):
-                    pairs.add((first, second))
-        for numbers in many.values():
-            for position, first in enumerate(numbers):
-                after = next_article[first]
-                pairs.update(
-                    (first, second) for second in numbers[position + 1 :] if second >= after
-                )
-        # A text read twice is one article whose claims come twice: not two reports of a fact.
-        claims = self.claims
-        return sorted(p for p in pairs if claims[p[0]].article_id != claims[p[1]].article_id)
+        numbered = ([number[s] for s in statements if s in number] for statements in clusters)
+        articles = self.claim_articles
+        return [sorted(group) for group in numbered if len({articles[n] for n in group}) > 1]
 
-    def _match_names(self) -> None:
-        """Fill each claim's terms, with "Shoigu" and "Sergei Shoigu" as one name."""
-        names = {name for claim in self.claims for c in claim.clauses for name in c.names}
-        fuller: dict[str, set[str]] = defaultdict(set)
-        for name in names:
-            for word in name.split()[1:] if " " in name else ():
-                fuller[word].add(name)
-            if " " in name:
-                fuller[name.split()[0]].add(name)
-        canonical = {}
-        # In sorted order: the surface word kept for a stem must not depend on set order.
-        for name in sorted(names):
-            if len(fuller.get(name, ())) == 1:
-                canonical[name] = "#" + next(iter(fuller[name]))
-            elif " " in name:
-                canonical[name] = "#" + name
-            else:
-                # A lone capitalised word ("Thursday", "Four" opening a sentence) is a word.
-                canonical[name] = _stem(name)
-                self.surface.setdefault(canonical[name], name)
-        self.surface.update({t: t[1:].title() for t in canonical.values() if t.startswith("#")})
-        for claim in self.claims:
-            claim.terms = [
-                clause.words | {canonical[name] for name in clause.names}
-                for clause in claim.clauses
-            ]
-            one = len(claim.terms) == 1
-            claim.all_terms = claim.terms[0] if one else frozenset().union(*claim.terms)
-            claim.clauses = []
+    def _edges(
+        self, terms: _SetTerms, similarity: _Similarity, active: list[bool] | None = None
+    ) -> list[tuple[float, int, int]]:
+        """The candidate pairs with their similarity, most similar first (only those with an
+        ``active`` claim, if given)."""
+        total = len(self.claims)
+        blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
+        pairs = candidate_pairs(self.claim_articles, terms.all, terms.frequency, blocking_limit)
+        if active is not None:
+            pairs = [(a, b) for a, b in pairs if active[a] or active[b]]
+        return sorted(
+            ((similarity(first, second), first, second) for first, second in pairs), reverse=True
+        )
 
     def _cluster(
         self,
         group: list[int],
+        terms: _SetTerms,
         similarity: _Similarity,
         canonical: _SourceResolver,
-        order: dict[str, int],
     ) -> ClaimCluster:
-        numbers = sorted(group, key=lambda n: (order[self.claims[n].article_id], n))
-        claims = [self.claims[n] for n in numbers]
-        members = [
-            ClusterMember(
-                claim.article_id,
-                claim.index,
-                claim.text,
-                tuple(
-                    CitedSource(
-                        canonical.resolve(source, claim.article_id),
-                        as_written,
-                        canonical.resolve_name(origin, claim.article_id) if origin else None,
-                    )
-                    for source, as_written, origin in claim.cited
-                ),
-                round(
-                    max(
-                        similarity(number, other)
-                        for other in group
-                        if self.claims[other].article_id != claim.article_id
-                    ),
-                    3,
-                ),
+        # Claims are numbered article by article: in number order, they are in article order.
+        article_ids = self.article_ids
+        members = []
+        for number in group:
+            claim = self.claims[number]
+            article_id = article_ids[self.claim_articles[number]]
+            sources = self.article_sources[article_id]
+            cited = tuple(
+                CitedSource(
+                    canonical.resolve(sources[key], article_id),
+                    as_written,
+                    canonical.resolve_name(origin, article_id) if origin else None,
+                )
+                for key, as_written, origin in claim.cited
             )
-            for number, claim in zip(numbers, claims, strict=True)
-        ]
-        term_counts = Counter(t for claim in claims for t in claim.all_terms)
-        terms = sorted(
+            best = max(
+                similarity(number, other)
+                for other in group
+                if self.claim_articles[other] != self.claim_articles[number]
+            )
+            members.append(
+                ClusterMember(article_id, claim.statement_index, claim.text, cited, round(best, 3))
+            )
+        term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
+        shared = sorted(
             (t for t, count in term_counts.items() if count > 1),
-            key=lambda t: (-similarity.weights[t], t),
+            key=lambda t: (-terms.weights[t], t),
         )
         digest = hashlib.sha256(" ".join(m.statement_id for m in members).encode()).hexdigest()
-        return ClaimCluster(digest[:16], members, [self.surface[t] for t in terms[:6]])
+        return ClaimCluster(digest[:16], members, [terms.surface(t) for t in shared[:6]])
+
+
+@dataclass
+class _SetTerms:
+    """The terms of every claim of the set, once names are matched across it, with their IDF
+    weights. A claim's terms are a set per clause, and ``all`` their union."""
+
+    clauses: list[list[frozenset[str]]]
+    all: list[frozenset[str]]
+    frequency: Counter[str]
+    weights: dict[str, float]
+    spellings: Mapping[str, str]
+
+    @classmethod
+    def of(cls, claims: list[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
+        """The set's terms, from the claims' words and names, which the claims then no longer
+        keep (replaced claim by claim, so that both are never held whole)."""
+        names = _matched_names(claims)
+        name_term = names.__getitem__
+        clauses = []
+        for number, claim in enumerate(claims):
+            clauses.append(
+                [
+                    frozenset(words).union(map(name_term, clause_names))
+                    for words, clause_names in claim.clauses
+                ]
+            )
+            claims[number] = claim._replace(clauses=())
+        all_terms = [
+            terms[0] if len(terms) == 1 else frozenset().union(*terms) for terms in clauses
+        ]
+        frequency = Counter(itertools.chain.from_iterable(all_terms))
+        total = len(claims)
+        # Smoothed so that in a handful of articles a term all of them share still counts.
+        weights = {t: math.log(1 + total / df) for t, df in frequency.items()}
+        # Lone capitalised words that are words after all ("Thursday") show as their name when
+        # no lower-case word gave the same stem.
+        shown = dict(spellings)
+        for name, term in sorted(names.items()):
+            if not term.startswith("#"):
+                shown.setdefault(term, name)
+        return cls(clauses, all_terms, frequency, weights, shown)
+
+    def surface(self, term: str) -> str:
+        """How a term is shown: "letter" for the stem "lette", "Kim Jong Un" for a name."""
+        if term.startswith("@"):
+            return term[1:]
+        if term.startswith("#"):
+            return term[1:].title()
+        return self.spellings.get(term, term)
+
+
+def _matched_names(claims: Sequence[ClaimTerms]) -> dict[str, str]:
+    """Each name's term, with "Shoigu" and "Sergei Shoigu" as one name: a lone word that is
+    part of exactly one longer name is that name; any other lone word is a word ("Thursday")."""
+    names = {name for claim in claims for _, clause_names in claim.clauses for name in clause_names}
+    fuller: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        if " " in name:
+            words = name.split()
+            for word in words:
+                fuller[word].add(name)
+    terms = {}
+    for name in names:
+        if len(fuller.get(name, ())) == 1:
+            terms[name] = "#" + next(iter(fuller[name]))
+        elif " " in name:
+            terms[name] = "#" + name
+        else:
+            terms[name] = stem(name)
+    return terms
+
+
+def candidate_pairs(
+    claim_articles: Sequence[int],
+    term_sets: Sequence[frozenset[str]],
+    frequency: Mapping[str, int],
+    limit: int,
+) -> list[tuple[int, int]]:
+    """The pairs of claims (from different articles) sharing at least
+    :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second.
+
+    Claims are numbered article by article (``claim_articles`` gives each one's article).
+    Listing the claims of every such term pairwise would cost the square of the longest lists,
+    and with the set's size the limit grows too. So only terms in at most
+    :data:`MIN_BLOCKING_LIMIT` claims are listed pairwise (each pair counted, in C, by
+    ``Counter``); pairs that share one of those and a commoner term, or several commoner terms,
+    are found through the pairs of commoner terms each claim holds, which few claims share.
+    Same pairs, linear work.
+    """
+    rare = {t for t, count in frequency.items() if count <= MIN_BLOCKING_LIMIT}
+    commoner = {t for t, count in frequency.items() if MIN_BLOCKING_LIMIT < count <= limit}
+    few: dict[str, list[int]] = defaultdict(list)
+    many: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    common_terms: list[frozenset[str]] = []
+    no_terms: frozenset[str] = frozenset()
+    for number, terms in enumerate(term_sets):
+        for term in terms & rare:
+            few[term].append(number)
+        common = terms & commoner
+        common_terms.append(common or no_terms)
+        if len(common) >= MIN_SHARED_TERMS:
+            for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
+                many[term_pair].append(number)
+    # A pair is counted as one number (first * size + second): a few hundred thousand pairs
+    # take half the memory tuples would.
+    size = len(term_sets)
+
+    def code(pair: tuple[int, int]) -> int:
+        return pair[0] * size + pair[1]
+
+    shared_rare: Counter[int] = Counter()
+    # A term only one article uses pairs no claims of different articles: a name a story
+    # repeats in five sentences would list ten pairs for nothing.
+    for numbers in few.values():
+        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
+            shared_rare.update(map(code, itertools.combinations(numbers, 2)))
+    pairs = {
+        pair
+        for pair, count in shared_rare.items()
+        if count >= MIN_SHARED_TERMS
+        or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
+    }
+    del shared_rare
+    for numbers in many.values():
+        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
+            pairs.update(map(code, itertools.combinations(numbers, 2)))
+    # A text read twice is one article whose claims come twice: not two reports of a fact.
+    return [
+        (first, second)
+        for first, second in (divmod(pair, size) for pair in sorted(pairs))
+        if claim_articles[first] != claim_articles[second]
+    ]
 
 
 class _SourceResolver:
@@ -543,6 +464,8 @@ class _SourceResolver:
         # The people whose name has a word, for a lone surname to find its full name.
         self.people_by_word: dict[str, list[CanonicalSource]] = {}
         self.resolved: dict[tuple[str, str], CanonicalSource] = {}
+        # Each source's name and aliases, lower-cased: an alias differing only in case is none.
+        self.taken_names: dict[str, set[str]] = {}
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -590,13 +513,15 @@ class _SourceResolver:
             return
         for unnamed, outlet in replacements.items():
             self.provenance.same_as[unnamed.id] = outlet.id
+            self.taken_names.pop(unnamed.id, None)
             for alias in self.provenance.aliases.pop(unnamed.id, set()) | {unnamed.name}:
                 self._alias(outlet, alias)
             self.provenance.sources.pop(unnamed.id, None)
         for key, source in self.resolved.items():
             self.resolved[key] = replacements.get(source, source)
-        for cluster in clusters:
-            cluster.members = [_replace_sources(m, replacements) for m in cluster.members]
+        for number, cluster in enumerate(clusters):
+            members = [_replace_sources(m, replacements) for m in cluster.members]
+            clusters[number] = ClaimCluster(cluster.id, members, cluster.terms)
 
     def _canonical(self, name: str, source_type: SourceType, article_id: str) -> CanonicalSource:
         entry = self.linker.gazetteer.get(name_key(name))
@@ -626,10 +551,20 @@ class _SourceResolver:
         return name
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
+        """Record a name the source went by, unless it is its name or one it had, in any case."""
         alias = " ".join(alias.split())
-        known = self.provenance.aliases.get(canonical.id, set())
-        if alias and alias.lower() not in {n.lower() for n in (*known, canonical.name, *_PRONOUNS)}:
-            self.provenance.aliases[canonical.id] = known | {alias}
+        if not alias:
+            return
+        key = alias.lower()
+        if key in _PRONOUNS:
+            return
+        taken = self.taken_names.get(canonical.id)
+        if taken is None:
+            known = self.provenance.aliases.get(canonical.id, ())
+            taken = self.taken_names[canonical.id] = {n.lower() for n in (*known, canonical.name)}
+        if key not in taken:
+            taken.add(key)
+            self.provenance.aliases.setdefault(canonical.id, set()).add(alias)
 
 
 def _findings(provenance: Provenance) -> list[CrossFinding]:
@@ -701,34 +636,6 @@ def _replace_sources(
     )
 
 
-def _stem(word: str) -> str:
-    """Strip an inflection, then cut to five letters: "discussed" and "discussion" → "discu".
-
-    Truncation is crude but cheap, and within one story the words it confuses rarely meet.
-    """
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:STEM_LENGTH]
-
-
-def _attribution_spans(analysis: Analysis, statement: Statement) -> list[Span]:
-    spans = []
-    for attribution in analysis.attributions_for(statement):
-        spans += [s for s in (attribution.source, attribution.cue) if s is not None]
-    return spans
-
-
-def _mask(statement: Statement, spans: list[Span]) -> str:
-    """The statement's text with the given spans blanked out."""
-    characters = list(statement.text)
-    for span in spans:
-        for offset in range(max(span.start, statement.start), min(span.end, statement.end)):
-            characters[offset - statement.start] = " "
-    return "".join(characters)
-
-
 class _Similarity:
     """Cached similarity of two claims: the best IDF-weighted cosine of their clauses or of the
     whole statements, so background tacked on with "…, which …" does not hide a shared fact.
@@ -736,47 +643,65 @@ class _Similarity:
     Sums are exact (``math.fsum``): a float sum over a set would depend on the set's order,
     which changes from one process to the next, and so would ties and rounded similarities."""
 
-    def __init__(self, claims: list[_Claim], weights: dict[str, float]) -> None:
-        self.claims = claims
-        self.weights = weights
-        self.squared = {term: weight**2 for term, weight in weights.items()}
+    def __init__(self, terms: _SetTerms) -> None:
+        self.terms = terms
+        self.squared = {term: weight**2 for term, weight in terms.weights.items()}
         # Each claim's term sets with their norms, worked out for the claims compared only.
         self.parts: dict[int, list[tuple[frozenset[str], float]]] = {}
         self.cache: dict[tuple[int, int], float] = {}
 
     def __call__(self, first: int, second: int) -> float:
-        pair = (min(first, second), max(first, second))
-        if pair not in self.cache:
-            self.cache[pair] = max(
-                math.fsum(self.squared[t] for t in a & b) / (norm_a * norm_b)
-                for a, norm_a in self._parts(first)
-                for b, norm_b in self._parts(second)
-                if norm_a and norm_b
-            )
-        return self.cache[pair]
+        pair = (first, second) if first < second else (second, first)
+        known = self.cache.get(pair)
+        if known is None:
+            weight = self.squared.__getitem__
+            ones, others = self._parts(first), self._parts(second)
+            if len(ones) == 1 and len(others) == 1:
+                # Most claims are one clause: one cosine.
+                (a, norm_a), (b, norm_b) = ones[0], others[0]
+                known = math.fsum(map(weight, a & b)) / (norm_a * norm_b)
+            else:
+                known = max(
+                    (
+                        math.fsum(map(weight, a & b)) / (norm_a * norm_b)
+                        for a, norm_a in ones
+                        for b, norm_b in others
+                    ),
+                    default=0.0,
+                )
+            self.cache[pair] = known
+        return known
 
     def _parts(self, number: int) -> list[tuple[frozenset[str], float]]:
         parts = self.parts.get(number)
         if parts is None:
-            claim = self.claims[number]
+            clauses = self.terms.clauses[number]
             # A claim of one clause has that clause's terms as all its terms: compared once.
-            sets = (claim.all_terms, *claim.terms) if len(claim.terms) > 1 else (claim.all_terms,)
-            parts = self.parts[number] = [(terms, self._norm(terms)) for terms in sets]
+            sets = (self.terms.all[number], *clauses) if len(clauses) > 1 else clauses
+            parts = self.parts[number] = [
+                (terms, norm) for terms in sets if (norm := self._norm(terms))
+            ]
         return parts
 
     def _norm(self, terms: frozenset[str]) -> float:
-        return math.sqrt(math.fsum(self.squared[t] for t in terms))
+        return math.sqrt(math.fsum(map(self.squared.__getitem__, terms)))
 
 
 def _average_linkage(
-    edges: list[tuple[float, int, int]], similarity: _Similarity
+    edges: list[tuple[float, int, int]],
+    similarity: _Similarity,
+    seeds: Iterable[list[int]] = (),
 ) -> list[list[int]]:
-    """Greedy average-linkage clustering over candidate edges, best first.
+    """Greedy average-linkage clustering over candidate edges, best first, starting from the
+    ``seeds`` groups (clusters linked before).
 
     Two groups merge only if their members are similar on average (same-article pairs included),
     so one sentence that mixes two facts does not chain both facts' clusters together.
     """
     group_of: dict[int, list[int]] = {}
+    for seed in seeds:
+        for number in seed:
+            group_of[number] = seed
     for score, first, second in edges:
         if score < SIMILARITY_THRESHOLD:
             break
@@ -784,10 +709,13 @@ def _average_linkage(
         other = group_of.get(second, [second])
         if one is other:
             continue
-        pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
-        if sum(pairs) / len(pairs) >= SIMILARITY_THRESHOLD:
-            merged = one + other
-            for number in merged:
-                group_of[number] = merged
+        # Two lone claims: their average is this edge's score, above the threshold.
+        if len(one) > 1 or len(other) > 1:
+            pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
+            if sum(pairs) / len(pairs) < SIMILARITY_THRESHOLD:
+                continue
+        merged = one + other
+        for number in merged:
+            group_of[number] = merged
     unique = {id(group): sorted(group) for group in group_of.values()}
     return list(unique.values())

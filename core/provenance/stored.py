@@ -1,32 +1,71 @@
 """Linking claims across articles from the rows a database holds, not from reports in memory.
 
-:func:`link_database` reads each stored article back as the :class:`~sayso.model.Analysis` the
-linker needs (statements, attributions, sources; spans are offsets into ``articles.text``), feeds
-the :class:`~sayso.provenance.Linker` a batch of articles at a time, and replaces the stored
-clusters in one transaction. So linking works after a merge, after a check that did not link, and
-on a database checked by many processes; and a linking run killed half-way leaves the clusters
-it found as they were, so running it again ends with the clusters an unbroken run gives.
+:func:`link_database` reads each stored article back as the :class:`~.terms.ArticleClaims` the
+:class:`~sayso.provenance.Linker` needs (its claims' terms and its sources; spans are offsets
+into ``articles.text``), a batch of articles at a time, in this process or in worker processes,
+and replaces the stored clusters in one transaction. So linking works after a merge, after a
+check that did not link, and on a database checked by many processes; and a linking run killed
+half-way leaves the clusters it found as they were, so running it again ends with the clusters
+an unbroken run gives.
+
+The reads are the queries named below (``_ARTICLES``, ``_CLAIMS``, ``_ATTRIBUTIONS``,
+``_SOURCES``): the columns linking needs and no others.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import gc
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Analysis, Article, Attribution, Source, Span, Statement
+from ..model import Source, Span
 from ..pipeline.engine import batched
+from ..pipeline.workers import forked_pool
+from ..storage.schema import SPAN_VIEWS
 from ..storage.store import open_connection, save_provenance
+from .terms import ArticleClaims, ClaimText, TermExtractor
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon
     from .linking import Provenance
 
-# Articles read back per query: few enough that a batch's rows stay small in memory.
-READ_BATCH = 200
+# Articles read back per query: few enough that a batch's rows stay small in memory, and that
+# worker processes share the work evenly.
+READ_BATCH = 100
+# Fewer articles than this are read in this process whatever the workers asked: starting
+# processes would cost more than it saves.
+MIN_ARTICLES_FOR_WORKERS = 4 * READ_BATCH
+
+_ARTICLES = "SELECT id, path, title, text FROM articles WHERE id IN ({})"
+# The tables storing the spans (the views of the same names give their text back too, which
+# linking reads from ``articles.text`` once per article instead).
+_STATEMENT_ROWS = SPAN_VIEWS["statements"].table
+_ATTRIBUTION_ROWS = SPAN_VIEWS["attributions"].table
+_CLAIMS = (
+    f"SELECT article_id, idx, start, [end] FROM [{_STATEMENT_ROWS}] "
+    "WHERE is_claim = 1 AND article_id IN ({}) ORDER BY article_id, idx"
+)
+# One row per attribution and statement it carries (none for an attribution carrying none).
+_ATTRIBUTIONS = (
+    "SELECT a.article_id, a.id, a.source_id, a.source_start, a.source_end, a.cue_start, "
+    f"a.cue_end, carried.value FROM [{_ATTRIBUTION_ROWS}] AS a "
+    "LEFT JOIN json_each(a.statements) AS carried WHERE a.article_id IN ({})"
+)
+# The last link that finished, and the articles checked (or checked again) since.
+_LAST_LINK = "SELECT max(id) FROM runs WHERE analyzer IS NULL AND finished IS NOT NULL"
+_CHECKED_SINCE = "SELECT id FROM articles WHERE run_id > ?"
+_CLUSTER_MEMBERS = (
+    "SELECT cluster_id, article_id, statement_id FROM cluster_members ORDER BY cluster_id, rowid"
+)
+_SOURCES = (
+    "SELECT article_sources.article_id, sources.id, sources.name, sources.type "
+    "FROM article_sources JOIN sources ON sources.id = article_sources.source_id "
+    "WHERE article_sources.article_id IN ({}) ORDER BY article_sources.rowid"
+)
 
 
 def link_database(
@@ -34,44 +73,124 @@ def link_database(
     lexicon: Lexicon,
     run_id: int | None,
     article_ids: list[str] | None = None,
+    workers: int = 1,
+    incremental: bool = False,
 ) -> Provenance | None:
     """Link the claims of the stored articles (all of them, or ``article_ids``) and store the
     clusters, replacing those that touch the linked articles, in one transaction.
 
+    ``incremental`` (all articles only) keeps the clusters the last ``sayso link`` stored and
+    places the claims of the articles checked since (:func:`articles_to_place`) in them or in
+    new clusters; without a finished link before, it links from scratch. ``workers`` processes
+    read the articles and work out their claims' terms (the clustering runs in this process).
     Returns the provenance, or None when fewer than two articles are stored.
     """
     from .linking import Linker
 
     conn = db if isinstance(db, sqlite3.Connection) else open_connection(db)
     try:
-        linker = Linker(lexicon)
-        for analysis in stored_analyses(conn, article_ids):
-            linker.add_analysis(analysis)
-        if len(linker.articles) < 2:
-            return None
-        provenance = linker.finish()
-        save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
+        with _collecting_less_often():
+            placed = articles_to_place(conn) if incremental and article_ids is None else None
+            kept: list[list[str]] = []
+            if placed is not None:
+                kept, dissolved = _stored_clusters(conn, placed)
+                placed |= dissolved
+            linker = Linker(lexicon)
+            for article, spellings in stored_claims(conn, linker.extractor, article_ids, workers):
+                linker.add_claims(article, spellings)
+            if len(linker.articles) < 2:
+                return None
+            provenance = linker.finish(kept, placed)
+            save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
         return provenance
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
 
 
-def stored_analyses(
-    conn: sqlite3.Connection, article_ids: list[str] | None = None
-) -> Iterator[Analysis]:
-    """The stored articles as analyses, in the order they were stored (their checking order).
+def articles_to_place(conn: sqlite3.Connection) -> set[str] | None:
+    """The articles checked since the last ``sayso link`` that finished (a run with no
+    analyzer), which an incremental link places in the clusters; None if no link finished.
 
-    What linking reads: the article, its statements, its attributions (source and cue spans and
-    the statements they carry, not the content) and its sources with the mentions resolved to
-    them.
-    """
+    A link killed half-way stored nothing and finished no run, so the next one places what it
+    would have placed."""
+    (last,) = conn.execute(_LAST_LINK).fetchone()
+    if last is None:
+        return None
+    return {article_id for (article_id,) in conn.execute(_CHECKED_SINCE, [last])}
+
+
+def _stored_clusters(
+    conn: sqlite3.Connection, placed: set[str]
+) -> tuple[list[list[str]], set[str]]:
+    """The stored clusters (their members' statement ids) that no article to place is in, and
+    the articles of those it is in (re-checked articles' clusters are linked again)."""
+    clusters: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for cluster_id, article_id, statement_id in conn.execute(_CLUSTER_MEMBERS):
+        clusters[cluster_id].append((article_id, statement_id))
+    kept = []
+    dissolved = set()
+    for members in clusters.values():
+        articles = {article_id for article_id, _ in members}
+        if articles & placed:
+            dissolved |= articles
+        else:
+            kept.append(list(dict.fromkeys(statement_id for _, statement_id in members)))
+    return kept, dissolved
+
+
+def stored_claims(
+    conn: sqlite3.Connection,
+    extractor: TermExtractor,
+    article_ids: list[str] | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[ArticleClaims, dict[str, str]]]:
+    """The stored articles' claims, in the order the articles were stored (their checking
+    order), each with the spellings of terms first found in its batch."""
     if article_ids is None:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
     else:
         ids = _in_stored_order(conn, article_ids)
-    for batch in batched(iter(ids), READ_BATCH):
-        yield from _read_batch(conn, batch)
+    batches = list(batched(iter(ids), READ_BATCH))
+    path = _file_of(conn)
+    if workers <= 1 or len(ids) < MIN_ARTICLES_FOR_WORKERS or path is None:
+        for batch in batches:
+            articles = list(_read_batch(conn, extractor, batch))
+            spellings = extractor.new_spellings()
+            for article in articles:
+                yield article, spellings
+                spellings = {}
+        return
+    # A fork pool whose workers SIGTERM ends whatever handler this process has (see there).
+    with forked_pool(workers, _start_worker, (path, extractor.lexicon)) as pool:
+        for articles, spellings in pool.imap(_read_in_worker, batches):
+            for article in articles:
+                yield article, spellings
+                spellings = {}
+
+
+# A worker's connection and extractor, made once per process by ``_start_worker``.
+_worker: tuple[sqlite3.Connection, TermExtractor] | None = None
+
+
+def _start_worker(path: str, lexicon: Lexicon) -> None:
+    global _worker
+    gc.set_threshold(20_000, 20, 20)
+    _worker = (sqlite3.connect(f"file:{path}?mode=ro", uri=True), TermExtractor(lexicon))
+
+
+def _read_in_worker(ids: list[str]) -> tuple[list[ArticleClaims], dict[str, str]]:
+    assert _worker is not None, "linking worker started without a database"
+    conn, extractor = _worker
+    return list(_read_batch(conn, extractor, ids)), extractor.new_spellings()
+
+
+def _file_of(conn: sqlite3.Connection) -> str | None:
+    """The file the connection's main database is in (None in memory)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or None
+    return None
 
 
 def _in_stored_order(conn: sqlite3.Connection, article_ids: list[str]) -> list[str]:
@@ -82,67 +201,88 @@ def _in_stored_order(conn: sqlite3.Connection, article_ids: list[str]) -> list[s
     return sorted(order, key=order.__getitem__)
 
 
-def _read_batch(conn: sqlite3.Connection, ids: list[str]) -> Iterator[Analysis]:
+def _read_batch(
+    conn: sqlite3.Connection, extractor: TermExtractor, ids: list[str]
+) -> Iterator[ArticleClaims]:
+    """What linking reads of these articles: each claim's span, the source and cue spans of the
+    attributions carrying it (not the content: a claim's terms are its text less those) and the
+    sources, with the mentions resolved to them."""
     marks = _marks(ids)
     articles = {
-        id: Article(text, path=path, title=title)
-        for id, path, title, text in conn.execute(
-            f"SELECT id, path, title, text FROM articles WHERE id IN ({marks})", ids
-        )
+        id: (path or title or id, text)
+        for id, path, title, text in conn.execute(_ARTICLES.format(marks), ids)
     }
-    statements: dict[str, list[Statement]] = defaultdict(list)
-    for article_id, idx, start, end, paragraph, kind in conn.execute(
-        "SELECT article_id, idx, start, [end], paragraph, kind FROM statements "
-        f"WHERE article_id IN ({marks}) ORDER BY article_id, idx",
-        ids,
-    ):
-        text = articles[article_id].text[start:end]
-        statements[article_id].append(Statement(idx, start, end, text, paragraph, kind))
+    claims: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for article_id, index, start, end in conn.execute(_CLAIMS.format(marks), ids):
+        claims[article_id].append((index, start, end))
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
-    for article_id, source_id, name, source_type in conn.execute(
-        "SELECT article_sources.article_id, sources.id, sources.name, sources.type "
-        "FROM article_sources JOIN sources ON sources.id = article_sources.source_id "
-        f"WHERE article_sources.article_id IN ({marks}) ORDER BY article_sources.rowid",
-        ids,
-    ):
+    for article_id, source_id, name, source_type in conn.execute(_SOURCES.format(marks), ids):
         sources[article_id][source_id] = Source(source_id, name, source_type)
-    attributions: dict[str, list[tuple[int, Attribution]]] = defaultdict(list)
+    # Per article and carried statement: the spans to blank and the sources cited, in the
+    # order of the attributions.
+    carried: dict[str, dict[int, list[tuple[int, Span | None, Span | None, str | None]]]]
+    carried = defaultdict(lambda: defaultdict(list))
     mentions: dict[tuple[str, str], list[Span]] = defaultdict(list)
-    for row in conn.execute(
-        "SELECT article_id, id, source_id, form, source_start, source_end, cue_start, cue_end, "
-        f"statements FROM attributions WHERE article_id IN ({marks})",
-        ids,
-    ):
-        article_id, attribution_id, source_id, form, *offsets, carried = row
-        text = articles[article_id].text
-        source = _span(text, offsets[0], offsets[1])
-        # Linking reads no content (a claim's terms are its statement less source and cue).
-        attribution = Attribution(
-            form,
-            _span(text, offsets[2], offsets[3]),
-            source,
-            source_key=source_id,
-            statements=json.loads(carried) if carried else [],
-        )
-        if source is not None and source_id in sources[article_id]:
-            mentions[article_id, source_id].append(source)
-        number = int(attribution_id.rsplit(":", 1)[1])
-        attributions[article_id].append((number, attribution))
+    last = None
+    for row in conn.execute(_ATTRIBUTIONS.format(marks), ids):
+        article_id, attribution_id, source_id, *offsets, index = row
+        if attribution_id != last:
+            last = attribution_id
+            text = articles[article_id][1]
+            source = _span(text, offsets[0], offsets[1])
+            cue = _span(text, offsets[2], offsets[3])
+            known = source_id if source_id in sources[article_id] else None
+            if source is not None and known is not None:
+                mentions[article_id, known].append(source)
+            number = int(attribution_id.rsplit(":", 1)[1])
+        if index is not None:
+            carried[article_id][index].append((number, source, cue, known))
     # Given at the end: copying a source's mentions at each one made a source named 15,000
     # times in an article quadratic.
     for (article_id, source_id), spans in mentions.items():
-        sources[article_id][source_id].mentions = spans
+        sources[article_id][source_id].mentions = tuple(spans)
     for article_id in ids:
         if article_id not in articles:
             continue
-        # Finalised as a checked analysis is: read-only, with its lookups indexed once.
-        yield Analysis(
-            articles[article_id],
-            "",
-            statements=statements[article_id],
-            attributions=[a for _, a in sorted(attributions[article_id], key=lambda n: n[0])],
-            sources=sources[article_id],
-        ).finalise()
+        name, text = articles[article_id]
+        by_statement = carried.get(article_id, {})
+        yield extractor.article(
+            article_id,
+            name,
+            (
+                _claim_text(text, index, start, end, by_statement.get(index, ()))
+                for index, start, end in claims.get(article_id, ())
+            ),
+            sources[article_id],
+        )
+
+
+def _claim_text(
+    text: str,
+    index: int,
+    start: int,
+    end: int,
+    attributions: list[tuple[int, Span | None, Span | None, str | None]] | tuple[()],
+) -> ClaimText:
+    spans = []
+    cited = []
+    for _, source, cue, source_key in sorted(attributions, key=lambda a: a[0]):
+        spans += [(s.start, s.end) for s in (source, cue) if s is not None]
+        if source is not None and source_key is not None:
+            cited.append((source_key, source.text))
+    return ClaimText(index, start, text[start:end], tuple(spans), tuple(cited))
+
+
+@contextlib.contextmanager
+def _collecting_less_often() -> Iterator[None]:
+    """Linking keeps a few hundred thousand small objects alive to the end: at the default
+    threshold the garbage collector would scan them again and again (a third of the CPU)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _span(text: str, start: int | None, end: int | None) -> Span | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..errors import DatabaseError
 from ..manager import Plugins, get_plugins
+from .schema import STATEMENT_COUNTS
 from .store import (
     ARTICLE_ROW_TABLES,
     PROVENANCE_TABLES,
@@ -239,6 +240,9 @@ def _merge_shard(conn: sqlite3.Connection, run_id: int) -> tuple[int, int]:
         columns = _shared_columns(conn, table)
         if table == "plugin_errors":
             columns.remove("id")
+        if table == "statement_rows":
+            # Kept by triggers as the attributions carrying them are copied.
+            columns = [c for c in columns if c not in STATEMENT_COUNTS]
         names = ", ".join(f"[{c}]" for c in columns)
         values = ", ".join("?" if c == "run_id" else f"[{c}]" for c in columns)
         key = "id" if table == "articles" else "article_id"

@@ -1,8 +1,8 @@
-"""The SQLite database: schema (as migrations), and writing one article's results atomically.
+"""Writing one article's results atomically, and opening (migrating) a database to write to.
 
-Tables are documented in the README ("Database schema"). Each article's rows are replaced in one
-transaction, so re-checking the same text updates it and an interrupted batch leaves every
-article either fully old or fully new.
+The schema is :mod:`sayso.storage.schema`'s, brought up to date by :mod:`.migrations`. Each
+article's rows are replaced in one transaction, so re-checking the same text updates it and an
+interrupted batch leaves every article either fully old or fully new.
 
 A check run writes through a plain ``sqlite3`` connection (:func:`connect`); sqlite-utils is
 loaded only to migrate a database, to store provenance, or for :func:`open_database`. The
@@ -24,13 +24,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..analysis.names import row_slug
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
-from ..model import Source, Span
-from ..pipeline.engine import ArticleReport, batched
+from ..model import Span
+from ..pipeline.checkers import ArticleReport
+from ..pipeline.engine import batched
 from ..pipeline.inputs import headline
+from ..provenance.identity import source_id
 from ..version import __version__
+from . import schema
+from .migrations import MIGRATIONS
+from .schema import ARTICLE_ROW_TABLES, PROVENANCE_TABLES, has_table
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -52,447 +56,8 @@ ARTICLE_TABLES = (
     "non_attributions",
     "findings",
 )
-# Tables of claim clusters, deleted in this order (members and findings point at clusters).
-PROVENANCE_TABLES = ("cluster_findings", "cluster_members", "claim_clusters")
-# Named sources mean the same outlet or person across articles; unnamed ones don't.
-ARTICLE_SCOPED_TYPES = {"anonymous", "document", "unknown"}
 
 
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db.table("runs").create(
-        {
-            "id": int,
-            "started": str,
-            "finished": str,
-            "sayso_version": str,
-            "analyzer": str,
-            "plugins": str,
-            "articles": int,
-            "errors": int,
-        },
-        pk="id",
-    )
-    db.table("articles").create(
-        {
-            "id": str,
-            "path": str,
-            "title": str,
-            "text": str,
-            "words": int,
-            "statements": int,
-            "claims": int,
-            "attributed_claims": int,
-            "score": float,
-            "analyzer": str,
-            "run_id": int,
-            "checked_at": str,
-        },
-        pk="id",
-        foreign_keys=[("run_id", "runs", "id")],
-    )
-    db.table("statements").create(
-        {
-            "id": str,
-            "article_id": str,
-            "idx": int,
-            "start": int,
-            "end": int,
-            "text": str,
-            "paragraph": int,
-            "kind": str,
-            "is_claim": int,
-            "attributed": int,
-        },
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db.table("sources").create({"id": str, "name": str, "type": str}, pk="id")
-    db.table("article_sources").create(
-        {"article_id": str, "source_id": str, "mentions": int, "attributions": int},
-        pk=("article_id", "source_id"),
-        foreign_keys=[("article_id", "articles", "id"), ("source_id", "sources", "id")],
-    )
-    db.table("attributions").create(
-        {
-            "id": str,
-            "article_id": str,
-            "statement_id": str,
-            "source_id": str,
-            "form": str,
-            "source_start": int,
-            "source_end": int,
-            "source_text": str,
-            "cue_start": int,
-            "cue_end": int,
-            "cue_text": str,
-            "content_start": int,
-            "content_end": int,
-            "content_text": str,
-            "content_fragments": str,
-            "statements": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("article_id", "articles", "id"),
-            ("statement_id", "statements", "id"),
-            ("source_id", "sources", "id"),
-        ],
-    )
-    db.table("findings").create(
-        {
-            "id": str,
-            "article_id": str,
-            "statement_id": str,
-            "checker": str,
-            "code": str,
-            "severity": str,
-            "message": str,
-            "start": int,
-            "end": int,
-            "text": str,
-            "points": float,
-        },
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id"), ("statement_id", "statements", "id")],
-    )
-    db.table("plugin_errors").create(
-        {"id": int, "run_id": int, "article_id": str, "plugin": str, "stage": str, "error": str},
-        pk="id",
-        foreign_keys=[("run_id", "runs", "id")],
-    )
-    db.index_foreign_keys()
-    db.table("findings").create_index(["checker", "severity"])
-    db.table("sources").create_index(["type"])
-
-
-def m002_provenance(db: sqlite_utils.Database) -> None:
-    db.table("sources").add_column("same_as", str, fk="sources", fk_col="id")
-    db.table("source_aliases").create(
-        {"source_id": str, "alias": str},
-        pk=("source_id", "alias"),
-        foreign_keys=[("source_id", "sources", "id")],
-    )
-    db.table("claim_clusters").create(
-        {
-            "id": str,
-            "label": str,
-            "terms": str,
-            "articles": int,
-            "statements": int,
-            "original_source_id": str,
-            "first_article_id": str,
-            "run_id": int,
-        },
-        pk="id",
-        foreign_keys=[
-            ("original_source_id", "sources", "id"),
-            ("first_article_id", "articles", "id"),
-            ("run_id", "runs", "id"),
-        ],
-    )
-    db.table("cluster_members").create(
-        {
-            "id": int,
-            "cluster_id": str,
-            "article_id": str,
-            "statement_id": str,
-            "source_id": str,
-            "source_text": str,
-            "origin_source_id": str,
-            "similarity": float,
-        },
-        pk="id",
-        foreign_keys=[
-            ("cluster_id", "claim_clusters", "id"),
-            ("article_id", "articles", "id"),
-            ("statement_id", "statements", "id"),
-            ("source_id", "sources", "id"),
-            ("origin_source_id", "sources", "id"),
-        ],
-    )
-    db.table("cluster_findings").create(
-        {
-            "id": int,
-            "run_id": int,
-            "cluster_id": str,
-            "article_id": str,
-            "statement_id": str,
-            "code": str,
-            "severity": str,
-            "message": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("run_id", "runs", "id"),
-            ("cluster_id", "claim_clusters", "id"),
-            ("article_id", "articles", "id"),
-            ("statement_id", "statements", "id"),
-        ],
-    )
-    db.index_foreign_keys()
-
-
-def m003_fingerprints(db: sqlite_utils.Database) -> None:
-    """What checked each article (so unchanged ones can be skipped), and pages' metadata."""
-    db.table("articles").add_column("fingerprint", str)
-    db.table("articles").add_column("metadata", str)
-    db.table("runs").add_column("skipped", int)
-
-
-def m004_file_stats(db: sqlite_utils.Database) -> None:
-    """The size and modification time of each article's file, looked up by path on re-checks."""
-    articles = db.table("articles")
-    articles.add_column("file_size", int)
-    articles.add_column("file_mtime_ns", int)
-    articles.create_index(["path"])
-
-
-def m005_deductions(db: sqlite_utils.Database) -> None:
-    """The score's deductions, so an unchanged article's report can be shown from the database."""
-    db.table("articles").add_column("deductions", str)
-
-
-def m006_plugin_times(db: sqlite_utils.Database) -> None:
-    """How long each plugin's checking hooks took in each run."""
-    db.table("plugin_times").create(
-        {"run_id": int, "plugin": str, "seconds": float, "articles": int},
-        pk=("run_id", "plugin"),
-        foreign_keys=[("run_id", "runs", "id")],
-    )
-
-
-def m007_statement_numbers(db: sqlite_utils.Database) -> None:
-    """Each statement's number as reports and pages show it (from 1), computed, not stored."""
-    db.execute(
-        "ALTER TABLE statements ADD COLUMN number INTEGER GENERATED ALWAYS AS (idx + 1) VIRTUAL"
-    )
-
-
-# Browsing a large archive needs per-source, per-type, per-article and per-statement figures
-# that would take a scan of the whole database to work out per request. They are kept in tables
-# that triggers maintain as rows are written and deleted — by a check, a merge or anything else —
-# so they always agree with the rows. The figures are defined here once, as the SQL below.
-_AGGREGATE_TABLES = """
-create table source_stats (
-  source_id text primary key, articles integer not null default 0,
-  attributions integer not null default 0, mentions integer not null default 0,
-  score_total real not null default 0
-);
-create index idx_source_stats_attributions on source_stats (attributions);
-create table type_stats (
-  type text primary key, sources integer not null default 0,
-  articles integer not null default 0, attributions integer not null default 0
-);
-create table article_types (
-  article_id text, type text, sources integer not null default 0,
-  primary key (article_id, type)
-);
-create table article_stats (
-  article_id text primary key, attributions integer not null default 0,
-  warnings integer not null default 0, top_source_id text, top_attributions integer,
-  top_mentions integer, top_source_share real
-);
-create index idx_article_stats_share on article_stats (top_source_share, attributions);
-create table statement_stats (
-  statement_id text primary key, article_id text, attributions integer not null default 0,
-  state_media integer not null default 0
-);
-create index idx_statement_stats_article on statement_stats (article_id, state_media);
-create index if not exists idx_articles_score_title on articles (score, title);
-create index if not exists idx_findings_points on findings (points);
-"""
-
-# The top source of an article: most attributions, then mentions, then id. A new row only has
-# to be compared with the top so far; a deleted one (a re-check deletes them all) means looking
-# at the rows left.
-_TOP_SOURCE_AFTER_INSERT = """
-update article_stats set top_source_id = new.source_id, top_attributions = new.attributions,
-  top_mentions = new.mentions,
-  top_source_share = round(1.0 * new.attributions / nullif(attributions, 0), 3)
-where article_id = new.article_id and new.attributions > 0 and (
-  top_source_id is null
-  or (new.attributions, new.mentions, top_source_id)
-    > (top_attributions, top_mentions, new.source_id)
-);
-"""
-_TOP_SOURCE_AFTER_DELETE = """
-update article_stats set
-  (top_source_id, top_attributions, top_mentions) = (
-    select source_id, attributions, mentions from article_sources
-    where article_sources.article_id = article_stats.article_id and attributions > 0
-    order by attributions desc, mentions desc, source_id limit 1
-  )
-where article_id = old.article_id and top_source_id = old.source_id;
-update article_stats
-set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3)
-where article_id = old.article_id and top_source_id is not old.source_id;
-"""
-
-_AGGREGATE_TRIGGERS = f"""
-create trigger aggregate_sources_insert after insert on sources begin
-  insert into type_stats (type, sources) values (new.type, 1)
-  on conflict(type) do update set sources = sources + 1;
-end;
-create trigger aggregate_sources_delete after delete on sources begin
-  update type_stats set sources = sources - 1 where type = old.type;
-end;
-create trigger aggregate_article_sources_insert after insert on article_sources begin
-  insert into source_stats (source_id, articles, attributions, mentions, score_total)
-  values (new.source_id, 1, new.attributions, new.mentions,
-    coalesce((select score from articles where id = new.article_id), 0))
-  on conflict(source_id) do update set articles = articles + 1,
-    attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
-    score_total = score_total + excluded.score_total;
-  insert into article_types (article_id, type, sources)
-  select new.article_id, type, 1 from sources where id = new.source_id
-  on conflict(article_id, type) do update set sources = sources + 1;
-  update type_stats set attributions = attributions + new.attributions
-  where type = (select type from sources where id = new.source_id);
-  insert into article_stats (article_id) values (new.article_id) on conflict do nothing;
-  {_TOP_SOURCE_AFTER_INSERT}
-end;
-create trigger aggregate_article_sources_delete after delete on article_sources begin
-  update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
-    mentions = mentions - old.mentions,
-    score_total = score_total - coalesce((select score from articles where id = old.article_id), 0)
-  where source_id = old.source_id;
-  update article_types set sources = sources - 1
-  where article_id = old.article_id and type = (select type from sources where id = old.source_id);
-  delete from article_types where article_id = old.article_id and sources <= 0;
-  update type_stats set attributions = attributions - old.attributions
-  where type = (select type from sources where id = old.source_id);
-  {_TOP_SOURCE_AFTER_DELETE}
-end;
-create trigger aggregate_article_types_insert after insert on article_types begin
-  insert into type_stats (type, articles) values (new.type, 1)
-  on conflict(type) do update set articles = articles + 1;
-end;
-create trigger aggregate_article_types_delete after delete on article_types begin
-  update type_stats set articles = articles - 1 where type = old.type;
-end;
-create trigger aggregate_attributions_insert after insert on attributions begin
-  insert into article_stats (article_id, attributions) values (new.article_id, 1)
-  on conflict(article_id) do update set attributions = attributions + 1,
-    top_source_share = round(1.0 * top_attributions / (attributions + 1), 3);
-  insert into statement_stats (statement_id, article_id, attributions, state_media)
-  select new.article_id || ':' || value, new.article_id, 1,
-    coalesce((select type = 'state_media' from sources where id = new.source_id), 0)
-  from json_each(new.statements) where true
-  on conflict(statement_id) do update set attributions = attributions + 1,
-    state_media = state_media + excluded.state_media;
-end;
-create trigger aggregate_attributions_delete after delete on attributions begin
-  update article_stats set attributions = attributions - 1,
-    top_source_share = round(1.0 * top_attributions / nullif(attributions - 1, 0), 3)
-  where article_id = old.article_id;
-  update statement_stats set attributions = attributions - 1,
-    state_media = state_media
-      - coalesce((select type = 'state_media' from sources where id = old.source_id), 0)
-  where article_id = old.article_id
-    and statement_id in (select old.article_id || ':' || value from json_each(old.statements));
-  delete from statement_stats where article_id = old.article_id and attributions <= 0;
-end;
-create trigger aggregate_findings_insert after insert on findings
-when new.severity in ('warning', 'error') begin
-  insert into article_stats (article_id, warnings) values (new.article_id, 1)
-  on conflict(article_id) do update set warnings = warnings + 1;
-end;
-create trigger aggregate_findings_delete after delete on findings
-when old.severity in ('warning', 'error') begin
-  update article_stats set warnings = warnings - 1 where article_id = old.article_id;
-end;
-create trigger aggregate_articles_delete after delete on articles begin
-  delete from article_stats where article_id = old.id;
-end;
-"""
-
-# The same figures worked out from the rows already stored, when the tables are added.
-_AGGREGATE_BACKFILL = """
-insert into source_stats (source_id, articles, attributions, mentions, score_total)
-select article_sources.source_id, count(*), sum(article_sources.attributions),
-  sum(article_sources.mentions), sum(coalesce(articles.score, 0))
-from article_sources left join articles on articles.id = article_sources.article_id
-group by article_sources.source_id;
-insert into article_types (article_id, type, sources)
-select article_sources.article_id, sources.type, count(*)
-from article_sources join sources on sources.id = article_sources.source_id
-group by article_sources.article_id, sources.type;
-insert into type_stats (type, sources, articles, attributions)
-select type, count(*),
-  (select count(*) from article_types where article_types.type = sources.type),
-  coalesce((select sum(article_sources.attributions) from article_sources
-    join sources as cited on cited.id = article_sources.source_id
-    where cited.type = sources.type), 0)
-from sources group by type;
-insert into article_stats (article_id, attributions, warnings)
-select articles.id,
-  (select count(*) from attributions where article_id = articles.id),
-  (select count(*) from findings
-    where article_id = articles.id and severity in ('warning', 'error'))
-from articles;
-update article_stats set (top_source_id, top_attributions, top_mentions) = (
-  select source_id, attributions, mentions from article_sources
-  where article_sources.article_id = article_stats.article_id and attributions > 0
-  order by attributions desc, mentions desc, source_id limit 1
-);
-update article_stats
-set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3);
-insert into statement_stats (statement_id, article_id, attributions, state_media)
-select attributions.article_id || ':' || carried.value, attributions.article_id, count(*),
-  sum(coalesce(sources.type = 'state_media', 0))
-from attributions join json_each(attributions.statements) as carried
-left join sources on sources.id = attributions.source_id
-group by attributions.article_id, carried.value;
-"""
-
-
-def m008_browsing_aggregates(db: sqlite_utils.Database) -> None:
-    """Figures browsing needs, kept current by triggers as rows are written (see above)."""
-    # One statement at a time: executescript would commit the migration's transaction.
-    statement = ""
-    for line in (_AGGREGATE_TABLES + _AGGREGATE_BACKFILL + _AGGREGATE_TRIGGERS).splitlines():
-        statement += line + "\n"
-        if sqlite3.complete_statement(statement):
-            db.conn.execute(statement)
-            statement = ""
-
-
-def m009_non_attributions(db: sqlite_utils.Database) -> None:
-    """Sources named as not vouching for anything ("declined to comment", "had not confirmed")."""
-    db.table("non_attributions").create(
-        {
-            "id": str,
-            "article_id": str,
-            "statement_id": str,
-            "source_id": str,
-            "source_start": int,
-            "source_end": int,
-            "source_text": str,
-            "cue_start": int,
-            "cue_end": int,
-            "cue_text": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("article_id", "articles", "id"),
-            ("statement_id", "statements", "id"),
-            ("source_id", "sources", "id"),
-        ],
-    )
-    db.table("non_attributions").create_index(["article_id"])
-
-
-MIGRATIONS = (
-    m001_initial,
-    m002_provenance,
-    m003_fingerprints,
-    m004_file_stats,
-    m005_deductions,
-    m006_plugin_times,
-    m007_statement_numbers,
-    m008_browsing_aggregates,
-    m009_non_attributions,
-)
 MIGRATION_SET = "sayso"
 # Where sqlite-utils records applied migrations.
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -538,18 +103,32 @@ def open_existing(path: str | Path, plugins: Plugins | None = None) -> sqlite3.C
     Raises :class:`~sayso.errors.DatabaseError` when there is no file at ``path`` or it is not a
     sayso database.
     """
-    if not Path(path).is_file():
-        raise DatabaseError(f"{path}: no such database")
-    conn = sqlite3.connect(str(path))
-    try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: not a SQLite database ({error})") from None
-    finally:
-        conn.close()
-    if not {"articles", "runs", MIGRATIONS_TABLE} <= tables:
-        raise DatabaseError(f"{path}: not a sayso database (no articles, runs or migrations table)")
+    refuse_foreign_database(Path(path))
     return connect(path, plugins)
+
+
+def refuse_foreign_database(path: Path, why: str = "") -> None:
+    """Raise :class:`~sayso.errors.DatabaseError` unless ``path`` is a database sayso wrote:
+    one with an ``articles`` table and sayso's migrations recorded. ``why`` ends the message.
+
+    Looking changes nothing: the file is only read, and the connection, read-write where the
+    file allows, removes on closing the WAL files a WAL-mode database needs opened (a read-only
+    one would leave them behind).
+    """
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no such database; run sayso check first")
+    with database_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            applied = applied_migrations(conn)
+        finally:
+            conn.close()
+    if not applied or "articles" not in tables:
+        names = sorted(tables)
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
+        raise DatabaseError(f"{path}: not a sayso database ({what}){why}")
 
 
 def open_connection(path: str | Path) -> sqlite3.Connection:
@@ -603,7 +182,7 @@ def refuse_newer_schema(conn: sqlite3.Connection, path: str | Path) -> None:
         return
     newest = conn.execute(
         "SELECT sayso_version FROM runs ORDER BY id DESC LIMIT 1"
-        if _has_table(conn, "runs")
+        if has_table(conn, "runs")
         else "SELECT NULL"
     ).fetchone()[0]
     needed = f"sayso {newest} or later" if newest else "a newer sayso"
@@ -615,20 +194,12 @@ def refuse_newer_schema(conn: sqlite3.Connection, path: str | Path) -> None:
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """The names of the sayso migrations applied to a database (none for a new one)."""
-    if not _has_table(conn, MIGRATIONS_TABLE):
+    if not has_table(conn, MIGRATIONS_TABLE):
         return []
     rows = conn.execute(
         f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ?", [MIGRATION_SET]
     )
     return [name for (name,) in rows]
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return bool(
-        conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
-        ).fetchone()[0]
-    )
 
 
 @contextmanager
@@ -703,7 +274,7 @@ def _import_sqlite_utils() -> ModuleType:
 
 def has_pending_migrations(conn: sqlite3.Connection) -> bool:
     """Whether the database is new, or older than this sayso's schema."""
-    if not _has_table(conn, MIGRATIONS_TABLE):
+    if not has_table(conn, MIGRATIONS_TABLE):
         return True
     return bool({m.__name__ for m in MIGRATIONS} - set(applied_migrations(conn)))
 
@@ -885,7 +456,8 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
             save_sources(db, tables["sources"][1])
             for name in (*ARTICLE_TABLES, "plugin_errors"):
                 table = tables[name]
-                _insert(db, name, _with_run_id(table, run_id) if run_id is not None else table)
+                table = _with_run_id(table, run_id) if run_id is not None else table
+                _insert(db, schema.ROW_TABLES.get(name, name), table)
 
 
 def article_id_of(tables: dict[str, Table]) -> str:
@@ -952,8 +524,10 @@ def save_provenance(
         else:
             _delete_provenance(db, list(provenance.articles))
         save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
-        for own, canonical in provenance.same_as.items():
-            db.execute("UPDATE sources SET same_as = ? WHERE id = ?", [canonical, own])
+        _connection(db).executemany(
+            "UPDATE sources SET same_as = ? WHERE id = ?",
+            [(canonical, own) for own, canonical in provenance.same_as.items()],
+        )
         aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
         _connection(db).executemany(
             "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
@@ -1044,93 +618,51 @@ def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, lis
 
 
 def article_rows(report: ArticleReport, run_id: int | None) -> dict[str, list[dict]]:
-    """The rows one report becomes, table by table (also the shape of ``--format json``)."""
+    """The rows one report becomes, table by table, as the database shows them (the views
+    give spans their text): also the shape of ``--format json``."""
     tables = _article_tables(report, run_id, _source_ids(report))
-    return {
-        name: [dict(zip(columns, row, strict=True)) for row in rows]
-        for name, (columns, rows) in tables.items()
-    }
+    text = report.analysis.article.text
+    shown = {}
+    for name, (columns, rows) in tables.items():
+        stored = [dict(zip(columns, row, strict=True)) for row in rows]
+        view = schema.SPAN_VIEWS.get(name)
+        shown[name] = stored if view is None else [_with_texts(view, row, text) for row in stored]
+    return shown
 
 
-# Each table's columns, in the order the functions below give a row's values.
+def _with_texts(view: schema.SpanView, row: dict[str, Any], text: str) -> dict[str, Any]:
+    """A stored row as its view shows it: each span's text taken from the article's."""
+    shown = {}
+    for column in view.columns:
+        if column in view.texts:
+            start, end = (row[name] for name in view.texts[column])
+            shown[column] = None if start is None or end is None else text[start:end]
+        else:
+            shown[column] = row[column]
+    return shown
+
+
+# Each table's columns, in the order the functions below give a row's values (the schema's
+# order). Statements, attributions, non-attributions and findings are written without the text
+# of their spans, into the tables :data:`~sayso.storage.schema.ROW_TABLES` names (their views
+# give it back). An article's fingerprint is added last by :func:`report_tables`.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "articles": (
-        "id",
-        "path",
-        "title",
-        "text",
-        "words",
+    name: tuple(
+        column
+        for column in schema.TABLES[schema.ROW_TABLES.get(name, name)].written
+        if (name, column) != ("articles", "fingerprint")
+    )
+    for name in (
+        "articles",
         "statements",
-        "claims",
-        "attributed_claims",
-        "score",
-        "analyzer",
-        "run_id",
-        "checked_at",
-        "metadata",
-        "file_size",
-        "file_mtime_ns",
-        "deductions",
-    ),
-    "statements": (
-        "id",
-        "article_id",
-        "idx",
-        "start",
-        "end",
-        "text",
-        "paragraph",
-        "kind",
-        "is_claim",
-        "attributed",
-    ),
-    "article_sources": ("article_id", "source_id", "mentions", "attributions"),
-    "attributions": (
-        "id",
-        "article_id",
-        "statement_id",
-        "source_id",
-        "form",
-        "source_start",
-        "source_end",
-        "source_text",
-        "cue_start",
-        "cue_end",
-        "cue_text",
-        "content_start",
-        "content_end",
-        "content_text",
-        "content_fragments",
-        "statements",
-    ),
-    "non_attributions": (
-        "id",
-        "article_id",
-        "statement_id",
-        "source_id",
-        "source_start",
-        "source_end",
-        "source_text",
-        "cue_start",
-        "cue_end",
-        "cue_text",
-    ),
-    "findings": (
-        "id",
-        "article_id",
-        "statement_id",
-        "checker",
-        "code",
-        "severity",
-        "message",
-        "start",
-        "end",
-        "text",
-        "points",
-    ),
-    "sources": ("id", "name", "type"),
-    "plugin_errors": ("run_id", "article_id", "plugin", "stage", "error"),
-    "plugin_times": ("run_id", "plugin", "seconds", "articles"),
+        "article_sources",
+        "attributions",
+        "non_attributions",
+        "findings",
+        "sources",
+        "plugin_errors",
+        "plugin_times",
+    )
 }
 
 
@@ -1190,7 +722,6 @@ def _article_tables(
             s.index,
             s.start,
             s.end,
-            s.text,
             s.paragraph,
             s.kind,
             int(s.is_claim),
@@ -1205,9 +736,9 @@ def _article_tables(
             statement_id(a.statements[0] if a.statements else None),
             source_ids.get(a.source_key or ""),
             a.form,
-            *_span_values(a.source),
-            *_span_values(a.cue),
-            *_content_values(text, a.content),
+            *_span_offsets(a.source),
+            *_span_offsets(a.cue),
+            *_content_offsets(a.content),
             # A list of ints prints exactly as json.dumps writes it, and several times faster.
             str([[f.start, f.end] for f in a.content]),
             str(list(a.statements)),
@@ -1223,7 +754,7 @@ def _article_tables(
             f.code,
             f.severity,
             f.message,
-            *_span_values(f.span),
+            *_span_offsets(f.span),
             points.get(number, 0.0),
         )
         for number, f in enumerate(report.findings)
@@ -1244,22 +775,14 @@ def _article_tables(
                     article_id,
                     statement_id(a.statements[0] if a.statements else None),
                     source_ids.get(a.source_key or ""),
-                    *_span_values(a.source),
-                    *_span_values(a.cue),
+                    *_span_offsets(a.source),
+                    *_span_offsets(a.cue),
                 )
                 for number, a in enumerate(analysis.non_attributions)
             ],
         ),
         "findings": (COLUMNS["findings"], findings),
     }
-
-
-def source_id(source: Source, article_id: str) -> str:
-    """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = row_slug(source.name)
-    if source.type in ARTICLE_SCOPED_TYPES:
-        return f"{source.type}:{article_id}:{slug}"
-    return f"{source.type}:{slug}"
 
 
 def _source_ids(report: ArticleReport) -> dict[str, str]:
@@ -1278,28 +801,15 @@ def _points_by_finding(report: ArticleReport) -> dict[int, float]:
     return points
 
 
-def _span_values(span: Span | None) -> tuple[int, int, str] | tuple[None, None, None]:
-    return (span.start, span.end, span.text) if span else (None, None, None)
+def _span_offsets(span: Span | None) -> tuple[int, int] | tuple[None, None]:
+    return (span.start, span.end) if span else (None, None)
 
 
-def _content_values(
-    text: str, fragments: Sequence[Span]
-) -> tuple[int, int, str] | tuple[None, ...]:
+def _content_offsets(fragments: Sequence[Span]) -> tuple[int, int] | tuple[None, None]:
+    """From the first content fragment to the last."""
     if not fragments:
-        return None, None, None
-    start, end = fragments[0].start, fragments[-1].end
-    return start, end, text[start:end]
-
-
-# Tables whose rows belong to one article (``article_id``), deleted before the article.
-ARTICLE_ROW_TABLES = (
-    "findings",
-    "attributions",
-    "non_attributions",
-    "article_sources",
-    "statements",
-    "plugin_errors",
-)
+        return None, None
+    return fragments[0].start, fragments[-1].end
 
 
 def _delete_articles(db: Database, article_ids: list[str]) -> None:

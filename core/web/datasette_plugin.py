@@ -19,25 +19,25 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, quote, urlencode
 from weakref import WeakSet
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import escape_fts, tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..report import statement_number
+from ..storage.schema import PROVENANCE_TABLES, ROWS_SHOWN, SPAN_VIEWS, SUMMARY_VIEWS
 from ..version import __version__
-from .serve import VIEWS, lead_entries
+from .serve import SEARCH_QUERY, lead_entries
 
 HERE = Path(__file__).parent
 STYLESHEET_ROUTE = "/-/sayso/sayso.css"
 ARTICLE_ROUTE = r"/(?P<database>[^/.]+)/-/article/(?P<article_id>[^/.]+)$"
 CLUSTER_ROUTE = r"/(?P<database>[^/.]+)/-/cluster/(?P<cluster_id>[^/.]+)$"
 SAYSO_TABLES = {"articles", "statements", "sources", "attributions", "findings"}
-# Added by a later migration, so databases from older versions may lack them.
-PROVENANCE_TABLES = {"claim_clusters", "cluster_members", "cluster_findings"}
 ROLES = ("source", "cue", "content")
 SPAN_COLUMNS = {f"{role}_text": role for role in ROLES}
 # Columns of views and canned queries that name a row; tables get Datasette's own FK links.
@@ -78,6 +78,75 @@ class Note:
     statement_url: str | None
     # The statement's number, from 1, as the terminal report shows it.
     statement_number: int | None
+
+
+# Datasette counts every row a table page could show, for each page, within its one-second limit
+# for any query. Past this many rows the count alone takes most of that second (it would say
+# "SQL interrupted" by a million articles), so the plugin asks Datasette for none (``_nocount``)
+# and the page shows its rows without a total.
+COUNT_LIMIT = 2_000_000
+# What a search handed to the search query keeps of the request: the shape of its JSON.
+KEPT = ("_shape", "_json", "_nl")
+TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?P<format>\.(?:json|csv))?$")
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
+    def wrap(app: Any) -> Any:
+        async def large_tables_answer_in_time(
+            scope: dict[str, Any], receive: Any, send: Any
+        ) -> None:
+            if scope.get("type") == "http":
+                scope = await _for_large_tables(datasette, scope)
+            await app(scope, receive, send)
+
+        return large_tables_answer_in_time
+
+    return wrap
+
+
+async def _for_large_tables(datasette: Any, scope: dict[str, Any]) -> dict[str, Any]:
+    """The request, changed where it is for a large table or view of sayso's: asking for no row
+    count, and a search of statements answered by the ``search_statements`` query."""
+    match = TABLE_PATH.match(scope.get("path", ""))
+    query: bytes = scope.get("query_string", b"")
+    if match is None or b"_nocount=" in query:
+        return scope
+    table = tilde_decode(match["table"])
+    shown = ROWS_SHOWN.get(table)
+    if shown is None:
+        return scope
+    try:
+        db = datasette.get_database(route=tilde_decode(match["database"]))
+    except KeyError:
+        return scope
+    if not await is_sayso_database(datasette, db.name):
+        return scope
+    if await row_estimate(db, shown) <= COUNT_LIMIT:
+        return scope
+    arguments = parse_qs(query.decode("latin-1"), keep_blank_values=True)
+    searched = arguments.get("_search", [""])[0]
+    if table == "statements" and searched.strip():
+        # Datasette searches a table with "rowid in (every match)": by a million articles, a word
+        # most of them use matches millions of statements, gathered before the first is shown.
+        # The query reads the matches in order and stops at the page's rows.
+        path = f"/{match['database']}/{SEARCH_QUERY}{match['format'] or ''}"
+        return {
+            **scope,
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": urlencode(
+                [("search", escape_fts(searched))]
+                + [(name, value) for name in KEPT for value in arguments.get(name, [])]
+            ).encode(),
+        }
+    return {**scope, "query_string": query + (b"&" if query else b"") + b"_nocount=1"}
+
+
+async def row_estimate(db: Any, table: str) -> int:
+    """How many rows ``table`` has, about (its largest rowid: deleted rows leave gaps)."""
+    rows = await db.execute(f"select max(rowid) from [{table}]")
+    return int(rows.first()[0] or 0)
 
 
 @hookimpl
@@ -155,13 +224,21 @@ def render_cell(
     if value in (None, ""):
         return None
     if table == "attributions":
-        return _attribution_cell(dict(row), value, column, database, datasette)
+        cell = _attribution_cell(dict(row), value, column, database, datasette)
+        if cell is not None:
+            return cell
     if table == "articles" and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row iterates values)
         return _link(article_url(datasette, database, row["id"]), value)
     # The table page shows the id as a link to the row (no render_cell), so the label links too.
     if table == "claim_clusters" and column in ("id", "label") and "id" in row.keys():  # noqa: SIM118
         return _link(cluster_url(datasette, database, row["id"]), value)
-    if table is not None and table not in VIEWS:
+    if table in SPAN_VIEWS:
+        # Views get no foreign-key labels from Datasette: these are the ones its tables show.
+        if column == "statement_id":
+            return _link(row_url(datasette, database, "statements", value), statement_number(value))
+        if column == "source_id":
+            return _source_name_link(datasette, database, value)
+    elif table is not None and table not in SUMMARY_VIEWS:
         return None
     if column == "article_id":
         url = article_url(datasette, database, value)
@@ -178,6 +255,22 @@ def render_cell(
         return _link(url, value)
 
     return link_if_sayso
+
+
+def _source_name_link(
+    datasette: Any, database: str, source_id: str
+) -> Callable[[], Awaitable[Markup | None]]:
+    async def link() -> Markup | None:
+        if not await is_sayso_database(datasette, database):
+            return None
+        rows = await datasette.get_database(database).execute(
+            "select name from sources where id = ?", [source_id]
+        )
+        name = rows.first()
+        url = row_url(datasette, database, "sources", source_id)
+        return _link(url, name["name"] if name else source_id)
+
+    return link
 
 
 async def stylesheet() -> Response:
@@ -297,7 +390,7 @@ async def is_sayso_database(datasette: Any, database: str) -> bool:
 
 async def has_provenance(datasette: Any, database: str) -> bool:
     """Whether ``database`` has the claim cluster tables (remembered once true)."""
-    return await _has_tables(datasette, database, PROVENANCE_TABLES, _provenance_databases)
+    return await _has_tables(datasette, database, set(PROVENANCE_TABLES), _provenance_databases)
 
 
 async def _has_tables(
@@ -305,7 +398,7 @@ async def _has_tables(
 ) -> bool:
     db = datasette.get_database(database)
     if db not in found_in:
-        if not tables.issubset(await db.table_names()):
+        if not tables.issubset({*await db.table_names(), *await db.view_names()}):
             return False
         found_in.add(db)
     return True
@@ -320,6 +413,9 @@ def cluster_url(datasette: Any, database: str, cluster_id: str) -> str:
 
 
 def row_url(datasette: Any, database: str, table: str, row_id: str) -> str:
+    """The page of one row: a view's (which has no row pages) filtered to the row's id."""
+    if table in SPAN_VIEWS:
+        return f"{datasette.urls.table(database, table)}?id={quote(str(row_id), safe='')}"
     return str(datasette.urls.row(database, table, tilde_encode(str(row_id))))
 
 

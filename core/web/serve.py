@@ -11,55 +11,22 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from ..errors import DatabaseError
-from ..storage import store
+from ..storage import schema, store
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
 
-# Both read the figures triggers keep current as rows are written (the m008 migration), so a
-# page costs the same on ten articles as on a million.
-ARTICLE_SUMMARY_SQL = """
-select
-  articles.id as article_id,
-  articles.title,
-  articles.score,
-  articles.statements,
-  articles.claims,
-  articles.attributed_claims,
-  round(1.0 * articles.attributed_claims / nullif(articles.claims, 0), 3) as attributed_share,
-  coalesce(article_stats.attributions, 0) as attributions,
-  article_stats.top_source_id,
-  sources.name as top_source,
-  sources.type as top_source_type,
-  article_stats.top_source_share,
-  coalesce(article_stats.warnings, 0) as warnings
-from articles
-left join article_stats on article_stats.article_id = articles.id
-left join sources on sources.id = article_stats.top_source_id
-"""
+# The summary views browsing adds (sayso.storage.schema defines them with the rest).
+VIEWS = schema.SUMMARY_VIEWS
 
-SOURCE_SUMMARY_SQL = """
-select
-  sources.id as source_id,
-  sources.name,
-  sources.type,
-  coalesce(source_stats.articles, 0) as articles,
-  coalesce(source_stats.attributions, 0) as attributions,
-  coalesce(source_stats.mentions, 0) as mentions,
-  round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
-from sources
-left join source_stats on source_stats.source_id = sources.id
-"""
-
-VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 
 # Whether an attribution carries a statement. Almost every attribution carries one statement,
 # its statement_id; only the rare longer ones need their JSON list read.
@@ -72,6 +39,7 @@ _CARRIES = """attributions.article_id = statements.article_id
 # SQLite streams rows and a page is ready without reading the whole database. Every ORDER BY
 # follows an index to its last term (score, then the article's row): thousands of articles share
 # a score, and sorting all of theirs would cost what streaming saves.
+SEARCH_QUERY = "search_statements"
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
         "title": "Unattributed claims",
@@ -139,16 +107,35 @@ select
   statements.id as statement_id,
   statements.article_id,
   articles.title as article,
-  statements.text,
+  {schema.span_text("statements", "start", "end")} as text,
   (select group_concat(distinct sources.name) from attributions
     join sources on sources.id = attributions.source_id
     where {_CARRIES}) as sources
 from articles
-cross join statement_stats on statement_stats.article_id = articles.id
-  and statement_stats.state_media > 0
-join statements on statements.id = statement_stats.statement_id
-where statement_stats.state_media = statement_stats.attributions
+cross join statement_rows as statements on statements.article_id = articles.id
+  and statements.state_media > 0
+where statements.state_media = statements.attributions
 order by articles.score, articles.rowid, statements.idx
+""",
+    },
+    # Where a large database's statements page sends a search (see the Datasette plugin).
+    SEARCH_QUERY: {
+        "title": "Statements found by full-text search",
+        "description": "The statements containing the words searched for, in the order they "
+        "were stored, with their articles (up to 1,000). On a large database the statements "
+        "page's search answers with this query.",
+        "sql": """
+select
+  statements.id as statement_id,
+  statements.article_id,
+  articles.title as article,
+  statements.text
+from statements_fts
+join statements on statements.rowid = statements_fts.rowid
+join articles on articles.id = statements.article_id
+-- Nothing searched (the query's own page, before its form is filled): an empty phrase.
+where statements_fts match coalesce(nullif(trim(:search), ''), '""')
+order by statements_fts.rowid
 """,
     },
     "top_source_share": {
@@ -231,8 +218,6 @@ TABLES: dict[str, dict[str, Any]] = {
     "statements": {
         "description": "Every sentence of every article, with whether it is a claim and "
         "whether an attribution carries it. Searchable.",
-        # Other tables name a statement by its number, as reports do: its text is theirs already.
-        "label_column": "number",
         "facets": ["kind", "attributed"],
         "fts_table": "statements_fts",
         "columns": {
@@ -488,18 +473,32 @@ TABLES: dict[str, dict[str, Any]] = {
             "top_source_share": "Its share of the article's attributions.",
         },
     },
-    "statement_stats": {
-        "hidden": True,
-        "description": "Per attributed statement: attributions carrying it and how many rest "
-        "on state media (state_media_only reads it).",
-        "columns": {
-            "statement_id": "The statement.",
-            "article_id": "Its article.",
-            "attributions": "Attributions carrying it.",
-            "state_media": "Of those, the ones whose source is state media.",
-        },
-    },
 }
+
+
+def _describe_span_tables(tables: dict[str, dict[str, Any]]) -> None:
+    """Describe the tables storing the span views' rows (hidden: the views add each span's text
+    to them), and the rowid each view shows."""
+    for view in schema.SPAN_VIEWS.values():
+        described = tables[view.name]["columns"]
+        described["rowid"] = f"The stored row's rowid in {view.table}: the order of writing."
+        tables[view.table] = {
+            "hidden": True,
+            "description": f"The rows of {view.name}, stored as spans into articles.text "
+            f"(the {view.name} view gives their text).",
+            "columns": {column: described[column] for column in (*view.stored, *view.computed)},
+        }
+    # Other tables name a statement by its number, as reports do: its text is theirs already.
+    tables["statement_rows"]["label_column"] = "number"
+    tables["statement_rows"]["columns"].update(
+        {
+            "attributions": "Attributions carrying it (kept by triggers for state_media_only).",
+            "state_media": "Of those, the ones whose source is state media.",
+        }
+    )
+
+
+_describe_span_tables(TABLES)
 
 
 # What the home and database pages lead with, in this order: the usual ways in (views, tables and
@@ -530,7 +529,7 @@ def lead_entries() -> list[dict[str, str]]:
                 }
             )
         else:
-            kind = "view" if name in VIEWS else "table"
+            kind = "view" if name in VIEWS or name in schema.SPAN_VIEWS else "table"
             entries.append(
                 {
                     "name": name,
@@ -547,20 +546,40 @@ def prepare_database(db: sqlite_utils.Database) -> None:
     with db.atomic():
         for name, sql in VIEWS.items():
             db.create_view(name, sql, replace=True)
-        db.table("articles").create_index(["score"], if_not_exists=True)
-        # Covers the "which attributions carry this statement" lookups without reading rows.
-        db.table("attributions").create_index(
-            ["article_id", "statement_id", "source_id", "statements"],
-            index_name="idx_attributions_carrying",
-            if_not_exists=True,
-        )
-    statements = db.table("statements")
-    if statements.detect_fts() is None:
-        statements.enable_fts(["text"], create_triggers=True)
+        for name, index in schema.BROWSING_INDEXES.items():
+            db.execute(index.sql(name).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        if schema.STATEMENT_SEARCH not in db.table_names():
+            for statement in schema.STATEMENT_SEARCH_SQL:
+                db.execute(statement)
 
 
-def build_metadata(database: str) -> dict[str, Any]:
-    """Datasette metadata for a sayso database served under the name ``database``."""
+# A table page computes the facets its metadata names every time, within 200 ms each
+# (Datasette's facet_time_limit_ms). Past this many rows they time out, so a larger table's page
+# offers them on request (the column menus, ``_facet=``), not by default.
+FACET_LIMIT = 250_000
+
+
+def large_tables(conn: sqlite3.Connection, limit: int = FACET_LIMIT) -> set[str]:
+    """sayso's tables and views that show more than ``limit`` rows (about: their largest rowid)."""
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    found = set()
+    for name, shown in schema.ROWS_SHOWN.items():
+        if name in present and shown in present:
+            (top,) = conn.execute(f"SELECT max(rowid) FROM [{shown}]").fetchone()
+            if (top or 0) > limit:
+                found.add(name)
+    return found
+
+
+def build_metadata(database: str, large: Collection[str] = ()) -> dict[str, Any]:
+    """Datasette metadata for a sayso database served under the name ``database``; the tables
+    and views in ``large`` (:func:`large_tables`) without default facets."""
+    tables = {
+        name: {key: value for key, value in table.items() if key != "facets"}
+        if name in large
+        else table
+        for name, table in TABLES.items()
+    }
     return {
         "title": "sayso",
         "description": "On whose say-so? The statements, attributions, sources and findings "
@@ -570,7 +589,7 @@ def build_metadata(database: str) -> dict[str, Any]:
                 "description": "Start with article_summary (weakest articles first) or a "
                 "query below; an article's title opens its text with sources, cues and "
                 "content highlighted and the findings in the margin.",
-                "tables": TABLES,
+                "tables": tables,
                 # Readers come for the answer; the SQL stays one click away.
                 "queries": {
                     name: {**query, "hide_sql": True} for name, query in CANNED_QUERIES.items()
@@ -586,36 +605,15 @@ def open_for_browsing(path: Path) -> sqlite_utils.Database:
     Raises :class:`DatabaseError` for anything but a sayso database sayso can write to: serving
     adds views, an index and full-text search, and must not add them to someone else's file.
     """
-    refuse_foreign_database(path)
+    store.refuse_foreign_database(
+        path,
+        "; sayso serve adds views and a search index to the database it serves, so it serves "
+        "only those sayso check wrote",
+    )
     db = store.open_database(path)
     with store.database_errors(path):
         prepare_database(db)
     return db
-
-
-def refuse_foreign_database(path: Path) -> None:
-    """Refuse a file that is not a database ``sayso check`` wrote, looking without writing."""
-    if not path.is_file():
-        raise DatabaseError(f"{path}: no database there; run sayso check first")
-    # Read-only: looking must not change the file, nor create a WAL beside it.
-    with store.database_errors(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-            applied = store.applied_migrations(conn)
-        finally:
-            conn.close()
-    if not applied or "articles" not in tables:
-        listed = _listed(sorted(tables))
-        what = f"its tables ({listed}) are not sayso's" if tables else "it is empty"
-        raise DatabaseError(
-            f"{path}: not a sayso database ({what}); sayso serve adds views and a search index "
-            "to the database it serves, so it serves only those sayso check wrote"
-        )
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def quiet_client_errors() -> None:
@@ -643,9 +641,11 @@ def make_datasette(path: Path) -> Datasette:
     from datasette.app import Datasette
 
     quiet_client_errors()
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        large = large_tables(conn)
     return Datasette(
         [str(path)],
-        metadata=build_metadata(path.stem),
+        metadata=build_metadata(path.stem, large),
         settings=DATASETTE_SETTINGS,
         template_dir=str(SERVE_TEMPLATES),
     )
@@ -691,13 +691,21 @@ def serve(
 
     from datasette.cli import serve as datasette_serve
 
-    open_for_browsing(path).close()
+    db = open_for_browsing(path)
+    large = large_tables(db.conn)
+    db.close()
     quiet_client_errors()
     # uvicorn re-raises the SIGTERM it shut down on; Python's default action would end the
     # process there, before the temporary metadata folder is removed.
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
-    with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
-        metadata = Path(folder) / "metadata.json"
-        metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
-        arguments = datasette_arguments(path, metadata, host, port, open_browser, datasette_options)
-        datasette_serve.main(arguments, prog_name="sayso serve DB --", standalone_mode=True)
+    # Put back afterwards: the handler is the process's, and serve may run in-process (tests).
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
+            metadata = Path(folder) / "metadata.json"
+            metadata.write_text(json.dumps(build_metadata(path.stem, large)), encoding="utf-8")
+            arguments = datasette_arguments(
+                path, metadata, host, port, open_browser, datasette_options
+            )
+            datasette_serve.main(arguments, prog_name="sayso serve DB --", standalone_mode=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -9,10 +9,17 @@ ASCII letter that ``str.lower()`` does not make one (U+0130 İ also lowers to tw
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
 _LOWERED_ELSEWHERE = re.compile("[\u0130\u0131\u017f]")  # İ ı ſ
+# Bytes of ASCII word characters stay, every other byte (UTF-8 ones too) becomes a space: splitting
+# what is left gives the text's ASCII words, far sooner than re can scan the text.
+_ASCII_WORD_BYTES = bytes(
+    byte if chr(byte) in string.ascii_lowercase + string.digits + "_" else ord(" ")
+    for byte in range(256)
+)
 
 
 def lowered(text: str) -> str | None:
@@ -20,6 +27,15 @@ def lowered(text: str) -> str | None:
     if text.isascii() or not _LOWERED_ELSEWHERE.search(text):  # isascii() is a flag lookup
         return text.lower()
     return None
+
+
+def ascii_words(lowered_text: str) -> list[bytes]:
+    """The runs of ASCII letters, digits and "_" in :func:`lowered` text, as bytes.
+
+    A word an ASCII pattern matches between ``\\b``s in the text (with ``re.IGNORECASE``) is one
+    of them: a quick test of whether the pattern can match at all.
+    """
+    return lowered_text.encode(errors="replace").translate(_ASCII_WORD_BYTES).split()
 
 
 def union_at_word_starts(patterns: Iterable[str]) -> str:

@@ -1,0 +1,23 @@
+"""Source identity: the id that makes a source one row shared by every article naming it.
+
+A named source ("KCNA", "the White House") is the same source wherever it is named; one named
+only by what an article calls it ("officials", "a report", someone unnamed) is not: "officials"
+in two articles are different people. Both storage (the ``sources`` rows) and linking (which
+sources two articles share) go by this id.
+"""
+
+from __future__ import annotations
+
+from ..analysis.names import row_slug
+from ..model import Source
+
+# Types whose sources are each article's own: the same words in two articles are not one source.
+ARTICLE_SCOPED_TYPES = frozenset({"anonymous", "document", "unknown"})
+
+
+def source_id(source: Source, article_id: str) -> str:
+    """A source's row id: named sources are shared across articles, unnamed ones are not."""
+    slug = row_slug(source.name)
+    if source.type in ARTICLE_SCOPED_TYPES:
+        return f"{source.type}:{article_id}:{slug}"
+    return f"{source.type}:{slug}"

@@ -1,0 +1,280 @@
+"""A claim's terms: what linking compares of a statement, worked out one article at a time.
+
+A claim's terms are its content words cut to five letters, its numbers, the gazetteer names it
+mentions (so "Moscow" and "Russia" count as one term) and its capitalised names, after removing
+the attribution itself (the source mention and the cue), since "KCNA said" is not part of the
+fact. They are kept per clause ("…, which …" tacks background onto a fact), and names are kept
+apart from words until the whole set is known ("Shoigu" and "Sergei Shoigu" are matched across
+articles, in :class:`~sayso.provenance.linking.Linker`).
+
+Nothing here depends on other articles: :class:`TermExtractor` turns one article (from an
+:class:`~sayso.model.Analysis` or from stored rows) into an :class:`ArticleClaims`, plain data
+that a worker process can send back.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
+
+from ..analysis.names import head_before_apposition, name_key
+from ..lexicon import GazetteerEntry, Lexicon
+from ..model import Analysis, Source
+
+STEM_LENGTH = 5
+_SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
+_WORD = re.compile(r"[a-z][a-z']*|\d+")
+_WORD_RUN = re.compile(r"\w+")
+_NAME = re.compile(r"[A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*")
+# Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
+_CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
+_CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
+# Demonyms name the same country as the gazetteer's names for its government.
+DEMONYMS = {
+    "north korean": "North Korea",
+    "south korean": "South Korea",
+    "russian": "Russia",
+    "chinese": "China",
+    "american": "United States",
+    "soviet": "Soviet Union",
+}
+# The commonest paraphrases of conflict reporting, each folded onto its first word.
+SYNONYMS = (
+    ("weapon", "weapons", "arms", "missiles", "missile", "rockets", "rocket", "munitions"),
+    ("supply", "supplying", "supplied", "providing", "provide", "provided", "sending", "send"),
+)
+_STOP_WORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having here how if in into is it its itself just more most no nor not
+    now of off on once only or other our out over own same she should so some such than that the
+    their them then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your he his him her i me my
+    one two including however though still among according information news"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+# A source an article cites for a claim: its key in the article, the words that name it there
+# (cut before an apposition) and the source it cites in turn ("X, citing Y"), if any.
+Citation = tuple[str, str, str | None]
+# One clause's terms: its words (stems, numbers, "@" gazetteer names) and its capitalised names,
+# each distinct, as tuples (a third of a small set's memory: a large set keeps every claim's).
+Clause = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+class ClaimText(NamedTuple):
+    """What term extraction reads of a claim: its text, where it starts in the article, the
+    spans (article offsets) of the sources and cues attributing it, and the sources cited.
+
+    Tuples, not dataclasses: one is made per claim, and a tuple is made several times faster."""
+
+    statement_index: int
+    start: int
+    text: str
+    attribution_spans: tuple[tuple[int, int], ...] = ()
+    # (source key, mention text) of each attribution with a resolved source.
+    cited: tuple[tuple[str, str], ...] = ()
+
+
+class ClaimTerms(NamedTuple):
+    """A claim as linking keeps it: its text, each clause's terms and the sources cited."""
+
+    statement_index: int
+    text: str
+    clauses: tuple[Clause, ...]
+    cited: tuple[Citation, ...]
+
+
+class ArticleClaims(NamedTuple):
+    """An article as linking keeps it: its claims' terms and its sources (with mentions)."""
+
+    id: str
+    name: str
+    claims: tuple[ClaimTerms, ...]
+    sources: Mapping[str, Source]
+
+
+def stem(word: str) -> str:
+    """Strip an inflection, then cut to five letters: "discussed" and "discussion" → "discu".
+
+    Truncation is crude but cheap, and within one story the words it confuses rarely meet.
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:STEM_LENGTH]
+
+
+def learn_spellings(spellings: dict[str, str], more: Mapping[str, str]) -> None:
+    """Add ``more`` spellings to ``spellings`` (term to the word shown for it), keeping the
+    preferred of two: the shorter, then the first in code-point order, so that the choice does
+    not depend on the order articles (or the workers reading them) come in."""
+    for term, word in more.items():
+        known = spellings.get(term)
+        if known is None or _spelling_order(word) < _spelling_order(known):
+            spellings[term] = word
+
+
+def _spelling_order(word: str) -> tuple[int, str]:
+    return len(word), word
+
+
+class TermExtractor:
+    """Turns articles into :class:`ArticleClaims`, with the lexicon's gazetteer and cue words.
+
+    Words and names recur from claim to claim: the term each gives is worked out once and
+    cached. ``spellings`` collects, for each word term, the word shown for it
+    (:func:`learn_spellings`); :meth:`new_spellings` hands over those found since last asked.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer_keys(lexicon)
+        self.gazetteer_pattern = re.compile(
+            r"\b(?:"
+            + "|".join(re.escape(k) for k in sorted(self.gazetteer, key=len)[::-1])
+            + r")\b"
+        )
+        # The first word of every gazetteer name: a clause with none of them names no known
+        # source, and is not searched for one (the pattern's many alternatives cost time).
+        # None when a name opens with no word to look for.
+        openers = [_WORD_RUN.match(name) for name in self.gazetteer]
+        self.gazetteer_openers = (
+            frozenset(opener.group() for opener in openers if opener) if all(openers) else None
+        )
+        self.synonyms = {word: group[0] for group in SYNONYMS for word in group}
+        titles = frozenset(name_key(t) for t in lexicon.person_titles)
+        # Words that carry no fact: function words, cues ("said"), titles ("President").
+        self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | titles
+        self.word_terms = _Cache(self._word_term)
+        self.name_terms = _Cache(self._name_term)
+        self.spellings: dict[str, str] = {}
+        self._unsent: dict[str, str] = {}
+
+    def analysis(self, analysis: Analysis) -> ArticleClaims:
+        """An analysed article's claims and sources."""
+        article = analysis.article
+        claims = []
+        for statement in analysis.claims:
+            spans = []
+            cited = []
+            for attribution in analysis.attributions_for(statement):
+                spans += [(s.start, s.end) for s in (attribution.source, attribution.cue) if s]
+                source = analysis.source_of(attribution)
+                if source is not None and attribution.source is not None:
+                    cited.append((source.key, attribution.source.text))
+            claims.append(
+                ClaimText(
+                    statement.index, statement.start, statement.text, tuple(spans), tuple(cited)
+                )
+            )
+        name = article.path or article.title or article.id
+        return self.article(article.id, name, claims, analysis.sources)
+
+    def article(
+        self, article_id: str, name: str, claims: Iterable[ClaimText], sources: Mapping[str, Source]
+    ) -> ArticleClaims:
+        return ArticleClaims(article_id, name, tuple(map(self.claim, claims)), sources)
+
+    def claim(self, claim: ClaimText) -> ClaimTerms:
+        clauses = self._clauses(_masked(claim).replace("’", "'"))
+        cited: tuple[Citation, ...] = ()
+        if claim.cited:
+            citing = _CITING.search(claim.text)
+            origin = citing.group(1) if citing else None
+            cited = tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
+        return ClaimTerms(claim.statement_index, claim.text, clauses, cited)
+
+    def _clauses(self, text: str) -> tuple[Clause, ...]:
+        clauses = []
+        for part in _CLAUSE_BREAK.split(text):
+            # A clause without terms adds nothing to compare: a claim's terms are its clauses'.
+            words, names = clause = self._clause(part)
+            if words or names:
+                clauses.append(clause)
+        return tuple(clauses)
+
+    def new_spellings(self) -> dict[str, str]:
+        """The spellings found since the last call (for a worker to send back)."""
+        unsent, self._unsent = self._unsent, {}
+        return unsent
+
+    def _clause(self, text: str) -> Clause:
+        words: set[str] = set()
+        base = text.lower().replace("-", " ")
+        openers = self.gazetteer_openers
+        if openers is None or not openers.isdisjoint(_WORD_RUN.findall(base)):
+            known = [(m.span(), m.group()) for m in self.gazetteer_pattern.finditer(base)]
+            if known:
+                # Blanked in the original text, keeping its capitals for names (in the lowered
+                # text where lowering changed the length, so that offsets still match).
+                if len(base) != len(text):
+                    text = base
+                for (start, end), key in known:
+                    words.add(sys.intern("@" + self.gazetteer[key].name))
+                    text = text[:start] + " " * (end - start) + text[end:]
+        names = set(map(self.name_terms.__getitem__, _NAME.findall(text)))
+        names.discard("")
+        words.update(map(self.word_terms.__getitem__, _WORD.findall(_NAME.sub(" ", text).lower())))
+        words.discard("")
+        return tuple(words), tuple(names)
+
+    def _word_term(self, word: str) -> str:
+        """The term a word stands for, or "" for a word that carries no fact."""
+        bare = word.removesuffix("'s").removesuffix("'")
+        if not bare.isdigit() and (bare in self.name_noise or len(bare) < 3):
+            return ""
+        term = sys.intern(self.synonyms.get(bare) or stem(bare))
+        known = self.spellings.get(term)
+        if known is None or _spelling_order(bare) < _spelling_order(known):
+            self.spellings[term] = self._unsent[term] = bare
+        return term
+
+    def _name_term(self, name: str) -> str:
+        """A name as compared across articles, less function words, cues and titles."""
+        return sys.intern(" ".join(w for w in name_key(name).split() if w not in self.name_noise))
+
+
+def gazetteer_keys(lexicon: Lexicon) -> dict[str, GazetteerEntry]:
+    """Every gazetteer name, alias and demonym (as :func:`name_key` gives it) to its entry."""
+    gazetteer: dict[str, GazetteerEntry] = {}
+    for entry in lexicon.gazetteer.values():
+        for name in (entry.name, *entry.aliases):
+            gazetteer.setdefault(name_key(name), entry)
+    for demonym, country in DEMONYMS.items():
+        if name_key(country) in gazetteer:
+            gazetteer.setdefault(demonym, gazetteer[name_key(country)])
+    return gazetteer
+
+
+class _Cache(dict[str, str]):
+    """A dict that fills a missing key from a function: looked up with ``map`` at C speed."""
+
+    def __init__(self, compute: Callable[[str], str]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def _masked(claim: ClaimText) -> str:
+    """The claim's text with its attribution spans blanked out."""
+    text = claim.text
+    if not claim.attribution_spans:
+        return text
+    start = claim.start
+    pieces = []
+    at = 0
+    for span_start, span_end in sorted(claim.attribution_spans):
+        begin = max(span_start - start, at)
+        end = min(span_end - start, len(text))
+        if begin >= end:
+            continue
+        pieces += [text[at:begin], " " * (end - begin)]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
