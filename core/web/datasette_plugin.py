@@ -32,7 +32,13 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..report import statement_number
-from ..storage.schema import PROVENANCE_TABLES, ROWS_SHOWN, SPAN_VIEWS, SUMMARY_VIEWS
+from ..storage.schema import (
+    PROVENANCE_TABLES,
+    ROWS_SHOWN,
+    SPAN_VIEWS,
+    STATEMENT_SEARCH,
+    SUMMARY_VIEWS,
+)
 from ..version import __version__
 from .serve import SEARCH_QUERY, lead_entries
 
@@ -172,7 +178,7 @@ def _table_counts_within_limits(db: Any) -> Callable[..., Awaitable[dict[str, in
         counts: dict[str, int | None] = {}
         for table in await db.table_names():
             counts[table] = None
-            if table in ROWS_SHOWN and await row_estimate(db, table) > COUNT_LIMIT:
+            if await row_estimate(db, table) > COUNT_LIMIT:
                 continue
             with suppress(QueryInterrupted, sqlite3.DatabaseError):
                 counted = await db.execute(
@@ -185,12 +191,18 @@ def _table_counts_within_limits(db: Any) -> Callable[..., Awaitable[dict[str, in
 
 
 async def row_estimate(db: Any, table: str) -> int:
-    """How many rows ``table`` has, about (its largest rowid: deleted rows leave gaps)."""
-    try:
-        rows = await db.execute(f"select max(rowid) from [{table}]")
-    except sqlite3.DatabaseError:  # a table without rowid, or a virtual table's own
-        return 0
-    return int(rows.first()[0] or 0)
+    """How many rows ``table`` has, about: the largest rowid (deleted rows leave gaps) of the
+    table whose rows it shows (statements' for the full-text index's own tables)."""
+
+    def largest_rowid(conn: sqlite3.Connection) -> int:
+        search = table.startswith(STATEMENT_SEARCH)
+        shown = "statement_rows" if search else ROWS_SHOWN.get(table, table)
+        try:
+            return int(conn.execute(f"select max(rowid) from [{shown}]").fetchone()[0] or 0)
+        except sqlite3.DatabaseError:  # a table without rowids
+            return 0
+
+    return int(await db.execute_fn(largest_rowid))
 
 
 @hookimpl
