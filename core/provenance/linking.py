@@ -709,10 +709,13 @@ def _average_linkage(
         other = group_of.get(second, [second])
         if one is other:
             continue
-        pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
-        if sum(pairs) / len(pairs) >= SIMILARITY_THRESHOLD:
-            merged = one + other
-            for number in merged:
-                group_of[number] = merged
+        # Two lone claims: their average is this edge's score, above the threshold.
+        if len(one) > 1 or len(other) > 1:
+            pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
+            if sum(pairs) / len(pairs) < SIMILARITY_THRESHOLD:
+                continue
+        merged = one + other
+        for number in merged:
+            group_of[number] = merged
     unique = {id(group): sorted(group) for group in group_of.values()}
     return list(unique.values())
