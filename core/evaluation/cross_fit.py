@@ -39,9 +39,13 @@ def shipped_parameters() -> dict[str, Any]:
     """The training parameters of the shipped tagger (its card), which fold models reuse."""
     card = json.loads((SHIPPED_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     parameters = dict(card.get("parameters", {}))
-    return {
-        key: parameters[key] for key in ("c1", "c2", "max_iterations", "seed") if key in parameters
-    }
+    keys = ("c1", "c2", "max_iterations", "feature.minfreq", "seed")
+    return {key: parameters[key] for key in keys if key in parameters}
+
+
+def shipped_card_digest() -> str:
+    """The shipped tagger's identity: the SHA-256 of its card (which its training rewrites)."""
+    return hashlib.sha256((SHIPPED_MODEL / CARD_FILE).read_bytes()).hexdigest()
 
 
 def cross_fitted_models(
@@ -60,7 +64,7 @@ def cross_fitted_models(
             "folds": folds,
             "features": FEATURES_VERSION,
             "sayso": __version__,
-            "shipped_card": (SHIPPED_MODEL / CARD_FILE).read_text(encoding="utf-8"),
+            "shipped_card": shipped_card_digest(),
             "articles": [article.name for article in corpus.articles],
             **parameters,
         },
@@ -89,6 +93,7 @@ def cross_fitted_models(
                 iterations=parameters.get("max_iterations", 100),
                 c1=parameters.get("c1", 0.3),
                 c2=parameters.get("c2", 0.01),
+                min_frequency=parameters.get("feature.minfreq", 1),
                 seed=parameters.get("seed", 0),
                 progress=progress,
             )

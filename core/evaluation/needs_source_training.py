@@ -39,7 +39,7 @@ from ..model import Analysis, Article, Statement
 from ..pipeline.engine import Checking
 from ..version import __version__
 from .brat import CorpusArticle, read_corpus
-from .cross_fit import cross_fitted_models, fold_of, shipped_parameters
+from .cross_fit import cross_fitted_models, fold_of, shipped_card_digest, shipped_parameters
 from .flags import (
     MAX_FALSE_FLAG_RATE,
     MIN_GOLD_COVERAGE,
@@ -252,7 +252,9 @@ def train_needs_source(
         "corpus": f"{corpus_dir.parent.name}/{corpus_dir.name}",
         "analyzer": analyzer,
         "cross_fitted_tagger": (
-            {"folds": folds, **shipped_parameters()} if analyzer == "tagger" else None
+            {"folds": folds, "tagger_card_sha256": shipped_card_digest(), **shipped_parameters()}
+            if analyzer == "tagger"
+            else None
         ),
         "articles": collected.articles,
         "examples": len(examples),
