@@ -3,6 +3,8 @@
     python benchmarks/flags_polnear.py                     # dev split, offline analyzer
     python benchmarks/flags_polnear.py --analyzer offline --split train --examples 20
     python benchmarks/flags_polnear.py --learn-cue-words   # rewrite core/analysis/cue_words.py
+    python benchmarks/flags_polnear.py --train-needs-source  # core/analysis/needs_source.json
+    python benchmarks/flags_polnear.py --train-needs-source --analyzer offline  # its own model
 
 The figures are defined in :mod:`sayso.evaluation.flags`. Needs ../shared/corpora/polnear
 (development data, never committed). Exits 1 when a figure misses the issue's goal (false-flag
@@ -16,31 +18,31 @@ import json
 import sys
 from pathlib import Path
 
+from sayso.analysis.needs_source import model_path
 from sayso.evaluation.evaluate import terminal_progress
 from sayso.evaluation.flags import (
+    MAX_FALSE_FLAG_RATE,
+    MIN_STRIP_RECALL,
     cue_words_module,
     evaluate_flags,
     format_examples,
     learn_cue_words,
-    train_needs_source,
 )
+from sayso.evaluation.needs_source_training import train_needs_source
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "polnear"
-MAX_FALSE_FLAG_RATE = 0.10
-MIN_STRIP_RECALL = 0.80
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=("dev", "train"))
-    parser.add_argument("--analyzer", default="offline")
+    parser.add_argument(
+        "--analyzer", help="offline (the default) or tagger; tagger for --train-needs-source"
+    )
     parser.add_argument("--corpus", type=Path, default=POLNEAR, help="PolNeAR's directory")
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--examples", type=int, default=0, help="list N errors of each kind")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
-    parser.add_argument(
-        "--threshold", type=float, default=0.5, help="with --train-needs-source: flag from here"
-    )
     parser.add_argument(
         "--learn-cue-words",
         action="store_true",
@@ -49,15 +51,33 @@ def main() -> int:
     parser.add_argument(
         "--train-needs-source",
         action="store_true",
-        help="write core/analysis/needs_source.json, trained on the train split, then stop",
+        help="write the needs-a-source model for --analyzer (default there: tagger, "
+        "cross-fitted; core/analysis/needs_source.json), trained on the train split, then stop",
+    )
+    parser.add_argument(
+        "--folds", type=int, default=3, help="with --train-needs-source: folds (default 3)"
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path(".sayso-training"),
+        help="with --train-needs-source: where the fold taggers are kept (default .sayso-training)",
     )
     options = parser.parse_args()
     if options.train_needs_source:
-        model = train_needs_source(options.corpus / "train")
-        model.threshold = options.threshold
-        path = Path(__file__).resolve().parents[1] / "core" / "analysis" / "needs_source.json"
+        with terminal_progress("training needs-a-source") as progress:
+            model = train_needs_source(
+                options.corpus / "train",
+                options.analyzer or "tagger",
+                options.folds,
+                options.work_dir,
+                None if progress is None else lambda stage, done, total: progress(done, total),
+                lambda line: print(line, file=sys.stderr),
+            )
+        path = model_path(options.analyzer or "tagger")
         path.write_text(model.to_json(), encoding="utf-8")
-        print(f"wrote {path}: {model.trained}")
+        print(f"wrote {path}: threshold {model.threshold}")
+        print(json.dumps(model.trained["threshold_chosen_out_of_fold"]))
         return 0
     if options.learn_cue_words:
         train = options.corpus / "train"
@@ -66,15 +86,14 @@ def main() -> int:
         print(f"wrote {module}")
         return 0
 
-    with terminal_progress(f"flags ({options.analyzer})") as progress:
-        result = evaluate_flags(
-            options.corpus / options.split, options.analyzer, progress, options.limit
-        )
+    analyzer = options.analyzer or "offline"
+    with terminal_progress(f"flags ({analyzer})") as progress:
+        result = evaluate_flags(options.corpus / options.split, analyzer, progress, options.limit)
     if options.json:
         print(json.dumps(result.as_dict(), indent=2))
     else:
         print(
-            f"{options.split}, {options.analyzer} analyzer, {result.articles} articles\n"
+            f"{options.split}, {analyzer} analyzer, {result.articles} articles\n"
             f"false-flag rate: {result.false_flag_rate:.1%} "
             f"({len(result.false_flags)} of {result.flags} warning-level unattributed flags "
             "fall on statements the annotators attributed)\n"

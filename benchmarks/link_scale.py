@@ -1,15 +1,22 @@
 """How linking scales: extra CPU per article and peak memory of `sayso link` at several sizes.
 
-    python benchmarks/link_scale.py CORPUS_DIR [--sizes 200 840 2000] [--work /tmp/sayso-link]
+    python benchmarks/link_scale.py CORPUS_DIR [--sizes 200 840 2000] [--workers 1 2]
+        [--add 100] [--work /tmp/sayso-link-scale]
 
 For each size N, the first N articles of CORPUS_DIR (PolNeAR train's text/ in the README's
 figures) are checked into a fresh database with `--no-link`; where N is more than the corpus
 holds, the articles are used again as copies whose names are changed (every capitalised word
 of four letters or more inside a sentence gets a suffix), so a copy is a new article that tells
-the same story about other people. Then `python -m sayso link --db …` runs as its own process,
-timed as a whole: its CPU time (user + system) and its peak resident memory. "Extra CPU per
-article" is that CPU time less the start-up of a `sayso link` over a two-article database,
-divided by N.
+the same story about other people. Then `python -m sayso link --db …` runs as its own process
+on a copy of that database, once per `--workers` value, timed as a whole: its wall time, its
+CPU time (user + system, worker processes included) and its peak resident memory (the largest
+process). "Extra CPU per article" is that CPU time less the start-up of a `sayso link` over a
+two-article database, divided by N.
+
+Then `--add` more articles (the next ones, copies past the corpus's end) are checked into the
+linked database with `--no-link`, and linking them is timed twice on copies of it: incrementally
+(`sayso link`, which keeps the clusters and places the new articles' claims) and from scratch
+(`sayso link --full`).
 """
 
 from __future__ import annotations
@@ -27,11 +34,12 @@ from pathlib import Path
 _NAME_INSIDE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})")
 
 
-def build_corpus(source: Path, size: int, target: Path) -> None:
-    """``size`` articles from ``source`` in ``target``, copies with changed names past its end."""
+def build_corpus(source: Path, size: int, target: Path, start: int = 0) -> None:
+    """Articles ``start`` to ``size`` of ``source`` in ``target``, copies with changed names
+    past its end."""
     texts = sorted(source.glob("*.txt"))
     target.mkdir(parents=True)
-    for number in range(size):
+    for number in range(start, size):
         original = texts[number % len(texts)]
         copy = number // len(texts)
         text = original.read_text(encoding="utf-8")
@@ -62,6 +70,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="directory of .txt articles")
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 840, 2000])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--add", type=int, default=100, help="articles added after linking")
     parser.add_argument("--work", type=Path, default=Path("/tmp/sayso-link-scale"))
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
@@ -71,20 +81,12 @@ def main() -> None:
     start_up_cpu = min(timed(sayso("link", "--db", f"{start_up}.db"))[1] for _ in range(3))
     print(f"start-up of sayso link: {start_up_cpu:.2f} s CPU (the least of 3)")
     print(
-        f"{'articles':>8} {'claims':>7} {'clusters':>8} {'seconds':>7} {'CPU s':>6} "
-        f"{'extra CPU ms/article':>20} {'peak MB':>7}"
+        f"{'articles':>8} {'link':>13} {'claims':>7} {'clusters':>8} {'seconds':>7} "
+        f"{'CPU s':>6} {'extra CPU ms/article':>20} {'peak MB':>7}"
     )
-    for size in args.sizes:
-        corpus = args.work / f"corpus-{size}"
-        db = args.work / f"linked-{size}.db"
-        build_corpus(args.corpus, size, corpus)
-        subprocess.run(
-            sayso("check", str(corpus), "--db", str(db), "--no-link", "--quiet"),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        seconds, cpu, peak = timed(sayso("link", "--db", str(db)))
+
+    def report(size: int, how: str, db: Path, command: list[str]) -> None:
+        seconds, cpu, peak = timed(command)
         with sqlite3.connect(db) as connection:
             claims, clusters = connection.execute(
                 "SELECT (SELECT count(*) FROM statements WHERE is_claim = 1), "
@@ -92,9 +94,38 @@ def main() -> None:
             ).fetchone()
         extra = (cpu - start_up_cpu) / size * 1000
         print(
-            f"{size:>8,} {claims:>7,} {clusters:>8,} {seconds:>7.2f} {cpu:>6.2f} "
+            f"{size:>8,} {how:>13} {claims:>7,} {clusters:>8,} {seconds:>7.2f} {cpu:>6.2f} "
             f"{extra:>20.2f} {peak:>7.0f}"
         )
+
+    for size in args.sizes:
+        corpus = args.work / f"corpus-{size}"
+        checked = args.work / f"checked-{size}.db"
+        build_corpus(args.corpus, size, corpus)
+        check_quietly(corpus, checked)
+        for workers in args.workers:
+            db = args.work / f"linked-{size}-{workers}.db"
+            shutil.copy(checked, db)
+            how = f"{workers} worker" + ("s" if workers > 1 else "")
+            report(size, how, db, sayso("link", "--db", str(db), "--workers", str(workers)))
+        if args.add:
+            added = args.work / f"added-{size}"
+            build_corpus(args.corpus, size + args.add, added, start=size)
+            linked = args.work / f"linked-{size}-{args.workers[0]}.db"
+            check_quietly(added, linked)
+            for how, options in (("+added, incr.", []), ("+added, full", ["--full"])):
+                db = args.work / f"{how}-{size}.db".replace(" ", "").replace(",", "")
+                shutil.copy(linked, db)
+                report(size + args.add, how, db, sayso("link", "--db", str(db), *options))
+
+
+def check_quietly(corpus: Path, db: Path) -> None:
+    subprocess.run(
+        sayso("check", str(corpus), "--db", str(db), "--no-link", "--quiet"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 if __name__ == "__main__":

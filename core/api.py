@@ -235,14 +235,22 @@ def checkers(
     ]
 
 
-def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None:
+def link(
+    db: str | Path,
+    *,
+    plugins: Plugins | None = None,
+    workers: int = 1,
+    full: bool = False,
+) -> Provenance | None:
     """Link the claims of every article stored in ``db`` across articles, from the stored rows.
 
     Runs after checks that did not link, after ``sayso merge``, or after adding articles to a
-    linked database: the clusters are those linking all the stored articles at once gives, and
-    they replace the stored ones in one transaction, so an interrupted call changes nothing. A
-    ``runs`` row (with no analyzer) records the call. Returns None when fewer than two articles
-    are stored.
+    linked database. Incremental: the clusters the last ``link`` stored stay, and the claims of
+    the articles checked since join them or form new ones; the first ``link`` of a database (or
+    one with ``full``) links every stored article from scratch. The clusters replace the stored
+    ones in one transaction, so an interrupted call changes nothing. ``workers`` processes
+    read the stored articles. A ``runs`` row (with no analyzer) records the call. Returns None
+    when fewer than two articles are stored.
     """
     from .provenance.stored import link_database
 
@@ -250,7 +258,9 @@ def link(db: str | Path, *, plugins: Plugins | None = None) -> Provenance | None
     database = open_existing(db)
     try:
         run_id = start_run(database, None, plugins)
-        provenance = link_database(database, build_lexicon(plugins), run_id)
+        provenance = link_database(
+            database, build_lexicon(plugins), run_id, workers=workers, incremental=not full
+        )
         articles = len(provenance.articles) if provenance else 0
         finish_run(database, run_id, articles, 0)
         return provenance
@@ -495,7 +505,7 @@ class CheckRun(Generic[T]):
             from .provenance.stored import link_database
 
             self.provenance = link_database(
-                database, self.checking.lexicon, self.run_id, self.article_ids
+                database, self.checking.lexicon, self.run_id, self.article_ids, self.workers
             )
         elif self.linker is not None and len(self.linker.articles) > 1:
             self.provenance = self.linker.finish()

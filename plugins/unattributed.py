@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.analysis.caseless import CaselessPattern, lowered, union_at_word_starts
-from sayso.analysis.needs_source import context, shipped_model
-from sayso.model import Analysis, Checker, Finding, Settings, Statement
+from sayso.analysis.needs_source import NeedsSourceModel, context, shipped_model, vouched_for
+from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Statement
 
 HEDGING_CODES = (
     "hedging/weasel-adverb",
@@ -138,10 +138,13 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 
 @hookimpl
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
-    if not statement.is_claim or analysis.attributions_for(statement):
+    if not statement.is_claim:
         return []
+    if vouched_for(statement, analysis):
+        return []
+    carried = analysis.attributions_for(statement)
     declined = analysis.non_attributions_for(statement)
-    if declined and declined[0].cue is not None:
+    if declined and declined[0].cue is not None and not carried:
         kind, words = "declined", declined[0].cue.text
     else:
         kind, words = needs_source(statement, analysis)
@@ -153,10 +156,15 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
         message = "No source is given for this claim" + (
             f", which contains {_join(described)}." if described else "."
         )
+        if carried and carried[0].cue is not None:
+            # It reports what someone thinks, wants or did: on whose say-so?
+            who, cue = _who(carried[0]), carried[0].cue.text
+            message += f" It says what {who} {cue}; nobody is given as saying so."
         return [
             CHECKER.finding("unattributed-claim", message, span=statement.span, statement=statement)
         ]
-    if not settings.option(CHECKER_ID, "report_scene_setting"):
+    # A statement carried by what someone thinks or did needs no note when it needs no source.
+    if carried or not settings.option(CHECKER_ID, "report_scene_setting"):
         return []
     return [
         CHECKER.finding(
@@ -179,7 +187,9 @@ _NO_SOURCE_NEEDED = {
 }
 
 
-def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
+def needs_source(
+    statement: Statement, analysis: Analysis, model: NeedsSourceModel | None = None
+) -> tuple[str, str]:
     """Whether an unattributed statement is a claim that needs a source, and why not if not.
 
     Returns a kind and the words that show it:
@@ -192,13 +202,15 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
     - ``scene-setting``: at most ``SCENE_MAX_WORDS`` words, nothing check-worthy, and words of
       time, place or background ("The delegation arrived on Wednesday.");
     - ``claim``: anything else: an assertion a journalist would attribute.
+
+    ``model`` is the shipped one unless given (training tries others).
     """
     text = statement.text.strip()
     if text.endswith("?") or len(text.split()) < MIN_CLAIM_WORDS:
         return "not-a-claim", ""
     if statement.quoted:
         return "not-a-claim", ""
-    model = shipped_model()
+    model = model or shipped_model(analysis.analyzer)
     if not model.needs_source(text, context(statement, analysis)):
         return "reported", model.strongest_reported_word(text) or ""
     if (
@@ -208,6 +220,10 @@ def needs_source(statement: Statement, analysis: Analysis) -> tuple[str, str]:
     ):
         return "scene-setting", ""
     return "claim", ""
+
+
+def _who(attribution: Attribution) -> str:
+    return attribution.source.text if attribution.source is not None else "someone"
 
 
 def _join(words: list[str]) -> str:

@@ -112,6 +112,75 @@ def test_a_check_whose_linking_was_killed_links_when_run_again(seeds, tmp_path, 
     assert _clusters(killed) == _clusters(unbroken)
 
 
+def _memberships(db_path) -> list[set[str]]:
+    with sqlite3.connect(db_path) as db:
+        clusters: dict[str, set[str]] = {}
+        for cluster_id, statement_id in db.execute(
+            "SELECT cluster_id, statement_id FROM cluster_members"
+        ):
+            clusters.setdefault(cluster_id, set()).add(statement_id)
+    return list(clusters.values())
+
+
+def _retold(path) -> Article:
+    """Another outlet's article that repeats every sentence of the seed (a wire copy)."""
+    return Article("From the wires.\n\n" + path.read_text(), path=f"copy-of-{path.name}")
+
+
+def test_an_incremental_link_keeps_the_clusters_and_places_the_new_articles(seeds, tmp_path):
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    sayso.link(db)
+    before = _memberships(db)
+    check([_retold(seeds[0])], db=db, link=False)
+    provenance = sayso.link(db)
+    assert provenance is not None and len(provenance.articles) == 3
+    after = _memberships(db)
+    # Every cluster linked before is still whole, and the copy's sentence joined it.
+    assert before
+    for cluster in before:
+        grown = next(members for members in after if cluster <= members)
+        assert len({statement.split(":")[0] for statement in grown}) == 3
+
+
+def test_a_full_link_is_a_link_from_scratch(seeds, tmp_path):
+    incremental, scratch = tmp_path / "incremental.db", tmp_path / "scratch.db"
+    for db in (incremental, scratch):
+        check(seeds, db=db, link=False)
+    sayso.link(incremental)
+    for db in (incremental, scratch):
+        check([_retold(seeds[0])], db=db, link=False)
+    sayso.link(incremental, full=True)
+    sayso.link(scratch)
+    assert _clusters(incremental) == _clusters(scratch)
+
+
+def test_an_article_checked_again_is_linked_again(seeds, tmp_path):
+    again, once = tmp_path / "again.db", tmp_path / "once.db"
+    for db in (again, once):
+        check(seeds, db=db, link=False)
+    sayso.link(again)
+    # Checked again (as after a new version of sayso): its clusters are linked anew.
+    for db in (again, once):
+        check(seeds[:1], db=db, link=False)
+    sayso.link(again)
+    sayso.link(once)
+    assert _clusters(again) == _clusters(once)
+
+
+def test_linking_in_worker_processes_gives_the_same_clusters(seeds, tmp_path, monkeypatch):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    articles = [Article(path.read_text(), path=path.name) for path in seeds]
+    articles += [_retold(path) for path in seeds]
+    for db in (one, two):
+        check(articles, db=db, link=False)
+    monkeypatch.setattr("sayso.provenance.stored.MIN_ARTICLES_FOR_WORKERS", 0)
+    monkeypatch.setattr("sayso.provenance.stored.READ_BATCH", 1)
+    sayso.link(one)
+    sayso.link(two, workers=2)
+    assert _clusters(one) == _clusters(two)
+
+
 def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
     db = tmp_path / "s.db"
     check(seeds, db=db, link=False)

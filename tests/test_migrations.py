@@ -118,3 +118,18 @@ def test_spans_migration_keeps_every_text_and_figure(tmp_path, seeds):
         assert migrated.execute(counts).fetchall() == written.execute(counts).fetchall()
         texts = migrated.execute("SELECT count(*) FROM statements WHERE text != ''").fetchone()
         assert texts[0] > 10
+
+
+def test_every_source_gets_its_figures_row(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m011_every_source_counted")
+    db.execute("INSERT INTO sources (id, name, type) VALUES ('person:ann', 'Ann', 'person')")
+    db.execute("DELETE FROM source_stats")
+    db.conn.commit()
+    db.close()
+    db = open_database(tmp_path / "old.db")
+    assert db.execute("SELECT source_id, articles FROM source_stats").fetchall() == [
+        ("person:ann", 0)
+    ]
+    db.execute("INSERT INTO sources (id, name, type) VALUES ('person:bo', 'Bo', 'person')")
+    assert db.execute("SELECT count(*) FROM source_stats").fetchone()[0] == 2

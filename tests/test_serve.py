@@ -519,3 +519,31 @@ def test_serve_command_without_datasette(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("pip install 'sayso[serve]'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_large_tables_leave_out_default_facets_and_row_counts(
+    seed_db: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = seed_db[0]
+    with sqlite3.connect(path) as conn:
+        assert serve.large_tables(conn) == set()
+        large = serve.large_tables(conn, limit=5)
+    assert {"statements", "statement_rows", "findings"} <= large
+    assert "runs" not in large
+    tables = serve.build_metadata("newsroom", large)["databases"]["newsroom"]["tables"]
+    assert "facets" not in tables["findings"] and tables["sources"]["facets"] == ["type"]
+    datasette = serve.make_datasette(path)
+    counted = get(datasette, "/newsroom/statements.json").json()
+    assert counted["filtered_table_rows_count"] == len(counted["rows"]) > 0
+    # Past COUNT_LIMIT rows Datasette is asked for no count: it would take most of a second.
+    monkeypatch.setattr(datasette_plugin, "COUNT_LIMIT", 5)
+    for page in ("/newsroom/statements.json", "/newsroom/findings.json?severity=warning"):
+        uncounted = get(datasette, page).json()
+        assert uncounted["filtered_table_rows_count"] is None and uncounted["rows"]
+    assert get(datasette, "/newsroom/runs.json").json()["filtered_table_rows_count"] == 1
+    # A search there is answered by the search_statements query, which stops at its rows.
+    found = get(datasette, "/newsroom/statements.json?_search=Shoigu&_shape=array").json()
+    assert found and all("Shoigu" in row["text"] for row in found)
+    assert {"statement_id", "article_id", "article", "text"} == set(found[0])
+    page = get_ok(datasette, "/newsroom/statements?_search=Shoigu+%22Kim")
+    assert "Statements found by full-text search" in page

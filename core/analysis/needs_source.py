@@ -17,8 +17,9 @@ It was trained (:func:`sayso.evaluation.flags.train_needs_source`) on PolNeAR's 
 Features: each word; each word of the main clause's first ``OPENING_WORDS`` words (where the
 subject and its verb are); the first word; first-person words; quote marks; the length; and how
 often PolNeAR's annotators mark the statement's most cue-like word as a cue
-(:mod:`.cue_words`). Weights live in ``needs_source.json`` beside this module, with the counts
-and settings they were trained with.
+(:mod:`.cue_words`). Weights live in ``needs_source.json`` beside this module (trained on the
+default analyzer's output, the tagger's), and ``needs_source_offline.json`` (the rule
+analyzer's), each with the counts and settings it was trained with.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from functools import cache
 from itertools import repeat
 from pathlib import Path
 
-from ..model import Analysis, Statement
+from ..lexicon import SPEECH_VERBS, verb_forms
+from ..model import Analysis, Attribution, Statement
 from .cue_words import LEARNED_CUE_WORDS
 
 WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
@@ -65,11 +67,41 @@ _FIRST_PERSON = frozenset(
     }
 )
 _QUOTE_MARKS = '“”"«»‘’'
+# Words of a cue that say someone said it: forms of the speech verbs, "talk", "speak".
+_SAYING = frozenset(
+    form for verb in (*SPEECH_VERBS, "talk", "speak") for form in verb_forms(verb)
+) | {"according"}
 _CUE_SHARE = {word: in_cue / seen for word, in_cue, seen in LEARNED_CUE_WORDS}
 
 
+def vouches(attribution: Attribution) -> bool:
+    """Whether someone is given as saying the content: a quotation, "according to", a document
+    or a transcript label, or a cue that is a verb of saying ("said", "told", "talked about").
+
+    The rest ("Obama hopes …", "She plans to …", "Trump cited …") report what a source thinks,
+    wants or did: the article asserts that on its own say-so unless someone said it.
+    """
+    if attribution.form != "indirect" or attribution.cue is None:
+        return True
+    words = _WORD.findall(attribution.cue.text.lower())
+    # No word at all: the colon of a speaker's label ("PENCE: …").
+    return not words or any(word in _SAYING for word in words)
+
+
+def vouched_for(statement: Statement, analysis: Analysis) -> bool:
+    """Whether an attribution carrying the statement vouches for it (:func:`vouches`), or rests
+    it on an unnamed source ("is believed to"), whose weakness the ``anonymous`` checker names:
+    one weakness, one deduction."""
+    for attribution in analysis.attributions_for(statement):
+        source = analysis.source_of(attribution)
+        if vouches(attribution) or (source is not None and source.type == "anonymous"):
+            return True
+    return False
+
+
 def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
-    """Where the statement stands: first of its paragraph or not, after an attributed one or not."""
+    """Where the statement stands: first of its paragraph or not, after an attributed one or not;
+    and, when attributions that do not vouch for it carry it (:func:`vouches`), their cue words."""
     index = statement.index
     previous = analysis.statements[index - 1] if index > 0 else None
     found = []
@@ -77,6 +109,15 @@ def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
         found.append("opens-paragraph")
     if previous is not None and analysis.attributions_for(previous):
         found.append("after-attributed")
+    carried = analysis.attributions_for(statement)
+    if carried:
+        found.append("carried")
+        found.extend(
+            f"cue={word}"
+            for attribution in carried
+            if attribution.cue is not None
+            for word in _WORD.findall(attribution.cue.text.lower())
+        )
     return tuple(found)
 
 
@@ -151,9 +192,22 @@ class NeedsSourceModel:
 
 
 @cache
-def shipped_model() -> NeedsSourceModel:
-    """The model trained on PolNeAR train that ships with sayso (read once)."""
-    return NeedsSourceModel.from_json(WEIGHTS_PATH.read_text(encoding="utf-8"))
+def shipped_model(analyzer: str | None = None) -> NeedsSourceModel:
+    """The model trained on PolNeAR train for ``analyzer``'s output that ships with sayso, read
+    once: ``needs_source_NAME.json`` where there is one (the rule analyzer's), else the default
+    analyzer's (``needs_source.json``, the tagger's)."""
+    own = WEIGHTS_PATH.with_name(f"needs_source_{analyzer}.json") if analyzer else None
+    path = own if own is not None and own.is_file() else WEIGHTS_PATH
+    return NeedsSourceModel.from_json(path.read_text(encoding="utf-8"))
+
+
+def model_path(analyzer: str) -> Path:
+    """Where the model trained for ``analyzer`` ships (the tagger's is the default one)."""
+    return (
+        WEIGHTS_PATH
+        if analyzer == "tagger"
+        else WEIGHTS_PATH.with_name(f"needs_source_{analyzer}.json")
+    )
 
 
 def train(
@@ -177,7 +231,12 @@ def train(
             counts[feature] = counts.get(feature, 0) + 1
     kept = [([f for f in found if counts[f] >= min_count], label) for found, label in featured]
     positives = sum(1 for _, label in kept if label)
-    balance = {True: len(kept) / (2 * positives), False: len(kept) / (2 * (len(kept) - positives))}
+    negatives = len(kept) - positives
+    # Both classes count alike (a class with no example weighs nothing anyway).
+    balance = {
+        True: len(kept) / (2 * positives) if positives else 1.0,
+        False: len(kept) / (2 * negatives) if negatives else 1.0,
+    }
     weights: dict[str, float] = {}
     order = list(range(len(kept)))
     shuffler = random.Random(seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -158,6 +159,7 @@ def make_app() -> typer.Typer:
         epilog=_examples(
             "sayso check archive/ --no-link --db archive.db && sayso link --db archive.db",
             "sayso merge shards/*.db --db archive.db && sayso link --db archive.db",
+            "sayso link --db archive.db --workers 2 --full",
         ),
     )(link_command)
     app.command(
@@ -840,17 +842,31 @@ def link_command(
     db: Annotated[
         Path, typer.Option(metavar="PATH", help="sayso database whose articles to link.")
     ] = Path(DEFAULT_DB),
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Link every article from scratch, not only those checked since."
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            metavar="N", min=0, help="Processes to read the stored articles in (0: one per CPU)."
+        ),
+    ] = 1,
 ) -> None:
     """Link the claims of every article in a database across articles, from its stored rows.
 
     Finds the claims several articles report (claim clusters), the sources they rest on and
-    the cross-article findings, replacing the stored ones in one transaction: articles checked
-    or merged in since the last link join the clusters, and an interrupted link changes nothing.
+    the cross-article findings, replacing the stored ones in one transaction. Incremental:
+    the clusters of the last link stay, and articles checked or merged in since join them (or
+    form new ones); the first link, or one with --full, links all from scratch. An interrupted
+    link changes nothing.
     """
     from ..api import link
 
     try:
-        provenance = link(db)
+        provenance = link(db, workers=workers or os.cpu_count() or 1, full=full)
     except SaysoError as error:
         _fail(str(error))
     if provenance is None:

@@ -5,7 +5,8 @@ collector tuned for checking.
 processes. Each pool is given what its workers run (the :class:`~sayso.pipeline.engine.Checking`
 and the function that turns a report into what travels back) through its initializer: the
 workers are forked, so nothing is pickled but the articles going out and the results coming
-back, and two runs in one process each have their own.
+back, and two runs in one process each have their own. :func:`forked_pool` is that pool, for
+any work done in forked processes (linking reads stored articles in one too).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..analysis.analyzers import may_run_in_workers
 from ..manager import Plugins
 from ..model import Article
-from .engine import BATCH_SIZE, Abandoned, ArticleReport, Checking, batched, check_articles
+from .checkers import ArticleReport
+from .engine import BATCH_SIZE, Abandoned, Checking, batched, check_articles
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
@@ -46,8 +48,8 @@ def collecting_less_often() -> Iterator[None]:
 
     Checking makes millions of small objects that live for one article; at the default
     threshold (700 new objects) the collector scans them so often that it takes about a tenth
-    of the CPU. Objects made before the checking starts (plugins, lexicon, models) are frozen
-    out of the scans altogether. The collector is as it was again afterwards.
+    of the CPU. Objects made before the checking starts (plugins, lexicon) are frozen out of the
+    scans altogether. The collector is as it was again afterwards.
     """
     thresholds = gc.get_threshold()
     _collect_less_often()

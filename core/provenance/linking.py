@@ -27,7 +27,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -200,6 +200,7 @@ class Linker:
         # The word shown for each word term ("letter" for the stem "lette").
         self.spellings: dict[str, str] = {}
         self.article_ids: list[str] = []
+        self.articles_position: dict[str, int] = {}
 
     def add(self, report: ArticleReport) -> None:
         self.add_analysis(report.analysis)
@@ -211,13 +212,24 @@ class Linker:
     def add_claims(self, article: ArticleClaims, spellings: Mapping[str, str] = {}) -> None:
         """Keep an article's claims worked out elsewhere, with the spellings of their terms."""
         position = len(self.articles)
+        self.articles_position[article.id] = position
         self.articles[article.id] = article.name
         self.article_sources[article.id] = article.sources
         self.claims += article.claims
         self.claim_articles += [position] * len(article.claims)
         learn_spellings(self.spellings, spellings)
 
-    def finish(self) -> Provenance:
+    def finish(
+        self, kept: Iterable[Iterable[str]] = (), placed: Collection[str] | None = None
+    ) -> Provenance:
+        """Link the claims collected. By default all of them, from scratch.
+
+        Incrementally, ``kept`` are clusters linked before (each its members' statement ids)
+        and ``placed`` the articles whose claims to place: those claims join the kept clusters
+        or one another (and may bring two kept clusters together), by the same average-linkage
+        rule, while what was linked before stays linked. Only pairs with a claim of ``placed``
+        are compared.
+        """
         learn_spellings(self.spellings, self.extractor.new_spellings())
         provenance = Provenance(articles=dict(self.articles))
         canonical = _SourceResolver(self, provenance)
@@ -226,8 +238,13 @@ class Linker:
                 canonical.resolve(source, article_id)
         terms = _SetTerms.of(self.claims, self.spellings)
         similarity = _Similarity(terms)
-        groups = _average_linkage(self._edges(terms, similarity), similarity)
         self.article_ids = list(self.articles)
+        seeds = self._numbered(kept) if placed is not None else []
+        active = None
+        if placed is not None:
+            positions = {self.articles_position[a] for a in placed if a in self.articles_position}
+            active = [position in positions for position in self.claim_articles]
+        groups = _average_linkage(self._edges(terms, similarity, active), similarity, seeds)
         for group in groups:
             provenance.clusters.append(self._cluster(group, terms, similarity, canonical))
         canonical.merge_unnamed_outlets(provenance.clusters)
@@ -238,11 +255,29 @@ class Linker:
         provenance.findings = _findings(provenance)
         return provenance
 
-    def _edges(self, terms: _SetTerms, similarity: _Similarity) -> list[tuple[float, int, int]]:
-        """The candidate pairs with their similarity, most similar first."""
+    def _numbered(self, clusters: Iterable[Iterable[str]]) -> list[list[int]]:
+        """Clusters given by statement ids as lists of claim numbers (members no longer stored,
+        or no longer claims, left out)."""
+        number = {
+            f"{self.article_ids[position]}:{claim.statement_index}": n
+            for n, (claim, position) in enumerate(
+                zip(self.claims, self.claim_articles, strict=True)
+            )
+        }
+        numbered = ([number[s] for s in statements if s in number] for statements in clusters)
+        articles = self.claim_articles
+        return [sorted(group) for group in numbered if len({articles[n] for n in group}) > 1]
+
+    def _edges(
+        self, terms: _SetTerms, similarity: _Similarity, active: list[bool] | None = None
+    ) -> list[tuple[float, int, int]]:
+        """The candidate pairs with their similarity, most similar first (only those with an
+        ``active`` claim, if given)."""
         total = len(self.claims)
         blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
         pairs = candidate_pairs(self.claim_articles, terms.all, terms.frequency, blocking_limit)
+        if active is not None:
+            pairs = [(a, b) for a, b in pairs if active[a] or active[b]]
         return sorted(
             ((similarity(first, second), first, second) for first, second in pairs), reverse=True
         )
@@ -298,13 +333,20 @@ class _SetTerms:
     spellings: Mapping[str, str]
 
     @classmethod
-    def of(cls, claims: Sequence[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
+    def of(cls, claims: list[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
+        """The set's terms, from the claims' words and names, which the claims then no longer
+        keep (replaced claim by claim, so that both are never held whole)."""
         names = _matched_names(claims)
         name_term = names.__getitem__
-        clauses = [
-            [words.union(map(name_term, clause_names)) for words, clause_names in claim.clauses]
-            for claim in claims
-        ]
+        clauses = []
+        for number, claim in enumerate(claims):
+            clauses.append(
+                [
+                    frozenset(words).union(map(name_term, clause_names))
+                    for words, clause_names in claim.clauses
+                ]
+            )
+            claims[number] = claim._replace(clauses=())
         all_terms = [
             terms[0] if len(terms) == 1 else frozenset().union(*terms) for terms in clauses
         ]
@@ -372,30 +414,44 @@ def candidate_pairs(
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
     common_terms: list[frozenset[str]] = []
+    no_terms: frozenset[str] = frozenset()
     for number, terms in enumerate(term_sets):
         for term in terms & rare:
             few[term].append(number)
         common = terms & commoner
-        common_terms.append(common)
+        common_terms.append(common or no_terms)
         if len(common) >= MIN_SHARED_TERMS:
             for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
                 many[term_pair].append(number)
-    shared_rare: Counter[tuple[int, int]] = Counter()
+    # A pair is counted as one number (first * size + second): a few hundred thousand pairs
+    # take half the memory tuples would.
+    size = len(term_sets)
+
+    def code(pair: tuple[int, int]) -> int:
+        return pair[0] * size + pair[1]
+
+    shared_rare: Counter[int] = Counter()
     # A term only one article uses pairs no claims of different articles: a name a story
     # repeats in five sentences would list ten pairs for nothing.
     for numbers in few.values():
         if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            shared_rare.update(itertools.combinations(numbers, 2))
-    pairs: set[tuple[int, int]] = set()
-    for pair, count in shared_rare.items():
-        first, second = pair
-        if count >= MIN_SHARED_TERMS or not common_terms[first].isdisjoint(common_terms[second]):
-            pairs.add(pair)
+            shared_rare.update(map(code, itertools.combinations(numbers, 2)))
+    pairs = {
+        pair
+        for pair, count in shared_rare.items()
+        if count >= MIN_SHARED_TERMS
+        or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
+    }
+    del shared_rare
     for numbers in many.values():
         if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            pairs.update(itertools.combinations(numbers, 2))
+            pairs.update(map(code, itertools.combinations(numbers, 2)))
     # A text read twice is one article whose claims come twice: not two reports of a fact.
-    return sorted(p for p in pairs if claim_articles[p[0]] != claim_articles[p[1]])
+    return [
+        (first, second)
+        for first, second in (divmod(pair, size) for pair in sorted(pairs))
+        if claim_articles[first] != claim_articles[second]
+    ]
 
 
 class _SourceResolver:
@@ -499,13 +555,15 @@ class _SourceResolver:
         alias = " ".join(alias.split())
         if not alias:
             return
+        key = alias.lower()
+        if key in _PRONOUNS:
+            return
         taken = self.taken_names.get(canonical.id)
         if taken is None:
             known = self.provenance.aliases.get(canonical.id, ())
-            names = (*known, canonical.name, *_PRONOUNS)
-            taken = self.taken_names[canonical.id] = {n.lower() for n in names}
-        if alias.lower() not in taken:
-            taken.add(alias.lower())
+            taken = self.taken_names[canonical.id] = {n.lower() for n in (*known, canonical.name)}
+        if key not in taken:
+            taken.add(key)
             self.provenance.aliases.setdefault(canonical.id, set()).add(alias)
 
 
@@ -630,14 +688,20 @@ class _Similarity:
 
 
 def _average_linkage(
-    edges: list[tuple[float, int, int]], similarity: _Similarity
+    edges: list[tuple[float, int, int]],
+    similarity: _Similarity,
+    seeds: Iterable[list[int]] = (),
 ) -> list[list[int]]:
-    """Greedy average-linkage clustering over candidate edges, best first.
+    """Greedy average-linkage clustering over candidate edges, best first, starting from the
+    ``seeds`` groups (clusters linked before).
 
     Two groups merge only if their members are similar on average (same-article pairs included),
     so one sentence that mixes two facts does not chain both facts' clusters together.
     """
     group_of: dict[int, list[int]] = {}
+    for seed in seeds:
+        for number in seed:
+            group_of[number] = seed
     for score, first, second in edges:
         if score < SIMILARITY_THRESHOLD:
             break
@@ -645,10 +709,13 @@ def _average_linkage(
         other = group_of.get(second, [second])
         if one is other:
             continue
-        pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
-        if sum(pairs) / len(pairs) >= SIMILARITY_THRESHOLD:
-            merged = one + other
-            for number in merged:
-                group_of[number] = merged
+        # Two lone claims: their average is this edge's score, above the threshold.
+        if len(one) > 1 or len(other) > 1:
+            pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
+            if sum(pairs) / len(pairs) < SIMILARITY_THRESHOLD:
+                continue
+        merged = one + other
+        for number in merged:
+            group_of[number] = merged
     unique = {id(group): sorted(group) for group in group_of.values()}
     return list(unique.values())

@@ -55,6 +55,12 @@ _ATTRIBUTIONS = (
     f"a.cue_end, carried.value FROM [{_ATTRIBUTION_ROWS}] AS a "
     "LEFT JOIN json_each(a.statements) AS carried WHERE a.article_id IN ({})"
 )
+# The last link that finished, and the articles checked (or checked again) since.
+_LAST_LINK = "SELECT max(id) FROM runs WHERE analyzer IS NULL AND finished IS NOT NULL"
+_CHECKED_SINCE = "SELECT id FROM articles WHERE run_id > ?"
+_CLUSTER_MEMBERS = (
+    "SELECT cluster_id, article_id, statement_id FROM cluster_members ORDER BY cluster_id, rowid"
+)
 _SOURCES = (
     "SELECT article_sources.article_id, sources.id, sources.name, sources.type "
     "FROM article_sources JOIN sources ON sources.id = article_sources.source_id "
@@ -68,30 +74,69 @@ def link_database(
     run_id: int | None,
     article_ids: list[str] | None = None,
     workers: int = 1,
+    incremental: bool = False,
 ) -> Provenance | None:
     """Link the claims of the stored articles (all of them, or ``article_ids``) and store the
     clusters, replacing those that touch the linked articles, in one transaction.
 
-    ``workers`` processes read the articles and work out their claims' terms (the clustering
-    itself runs in this process). Returns the provenance, or None when fewer than two articles
-    are stored.
+    ``incremental`` (all articles only) keeps the clusters the last ``sayso link`` stored and
+    places the claims of the articles checked since (:func:`articles_to_place`) in them or in
+    new clusters; without a finished link before, it links from scratch. ``workers`` processes
+    read the articles and work out their claims' terms (the clustering runs in this process).
+    Returns the provenance, or None when fewer than two articles are stored.
     """
     from .linking import Linker
 
     conn = db if isinstance(db, sqlite3.Connection) else open_connection(db)
     try:
         with _collecting_less_often():
+            placed = articles_to_place(conn) if incremental and article_ids is None else None
+            kept: list[list[str]] = []
+            if placed is not None:
+                kept, dissolved = _stored_clusters(conn, placed)
+                placed |= dissolved
             linker = Linker(lexicon)
             for article, spellings in stored_claims(conn, linker.extractor, article_ids, workers):
                 linker.add_claims(article, spellings)
             if len(linker.articles) < 2:
                 return None
-            provenance = linker.finish()
+            provenance = linker.finish(kept, placed)
             save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
         return provenance
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
+
+
+def articles_to_place(conn: sqlite3.Connection) -> set[str] | None:
+    """The articles checked since the last ``sayso link`` that finished (a run with no
+    analyzer), which an incremental link places in the clusters; None if no link finished.
+
+    A link killed half-way stored nothing and finished no run, so the next one places what it
+    would have placed."""
+    (last,) = conn.execute(_LAST_LINK).fetchone()
+    if last is None:
+        return None
+    return {article_id for (article_id,) in conn.execute(_CHECKED_SINCE, [last])}
+
+
+def _stored_clusters(
+    conn: sqlite3.Connection, placed: set[str]
+) -> tuple[list[list[str]], set[str]]:
+    """The stored clusters (their members' statement ids) that no article to place is in, and
+    the articles of those it is in (re-checked articles' clusters are linked again)."""
+    clusters: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for cluster_id, article_id, statement_id in conn.execute(_CLUSTER_MEMBERS):
+        clusters[cluster_id].append((article_id, statement_id))
+    kept = []
+    dissolved = set()
+    for members in clusters.values():
+        articles = {article_id for article_id, _ in members}
+        if articles & placed:
+            dissolved |= articles
+        else:
+            kept.append(list(dict.fromkeys(statement_id for _, statement_id in members)))
+    return kept, dissolved
 
 
 def stored_claims(

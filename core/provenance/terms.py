@@ -24,8 +24,6 @@ from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source
 
 STEM_LENGTH = 5
-# Claim texts whose terms one extractor remembers: about 40 MB at most.
-MAX_REMEMBERED_CLAIMS = 100_000
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
 _WORD_RUN = re.compile(r"\w+")
@@ -60,8 +58,9 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # A source an article cites for a claim: its key in the article, the words that name it there
 # (cut before an apposition) and the source it cites in turn ("X, citing Y"), if any.
 Citation = tuple[str, str, str | None]
-# One clause's terms: its words (stems, numbers, "@" gazetteer names) and its capitalised names.
-Clause = tuple[frozenset[str], frozenset[str]]
+# One clause's terms: its words (stems, numbers, "@" gazetteer names) and its capitalised names,
+# each distinct, as tuples (a third of a small set's memory: a large set keeps every claim's).
+Clause = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class ClaimText(NamedTuple):
@@ -153,8 +152,6 @@ class TermExtractor:
         self.name_terms = _Cache(self._name_term)
         self.spellings: dict[str, str] = {}
         self._unsent: dict[str, str] = {}
-        # The clauses of each claim text seen (without its attribution), up to a bound.
-        self.clauses: dict[str, tuple[Clause, ...]] = {}
 
     def analysis(self, analysis: Analysis) -> ArticleClaims:
         """An analysed article's claims and sources."""
@@ -182,13 +179,7 @@ class TermExtractor:
         return ArticleClaims(article_id, name, tuple(map(self.claim, claims)), sources)
 
     def claim(self, claim: ClaimText) -> ClaimTerms:
-        text = _masked(claim).replace("’", "'")
-        # Archives repeat sentences word for word (wire copy, boilerplate): worked out once.
-        clauses = self.clauses.get(text)
-        if clauses is None:
-            if len(self.clauses) >= MAX_REMEMBERED_CLAIMS:
-                self.clauses.clear()
-            clauses = self.clauses[text] = self._clauses(text)
+        clauses = self._clauses(_masked(claim).replace("’", "'"))
         cited: tuple[Citation, ...] = ()
         if claim.cited:
             citing = _CITING.search(claim.text)
@@ -228,7 +219,7 @@ class TermExtractor:
         names.discard("")
         words.update(map(self.word_terms.__getitem__, _WORD.findall(_NAME.sub(" ", text).lower())))
         words.discard("")
-        return frozenset(words), frozenset(names)
+        return tuple(words), tuple(names)
 
     def _word_term(self, word: str) -> str:
         """The term a word stands for, or "" for a word that carries no fact."""

@@ -453,6 +453,16 @@ def m010_spans(db: sqlite_utils.Database) -> None:
             conn.execute(statement)
 
 
+def m011_every_source_counted(db: sqlite_utils.Database) -> None:
+    """Every source has a row of figures, so source_summary lists sources in an index's order."""
+    db.conn.execute(
+        "INSERT INTO source_stats (source_id) SELECT id FROM sources WHERE true "
+        "ON CONFLICT DO NOTHING"
+    )
+    db.conn.execute("DROP TRIGGER aggregate_sources_insert")
+    db.conn.execute(schema.trigger_sql("aggregate_sources_insert"))
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -464,4 +474,5 @@ MIGRATIONS = (
     m008_browsing_aggregates,
     m009_non_attributions,
     m010_spans,
+    m011_every_source_counted,
 )

@@ -408,21 +408,32 @@ select
   sources.id as source_id,
   sources.name,
   sources.type,
-  coalesce(source_stats.articles, 0) as articles,
-  coalesce(source_stats.attributions, 0) as attributions,
-  coalesce(source_stats.mentions, 0) as mentions,
+  source_stats.articles,
+  source_stats.attributions,
+  source_stats.mentions,
   round(source_stats.score_total / nullif(source_stats.articles, 0), 1) as average_article_score
-from sources
-left join source_stats on source_stats.source_id = sources.id
+from source_stats
+join sources on sources.id = source_stats.source_id
 """
 
 SUMMARY_VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 BROWSING_INDEXES = {
     "idx_articles_score": Index("articles", ("score",)),
+    # The orders the article_sources and sources pages are shown in.
+    "idx_article_sources_attributions": Index("article_sources", ("attributions",)),
+    "idx_sources_name": Index("sources", ("name",)),
     # Covers the "which attributions carry this statement" lookups without reading rows.
     "idx_attributions_carrying": Index(
         "attribution_rows", ("article_id", "statement_id", "source_id", "statements")
     ),
+}
+
+# The table whose rows each table and view shows, one for one (what its size is read from).
+ROWS_SHOWN = {
+    **{name: name for name in TABLES},
+    **ROW_TABLES,
+    "article_summary": "articles",
+    "source_summary": "source_stats",
 }
 
 # Full-text search over statements: an FTS5 index whose content is the statements view, kept
@@ -497,6 +508,7 @@ AGGREGATE_TRIGGERS = {
     "aggregate_sources_insert": """after insert on sources begin
   insert into type_stats (type, sources) values (new.type, 1)
   on conflict(type) do update set sources = sources + 1;
+  insert into source_stats (source_id) values (new.id) on conflict do nothing;
 end""",
     "aggregate_sources_delete": """after delete on sources begin
   update type_stats set sources = sources - 1 where type = old.type;
@@ -568,7 +580,12 @@ end""",
 
 def aggregate_trigger_sql() -> list[str]:
     """The statements creating :data:`AGGREGATE_TRIGGERS`."""
-    return [f"CREATE TRIGGER [{name}] {body}" for name, body in AGGREGATE_TRIGGERS.items()]
+    return [trigger_sql(name) for name in AGGREGATE_TRIGGERS]
+
+
+def trigger_sql(name: str) -> str:
+    """The statement creating the aggregate trigger ``name``."""
+    return f"CREATE TRIGGER [{name}] {AGGREGATE_TRIGGERS[name]}"
 
 
 # The same figures worked out from the rows already stored: the tables' when the m008 migration
@@ -580,6 +597,7 @@ select article_sources.source_id, count(*), sum(article_sources.attributions),
   sum(article_sources.mentions), sum(coalesce(articles.score, 0))
 from article_sources left join articles on articles.id = article_sources.article_id
 group by article_sources.source_id;
+insert into source_stats (source_id) select id from sources where true on conflict do nothing;
 insert into article_types (article_id, type, sources)
 select article_sources.article_id, sources.type, count(*)
 from article_sources join sources on sources.id = article_sources.source_id

@@ -19,19 +19,19 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlencode
 from weakref import WeakSet
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import escape_fts, tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..report import statement_number
-from ..storage.schema import PROVENANCE_TABLES, SPAN_VIEWS, SUMMARY_VIEWS
+from ..storage.schema import PROVENANCE_TABLES, ROWS_SHOWN, SPAN_VIEWS, SUMMARY_VIEWS
 from ..version import __version__
-from .serve import lead_entries
+from .serve import SEARCH_QUERY, lead_entries
 
 HERE = Path(__file__).parent
 STYLESHEET_ROUTE = "/-/sayso/sayso.css"
@@ -78,6 +78,75 @@ class Note:
     statement_url: str | None
     # The statement's number, from 1, as the terminal report shows it.
     statement_number: int | None
+
+
+# Datasette counts every row a table page could show, for each page, within its one-second limit
+# for any query. Past this many rows the count alone takes most of that second (it would say
+# "SQL interrupted" by a million articles), so the plugin asks Datasette for none (``_nocount``)
+# and the page shows its rows without a total.
+COUNT_LIMIT = 2_000_000
+# What a search handed to the search query keeps of the request: the shape of its JSON.
+KEPT = ("_shape", "_json", "_nl")
+TABLE_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)(?P<format>\.(?:json|csv))?$")
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
+    def wrap(app: Any) -> Any:
+        async def large_tables_answer_in_time(
+            scope: dict[str, Any], receive: Any, send: Any
+        ) -> None:
+            if scope.get("type") == "http":
+                scope = await _for_large_tables(datasette, scope)
+            await app(scope, receive, send)
+
+        return large_tables_answer_in_time
+
+    return wrap
+
+
+async def _for_large_tables(datasette: Any, scope: dict[str, Any]) -> dict[str, Any]:
+    """The request, changed where it is for a large table or view of sayso's: asking for no row
+    count, and a search of statements answered by the ``search_statements`` query."""
+    match = TABLE_PATH.match(scope.get("path", ""))
+    query: bytes = scope.get("query_string", b"")
+    if match is None or b"_nocount=" in query:
+        return scope
+    table = tilde_decode(match["table"])
+    shown = ROWS_SHOWN.get(table)
+    if shown is None:
+        return scope
+    try:
+        db = datasette.get_database(route=tilde_decode(match["database"]))
+    except KeyError:
+        return scope
+    if not await is_sayso_database(datasette, db.name):
+        return scope
+    if await row_estimate(db, shown) <= COUNT_LIMIT:
+        return scope
+    arguments = parse_qs(query.decode("latin-1"), keep_blank_values=True)
+    searched = arguments.get("_search", [""])[0]
+    if table == "statements" and searched.strip():
+        # Datasette searches a table with "rowid in (every match)": by a million articles, a word
+        # most of them use matches millions of statements, gathered before the first is shown.
+        # The query reads the matches in order and stops at the page's rows.
+        path = f"/{match['database']}/{SEARCH_QUERY}{match['format'] or ''}"
+        return {
+            **scope,
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": urlencode(
+                [("search", escape_fts(searched))]
+                + [(name, value) for name in KEPT for value in arguments.get(name, [])]
+            ).encode(),
+        }
+    return {**scope, "query_string": query + (b"&" if query else b"") + b"_nocount=1"}
+
+
+async def row_estimate(db: Any, table: str) -> int:
+    """How many rows ``table`` has, about (its largest rowid: deleted rows leave gaps)."""
+    rows = await db.execute(f"select max(rowid) from [{table}]")
+    return int(rows.first()[0] or 0)
 
 
 @hookimpl

@@ -10,7 +10,9 @@ Datasette, an optional extra (``pip install 'sayso[serve]'``).
 from __future__ import annotations
 
 import signal
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Collection, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,7 @@ _CARRIES = """attributions.article_id = statements.article_id
 # SQLite streams rows and a page is ready without reading the whole database. Every ORDER BY
 # follows an index to its last term (score, then the article's row): thousands of articles share
 # a score, and sorting all of theirs would cost what streaming saves.
+SEARCH_QUERY = "search_statements"
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
         "title": "Unattributed claims",
@@ -113,6 +116,26 @@ cross join statement_rows as statements on statements.article_id = articles.id
   and statements.state_media > 0
 where statements.state_media = statements.attributions
 order by articles.score, articles.rowid, statements.idx
+""",
+    },
+    # Where a large database's statements page sends a search (see the Datasette plugin).
+    SEARCH_QUERY: {
+        "title": "Statements found by full-text search",
+        "description": "The statements containing the words searched for, in the order they "
+        "were stored, with their articles (up to 1,000). On a large database the statements "
+        "page's search answers with this query.",
+        "sql": """
+select
+  statements.id as statement_id,
+  statements.article_id,
+  articles.title as article,
+  statements.text
+from statements_fts
+join statements on statements.rowid = statements_fts.rowid
+join articles on articles.id = statements.article_id
+-- Nothing searched (the query's own page, before its form is filled): an empty phrase.
+where statements_fts match coalesce(nullif(trim(:search), ''), '""')
+order by statements_fts.rowid
 """,
     },
     "top_source_share": {
@@ -530,8 +553,33 @@ def prepare_database(db: sqlite_utils.Database) -> None:
                 db.execute(statement)
 
 
-def build_metadata(database: str) -> dict[str, Any]:
-    """Datasette metadata for a sayso database served under the name ``database``."""
+# A table page computes the facets its metadata names every time, within 200 ms each
+# (Datasette's facet_time_limit_ms). Past this many rows they time out, so a larger table's page
+# offers them on request (the column menus, ``_facet=``), not by default.
+FACET_LIMIT = 250_000
+
+
+def large_tables(conn: sqlite3.Connection, limit: int = FACET_LIMIT) -> set[str]:
+    """sayso's tables and views that show more than ``limit`` rows (about: their largest rowid)."""
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    found = set()
+    for name, shown in schema.ROWS_SHOWN.items():
+        if name in present and shown in present:
+            (top,) = conn.execute(f"SELECT max(rowid) FROM [{shown}]").fetchone()
+            if (top or 0) > limit:
+                found.add(name)
+    return found
+
+
+def build_metadata(database: str, large: Collection[str] = ()) -> dict[str, Any]:
+    """Datasette metadata for a sayso database served under the name ``database``; the tables
+    and views in ``large`` (:func:`large_tables`) without default facets."""
+    tables = {
+        name: {key: value for key, value in table.items() if key != "facets"}
+        if name in large
+        else table
+        for name, table in TABLES.items()
+    }
     return {
         "title": "sayso",
         "description": "On whose say-so? The statements, attributions, sources and findings "
@@ -541,7 +589,7 @@ def build_metadata(database: str) -> dict[str, Any]:
                 "description": "Start with article_summary (weakest articles first) or a "
                 "query below; an article's title opens its text with sources, cues and "
                 "content highlighted and the findings in the margin.",
-                "tables": TABLES,
+                "tables": tables,
                 # Readers come for the answer; the SQL stays one click away.
                 "queries": {
                     name: {**query, "hide_sql": True} for name, query in CANNED_QUERIES.items()
@@ -593,9 +641,11 @@ def make_datasette(path: Path) -> Datasette:
     from datasette.app import Datasette
 
     quiet_client_errors()
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        large = large_tables(conn)
     return Datasette(
         [str(path)],
-        metadata=build_metadata(path.stem),
+        metadata=build_metadata(path.stem, large),
         settings=DATASETTE_SETTINGS,
         template_dir=str(SERVE_TEMPLATES),
     )
@@ -641,7 +691,9 @@ def serve(
 
     from datasette.cli import serve as datasette_serve
 
-    open_for_browsing(path).close()
+    db = open_for_browsing(path)
+    large = large_tables(db.conn)
+    db.close()
     quiet_client_errors()
     # uvicorn re-raises the SIGTERM it shut down on; Python's default action would end the
     # process there, before the temporary metadata folder is removed.
@@ -650,7 +702,7 @@ def serve(
     try:
         with tempfile.TemporaryDirectory(prefix="sayso-serve-") as folder:
             metadata = Path(folder) / "metadata.json"
-            metadata.write_text(json.dumps(build_metadata(path.stem)), encoding="utf-8")
+            metadata.write_text(json.dumps(build_metadata(path.stem, large)), encoding="utf-8")
             arguments = datasette_arguments(
                 path, metadata, host, port, open_browser, datasette_options
             )

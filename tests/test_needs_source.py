@@ -1,0 +1,166 @@
+"""Which statements need a source: vouching, the carried context, the checker, the training."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sayso.analysis import needs_source
+from sayso.analysis.needs_source import NeedsSourceModel, context, vouches
+from sayso.analysis.offline import OfflineAnalyzer
+from sayso.evaluation.cross_fit import cross_fitted_models, fold_of
+from sayso.evaluation.needs_source_training import Asked, choose_threshold, train_needs_source
+from sayso.lexicon import Lexicon
+from sayso.model import Analysis, Article, Attribution, Span, Statement
+from sayso.plugins import unattributed
+
+
+def _attribution(text: str, source: str, cue: str, content: str, form: str = "indirect"):
+    def span(part: str) -> Span:
+        start = text.index(part)
+        return Span.of(text, start, start + len(part))
+
+    return Attribution(form, span(cue), span(source), [span(content)])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "cue", "form", "expected"),
+    [
+        ("Obama", "said", "indirect", True),
+        ("Obama", "has told", "indirect", True),
+        ("Obama", "talked about", "indirect", True),
+        ("Obama", "hopes", "direct", True),
+        ("Obama", "hopes", "indirect", False),
+        ("Obama", "plans", "indirect", False),
+    ],
+)
+def test_only_an_attribution_that_gives_someone_as_saying_it_vouches(source, cue, form, expected):
+    text = f"{source} {cue} his successor will push for the same goals."
+    attribution = _attribution(text, source, cue, "his successor will push", form)
+    assert vouches(attribution) is expected
+
+
+def _analysis(text: str, *attributions: tuple[str, str, str]) -> Analysis:
+    analysis = OfflineAnalyzer().analyze([Article(text)], Lexicon.default())[0]
+    analysis.attributions = [_attribution(text, *parts) for parts in attributions]
+    for attribution in analysis.attributions:
+        assert attribution.content
+        attribution.statements = [
+            statement.index
+            for statement in analysis.statements
+            if statement.span.overlaps(attribution.content[0])
+        ]
+    return analysis
+
+
+TEXT = (
+    "The museum opened on Saturday.\n\n"
+    "Obama hopes that his successor will push for the same goals in the years ahead.\n"
+)
+
+
+def test_the_context_of_a_carried_statement_names_its_cue_words() -> None:
+    analysis = _analysis(TEXT, ("Obama", "hopes", "his successor will push"))
+    statement = analysis.statements[1]
+    assert context(statement, analysis) == ("opens-paragraph", "carried", "cue=hopes")
+
+
+def _flags(analysis: Analysis, statement: Statement):
+    return unattributed.check_statement(statement, analysis, settings=_settings())
+
+
+def _settings():
+    from sayso.config import resolve_settings
+    from sayso.manager import get_plugins
+
+    return resolve_settings(get_plugins().checkers)
+
+
+def test_a_claim_about_what_someone_hopes_needs_a_source_when_the_model_says_so(monkeypatch):
+    analysis = _analysis(TEXT, ("Obama", "hopes", "his successor will push"))
+    statement = analysis.statements[1]
+    says = {True: NeedsSourceModel({"carried": 5.0}), False: NeedsSourceModel({"carried": -5.0})}
+    monkeypatch.setattr(unattributed, "shipped_model", lambda analyzer=None: says[True])
+    [flag] = _flags(analysis, statement)
+    assert flag.code == "unattributed-claim" and flag.severity == "warning"
+    assert "what Obama hopes; nobody is given as saying so" in flag.message
+    # When the model reads it as a report, a carried statement gets no note at all.
+    monkeypatch.setattr(unattributed, "shipped_model", lambda analyzer=None: says[False])
+    assert _flags(analysis, statement) == []
+
+
+def test_a_claim_someone_is_given_as_saying_is_never_asked_about(monkeypatch):
+    text = TEXT.replace("hopes", "said")
+    analysis = _analysis(text, ("Obama", "said", "his successor will push"))
+    monkeypatch.setattr(
+        unattributed, "shipped_model", lambda analyzer=None: NeedsSourceModel({"bias": 30.0})
+    )
+    assert _flags(analysis, analysis.statements[1]) == []
+
+
+def _asked(coverage: float | None, case: int | None = None) -> Asked:
+    return Asked("text", (), 0, coverage, case, False)
+
+
+def test_the_threshold_meets_both_goals_by_the_widest_margin_or_keeps_to_few_false_flags():
+    # Twenty flags, two false at 0.5 and above; the one strip case scores 0.3.
+    asked = [_asked(0.0)] * 18 + [_asked(1.0)] * 2 + [_asked(None, 0)]
+    probabilities = [0.9] * 20 + [0.3]
+    chosen = choose_threshold(asked, probabilities, cases=1)
+    assert chosen["false_flag_rate"] == 0.1 and chosen["strip_recall"] == 1.0
+    assert chosen["threshold"] <= 0.3
+    # When flagging the strip case costs 20% false flags, recall yields to precision.
+    asked = [_asked(0.0)] * 4 + [_asked(1.0), _asked(None, 0)]
+    probabilities = [0.9] * 4 + [0.35, 0.3]
+    chosen = choose_threshold(asked, probabilities, cases=1)
+    assert (chosen["threshold"], chosen["false_flag_rate"], chosen["strip_recall"]) == (0.36, 0, 0)
+
+
+def test_folds_follow_article_names_alone():
+    assert fold_of("harbor_bridge", 3) == fold_of("harbor_bridge", 3)
+    assert {fold_of(name, 3) for name in ("council_vote", "harbor_bridge", "school_budget")} == {
+        0,
+        1,
+        2,
+    }
+
+
+def test_training_is_one_reproducible_command_with_its_provenance(brat_corpus, tmp_path):
+    first = train_needs_source(brat_corpus, "offline", folds=3, work_dir=tmp_path)
+    second = train_needs_source(brat_corpus, "offline", folds=3, work_dir=tmp_path)
+    assert first.to_json() == second.to_json()
+    card = json.loads(first.to_json())["trained"]
+    assert card["analyzer"] == "offline" and card["articles"] == 3 and card["seed"] == 0
+    assert card["strip_cases"] == 1
+    assert "PolNeAR" in card["provenance"]
+    assert (
+        card["command"]
+        == "python benchmarks/flags_polnear.py --train-needs-source --analyzer offline"
+    )
+    assert first.threshold == card["threshold_chosen_out_of_fold"]["threshold"]
+
+
+def test_cross_fitted_taggers_never_see_the_articles_they_analyse(brat_corpus, tmp_path):
+    made = cross_fitted_models(brat_corpus, tmp_path, folds=3)
+    assert sorted(article.name for articles, _ in made for article in articles) == [
+        "council_vote",
+        "harbor_bridge",
+        "school_budget",
+    ]
+    for articles, model in made:
+        trained_on = json.loads((model / "card.json").read_text())["articles"]
+        assert trained_on == 3 - len(articles)
+    # A second run finds its models and trains nothing.
+    again = cross_fitted_models(brat_corpus, tmp_path, folds=3)
+    assert [model for _, model in again] == [model for _, model in made]
+
+
+def test_each_shipped_model_says_what_it_was_trained_on():
+    trained = needs_source.shipped_model("tagger").trained
+    assert trained["analyzer"] == "tagger"
+    assert trained["cross_fitted_tagger"]["folds"] == 3
+    assert trained["command"] == "python benchmarks/flags_polnear.py --train-needs-source"
+    assert needs_source.shipped_model().trained == trained
+    assert needs_source.shipped_model("offline").trained["analyzer"] == "offline"
+    # An analyzer with no model of its own gets the default one.
+    assert needs_source.shipped_model("stanza").trained == trained
