@@ -136,7 +136,7 @@ def check(
     plugins: Plugins | None = None,
     analyzer_options: dict[str, Any] | None = None,
     on_report: Callable[[ArticleReport], None] | None = None,
-    skip_unchanged: bool = False,
+    skip_unchanged: bool = True,
     link: bool | None = None,
     max_bytes: int = MAX_BYTES,
     time_limit: float | Literal["configured"] | None = CONFIGURED,
@@ -150,9 +150,11 @@ def check(
     each article is done (for progress). With ``link`` (by default, for 2 to
     :data:`LINK_LIMIT` inputs), ``CheckResult.provenance`` links their claims across articles
     (see :mod:`sayso.provenance.linking`), stored too when there is a ``db`` (from the stored
-    rows, see :func:`link`). ``skip_unchanged`` leaves out articles the database already holds
-    with the same text, versions and settings. ``analyzer`` is "auto" (as for ``sayso check``) or
-    a registered analyzer's name (:func:`sayso.analysis.analyzers.analyzer_names`);
+    rows, see :func:`link`). ``skip_unchanged`` (as ``sayso check`` without ``--force``) leaves
+    out articles the database already holds with the same text, versions and settings: they are
+    in ``CheckResult.unchanged``, not ``reports``. ``analyzer`` is "auto" (as for
+    ``sayso check``) or a registered analyzer's name
+    (:func:`sayso.analysis.analyzers.analyzer_names`);
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
     An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
     abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and

@@ -537,6 +537,10 @@ def test_large_tables_leave_out_default_facets_and_row_counts(
     assert counted["filtered_table_rows_count"] == len(counted["rows"]) > 0
     # Past COUNT_LIMIT rows Datasette is asked for no count: it would take most of a second.
     monkeypatch.setattr(datasette_plugin, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(datasette_plugin, "SEARCH_LIMIT", 5)
+    # Nor on the home and database pages, where SQLite could not interrupt a count.
+    listed = {t["name"]: t["count"] for t in get(datasette, "/newsroom.json").json()["tables"]}
+    assert listed["statement_rows"] is None and listed["runs"] == 1
     for page in ("/newsroom/statements.json", "/newsroom/findings.json?severity=warning"):
         uncounted = get(datasette, page).json()
         assert uncounted["filtered_table_rows_count"] is None and uncounted["rows"]

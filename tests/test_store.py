@@ -55,12 +55,13 @@ def test_stored_spans_equal_the_text(tmp_path, seeds):
 def test_recheck_updates_without_duplicates(tmp_path):
     path = tmp_path / "s.db"
     check(Article(TEXT, path="a.txt"), db=path)
-    check(Article(TEXT, path="renamed.txt"), db=path)
+    # Checked again (as --force does), not skipped as unchanged.
+    check(Article(TEXT, path="renamed.txt"), db=path, skip_unchanged=False)
     db = sqlite_utils.Database(path)
     assert db["articles"].count == 1
     assert next(db["articles"].rows)["path"] == "renamed.txt"
     assert db["runs"].count == 2
-    first = check(Article(TEXT), db=path).reports[0]
+    first = check(Article(TEXT), db=path, skip_unchanged=False).reports[0]
     assert db["statements"].count == len(first.analysis.statements)
     assert db["attributions"].count == len(first.analysis.attributions)
 
