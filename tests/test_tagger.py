@@ -1,6 +1,7 @@
 """The trained analyzer: training on a brat corpus, the model card, tagging, assembly."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,23 @@ def test_tagger_with_a_trained_model_finds_what_it_learned(small_model):
     assert (attribution.source.text, attribution.cue.text) == ("City officials", "said")
     assert [c.text for c in attribution.content] == ["the bridge will close for six weeks."]
     assert attribution.statements == [1]
+
+
+def test_a_model_retrained_in_place_is_a_new_fingerprint(small_model, brat_corpus, tmp_path):
+    """An article stored unchanged is checked again once ``--model DIR`` holds another model."""
+    from sayso.pipeline.engine import Checking
+
+    out, _ = small_model
+    model = tmp_path / "model"
+    shutil.copytree(out, model)
+
+    def fingerprint() -> str:
+        return Checking.prepare("tagger", analyzer_options={"model": str(model)}).fingerprint
+
+    before = fingerprint()
+    assert fingerprint() == before
+    train(brat_corpus, model, iterations=5, c1=0.0, c2=0.01)
+    assert fingerprint() != before
 
 
 def test_training_with_conllu_parses(brat_corpus, tmp_path):

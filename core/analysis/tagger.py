@@ -34,6 +34,8 @@ batch, once per process.
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
 import itertools
 import json
 import re
@@ -51,6 +53,7 @@ from .conllu import CONLLU_PATH
 from .dependency import ParsedText
 from .offline import OfflineAnalyzer
 from .segment import link_statements
+from .stanza_models import models_identity
 
 # The models shipped with sayso, trained on PolNeAR train (see their cards): one without parse
 # features, one with them (for tagger-conllu and tagger-stanza).
@@ -679,6 +682,29 @@ def _model_missing(default: Path) -> Callable[[dict[str, Any]], str | None]:
     return missing
 
 
+def _model_identity(default: Path) -> Callable[[dict[str, Any]], str]:
+    """Each file of the model directory a run would load, with its size and checksum, for the
+    check's fingerprint: a model retrained in place (same ``--model DIR``) is a new model."""
+
+    def identity(options: dict[str, Any]) -> str:
+        model = Path(options["model"]) if options.get("model") else default
+        files = sorted(path for path in model.glob("*") if path.is_file()) if model.is_dir() else []
+        return json.dumps([[path.name, *_file_checksum(path)] for path in files])
+
+    return identity
+
+
+def _file_checksum(path: Path) -> tuple[int, str]:
+    stat = path.stat()
+    return stat.st_size, _checksum(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _checksum(path: str, size: int, modified_ns: int) -> str:
+    # Keyed on size and modification time, so a file is read again only once it changes.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
 @hookimpl
 def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
     register(
@@ -692,6 +718,7 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             parallel=True,
             auto_priority=30,
             unavailable=_model_missing(SHIPPED_MODEL),
+            models=_model_identity(SHIPPED_MODEL),
         )
     )
     register(
@@ -703,6 +730,7 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             options=("model",),
             parallel=True,
             requires=(CONLLU_PATH,),
+            models=_model_identity(SHIPPED_PARSE_MODEL),
         )
     )
     register(
@@ -712,8 +740,14 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             "stanza's models, like stanza); slow, about 1,000 words/s",
             build=_stanza_tagger,
             options=("model", "stanza_dir", "device"),
+            models=_stanza_tagger_models,
         )
     )
+
+
+def _stanza_tagger_models(options: dict[str, Any]) -> str:
+    tagger_model = _model_identity(SHIPPED_PARSE_MODEL)(options)
+    return json.dumps([tagger_model, models_identity(options.get("stanza_dir"))])
 
 
 def _conllu_tagger(model: str | Path | None = None) -> TaggerAnalyzer:
