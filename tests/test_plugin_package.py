@@ -1,7 +1,9 @@
 """A plugin package installed into a fresh virtual environment is found through its entry point.
 
-The venv sees sayso through ``--system-site-packages``; the plugin is installed into the venv
-only, with the system's pip and setuptools, offline.
+The venv sees sayso as installed where the tests run: the system's packages through
+``--system-site-packages`` (pip and setuptools), and the test run's own environment, which may
+itself be a virtualenv (whose packages a venv made from it does not see), through a ``.pth``
+file. The plugin is installed into the venv only, offline.
 """
 
 import json
@@ -9,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,7 @@ def venv_python(tmp_path_factory) -> Path:
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     if created.returncode != 0 or not python.exists():
         pytest.skip(f"cannot create a virtual environment: {created.stderr.strip()}")
+    see_this_environment(python)
     install = [
         str(python),
         "-m",
@@ -86,6 +90,22 @@ def venv_python(tmp_path_factory) -> Path:
     if installed.returncode != 0:
         pytest.skip(f"cannot install a package into the venv offline: {installed.stderr.strip()}")
     return python
+
+
+def see_this_environment(python: Path) -> None:
+    """Make the packages of the environment running the tests (sayso among them) importable in
+    the venv, with their own ``.pth`` files (an editable install's finder) processed."""
+    site_packages = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = sysconfig.get_paths()["purelib"]
+    Path(site_packages).mkdir(parents=True, exist_ok=True)
+    (Path(site_packages) / "tested_environment.pth").write_text(
+        f"import site; site.addsitedir({ours!r})\n"
+    )
 
 
 def run_sayso(python: Path, *args: str, load_plugins: str | None = None, cwd: Path):
