@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sayso.analysis.analyzers import resolve_analyzer
 from sayso.analysis.stanza import StanzaAnalyzer
 from sayso.analysis.stanza_models import resources_dir
 from sayso.errors import ModelWarning
@@ -310,3 +311,9 @@ def test_new_models_mean_a_new_fingerprint(tmp_path: Path) -> None:
     assert fingerprint() == before
     shutil.rmtree(copy / "en" / "ner")
     assert fingerprint() != before
+
+
+def test_auto_picks_the_tagger_with_stanzas_parse_once_stanzas_models_are_installed() -> None:
+    """It measures best on PolNeAR dev (README, Accuracy), so "auto" prefers it when it can run."""
+    name, note = resolve_analyzer("auto", {"stanza_dir": str(STANZA_SMALL)})
+    assert (name, note) == ("tagger-stanza", "using the tagger-stanza analyzer")

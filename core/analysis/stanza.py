@@ -309,13 +309,14 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             build=StanzaAnalyzer,
             options=("stanza_dir", "device"),
             auto_priority=20,
-            unavailable=_models_missing,
+            unavailable=models_missing,
             models=lambda options: models_identity(options.get("stanza_dir")),
         )
     )
 
 
-def _models_missing(options: dict[str, Any]) -> str | None:
+def models_missing(options: dict[str, Any]) -> str | None:
+    """Why stanza's pipeline can't run with these options (models not installed), or None."""
     stanza_dir = options.get("stanza_dir")
     if not missing_models(stanza_dir):
         return None
