@@ -652,17 +652,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         for column in schema.TABLES[schema.ROW_TABLES.get(name, name)].written
         if (name, column) != ("articles", "fingerprint")
     )
-    for name in (
-        "articles",
-        "statements",
-        "article_sources",
-        "attributions",
-        "non_attributions",
-        "findings",
-        "sources",
-        "plugin_errors",
-        "plugin_times",
-    )
+    for name in (*ARTICLE_TABLES, "sources", "plugin_errors", "plugin_times")
 }
 
 
