@@ -43,7 +43,7 @@ def test_auto_falls_back_to_offline_and_says_so(sayso_cli, tmp_path):
     no_model = str(tmp_path / "no-model")
     result = sayso_cli("check", SEED, "--no-db", "--stanza-dir", str(tmp_path), "--model", no_model)
     assert result.exit_code == 0
-    assert "using the offline analyzer: tagger-stanza (more accurate, slower)" in result.stderr
+    assert "using the offline analyzer: tagger-stanza, more accurate, needs" in result.stderr
     assert f"no tagger model in {no_model}" in result.stderr
     assert "stanza models not found" in result.stderr
     assert "analyzer: offline" in result.stdout

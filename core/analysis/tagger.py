@@ -54,7 +54,7 @@ from .dependency import ParsedText
 from .offline import OfflineAnalyzer
 from .segment import link_statements
 from .stanza import models_missing as stanza_models_missing
-from .stanza_models import models_identity
+from .stanza_models import DOWNLOAD_COMMAND, models_identity
 
 # The models shipped with sayso, trained on PolNeAR train (see their cards): one without parse
 # features, one with them (for tagger-conllu and tagger-stanza).
@@ -751,8 +751,11 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
 
 
 def _stanza_tagger_missing(options: dict[str, Any]) -> str | None:
-    missing = stanza_models_missing(options) or _model_missing(SHIPPED_PARSE_MODEL)(options)
-    return None if missing is None else f"tagger-stanza (more accurate, slower): {missing}"
+    # Said on every check that falls back from it: short, the way to get it, no paths.
+    if stanza_models_missing(options):
+        return f"tagger-stanza, more accurate, needs stanza's models (`{DOWNLOAD_COMMAND}`)"
+    missing = _model_missing(SHIPPED_PARSE_MODEL)(options)
+    return None if missing is None else f"tagger-stanza: {missing}"
 
 
 def _stanza_tagger_models(options: dict[str, Any]) -> str:
