@@ -24,7 +24,9 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    attribution of the passage it continues: the other sentences of a quotation (one that runs on
    over sentences, or into the next paragraph), a whole quoted paragraph right after an
    attributed quote, and the paragraph after a statement that ends with a colon ("According to
-   the agency:", "He added:").
+   the agency:", "He added:"). Quotations nest (a question quoted inside a quote does not end
+   it), and a sentence of such a passage that reports what someone thinks ("She knows nothing",
+   in the governor's words) is the speaker's too.
 
 Carried-over statements are added to the attribution's ``statements``, and their text to its
 ``content``, so reports list them under the same source.
@@ -38,6 +40,7 @@ from collections.abc import Sequence
 from ..model import Analysis, Attribution, Span, Statement
 from .caseless import ascii_words, lowered
 from .names import unquoted_bounds
+from .needs_source import vouches
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
@@ -380,47 +383,85 @@ def quoted_statements(analysis: Analysis) -> dict[int, int]:
 
 
 def _quoted_ranges(text: str, paragraphs: Sequence[Span]) -> list[tuple[int, tuple[int, int]]]:
-    """(quotation number, (start, end)) for each quoted stretch, marks included."""
+    """(quotation number, (start, end)) for each quoted stretch, marks included.
+
+    Quotations nest: a quote inside a quote ("He read the question: “Do you agree?” Most
+    said no.") ends where the outer one closes, not at the inner closing mark. ``open_marks``
+    holds the marks still open, innermost last, each as "curly" or "straight".
+    """
     ranges: list[tuple[int, tuple[int, int]]] = []
     number = 0
     open_at: int | None = None
+    open_marks: list[str] = []
     for paragraph in paragraphs or [Span.of(text, 0, len(text))]:
+        skip_first = False
         if open_at is not None:
             # A quotation left open continues only into a paragraph that opens with a mark.
             if paragraph.text[:1] in OPENING_MARKS + _STRAIGHT or paragraph.text[:2] == "''":
                 open_at = paragraph.start
+                open_marks = open_marks[:1]
                 skip_first = True
             else:
                 open_at = None
+                open_marks = []
                 number += 1
-                skip_first = False
-        else:
-            skip_first = False
         for mark in _DOUBLED.finditer(paragraph.text):
             offset = paragraph.start + mark.start()
-            character = mark.group()
             if skip_first and offset == paragraph.start:
                 skip_first = False
                 continue
-            opens = character in OPENING_MARKS or (
-                character in (_STRAIGHT, "''") and open_at is None
-            )
-            if opens and open_at is None:
-                open_at = offset
-            elif not opens and open_at is not None:
-                ranges.append((number, (open_at, paragraph.start + mark.end())))
-                open_at = None
-                number += 1
+            if _opens(mark.group(), paragraph.text, mark.start(), mark.end(), open_marks):
+                if open_at is None:
+                    open_at = offset
+                open_marks.append("curly" if mark.group() in OPENING_MARKS else "straight")
+            elif open_marks:
+                open_marks.pop()
+                if not open_marks and open_at is not None:
+                    ranges.append((number, (open_at, paragraph.start + mark.end())))
+                    open_at = None
+                    number += 1
         if open_at is not None:
             ranges.append((number, (open_at, paragraph.end)))
     return ranges
 
 
+def _opens(character: str, text: str, start: int, end: int, open_marks: list[str]) -> bool:
+    """Whether a quote mark opens a quotation (else it closes the innermost open one).
+
+    Curly marks say which they are. A straight mark closes a quotation a straight mark opened;
+    inside one a curly mark opened, it opens a quote within it only when it stands where an
+    opening mark does (after a space, before a word), and otherwise closes the curly one, as
+    writers who mix the two mean.
+    """
+    if character in OPENING_MARKS:
+        return True
+    if character in CLOSING_MARKS:
+        return False
+    if not open_marks:
+        return True
+    if open_marks[-1] == "straight":
+        return False
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isspace() or before in "([—–") and not after.isspace()
+
+
 def carry_over(analysis: Analysis) -> None:
-    """Give statements no attribution carries the attribution of the passage they continue."""
-    carried = _carried(analysis)
+    """Give statements no attribution carries the attribution of the passage they continue.
+
+    A statement that only attributions of what someone thinks or did carry ("she has no idea
+    what happened", inside the governor's quoted words) is continued too: it stands in the
+    speaker's words, and the speaker is who vouches for it.
+    """
+    carried = {
+        index
+        for attribution in analysis.attributions
+        if vouches(attribution)
+        for index in attribution.statements
+    }
+    # Each statement's attribution with a source, one that vouches first.
     owner: dict[int, Attribution] = {}
-    for attribution in analysis.attributions:
+    for attribution in sorted(analysis.attributions, key=lambda a: not vouches(a)):
         if attribution.source is not None:
             for index in attribution.statements:
                 owner.setdefault(index, attribution)
@@ -445,7 +486,7 @@ def carry_over(analysis: Analysis) -> None:
             continued = by_quotation.get(quoted.get(statement.index, -1))
             if continued is None and handed is not None and (all_quoted or not handed[1]):
                 continued = handed[0]
-            if continued is not None:
+            if continued is not None and statement.index not in continued.statements:
                 _carry(continued, statement)
                 carried.add(statement.index)
                 owner[statement.index] = continued
