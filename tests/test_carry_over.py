@@ -81,3 +81,46 @@ def test_a_sentence_of_a_passage_that_reports_a_thought_is_still_the_speakers():
     carrying = report.analysis.attributions_for(statement_with(report, "She knows nothing"))
     assert "added" in [attribution.cue.text for attribution in carrying]
     assert unattributed_warnings_on(report, "She knows nothing") == []
+
+
+def tagged_report_of(text: str):
+    [report] = check(Article(text=text, path="story.txt"), analyzer="tagger").reports
+    return report
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+def test_the_latest_kicker_is_a_headline_not_a_source(analyzer):
+    text = (
+        "The Latest: Cruz to give away engraved shotgun.\n\n"
+        "WASHINGTON (AP) — The latest on the president's executive actions on guns.\n\n"
+        "Ted Cruz is giving away an engraved shotgun, his campaign said.\n"
+    )
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    analysis = report.analysis
+    assert statement_with(report, "The Latest:").kind == "headline"
+    assert all("latest" not in source.key for source in analysis.sources.values())
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+def test_labels_before_a_colon_name_no_speaker(analyzer):
+    text = (
+        "Senate passes the budget\n\n"
+        "The Senate passed the budget on Friday, its leader said.\n\n"
+        "UPDATE: The House will vote on the bill next week, a spokesman said.\n\n"
+        "CORRECTION: An earlier version misstated the date of the vote.\n"
+    )
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    analysis = report.analysis
+    sources = {attribution.source.text for attribution in analysis.attributions}
+    assert sources == {"its leader", "a spokesman"}
+
+
+def test_a_speaker_label_that_is_a_name_is_still_a_speaker():
+    text = (
+        "The senator was interviewed on Sunday.\n\n"
+        "WALLACE: Will the bill pass before the recess?\n\n"
+        "PENCE: The bill will pass, and it will cut taxes for every family in the state.\n"
+    )
+    report = tagged_report_of(text)
+    speakers = {a.source.text for a in report.analysis.attributions if a.cue.text == ":"}
+    assert "PENCE" in speakers

@@ -8,7 +8,9 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    article ("Copy 3.", a slug or a kicker) is a label, not a claim. An attribution found only
    in a headline or crosshead ("U.S Says Putin Is Reaching Out For Support") is dropped:
    headlines repeat what the body attributes, and a crosshead is the editor's label, not a
-   source speaking.
+   source speaking. A newsroom label before a colon (a kicker: "The Latest:", "UPDATE:",
+   "Contributing:") names no speaker: attributions to one are dropped, and a first line
+   opened by one is the headline.
 2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
    "the ministry declined to comment", "Smith could not be reached": the source is named but
    does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
@@ -39,7 +41,7 @@ from collections.abc import Sequence
 
 from ..model import Analysis, Attribution, Span, Statement
 from .caseless import ascii_words, lowered
-from .names import unquoted_bounds
+from .names import straight_apostrophes, unquoted_bounds
 from .needs_source import vouches
 
 # A first line this short, before the article, labels it ("Copy 3.").
@@ -97,6 +99,16 @@ _SUBORDINATOR = re.compile(
 _SUBJECT_AFTER_CLAUSE = re.compile(
     r"\s*,\s*(?P<subject>(?:[A-Z][\w.’'-]*\s+)*[A-Z][\w’'-]*|he|she|they|we|I)\b(?!,)"
 )
+# Newsroom labels written before a colon: a kicker ("The Latest:", "BREAKING:", "UPDATE:",
+# "Analysis:") or a credit line ("Contributing: …"). They name no one who speaks.
+_KICKERS = (
+    "latest breaking news update updated correction clarification editor's note exclusive "
+    "analysis opinion commentary editorial explainer factbox fact check live video watch photos "
+    "photo gallery related read more see also previously developing developments just in listen "
+    "contributing"
+)
+KICKER_WORDS = frozenset(_KICKERS.split())
+_KICKER = re.compile(r"[\"“]?(?P<kicker>[^\W\d][\w’' -]{0,30}?)\s*:\s")
 # A speaker's name in capitals and a colon opening a paragraph (also read by the tagger's assembly).
 SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
@@ -105,6 +117,7 @@ def complete_attributions(analysis: Analysis) -> None:
     """Run every step of the module docs on ``analysis``, in order."""
     mark_headlines(analysis)
     drop_headline_attributions(analysis)
+    drop_kicker_attributions(analysis)
     separate_non_attributions(analysis)
     add_speaker_labels(analysis)
     trim_source_mentions(analysis)
@@ -210,6 +223,35 @@ def mark_headlines(analysis: Analysis) -> None:
         first = next(iter(by_paragraph.values()))
         if len(first) == 1 and first[0].kind == "body" and _is_label(first[0].text):
             first[0].kind = "boilerplate"
+        elif len(first) == 1 and first[0].kind == "body" and _opens_with_kicker(first[0].text):
+            # "The Latest: Cruz to give away engraved shotgun": AP's headline, kicker and all.
+            first[0].kind = "headline"
+
+
+def is_kicker(label: str) -> bool:
+    """Whether the words before a colon are a newsroom label (:data:`KICKER_WORDS`), not a name."""
+    words = straight_apostrophes(label.lower()).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return bool(words) and all(word.strip(".") in KICKER_WORDS for word in words)
+
+
+def _opens_with_kicker(text: str) -> bool:
+    found = _KICKER.match(text)
+    return found is not None and is_kicker(found.group("kicker"))
+
+
+def drop_kicker_attributions(analysis: Analysis) -> None:
+    """Drop attributions to a kicker: a colon after "The Latest" or "UPDATE" introduces no one's
+    words."""
+    analysis.attributions = [
+        attribution
+        for attribution in analysis.attributions
+        if attribution.source is None
+        or attribution.cue is None
+        or any(character.isalnum() for character in attribution.cue.text)
+        or not is_kicker(attribution.source.text)
+    ]
 
 
 def _is_label(text: str) -> bool:
@@ -305,6 +347,8 @@ def add_speaker_labels(analysis: Analysis) -> None:
         label = SPEAKER_LABEL.match(paragraph.text)
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
         if label is None or not statements or any(s.index in carried for s in statements):
+            continue
+        if is_kicker(label.group("speaker")):
             continue
         speaker = Span.of(
             text, paragraph.start + label.start("speaker"), paragraph.start + label.end("speaker")
