@@ -19,6 +19,7 @@ made with another lexicon (or by another :data:`TERMS_VERSION`) are worked out a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -221,13 +222,8 @@ class TermExtractor:
         if clauses:
             return None
         # A word term whose preferred word was the term itself was stored without one.
-        spellings = {
-            term: term
-            for claim in terms
-            for words, _ in claim.clauses
-            for term in words
-            if not term.startswith("@")
-        }
+        words = set(itertools.chain.from_iterable(w for claim in terms for w, _ in claim.clauses))
+        spellings = {term: term for term in words if not term.startswith("@")}
         spellings.update(data["spellings"])
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
 
