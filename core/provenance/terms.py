@@ -208,11 +208,21 @@ class TermExtractor:
     ) -> ArticleClaims | None:
         """The article with the claim terms ``stored`` (:func:`encoded`) instead of worked out:
         None if they are not its claims' (the article then needs :meth:`article`)."""
-        data = json.loads(zlib.decompress(stored))
-        clauses = {
-            index: tuple((_interned(words), _interned(names)) for words, names in terms)
-            for index, terms in data["claims"]
-        }
+        try:
+            data = json.loads(zlib.decompress(stored))
+            # Interned as when worked out: each term is one string however many claims hold it.
+            vocabulary = list(map(sys.intern, data["terms"]))
+            term = vocabulary.__getitem__
+            clauses = {
+                index: tuple((tuple(map(term, w)), tuple(map(term, n))) for w, n in ids)
+                for index, ids in data["claims"]
+            }
+            words = vocabulary[: data["words"]]
+            spellings = {word: word for word in words if not word.startswith("@")}
+            spellings.update(data["spellings"])
+        except (zlib.error, ValueError, LookupError, TypeError):
+            # Not what encoded() writes (a row edited by hand, or damaged): worked out again.
+            return None
         terms = []
         for claim in claims:
             known = clauses.pop(claim.statement_index, None)
@@ -221,10 +231,6 @@ class TermExtractor:
             terms.append(ClaimTerms(claim.statement_index, claim.text, known, self._cited(claim)))
         if clauses:
             return None
-        # A word term whose preferred word was the term itself was stored without one.
-        words = set(itertools.chain.from_iterable(w for claim in terms for w, _ in claim.clauses))
-        spellings = {term: term for term in words if not term.startswith("@")}
-        spellings.update(data["spellings"])
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
 
     def _claim(self, claim: ClaimText) -> ClaimTerms:
@@ -327,21 +333,37 @@ class _Cache(dict[str, _V]):
 
 def encoded(article: ArticleClaims) -> bytes:
     """An article's claim terms as stored for it (:meth:`TermExtractor.restored` reads them
-    back): JSON of each claim's statement index and clauses and of the spellings that are not
-    the term itself, compressed (to a third: uncompressed, they took more room than the text)."""
-    spellings = {term: word for term, word in article.spellings.items() if term != word}
-    claims = [(claim.statement_index, claim.clauses) for claim in article.claims]
-    data = {"claims": claims, "spellings": spellings}
+    back), compressed JSON (uncompressed, they took more room than the text):
+
+    - ``terms``: each distinct term once, its word terms (``words`` of them) first;
+    - ``claims``: each claim's statement index and its clauses, as numbers into ``terms``;
+    - ``spellings``: the word shown for a word term, where it is not the term itself.
+    """
+    clauses = [clause for claim in article.claims for clause in claim.clauses]
+    vocabulary = dict.fromkeys(itertools.chain.from_iterable(words for words, _ in clauses))
+    word_terms = len(vocabulary)
+    vocabulary.update(dict.fromkeys(itertools.chain.from_iterable(n for _, n in clauses)))
+    number = dict(zip(vocabulary, itertools.count())).__getitem__
+    data = {
+        "terms": list(vocabulary),
+        "words": word_terms,
+        "claims": [
+            (
+                claim.statement_index,
+                [
+                    (list(map(number, words)), list(map(number, names)))
+                    for words, names in claim.clauses
+                ],
+            )
+            for claim in article.claims
+        ],
+        "spellings": {term: word for term, word in article.spellings.items() if term != word},
+    }
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
 def _bare(word: str) -> str:
     return word.removesuffix("'s").removesuffix("'")
-
-
-def _interned(terms: list[str]) -> tuple[str, ...]:
-    # Interned as when worked out: each term is one string however many claims hold it.
-    return tuple(map(sys.intern, terms))
 
 
 def _masked(claim: ClaimText) -> str:
