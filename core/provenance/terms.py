@@ -211,13 +211,13 @@ class TermExtractor:
         try:
             data = json.loads(zlib.decompress(stored))
             # Interned as when worked out: each term is one string however many claims hold it.
-            vocabulary = list(map(sys.intern, data["terms"]))
-            term = vocabulary.__getitem__
+            intern = sys.intern
             clauses = {
-                index: tuple((tuple(map(term, w)), tuple(map(term, n))) for w, n in ids)
-                for index, ids in data["claims"]
+                index: tuple((tuple(map(intern, w)), tuple(map(intern, n))) for w, n in terms)
+                for index, terms in data["claims"]
             }
-            words = vocabulary[: data["words"]]
+            # A word term whose preferred word was the term itself was stored without one.
+            words = itertools.chain.from_iterable(w for c in clauses.values() for w, _ in c)
             spellings = {word: word for word in words if not word.startswith("@")}
             spellings.update(data["spellings"])
         except (zlib.error, ValueError, LookupError, TypeError):
@@ -333,32 +333,11 @@ class _Cache(dict[str, _V]):
 
 def encoded(article: ArticleClaims) -> bytes:
     """An article's claim terms as stored for it (:meth:`TermExtractor.restored` reads them
-    back), compressed JSON (uncompressed, they took more room than the text):
-
-    - ``terms``: each distinct term once, its word terms (``words`` of them) first;
-    - ``claims``: each claim's statement index and its clauses, as numbers into ``terms``;
-    - ``spellings``: the word shown for a word term, where it is not the term itself.
-    """
-    clauses = [clause for claim in article.claims for clause in claim.clauses]
-    vocabulary = dict.fromkeys(itertools.chain.from_iterable(words for words, _ in clauses))
-    word_terms = len(vocabulary)
-    vocabulary.update(dict.fromkeys(itertools.chain.from_iterable(n for _, n in clauses)))
-    number = dict(zip(vocabulary, itertools.count())).__getitem__
-    data = {
-        "terms": list(vocabulary),
-        "words": word_terms,
-        "claims": [
-            (
-                claim.statement_index,
-                [
-                    (list(map(number, words)), list(map(number, names)))
-                    for words, names in claim.clauses
-                ],
-            )
-            for claim in article.claims
-        ],
-        "spellings": {term: word for term, word in article.spellings.items() if term != word},
-    }
+    back): JSON of each claim's statement index and clauses and of the spellings that are not
+    the term itself, compressed (to a third: uncompressed, they took more room than the text)."""
+    spellings = {term: word for term, word in article.spellings.items() if term != word}
+    claims = [(claim.statement_index, claim.clauses) for claim in article.claims]
+    data = {"claims": claims, "spellings": spellings}
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
