@@ -41,8 +41,6 @@ from .names import unquoted_bounds
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
-# Sources whose account runs on over sentences that do not name them again.
-REPORT_TYPES = ("state_media", "news_agency", "document")
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
 _STRAIGHT = '"'
@@ -321,39 +319,6 @@ def add_speaker_labels(analysis: Analysis) -> None:
         [*analysis.attributions, *labelled],
         key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0),
     )
-
-
-def carry_over_runs(analysis: Analysis) -> None:
-    """Give a statement no attribution carries the source of the statements on both sides of it.
-
-    Run after source resolution: "KCNA said A. [B.] KCNA added C." makes B part of what KCNA
-    reported, when B is in A's paragraph, C in the same or the next, and A and C rest on the
-    same report: a source of one of ``REPORT_TYPES`` (an outlet's or a document's account
-    runs on; a person's words are marked sentence by sentence).
-    """
-    statements = analysis.statements
-    owner: dict[int, Attribution] = {}
-    for attribution in analysis.attributions:
-        if attribution.source_key is not None:
-            for index in attribution.statements:
-                owner.setdefault(index, attribution)
-    body = [statement for statement in statements if statement.kind == "body"]
-    for before, middle, after in zip(body, body[1:], body[2:], strict=False):
-        if middle.index in owner or before.index not in owner or after.index not in owner:
-            continue
-        key = owner[before.index].source_key
-        source = analysis.sources.get(key) if key is not None else None
-        if source is None or key != owner[after.index].source_key:
-            continue
-        if source.type not in REPORT_TYPES:
-            continue
-        # B belongs with the account before it: same paragraph, and C no further than the next.
-        if middle.paragraph != before.paragraph or after.paragraph - before.paragraph > 1:
-            continue
-        attribution = owner[before.index]
-        _carry(attribution, middle)
-        attribution.statements = sorted(attribution.statements)
-        owner[middle.index] = attribution
 
 
 def quoted_statements(analysis: Analysis) -> dict[int, int]:
