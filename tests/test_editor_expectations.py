@@ -122,6 +122,8 @@ def test_transcript_speaker_labels_are_attributions():
         ("State media, however, had not confirmed plans for a military parade.", "confirmed"),
         ("The regional transport authority declined to comment.", "declined to comment"),
         ("A spokesman for the ministry could not be reached.", "could not be reached"),
+        ("Bair could not be immediately reached for comment.", "could not be immediately reached"),
+        ("Pittman could not immediately be contacted for comment.", "be contacted"),
         (
             "When asked about the visit, John Kirby, the White House spokesman, did not provide "
             "a direct answer.",

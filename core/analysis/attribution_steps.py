@@ -63,7 +63,8 @@ _NOT_VOUCHING = re.compile(
 _NON_ATTRIBUTION = re.compile(
     r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
     r"(?:comment|respond|say|elaborate|discuss|confirm|answer|specify|provide|give|identify)|"
-    r"(?:could|can)(?: not|n[’']t)\s+be\s+reached|"
+    r"(?:could|can)(?: not|n[’']t)\s+(?:immediately\s+)?be\s+(?:immediately\s+)?"
+    r"(?:reached|contacted)|"
     r"did(?: not|n[’']t)\s+(?:immediately\s+)?(?:respond|reply|return|answer|provide|comment)|"
     r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
     re.IGNORECASE,
@@ -72,7 +73,7 @@ _NON_ATTRIBUTION = re.compile(
 # (nineteen in twenty) is not searched.
 _NON_ATTRIBUTION_ENDS = frozenset(
     b"comment respond say elaborate discuss confirm answer specify provide give identify reached "
-    b"reply return confirmed commented responded".split()
+    b"reply return confirmed commented responded contacted".split()
 )
 # The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
 # optionally followed by an aside between commas ("State media, however, had not …").
