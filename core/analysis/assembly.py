@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..lexicon import Lexicon
 from ..model import Attribution, Form, Span
-from .attribution_steps import SPEAKER_LABEL, is_kicker
+from .attribution_steps import speaker_turn
 from .dependency import content_form
 
 
@@ -191,11 +191,9 @@ def laid_out_attributions(text: str, tokens: TokenOffsets) -> list[Attribution]:
         if not paragraph:
             continue
         start, end = tokens.starts[paragraph[0]], tokens.ends[paragraph[-1]]
-        label = SPEAKER_LABEL.match(text, start, end)
-        if label is not None and label.end() < end and not is_kicker(label.group("speaker")):
-            speaker = Span.of(text, label.start("speaker"), label.end("speaker"))
-            colon = Span.of(text, speaker.end, speaker.end + 1)
-            turns.append(Attribution("direct", colon, speaker, [Span.of(text, label.end(), end)]))
+        turn = speaker_turn(text, start, end)
+        if turn is not None:
+            turns.append(turn)
             continue
         for quotation in SIGNED_QUOTATION.finditer(text, start, end) if any_signed else ():
             dash, name, content = (
