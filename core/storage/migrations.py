@@ -463,6 +463,26 @@ def m011_every_source_counted(db: sqlite_utils.Database) -> None:
     db.conn.execute(schema.trigger_sql("aggregate_sources_insert"))
 
 
+def m012_article_terms(db: sqlite_utils.Database) -> None:
+    """Each article's claim terms, stored by the link that worked them out for the next one."""
+    db.table("article_terms").create(
+        {"article_id": str, "extractor": str, "terms": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+def m013_figures_per_batch(db: sqlite_utils.Database) -> None:
+    """Rows inserted are counted in the browsing figures per batch, not by per-row triggers.
+
+    Whatever inserts articles' rows now runs :data:`~sayso.storage.schema.ARTICLE_FIGURES_SQL`
+    over them (``sayso.storage.store.count_in_figures``); deleting rows still updates the
+    figures by trigger. The figures stored stay what they were.
+    """
+    for name in schema.REPLACED_TRIGGERS:
+        db.conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -475,4 +495,6 @@ MIGRATIONS = (
     m009_non_attributions,
     m010_spans,
     m011_every_source_counted,
+    m012_article_terms,
+    m013_figures_per_batch,
 )
