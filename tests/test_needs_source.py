@@ -106,48 +106,22 @@ def test_a_claim_someone_is_given_as_saying_is_never_asked_about(monkeypatch):
     assert _flags(analysis, analysis.statements[1]) == []
 
 
-def _asked(coverage: float | None, case: int | None = None, fold: int = 0) -> Asked:
-    return Asked("text", (), fold, coverage, case, False)
+def _asked(coverage: float | None, case: int | None = None) -> Asked:
+    return Asked("text", (), 0, coverage, case, False)
 
 
 def test_the_threshold_meets_both_goals_by_the_widest_margin_or_keeps_to_few_false_flags():
     # Twenty flags, two false at 0.5 and above; the one strip case scores 0.3.
     asked = [_asked(0.0)] * 18 + [_asked(1.0)] * 2 + [_asked(None, 0)]
     probabilities = [0.9] * 20 + [0.3]
-    chosen = choose_threshold(asked, probabilities, {0: 1})
+    chosen = choose_threshold(asked, probabilities, cases=1)
     assert chosen["false_flag_rate"] == 0.1 and chosen["strip_recall"] == 1.0
     assert chosen["threshold"] <= 0.3
     # When flagging the strip case costs 20% false flags, recall yields to precision.
     asked = [_asked(0.0)] * 4 + [_asked(1.0), _asked(None, 0)]
     probabilities = [0.9] * 4 + [0.35, 0.3]
-    chosen = choose_threshold(asked, probabilities, {0: 1})
+    chosen = choose_threshold(asked, probabilities, cases=1)
     assert (chosen["threshold"], chosen["false_flag_rate"], chosen["strip_recall"]) == (0.36, 0, 0)
-
-
-def test_the_false_flag_goal_must_hold_on_every_fold_not_only_on_all_of_them():
-    # Pooled, flagging at 0.3 costs 2 false flags in 20 (10%); but fold 1 alone has 2 in 10.
-    asked = (
-        [_asked(0.0, fold=0)] * 10
-        + [_asked(0.0, fold=1)] * 8
-        + [_asked(1.0, fold=1)] * 2
-        + [_asked(None, 0, fold=0)]
-    )
-    probabilities = [0.9] * 18 + [0.35, 0.35, 0.3]
-    chosen = choose_threshold(asked, probabilities, {0: 1, 1: 0})
-    assert chosen["threshold"] == 0.36 and chosen["worst_fold_false_flag_rate"] == 0.0
-    assert chosen["strip_recall"] == 0.0
-
-
-def test_training_weighs_each_example_within_its_class():
-    def examples(weight: float):
-        return [
-            ("The bridge will close for a year.", (), True, weight),
-            ("The museum is open.", (), True, 1.0),
-            ("He hoped the bridge would stay open.", (), False, 1.0),
-        ] * 3
-
-    # The heavier claim's own words count more; the other class still weighs as much in all.
-    assert needs_source.train(examples(3.0))["w=will"] > needs_source.train(examples(1.0))["w=will"]
 
 
 PARTLY = (

@@ -241,37 +241,31 @@ def model_path(analyzer: str) -> Path:
 
 
 def train(
-    examples: Iterable[tuple[str, tuple[str, ...], bool, float]],
+    examples: Iterable[tuple[str, tuple[str, ...], bool]],
     epochs: int = 10,
     rate: float = 0.1,
     l2: float = 1e-5,
     min_count: int = 3,
     seed: int = 0,
 ) -> dict[str, float]:
-    """Fit weights by stochastic gradient descent on ``(text, context, needs a source, weight)``
-    examples.
+    """Fit weights by stochastic gradient descent on ``(text, needs a source)`` examples.
 
     Features seen in fewer than ``min_count`` examples are left out (they would only learn the
-    training texts by heart); examples are weighted so both classes count alike, each class's
-    examples by their own ``weight`` within it. Seeded, so the same examples give the same
-    weights.
+    training texts by heart); examples are weighted so both classes count alike. Seeded, so the
+    same examples give the same weights.
     """
-    featured = [(features(text, where), label, weight) for text, where, label, weight in examples]
+    featured = [(features(text, where), label) for text, where, label in examples]
     counts: dict[str, int] = {}
-    for found, _, _ in featured:
+    for found, _ in featured:
         for feature in found:
             counts[feature] = counts.get(feature, 0) + 1
-    kept = [
-        ([f for f in found if counts[f] >= min_count], label, weight)
-        for found, label, weight in featured
-    ]
-    total = sum(weight for _, _, weight in kept)
-    positives = sum(weight for _, label, weight in kept if label)
-    negatives = total - positives
+    kept = [([f for f in found if counts[f] >= min_count], label) for found, label in featured]
+    positives = sum(1 for _, label in kept if label)
+    negatives = len(kept) - positives
     # Both classes count alike (a class with no example weighs nothing anyway).
     balance = {
-        True: total / (2 * positives) if positives else 1.0,
-        False: total / (2 * negatives) if negatives else 1.0,
+        True: len(kept) / (2 * positives) if positives else 1.0,
+        False: len(kept) / (2 * negatives) if negatives else 1.0,
     }
     weights: dict[str, float] = {}
     order = list(range(len(kept)))
@@ -280,11 +274,11 @@ def train(
         shuffler.shuffle(order)
         step = rate / (1 + epoch)
         for index in order:
-            found, label, weight = kept[index]
+            found, label = kept[index]
             score = sum(weights.get(feature, 0.0) for feature in found)
             predicted = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
-            gradient = (predicted - (1.0 if label else 0.0)) * balance[label] * weight
+            gradient = (predicted - (1.0 if label else 0.0)) * balance[label]
             for feature in found:
-                old = weights.get(feature, 0.0)
-                weights[feature] = old - step * (gradient + l2 * old)
+                weight = weights.get(feature, 0.0)
+                weights[feature] = weight - step * (gradient + l2 * weight)
     return {feature: weight for feature, weight in weights.items() if abs(weight) >= 0.01}

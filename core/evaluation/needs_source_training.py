@@ -21,17 +21,15 @@ statements (claims that no attribution vouches for, see
 
 The threshold is chosen on the same folds: the model is trained on all folds but one and scores
 the one left out, and on those out-of-fold scores the threshold is the one whose false-flag
-rate and strip recall both meet the goals (at most 10%, at least 80%) on every fold by the
-widest margin or, when none meets both, the one with the best strip recall of those keeping to
-10% false flags on every fold (:func:`choose_threshold`). How much a stripped content weighs in
-training (``STRIP_CASE_WEIGHTS``) is chosen the same way: the weight whose best threshold gives
-the best figures. The weights are then trained on every fold. The model's ``trained`` record
-(its card) says what it was trained on, with what, and the figures behind the threshold.
+rate and strip recall both meet the goals (at most 10%, at least 80%) by the widest margin or,
+when none meets both, the one with the best strip recall of those keeping to 10% false flags
+(:func:`choose_threshold`). The weights are then trained on every fold. The model's ``trained``
+record (its card) says what it was trained on, with what, and the figures behind the threshold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,10 +59,6 @@ PROVENANCE = (
     "text."
 )
 THRESHOLDS = tuple(round(step / 100, 2) for step in range(5, 96))
-# How much a stripped content weighs in training against another statement: the strip cases are
-# few (about one in ten examples) and the boundary that matters is between them and the
-# statements the annotators attributed, so weighing them more may serve; chosen out of fold.
-STRIP_CASE_WEIGHTS = (1.0, 2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -200,67 +194,35 @@ def figures(
 
 
 def choose_threshold(
-    asked: list[Asked], probabilities: list[float], cases_by_fold: Mapping[int, int]
+    asked: list[Asked], probabilities: list[float], cases: int
 ) -> dict[str, float]:
-    """The threshold, with its figures, judged on every fold (each an unseen sample of news,
-    so a goal met only on the pooled folds is met by chance on new articles): of those meeting
-    both goals on every fold, the one meeting them by the widest margin; failing that, the one
-    with the best strip recall whose false-flag rate meets its goal on every fold (a wrong
-    warning costs an editor's trust more than a missed one); failing that, the one with the
-    fewest false flags."""
-    by_fold: dict[int, tuple[list[Asked], list[float]]] = {}
-    for statement, probability in zip(asked, probabilities, strict=True):
-        statements, scores = by_fold.setdefault(statement.fold, ([], []))
-        statements.append(statement)
-        scores.append(probability)
-    cases = sum(cases_by_fold.values())
-    tried = []
-    for threshold in THRESHOLDS:
-        found = figures(asked, probabilities, cases, threshold)
-        folds = [
-            figures(statements, scores, cases_by_fold.get(fold, 0), threshold)
-            for fold, (statements, scores) in by_fold.items()
-        ]
-        found["worst_fold_false_flag_rate"] = max(fold["false_flag_rate"] for fold in folds)
-        found["worst_fold_strip_recall"] = min(fold["strip_recall"] for fold in folds)
-        tried.append(found)
-    return max(tried, key=_merit)
+    """The threshold, with its figures: of those meeting both goals, the one meeting them by the
+    widest margin; failing that, the one with the best strip recall whose false-flag rate
+    meets its goal (a wrong warning costs an editor's trust more than a missed one); failing
+    that, the one with the fewest false flags."""
+    tried = [figures(asked, probabilities, cases, threshold) for threshold in THRESHOLDS]
+
+    def margin(found: dict[str, float]) -> float:
+        return min(
+            (MAX_FALSE_FLAG_RATE - found["false_flag_rate"]) / MAX_FALSE_FLAG_RATE,
+            (found["strip_recall"] - MIN_STRIP_RECALL) / (1 - MIN_STRIP_RECALL),
+        )
+
+    both = [found for found in tried if margin(found) >= 0]
+    if both:
+        return max(both, key=margin)
+    precise = [found for found in tried if found["false_flag_rate"] <= MAX_FALSE_FLAG_RATE]
+    if precise:
+        return max(precise, key=lambda found: (found["strip_recall"], -found["threshold"]))
+    return min(tried, key=lambda found: (found["false_flag_rate"], found["threshold"]))
 
 
-def _merit(found: dict[str, float]) -> tuple[float, ...]:
-    """How good the figures are (:func:`choose_threshold`), as a key to sort by."""
-    false_flag_rate = found["worst_fold_false_flag_rate"]
-    margin = min(
-        (MAX_FALSE_FLAG_RATE - false_flag_rate) / MAX_FALSE_FLAG_RATE,
-        (found["worst_fold_strip_recall"] - MIN_STRIP_RECALL) / (1 - MIN_STRIP_RECALL),
-    )
-    if margin >= 0:
-        return (2, margin)
-    if false_flag_rate <= MAX_FALSE_FLAG_RATE:
-        return (1, found["strip_recall"], -found["threshold"])
-    return (0, -false_flag_rate, -found["threshold"])
-
-
-def _training(
-    asked: list[Asked], strip_weight: float
-) -> list[tuple[str, tuple[str, ...], bool, float]]:
+def _training(asked: list[Asked]) -> list[tuple[str, tuple[str, ...], bool]]:
     return [
-        (statement.text, statement.where, label, 1.0 if statement.case is None else strip_weight)
+        (statement.text, statement.where, label)
         for statement in asked
         if (label := statement.label) is not None
     ]
-
-
-def _out_of_fold(asked: list[Asked], folds: int, strip_weight: float) -> list[float]:
-    """Each statement's probability from a model trained on the other folds."""
-    probabilities = [0.0] * len(asked)
-    for fold in range(folds):
-        training = _training([s for s in asked if s.fold != fold], strip_weight)
-        model = NeedsSourceModel(train(training, seed=SEED))
-        for index, statement in enumerate(asked):
-            if statement.fold == fold:
-                probabilities[index] = model.probability(statement.text, statement.where)
-    return probabilities
 
 
 def train_needs_source(
@@ -275,15 +237,16 @@ def train_needs_source(
     work_dir = work_dir or Path(".sayso-training")
     collected = collect(corpus_dir, analyzer, folds, work_dir, progress, log)
     asked = collected.asked
+    # Out-of-fold probabilities: each fold scored by a model trained on the others.
+    probabilities = [0.0] * len(asked)
+    for fold in range(folds):
+        model = NeedsSourceModel(train(_training([s for s in asked if s.fold != fold]), seed=SEED))
+        for index, statement in enumerate(asked):
+            if statement.fold == fold:
+                probabilities[index] = model.probability(statement.text, statement.where)
     cases = sum(collected.cases_by_fold.values())
-    # The strip cases' weight and the threshold, both chosen on out-of-fold probabilities.
-    tried = {
-        weight: choose_threshold(asked, _out_of_fold(asked, folds, weight), collected.cases_by_fold)
-        for weight in STRIP_CASE_WEIGHTS
-    }
-    strip_weight = max(STRIP_CASE_WEIGHTS, key=lambda weight: _merit(tried[weight]))
-    chosen = tried[strip_weight]
-    examples = _training(asked, strip_weight)
+    chosen = choose_threshold(asked, probabilities, cases)
+    examples = _training(asked)
     weights = train(examples, seed=SEED)
     trained: dict[str, Any] = {
         "corpus": f"{corpus_dir.parent.name}/{corpus_dir.name}",
@@ -295,13 +258,11 @@ def train_needs_source(
         ),
         "articles": collected.articles,
         "examples": len(examples),
-        "needs_source": sum(1 for _, _, label, _ in examples if label),
+        "needs_source": sum(1 for _, _, label in examples if label),
         "strip_cases": cases,
         "features": len(weights),
         "seed": SEED,
-        "strip_case_weight": strip_weight,
         "threshold_chosen_out_of_fold": chosen,
-        "tried_out_of_fold": [tried[weight] | {"strip_case_weight": weight} for weight in tried],
         "sayso_version": __version__,
         "command": "python benchmarks/flags_polnear.py --train-needs-source"
         + ("" if analyzer == "tagger" else f" --analyzer {analyzer}")
