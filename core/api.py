@@ -139,6 +139,7 @@ def check(
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = True,
     link: bool | None = None,
+    workers: int = 0,
     max_bytes: int = MAX_BYTES,
     time_limit: float | Literal["configured"] | None = CONFIGURED,
     config: str | Path | None = None,
@@ -159,7 +160,8 @@ def check(
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
     An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
     abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and
-    stored.
+    stored. ``workers`` processes check the articles (0: one per CPU when the analyzer gains
+    from it; 1: all in this process; a run that links without a database is always one).
 
     The defaults are ``sayso check``'s: without ``settings``, the checkers are configured, and
     the time limit set, by ``config`` or else the configuration file found from the current
@@ -179,6 +181,7 @@ def check(
         analyzer_options=analyzer_options,
         skip_unchanged=skip_unchanged,
         link=link,
+        workers=workers,
         max_bytes=max_bytes,
         time_limit=time_limit,
         config=config,
