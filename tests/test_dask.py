@@ -1,5 +1,9 @@
 """Checking on a local Dask cluster: partitions into shards, merged as one sequential run."""
 
+import contextlib
+import socket
+import warnings
+
 import pytest
 
 pytest.importorskip("distributed")
@@ -17,7 +21,10 @@ def cluster():
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
         ) as local,
         Client(local) as client,
     ):
@@ -56,8 +63,14 @@ def test_the_command_line_on_a_local_cluster(sayso_cli, tmp_path):
     write_corpus(tmp_path / "articles", 4)
     db = tmp_path / "d.db"
     args = ("check", str(tmp_path / "articles"), "--db", str(db), "--dask", "--workers", "1")
-    result = sayso_cli(*args)
+    with contextlib.ExitStack() as held, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Dask's default port taken (by this test, or already by another cluster): no warning.
+        with contextlib.suppress(OSError):
+            held.enter_context(socket.create_server(("", 8787)))
+        result = sayso_cli(*args)
     assert result.exit_code == 0, result.stderr
+    assert [str(w.message) for w in caught if "in use" in str(w.message)] == []
     assert "4 article(s) checked in 4 partition(s) on Dask" in result.stdout
     no_db = sayso_cli("check", str(tmp_path / "articles"), "--no-db", "--dask")
     assert no_db.exit_code == 2 and "needs a database" in no_db.stderr

@@ -161,7 +161,12 @@ def _client(scheduler: str | Any | None, workers: int) -> Iterator[Any]:
         with (
             dask.config.set(LOCAL_WORKER_CONFIG),
             LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                # No dashboard; the scheduler's HTTP server on a free port, not on 8787 with a
+                # warning when another cluster holds it.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
             ) as cluster,
             Client(cluster) as client,
         ):
