@@ -62,12 +62,19 @@ def table_rows(db: Path, across_runs: bool = False) -> Iterator[tuple[str, list[
             ]
             selected = ", ".join(f"[{column}]" for column in columns)
             rows = [
-                json.dumps(list(row), ensure_ascii=False)
+                json.dumps(list(row), ensure_ascii=False, default=_hex)
                 for row in conn.execute(f"select {selected} from [{table}]")
             ]
             yield table, columns, sorted(rows)
     finally:
         conn.close()
+
+
+def _hex(value: object) -> str:
+    """A BLOB (``article_terms.terms``) as its bytes in hex."""
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"{type(value).__name__} in a table")
 
 
 def dump(db: Path) -> Iterator[str]:

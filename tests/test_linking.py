@@ -1,7 +1,9 @@
 """Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
 
 import itertools
+import json
 import sqlite3
+import zlib
 from collections import Counter
 from unittest import mock
 
@@ -15,6 +17,7 @@ from sayso.model import Article
 from sayso.pipeline.engine import build_lexicon
 from sayso.provenance.linking import candidate_pairs
 from sayso.provenance.stored import link_database
+from sayso.provenance.terms import TERMS_VERSION, ClaimText, TermExtractor, encoded
 from sayso.storage import store
 
 from tests.conftest import SEEDS
@@ -233,15 +236,140 @@ def test_a_shared_source_is_named_by_rule_not_by_which_article_came_last(tmp_pat
     assert names == [("USA Today",), ("USA Today",)]
 
 
+def _stored_terms(db_path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        return {a: (e, t) for a, e, t in conn.execute("SELECT * FROM article_terms")}
+
+
+@pytest.fixture
+def extracted(monkeypatch) -> list[str]:
+    """The articles whose claim terms are worked out (not read back) from here on."""
+    articles: list[str] = []
+    article = TermExtractor.article
+
+    def counted(self, article_id, *args):
+        articles.append(article_id)
+        return article(self, article_id, *args)
+
+    monkeypatch.setattr(TermExtractor, "article", counted)
+    return articles
+
+
+def test_a_link_stores_the_terms_and_the_next_works_out_only_the_new_articles(
+    seeds, tmp_path, extracted
+):
+    incremental, scratch = tmp_path / "incremental.db", tmp_path / "scratch.db"
+    check(seeds, db=incremental, link=False)
+    sayso.link(incremental)
+    first = _stored_terms(incremental)
+    assert len(first) == len(seeds) == len(extracted)
+    copy = _retold(seeds[0])
+    check([copy], db=incremental, link=False)
+    extracted.clear()
+    sayso.link(incremental)
+    [copy_id] = extracted
+    assert set(_stored_terms(incremental)) == {*first, copy_id}
+    # A full link reads every article's terms back, and links as a database without them.
+    extracted.clear()
+    sayso.link(incremental, full=True)
+    assert extracted == []
+    check([*seeds, copy], db=scratch, link=False)
+    sayso.link(scratch)
+    assert _clusters(incremental) == _clusters(scratch)
+    assert _stored_terms(incremental) == _stored_terms(scratch)
+
+
+def test_terms_stored_by_another_extractor_or_not_the_claims_are_worked_out_again(
+    seeds, tmp_path, extracted
+):
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    sayso.link(db)
+    before, terms = _clusters(db), _stored_terms(db)
+    first, second = sorted(terms)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE article_terms SET extractor = 'another' WHERE article_id = ?", [first])
+        conn.execute(
+            "UPDATE article_terms SET terms = ? WHERE article_id = ?",
+            [zlib.compress(b'{"claims": [], "spellings": {}}'), second],
+        )
+    extracted.clear()
+    sayso.link(db, full=True)
+    assert sorted(extracted) == [first, second]
+    assert _stored_terms(db) == terms
+    assert _clusters(db) == before
+
+
+def test_checking_an_article_again_drops_its_stored_terms(seeds, tmp_path):
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    sayso.link(db)
+    check([Article(seeds[0].read_text() + "\n\nUpdated.", path=seeds[0].name)], db=db, link=False)
+    with sqlite3.connect(db) as conn:
+        rechecked = conn.execute("SELECT id FROM articles ORDER BY run_id DESC").fetchone()[0]
+    assert rechecked not in _stored_terms(db)
+
+
+def test_a_merge_carries_the_shards_terms(seeds, tmp_path, extracted):
+    shards = [tmp_path / "one.db", tmp_path / "other.db"]
+    articles = [[seeds[0], _retold(seeds[1])], [seeds[1], _retold(seeds[0])]]
+    for shard, part in zip(shards, articles, strict=True):
+        check(part, db=shard, link=False)
+        sayso.link(shard)
+    merged, sequential = tmp_path / "merged.db", tmp_path / "sequential.db"
+    sayso.merge(shards, merged)
+    assert _stored_terms(merged) == {**_stored_terms(shards[0]), **_stored_terms(shards[1])}
+    extracted.clear()
+    sayso.link(merged)
+    assert extracted == []
+    check([*articles[0], *articles[1]], db=sequential, link=False)
+    sayso.link(sequential)
+    assert _clusters(merged) == _clusters(sequential)
+
+
+def test_the_terms_a_text_gives_are_those_of_terms_version_1():
+    """Changed what terms a text gives? Then stored terms are stale: raise TERMS_VERSION (and
+    write this test's terms and version anew), so that links work them out again."""
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    text = (
+        "North Korea's state media said on Thursday that Kim Jong Un had inspected 12 missiles "
+        "sent to the front, which officials in Seoul doubted; letters were exchanged."
+    )
+    cited = (("kcna", "North Korea's state media"),)
+    claim = ClaimText(3, 100, text, ((100, 125), (126, 130)), cited)
+    article = extractor.article("a", "a.txt", [claim], {})
+    assert TERMS_VERSION == 1
+    assert json.loads(zlib.decompress(encoded(article))) == {
+        "claims": [
+            [
+                3,
+                [
+                    [["12", "front", "inspe", "sent", "weapon"], ["kim jong un", "thursday"]],
+                    [["@South Korean government", "offic"], []],
+                    [["excha", "lette"], []],
+                ],
+            ]
+        ],
+        "spellings": {
+            "offic": "officials",
+            "inspe": "inspected",
+            "excha": "exchanged",
+            "weapon": "missiles",
+            "lette": "letters",
+        },
+    }
+
+
 def _brute_force_candidates(
-    articles: list[int], term_sets: list[frozenset[str]], limit: int
+    articles: list[int], term_sets: list[frozenset[str]], limit: int, active: set[int] | None
 ) -> list[tuple[int, int]]:
     """The pairs the linker compares, worked out the slow way: every pair of claims."""
     frequency = Counter(t for terms in term_sets for t in terms)
     pairs = []
     for (a, first), (b, second) in itertools.combinations(enumerate(term_sets), 2):
         shared = {t for t in first & second if frequency[t] <= limit}
-        if articles[a] != articles[b] and len(shared) >= 2:
+        wanted = active is None or a in active or b in active
+        if articles[a] != articles[b] and len(shared) >= 2 and wanted:
             pairs.append((a, b))
     return pairs
 
@@ -254,15 +382,20 @@ def _brute_force_candidates(
     ),
     st.integers(1, 30),
     st.integers(1, 10),
+    st.one_of(st.none(), st.sets(st.integers(0, 59))),
 )
-def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(claims, limit, listed_pairwise):
+def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(
+    claims, limit, listed_pairwise, active
+):
     # Claims come article by article, as the linker numbers them.
     ordered = sorted(claims, key=lambda claim: claim[0])
     articles = [article for article, _ in ordered]
     term_sets = [frozenset(f"t{term}" for term in terms) for _, terms in ordered]
     frequency = Counter(t for terms in term_sets for t in terms)
     # A small MIN_BLOCKING_LIMIT, so that the terms listed pairwise and the commoner ones whose
-    # pairs are listed instead both occur.
+    # pairs are listed instead both occur. With ``active`` (an incremental link's new claims),
+    # only the pairs holding one.
+    limit = max(limit, listed_pairwise)
     with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
-        found = candidate_pairs(articles, term_sets, frequency, max(limit, listed_pairwise))
-    assert found == _brute_force_candidates(articles, term_sets, max(limit, listed_pairwise))
+        found = candidate_pairs(articles, term_sets, frequency, limit, active)
+    assert found == _brute_force_candidates(articles, term_sets, limit, active)

@@ -268,6 +268,32 @@ def test_a_pronoun_does_not_resolve_to_a_place_or_a_party() -> None:
     assert _sources(analysis) == [("Jane Okafor", "person")]
 
 
+@pytest.mark.parametrize(
+    "place",
+    [
+        "flew to the Middle East",
+        "praised the Affordable Care Act",
+        "spoke in Boca Raton",
+        "toured factories across Central Asia",
+    ],
+)
+def test_a_name_after_the_or_in_is_no_antecedent_for_a_pronoun(place: str) -> None:
+    # "the Middle East" and "in Boca Raton" look like two-word names; the words before them
+    # say they are a place or a thing, which "he" cannot stand for.
+    text = f"Mark Weddle met voters on Monday. The candidate {place} on Tuesday. "
+    analysis = _tagged(
+        text + "He said the region would decide the race.",
+        ("He", "said", "the region would decide the race"),
+    )
+    assert _sources(analysis) == [("Mark Weddle", "person")]
+
+
+def test_a_name_that_owns_what_follows_in_is_still_a_person() -> None:
+    text = "In Jane Okafor's speech the tone changed. She said the state would decide the race."
+    analysis = _tagged(text, ("She", "said", "the state would decide the race"))
+    assert _sources(analysis) == [("Jane Okafor", "person")]
+
+
 def test_a_relative_clause_is_not_a_second_source() -> None:
     text = (
         "The Justice Department proposed a rule. The rule, which the department first proposed "

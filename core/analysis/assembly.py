@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..lexicon import Lexicon
 from ..model import Attribution, Form, Span
-from .attribution_steps import SPEAKER_LABEL
+from .attribution_steps import SPEAKER_LABEL, is_kicker
 from .dependency import content_form
 
 
@@ -190,7 +190,7 @@ def laid_out_attributions(text: str, tokens: TokenOffsets) -> list[Attribution]:
             continue
         start, end = tokens.starts[paragraph[0]], tokens.ends[paragraph[-1]]
         label = SPEAKER_LABEL.match(text, start, end)
-        if label is not None and label.end() < end:
+        if label is not None and label.end() < end and not is_kicker(label.group("speaker")):
             speaker = Span.of(text, label.start("speaker"), label.end("speaker"))
             colon = Span.of(text, speaker.end, speaker.end + 1)
             turns.append(Attribution("direct", colon, speaker, [Span.of(text, label.end(), end)]))

@@ -8,7 +8,9 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    article ("Copy 3.", a slug or a kicker) is a label, not a claim. An attribution found only
    in a headline or crosshead ("U.S Says Putin Is Reaching Out For Support") is dropped:
    headlines repeat what the body attributes, and a crosshead is the editor's label, not a
-   source speaking.
+   source speaking. A newsroom label before a colon (a kicker: "The Latest:", "UPDATE:",
+   "Contributing:") names no speaker: attributions to one are dropped, and a first line
+   opened by one is the headline.
 2. **Non-attribution is information.** "State media had not confirmed plans for a parade",
    "the ministry declined to comment", "Smith could not be reached": the source is named but
    does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
@@ -24,7 +26,9 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    attribution of the passage it continues: the other sentences of a quotation (one that runs on
    over sentences, or into the next paragraph), a whole quoted paragraph right after an
    attributed quote, and the paragraph after a statement that ends with a colon ("According to
-   the agency:", "He added:").
+   the agency:", "He added:"). Quotations nest (a question quoted inside a quote does not end
+   it), and a sentence of such a passage that reports what someone thinks ("She knows nothing",
+   in the governor's words) is the speaker's too.
 
 Carried-over statements are added to the attribution's ``statements``, and their text to its
 ``content``, so reports list them under the same source.
@@ -37,7 +41,8 @@ from collections.abc import Sequence
 
 from ..model import Analysis, Attribution, Span, Statement
 from .caseless import ascii_words, lowered
-from .names import unquoted_bounds
+from .names import straight_apostrophes, unquoted_bounds
+from .needs_source import vouches
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
@@ -94,6 +99,16 @@ _SUBORDINATOR = re.compile(
 _SUBJECT_AFTER_CLAUSE = re.compile(
     r"\s*,\s*(?P<subject>(?:[A-Z][\w.’'-]*\s+)*[A-Z][\w’'-]*|he|she|they|we|I)\b(?!,)"
 )
+# Newsroom labels written before a colon: a kicker ("The Latest:", "BREAKING:", "UPDATE:",
+# "Analysis:") or a credit line ("Contributing: …"). They name no one who speaks.
+_KICKERS = (
+    "latest breaking news update updated correction clarification editor's note exclusive "
+    "analysis opinion commentary editorial explainer factbox fact check live video watch photos "
+    "photo gallery related read more see also previously developing developments just in listen "
+    "contributing"
+)
+KICKER_WORDS = frozenset(_KICKERS.split())
+_KICKER = re.compile(r"[\"“]?(?P<kicker>[^\W\d][\w’' -]{0,30}?)\s*:\s")
 # A speaker's name in capitals and a colon opening a paragraph (also read by the tagger's assembly).
 SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
@@ -102,6 +117,7 @@ def complete_attributions(analysis: Analysis) -> None:
     """Run every step of the module docs on ``analysis``, in order."""
     mark_headlines(analysis)
     drop_headline_attributions(analysis)
+    drop_kicker_attributions(analysis)
     separate_non_attributions(analysis)
     add_speaker_labels(analysis)
     trim_source_mentions(analysis)
@@ -207,6 +223,35 @@ def mark_headlines(analysis: Analysis) -> None:
         first = next(iter(by_paragraph.values()))
         if len(first) == 1 and first[0].kind == "body" and _is_label(first[0].text):
             first[0].kind = "boilerplate"
+        elif len(first) == 1 and first[0].kind == "body" and _opens_with_kicker(first[0].text):
+            # "The Latest: Cruz to give away engraved shotgun": AP's headline, kicker and all.
+            first[0].kind = "headline"
+
+
+def is_kicker(label: str) -> bool:
+    """Whether the words before a colon are a newsroom label (:data:`KICKER_WORDS`), not a name."""
+    words = straight_apostrophes(label.lower()).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return bool(words) and all(word.strip(".") in KICKER_WORDS for word in words)
+
+
+def _opens_with_kicker(text: str) -> bool:
+    found = _KICKER.match(text)
+    return found is not None and is_kicker(found.group("kicker"))
+
+
+def drop_kicker_attributions(analysis: Analysis) -> None:
+    """Drop attributions to a kicker: a colon after "The Latest" or "UPDATE" introduces no one's
+    words."""
+    analysis.attributions = [
+        attribution
+        for attribution in analysis.attributions
+        if attribution.source is None
+        or attribution.cue is None
+        or any(character.isalnum() for character in attribution.cue.text)
+        or not is_kicker(attribution.source.text)
+    ]
 
 
 def _is_label(text: str) -> bool:
@@ -303,6 +348,8 @@ def add_speaker_labels(analysis: Analysis) -> None:
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
         if label is None or not statements or any(s.index in carried for s in statements):
             continue
+        if is_kicker(label.group("speaker")):
+            continue
         speaker = Span.of(
             text, paragraph.start + label.start("speaker"), paragraph.start + label.end("speaker")
         )
@@ -380,47 +427,85 @@ def quoted_statements(analysis: Analysis) -> dict[int, int]:
 
 
 def _quoted_ranges(text: str, paragraphs: Sequence[Span]) -> list[tuple[int, tuple[int, int]]]:
-    """(quotation number, (start, end)) for each quoted stretch, marks included."""
+    """(quotation number, (start, end)) for each quoted stretch, marks included.
+
+    Quotations nest: a quote inside a quote ("He read the question: “Do you agree?” Most
+    said no.") ends where the outer one closes, not at the inner closing mark. ``open_marks``
+    holds the marks still open, innermost last, each as "curly" or "straight".
+    """
     ranges: list[tuple[int, tuple[int, int]]] = []
     number = 0
     open_at: int | None = None
+    open_marks: list[str] = []
     for paragraph in paragraphs or [Span.of(text, 0, len(text))]:
+        skip_first = False
         if open_at is not None:
             # A quotation left open continues only into a paragraph that opens with a mark.
             if paragraph.text[:1] in OPENING_MARKS + _STRAIGHT or paragraph.text[:2] == "''":
                 open_at = paragraph.start
+                open_marks = open_marks[:1]
                 skip_first = True
             else:
                 open_at = None
+                open_marks = []
                 number += 1
-                skip_first = False
-        else:
-            skip_first = False
         for mark in _DOUBLED.finditer(paragraph.text):
             offset = paragraph.start + mark.start()
-            character = mark.group()
             if skip_first and offset == paragraph.start:
                 skip_first = False
                 continue
-            opens = character in OPENING_MARKS or (
-                character in (_STRAIGHT, "''") and open_at is None
-            )
-            if opens and open_at is None:
-                open_at = offset
-            elif not opens and open_at is not None:
-                ranges.append((number, (open_at, paragraph.start + mark.end())))
-                open_at = None
-                number += 1
+            if _opens(mark.group(), paragraph.text, mark.start(), mark.end(), open_marks):
+                if open_at is None:
+                    open_at = offset
+                open_marks.append("curly" if mark.group() in OPENING_MARKS else "straight")
+            elif open_marks:
+                open_marks.pop()
+                if not open_marks and open_at is not None:
+                    ranges.append((number, (open_at, paragraph.start + mark.end())))
+                    open_at = None
+                    number += 1
         if open_at is not None:
             ranges.append((number, (open_at, paragraph.end)))
     return ranges
 
 
+def _opens(character: str, text: str, start: int, end: int, open_marks: list[str]) -> bool:
+    """Whether a quote mark opens a quotation (else it closes the innermost open one).
+
+    Curly marks say which they are. A straight mark closes a quotation a straight mark opened;
+    inside one a curly mark opened, it opens a quote within it only when it stands where an
+    opening mark does (after a space, before a word), and otherwise closes the curly one, as
+    writers who mix the two mean.
+    """
+    if character in OPENING_MARKS:
+        return True
+    if character in CLOSING_MARKS:
+        return False
+    if not open_marks:
+        return True
+    if open_marks[-1] == "straight":
+        return False
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isspace() or before in "([—–") and not after.isspace()
+
+
 def carry_over(analysis: Analysis) -> None:
-    """Give statements no attribution carries the attribution of the passage they continue."""
-    carried = _carried(analysis)
+    """Give statements no attribution carries the attribution of the passage they continue.
+
+    A statement that only attributions of what someone thinks or did carry ("she has no idea
+    what happened", inside the governor's quoted words) is continued too: it stands in the
+    speaker's words, and the speaker is who vouches for it.
+    """
+    carried = {
+        index
+        for attribution in analysis.attributions
+        if vouches(attribution)
+        for index in attribution.statements
+    }
+    # Each statement's attribution with a source, one that vouches first.
     owner: dict[int, Attribution] = {}
-    for attribution in analysis.attributions:
+    for attribution in sorted(analysis.attributions, key=lambda a: not vouches(a)):
         if attribution.source is not None:
             for index in attribution.statements:
                 owner.setdefault(index, attribution)
@@ -445,7 +530,7 @@ def carry_over(analysis: Analysis) -> None:
             continued = by_quotation.get(quoted.get(statement.index, -1))
             if continued is None and handed is not None and (all_quoted or not handed[1]):
                 continued = handed[0]
-            if continued is not None:
+            if continued is not None and statement.index not in continued.statements:
                 _carry(continued, statement)
                 carried.add(statement.index)
                 owner[statement.index] = continued

@@ -53,6 +53,8 @@ _PLACE_OPENERS = _words("new north south east west upper lower los las san santa
 _PLACE_ENDINGS = _words(
     "street avenue square county city state states island islands valley river coast bay"
 )
+# Prepositions that put what follows in a place: "in Iowa", "across Europe".
+_PLACE_PREPOSITIONS = _words("in across throughout inside outside near")
 _STATE_OUTLET = re.compile(r"\bstate(?:[- ]run)?\s+(?:media|news|television|tv|broadcaster)", re.I)
 _NATIONALITY_ENDINGS = ("ean", "ian", "ese", "ish", "ican", "eans", "ians", "icans")
 # Members of a party or a faith, not a person's name: "Republicans", "Democratic".
@@ -301,8 +303,11 @@ class _Resolver:
     def _people(self, entities: Sequence[Entity]) -> list[Entity]:
         people: list[Entity] = []
         surnames: set[str] = set()
+        text = self.analysis.article.text
         for entity in entities:
             if entity.label and entity.label not in ("PERSON", "PER"):
+                continue
+            if not entity.label and _named_as_a_place_or_thing(text, entity.span):
                 continue
             name = _person_name(entity.span.text, self.gazetteer)
             if name is None:
@@ -423,6 +428,18 @@ def _capitalised_only_as_first_word(text: str, word: str) -> bool:
         if previous and (not previous.endswith((".", "!", "?")) or _TITLE.fullmatch(previous)):
             return False
     return True
+
+
+def _named_as_a_place_or_thing(text: str, span: Span) -> bool:
+    """Whether the word before a capitalised name says it is no person's: "the Middle East",
+    "the Affordable Care Act", "in Boca Raton" (a person's name takes no article, and "in"
+    before a name places something there, unless the name owns what follows: "in Trump's
+    speech"). "a" and "that" are left out: "a Trump supporter" names Trump, if as a
+    modifier."""
+    before = straight_apostrophes(_last_word(text, span.start).lower())
+    if before == "the":
+        return True
+    return before in _PLACE_PREPOSITIONS and not text.startswith(("'s", "’s"), span.end)
 
 
 def _last_word(text: str, end: int) -> str:

@@ -27,7 +27,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -36,7 +36,7 @@ from ..lexicon import Lexicon
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import source_id
-from .terms import ArticleClaims, ClaimTerms, TermExtractor, learn_spellings, stem
+from .terms import ArticleClaims, ClaimTerms, TermExtractor, best_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
@@ -197,8 +197,9 @@ class Linker:
         # Every claim, article by article, and the position of its article.
         self.claims: list[ClaimTerms] = []
         self.claim_articles: list[int] = []
-        # The word shown for each word term ("letter" for the stem "lette").
-        self.spellings: dict[str, str] = {}
+        # Every (word term, word) pair of the articles: the word shown for a term ("letter"
+        # for the stem "lette") is the preferred of them (:func:`best_spellings`).
+        self.spellings: set[tuple[str, str]] = set()
         self.article_ids: list[str] = []
         self.articles_position: dict[str, int] = {}
 
@@ -209,15 +210,15 @@ class Linker:
         """Keep an article's claims: their terms and the sources they are attributed to."""
         self.add_claims(self.extractor.analysis(analysis))
 
-    def add_claims(self, article: ArticleClaims, spellings: Mapping[str, str] = {}) -> None:
-        """Keep an article's claims worked out elsewhere, with the spellings of their terms."""
+    def add_claims(self, article: ArticleClaims) -> None:
+        """Keep an article's claims worked out elsewhere (or read back from a database)."""
         position = len(self.articles)
         self.articles_position[article.id] = position
         self.articles[article.id] = article.name
         self.article_sources[article.id] = article.sources
         self.claims += article.claims
         self.claim_articles += [position] * len(article.claims)
-        learn_spellings(self.spellings, spellings)
+        self.spellings.update(article.spellings.items())
 
     def finish(
         self, kept: Iterable[Iterable[str]] = (), placed: Collection[str] | None = None
@@ -230,20 +231,19 @@ class Linker:
         rule, while what was linked before stays linked. Only pairs with a claim of ``placed``
         are compared.
         """
-        learn_spellings(self.spellings, self.extractor.new_spellings())
         provenance = Provenance(articles=dict(self.articles))
         canonical = _SourceResolver(self, provenance)
         for article_id, sources in self.article_sources.items():
             for source in sources.values():
                 canonical.resolve(source, article_id)
-        terms = _SetTerms.of(self.claims, self.spellings)
+        terms = _SetTerms.of(self.claims, best_spellings(self.spellings))
         similarity = _Similarity(terms)
         self.article_ids = list(self.articles)
         seeds = self._numbered(kept) if placed is not None else []
         active = None
         if placed is not None:
             positions = {self.articles_position[a] for a in placed if a in self.articles_position}
-            active = [position in positions for position in self.claim_articles]
+            active = {n for n, position in enumerate(self.claim_articles) if position in positions}
         groups = _average_linkage(self._edges(terms, similarity, active), similarity, seeds)
         for group in groups:
             provenance.clusters.append(self._cluster(group, terms, similarity, canonical))
@@ -269,15 +269,15 @@ class Linker:
         return [sorted(group) for group in numbered if len({articles[n] for n in group}) > 1]
 
     def _edges(
-        self, terms: _SetTerms, similarity: _Similarity, active: list[bool] | None = None
+        self, terms: _SetTerms, similarity: _Similarity, active: set[int] | None = None
     ) -> list[tuple[float, int, int]]:
         """The candidate pairs with their similarity, most similar first (only those with an
         ``active`` claim, if given)."""
         total = len(self.claims)
         blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
-        pairs = candidate_pairs(self.claim_articles, terms.all, terms.frequency, blocking_limit)
-        if active is not None:
-            pairs = [(a, b) for a, b in pairs if active[a] or active[b]]
+        pairs = candidate_pairs(
+            self.claim_articles, terms.all, terms.frequency, blocking_limit, active
+        )
         return sorted(
             ((similarity(first, second), first, second) for first, second in pairs), reverse=True
         )
@@ -397,9 +397,12 @@ def candidate_pairs(
     term_sets: Sequence[frozenset[str]],
     frequency: Mapping[str, int],
     limit: int,
+    active: set[int] | None = None,
 ) -> list[tuple[int, int]]:
     """The pairs of claims (from different articles) sharing at least
-    :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second.
+    :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second; with
+    ``active``, only the pairs with an active claim (an incremental link's new claims), and
+    only the lists of claims holding one are paired.
 
     Claims are numbered article by article (``claim_articles`` gives each one's article).
     Listing the claims of every such term pairwise would cost the square of the longest lists,
@@ -431,11 +434,8 @@ def candidate_pairs(
         return pair[0] * size + pair[1]
 
     shared_rare: Counter[int] = Counter()
-    # A term only one article uses pairs no claims of different articles: a name a story
-    # repeats in five sentences would list ten pairs for nothing.
-    for numbers in few.values():
-        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            shared_rare.update(map(code, itertools.combinations(numbers, 2)))
+    for numbers in _paired(few.values(), claim_articles, active):
+        shared_rare.update(map(code, itertools.combinations(numbers, 2)))
     pairs = {
         pair
         for pair, count in shared_rare.items()
@@ -443,15 +443,28 @@ def candidate_pairs(
         or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
     }
     del shared_rare
-    for numbers in many.values():
-        if claim_articles[numbers[0]] != claim_articles[numbers[-1]]:
-            pairs.update(map(code, itertools.combinations(numbers, 2)))
+    for numbers in _paired(many.values(), claim_articles, active):
+        pairs.update(map(code, itertools.combinations(numbers, 2)))
     # A text read twice is one article whose claims come twice: not two reports of a fact.
     return [
         (first, second)
         for first, second in (divmod(pair, size) for pair in sorted(pairs))
         if claim_articles[first] != claim_articles[second]
+        and (active is None or first in active or second in active)
     ]
+
+
+def _paired(
+    lists: Iterable[list[int]], claim_articles: Sequence[int], active: set[int] | None
+) -> Iterator[list[int]]:
+    """The lists of claims whose pairs may be candidates: those spanning several articles (a
+    term only one article uses pairs no claims of different articles: a name a story repeats
+    in five sentences would list ten pairs for nothing), holding an active claim if asked."""
+    for numbers in lists:
+        if claim_articles[numbers[0]] != claim_articles[numbers[-1]] and (
+            active is None or not active.isdisjoint(numbers)
+        ):
+            yield numbers
 
 
 class _SourceResolver:

@@ -9,7 +9,13 @@ half-way leaves the clusters it found as they were, so running it again ends wit
 an unbroken run gives.
 
 The reads are the queries named below (``_ARTICLES``, ``_CLAIMS``, ``_ATTRIBUTIONS``,
-``_SOURCES``): the columns linking needs and no others.
+``_SOURCES``, ``_TERMS``): the columns linking needs and no others.
+
+An article's claim terms are worked out once: the first link that reads an article stores them
+(``article_terms``, with the clusters, in the same transaction), and later links read them back.
+So an incremental link works out the terms of the articles checked since the last link only.
+Checking an article again deletes its terms with its other rows; terms worked out with another
+lexicon are worked out again (:attr:`~.terms.TermExtractor.fingerprint`).
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ from ..model import Source, Span
 from ..pipeline.engine import batched
 from ..pipeline.workers import forked_pool
 from ..storage.schema import SPAN_VIEWS
-from ..storage.store import open_connection, save_provenance
-from .terms import ArticleClaims, ClaimText, TermExtractor
+from ..storage.store import open_connection, save_provenance, write_transaction
+from .terms import ArticleClaims, ClaimText, TermExtractor, encoded
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon
@@ -60,6 +66,10 @@ _LAST_LINK = "SELECT max(id) FROM runs WHERE analyzer IS NULL AND finished IS NO
 _CHECKED_SINCE = "SELECT id FROM articles WHERE run_id > ?"
 _CLUSTER_MEMBERS = (
     "SELECT cluster_id, article_id, statement_id FROM cluster_members ORDER BY cluster_id, rowid"
+)
+_TERMS = "SELECT article_id, terms FROM article_terms WHERE extractor = ? AND article_id IN ({})"
+_STORE_TERMS = (
+    "INSERT OR REPLACE INTO article_terms (article_id, extractor, terms) VALUES (?, ?, ?)"
 )
 _SOURCES = (
     "SELECT article_sources.article_id, sources.id, sources.name, sources.type "
@@ -96,12 +106,18 @@ def link_database(
                 kept, dissolved = _stored_clusters(conn, placed)
                 placed |= dissolved
             linker = Linker(lexicon)
-            for article, spellings in stored_claims(conn, linker.extractor, article_ids, workers):
-                linker.add_claims(article, spellings)
+            extractor = linker.extractor.fingerprint
+            worked_out = []
+            for article, terms in stored_claims(conn, linker.extractor, article_ids, workers):
+                linker.add_claims(article)
+                if terms is not None:
+                    worked_out.append((article.id, extractor, terms))
             if len(linker.articles) < 2:
                 return None
             provenance = linker.finish(kept, placed)
-            save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
+            with write_transaction(conn):
+                conn.executemany(_STORE_TERMS, worked_out)
+                save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
         return provenance
     finally:
         if not isinstance(db, sqlite3.Connection):
@@ -144,9 +160,10 @@ def stored_claims(
     extractor: TermExtractor,
     article_ids: list[str] | None = None,
     workers: int = 1,
-) -> Iterator[tuple[ArticleClaims, dict[str, str]]]:
+) -> Iterator[tuple[ArticleClaims, bytes | None]]:
     """The stored articles' claims, in the order the articles were stored (their checking
-    order), each with the spellings of terms first found in its batch."""
+    order), each with its terms to store (:func:`~.terms.encoded`) if they were worked out
+    (None if they were read back)."""
     if article_ids is None:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
     else:
@@ -155,18 +172,12 @@ def stored_claims(
     path = _file_of(conn)
     if workers <= 1 or len(ids) < MIN_ARTICLES_FOR_WORKERS or path is None:
         for batch in batches:
-            articles = list(_read_batch(conn, extractor, batch))
-            spellings = extractor.new_spellings()
-            for article in articles:
-                yield article, spellings
-                spellings = {}
+            yield from _read_batch(conn, extractor, batch)
         return
     # A fork pool whose workers SIGTERM ends whatever handler this process has (see there).
     with forked_pool(workers, _start_worker, (path, extractor.lexicon)) as pool:
-        for articles, spellings in pool.imap(_read_in_worker, batches):
-            for article in articles:
-                yield article, spellings
-                spellings = {}
+        for articles in pool.imap(_read_in_worker, batches):
+            yield from articles
 
 
 # A worker's connection and extractor, made once per process by ``_start_worker``.
@@ -179,10 +190,10 @@ def _start_worker(path: str, lexicon: Lexicon) -> None:
     _worker = (sqlite3.connect(f"file:{path}?mode=ro", uri=True), TermExtractor(lexicon))
 
 
-def _read_in_worker(ids: list[str]) -> tuple[list[ArticleClaims], dict[str, str]]:
+def _read_in_worker(ids: list[str]) -> list[tuple[ArticleClaims, bytes | None]]:
     assert _worker is not None, "linking worker started without a database"
     conn, extractor = _worker
-    return list(_read_batch(conn, extractor, ids)), extractor.new_spellings()
+    return list(_read_batch(conn, extractor, ids))
 
 
 def _file_of(conn: sqlite3.Connection) -> str | None:
@@ -203,11 +214,13 @@ def _in_stored_order(conn: sqlite3.Connection, article_ids: list[str]) -> list[s
 
 def _read_batch(
     conn: sqlite3.Connection, extractor: TermExtractor, ids: list[str]
-) -> Iterator[ArticleClaims]:
+) -> Iterator[tuple[ArticleClaims, bytes | None]]:
     """What linking reads of these articles: each claim's span, the source and cue spans of the
-    attributions carrying it (not the content: a claim's terms are its text less those) and the
-    sources, with the mentions resolved to them."""
+    attributions carrying it (not the content: a claim's terms are its text less those), the
+    sources, with the mentions resolved to them, and the claims' terms where stored (each
+    article with its terms to store if they were worked out, else None)."""
     marks = _marks(ids)
+    stored_terms = dict(conn.execute(_TERMS.format(marks), [extractor.fingerprint, *ids]))
     articles = {
         id: (path or title or id, text)
         for id, path, title, text in conn.execute(_ARTICLES.format(marks), ids)
@@ -246,15 +259,19 @@ def _read_batch(
             continue
         name, text = articles[article_id]
         by_statement = carried.get(article_id, {})
-        yield extractor.article(
-            article_id,
-            name,
-            (
-                _claim_text(text, index, start, end, by_statement.get(index, ()))
-                for index, start, end in claims.get(article_id, ())
-            ),
-            sources[article_id],
-        )
+        claim_texts = [
+            _claim_text(text, index, start, end, by_statement.get(index, ()))
+            for index, start, end in claims.get(article_id, ())
+        ]
+        terms = stored_terms.get(article_id)
+        restored = None
+        if terms is not None:
+            restored = extractor.restored(article_id, name, claim_texts, sources[article_id], terms)
+        if restored is not None:
+            yield restored, None
+        else:
+            article = extractor.article(article_id, name, claim_texts, sources[article_id])
+            yield article, encoded(article)
 
 
 def _claim_text(

@@ -9,20 +9,31 @@ articles, in :class:`~sayso.provenance.linking.Linker`).
 
 Nothing here depends on other articles: :class:`TermExtractor` turns one article (from an
 :class:`~sayso.model.Analysis` or from stored rows) into an :class:`ArticleClaims`, plain data
-that a worker process can send back.
+that a worker process can send back, and that :func:`encoded` turns into what a database
+keeps (the ``article_terms`` table), so that a later link reads an article's terms back
+(:meth:`TermExtractor.restored`) instead of working them out again. Stored terms are only as good
+as the extractor that made them: each row carries :attr:`TermExtractor.fingerprint`, and terms
+made with another lexicon (or by another :data:`TERMS_VERSION`) are worked out again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple, TypeVar
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import GazetteerEntry, Lexicon
 from ..model import Analysis, Source
 
+# Change it with anything that changes the terms a text gives (the words kept, stemming, the
+# clause breaks): terms stored by another version are then worked out again.
+# tests/test_linking.py pins the seeds' terms to it.
+TERMS_VERSION = 1
 STEM_LENGTH = 5
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
@@ -55,12 +66,14 @@ _STOP_WORDS_TEXT = """
     one two including however though still among according information news"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+_V = TypeVar("_V")
+
 # A source an article cites for a claim: its key in the article, the words that name it there
 # (cut before an apposition) and the source it cites in turn ("X, citing Y"), if any.
 Citation = tuple[str, str, str | None]
 # One clause's terms: its words (stems, numbers, "@" gazetteer names) and its capitalised names,
 # each distinct, as tuples (a third of a small set's memory: a large set keeps every claim's).
-Clause = tuple[tuple[str, ...], tuple[str, ...]]
+Clause = tuple[Sequence[str], Sequence[str]]
 
 
 class ClaimText(NamedTuple):
@@ -87,12 +100,15 @@ class ClaimTerms(NamedTuple):
 
 
 class ArticleClaims(NamedTuple):
-    """An article as linking keeps it: its claims' terms and its sources (with mentions)."""
+    """An article as linking keeps it: its claims' terms, its sources (with mentions) and, for
+    each word term, the word shown for it (the preferred of the article's words giving it; see
+    :func:`best_spellings`)."""
 
     id: str
     name: str
     claims: tuple[ClaimTerms, ...]
     sources: Mapping[str, Source]
+    spellings: Mapping[str, str]
 
 
 def stem(word: str) -> str:
@@ -107,26 +123,24 @@ def stem(word: str) -> str:
     return word[:STEM_LENGTH]
 
 
-def learn_spellings(spellings: dict[str, str], more: Mapping[str, str]) -> None:
-    """Add ``more`` spellings to ``spellings`` (term to the word shown for it), keeping the
-    preferred of two: the shorter, then the first in code-point order, so that the choice does
-    not depend on the order articles (or the workers reading them) come in."""
-    for term, word in more.items():
-        known = spellings.get(term)
-        if known is None or _spelling_order(word) < _spelling_order(known):
-            spellings[term] = word
+def best_spellings(spellings: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each term's preferred spelling of those given as (term, word) pairs: the shorter word,
+    then the first in code-point order, so that the choice does not depend on the order
+    articles (or the workers reading them) come in."""
+    # Worst first: a dict keeps the last value given for a key.
+    ordered = sorted(spellings, key=_spelling_order, reverse=True)
+    return dict(ordered)
 
 
-def _spelling_order(word: str) -> tuple[int, str]:
-    return len(word), word
+def _spelling_order(spelling: tuple[str, str]) -> tuple[int, str]:
+    return len(spelling[1]), spelling[1]
 
 
 class TermExtractor:
     """Turns articles into :class:`ArticleClaims`, with the lexicon's gazetteer and cue words.
 
     Words and names recur from claim to claim: the term each gives is worked out once and
-    cached. ``spellings`` collects, for each word term, the word shown for it
-    (:func:`learn_spellings`); :meth:`new_spellings` hands over those found since last asked.
+    cached.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
@@ -150,8 +164,11 @@ class TermExtractor:
         self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | titles
         self.word_terms = _Cache(self._word_term)
         self.name_terms = _Cache(self._name_term)
-        self.spellings: dict[str, str] = {}
-        self._unsent: dict[str, str] = {}
+        self.bare_words = _Cache(_bare)
+        self.spelling_order = _Cache(lambda word: _spelling_order(("", self.bare_words[word])))
+        # The words of the article being worked on (for its spellings).
+        self._words: set[str] = set()
+        self.fingerprint = self._fingerprint()
 
     def analysis(self, analysis: Analysis) -> ArticleClaims:
         """An analysed article's claims and sources."""
@@ -176,16 +193,73 @@ class TermExtractor:
     def article(
         self, article_id: str, name: str, claims: Iterable[ClaimText], sources: Mapping[str, Source]
     ) -> ArticleClaims:
-        return ArticleClaims(article_id, name, tuple(map(self.claim, claims)), sources)
+        self._words = set()
+        terms = tuple(map(self._claim, claims))
+        return ArticleClaims(article_id, name, terms, sources, self._spellings(self._words))
 
-    def claim(self, claim: ClaimText) -> ClaimTerms:
+    def restored(
+        self,
+        article_id: str,
+        name: str,
+        claims: Iterable[ClaimText],
+        sources: Mapping[str, Source],
+        stored: bytes,
+    ) -> ArticleClaims | None:
+        """The article with the claim terms ``stored`` (:func:`encoded`) instead of worked out:
+        None if they are not its claims' (the article then needs :meth:`article`)."""
+        data = json.loads(zlib.decompress(stored))
+        clauses = {
+            index: tuple((_interned(words), _interned(names)) for words, names in terms)
+            for index, terms in data["claims"]
+        }
+        terms = []
+        for claim in claims:
+            known = clauses.pop(claim.statement_index, None)
+            if known is None:
+                return None
+            terms.append(ClaimTerms(claim.statement_index, claim.text, known, self._cited(claim)))
+        if clauses:
+            return None
+        # A word term whose preferred word was the term itself was stored without one.
+        spellings = {
+            term: term
+            for claim in terms
+            for words, _ in claim.clauses
+            for term in words
+            if not term.startswith("@")
+        }
+        spellings.update(data["spellings"])
+        return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
+
+    def _claim(self, claim: ClaimText) -> ClaimTerms:
         clauses = self._clauses(_masked(claim).replace("’", "'"))
-        cited: tuple[Citation, ...] = ()
-        if claim.cited:
-            citing = _CITING.search(claim.text)
-            origin = citing.group(1) if citing else None
-            cited = tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
-        return ClaimTerms(claim.statement_index, claim.text, clauses, cited)
+        return ClaimTerms(claim.statement_index, claim.text, clauses, self._cited(claim))
+
+    def _cited(self, claim: ClaimText) -> tuple[Citation, ...]:
+        if not claim.cited:
+            return ()
+        citing = _CITING.search(claim.text)
+        origin = citing.group(1) if citing else None
+        return tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
+
+    def _spellings(self, words: set[str]) -> dict[str, str]:
+        """Each word term's preferred spelling among ``words`` (see :func:`best_spellings`)."""
+        # Worst first: a dict keeps the last value given for a key.
+        ordered = sorted(words, key=self.spelling_order.__getitem__, reverse=True)
+        terms = map(self.word_terms.__getitem__, ordered)
+        spellings = dict(zip(terms, map(self.bare_words.__getitem__, ordered), strict=True))
+        spellings.pop("", None)
+        return spellings
+
+    def _fingerprint(self) -> str:
+        """What the terms depend on besides the text: this module's version and the lexicon."""
+        facts = (
+            TERMS_VERSION,
+            sorted((key, entry.name) for key, entry in self.gazetteer.items()),
+            sorted(self.name_noise),
+            sorted(self.synonyms.items()),
+        )
+        return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
 
     def _clauses(self, text: str) -> tuple[Clause, ...]:
         clauses = []
@@ -195,11 +269,6 @@ class TermExtractor:
             if words or names:
                 clauses.append(clause)
         return tuple(clauses)
-
-    def new_spellings(self) -> dict[str, str]:
-        """The spellings found since the last call (for a worker to send back)."""
-        unsent, self._unsent = self._unsent, {}
-        return unsent
 
     def _clause(self, text: str) -> Clause:
         words: set[str] = set()
@@ -217,20 +286,19 @@ class TermExtractor:
                     text = text[:start] + " " * (end - start) + text[end:]
         names = set(map(self.name_terms.__getitem__, _NAME.findall(text)))
         names.discard("")
-        words.update(map(self.word_terms.__getitem__, _WORD.findall(_NAME.sub(" ", text).lower())))
+        found = _WORD.findall(_NAME.sub(" ", text).lower())
+        self._words.update(found)
+        words.update(map(self.word_terms.__getitem__, found))
         words.discard("")
-        return tuple(words), tuple(names)
+        # Sorted: stored terms are the same bytes whatever order the sets came in.
+        return tuple(sorted(words)), tuple(sorted(names))
 
     def _word_term(self, word: str) -> str:
         """The term a word stands for, or "" for a word that carries no fact."""
-        bare = word.removesuffix("'s").removesuffix("'")
+        bare = self.bare_words[word]
         if not bare.isdigit() and (bare in self.name_noise or len(bare) < 3):
             return ""
-        term = sys.intern(self.synonyms.get(bare) or stem(bare))
-        known = self.spellings.get(term)
-        if known is None or _spelling_order(bare) < _spelling_order(known):
-            self.spellings[term] = self._unsent[term] = bare
-        return term
+        return sys.intern(self.synonyms.get(bare) or stem(bare))
 
     def _name_term(self, name: str) -> str:
         """A name as compared across articles, less function words, cues and titles."""
@@ -249,16 +317,35 @@ def gazetteer_keys(lexicon: Lexicon) -> dict[str, GazetteerEntry]:
     return gazetteer
 
 
-class _Cache(dict[str, str]):
+class _Cache(dict[str, _V]):
     """A dict that fills a missing key from a function: looked up with ``map`` at C speed."""
 
-    def __init__(self, compute: Callable[[str], str]) -> None:
+    def __init__(self, compute: Callable[[str], _V]) -> None:
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, key: str) -> str:
+    def __missing__(self, key: str) -> _V:
         value = self[key] = self.compute(key)
         return value
+
+
+def encoded(article: ArticleClaims) -> bytes:
+    """An article's claim terms as stored for it (:meth:`TermExtractor.restored` reads them
+    back): JSON of each claim's statement index and clauses and of the spellings that are not
+    the term itself, compressed (to a third: uncompressed, they took more room than the text)."""
+    spellings = {term: word for term, word in article.spellings.items() if term != word}
+    claims = [(claim.statement_index, claim.clauses) for claim in article.claims]
+    data = {"claims": claims, "spellings": spellings}
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def _bare(word: str) -> str:
+    return word.removesuffix("'s").removesuffix("'")
+
+
+def _interned(terms: list[str]) -> tuple[str, ...]:
+    # Interned as when worked out: each term is one string however many claims hold it.
+    return tuple(map(sys.intern, terms))
 
 
 def _masked(claim: ClaimText) -> str:

@@ -463,6 +463,15 @@ def m011_every_source_counted(db: sqlite_utils.Database) -> None:
     db.conn.execute(schema.trigger_sql("aggregate_sources_insert"))
 
 
+def m012_article_terms(db: sqlite_utils.Database) -> None:
+    """Each article's claim terms, stored by the link that worked them out for the next one."""
+    db.table("article_terms").create(
+        {"article_id": str, "extractor": str, "terms": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -475,4 +484,5 @@ MIGRATIONS = (
     m009_non_attributions,
     m010_spans,
     m011_every_source_counted,
+    m012_article_terms,
 )

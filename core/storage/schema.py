@@ -157,6 +157,13 @@ TABLES = {
         },
         maintained=("id",),
     ),
+    # Each article's claim terms as linking worked them out (sayso.provenance.terms), and the
+    # fingerprint of what worked them out: read back by the next link instead of worked out again.
+    "article_terms": Table(
+        _columns("article_id TEXT, extractor TEXT, terms BLOB"),
+        pk=("article_id",),
+        foreign_keys={"article_id": "articles"},
+    ),
     # The browsing figures (see AGGREGATE_TRIGGERS below): triggers keep every column.
     "source_stats": Table(
         _columns(
@@ -200,6 +207,8 @@ _UNINDEXED_FOREIGN_KEYS = {
     ("non_attribution_rows", "statement_id"),
     ("non_attribution_rows", "source_id"),
     ("plugin_times", "run_id"),
+    # Its primary key is its index.
+    ("article_terms", "article_id"),
 }
 # sqlite-utils named the foreign keys' indexes after the tables' names then: m010 renamed these.
 _NAMED_BEFORE_M010 = {
@@ -237,6 +246,7 @@ INDEXES = {
 
 # Tables whose rows belong to one article (``article_id``), deleted before the article.
 ARTICLE_ROW_TABLES = (
+    "article_terms",
     "finding_rows",
     "attribution_rows",
     "non_attribution_rows",

@@ -426,6 +426,17 @@ TABLES: dict[str, dict[str, Any]] = {
         },
     },
     "_sqlite_migrations": {"hidden": True},
+    "article_terms": {
+        "hidden": True,
+        "description": "Each article's claim terms as sayso link worked them out, read back by "
+        "the next link.",
+        "columns": {
+            "article_id": "The article.",
+            "extractor": "Fingerprint of the term extractor and lexicon that made them.",
+            "terms": "Per claim: its statement index and its clauses' words and names (JSON, "
+            "zlib-compressed).",
+        },
+    },
     # Figures the summary views and queries read, kept current by triggers as rows are
     # written: hidden from the table list, described for whoever queries them.
     "source_stats": {
