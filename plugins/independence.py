@@ -36,7 +36,7 @@ from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
 CHECKER = Checker(
     id="independence",
     description="Claims resting only on state media, government self-reports, wire copy.",
-    options={"report_self_reports": True, "report_wire_copy": True, "state_media_share": 0.5},
+    options={"report_self_reports": True, "report_wire_copy": True, "state_media_share": 0.4},
     codes={
         "state-media-reliance": "The article's claims resting only on state media, with their "
         "share (a warning from state_media_share, else info).",

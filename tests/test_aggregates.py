@@ -6,7 +6,7 @@ from contextlib import closing
 import sayso
 from sayso.api import check
 from sayso.model import Article
-from sayso.storage import schema
+from sayso.storage import schema, store
 
 from tests.corpus import write_corpus
 
@@ -90,3 +90,52 @@ def test_state_media_and_top_source_figures(tmp_path):
         ).fetchall()
     assert (top, share) == ("state_media:kcna", 0.667)
     assert set(only_state_media) == {(f"{article_id}:0",), (f"{article_id}:2",)}
+
+
+def test_score_totals_add_the_scores_one_by_one_in_writing_order(tmp_path):
+    # Counted per batch, a source's total is still the running sum per-row triggers gave: each
+    # article's score added in the order its rows were written (floats: the order is the value).
+    db = tmp_path / "s.db"
+    check(write_corpus(tmp_path / "articles", 8), db=db, link=False)
+    with closing(sqlite3.connect(db)) as conn:
+        totals: dict[str, float] = {}
+        for source, score in conn.execute(
+            "SELECT source_id, articles.score FROM article_sources "
+            "JOIN articles ON articles.id = article_id ORDER BY article_sources.rowid"
+        ):
+            totals[source] = totals.get(source, 0.0) + score
+        stored = dict(conn.execute("SELECT source_id, score_total FROM source_stats"))
+    assert totals and all(stored[source] == total for source, total in totals.items())
+
+
+def test_rows_a_program_inserts_itself_are_counted_in_by_count_in_figures(tmp_path):
+    paths = write_corpus(tmp_path / "articles", 3)
+    db = tmp_path / "s.db"
+    check(paths, db=db, link=False)
+    copy = tmp_path / "copy.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as to:
+        source.backup(to)
+    with closing(store.connect(copy)) as conn:
+        article_ids = [id for (id,) in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+        # The columns a writer gives (not the figures, nor what SQLite computes).
+        columns = {
+            table: ", ".join(f"[{c}]" for c in schema.TABLES[table].written)
+            for table in ("articles", *schema.ARTICLE_ROW_TABLES)
+        }
+        rows = {
+            table: conn.execute(f"SELECT {names} FROM [{table}] ORDER BY rowid").fetchall()
+            for table, names in columns.items()
+        }
+        with store.write_transaction(conn):
+            for table in (*schema.ARTICLE_ROW_TABLES, "articles"):
+                conn.execute(f"DELETE FROM [{table}]")
+        assert not conn.execute("SELECT count(*) FROM article_stats").fetchone()[0]
+        with store.write_transaction(conn):
+            for table in ("articles", *schema.ARTICLE_ROW_TABLES[::-1]):
+                if rows[table]:
+                    marks = ", ".join("?" for _ in rows[table][0])
+                    conn.executemany(
+                        f"INSERT INTO [{table}] ({columns[table]}) VALUES ({marks})", rows[table]
+                    )
+            store.count_in_figures(conn, article_ids)
+    assert _rows(sqlite3.connect(copy)) == _rows(sqlite3.connect(db))

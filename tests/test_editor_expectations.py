@@ -122,6 +122,8 @@ def test_transcript_speaker_labels_are_attributions():
         ("State media, however, had not confirmed plans for a military parade.", "confirmed"),
         ("The regional transport authority declined to comment.", "declined to comment"),
         ("A spokesman for the ministry could not be reached.", "could not be reached"),
+        ("Bair could not be immediately reached for comment.", "could not be immediately reached"),
+        ("Pittman could not immediately be contacted for comment.", "be contacted"),
         (
             "When asked about the visit, John Kirby, the White House spokesman, did not provide "
             "a direct answer.",
@@ -162,7 +164,10 @@ def test_a_crosshead_is_not_an_attribution():
     assert "united-states-government" not in report.analysis.sources
 
 
-def test_a_sentence_inside_a_run_of_state_media_sentences_rests_on_state_media():
+def test_the_writers_sentence_between_two_of_state_media_is_not_state_medias():
+    # Seed 003's annotation leaves "Kim thanked Putin …" unattributed: an outlet's account does
+    # not run on over the writer's sentences (in PolNeAR train, none of the sentences between two
+    # resting on one outlet or document is annotated as its content).
     text = (
         "The news report revealed that Shoigu gave Kim a letter from Putin. Kim thanked Putin "
         "for sending a delegation led by Shoigu.\n\n"
@@ -170,8 +175,7 @@ def test_a_sentence_inside_a_run_of_state_media_sentences_rests_on_state_media()
     )
     report = report_of(text)
     statement = statement_with(report, "Kim thanked Putin")
-    [attribution] = report.analysis.attributions_for(statement)
-    assert report.analysis.source_of(attribution).type == "state_media"
+    assert not report.analysis.attributions_for(statement)
 
 
 def test_the_council_story_reads_as_an_editor_expects():

@@ -154,3 +154,34 @@ def test_the_default_analyzer_keeps_every_attribution(name: str) -> None:
         if not found:
             missing.append((gold["source_name"], (gold["cue"] or {}).get("text")))
     assert missing == []
+
+
+@pytest.mark.parametrize("name", sorted(GOLD))
+def test_a_check_carries_no_claim_the_annotation_leaves_unattributed(name: str) -> None:
+    """The whole check (the steps after the analyzer included) leaves the annotated unattributed
+    claims without an attribution: the writer's sentence between two of an outlet's ("state media
+    announced. [The Russians … arrived on Wednesday.] … KCNA reported") is not the outlet's."""
+    from sayso.api import check
+
+    text = (ROOT / "seeds" / name).read_text(encoding="utf-8")
+    [report] = check(Article(text, path=name), analyzer="offline").reports
+    analysis = report.analysis
+    carried = [
+        index
+        for index in GOLD[name]["unattributed_claims"]
+        if analysis.attributions_for(analysis.statements[index])
+    ]
+    assert carried == []
+
+
+def test_the_default_analyzer_flags_the_writers_sentence_after_a_report() -> None:
+    from sayso.api import check
+
+    name = "000_81b6159aa6d9e869.txt"
+    text = (ROOT / "seeds" / name).read_text(encoding="utf-8")
+    [report] = check(Article(text, path=name)).reports
+    [arrived] = [s for s in report.analysis.statements if s.text.startswith("The Russians")]
+    assert not report.analysis.attributions_for(arrived)
+    assert [f.code for f in report.findings if f.statement == arrived.index] == [
+        "unattributed-claim"
+    ]

@@ -294,6 +294,42 @@ def test_a_name_that_owns_what_follows_in_is_still_a_person() -> None:
     assert _sources(analysis) == [("Jane Okafor", "person")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The spotlight was on Donald J. Trump, who said the wall would be built.",
+            ("Donald J. Trump", "person"),
+        ),
+        (
+            "The reaction came from U.S. President Barack Obama, who said the wall would fail.",
+            ("Barack Obama", "person"),
+        ),
+        (
+            "The ruling came from the Illinois Board of Elections, which said the ballots counted.",
+            ("Illinois Board of Elections", "organization"),
+        ),
+    ],
+)
+def test_a_relative_pronoun_stands_for_the_name_right_before_it(
+    sentence: str, expected: tuple[str, str]
+) -> None:
+    # Jane Okafor is the person named last before the clause, not the one "who" stands for.
+    text = f"Jane Okafor spoke first. {sentence}"
+    pronoun = "which" if "which" in sentence else "who"
+    analysis = _tagged(text, (pronoun, "said", sentence.split("said ")[1].rstrip(".")))
+    assert _sources(analysis) == [expected]
+
+
+def test_who_after_of_or_a_place_is_left_to_the_person_named_before() -> None:
+    text = (
+        "Jane Okafor wrote the letter. It did not please the editors of The Advocate, who said "
+        "it was unfair."
+    )
+    analysis = _tagged(text, ("who", "said", "it was unfair"))
+    assert _sources(analysis) == [("Jane Okafor", "person")]
+
+
 def test_a_relative_clause_is_not_a_second_source() -> None:
     text = (
         "The Justice Department proposed a rule. The rule, which the department first proposed "

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..lexicon import Lexicon
 from ..model import Attribution, Form, Span
-from .attribution_steps import SPEAKER_LABEL, is_kicker
+from .attribution_steps import speaker_turn
 from .dependency import content_form
 
 
@@ -74,10 +74,10 @@ def assemble(
     cue_forms: dict[str, str] | None = None,
 ) -> list[Attribution]:
     """Join tagged spans into attributions: one per cue, with the nearest source in its sentence
-    and the content spans nearest to it in its paragraph (those in an earlier sentence only when
-    they open a quotation: a half-tagged sentence must not lend its end to the next one's cue);
-    content in a paragraph without a cue
-    continues the attribution before it (a quotation running over paragraphs).
+    and the content spans nearest to it in its paragraph; content in a paragraph without a cue
+    continues the attribution before it (a quotation running over paragraphs). Content outside
+    its cue's sentence is kept only when it opens a quotation: a half-tagged sentence must not
+    lend its end to the next one's cue, nor a said sentence run on into the writer's next one.
 
     ``cue_forms`` is ``lexicon.cue_forms()``, for a caller that has it already.
     """
@@ -141,7 +141,9 @@ def assemble(
             owner = around[0]  # continues the last attribution before its paragraph
         else:
             continue
-        if owner.cue.sentence > piece.sentence and not _opens_quote(text, fragment):
+        # Content outside its cue's sentence is a quotation's: said content ends with its
+        # sentence, and an unquoted sentence before or after it is the writer's own.
+        if owner.cue.sentence != piece.sentence and not _opens_quote(text, fragment):
             continue
         owner.content.append(fragment)
     cue_forms = cue_forms if cue_forms is not None else lexicon.cue_forms()
@@ -189,11 +191,9 @@ def laid_out_attributions(text: str, tokens: TokenOffsets) -> list[Attribution]:
         if not paragraph:
             continue
         start, end = tokens.starts[paragraph[0]], tokens.ends[paragraph[-1]]
-        label = SPEAKER_LABEL.match(text, start, end)
-        if label is not None and label.end() < end and not is_kicker(label.group("speaker")):
-            speaker = Span.of(text, label.start("speaker"), label.end("speaker"))
-            colon = Span.of(text, speaker.end, speaker.end + 1)
-            turns.append(Attribution("direct", colon, speaker, [Span.of(text, label.end(), end)]))
+        turn = speaker_turn(text, start, end)
+        if turn is not None:
+            turns.append(turn)
             continue
         for quotation in SIGNED_QUOTATION.finditer(text, start, end) if any_signed else ():
             dash, name, content = (

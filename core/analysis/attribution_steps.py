@@ -46,8 +46,6 @@ from .needs_source import vouches
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
-# Sources whose account runs on over sentences that do not name them again.
-REPORT_TYPES = ("state_media", "news_agency", "document")
 OPENING_MARKS = "“«„"
 CLOSING_MARKS = "”»"
 _STRAIGHT = '"'
@@ -65,7 +63,8 @@ _NOT_VOUCHING = re.compile(
 _NON_ATTRIBUTION = re.compile(
     r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
     r"(?:comment|respond|say|elaborate|discuss|confirm|answer|specify|provide|give|identify)|"
-    r"(?:could|can)(?: not|n[’']t)\s+be\s+reached|"
+    r"(?:could|can)(?: not|n[’']t)\s+(?:immediately\s+)?be\s+(?:immediately\s+)?"
+    r"(?:reached|contacted)|"
     r"did(?: not|n[’']t)\s+(?:immediately\s+)?(?:respond|reply|return|answer|provide|comment)|"
     r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
     re.IGNORECASE,
@@ -74,7 +73,7 @@ _NON_ATTRIBUTION = re.compile(
 # (nineteen in twenty) is not searched.
 _NON_ATTRIBUTION_ENDS = frozenset(
     b"comment respond say elaborate discuss confirm answer specify provide give identify reached "
-    b"reply return confirmed commented responded".split()
+    b"reply return confirmed commented responded contacted".split()
 )
 # The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
 # optionally followed by an aside between commas ("State media, however, had not …").
@@ -109,7 +108,7 @@ _KICKERS = (
 )
 KICKER_WORDS = frozenset(_KICKERS.split())
 _KICKER = re.compile(r"[\"“]?(?P<kicker>[^\W\d][\w’' -]{0,30}?)\s*:\s")
-# A speaker's name in capitals and a colon opening a paragraph (also read by the tagger's assembly).
+# A speaker's name in capitals and a colon opening a paragraph.
 SPEAKER_LABEL = re.compile(r"[\"“]?(?P<speaker>[A-Z][A-Z.'’ -]{1,40}[A-Z.]):\s")
 
 
@@ -344,63 +343,29 @@ def add_speaker_labels(analysis: Analysis) -> None:
     by_paragraph = _statements_by_paragraph(analysis)
     labelled: list[Attribution] = []
     for number, paragraph in enumerate(analysis.paragraphs):
-        label = SPEAKER_LABEL.match(paragraph.text)
         statements = [s for s in by_paragraph.get(number, []) if s.kind == "body"]
-        if label is None or not statements or any(s.index in carried for s in statements):
+        if not statements or any(s.index in carried for s in statements):
             continue
-        if is_kicker(label.group("speaker")):
-            continue
-        speaker = Span.of(
-            text, paragraph.start + label.start("speaker"), paragraph.start + label.end("speaker")
-        )
-        colon = Span.of(text, speaker.end, speaker.end + 1)
-        content_start = paragraph.start + label.end()
-        labelled.append(
-            Attribution(
-                form="direct",
-                cue=colon,
-                source=speaker,
-                content=[Span.of(text, content_start, paragraph.end)],
-                statements=[s.index for s in statements],
-            )
-        )
+        turn = speaker_turn(text, paragraph.start, paragraph.end)
+        if turn is not None:
+            turn.statements = [s.index for s in statements]
+            labelled.append(turn)
     analysis.attributions = sorted(
         [*analysis.attributions, *labelled],
         key=lambda a: (_first_statement(a), a.cue.start if a.cue else 0),
     )
 
 
-def carry_over_runs(analysis: Analysis) -> None:
-    """Give a statement no attribution carries the source of the statements on both sides of it.
-
-    Run after source resolution: "KCNA said A. [B.] KCNA added C." makes B part of what KCNA
-    reported, when B is in A's paragraph, C in the same or the next, and A and C rest on the
-    same report: a source of one of ``REPORT_TYPES`` (an outlet's or a document's account
-    runs on; a person's words are marked sentence by sentence).
-    """
-    statements = analysis.statements
-    owner: dict[int, Attribution] = {}
-    for attribution in analysis.attributions:
-        if attribution.source_key is not None:
-            for index in attribution.statements:
-                owner.setdefault(index, attribution)
-    body = [statement for statement in statements if statement.kind == "body"]
-    for before, middle, after in zip(body, body[1:], body[2:], strict=False):
-        if middle.index in owner or before.index not in owner or after.index not in owner:
-            continue
-        key = owner[before.index].source_key
-        source = analysis.sources.get(key) if key is not None else None
-        if source is None or key != owner[after.index].source_key:
-            continue
-        if source.type not in REPORT_TYPES:
-            continue
-        # B belongs with the account before it: same paragraph, and C no further than the next.
-        if middle.paragraph != before.paragraph or after.paragraph - before.paragraph > 1:
-            continue
-        attribution = owner[before.index]
-        _carry(attribution, middle)
-        attribution.statements = sorted(attribution.statements)
-        owner[middle.index] = attribution
+def speaker_turn(text: str, start: int, end: int) -> Attribution | None:
+    """The paragraph ``text[start:end]`` as its speaker's words when it opens with a speaker's
+    label (``PENCE: Well, look…``: source the name, cue the colon, content the rest), else None
+    (also when the label is a newsroom kicker, "UPDATE:"). The tagger's assembly reads turns too."""
+    label = SPEAKER_LABEL.match(text, start, end)
+    if label is None or label.end() >= end or is_kicker(label.group("speaker")):
+        return None
+    speaker = Span.of(text, label.start("speaker"), label.end("speaker"))
+    colon = Span.of(text, speaker.end, speaker.end + 1)
+    return Attribution("direct", colon, speaker, [Span.of(text, label.end(), end)])
 
 
 def quoted_statements(analysis: Analysis) -> dict[int, int]:

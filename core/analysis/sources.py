@@ -32,6 +32,16 @@ def _words(text: str) -> frozenset[str]:
 
 
 _PERSONAL_PRONOUNS = _words("he she him his her who whom")
+_RELATIVE_PRONOUNS = _words("who whom which")
+# A capitalised name ending right before a relative pronoun, with a comma or a dash between:
+# "Sen. Ted Cruz of Texas, who", "Walmart Stores v. Dukes, which". On one line, and a word with
+# a full stop inside the name is an abbreviation ("U.S.", "Sen.", "D."), not a sentence's end.
+_NAME_WORD = r"[A-Z](?:[\w’'&-]*|[\w.’'&-]{0,3}\.)"
+_NAME_BEFORE_RELATIVE = re.compile(
+    rf"(?<![\w.’'&-])(?P<name>(?:{_NAME_WORD}[^\S\n]+(?:(?:of|v\.|de|la|van|von|bin|al)[^\S\n]+)?)*"
+    r"[A-Z][\w’'&-]*)(?:[’']s)?[^\S\n]*(?:,|—|–|--)?[^\S\n]*$"
+)
+_RELATIVE_WINDOW = 100
 _GROUP_PRONOUNS = _words("they them their it its which that")
 # "I" is the writer (or a speaker quoted in the first person); "we" speak for a group the
 # article does not name: not a person.
@@ -180,6 +190,10 @@ class _Resolver:
         if not any(character.isalnum() for character in head):
             return None
         lowered = straight_apostrophes(head.lower())
+        if lowered in _RELATIVE_PRONOUNS:
+            named = self._relative_antecedent(mention)
+            if named is not None:
+                return self._resolve(named, named.start)
         if lowered in _PERSONAL_PRONOUNS:
             return self._antecedent(before, person=True) or self._add(head, "unknown")
         if lowered in _GROUP_PRONOUNS:
@@ -205,6 +219,33 @@ class _Resolver:
         if source_type == "person":
             return self._person(head)
         return self._add(without_leading_determiner(head), source_type)
+
+    def _relative_antecedent(self, mention: Span) -> Span | None:
+        """The name a relative pronoun stands for: the one right before it ("Donald J. Trump,
+        who", "the Illinois Board of Elections, which"), not the person named last; a person
+        named within it when there is one ("U.S. President Barack Obama, who", "Sen. Ted Cruz
+        of Texas, who")."""
+        text = self.analysis.article.text
+        window = max(0, mention.start - _RELATIVE_WINDOW)
+        found = _NAME_BEFORE_RELATIVE.search(text, window, mention.start)
+        if found is None:
+            return None
+        start, end = found.span("name")
+        named = Span.of(text, start, end)
+        if _FUNCTION_WORDS.issuperset(straight_apostrophes(named.text.lower()).split()):
+            return None  # "Those who", "But which": no name
+        if mention.text.lower() != "which":
+            # "who" stands for a person: not for "the Senate Intelligence Committee", a place,
+            # or the name after "of" ("the editors of The Advocate, who": the editors).
+            if _named_as_a_place_or_thing(text, named) or _last_word(text, start) == "of":
+                return None
+            # "Senator Jeff Flake, Republican of Arizona, who": the person the apposition
+            # describes.
+            described = [p.span for p in self.people if p.span.end == start - 2]
+            if described and text[start - 2 : start] == ", ":
+                return described[-1]
+        within = [p.span for p in self.people if start <= p.span.start and p.span.end <= end]
+        return within[-1] if within else named
 
     def _is_outlet_anaphor(self, head: str) -> bool:
         normalised = straight_apostrophes(head.lower())

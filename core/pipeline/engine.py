@@ -23,7 +23,7 @@ from ..analysis.analyzers import (
     get_factory,
     resolve_analyzer,
 )
-from ..analysis.attribution_steps import carry_over_runs, complete_attributions
+from ..analysis.attribution_steps import complete_attributions
 from ..analysis.sources import resolve_sources
 from ..config import resolve_settings
 from ..errors import InputError, SaysoError
@@ -264,7 +264,6 @@ def _check_batch(batch: list[Article], checking: Checking) -> Iterator[ArticleRe
                 complete_attributions(by_analyzer)
                 analysis, enrich_failures = enrich(by_analyzer, checking.plugins, checking.lexicon)
                 resolve_sources(analysis, checking.lexicon)
-                carry_over_runs(analysis)
                 report = run_checkers(analysis.finalise(), checking.plugins, checking.settings)
         except OutOfTime:
             yield Abandoned(by_analyzer.article, limit or 0.0)

@@ -40,6 +40,7 @@ from .store import (
     SOURCE_CONFLICT,
     clear_provenance,
     connect,
+    count_in_figures,
     open_existing,
     write_transaction,
 )
@@ -286,7 +287,7 @@ def _merge_shard(conn: sqlite3.Connection, run_id: int) -> tuple[int, int]:
         if table == "plugin_errors":
             columns.remove("id")
         if table == "statement_rows":
-            # Kept by triggers as the attributions carrying them are copied.
+            # Counted again below, with the rest of the browsing figures.
             columns = [c for c in columns if c not in STATEMENT_COUNTS]
         names = ", ".join(f"[{c}]" for c in columns)
         values = ", ".join("?" if c == "run_id" else f"[{c}]" for c in columns)
@@ -296,6 +297,8 @@ def _merge_shard(conn: sqlite3.Connection, run_id: int) -> tuple[int, int]:
             f"WHERE {key} IN {taking} ORDER BY rowid",
             [run_id] * columns.count("run_id"),
         )
+    taken_ids = [id for (id,) in conn.execute("SELECT id FROM temp.taking ORDER BY rowid")]
+    count_in_figures(conn, taken_ids)
     # Failures at plugin load time belong to no article: each distinct one once.
     conn.execute(
         "INSERT INTO main.plugin_errors (run_id, article_id, plugin, stage, error) "
@@ -312,9 +315,8 @@ def _merge_shard(conn: sqlite3.Connection, run_id: int) -> tuple[int, int]:
         "seconds = seconds + excluded.seconds, articles = articles + excluded.articles",
         [run_id],
     )
-    taken = conn.execute("SELECT count(*) FROM temp.taking").fetchone()[0]
     conn.execute("DROP TABLE temp.taking")
-    return taken, repeated
+    return len(taken_ids), repeated
 
 
 def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:

@@ -472,6 +472,17 @@ def m012_article_terms(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_figures_per_batch(db: sqlite_utils.Database) -> None:
+    """Rows inserted are counted in the browsing figures per batch, not by per-row triggers.
+
+    Whatever inserts articles' rows now runs :data:`~sayso.storage.schema.ARTICLE_FIGURES_SQL`
+    over them (``sayso.storage.store.count_in_figures``); deleting rows still updates the
+    figures by trigger. The figures stored stay what they were.
+    """
+    for name in schema.REPLACED_TRIGGERS:
+        db.conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -485,4 +496,5 @@ MIGRATIONS = (
     m010_spans,
     m011_every_source_counted,
     m012_article_terms,
+    m013_figures_per_batch,
 )

@@ -475,9 +475,16 @@ END""",
 
 # Browsing a large archive needs per-source, per-type, per-article and per-statement figures
 # that would take a scan of the whole database to work out per request. They are kept in
-# tables (and, per statement, two columns of ``statement_rows``) that triggers maintain as rows
-# are written and deleted — by a check, a merge or anything else — so they always agree with
-# the rows. The figures are defined here once, as the SQL below.
+# tables (and, per statement, two columns of ``statement_rows``) that always agree with the
+# rows, whoever writes them — a check, a merge or anything else. The figures are defined here
+# once, as the SQL below:
+#
+# - deleting rows (a re-check, a merge, linking) takes them out of the figures by triggers
+#   (:data:`AGGREGATE_TRIGGERS`), as do the sources and articles' types as they are added;
+# - adding an article's rows counts them in by :data:`ARTICLE_FIGURES_SQL`, which whatever
+#   inserts articles runs once over all it inserted (``sayso.storage.store.count_in_figures``):
+#   a batch of articles costs a few statements instead of several per row (per-row triggers
+#   were more than half the CPU time of writing a check's rows).
 AGGREGATE_TABLES = ("source_stats", "type_stats", "article_types", "article_stats")
 # Per statement: the attributions carrying it, and how many of those rest on state media.
 STATEMENT_COUNTS = ("attributions", "state_media")
@@ -486,24 +493,15 @@ STATEMENT_COUNTS_SQL = (
     "ALTER TABLE statement_rows ADD COLUMN state_media INTEGER NOT NULL DEFAULT 0",
 )
 
-# The top source of an article: most attributions, then mentions, then id. A new row only has
-# to be compared with the top so far; a deleted one (a re-check deletes them all) means looking
-# at the rows left.
-_TOP_SOURCE_AFTER_INSERT = """
-update article_stats set top_source_id = new.source_id, top_attributions = new.attributions,
-  top_mentions = new.mentions,
-  top_source_share = round(1.0 * new.attributions / nullif(attributions, 0), 3)
-where article_id = new.article_id and new.attributions > 0 and (
-  top_source_id is null
-  or (new.attributions, new.mentions, top_source_id)
-    > (top_attributions, top_mentions, new.source_id)
-);"""
-_TOP_SOURCE_AFTER_DELETE = """
+# The top source of an article: most attributions, then mentions, then id. A deleted row (a
+# re-check deletes them all) means looking at the rows left.
+_TOP_SOURCE = """select source_id, attributions, mentions from article_sources
+    where article_sources.article_id = article_stats.article_id and attributions > 0
+    order by attributions desc, mentions desc, source_id limit 1"""
+_TOP_SOURCE_AFTER_DELETE = f"""
 update article_stats set
   (top_source_id, top_attributions, top_mentions) = (
-    select source_id, attributions, mentions from article_sources
-    where article_sources.article_id = article_stats.article_id and attributions > 0
-    order by attributions desc, mentions desc, source_id limit 1
+    {_TOP_SOURCE}
   )
 where article_id = old.article_id and top_source_id = old.source_id;
 update article_stats
@@ -522,21 +520,6 @@ AGGREGATE_TRIGGERS = {
 end""",
     "aggregate_sources_delete": """after delete on sources begin
   update type_stats set sources = sources - 1 where type = old.type;
-end""",
-    "aggregate_article_sources_insert": f"""after insert on article_sources begin
-  insert into source_stats (source_id, articles, attributions, mentions, score_total)
-  values (new.source_id, 1, new.attributions, new.mentions,
-    coalesce((select score from articles where id = new.article_id), 0))
-  on conflict(source_id) do update set articles = articles + 1,
-    attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
-    score_total = score_total + excluded.score_total;
-  insert into article_types (article_id, type, sources)
-  select new.article_id, type, 1 from sources where id = new.source_id
-  on conflict(article_id, type) do update set sources = sources + 1;
-  update type_stats set attributions = attributions + new.attributions
-  where type = (select type from sources where id = new.source_id);
-  insert into article_stats (article_id) values (new.article_id) on conflict do nothing;
-  {_TOP_SOURCE_AFTER_INSERT}
 end""",
     "aggregate_article_sources_delete": f"""after delete on article_sources begin
   update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
@@ -557,14 +540,6 @@ end""",
     "aggregate_article_types_delete": """after delete on article_types begin
   update type_stats set articles = articles - 1 where type = old.type;
 end""",
-    "aggregate_attributions_insert": f"""after insert on attribution_rows begin
-  insert into article_stats (article_id, attributions) values (new.article_id, 1)
-  on conflict(article_id) do update set attributions = attributions + 1,
-    top_source_share = round(1.0 * top_attributions / (attributions + 1), 3);
-  update statement_rows set attributions = attributions + 1,
-    state_media = state_media + {_STATE_MEDIA.format(row="new")}
-  where id in ({_CARRIED.format(row="new")});
-end""",
     "aggregate_attributions_delete": f"""after delete on attribution_rows begin
   update article_stats set attributions = attributions - 1,
     top_source_share = round(1.0 * top_attributions / nullif(attributions - 1, 0), 3)
@@ -572,11 +547,6 @@ end""",
   update statement_rows set attributions = attributions - 1,
     state_media = state_media - {_STATE_MEDIA.format(row="old")}
   where id in ({_CARRIED.format(row="old")});
-end""",
-    "aggregate_findings_insert": """after insert on finding_rows
-when new.severity in ('warning', 'error') begin
-  insert into article_stats (article_id, warnings) values (new.article_id, 1)
-  on conflict(article_id) do update set warnings = warnings + 1;
 end""",
     "aggregate_findings_delete": """after delete on finding_rows
 when old.severity in ('warning', 'error') begin
@@ -586,6 +556,77 @@ end""",
   delete from article_stats where article_id = old.id;
 end""",
 }
+# The per-row triggers that counted rows in as they were inserted, until m013 replaced them with
+# :data:`ARTICLE_FIGURES_SQL`.
+REPLACED_TRIGGERS = (
+    "aggregate_article_sources_insert",
+    "aggregate_attributions_insert",
+    "aggregate_findings_insert",
+)
+
+# The rows of the articles ``:articles`` names (a JSON array of ids), just inserted, counted in
+# the figures: what the per-row triggers did, in a few statements for a whole batch. Each adds
+# to what is there (an article's rows written in two goes count as written in one), and the
+# sources' score totals add the articles' scores one by one in the order the rows were written,
+# so they are the very sums (to the last bit) that adding as each row came gave.
+_WRITTEN = "(select value from json_each(:articles))"
+ARTICLE_FIGURES_SQL = (
+    f"""insert into source_stats (source_id, articles, attributions, mentions, score_total)
+select source_id, 1, attributions, mentions,
+  coalesce((select score from articles where id = article_sources.article_id), 0)
+from article_sources where article_id in {_WRITTEN}
+order by article_sources.rowid
+on conflict(source_id) do update set articles = articles + 1,
+  attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
+  score_total = score_total + excluded.score_total""",
+    f"""insert into article_types (article_id, type, sources)
+select article_sources.article_id, sources.type, count(*)
+from article_sources join sources on sources.id = article_sources.source_id
+where article_sources.article_id in {_WRITTEN}
+group by article_sources.article_id, sources.type
+on conflict(article_id, type) do update set sources = sources + excluded.sources""",
+    f"""update type_stats set attributions = type_stats.attributions + added.attributions
+from (
+  select sources.type, sum(article_sources.attributions) as attributions
+  from article_sources join sources on sources.id = article_sources.source_id
+  where article_sources.article_id in {_WRITTEN}
+  group by sources.type
+) as added
+where type_stats.type = added.type""",
+    """insert into article_stats (article_id, attributions, warnings)
+select id, attributions, warnings from (
+  select value as id,
+    (select count(*) from attribution_rows where article_id = value) as attributions,
+    (select count(*) from finding_rows
+      where article_id = value and severity in ('warning', 'error')) as warnings,
+    exists (select 1 from article_sources where article_id = value) as has_sources
+  from json_each(:articles)
+)
+where attributions or warnings or has_sources
+on conflict(article_id) do update set attributions = attributions + excluded.attributions,
+  warnings = warnings + excluded.warnings""",
+    f"""update article_stats set (top_source_id, top_attributions, top_mentions) = (
+  {_TOP_SOURCE}
+)
+where article_id in {_WRITTEN}""",
+    f"""update article_stats
+set top_source_share = round(1.0 * top_attributions / nullif(attributions, 0), 3)
+where article_id in {_WRITTEN}""",
+    f"""update statement_rows set attributions = statement_rows.attributions + carried.attributions,
+  state_media = statement_rows.state_media + carried.state_media
+from (
+  select article_id || ':' || value as statement_id, count(*) as attributions,
+    sum(coalesce((select type = 'state_media' from sources where id = source_id), 0))
+      as state_media
+  from (
+    select distinct attribution_rows.rowid, article_id, source_id, value
+    from attribution_rows join json_each(attribution_rows.statements)
+    where article_id in {_WRITTEN}
+  )
+  group by 1
+) as carried
+where statement_rows.id = carried.statement_id""",
+)
 
 
 def aggregate_trigger_sql() -> list[str]:

@@ -479,6 +479,21 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
                 table = tables[name]
                 table = _with_run_id(table, run_id) if run_id is not None else table
                 _insert(db, schema.ROW_TABLES.get(name, name), table)
+        count_in_figures(db, list(latest))
+
+
+def count_in_figures(db: Database, article_ids: Sequence[str]) -> None:
+    """Count the rows just inserted for these articles in the browsing figures.
+
+    Whatever inserts articles' rows calls this once they are all in (deleting rows needs
+    nothing: triggers take them out); see :data:`~sayso.storage.schema.ARTICLE_FIGURES_SQL`.
+    """
+    if not article_ids:
+        return
+    conn = _connection(db)
+    written = {"articles": json.dumps(list(article_ids))}
+    for statement in schema.ARTICLE_FIGURES_SQL:
+        conn.execute(statement, written)
 
 
 def article_id_of(tables: dict[str, Table]) -> str:
