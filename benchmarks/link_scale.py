@@ -14,9 +14,11 @@ process). "Extra CPU per article" is that CPU time less the start-up of a `sayso
 two-article database, divided by N.
 
 Then `--add` more articles (the next ones, copies past the corpus's end) are checked into the
-linked database with `--no-link`, and linking them is timed twice on copies of it: incrementally
-(`sayso link`, which keeps the clusters and places the new articles' claims) and from scratch
-(`sayso link --full`).
+linked database with `--no-link`, and linking them is timed three times on copies of it:
+incrementally (`sayso link`, which keeps the clusters, reads the stored articles' terms back and
+works out the new articles' only), from scratch (`sayso link --full`, which reads the stored
+terms back too), and from scratch without stored terms (the `article_terms` rows deleted first,
+as a database's first link finds it).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def main() -> None:
     start_up_cpu = min(timed(sayso("link", "--db", f"{start_up}.db"))[1] for _ in range(3))
     print(f"start-up of sayso link: {start_up_cpu:.2f} s CPU (the least of 3)")
     print(
-        f"{'articles':>8} {'link':>13} {'claims':>7} {'clusters':>8} {'seconds':>7} "
+        f"{'articles':>8} {'link':>16} {'claims':>7} {'clusters':>8} {'seconds':>7} "
         f"{'CPU s':>6} {'extra CPU ms/article':>20} {'peak MB':>7}"
     )
 
@@ -94,7 +96,7 @@ def main() -> None:
             ).fetchone()
         extra = (cpu - start_up_cpu) / size * 1000
         print(
-            f"{size:>8,} {how:>13} {claims:>7,} {clusters:>8,} {seconds:>7.2f} {cpu:>6.2f} "
+            f"{size:>8,} {how:>16} {claims:>7,} {clusters:>8,} {seconds:>7.2f} {cpu:>6.2f} "
             f"{extra:>20.2f} {peak:>7.0f}"
         )
 
@@ -113,9 +115,17 @@ def main() -> None:
             build_corpus(args.corpus, size + args.add, added, start=size)
             linked = args.work / f"linked-{size}-{args.workers[0]}.db"
             check_quietly(added, linked)
-            for how, options in (("+added, incr.", []), ("+added, full", ["--full"])):
+            for how, options in (
+                ("+added, incr.", []),
+                ("+added, full", ["--full"]),
+                ("+added, no terms", ["--full"]),
+            ):
                 db = args.work / f"{how}-{size}.db".replace(" ", "").replace(",", "")
                 shutil.copy(linked, db)
+                if how.endswith("no terms"):
+                    with sqlite3.connect(db) as connection:
+                        connection.execute("DELETE FROM article_terms")
+                    connection.close()
                 report(size + args.add, how, db, sayso("link", "--db", str(db), *options))
 
 

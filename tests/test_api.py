@@ -9,6 +9,7 @@ from sayso.api import LINK_LIMIT, CheckRun, check, expanded, links_by_default
 from sayso.errors import InputError
 from sayso.manager import extra_plugins
 from sayso.model import Article, Checker
+from sayso.pipeline.workers import CHECKING_GC_THRESHOLDS
 
 TEXT = "The bridge will close in May because the river is rising."
 
@@ -80,7 +81,7 @@ def test_check_tunes_the_garbage_collector_as_sayso_check_does_and_puts_it_back(
     before = gc.get_threshold()
     with extra_plugins(("watcher", watcher)) as plugins:
         check([Article(TEXT), Article(TEXT + " Again.")], plugins=plugins)
-    assert watcher.seen == [((20_000, 20, 20), True)] * 2
+    assert watcher.seen == [(CHECKING_GC_THRESHOLDS, True)] * 2
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 

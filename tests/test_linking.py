@@ -1,7 +1,6 @@
 """Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
 
 import itertools
-import json
 import sqlite3
 import zlib
 from collections import Counter
@@ -289,9 +288,21 @@ def test_terms_stored_by_another_extractor_or_not_the_claims_are_worked_out_agai
     first, second = sorted(terms)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE article_terms SET extractor = 'another' WHERE article_id = ?", [first])
+        no_claims = b'{"claims": [], "spellings": {}}'
         conn.execute(
             "UPDATE article_terms SET terms = ? WHERE article_id = ?",
-            [zlib.compress(b'{"claims": [], "spellings": {}}'), second],
+            [zlib.compress(no_claims), second],
+        )
+    extracted.clear()
+    sayso.link(db, full=True)
+    assert sorted(extracted) == [first, second]
+    assert _stored_terms(db) == terms
+    # Damaged rows are worked out again too.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE article_terms SET terms = ? WHERE article_id = ?", [b"x", first])
+        conn.execute(
+            "UPDATE article_terms SET terms = ? WHERE article_id = ?",
+            [zlib.compress(b'{"claims": [[0, [[[7], []]]]], "spellings": {}}'), second],
         )
     extracted.clear()
     sayso.link(db, full=True)
@@ -339,25 +350,24 @@ def test_the_terms_a_text_gives_are_those_of_terms_version_1():
     claim = ClaimText(3, 100, text, ((100, 125), (126, 130)), cited)
     article = extractor.article("a", "a.txt", [claim], {})
     assert TERMS_VERSION == 1
-    assert json.loads(zlib.decompress(encoded(article))) == {
-        "claims": [
-            [
-                3,
-                [
-                    [["12", "front", "inspe", "sent", "weapon"], ["kim jong un", "thursday"]],
-                    [["@South Korean government", "offic"], []],
-                    [["excha", "lette"], []],
-                ],
-            ]
-        ],
-        "spellings": {
-            "offic": "officials",
-            "inspe": "inspected",
-            "excha": "exchanged",
-            "weapon": "missiles",
-            "lette": "letters",
-        },
+    [terms] = article.claims
+    assert terms.clauses == (
+        (("12", "front", "inspe", "sent", "weapon"), ("kim jong un", "thursday")),
+        (("@South Korean government", "offic"), ()),
+        (("excha", "lette"), ()),
+    )
+    assert article.spellings == {
+        "12": "12",
+        "excha": "exchanged",
+        "front": "front",
+        "inspe": "inspected",
+        "lette": "letters",
+        "offic": "officials",
+        "sent": "sent",
+        "weapon": "missiles",
     }
+    # Stored and read back, they are the same terms.
+    assert extractor.restored("a", "a.txt", [claim], {}, encoded(article)) == article
 
 
 def _brute_force_candidates(

@@ -291,6 +291,14 @@ class Linker:
     ) -> ClaimCluster:
         # Claims are numbered article by article: in number order, they are in article order.
         article_ids = self.article_ids
+        articles = self.claim_articles
+        # Each member's best similarity to a member of another article (one cosine per pair).
+        best = dict.fromkeys(group, 0.0)
+        for first, second in itertools.combinations(group, 2):
+            if articles[first] != articles[second]:
+                score = similarity(first, second)
+                best[first] = max(best[first], score)
+                best[second] = max(best[second], score)
         members = []
         for number in group:
             claim = self.claims[number]
@@ -304,13 +312,10 @@ class Linker:
                 )
                 for key, as_written, origin in claim.cited
             )
-            best = max(
-                similarity(number, other)
-                for other in group
-                if self.claim_articles[other] != self.claim_articles[number]
-            )
             members.append(
-                ClusterMember(article_id, claim.statement_index, claim.text, cited, round(best, 3))
+                ClusterMember(
+                    article_id, claim.statement_index, claim.text, cited, round(best[number], 3)
+                )
             )
         term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
         shared = sorted(
@@ -506,6 +511,12 @@ class _SourceResolver:
         votes: dict[CanonicalSource, Counter[CanonicalSource]] = defaultdict(Counter)
         for cluster in clusters:
             cited = cluster.sources_by_article()
+            if not any(
+                source.type in _OUTLET_TYPES and source.name not in named
+                for sources in cited.values()
+                for source in sources
+            ):
+                continue
             for article_id, sources in cited.items():
                 others = {
                     s
@@ -533,8 +544,9 @@ class _SourceResolver:
         for key, source in self.resolved.items():
             self.resolved[key] = replacements.get(source, source)
         for number, cluster in enumerate(clusters):
-            members = [_replace_sources(m, replacements) for m in cluster.members]
-            clusters[number] = ClaimCluster(cluster.id, members, cluster.terms)
+            if any(c.source in replacements for m in cluster.members for c in m.cited):
+                members = [_replace_sources(m, replacements) for m in cluster.members]
+                clusters[number] = ClaimCluster(cluster.id, members, cluster.terms)
 
     def _canonical(self, name: str, source_type: SourceType, article_id: str) -> CanonicalSource:
         entry = self.linker.gazetteer.get(name_key(name))

@@ -19,6 +19,7 @@ made with another lexicon (or by another :data:`TERMS_VERSION`) are worked out a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -207,11 +208,21 @@ class TermExtractor:
     ) -> ArticleClaims | None:
         """The article with the claim terms ``stored`` (:func:`encoded`) instead of worked out:
         None if they are not its claims' (the article then needs :meth:`article`)."""
-        data = json.loads(zlib.decompress(stored))
-        clauses = {
-            index: tuple((_interned(words), _interned(names)) for words, names in terms)
-            for index, terms in data["claims"]
-        }
+        try:
+            data = json.loads(zlib.decompress(stored))
+            # Interned as when worked out: each term is one string however many claims hold it.
+            intern = sys.intern
+            clauses = {
+                index: tuple((tuple(map(intern, w)), tuple(map(intern, n))) for w, n in terms)
+                for index, terms in data["claims"]
+            }
+            # A word term whose preferred word was the term itself was stored without one.
+            words = itertools.chain.from_iterable(w for c in clauses.values() for w, _ in c)
+            spellings = {word: word for word in words if not word.startswith("@")}
+            spellings.update(data["spellings"])
+        except (zlib.error, ValueError, LookupError, TypeError):
+            # Not what encoded() writes (a row edited by hand, or damaged): worked out again.
+            return None
         terms = []
         for claim in claims:
             known = clauses.pop(claim.statement_index, None)
@@ -220,15 +231,6 @@ class TermExtractor:
             terms.append(ClaimTerms(claim.statement_index, claim.text, known, self._cited(claim)))
         if clauses:
             return None
-        # A word term whose preferred word was the term itself was stored without one.
-        spellings = {
-            term: term
-            for claim in terms
-            for words, _ in claim.clauses
-            for term in words
-            if not term.startswith("@")
-        }
-        spellings.update(data["spellings"])
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
 
     def _claim(self, claim: ClaimText) -> ClaimTerms:
@@ -341,11 +343,6 @@ def encoded(article: ArticleClaims) -> bytes:
 
 def _bare(word: str) -> str:
     return word.removesuffix("'s").removesuffix("'")
-
-
-def _interned(terms: list[str]) -> tuple[str, ...]:
-    # Interned as when worked out: each term is one string however many claims hold it.
-    return tuple(map(sys.intern, terms))
 
 
 def _masked(claim: ClaimText) -> str:
