@@ -19,7 +19,13 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.analysis.caseless import CaselessPattern, lowered, union_at_word_starts
-from sayso.analysis.needs_source import NeedsSourceModel, context, shipped_model, vouched_for
+from sayso.analysis.needs_source import (
+    NeedsSourceModel,
+    context,
+    shipped_model,
+    vouched_for,
+    vouches,
+)
 from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Statement
 
 HEDGING_CODES = (
@@ -157,9 +163,13 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
             f", which contains {_join(described)}." if described else "."
         )
         if carried and carried[0].cue is not None:
-            # It reports what someone thinks, wants or did: on whose say-so?
             who, cue = _who(carried[0]), carried[0].cue.text
-            message += f" It says what {who} {cue}; nobody is given as saying so."
+            if vouches(carried[0]):
+                # Someone is given as saying a part of it (:func:`vouched_for`).
+                message += f" Only part of it rests on {who} (“{cue}”); the rest has no source."
+            else:
+                # It reports what someone thinks, wants or did: on whose say-so?
+                message += f" It says what {who} {cue}; nobody is given as saying so."
         return [
             CHECKER.finding("unattributed-claim", message, span=statement.span, statement=statement)
         ]

@@ -9,6 +9,7 @@ from sayso.api import LINK_LIMIT, CheckRun, check, expanded, links_by_default
 from sayso.errors import InputError
 from sayso.manager import extra_plugins
 from sayso.model import Article, Checker
+from sayso.pipeline.workers import CHECKING_GC_THRESHOLDS
 
 TEXT = "The bridge will close in May because the river is rising."
 
@@ -80,7 +81,7 @@ def test_check_tunes_the_garbage_collector_as_sayso_check_does_and_puts_it_back(
     before = gc.get_threshold()
     with extra_plugins(("watcher", watcher)) as plugins:
         check([Article(TEXT), Article(TEXT + " Again.")], plugins=plugins)
-    assert watcher.seen == [((20_000, 20, 20), True)] * 2
+    assert watcher.seen == [(CHECKING_GC_THRESHOLDS, True)] * 2
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 
@@ -105,3 +106,27 @@ def test_each_report_carries_its_own_failures_and_the_plugins_keep_none():
         [],
         [("failing", "check_article")],
     ]
+
+
+def test_check_spreads_articles_over_workers_and_returns_what_one_process_does():
+    from sayso.document import article_document
+
+    articles = [Article(f"{TEXT} Officials said {n} roads were shut.") for n in range(40)]
+
+    def documents(result):
+        # When each was checked aside.
+        return [{**article_document(r), "checked_at": None} for r in result.reports]
+
+    alone, spread = (check(articles, workers=n, link=False) for n in (1, 2))
+    assert len(spread.reports) == 40 and documents(spread) == documents(alone)
+
+
+def test_check_has_the_command_lines_default_workers():
+    import inspect
+
+    from sayso.cli.app import check_command
+
+    def default(function):
+        return inspect.signature(function).parameters["workers"].default
+
+    assert default(check) == default(check_command) == 0

@@ -6,7 +6,14 @@ import json
 
 import pytest
 from sayso.analysis import needs_source
-from sayso.analysis.needs_source import NeedsSourceModel, context, vouches
+from sayso.analysis.needs_source import (
+    VOUCHED_SHARE,
+    NeedsSourceModel,
+    context,
+    reach,
+    vouched_for,
+    vouches,
+)
 from sayso.analysis.offline import OfflineAnalyzer
 from sayso.evaluation.cross_fit import cross_fitted_models, fold_of
 from sayso.evaluation.needs_source_training import Asked, choose_threshold, train_needs_source
@@ -91,7 +98,8 @@ def test_a_claim_about_what_someone_hopes_needs_a_source_when_the_model_says_so(
 
 def test_a_claim_someone_is_given_as_saying_is_never_asked_about(monkeypatch):
     text = TEXT.replace("hopes", "said")
-    analysis = _analysis(text, ("Obama", "said", "his successor will push"))
+    content = "his successor will push for the same goals in the years ahead"
+    analysis = _analysis(text, ("Obama", "said", content))
     monkeypatch.setattr(
         unattributed, "shipped_model", lambda analyzer=None: NeedsSourceModel({"bias": 30.0})
     )
@@ -114,6 +122,37 @@ def test_the_threshold_meets_both_goals_by_the_widest_margin_or_keeps_to_few_fal
     probabilities = [0.9] * 4 + [0.35, 0.3]
     chosen = choose_threshold(asked, probabilities, cases=1)
     assert (chosen["threshold"], chosen["false_flag_rate"], chosen["strip_recall"]) == (0.36, 0, 0)
+
+
+PARTLY = (
+    "The museum opened on Saturday.\n\n"
+    "The mayor was headed to the opening when guards stopped her and told her to leave.\n"
+)
+
+
+def test_an_attribution_vouches_only_for_a_statement_it_reaches_over():
+    # "told" gives the guards as saying "her to leave": the rest rests on no one.
+    analysis = _analysis(PARTLY, ("guards", "told", "her to leave"))
+    statement = analysis.statements[1]
+    [attribution] = analysis.attributions_for(statement)
+    assert vouches(attribution) and reach(attribution, statement) < VOUCHED_SHARE
+    assert not vouched_for(statement, analysis)
+    # Reaching over the whole statement, the same cue vouches for it.
+    whole = "The guards told her that the mayor was not welcome at the opening on Saturday.\n"
+    analysis = _analysis(
+        whole, ("The guards", "told", "the mayor was not welcome at the opening on")
+    )
+    assert vouched_for(analysis.statements[0], analysis)
+
+
+def test_a_claim_only_partly_given_to_a_speaker_is_flagged_naming_the_part(monkeypatch):
+    analysis = _analysis(PARTLY, ("guards", "told", "her to leave"))
+    monkeypatch.setattr(
+        unattributed, "shipped_model", lambda analyzer=None: NeedsSourceModel({"bias": 5.0})
+    )
+    [flag] = _flags(analysis, analysis.statements[1])
+    assert flag.code == "unattributed-claim" and flag.severity == "warning"
+    assert "Only part of it rests on guards (“told”); the rest has no source." in flag.message
 
 
 def test_folds_follow_article_names_alone():

@@ -35,6 +35,8 @@ T = TypeVar("T")
 # Batches handed to each worker process ahead of time: enough to keep it busy, few enough that
 # memory does not grow with the number of articles.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
+# The garbage collector's thresholds while checking (see collecting_less_often).
+CHECKING_GC_THRESHOLDS = (100_000, 50, 50)
 
 
 def default_workers(analyzer: str, plugins: Plugins | None = None) -> int:
@@ -49,7 +51,11 @@ def collecting_less_often() -> Iterator[None]:
     Checking makes millions of small objects that live for one article; at the default
     threshold (700 new objects) the collector scans them so often that it takes about a tenth
     of the CPU. Objects made before the checking starts (plugins, lexicon) are frozen out of the
-    scans altogether. The collector is as it was again afterwards.
+    scans altogether, and a collection waits for 100,000 new objects: at 20,000 it still came
+    about once a batch, mid-analysis, when most of the batch's objects are alive, and took 3% of
+    the CPU (0.27 against 0.08 s for PolNeAR train, tagger; memory the same). Nearly all garbage
+    goes by reference counting; the collector is there for cycles. The collector is as it was
+    again afterwards.
     """
     thresholds = gc.get_threshold()
     _collect_less_often()
@@ -62,7 +68,7 @@ def collecting_less_often() -> Iterator[None]:
 
 def _collect_less_often() -> None:
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.set_threshold(*CHECKING_GC_THRESHOLDS)
 
 
 def map_report_batches(
