@@ -374,3 +374,15 @@ def test_a_models_word_clusters_are_features_of_the_word_and_its_neighbours(tmp_
     assert {"k=3", "K=41"} <= set(own)
     assert "-1k=3" in window[1] and "1k=3" in window[2]
     assert read_clusters(tmp_path / "none.tsv") == {}
+
+
+def test_assembly_drops_a_cue_with_neither_source_nor_content():
+    """A participle tagged as a cue alone must not mark its sentence as attributed."""
+    text = "The war, concluded by an armistice, never ended.\n"
+    tokens = regex_tokens(text, split_paragraphs(text))
+    # The | war | , | concluded | by | …
+    assert assemble(text, tokens, [_Piece("C", 3, 3, 0, 0)], Lexicon.default()) == []
+    kept = assemble(
+        text, tokens, [_Piece("S", 1, 1, 0, 0), _Piece("C", 3, 3, 0, 0)], Lexicon.default()
+    )
+    assert [(a.source.text, a.cue.text) for a in kept] == [("war", "concluded")]

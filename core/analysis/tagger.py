@@ -71,7 +71,7 @@ CLUSTERS_FILE = "clusters.tsv"
 ATTRIBUTES_FILE = "attributes.txt"
 FEATURES_VERSION = 2
 # Training defaults (`sayso train`): what the shipped model was trained with.
-DEFAULT_ITERATIONS = 100
+DEFAULT_ITERATIONS = 300
 DEFAULT_C1 = 2.0
 DEFAULT_C2 = 0.01
 
