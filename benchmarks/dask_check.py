@@ -1,18 +1,22 @@
 """Plain `sayso check` and `sayso check --dask` on one corpus, in turns, results compared.
 
-    python benchmarks/dask_check.py CORPUS_DIR [--workers 2] [--rounds 1] [--work DIR]
+    python benchmarks/dask_check.py CORPUS_DIR [--copies 10] [--workers 2] [--rounds 1] [--work DIR]
 
-Each round runs, as whole processes into fresh databases, `sayso check CORPUS --quiet --no-link
---workers N` and `sayso check CORPUS --quiet --no-link --dask --workers N` (a local cluster of N
-processes, start-up and merge included), and prints the wall time, the CPU time of each process
-tree and the ratio. Then the two databases are compared table by table, the times of runs and
-checks, run numbers, plugin-error numbers and plugin timings aside: the merged database must be
-the plain one row for row.
+With ``--copies N``, the corpus checked is CORPUS_DIR's articles N times over, copies with
+changed names (built as ``benchmarks/link_scale.py`` builds its corpora: PolNeAR train ×10 is
+8,400 files). Each round runs, as whole processes into fresh databases, `sayso check CORPUS
+--quiet --no-link --workers N` and `sayso check CORPUS --quiet --no-link --dask --workers N` (a
+local cluster of N processes, start-up and merge included), and prints the wall time, the CPU
+time of each process tree, the load average before each and the ratio. Then the two databases
+are compared table by table, the times of runs and checks, run numbers, plugin-error numbers and
+plugin timings aside: the merged database must be the plain one row for row. The medians of
+the rounds come last.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 from dump_tables import table_rows  # beside this script
+from link_scale import build_corpus
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -38,27 +43,41 @@ def timed(command: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
+    parser.add_argument("--copies", type=int, default=1, help="check the corpus N times over")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sayso-dask-check"))
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    base = [sys.executable, "-m", "sayso", "check", str(args.corpus), "--quiet", "--no-link"]
+    corpus = args.corpus
+    if args.copies > 1:
+        corpus = args.work / "corpus"
+        build_corpus(args.corpus, args.copies * len(list(args.corpus.glob("*.txt"))), corpus)
+    base = [sys.executable, "-m", "sayso", "check", str(corpus), "--quiet", "--no-link"]
     base += ["--workers", str(args.workers)]
-    ratios = []
+    ratios, walls, cpus = [], {"plain": [], "dask": []}, {"plain": [], "dask": []}
     for number in range(args.rounds):
         plain, dask = args.work / f"plain-{number}.db", args.work / f"dask-{number}.db"
-        plain_seconds, plain_cpu = timed([*base, "--db", str(plain)])
-        dask_seconds, dask_cpu = timed([*base, "--db", str(dask), "--dask"])
-        ratios.append(dask_seconds / plain_seconds)
-        print(
-            f"round {number + 1}: plain {plain_seconds:.1f} s ({plain_cpu:.1f} s CPU), "
-            f"dask {dask_seconds:.1f} s ({dask_cpu:.1f} s CPU): {ratios[-1]:.2f}x",
-            flush=True,
-        )
+        line = f"round {number + 1}:"
+        for name, command in (
+            ("plain", [*base, "--db", str(plain)]),
+            ("dask", [*base, "--db", str(dask), "--dask"]),
+        ):
+            load = os.getloadavg()[0]
+            seconds, cpu = timed(command)
+            walls[name].append(seconds)
+            cpus[name].append(cpu)
+            line += f" {name} {seconds:.1f} s ({cpu:.1f} s CPU, load {load:.1f}),"
+        ratios.append(walls["dask"][-1] / walls["plain"][-1])
+        print(f"{line} {ratios[-1]:.2f}x", flush=True)
         same = list(table_rows(plain, across_runs=True)) == list(table_rows(dask, across_runs=True))
         print(f"  merged database equal to the plain one row for row: {same}", flush=True)
+    for name in ("plain", "dask"):
+        print(
+            f"median {name}: {statistics.median(walls[name]):.1f} s, "
+            f"{statistics.median(cpus[name]):.1f} s CPU"
+        )
     print(f"median dask/plain wall time: {statistics.median(ratios):.2f}x")
 
 

@@ -32,6 +32,7 @@ from .storage.store import (
     finish_run,
     has_pending_migrations,
     migrate,
+    move_files,
     open_connection,
     open_existing,
     record_failures,
@@ -46,7 +47,7 @@ from .storage.store import (
 if TYPE_CHECKING:
     from .provenance.linking import Linker, Provenance
     from .storage.merge import MergeResult
-    from .storage.store import Table
+    from .storage.store import StoredCheck, Table
 
 T = TypeVar("T")
 Input = str | Path | Article | InputError
@@ -138,6 +139,7 @@ def check(
     on_report: Callable[[ArticleReport], None] | None = None,
     skip_unchanged: bool = True,
     link: bool | None = None,
+    workers: int = 0,
     max_bytes: int = MAX_BYTES,
     time_limit: float | Literal["configured"] | None = CONFIGURED,
     config: str | Path | None = None,
@@ -158,7 +160,8 @@ def check(
     ``analyzer_options`` go to it (``stanza_dir``, ``device``, ``model``: those it accepts).
     An article that takes longer than ``time_limit`` seconds to check (None: no limit) is
     abandoned, with an error naming it in ``CheckResult.errors``; the others are checked and
-    stored.
+    stored. ``workers`` processes check the articles (0: one per CPU when the analyzer gains
+    from it; 1: all in this process; a run that links without a database is always one).
 
     The defaults are ``sayso check``'s: without ``settings``, the checkers are configured, and
     the time limit set, by ``config`` or else the configuration file found from the current
@@ -178,6 +181,7 @@ def check(
         analyzer_options=analyzer_options,
         skip_unchanged=skip_unchanged,
         link=link,
+        workers=workers,
         max_bytes=max_bytes,
         time_limit=time_limit,
         config=config,
@@ -525,7 +529,9 @@ def sort_out_unchanged(
 
     A file with the size and modification time it had when checked is not read again; any
     other input is read, and unchanged if its text is stored with the same fingerprint. Both are
-    looked up a batch at a time. Inputs that can't be read are appended to ``errors``.
+    looked up a batch at a time. Inputs that can't be read are appended to ``errors``. A stored
+    text found in a file it was renamed or moved to (the file its row names is gone or changed)
+    gets that file's path, size and modification time in its row, as a check would store them.
     """
     for batch in batched(iter(inputs), BATCH_SIZE):
         files = _stats(item for item in batch if isinstance(item, Path))
@@ -537,12 +543,38 @@ def sort_out_unchanged(
         unsettled = [i for i in batch if not (isinstance(i, Path) and str(i) in settled)]
         articles = list(read_inputs(unsettled, errors, max_bytes))
         stored = stored_checks(database, [article.id for article in articles])
+        unchanged = {
+            article.id: stored[article.id]
+            for article in articles
+            if article.id in stored and stored[article.id].fingerprint == fingerprint
+        }
+        moved = [
+            (article.path, article.file_size, article.file_mtime_ns, article.id)
+            for article in articles
+            if article.id in unchanged and _moved(article, unchanged[article.id])
+        ]
+        move_files(database, moved)
         for article in articles:
-            fingerprint_and_score = stored.get(article.id)
-            if fingerprint_and_score is not None and fingerprint_and_score[0] == fingerprint:
-                yield Unchanged(article.id, article.path, fingerprint_and_score[1])
+            if article.id in unchanged:
+                yield Unchanged(article.id, article.path, unchanged[article.id].score)
             else:
                 yield article
+
+
+def _moved(article: Article, stored: StoredCheck) -> bool:
+    """Whether a stored text was renamed or moved to the file ``article`` was read from: the
+    file the row names is gone or has changed since. A copy beside a stored file that still
+    holds the text leaves the row as it is."""
+    if article.path in (None, stored.path) or article.file_size is None:
+        return False
+    try:
+        there = os.stat(stored.path) if stored.path is not None else None
+    except OSError:
+        return True
+    return there is None or (there.st_size, there.st_mtime_ns) != (
+        stored.file_size,
+        stored.file_mtime_ns,
+    )
 
 
 def _stats(paths: Iterable[Path]) -> dict[str, os.stat_result]:

@@ -106,3 +106,27 @@ def test_each_report_carries_its_own_failures_and_the_plugins_keep_none():
         [],
         [("failing", "check_article")],
     ]
+
+
+def test_check_spreads_articles_over_workers_and_returns_what_one_process_does():
+    from sayso.document import article_document
+
+    articles = [Article(f"{TEXT} Officials said {n} roads were shut.") for n in range(40)]
+
+    def documents(result):
+        # When each was checked aside.
+        return [{**article_document(r), "checked_at": None} for r in result.reports]
+
+    alone, spread = (check(articles, workers=n, link=False) for n in (1, 2))
+    assert len(spread.reports) == 40 and documents(spread) == documents(alone)
+
+
+def test_check_has_the_command_lines_default_workers():
+    import inspect
+
+    from sayso.cli.app import check_command
+
+    def default(function):
+        return inspect.signature(function).parameters["workers"].default
+
+    assert default(check) == default(check_command) == 0

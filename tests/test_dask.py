@@ -1,14 +1,18 @@
 """Checking on a local Dask cluster: partitions into shards, merged as one sequential run."""
 
+import contextlib
+import socket
+import warnings
+
 import pytest
 
 pytest.importorskip("distributed")
 
 from sayso.api import check
-from sayso.pipeline.cluster import _split, check_on_dask
+from sayso.pipeline.cluster import _partition_count, _split, check_on_dask
 
 from tests.corpus import write_corpus
-from tests.test_merge import dump
+from tests.test_merge import _stored_order, dump
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +21,10 @@ def cluster():
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
         ) as local,
         Client(local) as client,
     ):
@@ -36,6 +43,8 @@ def test_a_dask_check_stores_what_a_sequential_check_stores(cluster, tmp_path):
     expected = dump(sequential)
     assert expected["claim_clusters"]
     assert dump(distributed) == expected
+    # The shards are merged in input order, whichever partition finished first.
+    assert _stored_order(distributed) == _stored_order(sequential)
     assert not (tmp_path / "dask.db.shards").exists()
     # Checked again: every file is stored unchanged, and no partition is sent.
     again = check_on_dask([tmp_path / "articles"], distributed, scheduler=cluster)
@@ -54,9 +63,15 @@ def test_the_command_line_on_a_local_cluster(sayso_cli, tmp_path):
     write_corpus(tmp_path / "articles", 4)
     db = tmp_path / "d.db"
     args = ("check", str(tmp_path / "articles"), "--db", str(db), "--dask", "--workers", "1")
-    result = sayso_cli(*args)
+    with contextlib.ExitStack() as held, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Dask's default port taken (by this test, or already by another cluster): no warning.
+        with contextlib.suppress(OSError):
+            held.enter_context(socket.create_server(("", 8787)))
+        result = sayso_cli(*args)
     assert result.exit_code == 0, result.stderr
-    assert "4 article(s) checked in 2 partition(s) on Dask" in result.stdout
+    assert [str(w.message) for w in caught if "in use" in str(w.message)] == []
+    assert "4 article(s) checked in 4 partition(s) on Dask" in result.stdout
     no_db = sayso_cli("check", str(tmp_path / "articles"), "--no-db", "--dask")
     assert no_db.exit_code == 2 and "needs a database" in no_db.stderr
 
@@ -66,3 +81,10 @@ def test_files_are_split_in_order_into_nearly_equal_parts():
     assert _split(files, 3) == [files[:4], files[4:7], files[7:]]
     assert _split(files, 20) == [[f] for f in files]
     assert _split([], 4) == []
+
+
+def test_partitions_are_several_per_worker_and_a_multiple_of_the_workers():
+    assert _partition_count(8400, 2) == 18  # 500 files each at most
+    assert _partition_count(840, 2) == 8
+    assert _partition_count(840, 3) == 12
+    assert _partition_count(4, 1) == 4

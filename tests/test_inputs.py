@@ -254,3 +254,34 @@ def test_recheck_reads_a_file_whose_time_or_size_changed_or_that_was_fresh(tmp_p
     os.utime(files[2], ns=(checked_time, checked_time))
     again = check([tmp_path / "news"], db=db, skip_unchanged=True)
     assert sorted(r.analysis.article.path for r in again.reports) == sorted(map(str, files))
+
+
+def test_recheck_of_a_renamed_file_stores_its_new_path_without_checking_it_again(tmp_path):
+    files = write_corpus(tmp_path / "news", 2)
+    for path in files:
+        _settled(path)
+    db = tmp_path / "s.db"
+    check([tmp_path / "news"], db=db)
+    renamed = files[0].with_name("renamed.txt")
+    files[0].rename(renamed)  # same text, same modification time
+    again = check([tmp_path / "news"], db=db, skip_unchanged=True)
+    assert again.reports == []
+    assert sorted(u.path for u in again.unchanged) == sorted([str(renamed), str(files[1])])
+    rows = sqlite_utils.Database(db)["articles"].rows
+    assert sorted((r["path"], r["file_size"], r["file_mtime_ns"]) for r in rows) == sorted(
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (renamed, files[1])
+    )
+    # The row now names the file as it is: the next re-check need not read it.
+    assert check([renamed], db=db, skip_unchanged=True).unchanged[0].path == str(renamed)
+
+
+def test_a_copy_beside_a_stored_file_leaves_its_row_naming_the_original(tmp_path):
+    (original,) = write_corpus(tmp_path / "news", 1)
+    _settled(original)
+    db = tmp_path / "s.db"
+    check([original], db=db)
+    copy = tmp_path / "copy.txt"
+    copy.write_text(original.read_text())
+    again = check([copy], db=db, skip_unchanged=True)
+    assert again.reports == [] and again.unchanged[0].path == str(copy)
+    assert [r["path"] for r in sqlite_utils.Database(db)["articles"].rows] == [str(original)]

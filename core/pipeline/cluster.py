@@ -1,12 +1,15 @@
-"""Checking on a Dask cluster: each partition of the inputs checks into its own shard, then a merge.
+"""Checking on a Dask cluster: each partition of the inputs checks into its own shard, merged as
+the partitions finish.
 
 :func:`check_on_dask` splits the input files, in order, into partitions; every partition is one
 Dask task that checks its files into its own SQLite shard (a plain
-:class:`~sayso.api.CheckRun` in one process, so workers never wait on one another's writes); the
-shards are then merged into the database (:func:`sayso.storage.merge.merge_databases`), which
-comes out as one run of the same inputs would write it. Without a scheduler address a local
-cluster of ``workers`` processes runs the tasks. On a real cluster the shards directory must be
-storage every worker and the client share (see the README's "Checking on a Dask cluster").
+:class:`~sayso.api.CheckRun` in one process, so workers never wait on one another's writes).
+The client merges each shard into the database (:class:`sayso.storage.merge.ShardMerge`) as
+soon as the partitions before it are merged, while the workers check the later ones; the
+database comes out as one run of the same inputs would write it. Without a scheduler address a
+local cluster of ``workers`` processes runs the tasks. On a real cluster the shards directory
+must be storage every worker and the client share (see the README's "Checking on a Dask
+cluster").
 
 Dask is an optional extra: ``pip install 'sayso[dask]'``.
 """
@@ -15,7 +18,8 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +27,25 @@ from typing import Any
 from ..errors import InputError, SaysoError
 from ..manager import Plugins
 from ..model import Settings
+from ..storage.merge import ShardMerge
 from .budget import DEFAULT_TIME_LIMIT
 from .engine import Checking
 from .inputs import MAX_BYTES, STDIN, expand_inputs
 
 INSTALL_HINT = "pip install 'sayso[dask]'"
-# Files per partition, unless that makes fewer than two partitions per worker.
-PARTITION_FILES = 1000
+# Files per partition, unless that makes fewer than PARTITIONS_PER_WORKER.
+PARTITION_FILES = 500
+PARTITIONS_PER_WORKER = 4
+# A local cluster's workers without what Dask does many times a second by default beside the
+# tasks, taking the GIL from them: sampling their stacks for its profiler (every 10 ms), and
+# checking the event loop's health (20 ms), memory use (100 ms) and the system's load (500 ms).
+# Measured on 840 files: a tenth of the workers' CPU and most of the client's.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 
 
 @dataclass
@@ -55,6 +71,14 @@ class DaskCheckResult:
     failures: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
 
+    def add(self, partition: PartitionResult) -> None:
+        """Count in what one partition checked."""
+        self.checked += partition.checked
+        self.scores += partition.scores
+        self.errors += partition.errors
+        for failure, articles in partition.failures.items():
+            self.failures[failure] = self.failures.get(failure, 0) + articles
+
 
 def check_on_dask(
     inputs: Iterable[str | Path],
@@ -73,11 +97,12 @@ def check_on_dask(
     max_bytes: int = MAX_BYTES,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> DaskCheckResult:
-    """Check files on Dask into ``db``: one shard per partition, then one merge.
+    """Check files on Dask into ``db``: one shard per partition, merged in order as they come.
 
     ``scheduler`` is a scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None
     for a local cluster of ``workers`` processes. ``partitions`` defaults to one per
-    :data:`PARTITION_FILES` files, at least two per worker. ``shards`` is the directory the
+    :data:`PARTITION_FILES` files, at least :data:`PARTITIONS_PER_WORKER` per worker, a multiple
+    of ``workers``. ``shards`` is the directory the
     shards are written to (default: ``DB.shards`` beside the database; on a real cluster,
     storage every worker shares); it is emptied of shards first and they are removed once
     merged. With ``skip_unchanged``, files ``db`` holds with the same size, modification time
@@ -85,10 +110,9 @@ def check_on_dask(
     ``time_limit`` is each article's time limit in seconds on the workers (None: no limit).
     """
     try:
-        from distributed import Client, LocalCluster
+        import distributed  # noqa: F401
     except ImportError:
         raise SaysoError(f"checking on Dask needs Dask: {INSTALL_HINT}") from None
-    from ..storage.merge import merge_databases
 
     db = Path(db)
     checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, time_limit)
@@ -104,8 +128,7 @@ def check_on_dask(
         files = _changed_files(files, db, checking, result, max_bytes)
     directory = Path(shards) if shards is not None else db.with_name(db.name + ".shards")
     directory.mkdir(parents=True, exist_ok=True)
-    count = partitions or max(2 * workers, math.ceil(len(files) / PARTITION_FILES))
-    chunks = _split(files, count)
+    chunks = _split(files, partitions or _partition_count(len(files), workers))
     paths = [directory / f"part-{number:05d}.db" for number in range(len(chunks))]
     for path in paths:
         _remove_database(path)
@@ -117,40 +140,75 @@ def check_on_dask(
         "max_bytes": max_bytes,
         "time_limit": time_limit,
     }
-    if chunks:
-        cluster = None
-        if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(cluster)
-        elif isinstance(scheduler, str):
-            client = Client(scheduler)
-        else:
-            client = scheduler
-        try:
-            futures = client.map(
-                check_partition, chunks, [str(p) for p in paths], pure=False, **options
-            )
-            for partition in client.gather(futures):
-                result.checked += partition.checked
-                result.scores += partition.scores
-                result.errors += partition.errors
-                for failure, articles in partition.failures.items():
-                    result.failures[failure] = result.failures.get(failure, 0) + articles
-        finally:
-            if client is not scheduler:
-                client.close()
-            if cluster is not None:
-                cluster.close()
-    written = [path for path in paths if path.is_file()]
-    if written or link:
-        result.run_id = merge_databases(written, db, plugins=checking.plugins, link=link).run_id
-    for path in written:
-        _remove_database(path)
+    with ShardMerge(db, checking.plugins) as merge:
+        if chunks:
+            with _client(scheduler, workers) as client:
+                _check_and_merge(client, chunks, paths, options, merge, result)
+        if chunks or link:
+            result.run_id = merge.finish(link=link).run_id
     if shards is None and not any(directory.iterdir()):
         shutil.rmtree(directory)
     return result
+
+
+@contextmanager
+def _client(scheduler: str | Any | None, workers: int) -> Iterator[Any]:
+    """A client of the scheduler at this address, or the given client, or a local cluster's."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        with (
+            dask.config.set(LOCAL_WORKER_CONFIG),
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                # No dashboard; the scheduler's HTTP server on a free port, not on 8787 with a
+                # warning when another cluster holds it.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+    elif isinstance(scheduler, str):
+        with Client(scheduler) as client:
+            yield client
+    else:
+        yield scheduler
+
+
+def _check_and_merge(
+    client: Any,
+    chunks: list[list[str]],
+    paths: list[Path],
+    options: dict[str, Any],
+    merge: ShardMerge,
+    result: DaskCheckResult,
+) -> None:
+    """Check each chunk into its shard on the cluster, merging the shards in input order, each
+    as soon as those before it are: the merge overlaps with the checking of later partitions."""
+    from distributed import as_completed
+
+    futures = client.map(check_partition, chunks, [str(p) for p in paths], pure=False, **options)
+    numbers = {future.key: number for number, future in enumerate(futures)}
+    done: dict[int, PartitionResult] = {}
+    merged = 0
+    for future in as_completed(futures):
+        done[numbers[future.key]] = future.result()
+        while merged in done:
+            result.add(done.pop(merged))
+            merge.add(paths[merged])
+            _remove_database(paths[merged])
+            merged += 1
+
+
+def _partition_count(files: int, workers: int) -> int:
+    """One partition per :data:`PARTITION_FILES` files, at least :data:`PARTITIONS_PER_WORKER`
+    per worker, a multiple of the workers: each worker checks several, so all but the last few
+    are merged while others are checked, and the workers finish together."""
+    count = max(PARTITIONS_PER_WORKER * workers, math.ceil(files / PARTITION_FILES))
+    return math.ceil(count / workers) * workers
 
 
 def check_partition(

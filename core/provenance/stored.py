@@ -106,12 +106,12 @@ def link_database(
                 kept, dissolved = _stored_clusters(conn, placed)
                 placed |= dissolved
             linker = Linker(lexicon)
-            extractor = linker.extractor.fingerprint
+            fingerprint = linker.extractor.fingerprint
             worked_out = []
             for article, terms in stored_claims(conn, linker.extractor, article_ids, workers):
                 linker.add_claims(article)
                 if terms is not None:
-                    worked_out.append((article.id, extractor, terms))
+                    worked_out.append((article.id, fingerprint, terms))
             if len(linker.articles) < 2:
                 return None
             provenance = linker.finish(kept, placed)

@@ -74,35 +74,119 @@ def merge_databases(
     Raises :class:`~sayso.errors.DatabaseError` for a shard that is missing or not a sayso
     database, or given twice, or that is the output.
     """
-    plugins = plugins or get_plugins()
-    shards = sorted(_checked_shards(shards, out), key=_first_path)
-    building = out.with_name(out.name + ".merging")
-    _remove(building)
-    try:
-        # A new output starts as a copy of the first shard, whose rows then need no inserting.
-        base = None if out.exists() or not shards else shards.pop(0)
-        _copy(out if base is None and out.exists() else base, building, plugins)
-        conn = connect(building, plugins)
-        try:
-            result = _merge_into(conn, shards, on_shard, adopt=base is not None)
-            if link:
-                from ..pipeline.engine import build_lexicon
-                from ..provenance.stored import link_database
+    with ShardMerge(out, plugins) as merge:
+        for shard in sorted(_checked_shards(shards, out), key=_first_path):
+            if on_shard:
+                on_shard(shard)
+            merge.add(shard)
+        return merge.finish(link=link)
 
-                link_database(conn, build_lexicon(plugins), result.run_id)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
-        _remove(out.with_name(out.name + "-wal"))
-        _remove(out.with_name(out.name + "-shm"))
-        os.replace(building, out)
-        return result
-    finally:
-        for leftover in (building, *(building.with_name(building.name + x) for x in SIDE_FILES)):
+
+class ShardMerge:
+    """A merge into ``out`` fed one shard at a time, in the order they are to be stored.
+
+    :func:`merge_databases` feeds it every shard at once; a distributed check feeds it each
+    partition's shard as soon as the partitions before it are merged, while later ones are still
+    being checked. Use it as a context manager: leaving the block without :meth:`finish`
+    (an error, an interruption) leaves ``out`` as it was.
+    """
+
+    def __init__(self, out: Path, plugins: Plugins | None = None) -> None:
+        self.out = out
+        self.plugins = plugins or get_plugins()
+        self.building = out.with_name(out.name + ".merging")
+        self.conn: sqlite3.Connection | None = None
+        self.run_id = 0
+        # The shards' check runs, which the merged run's row sums up.
+        self.runs: list[tuple] = []
+        self.taken = self.duplicates = 0
+        self.merged: set[Path] = set()
+
+    def __enter__(self) -> ShardMerge:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        for leftover in (
+            self.building,
+            *(self.building.with_name(self.building.name + x) for x in SIDE_FILES),
+        ):
             _remove(leftover)
+
+    def add(self, shard: Path) -> None:
+        """Merge ``shard`` (a sayso database, not one merged already nor the output)."""
+        (shard,) = _checked_shards([shard], self.out)
+        key = shard.resolve()
+        if key in self.merged:
+            raise DatabaseError(f"{shard}: given twice")
+        self.merged.add(key)
+        if self.conn is None and not self.out.exists():
+            # A new output starts as a copy of the first shard, whose rows need no inserting.
+            self._start(shard)
+            conn = self._connection()
+            with write_transaction(conn):
+                self.taken = _adopt(conn, self.run_id, self.runs)
+            return
+        conn = self._connection()
+        conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
+        try:
+            with write_transaction(conn):
+                self.runs += conn.execute(
+                    f"SELECT {_RUN_COLUMNS} FROM shard.runs {_CHECK_RUNS}"
+                ).fetchall()
+                count, repeated = _merge_shard(conn, self.run_id)
+                self.taken += count
+                self.duplicates += repeated
+        finally:
+            conn.execute("DETACH DATABASE shard")
+
+    def finish(self, link: bool = False) -> MergeResult:
+        """Record the merged run, link if asked, and put the merge in place of ``out``."""
+        conn = self._connection()
+        with write_transaction(conn):
+            _record_run(conn, self.run_id, self.runs)
+        if link:
+            from ..pipeline.engine import build_lexicon
+            from ..provenance.stored import link_database
+
+            link_database(conn, build_lexicon(self.plugins), self.run_id)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        self.conn = None
+        # Written without syncing (nothing reads it before this): made durable once, here.
+        with open(self.building, "rb+") as built:
+            os.fsync(built.fileno())
+        _remove(self.out.with_name(self.out.name + "-wal"))
+        _remove(self.out.with_name(self.out.name + "-shm"))
+        os.replace(self.building, self.out)
+        return MergeResult(self.run_id, self.taken, self.duplicates)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.conn is None:
+            self._start(self.out if self.out.exists() else None)
+        assert self.conn is not None
+        return self.conn
+
+    def _start(self, base: Path | None) -> None:
+        """Begin the merge from a copy of ``base`` (the output, or a first shard), if any."""
+        _remove(self.building)
+        _copy(base, self.building, self.plugins)
+        self.conn = connect(self.building, self.plugins)
+        # A power cut can lose nothing here that ``out`` holds: the file is synced in finish.
+        self.conn.execute("PRAGMA synchronous = OFF")
+        with write_transaction(self.conn):
+            cursor = self.conn.execute(
+                "INSERT INTO runs (articles, errors, skipped) VALUES (0, 0, 0)"
+            )
+            self.run_id = int(cursor.lastrowid or 0)
 
 
 SIDE_FILES = ("-wal", "-shm")
+# A check run's figures, which the merged run's row adds up; a link run has no analyzer.
+_RUN_COLUMNS = "started, finished, sayso_version, analyzer, plugins, articles, errors, skipped"
+_CHECK_RUNS = "WHERE analyzer IS NOT NULL"
 
 
 def _copy(source: Path | None, target: Path, plugins: Plugins) -> None:
@@ -131,50 +215,11 @@ def _checked_shards(shards: list[Path], out: Path) -> list[Path]:
     return list(resolved.values())
 
 
-def _merge_into(
-    conn: sqlite3.Connection,
-    shards: list[Path],
-    on_shard: Callable[[Path], None] | None,
-    adopt: bool = False,
-) -> MergeResult:
-    """Merge ``shards``, in order, into the database ``conn`` is building; with ``adopt``, that
-    database is a copy of a first shard, whose rows are made the merged run's."""
-    runs: list[tuple] = []
-    taken = duplicates = 0
-    with write_transaction(conn):
-        run_id = int(
-            conn.execute("INSERT INTO runs (articles, errors, skipped) VALUES (0, 0, 0)").lastrowid
-            or 0
-        )
-        if adopt:
-            runs += conn.execute(
-                "SELECT started, finished, sayso_version, analyzer, plugins, articles, errors, "
-                "skipped FROM runs WHERE id != ? AND analyzer IS NOT NULL",
-                [run_id],
-            ).fetchall()
-            taken = _adopt(conn, run_id)
-    for shard in shards:
-        if on_shard:
-            on_shard(shard)
-        conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
-        try:
-            with write_transaction(conn):
-                runs += conn.execute(
-                    "SELECT started, finished, sayso_version, analyzer, plugins, articles, "
-                    "errors, skipped FROM shard.runs WHERE analyzer IS NOT NULL"
-                ).fetchall()
-                count, repeated = _merge_shard(conn, run_id)
-                taken += count
-                duplicates += repeated
-        finally:
-            conn.execute("DETACH DATABASE shard")
-    with write_transaction(conn):
-        _record_run(conn, run_id, runs)
-    return MergeResult(run_id, taken, duplicates)
-
-
-def _adopt(conn: sqlite3.Connection, run_id: int) -> int:
-    """Make the copied shard's rows the merged run's, as merging them would have; its articles."""
+def _adopt(conn: sqlite3.Connection, run_id: int, runs: list[tuple]) -> int:
+    """Make the copied shard's rows the merged run's, as merging them would have (its check
+    runs added to ``runs``); its articles."""
+    query = f"SELECT {_RUN_COLUMNS} FROM runs {_CHECK_RUNS} AND id != ?"
+    runs += conn.execute(query, [run_id]).fetchall()
     for table in ("articles", "plugin_errors"):
         conn.execute(f"UPDATE [{table}] SET run_id = ?", [run_id])
     conn.execute(

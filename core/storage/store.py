@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from ..errors import DatabaseError
 from ..manager import PluginFailure, Plugins
@@ -339,19 +339,40 @@ def write_transaction(db: Database) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def stored_checks(db: Database, article_ids: list[str]) -> dict[str, tuple[str | None, float]]:
-    """The fingerprint and score stored for each of these articles that was ever stored.
+class StoredCheck(NamedTuple):
+    """What a re-check needs of an article's stored row: how it was checked, and its file."""
+
+    fingerprint: str | None
+    score: float
+    path: str | None
+    file_size: int | None
+    file_mtime_ns: int | None
+
+
+def stored_checks(db: Database, article_ids: list[str]) -> dict[str, StoredCheck]:
+    """The check stored for each of these articles that was ever stored.
 
     A row stored before the score's deductions were (``deductions`` null) counts as never
     stored: its report could not be shown in full from the database, so it is checked again.
     """
     marks = ", ".join("?" for _ in article_ids)
     rows = _connection(db).execute(
-        f"SELECT id, fingerprint, score FROM articles WHERE id IN ({marks}) "
-        "AND deductions IS NOT NULL",
+        "SELECT id, fingerprint, score, path, file_size, file_mtime_ns FROM articles "
+        f"WHERE id IN ({marks}) AND deductions IS NOT NULL",
         article_ids,
     )
-    return {article_id: (fingerprint, score) for article_id, fingerprint, score in rows}
+    return {article_id: StoredCheck(*stored) for article_id, *stored in rows}
+
+
+def move_files(db: Database, files: list[tuple[str | None, int | None, int | None, str]]) -> None:
+    """Record where articles stored unchanged were read from this time: (path, size,
+    modification time, article id) each, as a check of them would have stored them."""
+    if files:
+        with write_transaction(db):
+            _connection(db).executemany(
+                "UPDATE articles SET path = ?, file_size = ?, file_mtime_ns = ? WHERE id = ?",
+                files,
+            )
 
 
 # A file changed within this long before its check may change again and keep the same
