@@ -128,3 +128,22 @@ def test_a_database_from_a_newer_sayso_is_refused(sayso_cli, tmp_path):
         "use another database"
     ]
     assert sqlite_utils.Database(db)["articles"].count == before
+
+
+def test_a_newer_build_of_the_same_version_is_refused_without_naming_this_version(
+    sayso_cli, tmp_path
+):
+    db = tmp_path / "s.db"
+    check(Article("Officials said it rained."), db=db)
+    stored = sqlite_utils.Database(db)
+    stored["_sqlite_migrations"].insert(
+        {"migration_set": "sayso", "name": "m099_from_the_future", "applied_at": "later"}
+    )
+    stored.conn.commit()
+    code, lines = run(sayso_cli, db, "--force")
+    assert code == 2
+    assert lines == [
+        f"error: {db}: written by a newer sayso (its schema has m099_from_the_future, which "
+        f"sayso {store.__version__} does not know); upgrade to a newer sayso, or use another "
+        "database"
+    ]

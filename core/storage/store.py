@@ -185,7 +185,9 @@ def refuse_newer_schema(conn: sqlite3.Connection, path: str | Path) -> None:
         if has_table(conn, "runs")
         else "SELECT NULL"
     ).fetchone()[0]
-    needed = f"sayso {newest} or later" if newest else "a newer sayso"
+    # A development build can add migrations without a new version number: naming the running
+    # version as the one to upgrade to would send the user nowhere.
+    needed = f"sayso {newest} or later" if newest and newest != __version__ else "a newer sayso"
     raise DatabaseError(
         f"{path}: written by {needed} (its schema has {', '.join(unknown)}, which sayso "
         f"{__version__} does not know); upgrade to {needed}, or use another database"
