@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("distributed")
 
 from sayso.api import check
-from sayso.pipeline.cluster import _partition_count, _split, check_on_dask
+from sayso.pipeline.cluster import _client, _partition_count, _split, check_on_dask
 
 from tests.corpus import write_corpus
 from tests.test_merge import _stored_order, dump
@@ -17,17 +17,8 @@ from tests.test_merge import _stored_order, dump
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
-        ) as local,
-        Client(local) as client,
-    ):
+    # The local cluster `sayso check --dask` starts, with its settings, shared by the tests.
+    with _client(None, 2) as client:
         yield client
 
 
