@@ -14,7 +14,8 @@ article and every cut sentence is checked by a tagger trained without it (cross-
 taggers shared with ``flags_polnear.py --train-needs-source``), and each asked statement gets its
 out-of-fold probability of needing a source. For each cut-off, the statements whose share
 reaches it are made notes, and the threshold is chosen as the training chooses it (best strip
-recall at 10% false flags at most); one line each. Then the share's quartiles among the
+recall at 10% false flags at most); one line each, and one with the share as a feature of the
+needs-a-source model instead (in six bands). Then the share's quartiles among the
 statements flagged with no cut-off: false flags, cut sentences, right flags. Needs
 ../shared/corpora/polnear.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sayso.evaluation.evaluate import terminal_progress
@@ -70,6 +72,17 @@ def main() -> int:
             f"{chosen['false_flag_rate']:15.1%} | {chosen['strip_recall']:12.1%} | "
             f"{chosen['flags']:8.0f}"
         )
+    # The share as a feature of the needs-a-source model instead, in six bands.
+    featured = [
+        replace(statement, where=(*statement.where, _band(statement.attributed_share or 0.0)))
+        for statement in asked
+    ]
+    chosen = choose_threshold(featured, out_of_fold(featured, options.folds), cases)
+    print(
+        f"{'as a feature':>16} | {chosen['threshold']:9.2f} | "
+        f"{chosen['false_flag_rate']:15.1%} | {chosen['strip_recall']:12.1%} | "
+        f"{chosen['flags']:8.0f}"
+    )
     threshold = choose_threshold(asked, probabilities, cases)["threshold"]
     groups: dict[str, list[float]] = {"false flags": [], "cut sentences": [], "right flags": []}
     for statement, probability in zip(asked, probabilities, strict=True):
@@ -88,6 +101,13 @@ def main() -> int:
         quartiles = [shares[int(len(shares) * q)] for q in (0.25, 0.5, 0.75)] if shares else []
         print(f"  {group:>13} ({len(shares)}): " + " / ".join(f"{q:.2f}" for q in quartiles))
     return 0
+
+
+def _band(share: float) -> str:
+    for limit in (0.05, 0.1, 0.15, 0.25, 0.4):
+        if share <= limit:
+            return f"share<={limit}"
+    return "share>0.4"
 
 
 if __name__ == "__main__":
