@@ -59,6 +59,13 @@ _NOT_VOUCHING = re.compile(
     r"did not|has not|had not|have not|was not|were not)\b",
     re.IGNORECASE,
 )
+# Words of a negated cue, beside the verbs of saying (:func:`vouches`), that make it a source
+# declining to speak: "declined to discuss", "would not elaborate", "did not provide details".
+_SPEAKING_OR_DECLINING = frozenset(
+    "declined refused discuss discussed elaborate elaborated answer answered specify specified "
+    "provide provided give gave identify identified reached contacted".split()
+)
+_WORD = re.compile(r"\w+")
 # Sentences that name a source who did not speak: "X declined to comment", "could not be reached".
 _NON_ATTRIBUTION = re.compile(
     r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
@@ -290,7 +297,12 @@ def does_not_vouch(text: str, attribution: Attribution) -> bool:
     before = text[max(0, attribution.cue.start - 30) : attribution.cue.start]
     # Only the words right before the cue count: "not" further back belongs to something else.
     before = before.rsplit(",", 1)[-1].rsplit(".", 1)[-1]
-    return bool(_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before))
+    if not (_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before)):
+        return False
+    # "He does not believe …", "is not expected to": a thought or an act denied, which the
+    # article reports on its own say-so, as it does the thought or act itself.
+    words = set(_WORD.findall((before + " " + attribution.cue.text).lower()))
+    return vouches(attribution) or not _SPEAKING_OR_DECLINING.isdisjoint(words)
 
 
 def separate_non_attributions(analysis: Analysis) -> None:
