@@ -397,6 +397,30 @@ def _brute_force_candidates(
 def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(
     claims, limit, listed_pairwise, active
 ):
+    _check_candidate_pairs(claims, limit, listed_pairwise, active)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.frozensets(st.integers(0, 12), min_size=2, max_size=6), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=40),
+    st.integers(1, 30),
+    st.integers(1, 10),
+    st.one_of(st.none(), st.sets(st.integers(0, 39))),
+)
+def test_copies_of_a_claim_pair_as_the_claim_does(stories, copies, limit, listed_pairwise, active):
+    # Syndicated copies: few distinct term sets, each in many claims and articles, which the
+    # candidate pairs list once and then give out for every copy.
+    claims = [(article, stories[story % len(stories)]) for article, story in copies]
+    _check_candidate_pairs(claims, limit, listed_pairwise, active)
+
+
+def _check_candidate_pairs(
+    claims: list[tuple[int, frozenset[int]]],
+    limit: int,
+    listed_pairwise: int,
+    active: set[int] | None,
+) -> None:
     # Claims come article by article, as the linker numbers them.
     ordered = sorted(claims, key=lambda claim: claim[0])
     articles = [article for article, _ in ordered]
