@@ -1,5 +1,6 @@
 """Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
 
+import gc
 import itertools
 import sqlite3
 import zlib
@@ -192,6 +193,21 @@ def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
     assert link_database(db, lexicon, None, ids[:1]) is None
     provenance = link_database(db, lexicon, None, ids)
     assert provenance is not None and set(provenance.articles) == set(ids)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_linking_leaves_the_garbage_collector_as_it_found_it(seeds, tmp_path, enabled):
+    # Linking runs with the collector off, and hands what it made to the oldest generation.
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    was_enabled = gc.isenabled()
+    gc.enable() if enabled else gc.disable()
+    try:
+        assert sayso.link(db) is not None
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable() if was_enabled else gc.disable()
 
 
 def test_sayso_link_command(sayso_cli, tmp_path):

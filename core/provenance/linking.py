@@ -664,11 +664,12 @@ def _findings(provenance: Provenance) -> list[CrossFinding]:
     findings: list[CrossFinding] = []
     shared = [c for c in provenance.clusters if len(c.articles) > 1]
     for cluster in shared:
-        for member in cluster.members:
-            elsewhere = [
-                m for m in cluster.members if m.attributed and m.article_id != member.article_id
-            ]
-            if member.attributed or not elsewhere:
+        attributed = [m for m in cluster.members if m.attributed]
+        for member in cluster.members if attributed else ():
+            if member.attributed:
+                continue
+            elsewhere = [m for m in attributed if m.article_id != member.article_id]
+            if not elsewhere:
                 continue
             names = ", ".join(
                 c.source.name + (f" citing {c.origin.name}" if c.origin else "")
@@ -746,7 +747,23 @@ class _Similarity:
 
     def __call__(self, first: int, second: int) -> float:
         # A claim's copies have its terms: their similarities are its own, worked out once.
-        first, second = self.same_as[first], self.same_as[second]
+        return self._between(self.same_as[first], self.same_as[second])
+
+    def mean(self, ones: list[int], others: list[int]) -> float:
+        """The mean similarity of the first :data:`LINKAGE_SAMPLE` of ``ones`` to those of
+        ``others`` (summed in that order)."""
+        same_as = self.same_as.__getitem__
+        seconds = list(map(same_as, others[:LINKAGE_SAMPLE]))
+        between = self._between
+        scores = [
+            between(first, second)
+            for first in map(same_as, ones[:LINKAGE_SAMPLE])
+            for second in seconds
+        ]
+        return sum(scores) / len(scores)
+
+    def _between(self, first: int, second: int) -> float:
+        """The similarity of two claims, each given as the first claim with its terms."""
         pair = (first, second) if first < second else (second, first)
         known = self.cache.get(pair)
         if known is None:
@@ -806,10 +823,8 @@ def _average_linkage(
         if one is other:
             continue
         # Two lone claims: their average is this edge's score, above the threshold.
-        if len(one) > 1 or len(other) > 1:
-            pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
-            if sum(pairs) / len(pairs) < SIMILARITY_THRESHOLD:
-                continue
+        if (len(one) > 1 or len(other) > 1) and similarity.mean(one, other) < SIMILARITY_THRESHOLD:
+            continue
         merged = one + other
         for number in merged:
             group_of[number] = merged

@@ -301,6 +301,11 @@ def _without_collecting() -> Iterator[None]:
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            # What linking made and kept goes to the oldest generation unscanned: else the
+            # first collection would scan all of it at once (a third of the time saved).
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
