@@ -1,7 +1,8 @@
 """The trained analyzer: a CRF tags every token as source, cue or content, then spans are joined
 into attributions.
 
-Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue, ``Q`` content), one
+Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue, ``Q`` content; with
+the BILOU scheme also ``L-`` for a span's last token and ``U-`` for a one-token span), one
 paragraph per sequence, by a linear-chain CRF (python-crfsuite) trained with ``sayso train`` on a
 brat corpus laid out as PolNeAR is. Its features:
 
@@ -75,7 +76,15 @@ DEFAULT_ITERATIONS = 300
 DEFAULT_C1 = 2.0
 DEFAULT_C2 = 0.01
 
-LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
+# Label schemes: BIO marks where a span begins (B-) and continues (I-); BILOU also marks its last
+# token (L-) and a span of one token (U-), which lets the CRF learn where spans end.
+LABEL_SCHEMES = {
+    "BIO": ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q"),
+    "BILOU": tuple(
+        ["O"] + [f"{tag}-{role}" for role in ("S", "C", "Q") for tag in ("B", "I", "L", "U")]
+    ),
+}
+DEFAULT_LABELS = "BIO"
 ROLE_OF_LETTER = {"S": "source", "C": "cue", "Q": "content"}
 # When roles overlap (an attribution nested in another's content), the inner one's cue and
 # source win over content, and a shorter content over a longer one.
@@ -497,6 +506,39 @@ def role_labels(
     return labels
 
 
+def as_bilou(labels: list[str]) -> list[str]:
+    """BIO labels as BILOU: a span's last token ``L-``, a span of one token ``U-``."""
+    out: list[str] = []
+    for index, label in enumerate(labels):
+        if label == "O":
+            out.append(label)
+            continue
+        role = label[2:]
+        following = labels[index + 1] if index + 1 < len(labels) else "O"
+        ends = following != "I-" + role
+        if label[0] == "B":
+            out.append(("U-" if ends else "B-") + role)
+        else:
+            out.append(("L-" if ends else "I-") + role)
+    return out
+
+
+def as_bio(labels: list[str]) -> list[str]:
+    """A model's labels (BIO or BILOU) as BIO: a span begins at ``B-`` or ``U-``, after ``L-``
+    or ``U-``, or where its role begins."""
+    out: list[str] = []
+    previous = "O"
+    for label in labels:
+        if label == "O":
+            out.append(label)
+        else:
+            role = label[2:]
+            continues = label[0] in "IL" and previous[0] in "BI" and previous[2:] == role
+            out.append(("I-" if continues else "B-") + role)
+        previous = label
+    return out
+
+
 def attribution_roles(
     attributions: Sequence[Attribution],
 ) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -593,10 +635,15 @@ class TaggerAnalyzer:
         model: str | Path | None = None,
         parses: ParseReader | None = None,
         name: str = "tagger",
+        attributed_shares: bool = False,
     ) -> None:
         self.model_dir = Path(model) if model else SHIPPED_MODEL
         self.parses = parses
         self.name = name
+        # Each statement's attributed_share, from the CRF's marginals: off by default, since no
+        # checker uses it (it costs about 7% of the tagger's time; see the README's "How right
+        # the flags are").
+        self.attributed_shares = attributed_shares
         self._tagger: Any = None
         self._featurizer: Featurizer | None = None
         self._lexicon: Lexicon | None = None
@@ -647,17 +694,42 @@ class TaggerAnalyzer:
             sequences = featurizer.article_features(tokens, sentence_starts, rule_labels)
             sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
             pieces: list[_Piece] = []
+            shares: dict[int, float] | None = {} if self.attributed_shares else None
             for index, (paragraph, items) in enumerate(
                 zip(tokens.paragraphs, sequences, strict=True)
             ):
                 if items:
-                    labels = tagger.tag(items)
+                    labels = as_bio(tagger.tag(items))
                     pieces += tagged_pieces(labels, index, paragraph.start, sentence_of)
+                    if shares is not None:
+                        sentences = sentence_of[paragraph.start : paragraph.stop]
+                        shares.update(attributed_shares(tagger, sentences))
             attributions = assemble(text, tokens, pieces, lexicon, featurizer.cue_forms)
             attributions = merge_rules(attributions, analysis.attributions)
             link_statements(attributions, analysis.statements)
+            if shares is not None:
+                for statement in analysis.statements:
+                    # sentence_of counts statements from 1 (0: text before the first).
+                    statement.attributed_share = shares.get(statement.index + 1, 0.0)
             analysis.attributions = attributions
         return analyses
+
+
+def attributed_shares(tagger: Any, sentences: list[int]) -> dict[int, float]:
+    """For each sentence of the sequence the ``tagger`` (a ``pycrfsuite.Tagger``) has just
+    tagged, the share of its tokens the CRF expects in some source, cue or content: the mean of
+    1 − P(``O``) by its marginal probabilities, over labellings the best one (Viterbi) did not
+    pick too. ``sentences`` gives each token's sentence.
+
+    crfsuite runs the forward-backward pass once, at the first marginal asked for, and keeps it.
+    """
+    mass: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    marginal = tagger.marginal
+    for position, sentence in enumerate(sentences):
+        mass[sentence] = mass.get(sentence, 0.0) + 1.0 - marginal("O", position)
+        counts[sentence] = counts.get(sentence, 0) + 1
+    return {sentence: mass[sentence] / counts[sentence] for sentence in mass}
 
 
 def article_tokens(
@@ -715,7 +787,8 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             "the default, most accurate without a parse; --model DIR for one made by "
             "`sayso train`",
             build=TaggerAnalyzer,
-            options=("model",),
+            # attributed_shares: for measuring (the Python API's analyzer_options), not the CLI.
+            options=("model", "attributed_shares"),
             parallel=True,
             auto_priority=30,
             unavailable=_model_missing(SHIPPED_MODEL),
