@@ -29,7 +29,6 @@ from pathlib import Path
 from dump_tables import table_rows  # beside this script
 from link_scale import build_corpus
 
-
 # prctl's option making this process the reaper of its orphaned descendants (Linux).
 PR_SET_CHILD_SUBREAPER = 36
 
