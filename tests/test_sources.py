@@ -412,6 +412,12 @@ def test_stray_latex_quote_marks_are_no_source_and_no_part_of_one() -> None:
             "The U.S. State Department",
             ("United States government", "government"),
         ),
+        # Only a place gives way: an institution's name stays the institution's.
+        (
+            "The State Department Refugee Processing Center said the flights would resume.",
+            "The State Department Refugee Processing Center",
+            ("United States government", "government"),
+        ),
     ],
 )
 def test_a_longer_organisation_name_wins_over_a_place_inside_it(

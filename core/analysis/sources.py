@@ -417,7 +417,7 @@ class _GazetteerMatcher:
         found = []
         for match in self.pattern.finditer(normalised):
             entry = self.entries[match.group().lower()]
-            if not (entry.type == "government" and _inside_organisation_name(normalised, match)):
+            if not (_names_a_place(entry, match) and _inside_organisation_name(normalised, match)):
                 found.append((match.start(), entry))
         return found
 
@@ -430,9 +430,15 @@ class _GazetteerMatcher:
 _NAME_JOINERS = frozenset({"of", "for", "&"})
 
 
+def _names_a_place(entry: GazetteerEntry, match: re.Match[str]) -> bool:
+    """Whether a government is named by its place ("Washington", "Moscow", "the United
+    States"), not by an institution ("the White House", "the State Department")."""
+    return entry.type == "government" and _INSTITUTION_WORDS.isdisjoint(match.group().split())
+
+
 def _inside_organisation_name(text: str, match: re.Match[str]) -> bool:
-    """Whether a government's place name ("Washington", "Moscow", "U.S.") is only part of a
-    longer organisation's name: "The Washington Post", "University of Washington", "U.S. Army".
+    """Whether a place name ("Washington", "Moscow", "U.S.") is only part of a longer
+    organisation's name: "The Washington Post", "University of Washington", "U.S. Army".
 
     The name is the run of capitalised words around the match (joined by "of", "for", "&");
     it names an organisation when one of its other words is an organisation word and none is a
