@@ -13,13 +13,15 @@ from sayso.analysis.tagger import (
     Featurizer,
     TaggerAnalyzer,
     _quote_states,
+    as_bilou,
+    as_bio,
     read_clusters,
     regex_tokens,
     role_labels,
     shape,
     write_clusters,
 )
-from sayso.errors import ModelMissingError
+from sayso.errors import InputError, ModelMissingError
 from sayso.evaluation.clusters import learn_clusters
 from sayso.evaluation.evaluate import evaluate
 from sayso.evaluation.train import train
@@ -115,6 +117,41 @@ def test_labels_prefer_the_inner_attribution():
     inner = [("S", [(10, 15)]), ("C", [(16, 20)]), ("Q", [(26, 46)])]
     labels = role_labels(tokens, outer + inner)
     assert labels == ["B-S", "B-C", "B-S", "B-C", "B-Q", "B-Q", "I-Q", "I-Q", "I-Q", "I-Q"]
+
+
+def test_bilou_labels_mark_where_spans_end_and_read_back_as_bio():
+    bio = ["B-S", "B-C", "I-C", "B-Q", "I-Q", "I-Q", "O", "B-C", "B-C", "I-C"]
+    bilou = as_bilou(bio)
+    assert bilou == ["U-S", "B-C", "L-C", "B-Q", "I-Q", "L-Q", "O", "U-C", "B-C", "L-C"]
+    assert as_bio(bilou) == as_bio(bio) == bio
+
+
+def test_a_span_begins_after_an_end_label_whatever_follows():
+    # A CRF may put any label after any other: "L-C I-C" is two cues, "I-Q" after "O" a content.
+    assert as_bio(["B-C", "L-C", "I-C", "O", "I-Q", "U-Q", "L-Q"]) == [
+        "B-C",
+        "I-C",
+        "B-C",
+        "O",
+        "B-Q",
+        "B-Q",
+        "B-Q",
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["BIO", "BILOU"])
+def test_training_with_either_label_scheme(brat_corpus, tmp_path, scheme):
+    card = train(brat_corpus, tmp_path, iterations=20, c1=0.0, labels=scheme)
+    assert card["parameters"]["labels"] == scheme
+    assert ("U-C" in card["labels"]) is (scheme == "BILOU")
+    analyzer = TaggerAnalyzer(tmp_path)
+    result = evaluate(brat_corpus, analyzer)
+    assert result.spans["cue"]["exact"].f1 > 0.5
+
+
+def test_an_unknown_label_scheme_is_refused(brat_corpus, tmp_path):
+    with pytest.raises(InputError, match="no label scheme 'BIOES'"):
+        train(brat_corpus, tmp_path, iterations=1, labels="BIOES")
 
 
 def test_assembly_shares_a_source_and_continues_quotes():

@@ -1,7 +1,8 @@
 """The trained analyzer: a CRF tags every token as source, cue or content, then spans are joined
 into attributions.
 
-Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue, ``Q`` content), one
+Tokens are labelled ``O`` or ``B-``/``I-`` with a role (``S`` source, ``C`` cue, ``Q`` content; with
+the BILOU scheme also ``L-`` for a span's last token and ``U-`` for a one-token span), one
 paragraph per sequence, by a linear-chain CRF (python-crfsuite) trained with ``sayso train`` on a
 brat corpus laid out as PolNeAR is. Its features:
 
@@ -75,7 +76,15 @@ DEFAULT_ITERATIONS = 300
 DEFAULT_C1 = 2.0
 DEFAULT_C2 = 0.01
 
-LABELS = ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q")
+# Label schemes: BIO marks where a span begins (B-) and continues (I-); BILOU also marks its last
+# token (L-) and a span of one token (U-), which lets the CRF learn where spans end.
+LABEL_SCHEMES = {
+    "BIO": ("O", "B-S", "I-S", "B-C", "I-C", "B-Q", "I-Q"),
+    "BILOU": tuple(
+        ["O"] + [f"{tag}-{role}" for role in ("S", "C", "Q") for tag in ("B", "I", "L", "U")]
+    ),
+}
+DEFAULT_LABELS = "BIO"
 ROLE_OF_LETTER = {"S": "source", "C": "cue", "Q": "content"}
 # When roles overlap (an attribution nested in another's content), the inner one's cue and
 # source win over content, and a shorter content over a longer one.
@@ -497,6 +506,39 @@ def role_labels(
     return labels
 
 
+def as_bilou(labels: list[str]) -> list[str]:
+    """BIO labels as BILOU: a span's last token ``L-``, a span of one token ``U-``."""
+    out: list[str] = []
+    for index, label in enumerate(labels):
+        if label == "O":
+            out.append(label)
+            continue
+        role = label[2:]
+        following = labels[index + 1] if index + 1 < len(labels) else "O"
+        ends = following != "I-" + role
+        if label[0] == "B":
+            out.append(("U-" if ends else "B-") + role)
+        else:
+            out.append(("L-" if ends else "I-") + role)
+    return out
+
+
+def as_bio(labels: list[str]) -> list[str]:
+    """A model's labels (BIO or BILOU) as BIO: a span begins at ``B-`` or ``U-``, after ``L-``
+    or ``U-``, or where its role begins."""
+    out: list[str] = []
+    previous = "O"
+    for label in labels:
+        if label == "O":
+            out.append(label)
+        else:
+            role = label[2:]
+            continues = label[0] in "IL" and previous[0] in "BI" and previous[2:] == role
+            out.append(("I-" if continues else "B-") + role)
+        previous = label
+    return out
+
+
 def attribution_roles(
     attributions: Sequence[Attribution],
 ) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -651,7 +693,7 @@ class TaggerAnalyzer:
                 zip(tokens.paragraphs, sequences, strict=True)
             ):
                 if items:
-                    labels = tagger.tag(items)
+                    labels = as_bio(tagger.tag(items))
                     pieces += tagged_pieces(labels, index, paragraph.start, sentence_of)
             attributions = assemble(text, tokens, pieces, lexicon, featurizer.cue_forms)
             attributions = merge_rules(attributions, analysis.attributions)

@@ -18,7 +18,12 @@ import typer
 from typer.core import TyperCommand
 
 from ..analysis.analyzers import describe_analyzers, get_analyzer
-from ..analysis.tagger import DEFAULT_C1, DEFAULT_C2, DEFAULT_ITERATIONS
+from ..analysis.tagger import (
+    DEFAULT_C1,
+    DEFAULT_C2,
+    DEFAULT_ITERATIONS,
+    DEFAULT_LABELS,
+)
 from ..api import LINK_LIMIT, CheckRun, Unchanged, expanded, links_by_default
 from ..config import load_configuration
 from ..document import article_document, check_document
@@ -723,6 +728,13 @@ class ParseChoice(StrEnum):
     conllu = "conllu"
 
 
+class LabelScheme(StrEnum):
+    """The label schemes of :data:`sayso.analysis.tagger.LABEL_SCHEMES`."""
+
+    BIO = "BIO"
+    BILOU = "BILOU"
+
+
 def train_command(
     corpus: Annotated[
         Path, typer.Argument(help="Corpus with text/ and attributions/ (brat), as eval reads.")
@@ -743,6 +755,12 @@ def train_command(
         float, typer.Option(min=0, help="L1 regularisation (larger: fewer features kept).")
     ] = DEFAULT_C1,
     c2: Annotated[float, typer.Option(min=0, help="L2 regularisation.")] = DEFAULT_C2,
+    labels: Annotated[
+        LabelScheme,
+        typer.Option(
+            help="Label scheme: BIO (begin, inside) or BILOU (also last token, one-token span)."
+        ),
+    ] = LabelScheme[DEFAULT_LABELS],
     seed: Annotated[int, typer.Option(help="Seed for the order of training sequences.")] = 0,
 ) -> None:
     """Train a tagger model on an annotated corpus, with a model card.
@@ -764,6 +782,7 @@ def train_command(
                 iterations=iterations,
                 c1=c1,
                 c2=c2,
+                labels=labels.value,
                 seed=seed,
                 progress=progress,
             )

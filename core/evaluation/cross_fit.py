@@ -39,7 +39,7 @@ def shipped_parameters() -> dict[str, Any]:
     """The training parameters of the shipped tagger (its card), which fold models reuse."""
     card = json.loads((SHIPPED_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     parameters = dict(card.get("parameters", {}))
-    keys = ("c1", "c2", "max_iterations", "feature.minfreq", "seed")
+    keys = ("c1", "c2", "max_iterations", "feature.minfreq", "labels", "seed")
     return {key: parameters[key] for key in keys if key in parameters}
 
 
@@ -94,6 +94,7 @@ def cross_fitted_models(
                 c1=parameters.get("c1", 0.3),
                 c2=parameters.get("c2", 0.01),
                 min_frequency=parameters.get("feature.minfreq", 1),
+                labels=parameters.get("labels", "BIO"),
                 seed=parameters.get("seed", 0),
                 progress=progress,
             )

@@ -32,12 +32,14 @@ from ..analysis.tagger import (
     DEFAULT_C1,
     DEFAULT_C2,
     DEFAULT_ITERATIONS,
+    DEFAULT_LABELS,
     FEATURES_VERSION,
-    LABELS,
+    LABEL_SCHEMES,
     MODEL_FILE,
     Featurizer,
     Tokens,
     article_tokens,
+    as_bilou,
     attribution_roles,
     read_conllu_parses,
     role_labels,
@@ -171,6 +173,7 @@ def train(
     c1: float = DEFAULT_C1,
     c2: float = DEFAULT_C2,
     min_frequency: int = 1,
+    labels: str = DEFAULT_LABELS,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -178,17 +181,22 @@ def train(
 
     With ``dev``, the model is then measured there (``sayso eval``'s span and relation scores).
     ``parse`` trains on the CoNLL-U parses in ``conllu/`` (the model then needs a parse:
-    ``tagger-conllu``). ``seed`` fixes the order sequences are fed in.
+    ``tagger-conllu``). ``labels`` is the label scheme (BIO or BILOU, :data:`LABEL_SCHEMES`).
+    ``seed`` fixes the order sequences are fed in.
     """
     import pycrfsuite
+
+    if labels not in LABEL_SCHEMES:
+        raise InputError(f"no label scheme {labels!r} (one of {', '.join(LABEL_SCHEMES)})")
 
     began = time.perf_counter()
     lexicon = Lexicon.default()
     data = training_data(Path(corpus_dir), lexicon, parse, progress)
     random.Random(seed).shuffle(data.sequences)
     trainer = _Trainer(iterations, progress)
-    for items, labels in data.sequences:
-        trainer.append(items, labels)
+    relabel = as_bilou if labels == "BILOU" else list
+    for items, gold in data.sequences:
+        trainer.append(items, relabel(gold))
     trainer.set_params(
         {
             "c1": c1,
@@ -212,13 +220,14 @@ def train(
         "paragraphs": len(data.sequences),
         "tokens": data.tokens,
         "attributions": data.attributions,
-        "labels": list(LABELS),
+        "labels": list(LABEL_SCHEMES[labels]),
         "algorithm": "crfsuite lbfgs",
         "parameters": {
             "c1": c1,
             "c2": c2,
             "max_iterations": iterations,
             "feature.minfreq": min_frequency,
+            "labels": labels,
             "seed": seed,
         },
         "attributes": len({attribute for attribute, _ in info.state_features}),
