@@ -9,15 +9,7 @@ from sayso import check
 from sayso.analysis.attribution_steps import quoted_statements
 from sayso.model import Article
 
-
-def report_of(text: str):
-    [report] = check(Article(text=text, path="story.txt"), analyzer="offline").reports
-    return report
-
-
-def statement_with(report, words: str):
-    [statement] = [s for s in report.analysis.statements if words in s.text]
-    return statement
+from tests.reports import report_of, statement_with
 
 
 def sources_of(report, words: str) -> list[str]:
@@ -124,3 +116,43 @@ def test_a_speaker_label_that_is_a_name_is_still_a_speaker():
     report = tagged_report_of(text)
     speakers = {a.source.text for a in report.analysis.attributions if a.cue.text == ":"}
     assert "PENCE" in speakers
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Smith does not believe the new bridge will open before 2030.", "does not believe"),
+        ("Smith did not want the council to approve the new bridge before 2030.", "did not want"),
+    ],
+)
+def test_a_thought_or_wish_denied_is_still_an_attribution_not_a_source_declining(
+    analyzer, sentence, cue
+):
+    # "does not believe" reports a thought, as "believes" does: the article asserts it on its
+    # own say-so; Smith is not a source who declined to speak.
+    text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    statement = statement_with(report, sentence[:20])
+    assert report.analysis.non_attributions_for(statement) == []
+    assert [a.cue.text for a in report.analysis.attributions_for(statement)] == [cue]
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        # "n't" closes its word: there is no word boundary before it.
+        ("Smith didn’t say whether the new bridge would open before 2030.", "didn’t say"),
+        ("The ministry cannot comment on the state of the new bridge.", "cannot comment"),
+        ("The mayor declined to discuss the cost of the new bridge.", "declined to discuss"),
+    ],
+)
+def test_a_source_that_did_not_speak_is_a_non_attribution(analyzer, sentence, cue):
+    text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    statement = statement_with(report, sentence[:20])
+    assert report.analysis.attributions_for(statement) == ()
+    [declined] = report.analysis.non_attributions_for(statement)
+    assert cue in declined.cue.text
+    assert unattributed_warnings_on(report, sentence[:20]) == []

@@ -1,5 +1,6 @@
 """Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
 
+import gc
 import itertools
 import sqlite3
 import zlib
@@ -192,6 +193,21 @@ def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
     assert link_database(db, lexicon, None, ids[:1]) is None
     provenance = link_database(db, lexicon, None, ids)
     assert provenance is not None and set(provenance.articles) == set(ids)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_linking_leaves_the_garbage_collector_as_it_found_it(seeds, tmp_path, enabled):
+    # Linking runs with the collector off, and hands what it made to the oldest generation.
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    was_enabled = gc.isenabled()
+    gc.enable() if enabled else gc.disable()
+    try:
+        assert sayso.link(db) is not None
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable() if was_enabled else gc.disable()
 
 
 def test_sayso_link_command(sayso_cli, tmp_path):
@@ -397,6 +413,30 @@ def _brute_force_candidates(
 def test_candidate_pairs_are_the_pairs_sharing_two_rare_terms(
     claims, limit, listed_pairwise, active
 ):
+    _check_candidate_pairs(claims, limit, listed_pairwise, active)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.frozensets(st.integers(0, 12), min_size=2, max_size=6), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=40),
+    st.integers(1, 30),
+    st.integers(1, 10),
+    st.one_of(st.none(), st.sets(st.integers(0, 39))),
+)
+def test_copies_of_a_claim_pair_as_the_claim_does(stories, copies, limit, listed_pairwise, active):
+    # Syndicated copies: few distinct term sets, each in many claims and articles, which the
+    # candidate pairs list once and then give out for every copy.
+    claims = [(article, stories[story % len(stories)]) for article, story in copies]
+    _check_candidate_pairs(claims, limit, listed_pairwise, active)
+
+
+def _check_candidate_pairs(
+    claims: list[tuple[int, frozenset[int]]],
+    limit: int,
+    listed_pairwise: int,
+    active: set[int] | None,
+) -> None:
     # Claims come article by article, as the linker numbers them.
     ordered = sorted(claims, key=lambda claim: claim[0])
     articles = [article for article, _ in ordered]

@@ -15,7 +15,9 @@ Whichever analyzer found the attributions (rules, a tagger, a parser), these ste
    "the ministry declined to comment", "Smith could not be reached": the source is named but
    does not vouch for anything. Such attributions move to ``analysis.non_attributions`` (the
    statement is not carried by them); sentences of that kind an analyzer did not report are
-   added there too.
+   added there too. Only a source that did not *speak* is one: a thought or an act denied ("He
+   does not believe…", "is not expected to", "will not vote for") is reported on the article's
+   own say-so, as the thought or act itself would be, and stays an attribution.
 3. **Speaker labels.** A paragraph opening with a speaker's name in capitals and a colon
    (``PENCE: Well, look…``, as transcripts are printed) is that speaker's words.
 4. **Sources are names, not punctuation or clauses.** A source mention loses the stray quote
@@ -54,17 +56,24 @@ _STRAIGHT = '"'
 # ahead to the next mark (an alternation does not).
 _DOUBLED = re.compile(r"['“”«»„\"](?:(?<=')'|(?<!'))")
 # Words before or inside a cue that say the source did not vouch for the content.
+# "n't" closes a word ("didn’t"), so it has no word boundary before it.
 _NOT_VOUCHING = re.compile(
-    r"\b(?:not|never|no longer|n[’']t|declined to|refused to|would not|could not|"
-    r"did not|has not|had not|have not|was not|were not)\b",
-    re.IGNORECASE,
+    r"\b(?:not|never|no longer|cannot|declined to|refused to)\b|n[’']t\b", re.IGNORECASE
 )
+# Words of a negated cue, beside the verbs of saying (:func:`vouches`), that make it a source
+# declining to speak: "declined to discuss", "would not elaborate", "did not provide details".
+_DECLINING = (
+    "declined refused discuss discussed elaborate elaborated answer answered specify specified "
+    "provide provided give gave identify identified reached contacted"
+)
+_SPEAKING_OR_DECLINING = frozenset(_DECLINING.split())
+_WORD = re.compile(r"\w+")
 # Sentences that name a source who did not speak: "X declined to comment", "could not be reached".
 _NON_ATTRIBUTION = re.compile(
     r"\b(?:(?:declined|refused|did not want|would not|wouldn[’']t)\s+(?:to\s+)?"
     r"(?:comment|respond|say|elaborate|discuss|confirm|answer|specify|provide|give|identify)|"
-    r"(?:could|can)(?: not|n[’']t)\s+(?:immediately\s+)?be\s+(?:immediately\s+)?"
-    r"(?:reached|contacted)|"
+    r"(?:cannot|(?:could|can)(?: not|n[’']t))\s+(?:immediately\s+)?(?:be\s+(?:immediately\s+)?"
+    r"(?:reached|contacted)|comment|confirm|say|discuss|elaborate)|"
     r"did(?: not|n[’']t)\s+(?:immediately\s+)?(?:respond|reply|return|answer|provide|comment)|"
     r"(?:has|have|had)(?: not|n[’']t)\s+(?:yet\s+)?(?:confirmed|commented|responded))\b",
     re.IGNORECASE,
@@ -284,13 +293,19 @@ def drop_headline_attributions(analysis: Analysis) -> None:
 
 
 def does_not_vouch(text: str, attribution: Attribution) -> bool:
-    """Whether the cue (with the words just before it) says the source did not vouch."""
+    """Whether the cue (with the words just before it) says the source did not speak: a verb of
+    saying or of declining, negated ("did not say", "has not commented", "declined to discuss")."""
     if attribution.cue is None:
         return False
     before = text[max(0, attribution.cue.start - 30) : attribution.cue.start]
     # Only the words right before the cue count: "not" further back belongs to something else.
     before = before.rsplit(",", 1)[-1].rsplit(".", 1)[-1]
-    return bool(_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before))
+    if not (_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before)):
+        return False
+    # "He does not believe …", "is not expected to": a thought or an act denied, which the
+    # article reports on its own say-so, as it does the thought or act itself.
+    words = set(_WORD.findall((before + " " + attribution.cue.text).lower()))
+    return vouches(attribution) or not _SPEAKING_OR_DECLINING.isdisjoint(words)
 
 
 def separate_non_attributions(analysis: Analysis) -> None:

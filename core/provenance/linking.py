@@ -36,7 +36,7 @@ from ..lexicon import Lexicon
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import source_id
-from .terms import ArticleClaims, ClaimTerms, TermExtractor, best_spellings, stem
+from .terms import ArticleClaims, ClaimTerms, Clause, TermExtractor, best_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
@@ -329,13 +329,16 @@ class Linker:
 @dataclass
 class _SetTerms:
     """The terms of every claim of the set, once names are matched across it, with their IDF
-    weights. A claim's terms are a set per clause, and ``all`` their union."""
+    weights. A claim's terms are a set per clause, and ``all`` their union; ``same_as`` gives
+    each claim the first claim with the same terms clause for clause (itself if none), whose
+    sets it shares: the copies of a syndicated story are compared as one claim."""
 
     clauses: list[list[frozenset[str]]]
     all: list[frozenset[str]]
     frequency: Counter[str]
     weights: dict[str, float]
     spellings: Mapping[str, str]
+    same_as: list[int]
 
     @classmethod
     def of(cls, claims: list[ClaimTerms], spellings: Mapping[str, str]) -> _SetTerms:
@@ -344,17 +347,24 @@ class _SetTerms:
         names = _matched_names(claims)
         name_term = names.__getitem__
         clauses = []
+        all_terms = []
+        same_as = []
+        first_with: dict[tuple[Clause, ...], int] = {}
         for number, claim in enumerate(claims):
-            clauses.append(
-                [
+            first = first_with.setdefault(claim.clauses, number)
+            same_as.append(first)
+            if first == number:
+                sets = [
                     frozenset(words).union(map(name_term, clause_names))
                     for words, clause_names in claim.clauses
                 ]
-            )
+                clauses.append(sets)
+                all_terms.append(sets[0] if len(sets) == 1 else frozenset().union(*sets))
+            else:
+                clauses.append(clauses[first])
+                all_terms.append(all_terms[first])
             claims[number] = claim._replace(clauses=())
-        all_terms = [
-            terms[0] if len(terms) == 1 else frozenset().union(*terms) for terms in clauses
-        ]
+        del first_with
         frequency = Counter(itertools.chain.from_iterable(all_terms))
         total = len(claims)
         # Smoothed so that in a handful of articles a term all of them share still counts.
@@ -365,7 +375,7 @@ class _SetTerms:
         for name, term in sorted(names.items()):
             if not term.startswith("#"):
                 shown.setdefault(term, name)
-        return cls(clauses, all_terms, frequency, weights, shown)
+        return cls(clauses, all_terms, frequency, weights, shown, same_as)
 
     def surface(self, term: str) -> str:
         """How a term is shown: "letter" for the stem "lette", "Kim Jong Un" for a name."""
@@ -405,41 +415,48 @@ def candidate_pairs(
     active: set[int] | None = None,
 ) -> list[tuple[int, int]]:
     """The pairs of claims (from different articles) sharing at least
-    :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second; with
-    ``active``, only the pairs with an active claim (an incremental link's new claims), and
-    only the lists of claims holding one are paired.
+    :data:`MIN_SHARED_TERMS` terms that are in at most ``limit`` claims, first < second, in
+    order; with ``active``, only the pairs with an active claim (an incremental link's new
+    claims), and only the lists of claims holding one are paired.
 
     Claims are numbered article by article (``claim_articles`` gives each one's article).
-    Listing the claims of every such term pairwise would cost the square of the longest lists,
-    and with the set's size the limit grows too. So only terms in at most
-    :data:`MIN_BLOCKING_LIMIT` claims are listed pairwise (each pair counted, in C, by
-    ``Counter``); pairs that share one of those and a commoner term, or several commoner terms,
-    are found through the pairs of commoner terms each claim holds, which few claims share.
-    Same pairs, linear work.
+    Claims with the same terms (the copies of a syndicated story) are listed once, as one
+    *kind*, whose pairs are given out for each of its claims at the end. Listing the kinds of
+    every such term pairwise would cost the square of the longest lists, and with the set's
+    size the limit grows too. So only terms in at most :data:`MIN_BLOCKING_LIMIT` claims are
+    listed pairwise (each pair counted, in C, by ``Counter``); pairs that share one of those
+    and a commoner term, or several commoner terms, are found through the pairs of commoner
+    terms each kind holds, which few kinds share. Same pairs, linear work.
     """
+    kinds = _Kinds(claim_articles, term_sets, active)
     rare = {t for t, count in frequency.items() if count <= MIN_BLOCKING_LIMIT}
     commoner = {t for t, count in frequency.items() if MIN_BLOCKING_LIMIT < count <= limit}
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
     common_terms: list[frozenset[str]] = []
     no_terms: frozenset[str] = frozenset()
-    for number, terms in enumerate(term_sets):
-        for term in terms & rare:
-            few[term].append(number)
+    # Kinds of claims in several articles whose claims pair with one another.
+    paired_within = []
+    for kind, terms in enumerate(kinds.term_sets):
+        rare_terms = terms & rare
+        for term in rare_terms:
+            few[term].append(kind)
         common = terms & commoner
         common_terms.append(common or no_terms)
         if len(common) >= MIN_SHARED_TERMS:
             for term_pair in itertools.combinations(sorted(common), MIN_SHARED_TERMS):
-                many[term_pair].append(number)
+                many[term_pair].append(kind)
+        if len(rare_terms) + len(common) >= MIN_SHARED_TERMS and kind in kinds.spread:
+            paired_within.append(kind)
     # A pair is counted as one number (first * size + second): a few hundred thousand pairs
     # take half the memory tuples would.
-    size = len(term_sets)
+    size = len(kinds.term_sets)
 
     def code(pair: tuple[int, int]) -> int:
         return pair[0] * size + pair[1]
 
     shared_rare: Counter[int] = Counter()
-    for numbers in _paired(few.values(), claim_articles, active):
+    for numbers in kinds.paired(few.values()):
         shared_rare.update(map(code, itertools.combinations(numbers, 2)))
     pairs = {
         pair
@@ -448,28 +465,79 @@ def candidate_pairs(
         or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
     }
     del shared_rare
-    for numbers in _paired(many.values(), claim_articles, active):
+    for numbers in kinds.paired(many.values()):
         pairs.update(map(code, itertools.combinations(numbers, 2)))
-    # A text read twice is one article whose claims come twice: not two reports of a fact.
-    return [
-        (first, second)
-        for first, second in (divmod(pair, size) for pair in sorted(pairs))
-        if claim_articles[first] != claim_articles[second]
-        and (active is None or first in active or second in active)
-    ]
+    pairs.update(kind * size + kind for kind in paired_within)
+    return kinds.claim_pairs(divmod(pair, size) for pair in pairs)
 
 
-def _paired(
-    lists: Iterable[list[int]], claim_articles: Sequence[int], active: set[int] | None
-) -> Iterator[list[int]]:
-    """The lists of claims whose pairs may be candidates: those spanning several articles (a
-    term only one article uses pairs no claims of different articles: a name a story repeats
-    in five sentences would list ten pairs for nothing), holding an active claim if asked."""
-    for numbers in lists:
-        if claim_articles[numbers[0]] != claim_articles[numbers[-1]] and (
-            active is None or not active.isdisjoint(numbers)
-        ):
-            yield numbers
+class _Kinds:
+    """The distinct term sets of a set of claims, numbered in the order of their first claim,
+    with each one's claims (:func:`candidate_pairs` pairs kinds, then their claims)."""
+
+    def __init__(
+        self,
+        claim_articles: Sequence[int],
+        term_sets: Sequence[frozenset[str]],
+        active: set[int] | None,
+    ) -> None:
+        self.claim_articles = claim_articles
+        self.active = active
+        numbered: dict[frozenset[str], int] = {}
+        self.claims: list[list[int]] = []
+        for number, terms in enumerate(term_sets):
+            kind = numbered.setdefault(terms, len(self.claims))
+            if kind == len(self.claims):
+                self.claims.append([number])
+            else:
+                self.claims[kind].append(number)
+        self.term_sets = list(numbered)
+        # Each kind's first article, and the kinds whose claims are in several articles.
+        self.articles = [claim_articles[claims[0]] for claims in self.claims]
+        self.spread = {
+            kind
+            for kind, claims in enumerate(self.claims)
+            if claim_articles[claims[0]] != claim_articles[claims[-1]]
+        }
+        self.active_kinds = None
+        if active is not None:
+            self.active_kinds = {
+                kind for kind, claims in enumerate(self.claims) if not active.isdisjoint(claims)
+            }
+
+    def paired(self, lists: Iterable[list[int]]) -> Iterator[list[int]]:
+        """The lists of kinds whose pairs may be candidates: those spanning several articles (a
+        term only one article uses pairs no claims of different articles: a name a story
+        repeats in five sentences would list ten pairs for nothing), holding an active claim if
+        asked. Kinds are in article order, so a list whose first and last kinds are in one
+        article and that holds no kind spread over several is all in that article."""
+        articles = self.articles
+        for kinds in lists:
+            spans = articles[kinds[0]] != articles[kinds[-1]] or not self.spread.isdisjoint(kinds)
+            if spans and (self.active_kinds is None or not self.active_kinds.isdisjoint(kinds)):
+                yield kinds
+
+    def claim_pairs(self, kind_pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pairs of claims of these pairs of kinds (a kind with itself: its claims' pairs),
+        in order: of different articles (a text read twice is one article whose claims come
+        twice, not two reports of a fact), with an active claim if asked."""
+        articles = self.claim_articles
+        active = self.active
+        found = []
+        for one, other in kind_pairs:
+            if one == other:
+                combined: Iterable[tuple[int, int]] = itertools.combinations(self.claims[one], 2)
+            else:
+                combined = itertools.product(self.claims[one], self.claims[other])
+            for first, second in combined:
+                if first > second:
+                    first, second = second, first
+                if articles[first] != articles[second] and (
+                    active is None or first in active or second in active
+                ):
+                    found.append((first, second))
+        found.sort()
+        return found
 
 
 class _SourceResolver:
@@ -596,11 +664,12 @@ def _findings(provenance: Provenance) -> list[CrossFinding]:
     findings: list[CrossFinding] = []
     shared = [c for c in provenance.clusters if len(c.articles) > 1]
     for cluster in shared:
-        for member in cluster.members:
-            elsewhere = [
-                m for m in cluster.members if m.attributed and m.article_id != member.article_id
-            ]
-            if member.attributed or not elsewhere:
+        attributed = [m for m in cluster.members if m.attributed]
+        for member in cluster.members if attributed else ():
+            if member.attributed:
+                continue
+            elsewhere = [m for m in attributed if m.article_id != member.article_id]
+            if not elsewhere:
                 continue
             names = ", ".join(
                 c.source.name + (f" citing {c.origin.name}" if c.origin else "")
@@ -670,12 +739,31 @@ class _Similarity:
 
     def __init__(self, terms: _SetTerms) -> None:
         self.terms = terms
+        self.same_as = terms.same_as
         self.squared = {term: weight**2 for term, weight in terms.weights.items()}
         # Each claim's term sets with their norms, worked out for the claims compared only.
         self.parts: dict[int, list[tuple[frozenset[str], float]]] = {}
         self.cache: dict[tuple[int, int], float] = {}
 
     def __call__(self, first: int, second: int) -> float:
+        # A claim's copies have its terms: their similarities are its own, worked out once.
+        return self._between(self.same_as[first], self.same_as[second])
+
+    def mean(self, ones: list[int], others: list[int]) -> float:
+        """The mean similarity of the first :data:`LINKAGE_SAMPLE` of ``ones`` to those of
+        ``others`` (summed in that order)."""
+        same_as = self.same_as.__getitem__
+        seconds = list(map(same_as, others[:LINKAGE_SAMPLE]))
+        between = self._between
+        scores = [
+            between(first, second)
+            for first in map(same_as, ones[:LINKAGE_SAMPLE])
+            for second in seconds
+        ]
+        return sum(scores) / len(scores)
+
+    def _between(self, first: int, second: int) -> float:
+        """The similarity of two claims, each given as the first claim with its terms."""
         pair = (first, second) if first < second else (second, first)
         known = self.cache.get(pair)
         if known is None:
@@ -735,10 +823,8 @@ def _average_linkage(
         if one is other:
             continue
         # Two lone claims: their average is this edge's score, above the threshold.
-        if len(one) > 1 or len(other) > 1:
-            pairs = [similarity(a, b) for a in one[:LINKAGE_SAMPLE] for b in other[:LINKAGE_SAMPLE]]
-            if sum(pairs) / len(pairs) < SIMILARITY_THRESHOLD:
-                continue
+        if (len(one) > 1 or len(other) > 1) and similarity.mean(one, other) < SIMILARITY_THRESHOLD:
+            continue
         merged = one + other
         for number in merged:
             group_of[number] = merged

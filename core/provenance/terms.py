@@ -39,7 +39,9 @@ STEM_LENGTH = 5
 _SUFFIXES = ("ing", "est", "ed", "es", "s", "e")
 _WORD = re.compile(r"[a-z][a-z']*|\d+")
 _WORD_RUN = re.compile(r"\w+")
-_NAME = re.compile(r"[A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*")
+# A capitalised name, captured: splitting a text by it gives the stretches between names and
+# the names, in turn.
+_NAME_SPLIT = re.compile(r"([A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*)")
 # Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
 _CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
@@ -286,9 +288,11 @@ class TermExtractor:
                 for (start, end), key in known:
                     words.add(sys.intern("@" + self.gazetteer[key].name))
                     text = text[:start] + " " * (end - start) + text[end:]
-        names = set(map(self.name_terms.__getitem__, _NAME.findall(text)))
+        # One pass for the names and the words outside them.
+        pieces = _NAME_SPLIT.split(text)
+        names = set(map(self.name_terms.__getitem__, pieces[1::2]))
         names.discard("")
-        found = _WORD.findall(_NAME.sub(" ", text).lower())
+        found = _WORD.findall(" ".join(pieces[0::2]).lower())
         self._words.update(found)
         words.update(map(self.word_terms.__getitem__, found))
         words.discard("")
