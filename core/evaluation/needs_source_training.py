@@ -74,6 +74,8 @@ class Asked:
     case: int | None
     # Whether the checker would call it scene-setting (info) rather than flag it.
     scene_setting: bool
+    # The tagger's expected attributed share of it, when collected with ``attributed_shares``.
+    attributed_share: float | None = None
 
     @property
     def label(self) -> bool | None:
@@ -121,12 +123,23 @@ def collect(
     work_dir: Path,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    attributed_shares: bool = False,
 ) -> Collected:
     """Every asked statement of the corpus and of its strip cases, as the analyzer leaves them
-    (the tagger cross-fitted: each fold checked by a tagger trained on the others)."""
+    (the tagger cross-fitted: each fold checked by a tagger trained on the others), with the
+    tagger's :attr:`~sayso.model.Statement.attributed_share` of each if ``attributed_shares``."""
     if analyzer == "tagger":
         plan = [
-            (articles, Checking.prepare(analyzer="tagger", analyzer_options={"model": str(model)}))
+            (
+                articles,
+                Checking.prepare(
+                    analyzer="tagger",
+                    analyzer_options={
+                        "model": str(model),
+                        "attributed_shares": attributed_shares,
+                    },
+                ),
+            )
             for articles, model in cross_fitted_models(corpus_dir, work_dir, folds, progress, log)
         ]
     else:
@@ -154,7 +167,9 @@ def _collect_article(
     [report] = _reports([Article(text=article.text, path=str(article.text_path))], checking)
     for statement, text, where, scene in asked_statements(report.analysis, lambda s: None):
         share = covered_share(article.text, statement.start, statement.end, contents)
-        collected.asked.append(Asked(text, where, fold, share, None, scene))
+        collected.asked.append(
+            Asked(text, where, fold, share, None, scene, statement.attributed_share)
+        )
     cases = [
         stripped
         for gold in article.gold
@@ -168,7 +183,9 @@ def _collect_article(
             stripped_report.analysis, lambda s: None
         ):
             if statement.start < case.content_end and case.content_start < statement.end:
-                collected.asked.append(Asked(text, where, fold, None, number, scene))
+                collected.asked.append(
+                    Asked(text, where, fold, None, number, scene, statement.attributed_share)
+                )
 
 
 def figures(
@@ -217,6 +234,18 @@ def choose_threshold(
     return min(tried, key=lambda found: (found["false_flag_rate"], found["threshold"]))
 
 
+def out_of_fold(asked: list[Asked], folds: int) -> list[float]:
+    """Each asked statement's probability of needing a source by a model trained on the other
+    folds."""
+    probabilities = [0.0] * len(asked)
+    for fold in range(folds):
+        model = NeedsSourceModel(train(_training([s for s in asked if s.fold != fold]), seed=SEED))
+        for index, statement in enumerate(asked):
+            if statement.fold == fold:
+                probabilities[index] = model.probability(statement.text, statement.where)
+    return probabilities
+
+
 def _training(asked: list[Asked]) -> list[tuple[str, tuple[str, ...], bool]]:
     return [
         (statement.text, statement.where, label)
@@ -237,13 +266,7 @@ def train_needs_source(
     work_dir = work_dir or Path(".sayso-training")
     collected = collect(corpus_dir, analyzer, folds, work_dir, progress, log)
     asked = collected.asked
-    # Out-of-fold probabilities: each fold scored by a model trained on the others.
-    probabilities = [0.0] * len(asked)
-    for fold in range(folds):
-        model = NeedsSourceModel(train(_training([s for s in asked if s.fold != fold]), seed=SEED))
-        for index, statement in enumerate(asked):
-            if statement.fold == fold:
-                probabilities[index] = model.probability(statement.text, statement.where)
+    probabilities = out_of_fold(asked, folds)
     cases = sum(collected.cases_by_fold.values())
     chosen = choose_threshold(asked, probabilities, cases)
     examples = _training(asked)
