@@ -2,6 +2,7 @@
 
 import contextlib
 import socket
+import sqlite3
 import warnings
 
 import pytest
@@ -9,7 +10,15 @@ import pytest
 pytest.importorskip("distributed")
 
 from sayso.api import check
-from sayso.pipeline.cluster import _client, _partition_count, _split, check_on_dask
+from sayso.pipeline.cluster import (
+    _client,
+    _make_template,
+    _partition_count,
+    _split,
+    check_on_dask,
+    check_partition,
+)
+from sayso.pipeline.engine import Checking
 
 from tests.corpus import write_corpus
 from tests.test_merge import _stored_order, dump
@@ -78,6 +87,39 @@ def test_the_command_line_on_a_local_cluster(sayso_cli, tmp_path):
     assert "4 article(s) checked in 4 partition(s) on Dask" in result.stdout
     no_db = sayso_cli("check", str(tmp_path / "articles"), "--no-db", "--dask")
     assert no_db.exit_code == 2 and "needs a database" in no_db.stderr
+
+
+def test_a_partition_starts_its_shard_as_a_copy_of_the_migrated_template(tmp_path):
+    paths = write_corpus(tmp_path / "articles", 2)
+    checking = Checking.prepare()
+    template = tmp_path / "template.db"
+    _make_template(template, checking.plugins)
+    assert not (tmp_path / "template.db-wal").exists()
+    # A mark only the template has: a shard migrated afresh would not have it.
+    with contextlib.closing(sqlite3.connect(template)) as conn:
+        conn.execute("CREATE TABLE mark (x)")
+    shard = tmp_path / "part.db"
+    result = check_partition(
+        [str(p) for p in paths],
+        str(shard),
+        analyzer=checking.analyzer,
+        settings=checking.settings,
+        analyzer_options=checking.analyzer_options,
+        max_bytes=10_000_000,
+        time_limit=None,
+        template=str(template),
+    )
+    assert result.checked == 2
+    with sqlite3.connect(shard) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM mark").fetchone() == (0,)
+
+
+def test_the_template_is_removed_from_a_shards_directory_given(cluster, tmp_path):
+    write_corpus(tmp_path / "articles", 3)
+    shards = tmp_path / "shards"
+    check_on_dask([tmp_path / "articles"], tmp_path / "d.db", scheduler=cluster, shards=shards)
+    assert list(shards.iterdir()) == []
 
 
 def test_files_are_split_in_order_into_nearly_equal_parts():
