@@ -34,7 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..analysis.needs_source import NeedsSourceModel, context, train, vouched_for
+from ..analysis.needs_source import (
+    LEARNING_RATE,
+    NeedsSourceModel,
+    context,
+    train,
+    vouched_for,
+)
 from ..model import Analysis, Article, Statement
 from ..pipeline.engine import Checking
 from ..version import __version__
@@ -234,12 +240,15 @@ def choose_threshold(
     return min(tried, key=lambda found: (found["false_flag_rate"], found["threshold"]))
 
 
-def out_of_fold(asked: list[Asked], folds: int) -> list[float]:
+def out_of_fold(
+    asked: list[Asked], folds: int, learning_rate: float = LEARNING_RATE
+) -> list[float]:
     """Each asked statement's probability of needing a source by a model trained on the other
     folds."""
     probabilities = [0.0] * len(asked)
     for fold in range(folds):
-        model = NeedsSourceModel(train(_training([s for s in asked if s.fold != fold]), seed=SEED))
+        examples = _training([s for s in asked if s.fold != fold])
+        model = NeedsSourceModel(train(examples, rate=learning_rate, seed=SEED))
         for index, statement in enumerate(asked):
             if statement.fold == fold:
                 probabilities[index] = model.probability(statement.text, statement.where)
@@ -261,16 +270,17 @@ def train_needs_source(
     work_dir: Path | None = None,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    learning_rate: float = LEARNING_RATE,
 ) -> NeedsSourceModel:
     """The needs-a-source model for ``analyzer``, trained on ``corpus_dir`` (module docs)."""
     work_dir = work_dir or Path(".sayso-training")
     collected = collect(corpus_dir, analyzer, folds, work_dir, progress, log)
     asked = collected.asked
-    probabilities = out_of_fold(asked, folds)
+    probabilities = out_of_fold(asked, folds, learning_rate)
     cases = sum(collected.cases_by_fold.values())
     chosen = choose_threshold(asked, probabilities, cases)
     examples = _training(asked)
-    weights = train(examples, seed=SEED)
+    weights = train(examples, rate=learning_rate, seed=SEED)
     trained: dict[str, Any] = {
         "corpus": f"{corpus_dir.parent.name}/{corpus_dir.name}",
         "analyzer": analyzer,
@@ -284,12 +294,14 @@ def train_needs_source(
         "needs_source": sum(1 for _, _, label in examples if label),
         "strip_cases": cases,
         "features": len(weights),
+        "learning_rate": learning_rate,
         "seed": SEED,
         "threshold_chosen_out_of_fold": chosen,
         "sayso_version": __version__,
         "command": "python benchmarks/flags_polnear.py --train-needs-source"
         + ("" if analyzer == "tagger" else f" --analyzer {analyzer}")
-        + ("" if folds == 3 else f" --folds {folds}"),
+        + ("" if folds == 3 else f" --folds {folds}")
+        + ("" if learning_rate == LEARNING_RATE else f" --learning-rate {learning_rate}"),
         "provenance": PROVENANCE,
     }
     return NeedsSourceModel(weights, threshold=chosen["threshold"], trained=trained)
