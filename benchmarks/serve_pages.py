@@ -1,29 +1,42 @@
-"""How fast `sayso serve` answers on a large database: build a synthetic one, time every page.
+"""How fast `sayso serve` starts and answers on a large database: build a synthetic one, time it.
 
-    python benchmarks/serve_pages.py [--articles 10000] [--template DIR] [--db PATH]
+    python benchmarks/serve_pages.py [--articles 10000] [--template DIR] [--db PATH] [--search WORD]
     python benchmarks/serve_pages.py --db PATH --existing
 
-The template articles (the seeds, or ``--template DIR``, e.g. PolNeAR train) are checked once;
-the database is then built in SQL, ``INSERT … SELECT`` from the template's rows, a chunk of
-copies at a time: each synthetic article is a template article with a numbered closing line (so
-a new id and unchanged offsets), its people renamed into 300 distinct sources, its score moved
-by up to 20 points, its statements, attributions, findings and sources copied under the new
-ids. The browsing figures triggers keep are worked out once at the end, as a migration does.
-Pages are fetched in process through ``Datasette(...).client`` with Datasette's default limits
-(1 s per query); the median of several requests is reported per page.
+The template articles (the seeds, or ``--template DIR``, e.g. PolNeAR train) are checked and
+linked once; the database is then built in SQL, ``INSERT … SELECT`` from the template's rows, a
+chunk of copies at a time: each synthetic article is a template article with a numbered closing
+line (so a new id and unchanged offsets), its people renamed into 300 distinct sources, its score
+moved by up to 20 points, its statements, attributions, findings, sources, aliases and stored
+claim terms copied under the new ids. Every whole round of copies (one copy of each template
+article) gets a copy of the template's claim clusters, their members and their findings, so the
+cluster tables and the article page's cluster links are as full as an archive's. The browsing
+figures are worked out once at the end, as a migration does.
+
+Then ``sayso serve`` is started twice, each time until its home page answers: the first start
+prepares the database for browsing (views, indexes, full-text search), the second finds it
+prepared. Every page is then fetched in process through ``Datasette(...).client`` with
+Datasette's default limits (1 s per query): each table and view, the canned queries, a search
+of the statements for ``--search``, a faceted findings page, an article's row and page, and the
+page of a claim cluster that article is in. The median of several requests is reported per page.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sqlite3
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from contextlib import closing
 from pathlib import Path
 
 import sayso
+from datasette.utils import tilde_encode
 from sayso.storage import schema, store
 from sayso.web import serve
 
@@ -55,7 +68,7 @@ def build(path: Path, articles: int, template_dir: Path) -> None:
     template = path.with_name(path.name + ".template")
     for leftover in path.parent.glob(f"{template.name}*"):
         leftover.unlink()
-    sayso.check([template_dir], db=template, link=False)
+    sayso.check([template_dir], db=template, link=True)
     conn = store.connect(path)
     try:
         conn.execute("ATTACH DATABASE ? AS template", [str(template)])
@@ -72,6 +85,7 @@ def build(path: Path, articles: int, template_dir: Path) -> None:
                 _copy_chunk(conn, first, min(first + CHUNK, articles), models)
             print(f"  {min(first + CHUNK, articles):,} articles", flush=True)
         with store.write_transaction(conn):
+            _copy_clusters(conn, articles // models, models)
             _work_out_figures(conn)
     finally:
         conn.close()
@@ -110,9 +124,19 @@ def _copy_chunk(conn: sqlite3.Connection, first: int, last: int, models: int) ->
         "JOIN template.sources AS sources ON sources.id = cited.source_id "
         "WHERE true ON CONFLICT(id) DO NOTHING"
     )
+    conn.execute(
+        "INSERT INTO source_aliases (source_id, alias) SELECT DISTINCT "
+        f"{SOURCE_ID.format(id='sources.id', people=PEOPLE)}, "
+        "CASE WHEN sources.type = 'person' THEN aliases.alias || ' ' || (copies.n % "
+        f"{PEOPLE}) ELSE aliases.alias END "
+        "FROM copies JOIN template.article_sources AS cited ON cited.article_id = copies.model "
+        "JOIN template.sources AS sources ON sources.id = cited.source_id "
+        "JOIN template.source_aliases AS aliases ON aliases.source_id = sources.id "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
     source = SOURCE_ID.format(id="rows.source_id", people=PEOPLE)
-    for table in ("article_sources", *schema.ROW_TABLES):
-        columns = store.COLUMNS[table]
+    for table in ("article_sources", "article_terms", *schema.ROW_TABLES):
+        columns = store.COLUMNS[table] if table in store.COLUMNS else schema.TABLES[table].written
         selected = ", ".join(COPY.get(c, f"rows.[{c}]").format(source=source) for c in columns)
         stored = schema.ROW_TABLES.get(table, table)
         conn.execute(
@@ -120,6 +144,49 @@ def _copy_chunk(conn: sqlite3.Connection, first: int, last: int, models: int) ->
             f"JOIN template.[{stored}] AS rows ON rows.article_id = copies.model "
             "ORDER BY copies.n, rows.rowid"
         )
+
+
+def _copy_clusters(conn: sqlite3.Connection, rounds: int, models: int) -> None:
+    """The template's claim clusters once per whole round of copies, among that round's copies.
+
+    Round ``r`` holds copies ``r * models`` to ``(r + 1) * models - 1``, one of each template
+    article, so a cluster's member in template article ``k`` is in copy ``r * models + k``.
+    """
+    conn.execute("DROP TABLE temp.copies")
+    conn.execute(
+        """CREATE TEMP TABLE copies AS
+        WITH RECURSIVE rounds(r) AS (SELECT 0 UNION ALL SELECT r + 1 FROM rounds WHERE r + 1 < ?)
+        SELECT r, r * ? + models.k AS n, printf('%016x', r * ? + models.k) AS id,
+          models.id AS model
+        FROM rounds JOIN temp.models""",
+        [rounds, models, models],
+    )
+    conn.execute("CREATE INDEX temp.copies_model ON copies (model, r)")
+
+    conn.execute(
+        "INSERT INTO claim_clusters (id, label, terms, articles, statements, original_source_id, "
+        "first_article_id, run_id) SELECT clusters.id || '-' || copies.r, clusters.label, "
+        "clusters.terms, clusters.articles, clusters.statements, "
+        f"{SOURCE_ID.format(id='clusters.original_source_id', people=PEOPLE)}, copies.id, NULL "
+        f"FROM template.claim_clusters AS clusters "
+        f"JOIN copies ON copies.model = clusters.first_article_id ORDER BY copies.r, clusters.rowid"
+    )
+    conn.execute(
+        "INSERT INTO cluster_members (cluster_id, article_id, statement_id, source_id, "
+        "source_text, origin_source_id, similarity) SELECT members.cluster_id || '-' || copies.r, "
+        "copies.id, copies.id || substr(members.statement_id, 17), "
+        f"{SOURCE_ID.format(id='members.source_id', people=PEOPLE)}, members.source_text, "
+        f"{SOURCE_ID.format(id='members.origin_source_id', people=PEOPLE)}, members.similarity "
+        f"FROM template.cluster_members AS members "
+        f"JOIN copies ON copies.model = members.article_id ORDER BY copies.r, members.rowid"
+    )
+    conn.execute(
+        "INSERT INTO cluster_findings (run_id, cluster_id, article_id, statement_id, code, "
+        "severity, message) SELECT NULL, findings.cluster_id || '-' || copies.r, copies.id, "
+        "copies.id || substr(findings.statement_id, 17), findings.code, findings.severity, "
+        "findings.message FROM template.cluster_findings AS findings "
+        "JOIN copies ON copies.model = findings.article_id ORDER BY copies.r, findings.rowid"
+    )
 
 
 def _work_out_figures(conn: sqlite3.Connection) -> None:
@@ -140,7 +207,7 @@ def _names(columns: list[str] | tuple[str, ...]) -> str:
     return ", ".join(f"[{c}]" for c in columns)
 
 
-def pages(database: str, article_id: str) -> list[str]:
+def pages(database: str, article_id: str, cluster_id: str | None, search: str) -> list[str]:
     metadata = serve.build_metadata(database)["databases"][database]
     tables = [
         f"/{database}/{name}" for name, t in metadata["tables"].items() if not t.get("hidden")
@@ -150,18 +217,21 @@ def pages(database: str, article_id: str) -> list[str]:
         f"/{database}",
         *tables,
         *(f"/{database}/{name}" for name in metadata["queries"]),
-        f"/{database}/statements?_search=Shoigu",
+        f"/{database}/statements?_search={search}",
         f"/{database}/findings?severity=warning&_facet=code",
         f"/{database}/articles/{article_id}",
         f"/{database}/-/article/{article_id}",
+        *([f"/{database}/-/cluster/{tilde_encode(cluster_id)}"] if cluster_id else []),
     ]
 
 
-async def time_pages(path: Path, article_id: str) -> list[tuple[str, int, float]]:
+async def time_pages(
+    path: Path, article_id: str, cluster_id: str | None, search: str
+) -> list[tuple[str, int, float]]:
     datasette = serve.make_datasette(path)
     await datasette.invoke_startup()
     results = []
-    for page in pages(path.stem, article_id):
+    for page in pages(path.stem, article_id, cluster_id, search):
         seconds = []
         for _ in range(REPEATS):
             started = time.perf_counter()
@@ -171,6 +241,30 @@ async def time_pages(path: Path, article_id: str) -> list[tuple[str, int, float]
     return results
 
 
+def serve_start(path: Path) -> float:
+    """Seconds from running ``sayso serve`` to its home page answering (the first start
+    prepares the database for browsing, later ones find it prepared)."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "sayso", "serve", str(path), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"sayso serve exited with {server.returncode}: {command}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+                    page.read()
+                return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -178,6 +272,11 @@ def main() -> None:
         "--template", type=Path, default=SEEDS, help="articles the synthetic ones copy"
     )
     parser.add_argument("--db", type=Path, default=Path("/tmp/sayso-serve-benchmark.db"))
+    parser.add_argument(
+        "--search",
+        default="said",
+        help="word the statements page searches for (default: said, in almost every article)",
+    )
     parser.add_argument(
         "--existing", action="store_true", help="time the database at --db as it is (no build)"
     )
@@ -190,12 +289,20 @@ def main() -> None:
     built = time.perf_counter()
     with closing(sqlite3.connect(args.db)) as conn:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+        # An article in a claim cluster (its page links to it) and that cluster, if any.
+        member = conn.execute(
+            "SELECT article_id, cluster_id FROM cluster_members "
+            "WHERE cluster_members.rowid >= (SELECT max(rowid) / 2 FROM cluster_members) "
+            "ORDER BY cluster_members.rowid LIMIT 1"
+        ).fetchone()
+        prepared = schema.has_table(conn, schema.STATEMENT_SEARCH)
+    article_id, cluster_id = member or (ids[len(ids) // 2], None)
     args.articles = len(ids)
-    serve.open_for_browsing(args.db).close()
-    prepared = time.perf_counter()
-    print(f"built {args.articles:,} articles in {built - started:.1f} s; ", end="")
-    print(f"prepared for browsing in {prepared - built:.1f} s")
-    for page, status, seconds in asyncio.run(time_pages(args.db, ids[len(ids) // 2])):
+    print(f"built {args.articles:,} articles in {built - started:.1f} s")
+    for start in ("already prepared" if prepared else "not yet prepared", "already prepared"):
+        print(f"sayso serve start, database {start}: home page after {serve_start(args.db):.1f} s")
+    pages_timed = time_pages(args.db, article_id, cluster_id, args.search)
+    for page, status, seconds in asyncio.run(pages_timed):
         print(f"{seconds * 1000:8.0f} ms  {status}  {page}")
 
 

@@ -342,6 +342,11 @@ class Settings:
         return self.options[checker][name]
 
 
+# Decimals a sourcing score is rounded to. Sums of scores are rounded to them too (the browsing
+# figures' ``score_total``), so a sum is exact, whatever order the scores are added in.
+SCORE_DECIMALS = 1
+
+
 @dataclass
 class Deduction:
     """Points taken off the 0–100 sourcing score, with the findings (indexes) that cost them."""

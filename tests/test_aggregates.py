@@ -92,20 +92,49 @@ def test_state_media_and_top_source_figures(tmp_path):
     assert set(only_state_media) == {(f"{article_id}:0",), (f"{article_id}:2",)}
 
 
-def test_score_totals_add_the_scores_one_by_one_in_writing_order(tmp_path):
-    # Counted per batch, a source's total is still the running sum per-row triggers gave: each
-    # article's score added in the order its rows were written (floats: the order is the value).
+def test_score_totals_are_exact_whatever_order_the_articles_come_in(tmp_path):
+    # Scores of 0.1, 0.2 and 0.3 added in floats give 0.6000000000000001 one way round and 0.6
+    # the other; workers' batches come in the order they finish, so a total must not depend on
+    # the order.
     db = tmp_path / "s.db"
-    check(write_corpus(tmp_path / "articles", 8), db=db, link=False)
+    check(write_corpus(tmp_path / "articles", 3), db=db, link=False)
+    names = ", ".join(f"[{c}]" for c in schema.TABLES["articles"].written)
     with closing(sqlite3.connect(db)) as conn:
-        totals: dict[str, float] = {}
-        for source, score in conn.execute(
-            "SELECT source_id, articles.score FROM article_sources "
-            "JOIN articles ON articles.id = article_id ORDER BY article_sources.rowid"
-        ):
-            totals[source] = totals.get(source, 0.0) + score
-        stored = dict(conn.execute("SELECT source_id, score_total FROM source_stats"))
-    assert totals and all(stored[source] == total for source, total in totals.items())
+        articles = conn.execute(f"SELECT {names} FROM articles ORDER BY rowid").fetchall()
+    score = schema.TABLES["articles"].written.index("score")
+    articles = [
+        (*row[:score], new_score, *row[score + 1 :])
+        for row, new_score in zip(articles, (0.1, 0.2, 0.3), strict=True)
+    ]
+    totals = {}
+    for order in ("forwards", "backwards"):
+        copy = tmp_path / f"{order}.db"
+        with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as to:
+            source.backup(to)
+        with closing(store.connect(copy)) as conn:
+            with store.write_transaction(conn):
+                for table in (*schema.ARTICLE_ROW_TABLES, "articles"):
+                    conn.execute(f"DELETE FROM [{table}]")
+            # One batch per article, as they come, each citing the same source.
+            for row in articles if order == "forwards" else articles[::-1]:
+                with store.write_transaction(conn):
+                    marks = ", ".join("?" for _ in row)
+                    conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", row)
+                    conn.execute(
+                        "INSERT INTO article_sources VALUES (?, 'state_media:kcna', 1, 1)", row[:1]
+                    )
+                    store.count_in_figures(conn, row[:1])
+            totals[order] = _score_total(conn, "state_media:kcna")
+            # Taking an article out (a re-check deletes its rows first) keeps the total exact.
+            with store.write_transaction(conn):
+                conn.execute("DELETE FROM article_sources WHERE article_id = ?", articles[2][:1])
+            assert _score_total(conn, "state_media:kcna") == 0.3
+    assert totals == {"forwards": 0.6, "backwards": 0.6}
+
+
+def _score_total(conn: sqlite3.Connection, source_id: str) -> float:
+    query = "SELECT score_total FROM source_stats WHERE source_id = ?"
+    return conn.execute(query, [source_id]).fetchone()[0]
 
 
 def test_rows_a_program_inserts_itself_are_counted_in_by_count_in_figures(tmp_path):

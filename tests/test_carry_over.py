@@ -9,15 +9,7 @@ from sayso import check
 from sayso.analysis.attribution_steps import quoted_statements
 from sayso.model import Article
 
-
-def report_of(text: str):
-    [report] = check(Article(text=text, path="story.txt"), analyzer="offline").reports
-    return report
-
-
-def statement_with(report, words: str):
-    [statement] = [s for s in report.analysis.statements if words in s.text]
-    return statement
+from tests.reports import report_of, statement_with
 
 
 def sources_of(report, words: str) -> list[str]:

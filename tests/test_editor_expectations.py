@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from sayso import check
-from sayso.model import Article
+
+from tests.reports import report_of, statement_with
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -26,16 +27,6 @@ Crews are expected to begin work next spring. The first lane is scheduled to ope
 
 The regional transport authority declined to comment.
 """
-
-
-def report_of(text: str):
-    [report] = check(Article(text=text, path="story.txt"), analyzer="offline").reports
-    return report
-
-
-def statement_with(report, words: str):
-    [statement] = [s for s in report.analysis.statements if words in s.text]
-    return statement
 
 
 def findings_on(report, words: str):

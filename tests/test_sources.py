@@ -370,3 +370,57 @@ def test_stray_latex_quote_marks_are_no_source_and_no_part_of_one() -> None:
     assert analysis.attributions[1].source is not None
     assert analysis.attributions[1].source.text == "Monica Crowley"
     assert _sources(analysis) == [("Monica Crowley", "person")]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        # A place inside a longer organisation's name is no mention of the place's government.
+        (
+            "The Washington Post reported that the talks had stalled.",
+            "The Washington Post",
+            ("Washington Post", "organization"),
+        ),
+        (
+            "The Washington Post, which first reported the plan, said the talks had stalled.",
+            "which first",
+            ("Washington Post", "organization"),
+        ),
+        (
+            "According to The Moscow Times, the visit was planned.",
+            "The Moscow Times",
+            ("Moscow Times", "organization"),
+        ),
+        (
+            "The University of Washington said the study would go on.",
+            "The University of Washington",
+            ("University of Washington", "organization"),
+        ),
+        (
+            "The U.S. Army said the drills would go on.",
+            "The U.S. Army",
+            ("U.S. Army", "organization"),
+        ),
+        # The place alone, or in a government's name, stays the government's.
+        (
+            "Washington said the talks had stalled.",
+            "Washington",
+            ("United States government", "government"),
+        ),
+        (
+            "The U.S. State Department said the talks had stalled.",
+            "The U.S. State Department",
+            ("United States government", "government"),
+        ),
+        # Only a place gives way: an institution's name stays the institution's.
+        (
+            "The State Department Refugee Processing Center said the flights would resume.",
+            "The State Department Refugee Processing Center",
+            ("United States government", "government"),
+        ),
+    ],
+)
+def test_a_longer_organisation_name_wins_over_a_place_inside_it(
+    text: str, mention: str, expected: tuple[str, str]
+) -> None:
+    assert _source_of(_resolved(text), mention) == expected

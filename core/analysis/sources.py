@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -414,14 +414,79 @@ class _GazetteerMatcher:
 
     def find_all(self, text: str) -> list[tuple[int, GazetteerEntry]]:
         normalised = straight_apostrophes(text)
-        return [
-            (match.start(), self.entries[match.group().lower()])
-            for match in self.pattern.finditer(normalised)
-        ]
+        found = []
+        for match in self.pattern.finditer(normalised):
+            entry = self.entries[match.group().lower()]
+            if not (_names_a_place(entry, match) and _inside_organisation_name(normalised, match)):
+                found.append((match.start(), entry))
+        return found
 
     def find_in(self, text: str) -> GazetteerEntry | None:
-        match = self.pattern.search(straight_apostrophes(text))
-        return None if match is None else self.entries[match.group().lower()]
+        found = self.find_all(text)
+        return found[0][1] if found else None
+
+
+# Words that join the words of one name: "University of Washington", "Committee for …".
+_NAME_JOINERS = frozenset({"of", "for", "&"})
+
+
+def _names_a_place(entry: GazetteerEntry, match: re.Match[str]) -> bool:
+    """Whether a government is named by its place ("Washington", "Moscow", "the United
+    States"), not by an institution ("the White House", "the State Department")."""
+    return entry.type == "government" and _INSTITUTION_WORDS.isdisjoint(match.group().split())
+
+
+def _inside_organisation_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a place name ("Washington", "Moscow", "U.S.") is only part of a longer
+    organisation's name: "The Washington Post", "University of Washington", "U.S. Army".
+
+    The name is the run of capitalised words around the match (joined by "of", "for", "&");
+    it names an organisation when one of its other words is an organisation word and none is a
+    government word ("the U.S. State Department" stays the government's).
+    """
+    start, end = match.span()
+    before = text[max(0, start - _NAME_WINDOW) : start].split()
+    after = text[end : end + _NAME_WINDOW].split()
+    words = [*_name_words(reversed(before), leftwards=True), *_name_words(after)]
+    parts = {part for word in words for part in _bare(word).split("-")}
+    parts |= {part.rstrip(".") for part in parts}
+    return not _ORGANIZATION_WORDS.isdisjoint(parts) and _GOVERNMENT_WORDS.isdisjoint(parts)
+
+
+# How far either side of a place name its organisation's name is looked for, in characters.
+_NAME_WINDOW = 80
+# Words that join the words of one name: "University of Washington", "Committee for …".
+_NAME_JOINERS = frozenset({"of", "for", "&"})
+
+
+def _name_words(words: Iterable[str], leftwards: bool = False) -> list[str]:
+    """The words that go on a name from where it is matched, outwards (the words before it
+    reversed, ``leftwards``): capitalised ones, and a joiner with a capitalised word beyond
+    it. Punctuation, a full stop or a possessive ends the name: after such a word, or
+    (leftwards) before it."""
+    taken: list[str] = []
+    joiner: list[str] = []
+    for word in words:
+        bare = _bare(word)
+        if bare in _NAME_JOINERS and not joiner and word == bare:
+            joiner.append(word)
+            continue
+        if not bare[:1].isupper() or bare.lower() in _FUNCTION_WORDS:
+            break
+        ends = word != bare or word.endswith(".")
+        if ends and leftwards:
+            break
+        taken += [*joiner, word]
+        joiner = []
+        if ends:
+            break
+    return taken
+
+
+def _bare(word: str) -> str:
+    """A word without punctuation around it or a possessive: "Post's" → "Post"."""
+    word = word.strip(',;:()“”"')
+    return word[:-2] if word.endswith("'s") else word
 
 
 def _latest_before(mentions: list[_Mention], offset: int) -> _Mention | None:

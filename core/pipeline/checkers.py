@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..manager import PluginFailure, Plugins
-from ..model import Analysis, Checker, Deduction, Finding, Settings
+from ..model import SCORE_DECIMALS, Analysis, Checker, Deduction, Finding, Settings
 from .validation import deduction_problem, finding_problem, not_a_list
 
 
@@ -33,7 +33,8 @@ class ArticleReport:
     @property
     def score(self) -> float:
         """The 0–100 sourcing score: 100 less every deduction."""
-        return round(max(0.0, min(100.0, 100.0 - sum(d.points for d in self.deductions))), 1)
+        points = sum(d.points for d in self.deductions)
+        return round(max(0.0, min(100.0, 100.0 - points)), SCORE_DECIMALS)
 
 
 def run_checkers(analysis: Analysis, plugins: Plugins, settings: Settings) -> ArticleReport:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from ..model import SCORE_DECIMALS
 from . import schema
 from .schema import has_table
 
@@ -483,6 +484,18 @@ def m013_figures_per_batch(db: sqlite_utils.Database) -> None:
         db.conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
 
 
+def m014_exact_score_totals(db: sqlite_utils.Database) -> None:
+    """Sources' score totals are exact: every sum is rounded to the scores' decimals.
+
+    Added one by one in the order batches came (with workers: the order they finished), a
+    total could differ in its last bit between two runs over the same articles.
+    """
+    name = "aggregate_article_sources_delete"
+    db.conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+    db.conn.execute(schema.trigger_sql(name))
+    db.conn.execute(f"UPDATE source_stats SET score_total = round(score_total, {SCORE_DECIMALS})")
+
+
 MIGRATIONS = (
     m001_initial,
     m002_provenance,
@@ -497,4 +510,5 @@ MIGRATIONS = (
     m011_every_source_counted,
     m012_article_terms,
     m013_figures_per_batch,
+    m014_exact_score_totals,
 )

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from ..model import SCORE_DECIMALS
+
 
 @dataclass(frozen=True)
 class Table:
@@ -524,7 +526,10 @@ end""",
     "aggregate_article_sources_delete": f"""after delete on article_sources begin
   update source_stats set articles = articles - 1, attributions = attributions - old.attributions,
     mentions = mentions - old.mentions,
-    score_total = score_total - coalesce((select score from articles where id = old.article_id), 0)
+    score_total = round(
+      score_total - coalesce((select score from articles where id = old.article_id), 0),
+      {SCORE_DECIMALS}
+    )
   where source_id = old.source_id;
   update article_types set sources = sources - 1
   where article_id = old.article_id and type = (select type from sources where id = old.source_id);
@@ -567,18 +572,22 @@ REPLACED_TRIGGERS = (
 # The rows of the articles ``:articles`` names (a JSON array of ids), just inserted, counted in
 # the figures: what the per-row triggers did, in a few statements for a whole batch. Each adds
 # to what is there (an article's rows written in two goes count as written in one), and the
-# sources' score totals add the articles' scores one by one in the order the rows were written,
-# so they are the very sums (to the last bit) that adding as each row came gave.
+# sources' score totals add the articles' scores one by one, each sum rounded to the scores'
+# decimals (sayso.model.SCORE_DECIMALS): a total is exact, so the same whatever order the
+# articles come in (workers' batches come in the order they finish).
 _WRITTEN = "(select value from json_each(:articles))"
 ARTICLE_FIGURES_SQL = (
     f"""insert into source_stats (source_id, articles, attributions, mentions, score_total)
 select source_id, 1, attributions, mentions,
-  coalesce((select score from articles where id = article_sources.article_id), 0)
+  round(
+    coalesce((select score from articles where id = article_sources.article_id), 0),
+    {SCORE_DECIMALS}
+  )
 from article_sources where article_id in {_WRITTEN}
 order by article_sources.rowid
 on conflict(source_id) do update set articles = articles + 1,
   attributions = attributions + excluded.attributions, mentions = mentions + excluded.mentions,
-  score_total = score_total + excluded.score_total""",
+  score_total = round(score_total + excluded.score_total, {SCORE_DECIMALS})""",
     f"""insert into article_types (article_id, type, sources)
 select article_sources.article_id, sources.type, count(*)
 from article_sources join sources on sources.id = article_sources.source_id
@@ -642,10 +651,10 @@ def trigger_sql(name: str) -> str:
 # The same figures worked out from the rows already stored: the tables' when the m008 migration
 # adds them (reading the tables of attributions and findings that m010 made views of), the
 # statements' when m010 adds their columns.
-AGGREGATE_BACKFILL = """
+AGGREGATE_BACKFILL = f"""
 insert into source_stats (source_id, articles, attributions, mentions, score_total)
 select article_sources.source_id, count(*), sum(article_sources.attributions),
-  sum(article_sources.mentions), sum(coalesce(articles.score, 0))
+  sum(article_sources.mentions), round(sum(coalesce(articles.score, 0)), {SCORE_DECIMALS})
 from article_sources left join articles on articles.id = article_sources.article_id
 group by article_sources.source_id;
 insert into source_stats (source_id) select id from sources where true on conflict do nothing;
