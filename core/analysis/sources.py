@@ -426,10 +426,6 @@ class _GazetteerMatcher:
         return found[0][1] if found else None
 
 
-# Words that join the words of one name: "University of Washington", "Committee for …".
-_NAME_JOINERS = frozenset({"of", "for", "&"})
-
-
 def _names_a_place(entry: GazetteerEntry, match: re.Match[str]) -> bool:
     """Whether a government is named by its place ("Washington", "Moscow", "the United
     States"), not by an institution ("the White House", "the State Department")."""
