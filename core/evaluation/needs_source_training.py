@@ -80,8 +80,6 @@ class Asked:
     case: int | None
     # Whether the checker would call it scene-setting (info) rather than flag it.
     scene_setting: bool
-    # The tagger's expected attributed share of it, when collected with ``attributed_shares``.
-    attributed_share: float | None = None
 
     @property
     def label(self) -> bool | None:
@@ -129,23 +127,12 @@ def collect(
     work_dir: Path,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
-    attributed_shares: bool = False,
 ) -> Collected:
     """Every asked statement of the corpus and of its strip cases, as the analyzer leaves them
-    (the tagger cross-fitted: each fold checked by a tagger trained on the others), with the
-    tagger's :attr:`~sayso.model.Statement.attributed_share` of each if ``attributed_shares``."""
+    (the tagger cross-fitted: each fold checked by a tagger trained on the others)."""
     if analyzer == "tagger":
         plan = [
-            (
-                articles,
-                Checking.prepare(
-                    analyzer="tagger",
-                    analyzer_options={
-                        "model": str(model),
-                        "attributed_shares": attributed_shares,
-                    },
-                ),
-            )
+            (articles, Checking.prepare(analyzer="tagger", analyzer_options={"model": str(model)}))
             for articles, model in cross_fitted_models(corpus_dir, work_dir, folds, progress, log)
         ]
     else:
@@ -173,9 +160,7 @@ def _collect_article(
     [report] = _reports([Article(text=article.text, path=str(article.text_path))], checking)
     for statement, text, where, scene in asked_statements(report.analysis, lambda s: None):
         share = covered_share(article.text, statement.start, statement.end, contents)
-        collected.asked.append(
-            Asked(text, where, fold, share, None, scene, statement.attributed_share)
-        )
+        collected.asked.append(Asked(text, where, fold, share, None, scene))
     cases = [
         stripped
         for gold in article.gold
@@ -189,9 +174,7 @@ def _collect_article(
             stripped_report.analysis, lambda s: None
         ):
             if statement.start < case.content_end and case.content_start < statement.end:
-                collected.asked.append(
-                    Asked(text, where, fold, None, number, scene, statement.attributed_share)
-                )
+                collected.asked.append(Asked(text, where, fold, None, number, scene))
 
 
 def figures(
