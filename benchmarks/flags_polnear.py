@@ -84,7 +84,7 @@ def main() -> int:
             )
         path = model_path(options.analyzer or "tagger")
         path.write_text(model.to_json(), encoding="utf-8")
-        print(f"wrote {path}: threshold {model.threshold}")
+        print(f"wrote {path}: thresholds {model.threshold} (claim), {model.cut_threshold} (cut)")
         print(json.dumps(model.trained["threshold_chosen_out_of_fold"]))
         return 0
     if options.learn_cue_words:
