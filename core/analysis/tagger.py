@@ -84,7 +84,7 @@ LABEL_SCHEMES = {
         ["O"] + [f"{tag}-{role}" for role in ("S", "C", "Q") for tag in ("B", "I", "L", "U")]
     ),
 }
-DEFAULT_LABELS = "BIO"
+DEFAULT_LABELS = "BILOU"
 ROLE_OF_LETTER = {"S": "source", "C": "cue", "Q": "content"}
 # When roles overlap (an attribution nested in another's content), the inner one's cue and
 # source win over content, and a shorter content over a longer one.
