@@ -105,6 +105,42 @@ def test_a_saying_that_reaches_only_part_of_a_hope_is_told_apart_from_the_hope_a
     assert cause_of_miss(case, with_said) == "part-vouched"
 
 
+def test_vouching_from_another_sentence_is_told_apart_from_a_cue_in_the_sentence():
+    sentence = "The mayor says she hopes the bridge will reopen before the winter storms arrive."
+    text = f"Bridge to close\n\nThe council said on Monday. {sentence}\n"
+    case, report = cut(text, "The mayor", "says", sentence[15:])
+    analysis = report.analysis
+    stripped = analysis.article.text
+    [hopes] = [a for a in analysis.attributions if a.cue is not None and a.cue.text == "hopes"]
+    [statement] = [analysis.statements[index] for index in hopes.statements]
+    # The council's words, their cue in the sentence before, reach over the whole of it; the
+    # cue inside it ("hopes") vouches for nothing.
+    council = stripped.index("The council")
+    said = stripped.index("said")
+    carried_over = Attribution(
+        form="indirect",
+        source=Span.of(stripped, council, council + len("The council")),
+        cue=Span.of(stripped, said, said + len("said")),
+        content=[Span.of(stripped, statement.start, statement.end)],
+        statements=[statement.index - 1, statement.index],
+    )
+    copied = Attribution(
+        form=hopes.form,
+        cue=hopes.cue,
+        source=hopes.source,
+        content=list(hopes.content),
+        statements=list(hopes.statements),
+    )
+    both = Analysis(
+        article=analysis.article,
+        analyzer=analysis.analyzer,
+        paragraphs=analysis.paragraphs,
+        statements=analysis.statements,
+        attributions=[copied, carried_over],
+    ).finalise()
+    assert cause_of_miss(case, both) == "vouched-from-elsewhere"
+
+
 def test_the_invented_corpus_has_one_cut_content_and_it_is_flagged(brat_corpus):
     found = evaluate_strip_misses(brat_corpus, "offline")
     assert found.stripped == 1

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis.needs_source import vouched_for, vouches
-from ..model import Analysis, Article
+from ..model import Analysis, Article, Attribution, Statement
 from ..pipeline.engine import Checking
 from .brat import CorpusArticle, read_corpus
 from .cross_fit import cross_fitted_models
@@ -88,7 +88,9 @@ def cause_of_miss(case: Stripped, analysis: Analysis) -> str:
     carried = analysis.attributions_for(statement)
     if vouched_for(statement, analysis):
         inside = any(
-            attribution.cue is not None and statement.start <= attribution.cue.start < statement.end
+            attribution.cue is not None
+            and statement.start <= attribution.cue.start < statement.end
+            and _vouches_for(attribution, statement, analysis)
             for attribution in carried
         )
         return "vouched" if inside else "vouched-from-elsewhere"
@@ -103,6 +105,18 @@ def cause_of_miss(case: Stripped, analysis: Analysis) -> str:
     if kind in ("not-a-claim", "scene-setting"):
         return kind
     return "other"
+
+
+def _vouches_for(attribution: Attribution, statement: Statement, analysis: Analysis) -> bool:
+    """Whether ``attribution`` alone makes :func:`vouched_for` true of ``statement``."""
+    alone = Analysis(
+        article=analysis.article,
+        analyzer=analysis.analyzer,
+        statements=analysis.statements,
+        attributions=[attribution],
+        sources=analysis.sources,
+    )
+    return vouched_for(statement, alone)
 
 
 def strip_misses(
