@@ -5,6 +5,7 @@
     python benchmarks/flags_polnear.py --learn-cue-words   # rewrite core/analysis/cue_words.py
     python benchmarks/flags_polnear.py --train-needs-source  # core/analysis/needs_source.json
     python benchmarks/flags_polnear.py --train-needs-source --analyzer offline  # its own model
+    python benchmarks/flags_polnear.py --train-needs-source --learning-rate 0.1  # another SGD step
 
 The figures are defined in :mod:`sayso.evaluation.flags`. Needs ../shared/corpora/polnear
 (development data, never committed). Exits 1 when a figure misses the issue's goal (false-flag
@@ -18,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from sayso.analysis.needs_source import model_path
+from sayso.analysis.needs_source import LEARNING_RATE, model_path
 from sayso.evaluation.evaluate import terminal_progress
 from sayso.evaluation.flags import (
     MAX_FALSE_FLAG_RATE,
@@ -58,6 +59,12 @@ def main() -> int:
         "--folds", type=int, default=3, help="with --train-needs-source: folds (default 3)"
     )
     parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=LEARNING_RATE,
+        help=f"with --train-needs-source: the SGD step (default {LEARNING_RATE})",
+    )
+    parser.add_argument(
         "--work-dir",
         type=Path,
         default=Path(".sayso-training"),
@@ -73,10 +80,11 @@ def main() -> int:
                 options.work_dir,
                 None if progress is None else lambda stage, done, total: progress(done, total),
                 lambda line: print(line, file=sys.stderr),
+                options.learning_rate,
             )
         path = model_path(options.analyzer or "tagger")
         path.write_text(model.to_json(), encoding="utf-8")
-        print(f"wrote {path}: threshold {model.threshold}")
+        print(f"wrote {path}: thresholds {model.threshold} (claim), {model.cut_threshold} (cut)")
         print(json.dumps(model.trained["threshold_chosen_out_of_fold"]))
         return 0
     if options.learn_cue_words:

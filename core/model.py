@@ -194,11 +194,6 @@ class Statement(_Final):
     only statements with ``is_claim`` true can be flagged as unattributed. ``quoted`` says most
     of it lies between quote marks (someone's words), as the analysis steps find
     (:func:`sayso.analysis.attribution_steps.quoted_statements`).
-
-    ``attributed_share`` is the share of its words an analyzer expects to lie in some source, cue
-    or content, counting the attributions it was unsure of: the tagger's, from its CRF's
-    marginal probabilities, when asked to (:func:`sayso.analysis.tagger.attributed_shares`);
-    None when the analyzer gives none.
     """
 
     index: int
@@ -208,7 +203,6 @@ class Statement(_Final):
     paragraph: int
     kind: StatementKind = "body"
     quoted: bool = False
-    attributed_share: float | None = None
 
     @property
     def is_claim(self) -> bool:

@@ -16,7 +16,12 @@ from sayso.analysis.needs_source import (
 )
 from sayso.analysis.offline import OfflineAnalyzer
 from sayso.evaluation.cross_fit import cross_fitted_models, fold_of
-from sayso.evaluation.needs_source_training import Asked, choose_threshold, train_needs_source
+from sayso.evaluation.needs_source_training import (
+    Asked,
+    choose_thresholds,
+    figures,
+    train_needs_source,
+)
 from sayso.lexicon import Lexicon
 from sayso.model import Analysis, Article, Attribution, Span, Statement
 from sayso.plugins import unattributed
@@ -110,18 +115,42 @@ def _asked(coverage: float | None, case: int | None = None) -> Asked:
     return Asked("text", (), 0, coverage, case, False)
 
 
-def test_the_threshold_meets_both_goals_by_the_widest_margin_or_keeps_to_few_false_flags():
-    # Twenty flags, two false at 0.5 and above; the one strip case scores 0.3.
+def test_the_thresholds_meet_both_goals_by_the_widest_margin_or_keep_to_few_false_flags():
+    # Twenty flags, two false at a claim probability of 0.5 and above; the one strip case
+    # scores 0.3 by the claim model, and the cut model tells it from nothing (0.2 for all).
     asked = [_asked(0.0)] * 18 + [_asked(1.0)] * 2 + [_asked(None, 0)]
-    probabilities = [0.9] * 20 + [0.3]
-    chosen = choose_threshold(asked, probabilities, cases=1)
+    probabilities = [(0.9, 0.2)] * 20 + [(0.3, 0.2)]
+    chosen = choose_thresholds(asked, probabilities, cases=1)
     assert chosen["false_flag_rate"] == 0.1 and chosen["strip_recall"] == 1.0
-    assert chosen["threshold"] <= 0.3
+    assert chosen["threshold"] <= 0.3 or chosen["cut_threshold"] <= 0.2
     # When flagging the strip case costs 20% false flags, recall yields to precision.
     asked = [_asked(0.0)] * 4 + [_asked(1.0), _asked(None, 0)]
-    probabilities = [0.9] * 4 + [0.35, 0.3]
-    chosen = choose_threshold(asked, probabilities, cases=1)
+    probabilities = [(0.9, 0.0)] * 4 + [(0.35, 0.0), (0.3, 0.0)]
+    chosen = choose_thresholds(asked, probabilities, cases=1)
     assert (chosen["threshold"], chosen["false_flag_rate"], chosen["strip_recall"]) == (0.36, 0, 0)
+
+
+def test_the_cut_model_flags_what_the_claim_model_would_not():
+    # The strip case reads like the report to the claim model, not to the cut model: only the
+    # cut model's threshold flags it without the false flag.
+    asked = [_asked(0.0)] * 9 + [_asked(1.0), _asked(None, 0)]
+    probabilities = [(0.9, 0.1)] * 9 + [(0.4, 0.1), (0.4, 0.8)]
+    chosen = choose_thresholds(asked, probabilities, cases=1)
+    assert chosen["strip_recall"] == 1.0 and chosen["false_flag_rate"] == 0.0
+    assert chosen["threshold"] > 0.4 and 0.1 < chosen["cut_threshold"] <= 0.8
+    assert figures(asked, probabilities, 1, 0.4, 0.95)["false_flag_rate"] == 0.1
+
+
+def test_a_statement_needs_a_source_when_either_model_says_so():
+    claim = NeedsSourceModel({"w=rose": 5.0}, cut_weights={"w=will": 5.0}, threshold=0.9)
+    claim.cut_threshold = 0.9
+    assert claim.needs_source("Prices rose again last week in the city.")
+    assert claim.needs_source("The plan will cost more than the city can pay.")
+    assert not claim.needs_source("The mayor spoke to reporters after the meeting.")
+    again = NeedsSourceModel.from_json(claim.to_json())
+    assert (again.cut_weights, again.cut_threshold) == ({"w=will": 5.0}, 0.9)
+    # A model without a cut model is the claim model alone.
+    assert NeedsSourceModel.from_json(NeedsSourceModel({"bias": 1.0}).to_json()).cut_weights is None
 
 
 PARTLY = (
@@ -188,6 +217,8 @@ def test_training_is_one_reproducible_command_with_its_provenance(brat_corpus, t
         == "python benchmarks/flags_polnear.py --train-needs-source --analyzer offline"
     )
     assert first.threshold == card["threshold_chosen_out_of_fold"]["threshold"]
+    assert first.cut_threshold == card["threshold_chosen_out_of_fold"]["cut_threshold"]
+    assert first.cut_weights is not None
 
 
 def test_cross_fitted_taggers_never_see_the_articles_they_analyse(brat_corpus, tmp_path):

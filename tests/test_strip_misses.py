@@ -46,10 +46,12 @@ def cut(text: str, source: str, cue: str, content: str):
             "the Bridge Will Close For Six Weeks Next Summer.",
             "headline",
         ),
-        # The cut leaves what the mayor hopes, which the model rates a report.
+        # The cut leaves what the mayor hopes, which the model rates a report (the cut model
+        # flags a bare hope; "as the council said" reads as a report to both models).
         (
-            "The mayor said she hopes the bridge will reopen before the winter storms arrive.",
-            "she hopes the bridge will reopen before the winter storms arrive.",
+            "The mayor said she hopes the bridge will reopen before the storms, as the council "
+            "said.",
+            "she hopes the bridge will reopen before the storms, as the council said.",
             "thought-or-act",
         ),
         # Who arrived where: fine for scene-setting.

@@ -1,4 +1,4 @@
-"""Which unattributed statements need a source: a small logistic model over a statement's words.
+"""Which unattributed statements need a source: two small logistic models over a statement's words.
 
 An analyzer finds most attributions but not all: PolNeAR's annotators mark "Trump likened the
 refugees to a vicious snake", "Scholars have long debated…", "By Trump's own admission…" as
@@ -7,12 +7,17 @@ therefore either a claim the article makes on its own say-so (it needs a source)
 what someone said, thinks or did whose cue the analyzer missed (the one reported on is the
 source).
 
-The model tells the two apart from the statement's text alone, so it works after any analyzer.
-It was trained (:func:`sayso.evaluation.flags.train_needs_source`) on PolNeAR's train split:
+The models tell the two apart from the statement's text and place, so they work after any
+analyzer. They were trained
+(:func:`sayso.evaluation.needs_source_training.train_needs_source`) on PolNeAR's train split,
+each against the same "reported" examples, statements the annotators attributed but the
+analyzer left unattributed:
 
-- statements the annotators attributed but the rule analyzer left unattributed are "reported";
-- statements outside every gold attribution, and the contents of gold ``SOURCE said CONTENT``
-  attributions with their source and cue cut out, are claims that "need a source".
+- the claim model, on statements outside every gold attribution;
+- the cut model, on the contents of gold ``SOURCE said CONTENT`` attributions with their source
+  and cue cut out: what someone was given as saying, now on nobody's say-so.
+
+A statement needs a source when either model says so (:class:`NeedsSourceModel`).
 
 Features: each word; each word of the main clause's first ``OPENING_WORDS`` words (where the
 subject and its verb are); the first word; first-person words; quote marks; the length; and how
@@ -44,6 +49,9 @@ WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
 # source").
 VOUCHED_SHARE = 0.5
 OPENING_WORDS = 10
+# The SGD step, chosen on PolNeAR train's out-of-fold figures (README, "How right the flags
+# are"): bigger steps fit single training sentences.
+LEARNING_RATE = 0.03
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _CLAUSE_END = re.compile(r"[,;:—–(]|\b(?:that|which|who|whom|because|when|while|after|if)\b")
 _FIRST_PERSON = frozenset(
@@ -185,18 +193,37 @@ def _bucket(value: int, limits: tuple[int, ...]) -> str:
 
 @dataclass
 class NeedsSourceModel:
-    """A logistic model's weights: how likely an unattributed statement is to need a source."""
+    """How likely an unattributed statement is to need a source: two logistic models over the
+    same features, each against reports of what someone said, thinks or did.
+
+    ``weights`` tells a claim the article makes on its own say-so (a statement outside every
+    gold attribution); ``cut_weights``, when there are any, tells what someone was given as
+    saying with the speaker cut out (the strip benchmark's cut contents, which read like the
+    contents of attributions and so are rare and drowned among the claims in one model). A
+    statement needs a source when either model's probability reaches its threshold.
+    """
 
     weights: dict[str, float]
     threshold: float = 0.5
     trained: dict[str, object] = field(default_factory=dict)
+    cut_weights: dict[str, float] | None = None
+    cut_threshold: float = 0.5
 
     def probability(self, text: str, where: tuple[str, ...] = ()) -> float:
-        score = sum(map(self.weights.get, features(text, where), repeat(0.0)))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+        """The claim model's probability."""
+        return _logistic(self.weights, features(text, where))
+
+    def probabilities(self, text: str, where: tuple[str, ...] = ()) -> tuple[float, float]:
+        """The claim model's and the cut model's probabilities (0 with no cut model)."""
+        found = features(text, where)
+        cut = 0.0 if self.cut_weights is None else _logistic(self.cut_weights, found)
+        return _logistic(self.weights, found), cut
 
     def needs_source(self, text: str, where: tuple[str, ...] = ()) -> bool:
-        return self.probability(text, where) >= self.threshold
+        claim, cut = self.probabilities(text, where)
+        return claim >= self.threshold or (
+            self.cut_weights is not None and cut >= self.cut_threshold
+        )
 
     def strongest_reported_word(self, text: str) -> str | None:
         """The word that most says "reported" (lowest weight of its word features), if any."""
@@ -208,17 +235,35 @@ class NeedsSourceModel:
         return min(negative)[1] if negative else None
 
     def to_json(self) -> str:
-        document = {
+        document: dict[str, object] = {
             "threshold": self.threshold,
             "trained": self.trained,
-            "weights": {key: round(value, 4) for key, value in sorted(self.weights.items())},
+            "weights": _rounded(self.weights),
         }
+        if self.cut_weights is not None:
+            document["cut_threshold"] = self.cut_threshold
+            document["cut_weights"] = _rounded(self.cut_weights)
         return json.dumps(document, indent=0, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> NeedsSourceModel:
         document = json.loads(text)
-        return cls(document["weights"], document["threshold"], document.get("trained", {}))
+        return cls(
+            document["weights"],
+            document["threshold"],
+            document.get("trained", {}),
+            document.get("cut_weights"),
+            document.get("cut_threshold", 0.5),
+        )
+
+
+def _logistic(weights: dict[str, float], found: list[str]) -> float:
+    score = sum(map(weights.get, found, repeat(0.0)))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
+def _rounded(weights: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, 4) for key, value in sorted(weights.items())}
 
 
 @cache
@@ -243,7 +288,7 @@ def model_path(analyzer: str) -> Path:
 def train(
     examples: Iterable[tuple[str, tuple[str, ...], bool]],
     epochs: int = 10,
-    rate: float = 0.1,
+    rate: float = LEARNING_RATE,
     l2: float = 1e-5,
     min_count: int = 3,
     seed: int = 0,

@@ -635,15 +635,10 @@ class TaggerAnalyzer:
         model: str | Path | None = None,
         parses: ParseReader | None = None,
         name: str = "tagger",
-        attributed_shares: bool = False,
     ) -> None:
         self.model_dir = Path(model) if model else SHIPPED_MODEL
         self.parses = parses
         self.name = name
-        # Each statement's attributed_share, from the CRF's marginals: off by default, since no
-        # checker uses it (it costs about 7% of the tagger's time; see the README's "How right
-        # the flags are").
-        self.attributed_shares = attributed_shares
         self._tagger: Any = None
         self._featurizer: Featurizer | None = None
         self._lexicon: Lexicon | None = None
@@ -694,42 +689,17 @@ class TaggerAnalyzer:
             sequences = featurizer.article_features(tokens, sentence_starts, rule_labels)
             sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
             pieces: list[_Piece] = []
-            shares: dict[int, float] | None = {} if self.attributed_shares else None
             for index, (paragraph, items) in enumerate(
                 zip(tokens.paragraphs, sequences, strict=True)
             ):
                 if items:
                     labels = as_bio(tagger.tag(items))
                     pieces += tagged_pieces(labels, index, paragraph.start, sentence_of)
-                    if shares is not None:
-                        sentences = sentence_of[paragraph.start : paragraph.stop]
-                        shares.update(attributed_shares(tagger, sentences))
             attributions = assemble(text, tokens, pieces, lexicon, featurizer.cue_forms)
             attributions = merge_rules(attributions, analysis.attributions)
             link_statements(attributions, analysis.statements)
-            if shares is not None:
-                for statement in analysis.statements:
-                    # sentence_of counts statements from 1 (0: text before the first).
-                    statement.attributed_share = shares.get(statement.index + 1, 0.0)
             analysis.attributions = attributions
         return analyses
-
-
-def attributed_shares(tagger: Any, sentences: list[int]) -> dict[int, float]:
-    """For each sentence of the sequence the ``tagger`` (a ``pycrfsuite.Tagger``) has just
-    tagged, the share of its tokens the CRF expects in some source, cue or content: the mean of
-    1 − P(``O``) by its marginal probabilities, over labellings the best one (Viterbi) did not
-    pick too. ``sentences`` gives each token's sentence.
-
-    crfsuite runs the forward-backward pass once, at the first marginal asked for, and keeps it.
-    """
-    mass: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    marginal = tagger.marginal
-    for position, sentence in enumerate(sentences):
-        mass[sentence] = mass.get(sentence, 0.0) + 1.0 - marginal("O", position)
-        counts[sentence] = counts.get(sentence, 0) + 1
-    return {sentence: mass[sentence] / counts[sentence] for sentence in mass}
 
 
 def article_tokens(
@@ -787,8 +757,7 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
             "the default, most accurate without a parse; --model DIR for one made by "
             "`sayso train`",
             build=TaggerAnalyzer,
-            # attributed_shares: for measuring (the Python API's analyzer_options), not the CLI.
-            options=("model", "attributed_shares"),
+            options=("model",),
             parallel=True,
             auto_priority=30,
             unavailable=_model_missing(SHIPPED_MODEL),
