@@ -42,6 +42,19 @@ def test_a_dask_check_stores_what_a_sequential_check_stores(cluster, tmp_path):
     assert (again.checked, again.skipped, again.partitions) == (0, 10, 0)
 
 
+def test_local_workers_are_forked_from_a_fork_server_that_imported_sayso(cluster):
+    def origin():
+        import sys
+
+        import psutil
+
+        return " ".join(psutil.Process().parent().cmdline()), "sayso.api" in sys.modules
+
+    for parent, imported in cluster.run(origin).values():
+        assert "multiprocessing.forkserver" in parent
+        assert "sayso.api" in parent and imported
+
+
 def test_unreadable_files_are_reported_and_the_others_checked(cluster, tmp_path):
     write_corpus(tmp_path / "articles", 3)
     (tmp_path / "articles" / "empty.txt").write_text("")

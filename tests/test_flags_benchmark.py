@@ -28,16 +28,25 @@ def test_a_source_said_content_sentence_is_cut_to_its_content():
 def test_other_shapes_are_left_out():
     # Content shorter than six words, a cue that is no speech verb, a quotation, a source that
     # does not open the sentence.
-    short = "She said the plan works.\n"
+    short = "Talks.\n\nShe said the plan works.\n"
     assert strip_attribution(short, gold("She", "said", "the plan works.", short)) is None
-    liked = "She liked that the process often leaves legislators stuck.\n"
+    liked = "Talks.\n\nShe liked that the process often leaves legislators stuck.\n"
     assert strip_attribution(liked, gold("She", "liked", "the process", liked)) is None
-    quoted = 'She said "the process often leaves legislators stuck."\n'
+    quoted = 'Talks.\n\nShe said "the process often leaves legislators stuck."\n'
     assert strip_attribution(quoted, gold("She", "said", '"the process often', quoted)) is None
-    inside = "Yesterday she said the process often leaves legislators stuck.\n"
+    inside = "Talks.\n\nYesterday she said the process often leaves legislators stuck.\n"
     assert (
         strip_attribution(inside, gold("she", "said", "the process often leaves", inside)) is None
     )
+
+
+def test_the_title_is_no_sentence_to_cut():
+    # PolNeAR's texts open with their title: cut, a headline is still a headline.
+    title = "Mayor Says Process Often Leaves Every Legislator Stuck.\n\nTalks resumed on Monday.\n"
+    content = "Process Often Leaves Every Legislator Stuck."
+    assert strip_attribution(title, gold("Mayor", "Says", content, title)) is None
+    body = "Talks resumed.\n\nMayor Says Process Often Leaves Every Legislator Stuck.\n"
+    assert strip_attribution(body, gold("Mayor", "Says", content, body)) is not None
 
 
 def test_covered_share_counts_characters_but_not_spaces():

@@ -17,7 +17,14 @@ from sayso.model import Article
 from sayso.pipeline.engine import build_lexicon
 from sayso.provenance.linking import candidate_pairs
 from sayso.provenance.stored import link_database
-from sayso.provenance.terms import TERMS_VERSION, ClaimText, TermExtractor, encoded
+from sayso.provenance.terms import (
+    _CLAUSE_BREAK,
+    TERMS_VERSION,
+    ClaimText,
+    TermExtractor,
+    _shorter_first,
+    encoded,
+)
 from sayso.storage import store
 
 from tests.conftest import SEEDS
@@ -449,3 +456,24 @@ def _check_candidate_pairs(
     with mock.patch("sayso.provenance.linking.MIN_BLOCKING_LIMIT", listed_pairwise):
         found = candidate_pairs(articles, term_sets, frequency, limit, active)
     assert found == _brute_force_candidates(articles, term_sets, limit, active)
+
+
+# Texts built from the characters and phrases the clause breaks turn on.
+_CLAUSE_PIECES = st.sampled_from(
+    [" ", ",", ";", "—", "–", "\n", "a", "w", "h", "K", ", which ", ", but ", " — ", "whichever"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CLAUSE_PIECES, max_size=30).map("".join))
+def test_clauses_split_as_the_full_clause_break_pattern_does(text):
+    # A text without a dash is split by a pattern without the dash branch: the same clauses.
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    expected = [extractor._clause(part) for part in _CLAUSE_BREAK.split(text)]
+    assert extractor._clauses(text) == tuple(c for c in expected if c[0] or c[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=12))
+def test_shorter_first_orders_words_by_length_then_code_point(words):
+    assert sorted(words, key=_shorter_first) == sorted(words, key=lambda w: (len(w), w))

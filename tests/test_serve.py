@@ -255,6 +255,19 @@ def test_canned_queries_answer_their_questions(
     ]
 
 
+def test_state_media_only_walks_the_score_index_not_the_articles(
+    seed_db: tuple[Path, Any],
+) -> None:
+    # State media are rare in most archives: the query may walk every article to list a few
+    # statements, so it must find them from the index alone, reading no article's row (and
+    # text) but those of the rows it shows.
+    db = sqlite3.connect(seed_db[0])
+    sql = serve.CANNED_QUERIES["state_media_only"]["sql"]
+    plan = [row[3] for row in db.execute(f"explain query plan {sql}")]
+    assert plan[0] == "SCAN articles USING INDEX idx_articles_score_id"
+    assert plan[1].startswith("SEARCH statements USING INDEX idx_statement_rows_state_media")
+
+
 def test_summary_views(datasette: Datasette, kremlin_id: str, unsourced_id: str) -> None:
     summary = {row["article_id"]: row for row in query_rows(datasette, "article_summary")}
     kremlin = summary[kremlin_id]

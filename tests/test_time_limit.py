@@ -74,6 +74,81 @@ def test_the_limit_holds_outside_the_main_thread():
     assert len(result.reports) == 1
 
 
+def in_a_thread(work):
+    """What ``work()`` returns or raises, run in a thread of its own."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(work())
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(20)
+    return outcome[0]
+
+
+def busy_until_out_of_time(seconds):
+    started = time.monotonic()
+    with contextlib.suppress(OutOfTime), time_limit(seconds):
+        while time.monotonic() - started < 10:
+            pass
+    return time.monotonic() - started
+
+
+def test_outside_the_main_thread_one_watchdog_serves_every_limit(monkeypatch):
+    started = []
+    start = threading.Thread.start
+
+    def counted_start(thread):
+        started.append(thread.name)
+        start(thread)
+
+    def many_limits():
+        monkeypatch.setattr(threading.Thread, "start", counted_start)
+        try:
+            for _ in range(200):
+                with time_limit(30):
+                    pass
+        finally:
+            monkeypatch.undo()
+        return [thread.name for thread in threading.enumerate()]
+
+    running = in_a_thread(many_limits)
+    # Not a timer thread per block: one watchdog for the process, started by the first block
+    # unless an earlier test's limit started it. (Other tests' threads may still be running.)
+    assert started in ([], ["sayso time limits"])
+    assert running.count("sayso time limits") == 1
+    # It still raises in time after all those blocks ended in time.
+    assert in_a_thread(lambda: busy_until_out_of_time(0.2)) < 5
+
+
+def test_a_sooner_limit_in_another_thread_is_kept_while_a_later_one_waits():
+    slow = threading.Thread(target=busy_until_out_of_time, args=(3,))
+    slow.start()
+    time.sleep(0.1)
+    # The watchdog is waiting for the 3 s limit: this 0.2 s one must wake it.
+    assert in_a_thread(lambda: busy_until_out_of_time(0.2)) < 2
+    slow.join(20)
+
+
+def test_a_limit_that_went_off_as_its_block_ended_does_not_reach_the_caller():
+    def ended_just_in_time():
+        for _ in range(50):
+            with contextlib.suppress(OutOfTime), time_limit(0.001):
+                deadline = time.monotonic() + 0.001
+                while time.monotonic() < deadline:
+                    pass
+            # Plain code after the block: an OutOfTime left pending would be raised here.
+            for _ in range(1000):
+                pass
+        return "done"
+
+    assert in_a_thread(ended_just_in_time) == "done"
+
+
 def test_in_worker_processes_the_batch_goes_on(sayso_cli, tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -11,7 +11,9 @@ Two figures, both about warning-level ``unattributed`` findings (the ones that c
   often leaves legislators with a fait accompli." becomes "The process often leaves legislators
   with a fait accompli."), check the article so changed, and count the contents that then get a
   warning-level unattributed flag. Each attribution is cut alone, from the original text, so its
-  neighbours keep their sources.
+  neighbours keep their sources. The text's first line is its title (PolNeAR's texts open with
+  it) and no sentence of the article: a headline cut so ("Bernie Sanders Promises Action On
+  Immigration …" → "Action On Immigration …") is still a headline, which is no claim.
 
 The checks run through the same pipeline as ``sayso check`` (analyzer, the analysis steps, source
 resolution, every enabled checker) without a database.
@@ -112,9 +114,10 @@ def covered_share(text: str, start: int, end: int, covered: list[tuple[int, int]
 def strip_attribution(text: str, gold: AttributionSpans) -> Stripped | None:
     """``text`` with ``gold``'s source and cue cut out, when it has the benchmark's shape.
 
-    The shape: one fragment per role, the source opening a sentence, the cue right after it and
-    a speech verb, the content right after the cue (or after "that") running to the end of the
-    sentence, six words or more, no quotation mark. Otherwise None.
+    The shape: one fragment per role, the source opening a sentence after the text's first line
+    (the title), the cue right after it and a speech verb, the content right after the cue (or
+    after "that") running to the end of the sentence, six words or more, no quotation mark.
+    Otherwise None.
     """
     if not (len(gold.source) == len(gold.cue) == len(gold.content) == 1):
         return None
@@ -124,6 +127,8 @@ def strip_attribution(text: str, gold: AttributionSpans) -> Stripped | None:
         gold.content[0],
     )
     if not source_end <= cue_start and cue_end <= content_start:
+        return None
+    if "\n" not in text[:source_start].lstrip():
         return None
     if not _opens_sentence(text, source_start) or text[source_end:cue_start].strip():
         return None

@@ -4,17 +4,20 @@ Checking is linear in an article's length (``benchmarks/adversarial.py`` holds h
 that), but a plugin may hang, a model may crawl: :func:`time_limit` bounds the time one article
 may take. In a process's main thread (``sayso check``, and each of its worker processes) the
 limit is a ``SIGALRM`` timer, which also cuts short a plugin asleep or waiting on the network;
-in any other thread a timer thread raises :class:`OutOfTime` into the checking thread, which
-takes effect at its next Python instruction.
+in any other thread (a Dask task, a server's request) one watchdog thread per process raises
+:class:`OutOfTime` into the checking thread, which takes effect at its next Python instruction.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 # Seconds an article may take to analyze and check before it is abandoned: ample for the
@@ -66,25 +69,80 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 @contextmanager
 def _watchdog(seconds: float) -> Iterator[None]:
-    target = ctypes.c_ulong(threading.get_ident())
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(OutOfTime))
-                state["fired"] = True
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    limit = _Limit(time.monotonic() + seconds, threading.get_ident())
+    watchdog = _Watchdog.of_this_process()
+    watchdog.watch(limit)
     try:
         yield
     finally:
-        with lock:
-            state["done"] = True
-        timer.cancel()
-        if state["fired"]:
-            # Not raised yet (the block ended first): it must not go off in the caller's code.
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+        watchdog.forget(limit)
+
+
+# Held while a process starts its watchdog.
+_starting = threading.Lock()
+
+
+@dataclass(eq=False)
+class _Limit:
+    """One block's deadline (``time.monotonic()``), in the thread it raises into."""
+
+    deadline: float
+    thread: int
+    fired: bool = False
+
+
+class _Watchdog:
+    """The thread that raises :class:`OutOfTime` into threads whose block runs past its limit.
+
+    One per process, started at its first limit, serving every thread's: a timer thread per
+    block cost a thread's start and two hand-overs of the GIL per article, which in a Dask
+    worker's task thread was several per cent of the checking's time. A new limit wakes the
+    watchdog only when it is sooner than every limit it waits for (the first, mostly: a run's
+    limits come in the order they fall due); a block that ends in time just leaves its limit.
+    """
+
+    _current: _Watchdog | None = None
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.changed = threading.Condition()
+        self.limits: set[_Limit] = set()
+        self.waking = float("inf")
+        threading.Thread(target=self._run, name="sayso time limits", daemon=True).start()
+
+    @classmethod
+    def of_this_process(cls) -> _Watchdog:
+        # A forked child has none of its parent's threads: it starts its own.
+        watchdog = cls._current
+        if watchdog is None or watchdog.pid != os.getpid():
+            with _starting:
+                watchdog = cls._current
+                if watchdog is None or watchdog.pid != os.getpid():
+                    watchdog = cls._current = cls()
+        return watchdog
+
+    def watch(self, limit: _Limit) -> None:
+        with self.changed:
+            self.limits.add(limit)
+            if limit.deadline < self.waking:
+                self.changed.notify()
+
+    def forget(self, limit: _Limit) -> None:
+        with self.changed:
+            self.limits.discard(limit)
+            if limit.fired:
+                # Not raised yet (the block ended first): it must not go off in the caller's code.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(limit.thread), None)
+
+    def _run(self) -> None:
+        with self.changed:
+            while True:
+                now = time.monotonic()
+                for limit in [limit for limit in self.limits if limit.deadline <= now]:
+                    self.limits.discard(limit)
+                    limit.fired = True
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(limit.thread), ctypes.py_object(OutOfTime)
+                    )
+                self.waking = min((limit.deadline for limit in self.limits), default=float("inf"))
+                self.changed.wait(None if self.waking == float("inf") else self.waking - now)

@@ -297,8 +297,11 @@ class Linker:
         for first, second in itertools.combinations(group, 2):
             if articles[first] != articles[second]:
                 score = similarity(first, second)
-                best[first] = max(best[first], score)
-                best[second] = max(best[second], score)
+                # Compared, not max(): a builtin call per member and pair added up.
+                if score > best[first]:
+                    best[first] = score
+                if score > best[second]:
+                    best[second] = score
         members = []
         for number in group:
             claim = self.claims[number]
@@ -563,8 +566,9 @@ class _SourceResolver:
         if own_id != canonical.id:
             self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
-        for mention in source.mentions:
-            self._alias(canonical, head_before_apposition(mention.text))
+        # A name an article repeats is one alias: each wording is looked at once.
+        for text in dict.fromkeys(mention.text for mention in source.mentions):
+            self._alias(canonical, head_before_apposition(text))
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:

@@ -44,6 +44,9 @@ _WORD_RUN = re.compile(r"\w+")
 _NAME_SPLIT = re.compile(r"([A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*)")
 # Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
 _CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
+# The same breaks for a text without a dash: a pattern opening with "," or ";" only is searched
+# for at C speed, where one opening with a space is tried at every space (a third of the time).
+_CLAUSE_BREAK_NO_DASH = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;")
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 # Demonyms name the same country as the gazetteer's names for its government.
 DEMONYMS = {
@@ -135,8 +138,14 @@ def best_spellings(spellings: Iterable[tuple[str, str]]) -> dict[str, str]:
     return dict(ordered)
 
 
-def _spelling_order(spelling: tuple[str, str]) -> tuple[int, str]:
-    return len(spelling[1]), spelling[1]
+def _spelling_order(spelling: tuple[str, str]) -> str:
+    return _shorter_first(spelling[1])
+
+
+def _shorter_first(word: str) -> str:
+    """A key ordering words by length, then by code point: the length as one character before
+    the word (one string compares in C at a third of the cost of a tuple (length, word))."""
+    return chr(len(word)) + word
 
 
 class TermExtractor:
@@ -168,7 +177,7 @@ class TermExtractor:
         self.word_terms = _Cache(self._word_term)
         self.name_terms = _Cache(self._name_term)
         self.bare_words = _Cache(_bare)
-        self.spelling_order = _Cache(lambda word: _spelling_order(("", self.bare_words[word])))
+        self.spelling_order = _Cache(lambda word: _shorter_first(self.bare_words[word]))
         # The words of the article being worked on (for its spellings).
         self._words: set[str] = set()
         self.fingerprint = self._fingerprint()
@@ -242,7 +251,7 @@ class TermExtractor:
     def _cited(self, claim: ClaimText) -> tuple[Citation, ...]:
         if not claim.cited:
             return ()
-        citing = _CITING.search(claim.text)
+        citing = _CITING.search(claim.text) if "citing" in claim.text else None
         origin = citing.group(1) if citing else None
         return tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
 
@@ -267,7 +276,8 @@ class TermExtractor:
 
     def _clauses(self, text: str) -> tuple[Clause, ...]:
         clauses = []
-        for part in _CLAUSE_BREAK.split(text):
+        dashed = "—" in text or "–" in text
+        for part in (_CLAUSE_BREAK if dashed else _CLAUSE_BREAK_NO_DASH).split(text):
             # A clause without terms adds nothing to compare: a claim's terms are its clauses'.
             words, names = clause = self._clause(part)
             if words or names:

@@ -431,6 +431,9 @@ join sources on sources.id = source_stats.source_id
 SUMMARY_VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 BROWSING_INDEXES = {
     "idx_articles_score": Index("articles", ("score",)),
+    # Walks articles in score order reading no article row (SQLite reads one only for a row
+    # shown): state_media_only may list a few statements of a million articles.
+    "idx_articles_score_id": Index("articles", ("score", "id")),
     # The orders the article_sources and sources pages are shown in.
     "idx_article_sources_attributions": Index("article_sources", ("attributions",)),
     "idx_sources_name": Index("sources", ("name",)),

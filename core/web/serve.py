@@ -37,8 +37,11 @@ _CARRIES = """attributions.article_id = statements.article_id
 
 # Queries listing statements walk articles in score order ("cross join" keeps that order), so
 # SQLite streams rows and a page is ready without reading the whole database. Every ORDER BY
-# follows an index to its last term (score, then the article's row): thousands of articles share
-# a score, and sorting all of theirs would cost what streaming saves.
+# follows an index to its last term (score, then the article's row or id): thousands of articles
+# share a score, and sorting all of theirs would cost what streaming saves. state_media_only may
+# have to walk every article for a few statements (state media are rare in most archives), so it
+# walks the index of score and id, which holds all it needs to find them, instead of reading
+# every article's row (its text with it) for the id.
 SEARCH_QUERY = "search_statements"
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
@@ -115,7 +118,7 @@ from articles
 cross join statement_rows as statements on statements.article_id = articles.id
   and statements.state_media > 0
 where statements.state_media = statements.attributions
-order by articles.score, articles.rowid, statements.idx
+order by articles.score, articles.id, statements.idx
 """,
     },
     # Where a large database's statements page sends a search (see the Datasette plugin).
