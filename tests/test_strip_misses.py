@@ -8,6 +8,25 @@ from sayso.evaluation.strip_misses import CAUSES, cause_of_miss, evaluate_strip_
 from sayso.model import Analysis, Article, Attribution, Span
 
 
+def with_attributions(analysis: Analysis, kept: Attribution, added: Attribution) -> Analysis:
+    """``analysis`` with only ``kept`` (a fresh copy: finalising fills it in again) and
+    ``added``."""
+    copied = Attribution(
+        form=kept.form,
+        cue=kept.cue,
+        source=kept.source,
+        content=list(kept.content),
+        statements=list(kept.statements),
+    )
+    return Analysis(
+        article=analysis.article,
+        analyzer=analysis.analyzer,
+        paragraphs=analysis.paragraphs,
+        statements=analysis.statements,
+        attributions=[copied, added],
+    ).finalise()
+
+
 def cut(text: str, source: str, cue: str, content: str):
     def where(words: str) -> tuple[tuple[int, int], ...]:
         start = text.index(words)
@@ -88,20 +107,7 @@ def test_a_saying_that_reaches_only_part_of_a_hope_is_told_apart_from_the_hope_a
         cue=Span.of(text, council + len("the council "), council + len("the council said")),
         statements=list(hopes.statements),
     )
-    copied = Attribution(
-        form=hopes.form,
-        cue=hopes.cue,
-        source=hopes.source,
-        content=list(hopes.content),
-        statements=list(hopes.statements),
-    )
-    with_said = Analysis(
-        article=analysis.article,
-        analyzer=analysis.analyzer,
-        paragraphs=analysis.paragraphs,
-        statements=analysis.statements,
-        attributions=[copied, said],
-    ).finalise()
+    with_said = with_attributions(analysis, hopes, said)
     assert cause_of_miss(case, with_said) == "part-vouched"
 
 
@@ -124,20 +130,7 @@ def test_vouching_from_another_sentence_is_told_apart_from_a_cue_in_the_sentence
         content=[Span.of(stripped, statement.start, statement.end)],
         statements=[statement.index - 1, statement.index],
     )
-    copied = Attribution(
-        form=hopes.form,
-        cue=hopes.cue,
-        source=hopes.source,
-        content=list(hopes.content),
-        statements=list(hopes.statements),
-    )
-    both = Analysis(
-        article=analysis.article,
-        analyzer=analysis.analyzer,
-        paragraphs=analysis.paragraphs,
-        statements=analysis.statements,
-        attributions=[copied, carried_over],
-    ).finalise()
+    both = with_attributions(analysis, hopes, carried_over)
     assert cause_of_miss(case, both) == "vouched-from-elsewhere"
 
 

@@ -161,6 +161,20 @@ def _opens_sentence(text: str, offset: int) -> bool:
     return not before or before.endswith(("\n", ".", "!", "?", "”", '"'))
 
 
+def stripped_reports(
+    article: CorpusArticle, checking: Checking
+) -> Iterator[tuple[Stripped, ArticleReport]]:
+    """Each strip case of ``article`` (:func:`strip_attribution`) with the report on its cut
+    text, checked as ``checking`` says."""
+    cases = [
+        stripped
+        for gold in article.gold
+        if (stripped := strip_attribution(article.text, gold)) is not None
+    ]
+    changed = (Article(text=case.text, path=str(article.text_path)) for case in cases)
+    return zip(cases, _reports(changed, checking), strict=True)
+
+
 def flag_figures(
     articles: Iterable[CorpusArticle],
     checking: Checking,
@@ -174,13 +188,7 @@ def flag_figures(
         zip(articles, _reports(originals, checking), strict=True), start=1
     ):
         _count_false_flags(article, report, result)
-        cases = [
-            stripped
-            for gold in article.gold
-            if (stripped := strip_attribution(article.text, gold)) is not None
-        ]
-        changed = (Article(text=case.text, path=str(article.text_path)) for case in cases)
-        for case, stripped_report in zip(cases, _reports(changed, checking), strict=True):
+        for case, stripped_report in stripped_reports(article, checking):
             result.stripped += 1
             if not _flags_content(case, stripped_report):
                 sentence = case.text[case.content_start : case.content_end]

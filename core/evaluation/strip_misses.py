@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis.needs_source import vouched_for, vouches
-from ..model import Analysis, Article, Attribution, Statement
+from ..model import Analysis, Attribution, Statement
 from ..pipeline.engine import Checking
 from .brat import CorpusArticle, read_corpus
 from .cross_fit import cross_fitted_models
-from .flags import FlagExample, Stripped, _flags_content, _reports, strip_attribution
+from .flags import FlagExample, Stripped, _flags_content, stripped_reports
 
 CAUSES = {
     "segmentation": "the content is not one statement (split, or merged with a neighbour)",
@@ -129,13 +129,7 @@ def strip_misses(
     (added to ``found`` when given)."""
     found = found if found is not None else StripMisses()
     for article in articles:
-        cases = [
-            stripped
-            for gold in article.gold
-            if (stripped := strip_attribution(article.text, gold)) is not None
-        ]
-        changed = (Article(text=case.text, path=str(article.text_path)) for case in cases)
-        for case, report in zip(cases, _reports(changed, checking), strict=True):
+        for case, report in stripped_reports(article, checking):
             found.stripped += 1
             if _flags_content(case, report):
                 continue
