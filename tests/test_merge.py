@@ -57,6 +57,18 @@ def test_merged_shards_equal_a_sequential_run_row_for_row_in_any_order(shards, t
     assert run_ids == {runs[0][0]}
 
 
+def test_a_merge_into_a_new_database_is_its_run_1_as_a_sequential_run_is(shards, tmp_path):
+    _, sequential, parts = shards
+    merged = tmp_path / "merged.db"
+    assert sayso.merge(parts[::-1], merged).run_id == 1
+    # Run numbers included: the same rows as the sequential run's, plugin timings summed.
+    assert {table: rows for table, _, rows in table_rows(merged)} == {
+        table: rows for table, _, rows in table_rows(sequential)
+    }
+    # Into a database that has runs, a merge is the next.
+    assert sayso.merge([parts[0]], merged).run_id == 2
+
+
 def test_linking_a_merge_gives_the_clusters_of_linking_the_sequential_run(shards, tmp_path):
     _, sequential, parts = shards
     merged = tmp_path / "merged.db"

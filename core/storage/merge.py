@@ -124,10 +124,7 @@ class ShardMerge:
         self.merged.add(key)
         if self.conn is None and not self.out.exists():
             # A new output starts as a copy of the first shard, whose rows need no inserting.
-            self._start(shard)
-            conn = self._connection()
-            with write_transaction(conn):
-                self.taken = _adopt(conn, self.run_id, self.runs)
+            self._start(shard, adopt=True)
             return
         conn = self._connection()
         conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
@@ -169,18 +166,28 @@ class ShardMerge:
         assert self.conn is not None
         return self.conn
 
-    def _start(self, base: Path | None) -> None:
-        """Begin the merge from a copy of ``base`` (the output, or a first shard), if any."""
+    def _start(self, base: Path | None, adopt: bool = False) -> None:
+        """Begin the merge from a copy of ``base`` (the output, or with ``adopt`` a first
+        shard, whose rows become the merged run's), if any."""
         _remove(self.building)
         _copy(base, self.building, self.plugins)
         self.conn = connect(self.building, self.plugins)
         # A power cut can lose nothing here that ``out`` holds: the file is synced in finish.
         self.conn.execute("PRAGMA synchronous = OFF")
         with write_transaction(self.conn):
+            if adopt:
+                # The shard's runs make way for the merged one: a new database's first, run 1,
+                # as a sequential run into a new database is.
+                self.runs += self.conn.execute(
+                    f"SELECT {_RUN_COLUMNS} FROM runs {_CHECK_RUNS}"
+                ).fetchall()
+                self.conn.execute("DELETE FROM runs")
             cursor = self.conn.execute(
                 "INSERT INTO runs (articles, errors, skipped) VALUES (0, 0, 0)"
             )
             self.run_id = int(cursor.lastrowid or 0)
+            if adopt:
+                self.taken = _adopt(self.conn, self.run_id)
 
 
 SIDE_FILES = ("-wal", "-shm")
@@ -215,20 +222,19 @@ def _checked_shards(shards: list[Path], out: Path) -> list[Path]:
     return list(resolved.values())
 
 
-def _adopt(conn: sqlite3.Connection, run_id: int, runs: list[tuple]) -> int:
-    """Make the copied shard's rows the merged run's, as merging them would have (its check
-    runs added to ``runs``); its articles."""
-    query = f"SELECT {_RUN_COLUMNS} FROM runs {_CHECK_RUNS} AND id != ?"
-    runs += conn.execute(query, [run_id]).fetchall()
+def _adopt(conn: sqlite3.Connection, run_id: int) -> int:
+    """Make the copied shard's rows the merged run's, as merging them would have; its
+    articles. Its runs are gone already, and ``run_id`` may be the number one of them had."""
     for table in ("articles", "plugin_errors"):
         conn.execute(f"UPDATE [{table}] SET run_id = ?", [run_id])
-    conn.execute(
-        "INSERT INTO plugin_times (run_id, plugin, seconds, articles) "
-        "SELECT ?, plugin, sum(seconds), sum(articles) FROM plugin_times WHERE run_id != ? "
-        "GROUP BY plugin",
-        [run_id, run_id],
+    times = conn.execute(
+        "SELECT plugin, sum(seconds), sum(articles) FROM plugin_times GROUP BY plugin"
+    ).fetchall()
+    conn.execute("DELETE FROM plugin_times")
+    conn.executemany(
+        "INSERT INTO plugin_times (run_id, plugin, seconds, articles) VALUES (?, ?, ?, ?)",
+        [(run_id, *row) for row in times],
     )
-    conn.execute("DELETE FROM plugin_times WHERE run_id != ?", [run_id])
     # Failures at plugin load time: each distinct one once, as _merge_shard keeps them.
     conn.execute(
         "DELETE FROM plugin_errors WHERE article_id IS NULL AND id NOT IN ("
@@ -236,7 +242,6 @@ def _adopt(conn: sqlite3.Connection, run_id: int, runs: list[tuple]) -> int:
     )
     # Claim clusters are not merged (the module's description says why).
     clear_provenance(conn)
-    conn.execute("DELETE FROM runs WHERE id != ?", [run_id])
     return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
