@@ -10,8 +10,10 @@ line (so a new id and unchanged offsets), its people renamed into 300 distinct s
 moved by up to 20 points, its statements, attributions, findings, sources, aliases and stored
 claim terms copied under the new ids. Every whole round of copies (one copy of each template
 article) gets a copy of the template's claim clusters, their members and their findings, so the
-cluster tables and the article page's cluster links are as full as an archive's. The browsing
-figures are worked out once at the end, as a migration does.
+cluster tables and the article page's cluster links are as full as an archive's. The copies
+load without the database's secondary indexes, which are then built as they were; the browsing
+figures are counted in once for all the articles, by the statements a check or a merge runs
+for each batch it writes. The database ends as a check leaves one (WAL, same schema).
 
 Then ``sayso serve`` is started twice, each time until its home page answers: the first start
 prepares the database for browsing (views, indexes, full-text search), the second finds it
@@ -48,6 +50,10 @@ REPEATS = 5
 # Copies written per transaction.
 CHUNK = 50_000
 PEOPLE = 300
+# The page cache while loading (KiB): the indexes' sorts and the figures' lookups stay in memory.
+LOAD_CACHE_KB = 2_000_000
+# The run every copy is stored by (the template's check run, counting the copies).
+RUN_ID = 1
 
 # A template row's value in its copy, by column; any other column is copied as it is.
 COPY = {
@@ -72,28 +78,74 @@ def build(path: Path, articles: int, template_dir: Path) -> None:
     for leftover in path.parent.glob(f"{template.name}*"):
         leftover.unlink()
     sayso.check([template_dir], db=template, link=True)
+    # Migrated: every table, index and trigger a check's database has.
     conn = store.connect(path)
     try:
         conn.execute("ATTACH DATABASE ? AS template", [str(template)])
+        indexes = _loading(conn)
         with store.write_transaction(conn):
-            for name in schema.AGGREGATE_TRIGGERS:
-                conn.execute(f"DROP TRIGGER [{name}]")
             conn.execute(
                 "CREATE TEMP TABLE models AS SELECT row_number() OVER (ORDER BY rowid) - 1 AS k, "
                 "id FROM template.articles"
             )
+            # One run stands for the copies, as after `sayso merge`.
+            conn.execute(
+                "INSERT INTO runs (id, started, finished, sayso_version, analyzer, plugins, "
+                "articles, errors, skipped) SELECT ?, started, finished, sayso_version, analyzer, "
+                "plugins, ?, 0, 0 FROM template.runs WHERE analyzer IS NOT NULL "
+                "ORDER BY id LIMIT 1",
+                [RUN_ID, articles],
+            )
         models = conn.execute("SELECT count(*) FROM temp.models").fetchone()[0]
+        started = _clocks()
         for first in range(0, articles, CHUNK):
             with store.write_transaction(conn):
                 _copy_chunk(conn, first, min(first + CHUNK, articles), models)
-            print(f"  {min(first + CHUNK, articles):,} articles", flush=True)
+            _progress(f"{min(first + CHUNK, articles):,} articles copied", started)
         with store.write_transaction(conn):
             _copy_clusters(conn, articles // models, models)
-            _work_out_figures(conn)
+        _progress("claim clusters copied", started)
+        with store.write_transaction(conn):
+            for sql in indexes:
+                conn.execute(sql)
+        _progress("indexes built", started)
+        # The browsing figures, by the statements a check or a merge runs per batch, once.
+        with store.write_transaction(conn):
+            store.count_in_figures(conn, [id for (id,) in conn.execute("SELECT id FROM articles")])
+        _progress("browsing figures counted", started)
+        # The journal a check leaves a database with.
+        conn.execute("PRAGMA main.journal_mode = wal")
     finally:
         conn.close()
         for leftover in path.parent.glob(f"{template.name}*"):
             leftover.unlink()
+
+
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _progress(done: str, started: tuple[float, float]) -> None:
+    wall, cpu = (now - then for now, then in zip(_clocks(), started, strict=True))
+    print(f"  {done}: {wall:.0f} s ({cpu:.0f} s CPU)", flush=True)
+
+
+def _loading(conn: sqlite3.Connection) -> list[str]:
+    """Set a new database up to load fast; the SQL of the indexes it took off to do so.
+
+    Unjournaled and unsynced (an interrupted build is thrown away), with a large page cache,
+    and without the secondary indexes: copies are appended in key order, but an index on a
+    source or a checker takes them all over the file; built after the load, each is one sort.
+    """
+    conn.execute("PRAGMA main.journal_mode = off")
+    conn.execute("PRAGMA main.synchronous = off")
+    conn.execute(f"PRAGMA main.cache_size = -{LOAD_CACHE_KB}")
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX [{name}]")
+    return [sql for _, sql in indexes]
 
 
 def _copy_chunk(conn: sqlite3.Connection, first: int, last: int, models: int) -> None:
@@ -112,7 +164,7 @@ def _copy_chunk(conn: sqlite3.Connection, first: int, last: int, models: int) ->
         "path": "'synthetic/' || copies.n || '.txt'",
         "text": "rows.text || char(10) || char(10) || 'Copy ' || copies.n || '.'",
         "score": "max(0, min(100, rows.score + copies.n % 41 - 20))",
-        "run_id": "NULL",
+        "run_id": str(RUN_ID),
     }
     conn.execute(
         f"INSERT INTO articles ({_names(article_columns)}) SELECT "
@@ -170,7 +222,7 @@ def _copy_clusters(conn: sqlite3.Connection, rounds: int, models: int) -> None:
         "INSERT INTO claim_clusters (id, label, terms, articles, statements, original_source_id, "
         "first_article_id, run_id) SELECT clusters.id || '-' || copies.r, clusters.label, "
         "clusters.terms, clusters.articles, clusters.statements, "
-        f"{SOURCE_ID.format(id='clusters.original_source_id', people=PEOPLE)}, copies.id, NULL "
+        f"{SOURCE_ID.format(id='clusters.original_source_id', people=PEOPLE)}, copies.id, {RUN_ID} "
         f"FROM template.claim_clusters AS clusters "
         f"JOIN copies ON copies.model = clusters.first_article_id ORDER BY copies.r, clusters.rowid"
     )
@@ -185,25 +237,11 @@ def _copy_clusters(conn: sqlite3.Connection, rounds: int, models: int) -> None:
     )
     conn.execute(
         "INSERT INTO cluster_findings (run_id, cluster_id, article_id, statement_id, code, "
-        "severity, message) SELECT NULL, findings.cluster_id || '-' || copies.r, copies.id, "
+        f"severity, message) SELECT {RUN_ID}, findings.cluster_id || '-' || copies.r, copies.id, "
         "copies.id || substr(findings.statement_id, 17), findings.code, findings.severity, "
         "findings.message FROM template.cluster_findings AS findings "
         "JOIN copies ON copies.model = findings.article_id ORDER BY copies.r, findings.rowid"
     )
-
-
-def _work_out_figures(conn: sqlite3.Connection) -> None:
-    """The browsing figures, from the rows (as the migrations do), then their triggers."""
-    statement = ""
-    for line in (
-        schema.AGGREGATE_BACKFILL + ";\n" + schema.STATEMENT_COUNTS_BACKFILL + ";"
-    ).splitlines():
-        statement += line + "\n"
-        if sqlite3.complete_statement(statement):
-            conn.execute(statement)
-            statement = ""
-    for sql in schema.aggregate_trigger_sql():
-        conn.execute(sql)
 
 
 def _names(columns: list[str] | tuple[str, ...]) -> str:

@@ -441,6 +441,8 @@ BROWSING_INDEXES = {
     "idx_attributions_carrying": Index(
         "attribution_rows", ("article_id", "statement_id", "source_id", "statements")
     ),
+    # The claim_clusters page's order, most widely reported first.
+    "idx_claim_clusters_articles": Index("claim_clusters", ("articles",)),
 }
 
 # The table whose rows each table and view shows, one for one (what its size is read from).
