@@ -780,12 +780,13 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
         AnalyzerFactory(
             name="tagger-stanza",
             description="the tagger with parse features from stanza's pipeline (needs "
-            "stanza's models, like stanza); slow, about 1,000 words/s",
+            "stanza's models, like stanza); slow, about 1,000 words/s; --analyzer "
+            "tagger-stanza to try it with stanza's full models",
             build=_stanza_tagger,
             options=("model", "stanza_dir", "device"),
-            # Ranked above the tagger alone: it measures better on PolNeAR dev, even with the
-            # small stanza models, at about a hundredth of the speed.
-            auto_priority=40,
+            # Ranked below the tagger alone: with the only stanza models measured (the small
+            # ones), it scores below it on every role on PolNeAR dev, at a hundredth of the speed.
+            auto_priority=25,
             unavailable=_stanza_tagger_missing,
             models=_stanza_tagger_models,
         )
@@ -795,7 +796,7 @@ def register_analyzers(register: Callable[[AnalyzerFactory], None]) -> None:
 def _stanza_tagger_missing(options: dict[str, Any]) -> str | None:
     # Said on every check that falls back from it: short, the way to get it, no paths.
     if stanza_models_missing(options):
-        return f"tagger-stanza, more accurate, needs stanza's models (`{DOWNLOAD_COMMAND}`)"
+        return f"tagger-stanza needs stanza's models (`{DOWNLOAD_COMMAND}`)"
     missing = _model_missing(SHIPPED_PARSE_MODEL)(options)
     return None if missing is None else f"tagger-stanza: {missing}"
 
