@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from ..model import Analysis, Attribution, Span, Statement
 from .caseless import ascii_words, lowered
 from .names import straight_apostrophes, unquoted_bounds
-from .needs_source import vouches
+from .needs_source import names_saying, vouches
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
@@ -305,7 +305,7 @@ def does_not_vouch(text: str, attribution: Attribution) -> bool:
     # "He does not believe …", "is not expected to": a thought or an act denied, which the
     # article reports on its own say-so, as it does the thought or act itself.
     words = set(_WORD.findall((before + " " + attribution.cue.text).lower()))
-    return vouches(attribution) or not _SPEAKING_OR_DECLINING.isdisjoint(words)
+    return names_saying(attribution) or not _SPEAKING_OR_DECLINING.isdisjoint(words)
 
 
 def separate_non_attributions(analysis: Analysis) -> None:

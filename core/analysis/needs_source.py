@@ -13,15 +13,16 @@ analyzer. They were trained
 each against the same "reported" examples, statements the annotators attributed but the
 analyzer left unattributed:
 
-- the claim model, on statements outside every gold attribution;
-- the cut model, on the contents of gold ``SOURCE said CONTENT`` attributions with their source
-  and cue cut out: what someone was given as saying, now on nobody's say-so.
+- the claim model, on statements outside every gold attribution and on cut contents: the
+  contents of gold ``SOURCE said CONTENT`` attributions with their source and cue cut out, what
+  someone was given as saying, now on nobody's say-so;
+- the cut model, on cut contents alone (rare beside the claims, they read like reports).
 
 A statement needs a source when either model says so (:class:`NeedsSourceModel`).
 
 Features: each word; each word of the main clause's first ``OPENING_WORDS`` words (where the
-subject and its verb are); the first word; first-person words; quote marks; the length; and how
-often PolNeAR's annotators mark the statement's most cue-like word as a cue
+subject and its verb are); the first word; first-person words; quote marks (not apostrophes);
+the length; and how often PolNeAR's annotators mark the statement's most cue-like word as a cue
 (:mod:`.cue_words`). Weights live in ``needs_source.json`` beside this module (trained on the
 default analyzer's output, the tagger's), and ``needs_source_offline.json`` (the rule
 analyzer's), each with the counts and settings it was trained with.
@@ -79,24 +80,52 @@ _FIRST_PERSON = frozenset(
     }
 )
 _QUOTE_MARKS = '“”"«»‘’'
+# An apostrophe between letters ("leader’s", "don’t") is no quote mark, though it is written
+# as one.
+_APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)")
 # Words of a cue that say someone said it: forms of the speech verbs, "talk", "speak".
 _SAYING = frozenset(
     form for verb in (*SPEECH_VERBS, "talk", "speak") for form in verb_forms(verb)
 ) | {"according"}
+# Words that may come before the verb of saying in a cue of a speech made: auxiliaries,
+# negations and adverbs ("has said", "did not say", "also told", "earlier announced").
+_BEFORE_SAYING_WORDS = (
+    "has have had is was were are be been being do does did not never also still just already "
+    "earlier later again then first once often long now ever further"
+)
+_BEFORE_SAYING = frozenset(_BEFORE_SAYING_WORDS.split())
 _CUE_SHARE = {word: in_cue / seen for word, in_cue, seen in LEARNED_CUE_WORDS}
 
 
 def vouches(attribution: Attribution) -> bool:
     """Whether someone is given as saying the content: a quotation, "according to", a document
-    or a transcript label, or a cue that is a verb of saying ("said", "told", "talked about").
+    or a transcript label, or a cue whose verb is a verb of saying a speech made ("said", "has
+    told", "talked about").
 
     The rest ("Obama hopes …", "She plans to …", "Trump cited …") report what a source thinks,
-    wants or did: the article asserts that on its own say-so unless someone said it.
+    wants or did: the article asserts that on its own say-so unless someone said it. So does a
+    speech still to come ("will announce", "plans to announce") and a word of saying that is
+    not the cue's verb ("raised more troubling questions", "His financial disclosure report").
     """
+    if not names_saying(attribution):
+        return False
+    if attribution.form != "indirect" or attribution.cue is None:
+        return True
+    for word in _WORD.findall(attribution.cue.text.lower()):
+        if word in _SAYING:
+            return True
+        if not (word in _BEFORE_SAYING or word.endswith(("ly", "n't", "n’t"))):
+            return False
+    # No word at all: the colon of a speaker's label ("PENCE: …").
+    return True
+
+
+def names_saying(attribution: Attribution) -> bool:
+    """Whether the attribution is a quotation, a document or a label, or its cue holds a word of
+    saying wherever it stands ("would not say", "will announce")."""
     if attribution.form != "indirect" or attribution.cue is None:
         return True
     words = _WORD.findall(attribution.cue.text.lower())
-    # No word at all: the colon of a speaker's label ("PENCE: …").
     return not words or any(word in _SAYING for word in words)
 
 
@@ -139,7 +168,8 @@ def reach(attribution: Attribution, statement: Statement) -> float:
 
 def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
     """Where the statement stands: first of its paragraph or not, after an attributed one or not;
-    and, when attributions that do not vouch for it carry it (:func:`vouches`), their cue words."""
+    and, when attributions that do not vouch for it carry it (:func:`vouches`), their cue words
+    and whether they reach over less than half of it (:func:`reach`)."""
     index = statement.index
     previous = analysis.statements[index - 1] if index > 0 else None
     found = []
@@ -150,6 +180,11 @@ def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
     carried = analysis.attributions_for(statement)
     if carried:
         found.append("carried")
+        if max(reach(attribution, statement) for attribution in carried) < VOUCHED_SHARE:
+            # What someone thinks or did is reported over less than half of it: the rest is
+            # the article's own say-so ("Though the talks failed in March, she still hopes for
+            # a deal").
+            found.append("part-carried")
         found.extend(
             f"cue={word}"
             for attribution in carried
@@ -172,7 +207,9 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
         found.add("first=" + words[0])
     if not _FIRST_PERSON.isdisjoint(words):
         found.add("first-person")
-    if any(mark in stripped for mark in _QUOTE_MARKS):
+    if any(mark in stripped for mark in _QUOTE_MARKS) and any(
+        mark in _APOSTROPHE.sub("", stripped) for mark in _QUOTE_MARKS
+    ):
         found.add("quote-mark")
     if stripped[:1] in _QUOTE_MARKS:
         found.add("opens-with-quote")
@@ -196,11 +233,12 @@ class NeedsSourceModel:
     """How likely an unattributed statement is to need a source: two logistic models over the
     same features, each against reports of what someone said, thinks or did.
 
-    ``weights`` tells a claim the article makes on its own say-so (a statement outside every
-    gold attribution); ``cut_weights``, when there are any, tells what someone was given as
-    saying with the speaker cut out (the strip benchmark's cut contents, which read like the
-    contents of attributions and so are rare and drowned among the claims in one model). A
-    statement needs a source when either model's probability reaches its threshold.
+    ``weights`` tells a statement that needs a source (a claim the article makes on its own
+    say-so, outside every gold attribution, or a cut content); ``cut_weights``, when there are
+    any, tells what someone was given as saying with the speaker cut out (the strip benchmark's
+    cut contents, which read like the contents of attributions and so are rare and drowned
+    among the claims in the first model). A statement needs a source when either model's
+    probability reaches its threshold.
     """
 
     weights: dict[str, float]
