@@ -1,6 +1,7 @@
 """Checking on a local Dask cluster: partitions into shards, merged as one sequential run."""
 
 import contextlib
+import re
 import socket
 import sqlite3
 import warnings
@@ -14,6 +15,7 @@ from sayso.pipeline.cluster import (
     _client,
     _make_template,
     _partition_count,
+    _shares,
     _split,
     check_on_dask,
     check_partition,
@@ -84,7 +86,8 @@ def test_the_command_line_on_a_local_cluster(sayso_cli, tmp_path):
         result = sayso_cli(*args)
     assert result.exit_code == 0, result.stderr
     assert [str(w.message) for w in caught if "in use" in str(w.message)] == []
-    assert "4 article(s) checked in 4 partition(s) on Dask" in result.stdout
+    # Partitions are split by bytes: as many as four, none empty.
+    assert re.search(r"^4 article\(s\) checked in [1-4] partition\(s\) on Dask", result.stdout)
     no_db = sayso_cli("check", str(tmp_path / "articles"), "--no-db", "--dask")
     assert no_db.exit_code == 2 and "needs a database" in no_db.stderr
 
@@ -122,11 +125,29 @@ def test_the_template_is_removed_from_a_shards_directory_given(cluster, tmp_path
     assert list(shards.iterdir()) == []
 
 
-def test_files_are_split_in_order_into_nearly_equal_parts():
+def test_files_are_split_in_order_into_parts_of_nearly_equal_bytes():
     files = [str(n) for n in range(10)]
-    assert _split(files, 3) == [files[:4], files[4:7], files[7:]]
-    assert _split(files, 20) == [[f] for f in files]
-    assert _split([], 4) == []
+    assert _split(files, [1] * 10, [1.0] * 3) == [files[:3], files[3:7], files[7:]]
+    # By bytes, not files: the big file is a part of its own.
+    assert _split(files, [1] * 5 + [9] + [1] * 4, [1.0] * 3) == [files[:5], [files[5]], files[6:]]
+    # Smaller shares, smaller parts.
+    shares = [1.0, 0.5, 0.5, 0.25, 0.25]
+    assert _split(files, [1] * 10, shares) == [
+        files[:4],
+        files[4:6],
+        files[6:8],
+        *[[f] for f in files[8:]],
+    ]
+    assert _split(files, [1] * 10, [1.0] * 20) == [[f] for f in files]
+    assert _split([], [], [1.0] * 4) == []
+
+
+def test_the_last_partitions_are_smaller_when_each_worker_has_whole_ones_first():
+    assert _shares(8, 2) == [1.0] * 4 + [0.5, 0.5, 0.25, 0.25]
+    assert _shares(12, 3) == [1.0] * 6 + [0.5] * 3 + [0.25] * 3
+    # Too few partitions for that: all alike.
+    assert _shares(3, 2) == [1.0] * 3
+    assert _shares(7, 2) == [1.0] * 7
 
 
 def test_partitions_are_several_per_worker_and_a_multiple_of_the_workers():

@@ -16,7 +16,9 @@ Dask is an optional extra: ``pip install 'sayso[dask]'``.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,6 +38,11 @@ INSTALL_HINT = "pip install 'sayso[dask]'"
 # Files per partition, unless that makes fewer than PARTITIONS_PER_WORKER.
 PARTITION_FILES = 500
 PARTITIONS_PER_WORKER = 4
+# The last partitions' shares of the bytes, against the others' whole share: per worker, one
+# half, then one quarter. Checking takes time in proportion to the bytes, and each worker takes
+# the next partition as it is done with one, so the workers run out of partitions nearly together
+# (within a quarter partition, not a whole one) and the last shards are quick to merge.
+TAIL_SHARES = (0.5, 0.25)
 # A local cluster's workers without what Dask does many times a second by default beside the
 # tasks, taking the GIL from them: sampling their stacks for its profiler (every 10 ms), and
 # checking the event loop's health (20 ms), memory use (100 ms) and the system's load (500 ms).
@@ -50,6 +57,9 @@ LOCAL_WORKER_CONFIG = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.multiprocessing-method": "forkserver",
+    # A partition is sent to a worker only when it is free (by default a worker takes the next
+    # one ahead of time), so the last, smaller partitions go to whichever worker is free first.
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 # What the fork server imports before it forks a worker: Dask's worker and sayso's checking.
 FORK_SERVER_PRELOAD = ["distributed", "sayso.api", "sayso.pipeline.cluster"]
@@ -113,18 +123,19 @@ def check_on_dask(
     ``scheduler`` is a scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None
     for a local cluster of ``workers`` processes. ``partitions`` defaults to one per
     :data:`PARTITION_FILES` files, at least :data:`PARTITIONS_PER_WORKER` per worker, a multiple
-    of ``workers``. ``shards`` is the directory the shards are written to (default:
-    ``DB.shards`` beside the database; on a real cluster, storage every worker shares); it is
-    emptied of shards first and they are removed once merged, as is the empty, migrated
-    database each shard starts as a copy of (:data:`TEMPLATE`). With ``skip_unchanged``, files
+    of ``workers``; they are split by bytes, the last ones smaller (:data:`TAIL_SHARES`).
+    ``shards`` is the directory the shards are written to (default: ``DB.shards`` beside the
+    database; on a real cluster, storage every worker shares); it is emptied of shards first and
+    they are removed once merged, as is the empty, migrated database each shard starts as a copy
+    of (:data:`TEMPLATE`). With ``skip_unchanged``, files
     ``db`` holds with the same size, modification time and fingerprint are not sent to the
     workers. ``link`` links every article once merged.
     ``time_limit`` is each article's time limit in seconds on the workers (None: no limit).
     """
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        raise SaysoError(f"checking on Dask needs Dask: {INSTALL_HINT}") from None
+    # Found, not imported: the import takes a second, which a local cluster's fork server
+    # overlaps with (see _start_fork_server).
+    if importlib.util.find_spec("distributed") is None:
+        raise SaysoError(f"checking on Dask needs Dask: {INSTALL_HINT}")
 
     db = Path(db)
     checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, time_limit)
@@ -140,7 +151,8 @@ def check_on_dask(
         files = _changed_files(files, db, checking, result, max_bytes)
     directory = Path(shards) if shards is not None else db.with_name(db.name + ".shards")
     directory.mkdir(parents=True, exist_ok=True)
-    chunks = _split(files, partitions or _partition_count(len(files), workers))
+    count = partitions or _partition_count(len(files), workers)
+    chunks = _split(files, [_size(file) for file in files], _shares(count, workers))
     paths = [directory / f"part-{number:05d}.db" for number in range(len(chunks))]
     template = directory / TEMPLATE
     for path in (*paths, template):
@@ -154,6 +166,8 @@ def check_on_dask(
         "time_limit": time_limit,
         "template": str(template),
     }
+    if chunks and scheduler is None:
+        _start_fork_server()
     try:
         with ShardMerge(db, checking.plugins) as merge:
             if chunks:
@@ -195,6 +209,17 @@ def _client(scheduler: str | Any | None, workers: int) -> Iterator[Any]:
             yield client
     else:
         yield scheduler
+
+
+def _start_fork_server() -> None:
+    """Start the fork server a local cluster's workers are forked from, before importing Dask
+    here: its own imports of Dask and sayso (about 1.5 s on a slow machine) then overlap with this
+    process's import of Dask and the template's making, which they used to follow."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    forkserver.ensure_running()
 
 
 def _preload_sayso_in_fork_server() -> None:
@@ -250,6 +275,9 @@ def _make_template(path: Path, plugins: Plugins) -> None:
     from ..storage.store import migrate, open_connection
 
     conn = open_connection(path)
+    # Not synced: a scratch file, made again by the next run (syncing it took seconds while
+    # another process wrote to the disk, before any worker had a partition).
+    conn.execute("PRAGMA synchronous = OFF")
     try:
         migrate(conn, plugins)
     finally:
@@ -332,13 +360,38 @@ def _changed_files(
     return changed
 
 
-def _split(files: list[str], count: int) -> list[list[str]]:
-    """``files`` in at most ``count`` contiguous, nearly equal parts, in order."""
-    count = max(1, min(count, len(files)))
-    size, extra = divmod(len(files), count)
-    parts, start = [], 0
-    for number in range(count):
-        end = start + size + (1 if number < extra else 0)
+def _shares(count: int, workers: int) -> list[float]:
+    """The ``count`` partitions' shares of the bytes: the last ones smaller (:data:`TAIL_SHARES`)
+    when there are enough partitions for every worker to check some whole ones first."""
+    tail = [share for share in TAIL_SHARES for _ in range(workers)]
+    if count < len(tail) + 2 * workers:
+        return [1.0] * count
+    return [1.0] * (count - len(tail)) + tail
+
+
+def _size(file: str) -> int:
+    """A file's size, at least 1 (a file that can't be read is the task's error to report)."""
+    try:
+        return max(1, os.path.getsize(file))
+    except OSError:
+        return 1
+
+
+def _split(files: list[str], sizes: list[int], shares: list[float]) -> list[list[str]]:
+    """``files`` in contiguous parts, in order, one per share at most: each part's bytes
+    (``sizes``) as near its share of the whole as whole files make it (a file goes where its
+    middle falls), and none empty."""
+    total, whole = sum(sizes), sum(shares)
+    parts: list[list[str]] = []
+    start = end = 0
+    done = reached = 0.0
+    for number, share in enumerate(shares, 1):
+        reached += share
+        # The last part takes what is left (whatever the sums' rounding).
+        target = total * reached / whole if number < len(shares) else math.inf
+        while end < len(files) and done + sizes[end] / 2 < target:
+            done += sizes[end]
+            end += 1
         if end > start:
             parts.append(files[start:end])
         start = end
