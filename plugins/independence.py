@@ -11,6 +11,11 @@
   sayso's lexicon ("Pyongyang"), one of the ways the article mentions it, or "we"/"our"/"us".
   This is a heuristic: it misses a government described only by its leader's name.
 - An attribution to a news agency is wire copy, reported as info.
+
+A claim rests on the sources the article gives as saying it (attributions that vouch for it:
+:func:`sayso.analysis.needs_source.vouches`). What a source thinks, wants or did ("North Korea
+invited delegations", "Shoigu presented him with a letter") is the article's own say-so: it
+neither makes a claim rest on that source nor counts among the claims that rest on any.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Callable
 
 from sayso import hookimpl
 from sayso.analysis.caseless import lowered
+from sayso.analysis.needs_source import vouches
 from sayso.lexicon import GOVERNMENTS
 from sayso.model import (
     Analysis,
@@ -143,11 +149,11 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
 
 
 def _sourced(statement: Statement, analysis: Analysis) -> list[tuple[Attribution, Source]]:
-    """The attributions carrying ``statement`` that have a source, each with its source."""
+    """The attributions vouching for ``statement`` that have a source, each with its source."""
     return [
         (attribution, source)
         for attribution in analysis.attributions_for(statement)
-        if (source := analysis.source_of(attribution)) is not None
+        if vouches(attribution) and (source := analysis.source_of(attribution)) is not None
     ]
 
 

@@ -1,7 +1,10 @@
 """Single-source reliance: how much of the article's attributed material rests on one source.
 
 The share is the number of claims (body statements: headlines repeat them) carried by the top
-source's attributions over the number of claims carried by any attribution with a known source.
+source's attributions over the number of claims carried by any attribution with a known source,
+counting only the attributions that give their source as saying the claim
+(:func:`sayso.analysis.needs_source.vouches`): what a source thinks, wants or did is the
+article's own say-so.
 At or above ``threshold`` (and with at least ``min_statements`` attributed claims, so a two-line
 brief is not flagged) the article gets one warning, pointing at the source's first mention.
 """
@@ -12,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sayso import hookimpl
+from sayso.analysis.needs_source import vouches
 from sayso.model import Analysis, Checker, Finding, Settings
 from sayso.plugins.score import POINTS_PER_CLAIM_OVER_THRESHOLD
 
@@ -33,11 +37,11 @@ def register_checkers(register: Callable[[Checker], None]) -> None:
 
 
 def claims_by_source(analysis: Analysis) -> dict[str, set[int]]:
-    """The claims (statement indexes) each canonical source carries, by source key."""
+    """The claims (statement indexes) each canonical source vouches for, by source key."""
     claims = {claim.index for claim in analysis.claims}
     carried: dict[str, set[int]] = defaultdict(set)
     for attribution in analysis.attributions:
-        if attribution.source_key in analysis.sources:
+        if attribution.source_key in analysis.sources and vouches(attribution):
             carried[attribution.source_key].update(claims.intersection(attribution.statements))
     return carried
 

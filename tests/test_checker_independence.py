@@ -77,6 +77,46 @@ def test_state_media_with_an_independent_source_passes():
     )
 
 
+def test_what_a_source_did_is_no_claim_resting_on_it():
+    """An act ("invited") is the article's own say-so: the claim rests on no source, so the
+    share counts only the claims someone is given as saying."""
+    said = "KCNA said the dams held."
+    did = "North Korea invited delegations from Russia."
+    text = f"{said} {did}"
+    statements = [
+        Statement(0, 0, len(said), said, paragraph=0),
+        Statement(1, len(said) + 1, len(text), did, paragraph=0),
+    ]
+    sources = {
+        "kcna": Source("kcna", "KCNA", "state_media"),
+        "nk": Source("nk", "North Korean government", "government"),
+    }
+    attributions = [
+        Attribution(
+            "indirect",
+            _span(text, "said"),
+            _span(text, "KCNA"),
+            [_span(text, "the dams held")],
+            "kcna",
+            [0],
+        ),
+        Attribution(
+            "indirect",
+            _span(text, "invited"),
+            _span(text, "North Korea"),
+            [_span(text, "delegations from Russia")],
+            "nk",
+            [1],
+        ),
+    ]
+    analysis = Analysis(
+        Article(text), "hand", statements=statements, attributions=attributions, sources=sources
+    )
+    [reliance] = independence.check_article(analysis=analysis, settings=_settings())
+    assert reliance.severity == "warning"
+    assert reliance.message.startswith("1 of 1 attributed claims (100%) rest only on state media")
+
+
 def _span(text: str, words: str) -> Span:
     start = text.index(words)
     return Span.of(text, start, start + len(words))

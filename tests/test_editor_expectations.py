@@ -194,9 +194,10 @@ def test_a_first_line_like_copy_3_is_not_a_claim():
     assert not statement_with(report, "Copy 3.").is_claim
 
 
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.stem)
-def test_seeds_kcna_sentences_are_attributed_and_carry_no_warning(seed):
-    [report] = check(seed, analyzer="offline").reports
+def test_seeds_kcna_sentences_are_attributed_and_carry_no_warning(seed, analyzer):
+    [report] = check(seed, analyzer=analyzer).reports
     analysis = report.analysis
     kcna = [
         statement
@@ -215,9 +216,10 @@ def test_seeds_kcna_sentences_are_attributed_and_carry_no_warning(seed):
     assert reliance.code == "state-media-reliance" and "KCNA" in reliance.message
 
 
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.stem)
-def test_seeds_unattributed_claims_are_flagged_and_nothing_is_penalised_twice(seed):
-    [report] = check(seed, analyzer="offline").reports
+def test_seeds_unattributed_claims_are_flagged_and_nothing_is_penalised_twice(seed, analyzer):
+    [report] = check(seed, analyzer=analyzer).reports
     flagged = [f for f in report.findings if f.code == "unattributed-claim"]
     assert len(flagged) >= 3
     warned = [

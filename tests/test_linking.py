@@ -19,10 +19,12 @@ from sayso.provenance.linking import candidate_pairs
 from sayso.provenance.stored import link_database
 from sayso.provenance.terms import (
     _CLAUSE_BREAK,
+    _WORD,
     TERMS_VERSION,
     ClaimText,
     TermExtractor,
     _shorter_first,
+    _words,
     encoded,
 )
 from sayso.storage import store
@@ -477,3 +479,55 @@ def test_clauses_split_as_the_full_clause_break_pattern_does(text):
 @given(st.lists(st.text(max_size=12), max_size=12))
 def test_shorter_first_orders_words_by_length_then_code_point(words):
     assert sorted(words, key=_shorter_first) == sorted(words, key=lambda w: (len(w), w))
+
+
+# Lower-cased texts built from what the word tables turn on: letters, digits, apostrophes,
+# underscores, spaces, punctuation and non-ASCII letters and digits ("٣" is a digit to \d).
+_WORD_PIECES = st.sampled_from(
+    [
+        "a",
+        "z",
+        "0",
+        "9",
+        "'",
+        "''",
+        "_",
+        " ",
+        "-",
+        ".",
+        "é",
+        "٣",
+        "’",
+        "ß",
+        "i̇",
+        "\n",
+        "90's",
+        "it's",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=30).map("".join))
+def test_words_are_those_the_word_pattern_finds(text):
+    assert sorted(_words(text)) == sorted(_WORD.findall(text))
+
+
+_GAZETTEER_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *("russia", "russian", "north", "korea", "korean", "state", "media", "u", "s", "ap"),
+            *(" ", ", ", "_", "é", "x", "associated press", "north korean state media"),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GAZETTEER_TEXT)
+def test_a_clause_is_searched_for_the_names_whose_first_word_it_has_with_the_same_matches(text):
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    pattern = extractor._gazetteer_pattern(text)
+    expected = [m.group() for m in extractor.gazetteer_pattern.finditer(text)]
+    assert ([] if pattern is None else [m.group() for m in pattern.finditer(text)]) == expected

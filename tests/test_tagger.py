@@ -96,6 +96,14 @@ def test_training_with_conllu_parses(brat_corpus, tmp_path):
     assert result.spans["cue"]["exact"].f1 == 1.0
 
 
+def test_reading_in_two_processes_gives_the_same_model(brat_corpus, tmp_path):
+    one = train(brat_corpus, tmp_path / "one", parse=True, iterations=10, c1=0.0)
+    two = train(brat_corpus, tmp_path / "two", parse=True, iterations=10, c1=0.0, workers=2)
+    for name in (MODEL_FILE, "attributes.txt", "clusters.tsv", "cue_words.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert (one["articles"], one["tokens"]) == (two["articles"], two["tokens"])
+
+
 def test_a_missing_model_is_one_clear_error(tmp_path):
     with pytest.raises(ModelMissingError, match="sayso train"):
         TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())

@@ -762,6 +762,12 @@ def train_command(
         ),
     ] = LabelScheme[DEFAULT_LABELS],
     seed: Annotated[int, typer.Option(help="Seed for the order of training sequences.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            metavar="N", min=1, help="Processes reading the corpus (the model is the same)."
+        ),
+    ] = 2,
 ) -> None:
     """Train a tagger model on an annotated corpus, with a model card.
 
@@ -785,6 +791,7 @@ def train_command(
                 labels=labels.value,
                 seed=seed,
                 progress=progress,
+                workers=workers,
             )
         except SaysoError as error:
             _fail(str(error))

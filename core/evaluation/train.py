@@ -49,7 +49,7 @@ from ..errors import InputError
 from ..lexicon import Lexicon
 from ..model import Article
 from ..version import __version__
-from .brat import read_corpus
+from .brat import CorpusArticle, read_corpus
 from .clusters import COARSE, FINE, MIN_COUNT, learn_clusters
 
 Progress = Callable[[str, int, int], None]
@@ -76,63 +76,129 @@ class TrainingData:
 
 
 def training_data(
-    corpus_dir: Path, lexicon: Lexicon, parse: bool, progress: Progress | None = None
+    corpus_dir: Path,
+    lexicon: Lexicon,
+    parse: bool,
+    progress: Progress | None = None,
+    workers: int = 1,
 ) -> TrainingData:
     """Every paragraph of the corpus as (token features, gold labels), and the cue words the
-    corpus teaches."""
+    corpus teaches.
+
+    With ``workers`` above one, the articles are read (parse, rule analyzer, tokens, labels) in
+    that many forked processes, in order: the data are the same either way."""
     corpus = read_corpus(corpus_dir)
-    rules = OfflineAnalyzer()
-    plain = Featurizer(lexicon)
     skipped = list(corpus.warnings)
-    read_parse = read_conllu_parses if parse else None
-    articles: list[tuple[Tokens, list[str], list[str], list[int]]] = []
-    attributions = 0
-    for done, corpus_article in enumerate(corpus.articles, start=1):
-        article = Article(corpus_article.text, path=str(corpus_article.text_path))
-        doc = None
-        if read_parse is not None:
-            path = corpus.path / "conllu" / f"{corpus_article.name}.conllu"
-            if not path.is_file():
-                skipped.append(f"{corpus_article.name}: no conllu/{path.name}, skipped")
-                continue
-            article.metadata[CONLLU_PATH] = str(path)
-            doc = read_parse([article])[0]
-        analysis = rules.analyze([article], lexicon)[0]
-        tokens = article_tokens(article.text, analysis, doc, plain, lexicon)
-        gold: list[tuple[str, list[tuple[int, int]]]] = []
-        for attribution in corpus_article.gold:
-            gold += [("S", list(attribution.source)), ("C", list(attribution.cue))]
-            gold.append(("Q", list(attribution.content)))
-        labels = role_labels(tokens, gold)
-        rule_labels = role_labels(tokens, attribution_roles(analysis.attributions))
-        sentence_starts = [statement.start for statement in analysis.statements]
-        articles.append((tokens, labels, rule_labels, sentence_starts))
-        attributions += len(corpus_article.gold)
-        if progress is not None:
-            progress("reading", done, len(corpus.articles))
+    jobs: list[tuple[CorpusArticle, Path | None]] = []
+    for corpus_article in corpus.articles:
+        path = corpus.path / "conllu" / f"{corpus_article.name}.conllu" if parse else None
+        if path is not None and not path.is_file():
+            skipped.append(f"{corpus_article.name}: no conllu/{path.name}, skipped")
+            continue
+        jobs.append((corpus_article, path))
+    articles: list[_ReadArticle] = []
+    if workers > 1 and len(jobs) > 1:
+        from ..pipeline.workers import forked_pool
+
+        if parse:
+            # Imported once here, not once in each worker (stanza brings torch: seconds).
+            import stanza.utils.conll  # noqa: F401
+
+        with forked_pool(workers, _start_reader, (lexicon,)) as pool:
+            for read in pool.imap(_read_in_worker, jobs, chunksize=READ_CHUNK):
+                articles.append(read)
+                if progress is not None:
+                    progress("reading", len(articles), len(jobs))
+    else:
+        reader = _ArticleReader(lexicon)
+        for job in jobs:
+            articles.append(reader.read(*job))
+            if progress is not None:
+                progress("reading", len(articles), len(jobs))
     if not articles:
         raise InputError(f"{corpus_dir}: no article to train on")
     learned = _cue_word_shares(articles)
     if progress is not None:
         progress("learning word clusters", 0, 1)
     clusters = learn_clusters(
-        tokens.words[paragraph.start : paragraph.stop]
-        for tokens, *_ in articles
-        for paragraph in tokens.paragraphs
+        read.tokens.words[paragraph.start : paragraph.stop]
+        for read in articles
+        for paragraph in read.tokens.paragraphs
     )
     if progress is not None:
         progress("learning word clusters", 1, 1)
     featurizer = Featurizer(lexicon, learned_cues=learned, clusters=clusters)
     sequences = []
-    for tokens, labels, rule_labels, sentence_starts in articles:
-        features = featurizer.article_features(tokens, sentence_starts, rule_labels)
-        for paragraph, items in zip(tokens.paragraphs, features, strict=True):
+    for read in articles:
+        features = featurizer.article_features(read.tokens, read.sentence_starts, read.rules)
+        for paragraph, items in zip(read.tokens.paragraphs, features, strict=True):
             if items:
-                sequences.append((items, labels[paragraph.start : paragraph.stop]))
-    tokens_seen = sum(len(tokens.starts) for tokens, *_ in articles)
+                sequences.append((items, read.labels[paragraph.start : paragraph.stop]))
+    tokens_seen = sum(len(read.tokens.starts) for read in articles)
+    attributions = sum(read.attributions for read in articles)
     return TrainingData(
         sequences, len(articles), tokens_seen, attributions, skipped, learned, clusters
     )
+
+
+# Articles a reading worker takes at a time: few enough that the two workers finish together.
+READ_CHUNK = 4
+
+
+@dataclass
+class _ReadArticle:
+    """An article as training reads it: its tokens, their gold and rule labels, its sentences."""
+
+    tokens: Tokens
+    labels: list[str]
+    rules: list[str]
+    sentence_starts: list[int]
+    attributions: int
+
+
+class _ArticleReader:
+    """Reads one article at a time: its parse (with a CoNLL-U path), the rule analyzer's
+    output, its tokens and their labels."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.rules = OfflineAnalyzer()
+        self.plain = Featurizer(lexicon)
+
+    def read(self, corpus_article: CorpusArticle, conllu: Path | None) -> _ReadArticle:
+        lexicon = self.lexicon
+        article = Article(corpus_article.text, path=str(corpus_article.text_path))
+        doc = None
+        if conllu is not None:
+            article.metadata[CONLLU_PATH] = str(conllu)
+            doc = read_conllu_parses([article])[0]
+        analysis = self.rules.analyze([article], lexicon)[0]
+        tokens = article_tokens(article.text, analysis, doc, self.plain, lexicon)
+        gold: list[tuple[str, list[tuple[int, int]]]] = []
+        for attribution in corpus_article.gold:
+            gold += [("S", list(attribution.source)), ("C", list(attribution.cue))]
+            gold.append(("Q", list(attribution.content)))
+        return _ReadArticle(
+            tokens,
+            role_labels(tokens, gold),
+            role_labels(tokens, attribution_roles(analysis.attributions)),
+            [statement.start for statement in analysis.statements],
+            len(corpus_article.gold),
+        )
+
+
+# In a reading worker only: its reader, made once per process by ``_start_reader``.
+_reader: _ArticleReader | None = None
+
+
+def _start_reader(lexicon: Lexicon) -> None:
+    global _reader
+    _reader = _ArticleReader(lexicon)
+
+
+def _read_in_worker(job: tuple[CorpusArticle, Path | None]) -> _ReadArticle:
+    assert _reader is not None, "reading worker started without a reader"
+    return _reader.read(*job)
 
 
 # A word is a learned cue word when the corpus has it in a cue at least this often, and in at
@@ -141,17 +207,15 @@ MIN_CUE_COUNT = 3
 MIN_CUE_SHARE = 0.1
 
 
-def _cue_word_shares(
-    articles: list[tuple[Tokens, list[str], list[str], list[int]]],
-) -> dict[str, float]:
+def _cue_word_shares(articles: list[_ReadArticle]) -> dict[str, float]:
     """Words the annotators mark as (part of) a cue often: "blamed", "disputes", "opponent".
 
     The tagger's feature, from its token labels; not :func:`sayso.evaluation.flags.learn_cue_words`,
     which lists cue-like words from brat spans for the needs-a-source rules."""
     seen: Counter[str] = Counter()
     as_cue: Counter[str] = Counter()
-    for tokens, labels, _, _ in articles:
-        for word, label in zip(tokens.words, labels, strict=True):
+    for read in articles:
+        for word, label in zip(read.tokens.words, read.labels, strict=True):
             lower = word.lower()
             seen[lower] += 1
             if label.endswith("-C"):
@@ -176,13 +240,15 @@ def train(
     labels: str = DEFAULT_LABELS,
     seed: int = 0,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Train a tagger on ``corpus_dir`` and write it with its card into ``out``; return the card.
 
     With ``dev``, the model is then measured there (``sayso eval``'s span and relation scores).
     ``parse`` trains on the CoNLL-U parses in ``conllu/`` (the model then needs a parse:
     ``tagger-conllu``). ``labels`` is the label scheme (BIO or BILOU, :data:`LABEL_SCHEMES`).
-    ``seed`` fixes the order sequences are fed in.
+    ``seed`` fixes the order sequences are fed in. ``workers`` processes read the corpus (the
+    model is the same whatever their number).
     """
     import pycrfsuite
 
@@ -191,7 +257,7 @@ def train(
 
     began = time.perf_counter()
     lexicon = Lexicon.default()
-    data = training_data(Path(corpus_dir), lexicon, parse, progress)
+    data = training_data(Path(corpus_dir), lexicon, parse, progress, workers)
     random.Random(seed).shuffle(data.sequences)
     trainer = _Trainer(iterations, progress)
     relabel = as_bilou if labels == "BILOU" else list

@@ -35,7 +35,7 @@ from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
-from .identity import source_id
+from .identity import ARTICLE_SCOPED_TYPES, source_id
 from .terms import ArticleClaims, ClaimTerms, Clause, TermExtractor, best_spellings, stem
 
 SIMILARITY_THRESHOLD = 0.25
@@ -278,9 +278,9 @@ class Linker:
         pairs = candidate_pairs(
             self.claim_articles, terms.all, terms.frequency, blocking_limit, active
         )
-        return sorted(
-            ((similarity(first, second), first, second) for first, second in pairs), reverse=True
-        )
+        edges = similarity.scored(pairs)
+        edges.sort(reverse=True)
+        return edges
 
     def _cluster(
         self,
@@ -366,7 +366,8 @@ class _SetTerms:
             else:
                 clauses.append(clauses[first])
                 all_terms.append(all_terms[first])
-            claims[number] = claim._replace(clauses=())
+            # Made anew: _replace() takes three times as long, and this is once per claim.
+            claims[number] = ClaimTerms(claim.statement_index, claim.text, (), claim.cited)
         del first_with
         frequency = Counter(itertools.chain.from_iterable(all_terms))
         total = len(claims)
@@ -432,7 +433,8 @@ def candidate_pairs(
     terms each kind holds, which few kinds share. Same pairs, linear work.
     """
     kinds = _Kinds(claim_articles, term_sets, active)
-    rare = {t for t, count in frequency.items() if count <= MIN_BLOCKING_LIMIT}
+    # A term one claim holds pairs nothing (most terms: names and numbers a story gives once).
+    rare = {t for t, count in frequency.items() if 1 < count <= MIN_BLOCKING_LIMIT}
     commoner = {t for t, count in frequency.items() if MIN_BLOCKING_LIMIT < count <= limit}
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -454,13 +456,9 @@ def candidate_pairs(
     # A pair is counted as one number (first * size + second): a few hundred thousand pairs
     # take half the memory tuples would.
     size = len(kinds.term_sets)
-
-    def code(pair: tuple[int, int]) -> int:
-        return pair[0] * size + pair[1]
-
     shared_rare: Counter[int] = Counter()
     for numbers in kinds.paired(few.values()):
-        shared_rare.update(map(code, itertools.combinations(numbers, 2)))
+        shared_rare.update(_codes(numbers, size))
     pairs = {
         pair
         for pair, count in shared_rare.items()
@@ -469,9 +467,15 @@ def candidate_pairs(
     }
     del shared_rare
     for numbers in kinds.paired(many.values()):
-        pairs.update(map(code, itertools.combinations(numbers, 2)))
+        pairs.update(_codes(numbers, size))
     pairs.update(kind * size + kind for kind in paired_within)
     return kinds.claim_pairs(divmod(pair, size) for pair in pairs)
+
+
+def _codes(numbers: list[int], size: int) -> list[int]:
+    """The pairs of ``numbers`` (in order), each as one number: first * size + second."""
+    # A comprehension: a function mapped over the pairs cost a call per pair.
+    return [first * size + second for first, second in itertools.combinations(numbers, 2)]
 
 
 class _Kinds:
@@ -555,6 +559,8 @@ class _SourceResolver:
         self.resolved: dict[tuple[str, str], CanonicalSource] = {}
         # Each source's name and aliases, lower-cased: an alias differing only in case is none.
         self.taken_names: dict[str, set[str]] = {}
+        # The canonical source of each name and type that is one source in every article.
+        self.named: dict[tuple[str, str], CanonicalSource] = {}
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -615,12 +621,18 @@ class _SourceResolver:
             self.provenance.sources.pop(unnamed.id, None)
         for key, source in self.resolved.items():
             self.resolved[key] = replacements.get(source, source)
+        for asked, source in self.named.items():
+            self.named[asked] = replacements.get(source, source)
         for number, cluster in enumerate(clusters):
             if any(c.source in replacements for m in cluster.members for c in m.cited):
                 members = [_replace_sources(m, replacements) for m in cluster.members]
                 clusters[number] = ClaimCluster(cluster.id, members, cluster.terms)
 
     def _canonical(self, name: str, source_type: SourceType, article_id: str) -> CanonicalSource:
+        asked = (name, source_type)
+        known = self.named.get(asked)
+        if known is not None:
+            return known
         entry = self.linker.gazetteer.get(name_key(name))
         if entry is not None:
             name, source_type = entry.name, entry.type
@@ -628,8 +640,12 @@ class _SourceResolver:
             name = self._person(name)
         own = Source(key="", name=name, type=source_type)
         canonical = CanonicalSource(source_id(own, article_id), name, source_type)
-        self.provenance.sources.setdefault(canonical.id, canonical)
-        return self.provenance.sources[canonical.id]
+        canonical = self.provenance.sources.setdefault(canonical.id, canonical)
+        # A person's spelling depends on the people seen before, and an unnamed source is the
+        # article's own: any other name and type give this source wherever they come.
+        if source_type not in ARTICLE_SCOPED_TYPES and (entry or source_type != "person"):
+            self.named[asked] = canonical
+        return canonical
 
     def _person(self, name: str) -> str:
         """One spelling per person: the first seen, matching "Kim Jong-un" and "Kim Jong Un",
@@ -752,6 +768,13 @@ class _Similarity:
     def __call__(self, first: int, second: int) -> float:
         # A claim's copies have its terms: their similarities are its own, worked out once.
         return self._between(self.same_as[first], self.same_as[second])
+
+    def scored(self, pairs: Iterable[tuple[int, int]]) -> list[tuple[float, int, int]]:
+        """Each pair of claims as (similarity, first, second)."""
+        # One comprehension, not a call of this object per pair: scoring is per candidate pair.
+        same_as = self.same_as
+        between = self._between
+        return [(between(same_as[one], same_as[other]), one, other) for one, other in pairs]
 
     def mean(self, ones: list[int], others: list[int]) -> float:
         """The mean similarity of the first :data:`LINKAGE_SAMPLE` of ``ones`` to those of

@@ -555,25 +555,23 @@ def save_provenance(
     ``replace_all``, every cluster, finding, alias and ``same_as`` link), in one transaction."""
     sqlite_utils = _import_sqlite_utils()
     db = given if isinstance(given, sqlite_utils.Database) else sqlite_utils.Database(given)
-    rows = provenance_rows(provenance, run_id)
+    tables = provenance_tables(provenance, run_id)
     with write_transaction(db):
         if replace_all:
             clear_provenance(db)
         else:
             _delete_provenance(db, list(provenance.articles))
-        save_sources(db, [(s["id"], s["name"], s["type"]) for s in rows.pop("sources")])
+        save_sources(db, tables.pop("sources")[1])
         _connection(db).executemany(
             "UPDATE sources SET same_as = ? WHERE id = ?",
             [(canonical, own) for own, canonical in provenance.same_as.items()],
         )
-        aliases = [(row["source_id"], row["alias"]) for row in rows.pop("source_aliases")]
         _connection(db).executemany(
-            "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)", aliases
+            "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)",
+            tables.pop("source_aliases")[1],
         )
-        for table, table_rows in rows.items():
-            if table_rows:
-                columns = tuple(table_rows[0])
-                _insert(db, table, (columns, [tuple(row.values()) for row in table_rows]))
+        for table, values in tables.items():
+            _insert(db, table, values)
 
 
 def clear_provenance(db: sqlite_utils.Database | sqlite3.Connection) -> None:
@@ -598,60 +596,105 @@ def _delete_provenance(db: sqlite_utils.Database, articles: list[str]) -> None:
 
 def provenance_rows(provenance: Provenance, run_id: int | None) -> dict[str, list[dict]]:
     """The rows a set's provenance becomes, table by table (also ``--format json``'s shape)."""
+    return {
+        table: [dict(zip(columns, row, strict=True)) for row in rows]
+        for table, (columns, rows) in provenance_tables(provenance, run_id).items()
+    }
+
+
+# The columns of the provenance tables, in the order provenance_tables gives the values.
+CLUSTER_COLUMNS = (
+    "id",
+    "label",
+    "terms",
+    "articles",
+    "statements",
+    "original_source_id",
+    "first_article_id",
+    "run_id",
+)
+MEMBER_COLUMNS = (
+    "cluster_id",
+    "article_id",
+    "statement_id",
+    "source_id",
+    "source_text",
+    "origin_source_id",
+    "similarity",
+)
+FINDING_COLUMNS = (
+    "run_id",
+    "cluster_id",
+    "article_id",
+    "statement_id",
+    "code",
+    "severity",
+    "message",
+)
+
+
+def provenance_tables(provenance: Provenance, run_id: int | None) -> dict[str, Table]:
+    """The rows a set's provenance becomes, table by table, as columns and value tuples (what
+    is written: tens of thousands of rows, where a dict per row cost a fortieth of a link)."""
     findings = []
     for finding in provenance.findings:
         for article_id in (finding.article_id,) if finding.article_id else finding.articles:
             statement = finding.statement_index if article_id == finding.article_id else None
             findings.append(
-                {
-                    "run_id": run_id,
-                    "cluster_id": finding.cluster_id,
-                    "article_id": article_id,
-                    "statement_id": None if statement is None else f"{article_id}:{statement}",
-                    "code": finding.code,
-                    "severity": finding.severity,
-                    "message": finding.message,
-                }
+                (
+                    run_id,
+                    finding.cluster_id,
+                    article_id,
+                    None if statement is None else f"{article_id}:{statement}",
+                    finding.code,
+                    finding.severity,
+                    finding.message,
+                )
             )
+    clusters = provenance.clusters
     return {
-        "sources": [
-            {"id": s.id, "name": s.name, "type": s.type} for s in provenance.sources.values()
-        ],
-        "source_aliases": [
-            {"source_id": id, "alias": alias}
-            for id, aliases in provenance.aliases.items()
-            for alias in sorted(aliases)
-        ],
-        "claim_clusters": [
-            {
-                "id": cluster.id,
-                "label": cluster.label,
-                "terms": json.dumps(cluster.terms),
-                "articles": len(cluster.articles),
-                "statements": len(cluster.members),
-                "original_source_id": cluster.original_source.id
-                if cluster.original_source
-                else None,
-                "first_article_id": cluster.first_article,
-                "run_id": run_id,
-            }
-            for cluster in provenance.clusters
-        ],
-        "cluster_members": [
-            {
-                "cluster_id": cluster.id,
-                "article_id": member.article_id,
-                "statement_id": member.statement_id,
-                "source_id": cited.source.id if cited else None,
-                "source_text": cited.as_written if cited else None,
-                "origin_source_id": cited.origin.id if cited and cited.origin else None,
-                "similarity": member.similarity,
-            }
-            for cluster in provenance.clusters
-            for member in cluster.members
-            for cited in member.cited or (None,)
-        ],
-        "cluster_findings": findings,
+        "sources": (
+            ("id", "name", "type"),
+            [(s.id, s.name, s.type) for s in provenance.sources.values()],
+        ),
+        "source_aliases": (
+            ("source_id", "alias"),
+            [(id, alias) for id, names in provenance.aliases.items() for alias in sorted(names)],
+        ),
+        "claim_clusters": (
+            CLUSTER_COLUMNS,
+            [
+                (
+                    cluster.id,
+                    cluster.label,
+                    json.dumps(cluster.terms),
+                    len(cluster.articles),
+                    len(cluster.members),
+                    cluster.original_source.id if cluster.original_source else None,
+                    cluster.first_article,
+                    run_id,
+                )
+                for cluster in clusters
+            ],
+        ),
+        "cluster_members": (
+            MEMBER_COLUMNS,
+            [
+                (
+                    cluster.id,
+                    member.article_id,
+                    member.statement_id,
+                    cited.source.id if cited else None,
+                    cited.as_written if cited else None,
+                    cited.origin.id if cited and cited.origin else None,
+                    member.similarity,
+                )
+                for cluster in clusters
+                for member in cluster.members
+                for cited in member.cited or (None,)
+            ],
+        ),
+        "cluster_findings": (FINDING_COLUMNS, findings),
     }
 
 
