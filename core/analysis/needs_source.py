@@ -36,7 +36,7 @@ import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -80,6 +80,7 @@ _FIRST_PERSON = frozenset(
     }
 )
 _QUOTE_MARKS = '“”"«»‘’'
+_QUOTE_MARK_SET = frozenset(_QUOTE_MARKS)
 # An apostrophe between letters ("leader’s", "don’t") is no quote mark, though it is written
 # as one.
 _APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)")
@@ -107,11 +108,19 @@ def vouches(attribution: Attribution) -> bool:
     speech still to come ("will announce", "plans to announce") and a word of saying that is
     not the cue's verb ("raised more troubling questions", "His financial disclosure report").
     """
-    if not names_saying(attribution):
+    # Several checkers and the analysis steps ask this of every attribution: the answer
+    # depends on the form and the cue's words alone, worked out once for each pair.
+    cue = attribution.cue
+    return _vouches(attribution.form, None if cue is None else cue.text)
+
+
+@lru_cache(maxsize=65_536)
+def _vouches(form: str, cue: str | None) -> bool:
+    if not _names_saying(form, cue):
         return False
-    if attribution.form != "indirect" or attribution.cue is None:
+    if form != "indirect" or cue is None:
         return True
-    for word in _WORD.findall(attribution.cue.text.lower()):
+    for word in _WORD.findall(cue.lower()):
         if word in _SAYING:
             return True
         if not (word in _BEFORE_SAYING or word.endswith(("ly", "n't", "n’t"))):
@@ -123,9 +132,15 @@ def vouches(attribution: Attribution) -> bool:
 def names_saying(attribution: Attribution) -> bool:
     """Whether the attribution is a quotation, a document or a label, or its cue holds a word of
     saying wherever it stands ("would not say", "will announce")."""
-    if attribution.form != "indirect" or attribution.cue is None:
+    cue = attribution.cue
+    return _names_saying(attribution.form, None if cue is None else cue.text)
+
+
+@lru_cache(maxsize=65_536)
+def _names_saying(form: str, cue: str | None) -> bool:
+    if form != "indirect" or cue is None:
         return True
-    words = _WORD.findall(attribution.cue.text.lower())
+    words = _WORD.findall(cue.lower())
     return not words or any(word in _SAYING for word in words)
 
 
@@ -207,8 +222,8 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
         found.add("first=" + words[0])
     if not _FIRST_PERSON.isdisjoint(words):
         found.add("first-person")
-    if any(mark in stripped for mark in _QUOTE_MARKS) and any(
-        mark in _APOSTROPHE.sub("", stripped) for mark in _QUOTE_MARKS
+    if not _QUOTE_MARK_SET.isdisjoint(stripped) and not _QUOTE_MARK_SET.isdisjoint(
+        _APOSTROPHE.sub("", stripped)
     ):
         found.add("quote-mark")
     if stripped[:1] in _QUOTE_MARKS:

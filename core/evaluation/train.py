@@ -66,7 +66,7 @@ PROVENANCE = (
 
 @dataclass
 class TrainingData:
-    sequences: list[tuple[list[list[str]], list[str]]]
+    sequences: list[tuple[list[list[bytes]], list[str]]]
     articles: int
     tokens: int
     attributions: int
@@ -432,7 +432,7 @@ class _Trainer:
 
         self._trainer = Trainer(verbose=False, algorithm="lbfgs")
 
-    def append(self, items: list[list[str]], labels: list[str]) -> None:
+    def append(self, items: list[list[bytes]], labels: list[str]) -> None:
         self._trainer.append(items, labels)
 
     def set_params(self, params: dict[str, Any]) -> None:
