@@ -91,6 +91,9 @@ ROLE_OF_LETTER = {"S": "source", "C": "cue", "Q": "content"}
 ROLE_PRIORITY = {"Q": 1, "S": 2, "C": 3}
 
 _TOKEN = re.compile(r"\w+(?:[’'.&-]\w+)*|[^\w\s]")
+_MATCH_START = re.Match.start
+_MATCH_END = re.Match.end
+_MATCH_GROUP = re.Match.group
 _OPEN_QUOTES = frozenset("“«")
 _CLOSE_QUOTES = frozenset("”»")
 # Dashes are one word to the tagger: "― Name" after a quotation is "— Name".
@@ -173,10 +176,11 @@ def regex_tokens(text: str, paragraphs: Sequence[Span]) -> Tokens:
     ranges = []
     for paragraph in paragraphs:
         first = len(starts)
-        for match in _TOKEN.finditer(text, paragraph.start, paragraph.end):
-            starts.append(match.start())
-            ends.append(match.end())
-            words.append(match.group())
+        # Column by column, each with a C-level map over the paragraph's matches.
+        matches = list(_TOKEN.finditer(text, paragraph.start, paragraph.end))
+        starts += map(_MATCH_START, matches)
+        ends += map(_MATCH_END, matches)
+        words += map(_MATCH_GROUP, matches)
         ranges.append(range(first, len(starts)))
     return Tokens(starts, ends, words, ranges, [])
 
@@ -320,7 +324,11 @@ class Featurizer:
         return built
 
     def article_features(
-        self, tokens: Tokens, sentence_starts: list[int], rule_labels: list[str]
+        self,
+        tokens: Tokens,
+        sentence_starts: list[int],
+        rule_labels: list[str],
+        sentence_of: list[int] | None = None,
     ) -> list[list[list[bytes]]]:
         """Each paragraph's tokens' features: one crfsuite item sequence per paragraph.
 
@@ -328,15 +336,16 @@ class Featurizer:
         prebuilt lists and one prebuilt list for everything else about it (its context), each
         column of the context worked out for a whole paragraph and the lists joined in one
         comprehension. Features are UTF-8 bytes: crfsuite takes bytes as they are and encodes
-        each str first, a fifth of its tagging time.
+        each str first, a fifth of its tagging time. ``sentence_of`` is :func:`sentence_numbers`
+        of the tokens when the caller has it already.
         """
         types = self._types
         if len(types) > _MAX_CACHED_TYPES:
             types.clear()
         words = tokens.words
         by_type = list(map(types.__getitem__, words))
-        sentence_at = functools.partial(bisect.bisect_right, sentence_starts)
-        sentence_of = list(map(sentence_at, tokens.starts))
+        if sentence_of is None:
+            sentence_of = sentence_numbers(tokens, sentence_starts)
         contexts = self._contexts
         nested_features = self._nested
         parse = tokens.parse
@@ -354,8 +363,14 @@ class Featurizer:
             is_cue = [entry[7] is not None for entry in typed]
             left = _cue_distances(is_cue, starts_sentence)
             right = _cue_distances(is_cue[::-1], ends_sentence[::-1])[::-1]
-            # Which sentence of the paragraph (0, 1, 2 for the third and later).
-            sentence_index = [min(n - 1, 2) for n in itertools.accumulate(starts_sentence)]
+            # Which sentence of the paragraph (0, 1, 2 for the third and later), from where its
+            # second and third sentences start (``count``: none).
+            second, third = (
+                *itertools.islice(itertools.compress(range(count), starts_sentence), 1, 3),
+                count,
+                count,
+            )[:2]
+            sentence_index = [0] * second + [1] * (third - second) + [2] * (count - third)
             # A speaker's label: 1 before a colon among the paragraph's first tokens, 2 the colon.
             colon = next((i for i in range(1, min(6, count)) if words[first + i] == ":"), -1)
             speaker = [0] * count
@@ -456,6 +471,11 @@ class _Cache(dict[Any, Any]):
         return value
 
 
+def sentence_numbers(tokens: Tokens, sentence_starts: list[int]) -> list[int]:
+    """For each token, how many sentences start at or before it (0: before the first)."""
+    return list(map(functools.partial(bisect.bisect_right, sentence_starts), tokens.starts))
+
+
 # The type entry of the three positions before a paragraph's first token and after its last.
 _PADDING: tuple[tuple[list[bytes], ...], ...] = (([],) * 7,) * 3
 
@@ -471,14 +491,16 @@ def _cue_distances(is_cue: list[bool], starts_sentence: list[bool]) -> list[str 
         if starts_sentence[index]:
             last = None
         elif last is not None:
-            distances[index] = _DISTANCES[min(index - last, 9)]
+            distance = index - last
+            distances[index] = _DISTANCES[distance] if distance < 9 else _FAR
         if is_cue[index]:
             last = index
     return distances
 
 
-# _distance of 0 to 9 (9 stands for anything further).
-_DISTANCES = tuple(_distance(value) for value in range(10))
+# _distance of 0 to 8, and of 9 or more.
+_DISTANCES = tuple(_distance(value) for value in range(9))
+_FAR = _distance(9)
 _QUOTE_WORDS = _OPEN_QUOTES | _CLOSE_QUOTES | {'"'}
 
 
@@ -738,8 +760,10 @@ class TaggerAnalyzer:
             tokens = article_tokens(text, analysis, doc, featurizer, lexicon)
             sentence_starts = [statement.start for statement in analysis.statements]
             rule_labels = role_labels(tokens, attribution_roles(analysis.attributions))
-            sequences = featurizer.article_features(tokens, sentence_starts, rule_labels)
-            sentence_of = [bisect.bisect_right(sentence_starts, s) for s in tokens.starts]
+            sentence_of = sentence_numbers(tokens, sentence_starts)
+            sequences = featurizer.article_features(
+                tokens, sentence_starts, rule_labels, sentence_of
+            )
             pieces: list[_Piece] = []
             for index, (paragraph, items) in enumerate(
                 zip(tokens.paragraphs, sequences, strict=True)
