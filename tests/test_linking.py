@@ -71,6 +71,22 @@ def test_a_check_that_links_stores_what_sayso_link_stores(seeds, tmp_path):
     assert _clusters(linked) == _clusters(later)
 
 
+def test_a_link_leaves_the_indexes_as_they_were(seeds, tmp_path):
+    """The provenance tables are filled first and indexed after: the same indexes, working."""
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with sqlite3.connect(db) as conn:
+        before = conn.execute(schema).fetchall()
+    conn.close()
+    sayso.link(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(schema).fetchall() == before
+        assert any(name.startswith("idx_cluster_members") for name, _ in before)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
 def test_articles_checked_later_join_the_existing_clusters(seeds, tmp_path):
     at_once, one_by_one = tmp_path / "once.db", tmp_path / "incremental.db"
     check(seeds, db=at_once)
@@ -393,6 +409,25 @@ def test_the_terms_a_text_gives_are_those_of_terms_version_1():
     }
     # Stored and read back, they are the same terms.
     assert extractor.restored("a", "a.txt", [claim], {}, encoded(article)) == article
+
+
+def test_a_sentence_another_article_repeats_gives_what_it_gives_worked_out_anew():
+    """A claim text seen before is looked up, not worked out again: the same terms, and its
+    words still count for the article's spellings; the same words attributed otherwise (less
+    another source and cue) are another text."""
+    lexicon = build_lexicon(get_plugins())
+    text = "Officials said letters were exchanged with Kim Jong Un on Thursday."
+    told = ClaimText(0, 0, text)
+    attributed = ClaimText(1, 0, text, ((0, 9), (10, 14)), (("officials", "Officials"),))
+    other = ClaimText(2, 80, "Trade talks resumed, which analysts welcomed.")
+    first = [told]
+    second = [other, told, attributed]
+    extractor = TermExtractor(lexicon)
+    extractor.article("a", "a.txt", first, {})
+    repeated = extractor.article("b", "b.txt", second, {})
+    assert repeated == TermExtractor(lexicon).article("b", "b.txt", second, {})
+    assert repeated.spellings["lette"] == "letters"
+    assert repeated.claims[1].clauses != repeated.claims[2].clauses
 
 
 def _brute_force_candidates(
