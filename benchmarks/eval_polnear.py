@@ -22,7 +22,7 @@ POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "polnear"
 FLOORS = {
     "offline": {"source": 55.0, "cue": 58.0, "content": 40.0},
     "conllu": {"source": 70.0, "cue": 65.0, "content": 52.0},
-    # Issue #13's goals for the trained analyzer (not met yet: see README, "Accuracy").
+    # Issue #13's goals for the trained analyzer (not met yet: see docs/accuracy.md).
     "tagger": {"source": 72.0, "cue": 69.0, "content": 56.0},
     "tagger-conllu": {"source": 75.0, "cue": 71.0, "content": 58.0},
 }

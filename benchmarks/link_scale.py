@@ -3,9 +3,9 @@
     python benchmarks/link_scale.py CORPUS_DIR [--sizes 200 840 2000] [--workers 1 2]
         [--add 100] [--work /tmp/sayso-link-scale]
 
-For each size N, the first N articles of CORPUS_DIR (PolNeAR train's text/ in the README's
-figures) are checked into a fresh database with `--no-link`; where N is more than the corpus
-holds, the articles are used again as copies whose names are changed (every capitalised word
+For each size N, the first N articles of CORPUS_DIR (PolNeAR train's text/ in the figures of
+docs/linking.md) are checked into a fresh database with `--no-link`; where N is more than the
+corpus holds, the articles are used again as copies whose names are changed (every capitalised word
 of four letters or more inside a sentence gets a suffix), so a copy is a new article that tells
 the same story about other people. Then `python -m sayso link --db …` runs as its own process
 on a copy of that database, once per `--workers` value, timed as a whole: its wall time, its

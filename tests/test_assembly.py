@@ -55,3 +55,35 @@ def test_a_quotation_after_its_cues_sentence_is_still_its_content():
         "“It will stay shut.”",
         "“No one crosses.”",
     ]
+
+
+def test_a_relative_clauses_cue_owns_nothing_before_its_pronoun():
+    # "who told him" is a clause inside the sentence the agency reported: what comes before
+    # the pronoun is the agency's content, not the relative clause's.
+    text = "Kim had a chat with Shoigu, who told him about a letter, the agency reported.\n"
+    told, reported = _assembled(
+        text,
+        ("Q", "Kim", "Shoigu", 0),
+        ("S", "who", "who", 0),
+        ("C", "told", "told", 0),
+        ("Q", "him", "letter", 0),
+        ("S", "the", "agency", 0),
+        ("C", "reported", "reported", 0),
+    )
+    assert (told.source.text, [c.text for c in told.content]) == ("who", ["him about a letter"])
+    assert (reported.source.text, [c.text for c in reported.content]) == (
+        "the agency",
+        ["Kim had a chat with Shoigu"],
+    )
+
+
+def test_content_before_a_relative_pronoun_with_no_other_cue_is_nobodys():
+    text = "Kim had a chat with Shoigu, who told him about a letter.\n"
+    [told] = _assembled(
+        text,
+        ("Q", "Kim", "Shoigu", 0),
+        ("S", "who", "who", 0),
+        ("C", "told", "told", 0),
+        ("Q", "him", "letter", 0),
+    )
+    assert [c.text for c in told.content] == ["him about a letter"]

@@ -1,6 +1,6 @@
 """Inputs that once took super-linear time: each checks in about the time of normal news.
 
-The figures come from ``python benchmarks/adversarial.py`` (README, "Hostile input"); these
+The figures come from ``python benchmarks/adversarial.py`` (docs/hostile-input.md); these
 tests only catch a return of the old behaviour, which took from 20 to thousands of times as
 long as normal text at these sizes, so their bound is loose.
 """

@@ -17,7 +17,7 @@ from typing import Protocol
 from ..lexicon import Lexicon
 from ..model import Attribution, Form, Span
 from .attribution_steps import speaker_turn
-from .dependency import content_form
+from .dependency import RELATIVE_PRONOUNS, content_form
 
 
 class TokenOffsets(Protocol):
@@ -111,6 +111,15 @@ def assemble(
         index = bisect.bisect_left(cue_positions, piece.first)
         return drafts[max(0, index - 1) : index + 1]
 
+    def content_neighbours(piece: _Piece) -> list[_Draft]:
+        """The cue right before ``piece`` and the first after it that can own it: a relative
+        clause's cue ("… with Shoigu, who presented him with …") owns nothing before its pronoun,
+        which belongs to the sentence's own cue further on."""
+        index = bisect.bisect_left(cue_positions, piece.first)
+        after = drafts[index : index + RELATIVE_CUES_SKIPPED + 1]
+        owner = next((d for d in after if not _relative_after(d, piece, starts)), None)
+        return drafts[max(0, index - 1) : index] + ([owner] if owner else [])
+
     # Nearest pairs first: each cue takes one source from its sentence, each source one cue.
     pairs = sorted(
         (abs(_gap(source, draft.cue)), source.first, draft.cue.first, source, draft)
@@ -133,7 +142,9 @@ def assemble(
         fragment = span(piece) if piece.role == "Q" else None
         if fragment is None:
             continue
-        around = neighbours(piece)
+        around = content_neighbours(piece)
+        if not around:
+            continue
         near = [d for d in around if d.cue.paragraph == piece.paragraph]
         if near:
             owner = min(near, key=lambda d: (abs(_gap(piece, d.cue)), d.cue.first < piece.first))
@@ -314,6 +325,22 @@ def _within(start: int, end: int, stretches: list[tuple[int, int]]) -> bool:
     """Whether [start, end) overlaps one of ``stretches`` (sorted, not overlapping each other)."""
     index = bisect.bisect_right(stretches, (end, end)) - 1
     return index >= 0 and stretches[index][1] > start and stretches[index][0] < end
+
+
+# How many relative clauses' cues a content before them may pass over to reach its own cue
+# ("X, who told Y, which reported …, said Z"): enough for real sentences, bounded for hostile ones.
+RELATIVE_CUES_SKIPPED = 3
+
+
+def _relative_after(draft: _Draft, piece: _Piece, starts: list[int]) -> bool:
+    """Whether ``draft`` is a relative clause's ("who presented") whose pronoun comes after
+    ``piece``."""
+    source = draft.source
+    return (
+        source is not None
+        and source.text.lower() in RELATIVE_PRONOUNS
+        and starts[piece.last] < source.start
+    )
 
 
 def _gap(piece: _Piece, cue: _Piece) -> int:

@@ -46,12 +46,12 @@ from .cue_words import LEARNED_CUE_WORDS
 
 WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
 # How much of a statement an attribution must reach to vouch for all of it. Chosen on PolNeAR
-# train's cross-fitted statements (0.4 to 0.95 tried; see the README's "Which statements need a
-# source").
+# train's cross-fitted statements (0.4 to 0.95 tried; see docs/flags.md, "What changed, in
+# the order a check runs it").
 VOUCHED_SHARE = 0.5
 OPENING_WORDS = 10
-# The SGD step, chosen on PolNeAR train's out-of-fold figures (README, "How right the flags
-# are"): bigger steps fit single training sentences.
+# The SGD step, chosen on PolNeAR train's out-of-fold figures (docs/flags.md, "What changed,
+# in the order a check runs it"): bigger steps fit single training sentences.
 LEARNING_RATE = 0.03
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _CLAUSE_END = re.compile(r"[,;:—–(]|\b(?:that|which|who|whom|because|when|while|after|if)\b")

@@ -24,7 +24,7 @@ Two logistic models are trained on the same features: claims and cut contents ag
 the claims, seven to one, and cut contents read like the reports they were; on PolNeAR train
 (rule analyzer, out of fold) a cut model beside it took strip recall at 10% false flags from 71%
 to 77.5%. A claim model of claims alone does as well on both figures, but its threshold then
-rises and it flags fewer claims no one attributed (README, "How right the flags are").
+rises and it flags fewer claims no one attributed (docs/flags.md).
 
 The thresholds are chosen on the same folds: the models are trained on all folds but one and
 score the one left out, and on those out-of-fold scores the pair of thresholds is the one whose
@@ -74,7 +74,7 @@ PROVENANCE = (
     "text."
 )
 # Strip recalls this close are as alike as retraining the models by itself makes them (about a
-# point either way on PolNeAR train, README "How right the flags are"): between such pairs of
+# point either way on PolNeAR train, docs/flags.md): between such pairs of
 # thresholds, the one flagging more of the claims no one attributed is chosen.
 NEAR_BEST = 0.01
 THRESHOLDS = tuple(round(step / 100, 2) for step in range(5, 96))

@@ -5,5 +5,5 @@ the triggers that keep the browsing figures. :mod:`.migrations` brings an older 
 it (sqlite-utils migrations; ``tests/test_schema.py`` checks the two agree). :mod:`.store`
 turns reports and provenance into rows, writes them a batch per transaction, and answers the
 re-check question (which articles are stored unchanged); :mod:`.merge` merges shards. The tables
-are documented in the README's "Database schema".
+are documented in docs/schema.md.
 """
