@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import socket
 import sqlite3
@@ -359,9 +360,14 @@ def main() -> None:
             f"({cpu:.1f} s CPU)"
         )
     pages_timed = time_pages(args.db, article_id, cluster_id, args.search)
+    # On a shared machine the wall time is mostly waiting for a core: the load says how much.
+    loads = [os.getloadavg()[0]]
+    timed = asyncio.run(pages_timed)
+    loads.append(os.getloadavg()[0])
     print(f" wall ms    CPU ms  status  page (medians of {REPEATS} requests)")
-    for page, status, seconds, cpu in asyncio.run(pages_timed):
+    for page, status, seconds, cpu in timed:
         print(f"{seconds * 1000:5.0f} ms  {cpu * 1000:5.0f} ms  {status}     {page}")
+    print(f"load average (1 min) before and after the pages: {loads[0]:.1f}, {loads[1]:.1f}")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,11 @@ def _maintained_and_recomputed(db) -> tuple[dict, dict]:
         conn.execute("UPDATE statement_rows SET attributions = 0, state_media = 0")
         statement = ""
         for line in (
-            schema.AGGREGATE_BACKFILL + ";" + schema.STATEMENT_COUNTS_BACKFILL
+            schema.AGGREGATE_BACKFILL
+            + ";"
+            + schema.STATEMENT_COUNTS_BACKFILL
+            + ";"
+            + schema.ARTICLE_ORDER_BACKFILL
         ).splitlines():
             statement += line + "\n"
             if sqlite3.complete_statement(statement):
@@ -68,6 +72,8 @@ def test_figures_after_checks_rechecks_and_merges_equal_the_rows(tmp_path):
             source.backup(to)
         maintained, recomputed = _maintained_and_recomputed(copy)
         assert maintained["source_stats"] and maintained["statement counts"]
+        # Articles with statements resting on state media alone, counted (the last column).
+        assert any(row[-1] for row in maintained["article_stats"])
         assert maintained == recomputed
 
 
@@ -81,15 +87,18 @@ def test_state_media_and_top_source_figures(tmp_path):
     result = check(Article(text, path="story.txt"), db=db, link=False)
     article_id = result.reports[0].analysis.article.id
     with closing(sqlite3.connect(db)) as conn:
-        share, top = conn.execute(
-            "SELECT top_source_share, top_source_id FROM article_stats WHERE article_id = ?",
+        share, top, only_state_media_count, score = conn.execute(
+            "SELECT top_source_share, top_source_id, state_media_only, score FROM article_stats "
+            "WHERE article_id = ?",
             [article_id],
         ).fetchone()
+        stored_score = conn.execute("SELECT score FROM articles").fetchone()[0]
         only_state_media = conn.execute(
             "SELECT id FROM statement_rows WHERE state_media > 0 AND state_media = attributions"
         ).fetchall()
     assert (top, share) == ("state_media:kcna", 0.667)
     assert set(only_state_media) == {(f"{article_id}:0",), (f"{article_id}:2",)}
+    assert only_state_media_count == 2 and score == stored_score
 
 
 def test_score_totals_are_exact_whatever_order_the_articles_come_in(tmp_path):

@@ -133,3 +133,21 @@ def test_every_source_gets_its_figures_row(tmp_path):
     ]
     db.execute("INSERT INTO sources (id, name, type) VALUES ('person:bo', 'Bo', 'person')")
     assert db.execute("SELECT count(*) FROM source_stats").fetchone()[0] == 2
+
+
+def test_article_order_figures_are_worked_out_for_an_older_database(tmp_path):
+    # What m015 adds, taken out of a checked database as if it were older, comes back the same.
+    path = tmp_path / "s.db"
+    text = "KCNA said the parade would be held on Thursday.\n\nOfficials said it was large."
+    check([Article(TEXT, path="a.txt"), Article(text, path="b.txt")], db=path, link=False)
+    figures = "SELECT article_id, score, state_media_only FROM article_stats ORDER BY 1"
+    with closing(sqlite3.connect(path)) as conn:
+        written = conn.execute(figures).fetchall()
+        conn.execute("DROP INDEX idx_article_stats_state_media")
+        conn.execute("ALTER TABLE article_stats DROP COLUMN score")
+        conn.execute("ALTER TABLE article_stats DROP COLUMN state_media_only")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_article_order_figures'")
+        conn.commit()
+    assert any(only for _, _, only in written)
+    with closing(open_database(path).conn) as conn:
+        assert conn.execute(figures).fetchall() == written

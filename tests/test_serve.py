@@ -11,6 +11,7 @@ import asyncio
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from sayso.config import resolve_settings
 from sayso.manager import get_plugins
 from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
 from sayso.pipeline.checkers import ArticleReport, run_checkers
-from sayso.storage import store
+from sayso.storage import schema, store
 from typer.testing import CliRunner
+
+from tests.corpus import write_corpus
 
 pytest.importorskip("datasette")
 
@@ -255,17 +258,79 @@ def test_canned_queries_answer_their_questions(
     ]
 
 
-def test_state_media_only_walks_the_score_index_not_the_articles(
+def test_queries_read_their_order_from_an_index_not_the_articles(
     seed_db: tuple[Path, Any],
 ) -> None:
-    # State media are rare in most archives: the query may walk every article to list a few
-    # statements, so it must find them from the index alone, reading no article's row (and
-    # text) but those of the rows it shows.
+    # State media are rare in most archives: walking every article for a few statements read a
+    # million index entries at a million articles. state_media_only walks the figures of the
+    # articles that have one to show, in its order; articles_by_score reads everything it shows
+    # from one index (an article's row holds its whole text before its figures).
     db = sqlite3.connect(seed_db[0])
-    sql = serve.CANNED_QUERIES["state_media_only"]["sql"]
-    plan = [row[3] for row in db.execute(f"explain query plan {sql}")]
-    assert plan[0] == "SCAN articles USING INDEX idx_articles_score_id"
-    assert plan[1].startswith("SEARCH statements USING INDEX idx_statement_rows_state_media")
+    plans = {
+        name: [row[3] for row in db.execute(f"explain query plan {query['sql']}")]
+        for name, query in serve.CANNED_QUERIES.items()
+        if name != serve.SEARCH_QUERY
+    }
+    state_media = plans["state_media_only"]
+    assert state_media[0] == "SCAN article_stats USING INDEX idx_article_stats_state_media"
+    assert state_media[1].startswith("SEARCH statements USING INDEX idx_statement_rows_state_media")
+    assert plans["articles_by_score"][0] == "SCAN articles USING COVERING INDEX idx_articles_ranked"
+    assert plans["top_source_share"][0].startswith(
+        "SEARCH article_stats USING INDEX idx_article_stats_share"
+    )
+    # Sorted only within an article (its statements), never as a whole (sources_by_type sorts
+    # its row per source type).
+    for name in set(plans) - {"sources_by_type"}:
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plans[name], name
+
+
+# The queries as they were before they read the article figures (m015): from the articles.
+QUERIES_FROM_THE_ARTICLES = {
+    "state_media_only": f"""
+select statements.id, statements.article_id, articles.title,
+  {schema.span_text("statements", "start", "end")},
+  (select group_concat(distinct sources.name) from attributions
+    join sources on sources.id = attributions.source_id
+    where {serve._CARRIES})
+from articles
+cross join statement_rows as statements on statements.article_id = articles.id
+  and statements.state_media > 0
+where statements.state_media = statements.attributions
+order by articles.score, articles.id, statements.idx""",
+    "top_source_share": """
+select article_stats.article_id, articles.title, article_stats.top_source_id, sources.name,
+  sources.type, article_stats.top_source_share, article_stats.attributions, articles.score
+from article_stats
+join articles on articles.id = article_stats.article_id
+join sources on sources.id = article_stats.top_source_id
+where article_stats.top_source_share is not null
+order by article_stats.top_source_share desc, article_stats.attributions desc,
+  article_stats.rowid desc""",
+    "articles_by_score": """
+select rank() over (order by score), id, title, score, claims, attributed_claims,
+  round(1.0 * attributed_claims / nullif(claims, 0), 3), words
+from articles
+order by score, title""",
+}
+
+
+def test_queries_list_what_reading_the_articles_lists(tmp_path: Path) -> None:
+    # Checked, re-checked with a changed text, and merged with a shard: the queries reading the
+    # article figures list the same rows, in the same order, as the same queries over the rows.
+    paths = write_corpus(tmp_path / "articles", 12)
+    db, shard, merged = tmp_path / "s.db", tmp_path / "shard.db", tmp_path / "merged.db"
+    sayso.check(paths[:8], db=db, link=False)
+    paths[0].write_text(paths[0].read_text() + "\nKCNA said the talks would resume.\n")
+    sayso.check(paths[:1], db=db, link=False)
+    sayso.check(paths[6:], db=shard, link=False)
+    sayso.merge([db, shard], merged)
+    for path in (db, merged):
+        serve.open_for_browsing(path).close()
+        with closing(sqlite3.connect(path)) as conn:
+            for name, sql in QUERIES_FROM_THE_ARTICLES.items():
+                rows = conn.execute(serve.CANNED_QUERIES[name]["sql"]).fetchall()
+                assert rows == conn.execute(sql).fetchall(), (path.name, name)
+                assert len(rows) > 2, (path.name, name)
 
 
 # One row per check run: these stay small whatever the archive's size.

@@ -184,7 +184,8 @@ TABLES = {
     "article_stats": Table(
         _columns(
             "article_id TEXT, attributions INTEGER, warnings INTEGER, top_source_id TEXT, "
-            "top_attributions INTEGER, top_mentions INTEGER, top_source_share REAL"
+            "top_attributions INTEGER, top_mentions INTEGER, top_source_share REAL, "
+            "score REAL, state_media_only INTEGER"
         ),
         pk=("article_id",),
     ),
@@ -243,6 +244,10 @@ INDEXES = {
     # The statements a state-media page lists, by article: few, so a small index.
     "idx_statement_rows_state_media": Index(
         "statement_rows", ("article_id", "idx"), where="state_media > 0"
+    ),
+    # The articles state_media_only lists, in its order: only those with a statement to show.
+    "idx_article_stats_state_media": Index(
+        "article_stats", ("score", "article_id"), where="state_media_only > 0"
     ),
 }
 
@@ -431,9 +436,12 @@ join sources on sources.id = source_stats.source_id
 SUMMARY_VIEWS = {"article_summary": ARTICLE_SUMMARY_SQL, "source_summary": SOURCE_SUMMARY_SQL}
 BROWSING_INDEXES = {
     "idx_articles_score": Index("articles", ("score",)),
-    # Walks articles in score order reading no article row (SQLite reads one only for a row
-    # shown): state_media_only may list a few statements of a million articles.
+    # The articles page's order: the sort column, then the primary key, as Datasette sorts.
     "idx_articles_score_id": Index("articles", ("score", "id")),
+    # Everything articles_by_score shows, in its order: no article's row (text first) is read.
+    "idx_articles_ranked": Index(
+        "articles", ("score", "title", "id", "claims", "attributed_claims", "words")
+    ),
     # The orders the article_sources and sources pages are shown in.
     "idx_article_sources_attributions": Index("article_sources", ("attributions",)),
     "idx_sources_name": Index("sources", ("name",)),
@@ -518,6 +526,10 @@ where article_id = old.article_id and top_source_id is not old.source_id;"""
 _STATE_MEDIA = "coalesce((select type = 'state_media' from sources where id = {row}.source_id), 0)"
 # The statements an attribution carries.
 _CARRIED = "select {row}.article_id || ':' || value from json_each({row}.statements)"
+# How many of an article's statements rest on state media alone (what state_media_only lists).
+_STATE_MEDIA_ONLY = """select count(*) from statement_rows
+    where statement_rows.article_id = {article} and state_media > 0
+      and state_media = statement_rows.attributions"""
 
 AGGREGATE_TRIGGERS = {
     "aggregate_sources_insert": """after insert on sources begin
@@ -557,6 +569,8 @@ end""",
   update statement_rows set attributions = attributions - 1,
     state_media = state_media - {_STATE_MEDIA.format(row="old")}
   where id in ({_CARRIED.format(row="old")});
+  update article_stats set state_media_only = ({_STATE_MEDIA_ONLY.format(article="old.article_id")})
+  where article_id = old.article_id;
 end""",
     "aggregate_findings_delete": """after delete on finding_rows
 when old.severity in ('warning', 'error') begin
@@ -607,18 +621,19 @@ from (
   group by sources.type
 ) as added
 where type_stats.type = added.type""",
-    """insert into article_stats (article_id, attributions, warnings)
-select id, attributions, warnings from (
+    """insert into article_stats (article_id, attributions, warnings, score)
+select id, attributions, warnings, score from (
   select value as id,
     (select count(*) from attribution_rows where article_id = value) as attributions,
     (select count(*) from finding_rows
       where article_id = value and severity in ('warning', 'error')) as warnings,
-    exists (select 1 from article_sources where article_id = value) as has_sources
+    exists (select 1 from article_sources where article_id = value) as has_sources,
+    (select score from articles where id = value) as score
   from json_each(:articles)
 )
 where attributions or warnings or has_sources
 on conflict(article_id) do update set attributions = attributions + excluded.attributions,
-  warnings = warnings + excluded.warnings""",
+  warnings = warnings + excluded.warnings, score = excluded.score""",
     f"""update article_stats set (top_source_id, top_attributions, top_mentions) = (
   {_TOP_SOURCE}
 )
@@ -640,7 +655,19 @@ from (
   group by 1
 ) as carried
 where statement_rows.id = carried.statement_id""",
+    # After the statements' counts, which it counts.
+    f"""update article_stats
+set state_media_only = ({_STATE_MEDIA_ONLY.format(article="article_stats.article_id")})
+where article_id in {_WRITTEN}""",
 )
+
+
+# The article figures the m015 migration added, worked out from the rows already stored (after
+# the statements' counts).
+ARTICLE_ORDER_BACKFILL = f"""
+update article_stats set score = (select score from articles where id = article_stats.article_id),
+  state_media_only = ({_STATE_MEDIA_ONLY.format(article="article_stats.article_id")})
+"""
 
 
 def aggregate_trigger_sql() -> list[str]:

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -305,6 +305,9 @@ def render_cell(
     else:
         return None
 
+    if datasette.get_database(database) in _sayso_databases:
+        return _link(url, value)
+
     async def link_if_sayso() -> Markup | None:
         if not await is_sayso_database(datasette, database):
             return None
@@ -461,18 +464,39 @@ async def _has_tables(
 
 
 def article_url(datasette: Any, database: str, article_id: str) -> str:
-    return str(datasette.urls.database(database)) + f"/-/article/{tilde_encode(article_id)}"
+    return f"{_database_url(datasette, database)}/-/article/{_tilde_encode(article_id)}"
 
 
 def cluster_url(datasette: Any, database: str, cluster_id: str) -> str:
-    return str(datasette.urls.database(database)) + f"/-/cluster/{tilde_encode(cluster_id)}"
+    return f"{_database_url(datasette, database)}/-/cluster/{_tilde_encode(cluster_id)}"
+
+
+# A query page links thousands of rows: each database's and table's address is worked out once.
+@lru_cache(maxsize=256)
+def _database_url(datasette: Any, database: str) -> str:
+    return str(datasette.urls.database(database))
+
+
+@lru_cache(maxsize=256)
+def _table_url(datasette: Any, database: str, table: str) -> str:
+    return str(datasette.urls.table(database, table))
+
+
+# What Datasette's tilde encoding leaves as it is: article ids, for one.
+UNENCODED = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _tilde_encode(value: str) -> str:
+    """``tilde_encode(value)``, without its byte-by-byte work for a value it would leave as it is
+    (a query page links thousands of ids)."""
+    return value if UNENCODED.fullmatch(value) else tilde_encode(value)
 
 
 def row_url(datasette: Any, database: str, table: str, row_id: str) -> str:
     """The page of one row: a view's (which has no row pages) filtered to the row's id."""
     if table in SPAN_VIEWS:
-        return f"{datasette.urls.table(database, table)}?id={quote(str(row_id), safe='')}"
-    return str(datasette.urls.row(database, table, tilde_encode(str(row_id))))
+        return f"{_table_url(datasette, database, table)}?id={quote(str(row_id), safe='')}"
+    return f"{_table_url(datasette, database, table)}/{_tilde_encode(str(row_id))}"
 
 
 def render_spans(
@@ -833,7 +857,8 @@ def _raw(value: Any) -> Any:
 
 
 def _link(url: str, text: object) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(url, text)
+    # Not Markup.format: a query page renders thousands of these, and it costs several times more.
+    return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
 
 
 def _percent(part: int, whole: int) -> str:

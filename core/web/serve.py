@@ -38,10 +38,12 @@ _CARRIES = """attributions.article_id = statements.article_id
 # Queries listing statements walk articles in score order ("cross join" keeps that order), so
 # SQLite streams rows and a page is ready without reading the whole database. Every ORDER BY
 # follows an index to its last term (score, then the article's row or id): thousands of articles
-# share a score, and sorting all of theirs would cost what streaming saves. state_media_only may
-# have to walk every article for a few statements (state media are rare in most archives), so it
-# walks the index of score and id, which holds all it needs to find them, instead of reading
-# every article's row (its text with it) for the id.
+# share a score, and sorting all of theirs would cost what streaming saves. state_media_only
+# walks only the articles that have a statement to show (state media are rare in most archives:
+# walking every article's score, it read a million index entries for a few statements), by the
+# index of the figures kept per article (their score is the article's). An article's row holds
+# its text before its figures, so reading its score or word count reads the whole text: the
+# queries read those from an index or from the figures instead.
 SEARCH_QUERY = "search_statements"
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "unattributed_claims": {
@@ -114,11 +116,12 @@ select
   (select group_concat(distinct sources.name) from attributions
     join sources on sources.id = attributions.source_id
     where {_CARRIES}) as sources
-from articles
-cross join statement_rows as statements on statements.article_id = articles.id
+from article_stats
+cross join statement_rows as statements on statements.article_id = article_stats.article_id
   and statements.state_media > 0
-where statements.state_media = statements.attributions
-order by articles.score, articles.id, statements.idx
+cross join articles on articles.id = article_stats.article_id
+where article_stats.state_media_only > 0 and statements.state_media = statements.attributions
+order by article_stats.score, article_stats.article_id, statements.idx
 """,
     },
     # Where a large database's statements page sends a search (see the Datasette plugin).
@@ -154,7 +157,7 @@ select
   sources.type as top_source_type,
   article_stats.top_source_share,
   article_stats.attributions,
-  articles.score
+  article_stats.score
 from article_stats
 join articles on articles.id = article_stats.article_id
 join sources on sources.id = article_stats.top_source_id
@@ -475,8 +478,9 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "article_stats": {
         "hidden": True,
-        "description": "Per article: attributions, warnings and the top source "
-        "(article_summary and top_source_share read it).",
+        "description": "Per article: attributions, warnings, the top source and the "
+        "statements resting on state media alone (article_summary, top_source_share and "
+        "state_media_only read it).",
         "columns": {
             "article_id": "The article.",
             "attributions": "Attributions found in it.",
@@ -485,6 +489,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "top_attributions": "Its attributions.",
             "top_mentions": "Its mentions (the tie-break between sources cited as often).",
             "top_source_share": "Its share of the article's attributions.",
+            "score": "The article's score (the order state_media_only lists articles in).",
+            "state_media_only": "Its statements resting on state media alone.",
         },
     },
 }
