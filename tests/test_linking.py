@@ -411,25 +411,6 @@ def test_the_terms_a_text_gives_are_those_of_terms_version_1():
     assert extractor.restored("a", "a.txt", [claim], {}, encoded(article)) == article
 
 
-def test_a_sentence_another_article_repeats_gives_what_it_gives_worked_out_anew():
-    """A claim text seen before is looked up, not worked out again: the same terms, and its
-    words still count for the article's spellings; the same words attributed otherwise (less
-    another source and cue) are another text."""
-    lexicon = build_lexicon(get_plugins())
-    text = "Officials said letters were exchanged with Kim Jong Un on Thursday."
-    told = ClaimText(0, 0, text)
-    attributed = ClaimText(1, 0, text, ((0, 9), (10, 14)), (("officials", "Officials"),))
-    other = ClaimText(2, 80, "Trade talks resumed, which analysts welcomed.")
-    first = [told]
-    second = [other, told, attributed]
-    extractor = TermExtractor(lexicon)
-    extractor.article("a", "a.txt", first, {})
-    repeated = extractor.article("b", "b.txt", second, {})
-    assert repeated == TermExtractor(lexicon).article("b", "b.txt", second, {})
-    assert repeated.spellings["lette"] == "letters"
-    assert repeated.claims[1].clauses != repeated.claims[2].clauses
-
-
 def _brute_force_candidates(
     articles: list[int], term_sets: list[frozenset[str]], limit: int, active: set[int] | None
 ) -> list[tuple[int, int]]:

@@ -195,12 +195,6 @@ class TermExtractor:
         self.spelling_order = _Cache(lambda word: _shorter_first(self.bare_words[word]))
         # The words of the article being worked on (for its spellings).
         self._words: set[str] = set()
-        # The words the claim being worked on holds outside names (for the article's words).
-        self._found: list[str] = []
-        # Each claim text (less its attribution) worked out, with its clauses and the words
-        # they came from: a story's copies repeat sentences word for word (a quarter of the
-        # claims of link_scale.py's 2,000 articles), and such a claim is worked out once.
-        self.texts: dict[str, tuple[tuple[Clause, ...], tuple[str, ...]]] = {}
         self.fingerprint = self._fingerprint()
 
     def analysis(self, analysis: Analysis) -> ArticleClaims:
@@ -266,13 +260,7 @@ class TermExtractor:
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
 
     def _claim(self, claim: ClaimText) -> ClaimTerms:
-        text = _masked(claim).replace("’", "'")
-        known = self.texts.get(text)
-        if known is None:
-            self._found = []
-            known = self.texts[text] = (self._clauses(text), tuple(self._found))
-        clauses, words = known
-        self._words.update(words)
+        clauses = self._clauses(_masked(claim).replace("’", "'"))
         return ClaimTerms(claim.statement_index, claim.text, clauses, self._cited(claim))
 
     def _cited(self, claim: ClaimText) -> tuple[Citation, ...]:
@@ -329,7 +317,7 @@ class TermExtractor:
         names = set(map(self.name_terms.__getitem__, pieces[1::2]))
         names.discard("")
         found = _words(" ".join(pieces[0::2]).lower())
-        self._found += found
+        self._words.update(found)
         words.update(map(self.word_terms.__getitem__, found))
         words.discard("")
         # Sorted: stored terms are the same bytes whatever order the sets came in.
