@@ -71,6 +71,22 @@ def test_a_check_that_links_stores_what_sayso_link_stores(seeds, tmp_path):
     assert _clusters(linked) == _clusters(later)
 
 
+def test_a_link_leaves_the_indexes_as_they_were(seeds, tmp_path):
+    """The provenance tables are filled first and indexed after: the same indexes, working."""
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with sqlite3.connect(db) as conn:
+        before = conn.execute(schema).fetchall()
+    conn.close()
+    sayso.link(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(schema).fetchall() == before
+        assert any(name.startswith("idx_cluster_members") for name, _ in before)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
 def test_articles_checked_later_join_the_existing_clusters(seeds, tmp_path):
     at_once, one_by_one = tmp_path / "once.db", tmp_path / "incremental.db"
     check(seeds, db=at_once)

@@ -96,6 +96,26 @@ def test_training_with_conllu_parses(brat_corpus, tmp_path):
     assert result.spans["cue"]["exact"].f1 == 1.0
 
 
+def test_a_parse_word_across_a_line_break_is_one_line_of_the_model(brat_corpus, tmp_path):
+    # A parse word whose offsets span a line break of the text ("and\nkeeps"): few iterations
+    # and no L1 keep its features, which crfsuite's dump (read for the card) and attributes.txt
+    # hold one a line.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(brat_corpus, corpus)
+    conllu = corpus / "conllu" / "school_budget.conllu"
+    text = (corpus / "text" / "school_budget.txt").read_text(encoding="utf-8")
+    start = text.index("and\nkeeps")
+    end = start + len("and\nkeeps")
+    old = f"start_char={start}|end_char={start + 3}|"
+    parse = conllu.read_text(encoding="utf-8")
+    assert old in parse
+    conllu.write_text(parse.replace(old, f"start_char={start}|end_char={end}|"), encoding="utf-8")
+    card = train(corpus, tmp_path / "model", parse=True, iterations=3, c1=0.0)
+    attributes = (tmp_path / "model" / "attributes.txt").read_text(encoding="utf-8")
+    assert len(attributes.splitlines()) == card["attributes"]
+    assert "w=and\\nkeeps" in attributes.splitlines()
+
+
 def test_reading_in_two_processes_gives_the_same_model(brat_corpus, tmp_path):
     one = train(brat_corpus, tmp_path / "one", parse=True, iterations=10, c1=0.0)
     two = train(brat_corpus, tmp_path / "two", parse=True, iterations=10, c1=0.0, workers=2)

@@ -103,6 +103,10 @@ _PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "his", "her"
 _WINDOW = (-2, -1, 1, 2, -3, 3)
 _STEM_ENDINGS = ("ing", "ed", "es", "s")
 _MAX_CACHED_TYPES = 300_000
+# A model's attributes are kept one a line (crfsuite's dump, which training reads, and
+# attributes.txt), so no feature may hold a line break. A parse's word can: one whose offsets
+# span a line break of the text ('<tweet … 2016\n">'). Its line breaks are written as escapes.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _distance(value: int) -> str:
@@ -135,6 +139,11 @@ def _share(share: float) -> str:
     return "lo"
 
 
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks as escapes ("\\n"), for a feature."""
+    return _LINE_BREAK.sub(lambda found: repr(found.group())[1:-1], text)
+
+
 def shape(word: str) -> str:
     """The word's character classes with runs collapsed: "Kim" Xx, "U.S." X.X., "2016" d."""
     out: list[str] = []
@@ -156,6 +165,7 @@ def shape(word: str) -> str:
 class Tokens:
     """An article's tokens column by column (offsets into its text), grouped into paragraphs.
 
+    ``words`` are the tokens' texts (a parse word's line breaks escaped: :func:`_one_line`).
     ``parse`` holds, per token, the parse features of its word when the tokens are a parse's
     words, else it is empty.
     """
@@ -205,7 +215,8 @@ def parse_tokens(
         first = bisect.bisect_left(starts, paragraph.start)
         last = bisect.bisect_left(starts, paragraph.end)
         ranges.append(range(first, last))
-    tokens = Tokens(starts, ends, [text[w.start : w.end] for w in words], ranges, features)
+    texts = [_one_line(text[w.start : w.end]) for w in words]
+    tokens = Tokens(starts, ends, texts, ranges, features)
     rules = role_labels(tokens, attribution_roles(extract_attributions(parsed, lexicon)))
     for index, label in enumerate(rules):
         before = rules[index - 1] if index else "^"
@@ -221,12 +232,12 @@ _CHILD_RELATIONS = frozenset(
 
 
 def _word_parse_features(all_words: list[Any], word: Any, cue_lemmas: set[str]) -> list[str]:
-    features = ["u=" + word.upos, "d=" + word.deprel, "l=" + word.lemma.lower()]
+    features = ["u=" + word.upos, "d=" + word.deprel, "l=" + _one_line(word.lemma.lower())]
     # A speech verb's dependents: a subject (the source) and a clause (the content).
     features += sorted({"ch=" + all_words[c].deprel for c in word.children} & _CHILD_RELATIONS)
     if word.head is not None:
         head = all_words[word.head]
-        features += ["hl=" + head.lemma, "hu=" + head.upos]
+        features += ["hl=" + _one_line(head.lemma), "hu=" + head.upos]
     if word.lemma in cue_lemmas:
         features.append("selfcue")
     # Up the head chain to the nearest cue verb: the relation by which this word's branch hangs

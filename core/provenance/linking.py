@@ -320,11 +320,13 @@ class Linker:
                     article_id, claim.statement_index, claim.text, cited, round(best[number], 3)
                 )
             )
-        term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
-        shared = sorted(
-            (t for t, count in term_counts.items() if count > 1),
-            key=lambda t: (-terms.weights[t], t),
-        )
+        # The terms more than one member holds (those of both, in a pair: over half the clusters).
+        if len(group) == 2:
+            held: Iterable[str] = terms.all[group[0]] & terms.all[group[1]]
+        else:
+            term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
+            held = (t for t, count in term_counts.items() if count > 1)
+        shared = sorted(held, key=lambda t: (-terms.weights[t], t))
         digest = hashlib.sha256(" ".join(m.statement_id for m in members).encode()).hexdigest()
         return ClaimCluster(digest[:16], members, [terms.surface(t) for t in shared[:6]])
 
@@ -561,6 +563,11 @@ class _SourceResolver:
         self.taken_names: dict[str, set[str]] = {}
         # The canonical source of each name and type that is one source in every article.
         self.named: dict[tuple[str, str], CanonicalSource] = {}
+        # Each (source id, wording) given as an alias: an outlet or a person is named the same
+        # way in article after article, and recording an alias twice changes nothing.
+        self.aliased: set[tuple[str, str]] = set()
+        # Each mention's words before an apposition (mentions repeat across articles too).
+        self.heads: dict[str, str] = {}
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -573,8 +580,12 @@ class _SourceResolver:
             self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
         # A name an article repeats is one alias: each wording is looked at once.
+        heads = self.heads
         for text in dict.fromkeys(mention.text for mention in source.mentions):
-            self._alias(canonical, head_before_apposition(text))
+            head = heads.get(text)
+            if head is None:
+                head = heads[text] = head_before_apposition(text)
+            self._alias(canonical, head)
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:
@@ -665,6 +676,10 @@ class _SourceResolver:
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
         """Record a name the source went by, unless it is its name or one it had, in any case."""
+        given = (canonical.id, alias)
+        if given in self.aliased:
+            return
+        self.aliased.add(given)
         alias = " ".join(alias.split())
         if not alias:
             return

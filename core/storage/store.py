@@ -570,8 +570,32 @@ def save_provenance(
             "INSERT OR IGNORE INTO source_aliases (source_id, alias) VALUES (?, ?)",
             tables.pop("source_aliases")[1],
         )
-        for table, values in tables.items():
-            _insert(db, table, values)
+        if replace_all:
+            # Into empty tables: filled first and indexed after (SQLite sorts each index once
+            # instead of inserting into five at every member row: a fifth of the writing).
+            with _indexes_rebuilt(_connection(db), PROVENANCE_TABLES):
+                for table, values in tables.items():
+                    _insert(db, table, values)
+        else:
+            for table, values in tables.items():
+                _insert(db, table, values)
+
+
+@contextmanager
+def _indexes_rebuilt(conn: sqlite3.Connection, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the tables' indexes (those a statement made, not the primary keys'), then make
+    them again from the same statements: inside a transaction, nobody sees them missing."""
+    marks = ", ".join("?" for _ in tables)
+    indexes = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY rowid",
+        list(tables),
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX [{name}]")
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
 
 
 def clear_provenance(db: sqlite_utils.Database | sqlite3.Connection) -> None:
