@@ -48,6 +48,7 @@ from typing import Any
 from ..errors import ConfigError, ModelMissingError
 from ..hookspecs import hookimpl
 from ..lexicon import Lexicon
+from ..memo import Memo
 from ..model import Analysis, AnalyzerFactory, Article, Attribution, Span
 from .assembly import _Piece, assemble, merge_rules, tagged_pieces
 from .conllu import CONLLU_PATH
@@ -280,9 +281,9 @@ class Featurizer:
         self.titles = frozenset(t.lower().rstrip(".") for t in lexicon.person_titles)
         self.known = known
         self._bands = {word: _share(share) for word, share in self.learned_cues.items()}
-        self._types = _Cache(self._type_entry)
-        self._contexts = _Cache(self._context)
-        self._nested = _Cache(self._nested_feature)
+        self._types = Memo(self._type_entry)
+        self._contexts = Memo(self._context)
+        self._nested = Memo(self._nested_feature)
 
     def _keep(self, features: list[str]) -> list[str]:
         known = self.known
@@ -291,10 +292,6 @@ class Featurizer:
     def type_features(self, word: str) -> tuple[list[str], ...]:
         """The features ``word`` gives the token it is, and those it gives its neighbours at
         each window offset: (own, at -2, at -1, at +1, at +2, at -3, at +3)."""
-        return tuple(self._keep(features) for features in self._type_lists(word))
-
-    def _type_lists(self, word: str) -> list[list[str]]:
-        """:meth:`type_features` before they are filtered to the attributes the model knows."""
         lower = "—" if word in _DASHES else word.lower()
         cue = lower in self.cue_words
         word_shape = shape(word)
@@ -332,7 +329,7 @@ class Featurizer:
                 if cluster is not None:
                     window.append(f"{offset}k={cluster[0]}")
             built.append(window)
-        return built
+        return tuple(self._keep(features) for features in built)
 
     def article_features(
         self,
@@ -432,15 +429,8 @@ class Featurizer:
         its cue band for the nested-cue feature (None when it is no cue word)."""
         lower = word.lower()
         band = self._bands.get(lower, "lex") if lower in self.cue_words else None
-        # Every new word of a run passes here once: filtered and encoded in one pass.
-        known = self.known
-        return (
-            *(
-                [feature.encode() for feature in features if known is None or feature in known]
-                for features in self._type_lists(word)
-            ),
-            band,
-        )
+        lists = self.type_features(word)
+        return (*([feature.encode() for feature in features] for features in lists), band)
 
     def _nested_feature(self, key: tuple[str, str, bool]) -> list[bytes]:
         band, rule, quoted = key
@@ -467,19 +457,6 @@ class Featurizer:
             features.append("nocue")
         features += ["r=" + rule, "r-1=" + before, "r+1=" + after, f"rr={before}|{rule}"]
         return self._encoded(features)
-
-
-class _Cache(dict[Any, Any]):
-    """A dict that builds a missing value with ``make`` and keeps it: looked up by ``map`` over
-    a paragraph's keys, with no Python-level test for each."""
-
-    def __init__(self, make: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.make(key)
-        return value
 
 
 def sentence_numbers(tokens: Tokens, sentence_starts: list[int]) -> list[int]:

@@ -24,11 +24,12 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import GazetteerEntry, Lexicon
+from ..memo import Memo
 from ..model import Analysis, Source
 
 # Change it with anything that changes the terms a text gives (the words kept, stemming, the
@@ -79,7 +80,6 @@ _STOP_WORDS_TEXT = """
     one two including however though still among according information news"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
-_V = TypeVar("_V")
 
 # A source an article cites for a claim: its key in the article, the words that name it there
 # (cut before an apposition) and the source it cites in turn ("X, citing Y"), if any.
@@ -187,12 +187,14 @@ class TermExtractor:
         titles = frozenset(name_key(t) for t in lexicon.person_titles)
         # Words that carry no fact: function words, cues ("said"), titles ("President").
         self.name_noise = STOP_WORDS | frozenset(lexicon.cue_forms()) | titles
-        self.word_terms = _Cache(self._word_term)
-        self.name_terms = _Cache(self._name_term)
-        self.bare_words = _Cache(_bare)
+        self.word_terms = Memo(self._word_term)
+        self.name_terms = Memo(self._name_term)
+        self.bare_words = Memo(_bare)
         # The words whose term is "" (see _word_term).
         self.no_term: set[str] = set()
-        self.spelling_order = _Cache(lambda word: _shorter_first(self.bare_words[word]))
+        self.spelling_order: Memo[str, str] = Memo(
+            lambda word: _shorter_first(self.bare_words[word])
+        )
         # The words of the article being worked on (for its spellings).
         self._words: set[str] = set()
         self.fingerprint = self._fingerprint()
@@ -363,18 +365,6 @@ def gazetteer_keys(lexicon: Lexicon) -> dict[str, GazetteerEntry]:
         if name_key(country) in gazetteer:
             gazetteer.setdefault(demonym, gazetteer[name_key(country)])
     return gazetteer
-
-
-class _Cache(dict[str, _V]):
-    """A dict that fills a missing key from a function: looked up with ``map`` at C speed."""
-
-    def __init__(self, compute: Callable[[str], _V]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: str) -> _V:
-        value = self[key] = self.compute(key)
-        return value
 
 
 def encoded(article: ArticleClaims) -> bytes:
