@@ -33,6 +33,7 @@ from functools import cached_property
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
+from ..memo import Memo
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import ARTICLE_SCOPED_TYPES, source_id
@@ -567,7 +568,7 @@ class _SourceResolver:
         # way in article after article, and recording an alias twice changes nothing.
         self.aliased: set[tuple[str, str]] = set()
         # Each mention's words before an apposition (mentions repeat across articles too).
-        self.heads: dict[str, str] = {}
+        self.heads = Memo(head_before_apposition)
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -580,12 +581,8 @@ class _SourceResolver:
             self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
         # A name an article repeats is one alias: each wording is looked at once.
-        heads = self.heads
         for text in dict.fromkeys(mention.text for mention in source.mentions):
-            head = heads.get(text)
-            if head is None:
-                head = heads[text] = head_before_apposition(text)
-            self._alias(canonical, head)
+            self._alias(canonical, self.heads[text])
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:
