@@ -334,6 +334,14 @@ class CheckRun(Generic[T]):
 
     With ``load_unchanged``, each :class:`Unchanged` carries its stored report as a document.
 
+    ``checking``, a :class:`Checking` another run prepared, is used instead of preparing one
+    from ``analyzer``, ``settings``, ``plugins``, ``analyzer_options``, ``time_limit`` and
+    ``config``: its analyzer comes with its model loaded and its caches filled.
+
+    With ``shard``, ``db`` is a shard that only a merge reads (a partition of a Dask check,
+    :mod:`sayso.pipeline.cluster`): written without a journal on disk or syncing, and its rows
+    not counted in the browsing figures, which the merge counts as it inserts them.
+
     ``errors`` fills with unreadable inputs as the run reads them; ``run_id``, ``checked`` and
     ``skipped`` are set as it goes.
     """
@@ -355,17 +363,23 @@ class CheckRun(Generic[T]):
         time_limit: float | Literal["configured"] | None = CONFIGURED,
         config: str | Path | None = None,
         load_unchanged: bool = False,
+        shard: bool = False,
+        checking: Checking | None = None,
     ) -> None:
         self.inputs = [inputs] if isinstance(inputs, (str, Path, Article, InputError)) else inputs
         self.process = process
         self.db = db
-        plugins = plugins or get_plugins()
-        limit = time_limit
-        if settings is None or isinstance(limit, str):
-            configuration = load_configuration(plugins.checkers, Path(config) if config else None)
-            settings = configuration.settings if settings is None else settings
-            limit = configuration.time_limit if isinstance(limit, str) else limit
-        self.checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, limit)
+        if checking is None:
+            plugins = plugins or get_plugins()
+            limit = time_limit
+            if settings is None or isinstance(limit, str):
+                configuration = load_configuration(
+                    plugins.checkers, Path(config) if config else None
+                )
+                settings = configuration.settings if settings is None else settings
+                limit = configuration.time_limit if isinstance(limit, str) else limit
+            checking = Checking.prepare(analyzer, settings, plugins, analyzer_options, limit)
+        self.checking = checking
         if link is None:
             self.inputs = expanded(self.inputs)
             link = links_by_default(self.inputs)
@@ -375,6 +389,7 @@ class CheckRun(Generic[T]):
         self.skip_unchanged = skip_unchanged and db is not None
         self.max_bytes = max_bytes
         self.load_unchanged = load_unchanged
+        self.shard = shard
         self.link = link
         self.linker: Linker | None = None
         if link and db is None:
@@ -415,7 +430,7 @@ class CheckRun(Generic[T]):
             yield from self._check(read_inputs(self.inputs, self.errors, self.max_bytes), None)
             self._link(None)
             return
-        database = open_connection(self.db)
+        database = open_connection(self.db, scratch=self.shard)
         # Each batch is one transaction: whatever SQLite reports (a full disk, a lock held past
         # the timeout), the batches before it are stored, and the error is one line.
         try:
@@ -485,7 +500,7 @@ class CheckRun(Generic[T]):
             if database is not None:
                 run_id = self._start(database)
                 tables = [rows for rows, *_ in batch if rows is not None]
-                save_batch(database, tables, run_id)
+                save_batch(database, tables, run_id, figures=not self.shard)
                 if self.link:
                     self.article_ids += map(article_id_of, tables)
             for _, output, seconds, failures in batch:

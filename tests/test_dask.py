@@ -4,6 +4,7 @@ import contextlib
 import re
 import socket
 import sqlite3
+import threading
 import warnings
 
 import pytest
@@ -12,6 +13,7 @@ pytest.importorskip("distributed")
 
 from sayso.api import check
 from sayso.pipeline.cluster import (
+    _checking_for,
     _client,
     _make_template,
     _partition_count,
@@ -116,6 +118,27 @@ def test_a_partition_starts_its_shard_as_a_copy_of_the_migrated_template(tmp_pat
     with sqlite3.connect(shard) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (2,)
         assert conn.execute("SELECT count(*) FROM mark").fetchone() == (0,)
+        # Scratch for the merge: no WAL, and the rows not counted in the browsing figures
+        # (the merge counts them; test_a_dask_check_stores_what_a_sequential_check_stores).
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert conn.execute("SELECT count(*) FROM attribution_rows").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM article_stats").fetchone() == (0,)
+
+
+def test_a_worker_thread_checks_the_partitions_of_one_run_with_one_checking():
+    prepared = Checking.prepare()
+    options = (prepared.analyzer, prepared.settings, prepared.analyzer_options, None)
+    first = _checking_for("run-1", *options)
+    assert _checking_for("run-1", *options) is first
+    # Another run (a real cluster's worker outlives runs), a partition without a run, or
+    # another thread: a Checking of its own.
+    assert _checking_for("run-2", *options) is not first
+    assert _checking_for(None, *options) is not _checking_for(None, *options)
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(_checking_for("run-2", *options)))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not _checking_for("run-2", *options)
 
 
 def test_the_template_is_removed_from_a_shards_directory_given(cluster, tmp_path):
@@ -143,11 +166,13 @@ def test_files_are_split_in_order_into_parts_of_nearly_equal_bytes():
 
 
 def test_the_last_partitions_are_smaller_when_each_worker_has_whole_ones_first():
+    assert _shares(18, 2) == [1.0] * 12 + [0.5, 0.5, 0.25, 0.25, 0.125, 0.125]
     assert _shares(8, 2) == [1.0] * 4 + [0.5, 0.5, 0.25, 0.25]
     assert _shares(12, 3) == [1.0] * 6 + [0.5] * 3 + [0.25] * 3
+    assert _shares(7, 2) == [1.0] * 5 + [0.5, 0.5]
     # Too few partitions for that: all alike.
     assert _shares(3, 2) == [1.0] * 3
-    assert _shares(7, 2) == [1.0] * 7
+    assert _shares(5, 2) == [1.0] * 5
 
 
 def test_partitions_are_several_per_worker_and_a_multiple_of_the_workers():

@@ -88,12 +88,17 @@ class ShardMerge:
     :func:`merge_databases` feeds it every shard at once; a distributed check feeds it each
     partition's shard as soon as the partitions before it are merged, while later ones are still
     being checked. Use it as a context manager: leaving the block without :meth:`finish`
-    (an error, an interruption) leaves ``out`` as it was.
+    (an error, an interruption) leaves ``out`` as it was. ``empty`` is an empty, migrated sayso
+    database that a new output starts as a copy of when its first shard is not adopted (see
+    :meth:`add`), instead of a new database migrated step by step.
     """
 
-    def __init__(self, out: Path, plugins: Plugins | None = None) -> None:
+    def __init__(
+        self, out: Path, plugins: Plugins | None = None, empty: Path | None = None
+    ) -> None:
         self.out = out
         self.plugins = plugins or get_plugins()
+        self.empty = empty
         self.building = out.with_name(out.name + ".merging")
         self.conn: sqlite3.Connection | None = None
         self.run_id = 0
@@ -115,14 +120,19 @@ class ShardMerge:
         ):
             _remove(leftover)
 
-    def add(self, shard: Path) -> None:
-        """Merge ``shard`` (a sayso database, not one merged already nor the output)."""
+    def add(self, shard: Path, *, counted: bool = True) -> None:
+        """Merge ``shard`` (a sayso database, not one merged already nor the output).
+
+        ``counted``: whether the shard's browsing figures count its rows. A new output starts
+        as a copy of its first shard if they do; a shard written without them (a Dask check's,
+        see :class:`sayso.api.CheckRun`) is inserted, its rows counted in as they go.
+        """
         (shard,) = _checked_shards([shard], self.out)
         key = shard.resolve()
         if key in self.merged:
             raise DatabaseError(f"{shard}: given twice")
         self.merged.add(key)
-        if self.conn is None and not self.out.exists():
+        if counted and self.conn is None and not self.out.exists():
             # A new output starts as a copy of the first shard, whose rows need no inserting.
             self._start(shard, adopt=True)
             return
@@ -162,7 +172,7 @@ class ShardMerge:
 
     def _connection(self) -> sqlite3.Connection:
         if self.conn is None:
-            self._start(self.out if self.out.exists() else None)
+            self._start(self.out if self.out.exists() else self.empty)
         assert self.conn is not None
         return self.conn
 

@@ -131,8 +131,12 @@ def refuse_foreign_database(path: Path, why: str = "") -> None:
         raise DatabaseError(f"{path}: not a sayso database ({what}){why}")
 
 
-def open_connection(path: str | Path) -> sqlite3.Connection:
+def open_connection(path: str | Path, *, scratch: bool = False) -> sqlite3.Connection:
     """A connection with the settings every sayso writer uses; its schema may need migrating.
+
+    With ``scratch``, a file only this connection writes and that is made again if lost (a Dask
+    check's shards): its rollback journal in memory and nothing synced, where WAL writes every
+    page twice, once to the log and once at its checkpoint, and syncs at each checkpoint.
 
     Raises :class:`DatabaseError` (one line, naming the file) when ``path`` can't be a sayso
     database to write to, before anything is checked or written.
@@ -143,10 +147,15 @@ def open_connection(path: str | Path) -> sqlite3.Connection:
         # As sqlite-utils sets it, so triggers plugins add behave the same through either.
         conn.execute("PRAGMA recursive_triggers = on")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _use_wal(conn)
-        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
-        # no committed article, a power cut may lose the last few, and the file stays consistent.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if scratch:
+            conn.execute("PRAGMA journal_mode = MEMORY")
+            conn.execute("PRAGMA synchronous = OFF")
+        else:
+            _use_wal(conn)
+            # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process
+            # loses no committed article, a power cut may lose the last few, and the file stays
+            # consistent.
+            conn.execute("PRAGMA synchronous = NORMAL")
         # Rows go to indexes keyed by hashes, all over the file: a 16 MB page cache (the default
         # is 2 MB) keeps a batch's writes to the same pages in memory.
         conn.execute("PRAGMA cache_size = -16000")
@@ -459,13 +468,21 @@ def report_tables(
 Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
-def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | None = None) -> None:
+def save_batch(
+    db: Database,
+    batch: Iterable[dict[str, Table]],
+    run_id: int | None = None,
+    *,
+    figures: bool = True,
+) -> None:
     """Replace several articles' rows (:func:`report_tables`) in a single transaction.
 
     Each article is still either fully old or fully new; committing a batch at once saves the
     writes a commit per article costs (in WAL mode SQLite writes every changed page again).
     With ``run_id``, the rows are marked as that run's (worker processes build them before the
-    run is recorded).
+    run is recorded). Without ``figures``, the rows are not counted in the browsing figures
+    (:func:`count_in_figures`): a Dask check's shards, which the merge counts in as it inserts
+    their rows.
     """
     # An article read twice in a batch (one text in two files) is stored once, where it came last.
     latest: dict[str, dict[str, Table]] = {}
@@ -481,7 +498,8 @@ def save_batch(db: Database, batch: Iterable[dict[str, Table]], run_id: int | No
                 table = tables[name]
                 table = _with_run_id(table, run_id) if run_id is not None else table
                 _insert(db, schema.ROW_TABLES.get(name, name), table)
-        count_in_figures(db, list(latest))
+        if figures:
+            count_in_figures(db, list(latest))
 
 
 def count_in_figures(db: Database, article_ids: Sequence[str]) -> None:
