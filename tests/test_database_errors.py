@@ -78,8 +78,8 @@ def test_a_full_disk_keeps_what_was_stored(monkeypatch, tmp_path):
     size = sqlite3.connect(db).execute("PRAGMA page_count").fetchone()[0]
     opened = store.open_connection
 
-    def nearly_full(path):
-        conn = opened(path)
+    def nearly_full(path, **options):
+        conn = opened(path, **options)
         # SQLite reports SQLITE_FULL, as on a full disk, when the file would grow past this.
         conn.execute(f"PRAGMA max_page_count = {size + 1}")
         return conn
