@@ -24,7 +24,7 @@ from sayso.analysis.tagger import (
 from sayso.errors import InputError, ModelMissingError
 from sayso.evaluation.clusters import learn_clusters
 from sayso.evaluation.evaluate import evaluate
-from sayso.evaluation.train import train
+from sayso.evaluation.train import card_markdown, train
 from sayso.lexicon import Lexicon
 from sayso.model import Article, Span
 
@@ -47,6 +47,25 @@ def test_training_writes_a_model_and_its_card(small_model, brat_corpus):
     # Scored on the corpus it learned: it has learned it.
     assert card["dev"]["spans"]["cue"]["exact"]["f1"] == 1.0
     assert card["dev"]["relations"]["f1"] == 1.0
+
+
+def test_the_card_gives_the_figures_sayso_eval_prints(small_model):
+    _, card = small_model
+    # 1,580 of 1,823 predicted and of 2,105 gold: F1 80.448%, stored rounded as 0.8045, which
+    # rounded again would read 80.5 where `sayso eval` prints 80.4.
+    counts = {"predicted": 1823, "gold": 2105, "matched_predicted": 1580, "matched_gold": 1580}
+    dev = {
+        **card["dev"],
+        "relations": {**counts, "precision": 0.8667, "recall": 0.7506, "f1": 0.8045},
+    }
+    assert "| relation (cue overlap) | | 80.4 |" in card_markdown({**card, "dev": dev})
+
+
+@pytest.mark.parametrize("name", ["tagger", "tagger-parse"])
+def test_the_shipped_model_cards_are_written_from_their_records(name):
+    model = Path(__file__).parents[1] / "core" / "analysis" / "models" / name
+    card = json.loads((model / CARD_FILE).read_text(encoding="utf-8"))
+    assert (model / "README.md").read_text(encoding="utf-8") == card_markdown(card)
 
 
 def test_training_is_reproducible(small_model, brat_corpus, tmp_path):

@@ -37,6 +37,7 @@ from ..analysis.tagger import (
     LABEL_SCHEMES,
     MODEL_FILE,
     Featurizer,
+    TaggerAnalyzer,
     Tokens,
     article_tokens,
     as_bilou,
@@ -51,6 +52,7 @@ from ..model import Article
 from ..version import __version__
 from .brat import CorpusArticle, read_corpus
 from .clusters import COARSE, FINE, MIN_COUNT, learn_clusters
+from .evaluate import Score, evaluate
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) while preparing the data and training."""
@@ -338,9 +340,6 @@ def dev_scores(
     dev: Path, model: Path, parse: bool, progress: Progress | None = None
 ) -> dict[str, Any]:
     """``sayso eval``'s figures for the model on ``dev``."""
-    from ..analysis.tagger import TaggerAnalyzer
-    from .evaluate import evaluate
-
     analyzer = TaggerAnalyzer(
         model,
         parses=read_conllu_parses if parse else None,
@@ -407,13 +406,25 @@ def card_markdown(card: dict[str, Any]) -> str:
             "|---|---|---|",
         ]
         for role, by_match in dev["spans"].items():
-            exact = by_match["exact"]
+            exact = _score(by_match["exact"])
             lines.append(
-                f"| {role} | {100 * exact['precision']:.1f} / {100 * exact['recall']:.1f} / "
-                f"{100 * exact['f1']:.1f} | {100 * by_match['begin']['f1']:.1f} |"
+                f"| {role} | {100 * exact.precision:.1f} / {100 * exact.recall:.1f} / "
+                f"{100 * exact.f1:.1f} | {100 * _score(by_match['begin']).f1:.1f} |"
             )
-        lines.append(f"| relation (cue overlap) | | {100 * dev['relations']['f1']:.1f} |")
+        relations = _score(dev["relations"])
+        lines.append(f"| relation (cue overlap) | | {100 * relations.f1:.1f} |")
     return "\n".join(lines) + "\n"
+
+
+def _score(figures: dict[str, Any]) -> Score:
+    # From the counts, not the stored ratios: those are rounded to four digits, and rounding
+    # them again to one decimal can differ from what `sayso eval` prints (80.45 -> 80.5 for 80.448).
+    return Score(
+        predicted=figures["predicted"],
+        gold=figures["gold"],
+        matched_predicted=figures["matched_predicted"],
+        matched_gold=figures["matched_gold"],
+    )
 
 
 class _Trainer:
