@@ -1,7 +1,10 @@
 """Linking from stored rows: after the fact, incrementally, all or nothing, order-independent."""
 
+import dataclasses
 import gc
 import itertools
+import json
+import pickle
 import sqlite3
 import zlib
 from collections import Counter
@@ -13,9 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sayso.api import check
 from sayso.manager import get_plugins
+from sayso.memo import once
 from sayso.model import Article
 from sayso.pipeline.engine import build_lexicon
-from sayso.provenance.linking import candidate_pairs
+from sayso.provenance.linking import (
+    CanonicalSource,
+    CitedSource,
+    ClusterMember,
+    _most_common,
+    candidate_pairs,
+)
 from sayso.provenance.stored import link_database
 from sayso.provenance.terms import (
     _CLAUSE_BREAK,
@@ -547,3 +557,47 @@ def test_a_clause_is_searched_for_the_names_whose_first_word_it_has_with_the_sam
     pattern = extractor._gazetteer_pattern(text)
     expected = [m.group() for m in extractor.gazetteer_pattern.finditer(text)]
     assert ([] if pattern is None else [m.group() for m in pattern.finditer(text)]) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), min_size=1, max_size=8))
+def test_most_common_source_is_counters_choice(names):
+    # One source is taken without a Counter: the same choice, ties going to the first.
+    sources = [CanonicalSource(name, name.upper(), "organization") for name in names]
+    assert _most_common(sources) == Counter(sources).most_common(1)[0][0]
+
+
+def test_cluster_members_are_built_frozen_with_their_defaults():
+    # Built through their slots' setters (see linking.py): still frozen dataclasses, with
+    # their defaults, equal field for field, and picklable.
+    source = CanonicalSource("organization:kcna", "KCNA", "state_media")
+    cited = CitedSource(source, "KCNA")
+    member = ClusterMember("a", 3, "text", (cited,), 0.5)
+    bare = ClusterMember("a", 3, "t")
+    assert (cited.origin, bare.cited, bare.similarity) == (None, (), 0.0)
+    assert member == ClusterMember("a", 3, "text", (CitedSource(source, "KCNA", None),), 0.5)
+    assert pickle.loads(pickle.dumps(member)) == member
+    assert dataclasses.asdict(member)["cited"][0]["as_written"] == "KCNA"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        member.text = "other"  # type: ignore[misc]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=6))
+def test_cluster_terms_are_written_as_json_dumps_writes_them(terms):
+    assert store._json_strings(terms) == json.dumps(terms)
+
+
+def test_once_works_a_property_out_at_the_first_look_up_only():
+    calls = []
+
+    class Thing:
+        @once
+        def value(self) -> int:
+            """The value."""
+            calls.append(self)
+            return len(calls)
+
+    first, second = Thing(), Thing()
+    assert (first.value, first.value, second.value) == (1, 1, 2)
+    assert Thing.value.__doc__ == "The value."

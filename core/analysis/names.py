@@ -131,6 +131,8 @@ def key_slug(name: str) -> str:
     return _NON_WORD_RUNS.sub("-", cleaned).strip("-")
 
 
+# Sources are named alike article after article: storing and linking each ask for every name.
+@lru_cache(maxsize=1 << 16)
 def row_slug(name: str) -> str:
     """A source's part of its database row id: ASCII letters and digits, "source" if none."""
     return _NON_SLUG_RUNS.sub("-", name.lower()).strip("-") or "source"

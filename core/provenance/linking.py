@@ -27,13 +27,12 @@ import hashlib
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
-from ..memo import Memo
+from ..memo import Memo, once
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import ARTICLE_SCOPED_TYPES, source_id
@@ -66,7 +65,10 @@ class CanonicalSource:
     type: SourceType
 
 
-@dataclass(frozen=True)
+# Slots, and built through the slots' own setters below: a link makes one member per claim
+# clustered (42,000 in 2,000 articles), and a frozen dataclass's __init__ sets each field through
+# object.__setattr__ (three times as long, as for sayso.model.Span).
+@dataclass(frozen=True, slots=True)
 class CitedSource:
     """A source an article cites for a claim.
 
@@ -79,7 +81,7 @@ class CitedSource:
     origin: CanonicalSource | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClusterMember:
     """One article's statement in a claim cluster, with the sources the article cites for it."""
 
@@ -96,6 +98,48 @@ class ClusterMember:
     @property
     def attributed(self) -> bool:
         return bool(self.cited)
+
+
+def _setters(cls: type, *names: str) -> tuple[Callable[[object, object], None], ...]:
+    return tuple(vars(cls)[name].__set__ for name in names)
+
+
+_set_cited = _setters(CitedSource, "source", "as_written", "origin")
+_set_member = _setters(
+    ClusterMember, "article_id", "statement_index", "text", "cited", "similarity"
+)
+
+
+def _init_cited(
+    self: CitedSource,
+    source: CanonicalSource,
+    as_written: str,
+    origin: CanonicalSource | None = None,
+) -> None:
+    set_source, set_as_written, set_origin = _set_cited
+    set_source(self, source)
+    set_as_written(self, as_written)
+    set_origin(self, origin)
+
+
+def _init_member(
+    self: ClusterMember,
+    article_id: str,
+    statement_index: int,
+    text: str,
+    cited: tuple[CitedSource, ...] = (),
+    similarity: float = 0.0,
+) -> None:
+    set_article, set_index, set_text, set_cited, set_similarity = _set_member
+    set_article(self, article_id)
+    set_index(self, statement_index)
+    set_text(self, text)
+    set_cited(self, cited)
+    set_similarity(self, similarity)
+
+
+CitedSource.__init__ = _init_cited  # type: ignore[method-assign]
+ClusterMember.__init__ = _init_member  # type: ignore[method-assign]
 
 
 @dataclass
@@ -115,7 +159,7 @@ class ClaimCluster:
     def label(self) -> str:
         return min((m.text for m in self.members), key=len)
 
-    @cached_property
+    @once
     def articles(self) -> list[str]:
         return list(dict.fromkeys(m.article_id for m in self.members))
 
@@ -127,7 +171,7 @@ class ClaimCluster:
         """The distinct sources each article cites for the claim (empty: stated unattributed)."""
         return self._sources_by_article
 
-    @cached_property
+    @once
     def _sources_by_article(self) -> dict[str, list[CanonicalSource]]:
         cited: dict[str, list[CanonicalSource]] = {a: [] for a in self.articles}
         for member in self.members:
@@ -136,14 +180,22 @@ class ClaimCluster:
                     cited[member.article_id].append(citation.source)
         return cited
 
-    @cached_property
+    @once
     def original_source(self) -> CanonicalSource | None:
         """The source cited as "X, citing Y", else the one most articles cite, else None."""
         origins = [c.origin for m in self.members for c in m.cited if c.origin]
         if origins:
-            return Counter(origins).most_common(1)[0][0]
-        counts = Counter(s for sources in self.sources_by_article().values() for s in sources)
-        return counts.most_common(1)[0][0] if counts else None
+            return _most_common(origins)
+        cited = [s for sources in self.sources_by_article().values() for s in sources]
+        return _most_common(cited) if cited else None
+
+
+def _most_common(items: list[CanonicalSource]) -> CanonicalSource:
+    """The source most of ``items`` are, the first of those if tied (``Counter.most_common``'s
+    choice); one source without a Counter (most clusters cite one, or none)."""
+    if len(items) == 1:
+        return items[0]
+    return Counter(items).most_common(1)[0][0]
 
 
 @dataclass(frozen=True)
@@ -272,14 +324,15 @@ class Linker:
     def _edges(
         self, terms: _SetTerms, similarity: _Similarity, active: set[int] | None = None
     ) -> list[tuple[float, int, int]]:
-        """The candidate pairs with their similarity, most similar first (only those with an
-        ``active`` claim, if given)."""
+        """The candidate pairs similar enough to link, with their similarity, most similar
+        first (only those with an ``active`` claim, if given)."""
         total = len(self.claims)
         blocking_limit = max(MIN_BLOCKING_LIMIT, int(MAX_BLOCKING_SHARE * total))
         pairs = candidate_pairs(
             self.claim_articles, terms.all, terms.frequency, blocking_limit, active
         )
-        edges = similarity.scored(pairs)
+        # Those under the threshold would only be sorted to the end and never read.
+        edges = similarity.scored(pairs, SIMILARITY_THRESHOLD)
         edges.sort(reverse=True)
         return edges
 
@@ -295,18 +348,22 @@ class Linker:
         articles = self.claim_articles
         # Each member's best similarity to a member of another article (one cosine per pair).
         best = dict.fromkeys(group, 0.0)
+        same_as = similarity.same_as
+        between = similarity.between
         for first, second in itertools.combinations(group, 2):
             if articles[first] != articles[second]:
-                score = similarity(first, second)
+                score = between(same_as[first], same_as[second])
                 # Compared, not max(): a builtin call per member and pair added up.
                 if score > best[first]:
                     best[first] = score
                 if score > best[second]:
                     best[second] = score
         members = []
+        statement_ids = []
         for number in group:
             claim = self.claims[number]
             article_id = article_ids[self.claim_articles[number]]
+            statement_ids.append(f"{article_id}:{claim.statement_index}")
             sources = self.article_sources[article_id]
             cited = tuple(
                 CitedSource(
@@ -327,8 +384,9 @@ class Linker:
         else:
             term_counts = Counter(itertools.chain.from_iterable(map(terms.all.__getitem__, group)))
             held = (t for t, count in term_counts.items() if count > 1)
-        shared = sorted(held, key=lambda t: (-terms.weights[t], t))
-        digest = hashlib.sha256(" ".join(m.statement_id for m in members).encode()).hexdigest()
+        # Heaviest first, then in code-point order: sorted by term, then (stably) by weight.
+        shared = sorted(sorted(held), key=terms.weights.__getitem__, reverse=True)
+        digest = hashlib.sha256(" ".join(statement_ids).encode()).hexdigest()
         return ClaimCluster(digest[:16], members, [terms.surface(t) for t in shared[:6]])
 
 
@@ -362,6 +420,8 @@ class _SetTerms:
             if first == number:
                 sets = [
                     frozenset(words).union(map(name_term, clause_names))
+                    if clause_names
+                    else frozenset(words)
                     for words, clause_names in claim.clauses
                 ]
                 clauses.append(sets)
@@ -534,11 +594,16 @@ class _Kinds:
         articles = self.claim_articles
         active = self.active
         found = []
+        claims = self.claims
         for one, other in kind_pairs:
+            ones, others = claims[one], claims[other]
             if one == other:
-                combined: Iterable[tuple[int, int]] = itertools.combinations(self.claims[one], 2)
+                combined: Iterable[tuple[int, int]] = itertools.combinations(ones, 2)
+            elif len(ones) == 1 and len(others) == 1:
+                # Most kinds are one claim: their one pair, without a product of the lists.
+                combined = ((ones[0], others[0]),)
             else:
-                combined = itertools.product(self.claims[one], self.claims[other])
+                combined = itertools.product(ones, others)
             for first, second in combined:
                 if first > second:
                     first, second = second, first
@@ -779,21 +844,28 @@ class _Similarity:
 
     def __call__(self, first: int, second: int) -> float:
         # A claim's copies have its terms: their similarities are its own, worked out once.
-        return self._between(self.same_as[first], self.same_as[second])
+        return self.between(self.same_as[first], self.same_as[second])
 
-    def scored(self, pairs: Iterable[tuple[int, int]]) -> list[tuple[float, int, int]]:
-        """Each pair of claims as (similarity, first, second)."""
+    def scored(
+        self, pairs: Iterable[tuple[int, int]], at_least: float
+    ) -> list[tuple[float, int, int]]:
+        """Each pair of claims with a similarity of ``at_least`` or more, as (similarity,
+        first, second)."""
         # One comprehension, not a call of this object per pair: scoring is per candidate pair.
         same_as = self.same_as
-        between = self._between
-        return [(between(same_as[one], same_as[other]), one, other) for one, other in pairs]
+        between = self.between
+        return [
+            (score, one, other)
+            for one, other in pairs
+            if (score := between(same_as[one], same_as[other])) >= at_least
+        ]
 
     def mean(self, ones: list[int], others: list[int]) -> float:
         """The mean similarity of the first :data:`LINKAGE_SAMPLE` of ``ones`` to those of
         ``others`` (summed in that order)."""
         same_as = self.same_as.__getitem__
         seconds = list(map(same_as, others[:LINKAGE_SAMPLE]))
-        between = self._between
+        between = self.between
         scores = [
             between(first, second)
             for first in map(same_as, ones[:LINKAGE_SAMPLE])
@@ -801,13 +873,16 @@ class _Similarity:
         ]
         return sum(scores) / len(scores)
 
-    def _between(self, first: int, second: int) -> float:
+    def between(self, first: int, second: int) -> float:
         """The similarity of two claims, each given as the first claim with its terms."""
         pair = (first, second) if first < second else (second, first)
         known = self.cache.get(pair)
         if known is None:
             weight = self.squared.__getitem__
-            ones, others = self._parts(first), self._parts(second)
+            # The parts looked up here: a method call per claim and pair added up.
+            parts = self.parts
+            ones = parts.get(first) or self._parts(first)
+            others = parts.get(second) or self._parts(second)
             if len(ones) == 1 and len(others) == 1:
                 # Most claims are one clause: one cosine.
                 (a, norm_a), (b, norm_b) = ones[0], others[0]

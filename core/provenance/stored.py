@@ -233,23 +233,23 @@ def _read_batch(
         sources[article_id][source_id] = Source(source_id, name, source_type)
     # Per article and carried statement: the spans to blank and the sources cited, in the
     # order of the attributions.
-    carried: dict[str, dict[int, list[tuple[int, Span | None, Span | None, str | None]]]]
-    carried = defaultdict(lambda: defaultdict(list))
+    carried: dict[str, dict[int, list[_Carried]]] = defaultdict(lambda: defaultdict(list))
     mentions: dict[tuple[str, str], list[Span]] = defaultdict(list)
     last = None
     for row in conn.execute(_ATTRIBUTIONS.format(marks), ids):
-        article_id, attribution_id, source_id, *offsets, index = row
+        article_id, attribution_id, source_id, source_start, source_end, *cue, index = row
         if attribution_id != last:
             last = attribution_id
             text = articles[article_id][1]
-            source = _span(text, offsets[0], offsets[1])
-            cue = _span(text, offsets[2], offsets[3])
+            source = _span(text, source_start, source_end)
+            # A cue is only blanked: its offsets do, without a Span.
+            cue_span = None if None in cue else (cue[0], cue[1])
             known = source_id if source_id in sources[article_id] else None
             if source is not None and known is not None:
                 mentions[article_id, known].append(source)
             number = int(attribution_id.rsplit(":", 1)[1])
         if index is not None:
-            carried[article_id][index].append((number, source, cue, known))
+            carried[article_id][index].append((number, source, cue_span, known))
     # Given at the end: copying a source's mentions at each one made a source named 15,000
     # times in an article quadratic.
     for (article_id, source_id), spans in mentions.items():
@@ -274,22 +274,28 @@ def _read_batch(
             yield article, encoded(article)
 
 
+# An attribution carrying a claim: its number in the article, its source mention, its cue's
+# offsets and the source the mention resolved to, if stored.
+_Carried = tuple[int, Span | None, tuple[int, int] | None, str | None]
+
+
 def _claim_text(
-    text: str,
-    index: int,
-    start: int,
-    end: int,
-    attributions: list[tuple[int, Span | None, Span | None, str | None]] | tuple[()],
+    text: str, index: int, start: int, end: int, attributions: list[_Carried] | tuple[()]
 ) -> ClaimText:
     if not attributions:
         # Two claims in five (PolNeAR train) carry no attribution: nothing to blank or cite.
         return ClaimText(index, start, text[start:end])
     spans = []
     cited = []
-    for _, source, cue, source_key in sorted(attributions, key=lambda a: a[0]):
-        spans += [(s.start, s.end) for s in (source, cue) if s is not None]
-        if source is not None and source_key is not None:
-            cited.append((source_key, source.text))
+    if len(attributions) > 1:
+        attributions = sorted(attributions, key=lambda a: a[0])
+    for _, source, cue, source_key in attributions:
+        if source is not None:
+            spans.append((source.start, source.end))
+            if source_key is not None:
+                cited.append((source_key, source.text))
+        if cue is not None:
+            spans.append(cue)
     return ClaimText(index, start, text[start:end], tuple(spans), tuple(cited))
 
 

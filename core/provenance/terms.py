@@ -50,7 +50,8 @@ _CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b
 _CLAUSE_BREAK_NO_DASH = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;")
 # Byte tables splitting a lower-cased text into words without a regular expression (two thirds
 # to under half of its time): each keeps the bytes one kind of word is made of and turns every
-# other byte (those of non-ASCII characters too) into a space (see _words and _word_runs).
+# other byte (those of non-ASCII characters too) into a space (see _words, and
+# TermExtractor._gazetteer_pattern: every ASCII run \w+ finds, and pieces of those that are not).
 _LETTERS = bytes(b if b in b"abcdefghijklmnopqrstuvwxyz'" else 32 for b in range(256))
 _DIGITS = bytes(b if b in b"0123456789" else 32 for b in range(256))
 _WORD_CHARS = bytes(b if b in b"abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for b in range(256))
@@ -181,6 +182,8 @@ class TermExtractor:
         # Words found by byte tables lose non-ASCII letters: only ASCII openers are sure to
         # be found that way.
         self.ascii_openers = all(opener.isascii() for opener in self.opener_of.values())
+        # The same first words as bytes: a clause's byte-table words are compared undecoded.
+        self.opener_bytes = frozenset(o.encode() for o in self.gazetteer_openers or ())
         # The pattern of the names opening with each set of first words a clause had.
         self.patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self.synonyms = {word: group[0] for group in SYNONYMS for word in group}
@@ -190,6 +193,8 @@ class TermExtractor:
         self.word_terms = Memo(self._word_term)
         self.name_terms = Memo(self._name_term)
         self.bare_words = Memo(_bare)
+        # A mention's words before an apposition (an outlet is named alike claim after claim).
+        self.heads = Memo(head_before_apposition)
         # The words whose term is "" (see _word_term).
         self.no_term: set[str] = set()
         self.spelling_order: Memo[str, str] = Memo(
@@ -270,7 +275,8 @@ class TermExtractor:
             return ()
         citing = _CITING.search(claim.text) if "citing" in claim.text else None
         origin = citing.group(1) if citing else None
-        return tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
+        heads = self.heads
+        return tuple((key, heads[text], origin) for key, text in claim.cited)
 
     def _spellings(self, words: set[str]) -> dict[str, str]:
         """Each word term's preferred spelling among ``words`` (see :func:`best_spellings`)."""
@@ -292,8 +298,14 @@ class TermExtractor:
 
     def _clauses(self, text: str) -> tuple[Clause, ...]:
         clauses = []
-        dashed = "—" in text or "–" in text
-        for part in (_CLAUSE_BREAK if dashed else _CLAUSE_BREAK_NO_DASH).split(text):
+        if "—" in text or "–" in text:
+            parts = _CLAUSE_BREAK.split(text)
+        elif "," in text or ";" in text:
+            parts = _CLAUSE_BREAK_NO_DASH.split(text)
+        else:
+            # No break can open without a comma, a semicolon or a dash.
+            parts = [text]
+        for part in parts:
             # A clause without terms adds nothing to compare: a claim's terms are its clauses'.
             words, names = clause = self._clause(part)
             if words or names:
@@ -332,7 +344,14 @@ class TermExtractor:
         openers = self.gazetteer_openers
         if openers is None:
             return self.gazetteer_pattern
-        words = _word_runs(base) if self.ascii_openers else _WORD_RUN.findall(base)
+        if self.ascii_openers:
+            # Most clauses hold none of them: the words are decoded only where one is.
+            data = base.encode("utf-8", "surrogatepass").translate(_WORD_CHARS)
+            if self.opener_bytes.isdisjoint(data.split()):
+                return None
+            words = data.decode().split()
+        else:
+            words = _WORD_RUN.findall(base)
         present = openers.intersection(words)
         if not present:
             return None
@@ -409,12 +428,6 @@ def _other_digits(data: bytes) -> bool:
     take it for a space."""
     others = data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
     return any(map(str.isdecimal, others))
-
-
-def _word_runs(text: str) -> list[str]:
-    """The ASCII runs of word characters of a lower-cased text: every run ``\\w+`` finds that is
-    ASCII, and pieces of those that are not (a non-ASCII letter is taken for a space)."""
-    return text.encode("utf-8", "surrogatepass").translate(_WORD_CHARS).decode().split()
 
 
 def _bare(word: str) -> str:

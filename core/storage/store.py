@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
@@ -657,6 +658,12 @@ FINDING_COLUMNS = (
 )
 
 
+def _json_strings(strings: list[str]) -> str:
+    """``json.dumps`` of a list of strings, without making an encoder for each list (a link
+    writes one list per cluster)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, strings)) + "]"
+
+
 def provenance_tables(provenance: Provenance, run_id: int | None) -> dict[str, Table]:
     """The rows a set's provenance becomes, table by table, as columns and value tuples (what
     is written: tens of thousands of rows, where a dict per row cost a fortieth of a link)."""
@@ -691,7 +698,7 @@ def provenance_tables(provenance: Provenance, run_id: int | None) -> dict[str, T
                 (
                     cluster.id,
                     cluster.label,
-                    json.dumps(cluster.terms),
+                    _json_strings(cluster.terms),
                     len(cluster.articles),
                     len(cluster.members),
                     cluster.original_source.id if cluster.original_source else None,
