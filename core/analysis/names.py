@@ -93,6 +93,9 @@ def unquoted_bounds(mention: str) -> tuple[int, int]:
     return start, max(start, end)
 
 
+# Mentions repeat article after article: linking asks this of each one, for its terms and its
+# sources alike.
+@lru_cache(maxsize=1 << 16)
 def head_before_apposition(mention: str) -> str:
     """A mention cut at its first comma or parenthesis (linking across articles)."""
     return _APPOSITION.split(mention, maxsplit=1)[0].strip()

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.names import head_before_apposition, name_key
 from ..lexicon import Lexicon
-from ..memo import Memo, once
+from ..memo import once
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import ARTICLE_SCOPED_TYPES, source_id
@@ -632,8 +632,6 @@ class _SourceResolver:
         # Each (source id, wording) given as an alias: an outlet or a person is named the same
         # way in article after article, and recording an alias twice changes nothing.
         self.aliased: set[tuple[str, str]] = set()
-        # Each mention's words before an apposition (mentions repeat across articles too).
-        self.heads = Memo(head_before_apposition)
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -647,7 +645,7 @@ class _SourceResolver:
         self._alias(canonical, source.name)
         # A name an article repeats is one alias: each wording is looked at once.
         for text in dict.fromkeys(mention.text for mention in source.mentions):
-            self._alias(canonical, self.heads[text])
+            self._alias(canonical, head_before_apposition(text))
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:
@@ -836,15 +834,13 @@ class _Similarity:
 
     def __init__(self, terms: _SetTerms) -> None:
         self.terms = terms
+        # A claim's copies have its terms: their similarities are its own, worked out once
+        # (every pair is scored as its claims' first copies).
         self.same_as = terms.same_as
         self.squared = {term: weight**2 for term, weight in terms.weights.items()}
         # Each claim's term sets with their norms, worked out for the claims compared only.
         self.parts: dict[int, list[tuple[frozenset[str], float]]] = {}
         self.cache: dict[tuple[int, int], float] = {}
-
-    def __call__(self, first: int, second: int) -> float:
-        # A claim's copies have its terms: their similarities are its own, worked out once.
-        return self.between(self.same_as[first], self.same_as[second])
 
     def scored(
         self, pairs: Iterable[tuple[int, int]], at_least: float
