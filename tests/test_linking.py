@@ -601,3 +601,45 @@ def test_once_works_a_property_out_at_the_first_look_up_only():
     first, second = Thing(), Thing()
     assert (first.value, first.value, second.value) == (1, 1, 2)
     assert Thing.value.__doc__ == "The value."
+
+
+# Pieces of claims: what each step of working terms out turns on (clause breaks, capitalised and
+# gazetteer names, words, numbers, apostrophes, hyphens), and the characters for which an
+# article is worked out claim by claim: the separators, "İ" and the Kelvin sign (whose lower
+# cases are ASCII) and a non-ASCII digit.
+_CLAIM_PIECES = st.sampled_from(
+    [
+        *(" ", ",", ";", "—", "–", " — ", ", which ", ", but", "which", "\n", "-", "'", "’"),
+        *("''", "said", "the", "missiles", "discussed", "Russia", "North Korea", "north korean"),
+        *("U.S.", "AP", "Associated Press", "Sergei Shoigu", "Shoigu", "Thursday", "KCNA", "x"),
+        *("it's", "90's", "2017", "a1", "é", "É", "Σ", "ß", "Ö", "state media", "State", "People"),
+    ]
+)
+_FALLBACK_PIECES = st.sampled_from(["\x00", "\x01", "İ", "\u212a", "٣"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_an_article_worked_out_together_has_the_terms_it_has_claim_by_claim(data):
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    pieces = (
+        st.one_of(_CLAIM_PIECES, _FALLBACK_PIECES) if data.draw(st.booleans()) else _CLAIM_PIECES
+    )
+    texts = data.draw(st.lists(st.lists(pieces, max_size=12).map("".join), max_size=6))
+    claims = []
+    start = 0
+    for index, text in enumerate(texts):
+        ends = st.integers(0, len(text))
+        spans = data.draw(st.lists(st.tuples(ends, ends).map(sorted), max_size=2))
+        claims.append(
+            ClaimText(index, start, text, tuple((start + a, start + b) for a, b in spans))
+        )
+        start += len(text) + 1
+    article = extractor.article("a", "a", claims, {})
+    extractor._words = set()
+    expected = tuple(map(extractor._claim, claims))
+    assert article.claims == expected
+    assert list(article.spellings.items()) == list(extractor._spellings(extractor._words).items())
+    if not any(c in text for text in texts for c in "\x00\x01İ\u212a٣"):
+        # Worked out together, not claim by claim.
+        assert extractor._together(tuple(claims)) is not None

@@ -24,6 +24,7 @@ import json
 import re
 import sys
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -56,6 +57,28 @@ _LETTERS = bytes(b if b in b"abcdefghijklmnopqrstuvwxyz'" else 32 for b in range
 _DIGITS = bytes(b if b in b"0123456789" else 32 for b in range(256))
 _WORD_CHARS = bytes(b if b in b"abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for b in range(256))
 _ASCII = bytes(range(128))
+# An article's clauses are worked out together, joined by a character that is neither a word
+# character nor a space (see TermExtractor._together): no gazetteer name, capitalised name or
+# word runs across it, and the byte tables below keep it where the others make it a space.
+_SEP = "\x00"
+# The byte tables below, keeping the separator and lower-casing ASCII capitals as str.lower does
+# (as it does no other character to ASCII but these two, which the articles worked out together
+# do not hold).
+_LOWER_LETTERS_SEP = bytes(
+    b + 32 if 65 <= b <= 90 else c for b, c in enumerate(_LETTERS.replace(b" ", b"\x00", 1))
+)
+_LOWER_WORD_CHARS_SEP = bytes(
+    b + 32 if 65 <= b <= 90 else c for b, c in enumerate(_WORD_CHARS.replace(b" ", b"\x00", 1))
+)
+_DIGITS_SEP = _DIGITS.replace(b" ", b"\x00", 1)
+# Where the claims of an article worked out together break into clauses (_SEP between claims,
+# _BREAK at each break inside one), found in three passes: ";" by replacing it, the breaks at a
+# comma by a pattern opening with "," (searched for at C speed, as one character), then those at
+# a dash where the text holds one. No two of them can meet (none holds a character another may
+# open or close with), so the three give the breaks _CLAUSE_BREAK finds.
+_BREAK = "\x01"
+_COMMA_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b")
+_DASH_BREAK = re.compile(r"\s[—–]\s")
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 # Demonyms name the same country as the gazetteer's names for its government.
 DEMONYMS = {
@@ -226,7 +249,11 @@ class TermExtractor:
         self, article_id: str, name: str, claims: Iterable[ClaimText], sources: Mapping[str, Source]
     ) -> ArticleClaims:
         self._words = set()
-        terms = tuple(map(self._claim, claims))
+        claims = tuple(claims)
+        terms = self._together(claims)
+        if terms is None:
+            self._words = set()
+            terms = tuple(map(self._claim, claims))
         return ArticleClaims(article_id, name, terms, sources, self._spellings(self._words))
 
     def restored(
@@ -263,6 +290,119 @@ class TermExtractor:
         if clauses:
             return None
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
+
+    def _together(self, claims: tuple[ClaimText, ...]) -> tuple[ClaimTerms, ...] | None:
+        """The claims' terms as :meth:`_claim` gives them, each step worked out once over all
+        the article's clauses joined by :data:`_SEP` instead of once per clause: the clause
+        breaks, the capitalised names, lower-casing and splitting the words. No match of a step
+        runs across the separator, and a clause sits between separators as it sat between a
+        text's ends. None (worked out claim by claim) for an article whose text holds a
+        separator, a non-ASCII digit (see _words) or a character whose lower case is ASCII or
+        longer ("İ" and the Kelvin sign: words are lower-cased by byte tables, ASCII only)."""
+        if not claims:
+            return ()
+        joined = _SEP.join(map(_masked, claims))
+        if (
+            joined.count(_SEP) != len(claims) - 1
+            or _BREAK in joined
+            or "\u0130" in joined
+            or "\u212a" in joined
+        ):
+            return None
+        joined = _COMMA_BREAK.sub(_BREAK, joined.replace("’", "'").replace(";", _BREAK))
+        if "—" in joined or "–" in joined:
+            joined = _DASH_BREAK.sub(_BREAK, joined)
+        # How many clauses each claim has.
+        counts = [claim.count(_BREAK) + 1 for claim in joined.split(_SEP)]
+        text = joined.replace(_BREAK, _SEP)
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) != len(text) and _other_digits(data):
+            return None
+        places = self._places(text, data)
+        if places:
+            # Blanked in the text, as _clause does.
+            blanked: list[str] = []
+            at = 0
+            for start, end, _, _ in places:
+                blanked += (text[at:start], " " * (end - start))
+                at = end
+            blanked.append(text[at:])
+            text = "".join(blanked)
+        # Capitalised names: the clause of each is the number of separators before it.
+        pieces = _NAME_SPLIT.split(text)
+        names_of: dict[int, list[str]] = defaultdict(list)
+        names = pieces[1::2]
+        if names:
+            clause_of = itertools.accumulate(piece.count(_SEP) for piece in pieces[0:-1:2])
+            for clause, term in zip(
+                clause_of, map(self.name_terms.__getitem__, names), strict=True
+            ):
+                if term:
+                    names_of[clause].append(term)
+        # The words outside names, as _words finds them in their lower case.
+        data = " ".join(pieces[0::2]).encode("utf-8", "surrogatepass")
+        letters = data.translate(_LOWER_LETTERS_SEP)
+        if b"'" in letters:
+            # As in _words, the start of each clause taken for a space.
+            letters = (b" " + letters).replace(b"\x00", b"\x00 ")
+            while b" '" in letters:
+                letters = letters.replace(b" '", b"  ")
+        letter_text = letters.decode()
+        digit_text = data.translate(_DIGITS_SEP).decode()
+        words_of: dict[int, list[str]] = defaultdict(list)
+        for _, _, clause, term in places:
+            words_of[clause].append(term)
+        word_terms = self.word_terms.__getitem__
+        terms: list[ClaimTerms] = []
+        clauses: list[Clause] = []
+        counts.reverse()
+        left = counts.pop()
+        for clause, (letter_part, digit_part) in enumerate(
+            zip(letter_text.split(_SEP), digit_text.split(_SEP), strict=True)
+        ):
+            found = letter_part.split()
+            found += digit_part.split()
+            self._words.update(found)
+            words = set(map(word_terms, found))
+            words.discard("")
+            if clause in words_of:
+                words.update(words_of[clause])
+            if words or clause in names_of:
+                clause_names = set(names_of.get(clause, ()))
+                clauses.append((tuple(sorted(words)), tuple(sorted(clause_names))))
+            left -= 1
+            if not left:
+                claim = claims[len(terms)]
+                cited = self._cited(claim)
+                terms.append(ClaimTerms(claim.statement_index, claim.text, tuple(clauses), cited))
+                clauses = []
+                if counts:
+                    left = counts.pop()
+        return tuple(terms)
+
+    def _places(self, text: str, data: bytes) -> list[tuple[int, int, int, str]]:
+        """The gazetteer names in an article's joined clauses (``data``: the text as UTF-8),
+        as _clause finds them: where each is in the text, its clause and its term. Only the
+        clauses holding a first word of one (a fifth of them) are lower-cased and searched."""
+        starts = [0, *itertools.accumulate(len(part) + 1 for part in text.split(_SEP))]
+        if self.gazetteer_openers is not None and self.ascii_openers:
+            isdisjoint = self.opener_bytes.isdisjoint
+            words = data.translate(_LOWER_WORD_CHARS_SEP).split(b"\x00")
+            hits = [i for i, part in enumerate(words) if not isdisjoint(part.split())]
+        else:
+            hits = list(range(len(starts) - 1))
+        places = []
+        for clause in hits:
+            start = starts[clause]
+            clause_text = text[start : starts[clause + 1] - 1]
+            base = clause_text.lower().replace("-", " ")
+            pattern = self._gazetteer_pattern(base)
+            if pattern is None:
+                continue
+            for m in pattern.finditer(base):
+                term = sys.intern("@" + self.gazetteer[m.group()].name)
+                places.append((start + m.start(), start + m.end(), clause, term))
+        return places
 
     def _claim(self, claim: ClaimText) -> ClaimTerms:
         clauses = self._clauses(_masked(claim).replace("’", "'"))
