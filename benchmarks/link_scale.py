@@ -11,7 +11,8 @@ the same story about other people. Then `python -m sayso link --db …` runs as 
 on a copy of that database, once per `--workers` value, timed as a whole: its wall time, its
 CPU time (user + system, worker processes included) and its peak resident memory (the largest
 process). "Extra CPU per article" is that CPU time less the start-up of a `sayso link` over a
-two-article database, divided by N.
+two-article database, divided by N. sayso's modules are compiled to bytecode first, as
+`sayso bench` does.
 
 Then `--add` more articles (the next ones, copies past the corpus's end) are checked into the
 linked database with `--no-link`, and linking them is timed three times on copies of it:
@@ -32,6 +33,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from sayso.evaluation.bench import compile_sayso
 
 _NAME_INSIDE = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})")
 
@@ -76,6 +79,9 @@ def main() -> None:
     parser.add_argument("--add", type=int, default=100, help="articles added after linking")
     parser.add_argument("--work", type=Path, default=Path("/tmp/sayso-link-scale"))
     args = parser.parse_args()
+    # Uncompiled modules (a checkout under PYTHONDONTWRITEBYTECODE) would be compiled in every
+    # timed process, some during the link itself, so two checkouts could not be compared.
+    compile_sayso()
     shutil.rmtree(args.work, ignore_errors=True)
     start_up = args.work / "start-up"
     build_corpus(args.corpus, 2, start_up)
