@@ -44,11 +44,14 @@ _WORD_RUN = re.compile(r"\w+")
 # A capitalised name, captured: splitting a text by it gives the stretches between names and
 # the names, in turn.
 _NAME_SPLIT = re.compile(r"([A-Z][\w']*(?:-\w+)*(?:\s+[A-Z][\w']*(?:-\w+)*)*)")
-# Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …".
-_CLAUSE_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;|\s[—–]\s")
+# Where a news sentence tacks background onto its fact: "…, which …", "…, but …", "…; …",
+# "… — …".
+_COMMA_BREAK_PATTERN = r",\s+(?:which|who|where|but|while|although|though)\b"
+_DASH_BREAK_PATTERN = r"\s[—–]\s"
+_CLAUSE_BREAK = re.compile(f"{_COMMA_BREAK_PATTERN}|;|{_DASH_BREAK_PATTERN}")
 # The same breaks for a text without a dash: a pattern opening with "," or ";" only is searched
 # for at C speed, where one opening with a space is tried at every space (a third of the time).
-_CLAUSE_BREAK_NO_DASH = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b|;")
+_CLAUSE_BREAK_NO_DASH = re.compile(f"{_COMMA_BREAK_PATTERN}|;")
 # Byte tables splitting a lower-cased text into words without a regular expression (two thirds
 # to under half of its time): each keeps the bytes one kind of word is made of and turns every
 # other byte (those of non-ASCII characters too) into a space (see _words, and
@@ -77,8 +80,8 @@ _DIGITS_SEP = _DIGITS.replace(b" ", b"\x00", 1)
 # a dash where the text holds one. No two of them can meet (none holds a character another may
 # open or close with), so the three give the breaks _CLAUSE_BREAK finds.
 _BREAK = "\x01"
-_COMMA_BREAK = re.compile(r",\s+(?:which|who|where|but|while|although|though)\b")
-_DASH_BREAK = re.compile(r"\s[—–]\s")
+_COMMA_BREAK = re.compile(_COMMA_BREAK_PATTERN)
+_DASH_BREAK = re.compile(_DASH_BREAK_PATTERN)
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 # Demonyms name the same country as the gazetteer's names for its government.
 DEMONYMS = {
