@@ -31,9 +31,12 @@ from sayso.provenance.terms import (
     _CLAUSE_BREAK,
     _WORD,
     TERMS_VERSION,
+    ClaimTerms,
     ClaimText,
     TermExtractor,
+    _masked,
     _shorter_first,
+    _terms_json,
     _words,
     encoded,
 )
@@ -643,3 +646,48 @@ def test_an_article_worked_out_together_has_the_terms_it_has_claim_by_claim(data
     if not any(c in text for text in texts for c in "\x00\x01İ\u212a٣"):
         # Worked out together, not claim by claim.
         assert extractor._together(tuple(claims)) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab c", max_size=20),
+    st.integers(-5, 5),
+    st.lists(st.tuples(st.integers(-10, 30), st.integers(-10, 30)), max_size=4),
+)
+def test_a_claims_attributions_are_blanked_where_any_span_covers_it(text, start, spans):
+    # Spans are article offsets, in any order, overlapping or reaching past the claim's text.
+    claim = ClaimText(0, start, text, tuple(spans))
+    covered = {i for a, b in spans for i in range(a - start, b - start)}
+    expected = "".join(" " if i in covered else c for i, c in enumerate(text))
+    assert _masked(claim) == expected
+
+
+_TERM_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "'", " ", "é", "Σ", '"', "\\", "\n", "\x00", "\x7f", "\u2028"]),
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 300),
+            st.lists(
+                st.tuples(st.lists(_TERM_TEXT, max_size=3), st.lists(_TERM_TEXT, max_size=2)),
+                max_size=3,
+            ),
+        ),
+        max_size=3,
+    ),
+    st.dictionaries(_TERM_TEXT, _TERM_TEXT, max_size=3),
+)
+def test_stored_terms_are_the_json_json_dumps_writes(claims, spellings):
+    # Joined from the strings, or written by json.dumps where one needs escaping: the same bytes.
+    terms = [
+        ClaimTerms(index, "", tuple((tuple(w), tuple(n)) for w, n in clauses), ())
+        for index, clauses in claims
+    ]
+    data = {"claims": [(c.statement_index, c.clauses) for c in terms], "spellings": spellings}
+    expected = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    assert _terms_json(terms, spellings) == expected

@@ -36,7 +36,15 @@ from ..memo import once
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
 from .identity import ARTICLE_SCOPED_TYPES, source_id
-from .terms import ArticleClaims, ClaimTerms, Clause, TermExtractor, best_spellings, stem
+from .terms import (
+    ArticleClaims,
+    ClaimTerms,
+    Clause,
+    TermExtractor,
+    best_spellings,
+    new_tuple,
+    stem,
+)
 
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_TERMS = 2
@@ -192,8 +200,8 @@ class ClaimCluster:
 
 def _most_common(items: list[CanonicalSource]) -> CanonicalSource:
     """The source most of ``items`` are, the first of those if tied (``Counter.most_common``'s
-    choice); one source without a Counter (most clusters cite one, or none)."""
-    if len(items) == 1:
+    choice); without a Counter when they are one source (most clusters cite one, or none)."""
+    if len(items) == 1 or items.count(items[0]) == len(items):
         return items[0]
     return Counter(items).most_common(1)[0][0]
 
@@ -430,7 +438,8 @@ class _SetTerms:
                 clauses.append(clauses[first])
                 all_terms.append(all_terms[first])
             # Made anew: _replace() takes three times as long, and this is once per claim.
-            claims[number] = ClaimTerms(claim.statement_index, claim.text, (), claim.cited)
+            made = (claim.statement_index, claim.text, (), claim.cited)
+            claims[number] = new_tuple(ClaimTerms, made)
         del first_with
         frequency = Counter(itertools.chain.from_iterable(all_terms))
         total = len(claims)
@@ -840,7 +849,10 @@ class _Similarity:
         self.squared = {term: weight**2 for term, weight in terms.weights.items()}
         # Each claim's term sets with their norms, worked out for the claims compared only.
         self.parts: dict[int, list[tuple[frozenset[str], float]]] = {}
-        self.cache: dict[tuple[int, int], float] = {}
+        # By pair, as one number (first * size + second, first the smaller): an int hashes and
+        # compares more cheaply than a tuple made for each look-up.
+        self.size = len(terms.all)
+        self.cache: dict[int, float] = {}
 
     def scored(
         self, pairs: Iterable[tuple[int, int]], at_least: float
@@ -871,7 +883,7 @@ class _Similarity:
 
     def between(self, first: int, second: int) -> float:
         """The similarity of two claims, each given as the first claim with its terms."""
-        pair = (first, second) if first < second else (second, first)
+        pair = first * self.size + second if first < second else second * self.size + first
         known = self.cache.get(pair)
         if known is None:
             weight = self.squared.__getitem__

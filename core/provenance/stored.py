@@ -33,7 +33,7 @@ from ..pipeline.engine import batched
 from ..pipeline.workers import forked_pool
 from ..storage.schema import SPAN_VIEWS
 from ..storage.store import open_connection, save_provenance, write_transaction
-from .terms import ArticleClaims, ClaimText, TermExtractor, encoded
+from .terms import ArticleClaims, ClaimText, TermExtractor, encoded, new_tuple
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon
@@ -284,7 +284,7 @@ def _claim_text(
 ) -> ClaimText:
     if not attributions:
         # Two claims in five (PolNeAR train) carry no attribution: nothing to blank or cite.
-        return ClaimText(index, start, text[start:end])
+        return new_tuple(ClaimText, (index, start, text[start:end], (), ()))
     spans = []
     cited = []
     if len(attributions) > 1:
@@ -296,7 +296,7 @@ def _claim_text(
                 cited.append((source_key, source.text))
         if cue is not None:
             spans.append(cue)
-    return ClaimText(index, start, text[start:end], tuple(spans), tuple(cited))
+    return new_tuple(ClaimText, (index, start, text[start:end], tuple(spans), tuple(cited)))
 
 
 @contextlib.contextmanager

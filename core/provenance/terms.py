@@ -80,6 +80,9 @@ _DIGITS_SEP = _DIGITS.replace(b" ", b"\x00", 1)
 # a dash where the text holds one. No two of them can meet (none holds a character another may
 # open or close with), so the three give the breaks _CLAUSE_BREAK finds.
 _BREAK = "\x01"
+# Every byte but the separator and _BREAK, deleted to count the names in each clause (see
+# TermExtractor._together).
+_ALL_BUT_SEP_AND_BREAK = bytes(range(2, 256))
 _COMMA_BREAK = re.compile(_COMMA_BREAK_PATTERN)
 _DASH_BREAK = re.compile(_DASH_BREAK_PATTERN)
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
@@ -114,6 +117,11 @@ Citation = tuple[str, str, str | None]
 # One clause's terms: its words (stems, numbers, "@" gazetteer names) and its capitalised names,
 # each distinct, as tuples (a third of a small set's memory: a large set keeps every claim's).
 Clause = tuple[Sequence[str], Sequence[str]]
+
+
+# Linking makes a claim's tuples (below) in their tens of thousands by tuple's own __new__: a
+# NamedTuple's is a Python function, which takes twice as long.
+new_tuple = tuple.__new__
 
 
 class ClaimText(NamedTuple):
@@ -212,6 +220,8 @@ class TermExtractor:
         self.opener_bytes = frozenset(o.encode() for o in self.gazetteer_openers or ())
         # The pattern of the names opening with each set of first words a clause had.
         self.patterns: dict[frozenset[str], re.Pattern[str]] = {}
+        # The same, by the first words as bytes (see _places).
+        self.byte_patterns: dict[frozenset[bytes], re.Pattern[str]] = {}
         self.synonyms = {word: group[0] for group in SYNONYMS for word in group}
         titles = frozenset(name_key(t) for t in lexicon.person_titles)
         # Words that carry no fact: function words, cues ("said"), titles ("President").
@@ -289,7 +299,8 @@ class TermExtractor:
             known = clauses.pop(claim.statement_index, None)
             if known is None:
                 return None
-            terms.append(ClaimTerms(claim.statement_index, claim.text, known, self._cited(claim)))
+            cited = self._cited(claim)
+            terms.append(new_tuple(ClaimTerms, (claim.statement_index, claim.text, known, cited)))
         if clauses:
             return None
         return ArticleClaims(article_id, name, tuple(terms), sources, spellings)
@@ -331,19 +342,14 @@ class TermExtractor:
                 at = end
             blanked.append(text[at:])
             text = "".join(blanked)
-        # Capitalised names: the clause of each is the number of separators before it.
+        # Capitalised names, and the stretches between them joined again by _BREAK (which the
+        # text no longer holds) where each name was: the byte tables below make it a space for
+        # the words, and the _BREAKs between two separators are how many names a clause has.
         pieces = _NAME_SPLIT.split(text)
-        names_of: dict[int, list[str]] = defaultdict(list)
-        names = pieces[1::2]
-        if names:
-            clause_of = itertools.accumulate(piece.count(_SEP) for piece in pieces[0:-1:2])
-            for clause, term in zip(
-                clause_of, map(self.name_terms.__getitem__, names), strict=True
-            ):
-                if term:
-                    names_of[clause].append(term)
+        names = list(map(self.name_terms.__getitem__, pieces[1::2]))
+        data = _BREAK.join(pieces[0::2]).encode("utf-8", "surrogatepass")
+        names_per_clause = data.translate(None, _ALL_BUT_SEP_AND_BREAK).split(b"\x00")
         # The words outside names, as _words finds them in their lower case.
-        data = " ".join(pieces[0::2]).encode("utf-8", "surrogatepass")
         letters = data.translate(_LOWER_LETTERS_SEP)
         if b"'" in letters:
             # As in _words, the start of each clause taken for a space.
@@ -360,8 +366,9 @@ class TermExtractor:
         clauses: list[Clause] = []
         counts.reverse()
         left = counts.pop()
-        for clause, (letter_part, digit_part) in enumerate(
-            zip(letter_text.split(_SEP), digit_text.split(_SEP), strict=True)
+        at = 0
+        for clause, (letter_part, digit_part, marks) in enumerate(
+            zip(letter_text.split(_SEP), digit_text.split(_SEP), names_per_clause, strict=True)
         ):
             found = letter_part.split()
             found += digit_part.split()
@@ -370,14 +377,21 @@ class TermExtractor:
             words.discard("")
             if clause in words_of:
                 words.update(words_of[clause])
-            if words or clause in names_of:
-                clause_names = set(names_of.get(clause, ()))
-                clauses.append((tuple(sorted(words)), tuple(sorted(clause_names))))
+            clause_names: Sequence[str] = ()
+            if marks:
+                held = set(names[at : at + len(marks)])
+                at += len(marks)
+                held.discard("")
+                if held:
+                    clause_names = tuple(sorted(held))
+            if words or clause_names:
+                clauses.append((tuple(sorted(words)), clause_names))
             left -= 1
             if not left:
                 claim = claims[len(terms)]
                 cited = self._cited(claim)
-                terms.append(ClaimTerms(claim.statement_index, claim.text, tuple(clauses), cited))
+                made = (claim.statement_index, claim.text, tuple(clauses), cited)
+                terms.append(new_tuple(ClaimTerms, made))
                 clauses = []
                 if counts:
                     left = counts.pop()
@@ -388,20 +402,34 @@ class TermExtractor:
         as _clause finds them: where each is in the text, its clause and its term. Only the
         clauses holding a first word of one (a fifth of them) are lower-cased and searched."""
         starts = [0, *itertools.accumulate(len(part) + 1 for part in text.split(_SEP))]
+        # Each clause holding a first word, with its words as bytes; the first words it holds
+        # are those _gazetteer_pattern finds in it (see there), not looked for again.
+        hits: list[tuple[int, list[bytes] | None]]
         if self.gazetteer_openers is not None and self.ascii_openers:
             isdisjoint = self.opener_bytes.isdisjoint
-            words = data.translate(_LOWER_WORD_CHARS_SEP).split(b"\x00")
-            hits = [i for i, part in enumerate(words) if not isdisjoint(part.split())]
+            clauses = data.translate(_LOWER_WORD_CHARS_SEP).split(b"\x00")
+            hits = [
+                (i, words)
+                for i, words in enumerate(map(bytes.split, clauses))
+                if not isdisjoint(words)
+            ]
         else:
-            hits = list(range(len(starts) - 1))
+            hits = [(i, None) for i in range(len(starts) - 1)]
         places = []
-        for clause in hits:
+        for clause, words in hits:
             start = starts[clause]
             clause_text = text[start : starts[clause + 1] - 1]
             base = clause_text.lower().replace("-", " ")
-            pattern = self._gazetteer_pattern(base)
-            if pattern is None:
-                continue
+            if words is None:
+                pattern = self._gazetteer_pattern(base)
+                if pattern is None:
+                    continue
+            else:
+                present = self.opener_bytes.intersection(words)
+                pattern = self.byte_patterns.get(present)
+                if pattern is None:
+                    openers = frozenset(opener.decode() for opener in present)
+                    pattern = self.byte_patterns[present] = self._pattern_of(openers)
             for m in pattern.finditer(base):
                 term = sys.intern("@" + self.gazetteer[m.group()].name)
                 places.append((start + m.start(), start + m.end(), clause, term))
@@ -495,10 +523,14 @@ class TermExtractor:
         present = openers.intersection(words)
         if not present:
             return None
-        pattern = self.patterns.get(present)
+        return self._pattern_of(present)
+
+    def _pattern_of(self, openers: frozenset[str]) -> re.Pattern[str]:
+        """The pattern of the gazetteer names opening with these first words."""
+        pattern = self.patterns.get(openers)
         if pattern is None:
-            names = [name for name in self.gazetteer_names if self.opener_of[name] in present]
-            pattern = self.patterns[present] = _any_of(names)
+            names = [name for name in self.gazetteer_names if self.opener_of[name] in openers]
+            pattern = self.patterns[openers] = _any_of(names)
         return pattern
 
     def _word_term(self, word: str) -> str:
@@ -531,11 +563,46 @@ def encoded(article: ArticleClaims) -> bytes:
     back): JSON of each claim's statement index and clauses and of the spellings that are not
     the term itself, compressed (to a third: uncompressed, they took more room than the text)."""
     spellings = {term: word for term, word in article.spellings.items() if term != word}
-    claims = [(claim.statement_index, claim.clauses) for claim in article.claims]
-    data = {"claims": claims, "spellings": spellings}
+    return zlib.compress(_terms_json(article.claims, spellings), 1)
+
+
+def _terms_json(claims: Sequence[ClaimTerms], spellings: dict[str, str]) -> bytes:
+    """The UTF-8 of ``json.dumps({"claims": [(index, clauses), ...], "spellings": spellings},
+    ensure_ascii=False, separators=(",", ":"))``, joined from the strings as they are: JSON's
+    encoder makes an object for every string it writes (4% of a first link's instructions).
+    What JSON would escape (a quotation mark, a backslash, a control character) no term is made
+    of, but a plugin's gazetteer name could hold one: unless all that is left of those
+    characters is the two quotation marks of each string, ``json.dumps`` writes the terms."""
+    strings = 2 + 2 * len(spellings)
+    written = []
+    for claim in claims:
+        clauses = []
+        for words, names in claim.clauses:
+            strings += len(words) + len(names)
+            clauses.append(f"[[{_json_items(words)}],[{_json_items(names)}]]")
+        written.append(f"[{claim.statement_index},[{','.join(clauses)}]]")
+    pairs = ",".join([f'"{term}":"{word}"' for term, word in spellings.items()])
+    data = f'{{"claims":[{",".join(written)}],"spellings":{{{pairs}}}}}'.encode()
+    if data.translate(None, _JSON_PLAIN) == b'"' * (2 * strings):
+        return data
+    terms: dict[str, object] = {
+        "claims": [(claim.statement_index, claim.clauses) for claim in claims],
+        "spellings": spellings,
+    }
     # Tuples of strings cannot hold themselves: checking for cycles took a fifth of the time.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    return zlib.compress(text.encode(), 1)
+    text = json.dumps(terms, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    return text.encode()
+
+
+def _json_items(strings: Sequence[str]) -> str:
+    """The strings as the items of a JSON array, none needing escaping (see _terms_json)."""
+    return f'"{_QUOTED_ITEMS.join(strings)}"' if strings else ""
+
+
+_QUOTED_ITEMS = '","'
+# The bytes JSON writes as they are (with ensure_ascii=False): all but the quotation mark, the
+# backslash and the control characters (UTF-8 of anything else is bytes from 0x80 on).
+_JSON_PLAIN = bytes(b for b in range(32, 256) if b not in b'"\\')
 
 
 def _any_of(names: Sequence[str]) -> re.Pattern[str]:
@@ -577,17 +644,25 @@ def _bare(word: str) -> str:
 def _masked(claim: ClaimText) -> str:
     """The claim's text with its attribution spans blanked out."""
     text = claim.text
-    if not claim.attribution_spans:
+    spans = claim.attribution_spans
+    if not spans:
         return text
     start = claim.start
+    length = len(text)
     pieces = []
     at = 0
-    for span_start, span_end in sorted(claim.attribution_spans):
-        begin = max(span_start - start, at)
-        end = min(span_end - start, len(text))
-        if begin >= end:
-            continue
-        pieces += [text[at:begin], " " * (end - begin)]
-        at = end
+    # Compared, not max() and min(): builtin calls per span added up (three claims in five
+    # have spans, two or three each).
+    for span_start, span_end in sorted(spans):
+        begin = span_start - start
+        if begin < at:
+            begin = at
+        end = span_end - start
+        if end > length:
+            end = length
+        if begin < end:
+            pieces.append(text[at:begin])
+            pieces.append(" " * (end - begin))
+            at = end
     pieces.append(text[at:])
     return "".join(pieces)
