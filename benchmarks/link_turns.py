@@ -11,12 +11,13 @@ measured at 2.89 ms per article, scaled.
 
 The first `--size` articles of CORPUS_DIR (copies with changed names past its end, as
 `link_scale.py` makes them) are checked with `--no-link` by each side's own `sayso check`, and
-two of them for the start-up. Each side's modules are compiled to bytecode first. Then
-`--rounds` rounds: each side's `python -m sayso link --db COPY` on a fresh copy of its own
-database, the order swapped every round (this checkout first, then the reference first), timed
-as in `link_scale.py`: user + system CPU less that side's start-up (the least of three links of
-the two-article database), per article. Reported: each side's runs and median, each round's
-ratio (this checkout to the reference) and their median, and the load average.
+two of them for the start-up. Each side's modules are compiled to bytecode first, by its own
+`sayso.evaluation.bench.compile_sayso` (any checkout since 2026-12-04 has it). Then `--rounds`
+rounds: each side's `python -m sayso link --db COPY` on a fresh copy of its own database, the
+order swapped every round (this checkout first, then the reference first), timed as in
+`link_scale.py`: user + system CPU less that side's start-up (the least of three links of the
+two-article database), per article. Reported: each side's runs and median, each round's ratio
+(this checkout to the reference) and their median, and the load average.
 `--callgrind` also counts each side's instructions for one first link less its start-up
 (valgrind, `PYTHONHASHSEED=0`; about fifty times a link's time), a steadier figure that does not
 weigh instructions by what they cost.
@@ -54,17 +55,10 @@ class Side:
         return [self.python, "-m", "sayso", *arguments]
 
     def compile(self) -> None:
-        """Compile the side's sayso to bytecode (see link_scale.py for why)."""
-        package = subprocess.run(
-            [self.python, "-c", "import os, sayso; print(os.path.dirname(sayso.__file__))"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        subprocess.run(
-            [self.python, "-m", "compileall", "-q", package], check=True, env=environment
-        )
+        """Compile the side's sayso and built-in plugins to bytecode (see link_scale.py for
+        why), by its own ``compile_sayso``."""
+        compiling = "from sayso.evaluation.bench import compile_sayso; compile_sayso()"
+        subprocess.run([self.python, "-c", compiling], check=True)
 
     def check(self, corpus: Path, db: Path) -> None:
         subprocess.run(
