@@ -113,6 +113,18 @@ def test_fixture_corpus_uses_the_first_annotator_in_sorted_order(brat_corpus):
     assert corpus.warnings == []
 
 
+def test_every_annotator_gives_an_article_once_per_annotation_file(brat_corpus):
+    corpus = read_corpus(brat_corpus, every_annotator=True)
+    names = [a.name for a in corpus.articles]
+    assert names == ["council_vote", "harbor_bridge", "harbor_bridge", "school_budget"]
+    first, second = corpus.articles[1:3]
+    assert [first.annotation_path.name, second.annotation_path.name] == [
+        "harbor_bridge_aaaa.ann",
+        "harbor_bridge_bbbb.ann",
+    ]
+    assert first.text == second.text and first.gold != second.gold
+
+
 def test_fixture_gold_spans_are_the_annotated_text(brat_corpus):
     school = read_corpus(brat_corpus).articles[2]
     said, added, criticised = school.gold

@@ -32,7 +32,11 @@ from sayso.model import Article, Span
 @pytest.fixture(scope="module")
 def small_model(brat_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("model")
-    card = train(brat_corpus, out, dev=brat_corpus, iterations=30, c1=0.0, c2=0.01)
+    # The first annotator's attributions only: the model is scored by them, and the second
+    # annotator of harbor_bridge ends a content elsewhere.
+    card = train(
+        brat_corpus, out, dev=brat_corpus, iterations=30, c1=0.0, c2=0.01, every_annotator=False
+    )
     return out, card
 
 
@@ -41,7 +45,7 @@ def test_training_writes_a_model_and_its_card(small_model, brat_corpus):
     assert (out / MODEL_FILE).stat().st_size == card["model_bytes"] > 0
     written = json.loads((out / CARD_FILE).read_text())
     assert written == card
-    assert card["articles"] == 3 and card["attributions"] == 6
+    assert card["articles"] == card["annotations"] == 3 and card["attributions"] == 6
     assert card["parse"] is None and card["parameters"]["max_iterations"] == 30
     assert "PolNeAR publishes no licence file" in card["provenance"]
     # Scored on the corpus it learned: it has learned it.
@@ -70,7 +74,7 @@ def test_the_shipped_model_cards_are_written_from_their_records(name):
 
 def test_training_is_reproducible(small_model, brat_corpus, tmp_path):
     out, _ = small_model
-    train(brat_corpus, tmp_path, iterations=30, c1=0.0, c2=0.01)
+    train(brat_corpus, tmp_path, iterations=30, c1=0.0, c2=0.01, every_annotator=False)
     assert (tmp_path / MODEL_FILE).read_bytes() == (out / MODEL_FILE).read_bytes()
 
 
@@ -103,7 +107,9 @@ def test_a_model_retrained_in_place_is_a_new_fingerprint(small_model, brat_corpu
 
 
 def test_training_with_conllu_parses(brat_corpus, tmp_path):
-    card = train(brat_corpus, tmp_path, parse=True, iterations=30, c1=0.0, c2=0.01)
+    card = train(
+        brat_corpus, tmp_path, parse=True, iterations=30, c1=0.0, c2=0.01, every_annotator=False
+    )
     assert card["parse"] == "conllu"
     with pytest.raises(Exception, match="trained with parse features"):
         TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())
@@ -148,10 +154,25 @@ def test_a_missing_model_is_one_clear_error(tmp_path):
         TaggerAnalyzer(tmp_path).analyze([Article("Officials said so.")], Lexicon.default())
 
 
+def test_training_learns_from_every_annotator_by_default(small_model, brat_corpus, tmp_path):
+    card = train(brat_corpus, tmp_path, iterations=5, c1=0.0)
+    # harbor_bridge has two annotators (two attributions and one): both are learned from.
+    assert card["articles"] == 3 and card["annotations"] == 4 and card["attributions"] == 7
+    assert card["parameters"]["annotators"] == "every"
+    assert "3 articles (4 annotation files)," in card_markdown(card)
+    _, first_only = small_model
+    assert first_only["parameters"]["annotators"] == "first"
+    assert "3 articles, " in card_markdown(first_only)
+
+
 def test_train_command(sayso_cli, brat_corpus, tmp_path):
     result = sayso_cli("train", str(brat_corpus), "--out", str(tmp_path), "--iterations", "5")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"model in {tmp_path}: 3 articles")
+    first = tmp_path / "first"
+    result = sayso_cli("train", str(brat_corpus), "--out", str(first), "--annotators", "first")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((first / CARD_FILE).read_text())["parameters"]["annotators"] == "first"
     missing = sayso_cli("train", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m"))
     assert missing.exit_code == 2
     assert missing.stderr.startswith("error: ") and "no such corpus" in missing.stderr

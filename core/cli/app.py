@@ -728,6 +728,11 @@ class ParseChoice(StrEnum):
     conllu = "conllu"
 
 
+class Annotators(StrEnum):
+    every = "every"
+    first = "first"
+
+
 class LabelScheme(StrEnum):
     """The label schemes of :data:`sayso.analysis.tagger.LABEL_SCHEMES`."""
 
@@ -762,6 +767,13 @@ def train_command(
         ),
     ] = LabelScheme[DEFAULT_LABELS],
     seed: Annotated[int, typer.Option(help="Seed for the order of training sequences.")] = 0,
+    annotators: Annotated[
+        Annotators,
+        typer.Option(
+            help="An article with several annotation files: learn from every annotator's, or "
+            "from the first's only (the gold sayso eval scores by)."
+        ),
+    ] = Annotators.every,
     workers: Annotated[
         int,
         typer.Option(
@@ -792,6 +804,7 @@ def train_command(
                 seed=seed,
                 progress=progress,
                 workers=workers,
+                every_annotator=annotators is Annotators.every,
             )
         except SaysoError as error:
             _fail(str(error))

@@ -169,11 +169,13 @@ def annotation_files(
     return found
 
 
-def read_corpus(corpus_dir: Path) -> Corpus:
+def read_corpus(corpus_dir: Path, every_annotator: bool = False) -> Corpus:
     """Read every annotated article of a corpus, sorted by name.
 
     When an article has several annotation files (one per annotator), the first in sorted order
-    is the gold. An article with no annotation file is skipped with a warning (in
+    is the gold; with ``every_annotator``, the article comes once per file, each time with that
+    annotator's attributions (training learns from all of them; scoring needs one gold). An
+    article with no annotation file is skipped with a warning (in
     ``Corpus.warnings``): its attributions
     are unknown, not absent, and counting it would charge every prediction in it as spurious.
     """
@@ -195,10 +197,10 @@ def read_corpus(corpus_dir: Path) -> Corpus:
         if name not in annotations:
             warnings.append(f"{name}: no annotation file, skipped")
             continue
-        annotation_path = annotations[name][0]
         text = read_text(text_path)
-        gold = parse_ann(read_text(annotation_path), len(text), str(annotation_path))
-        articles.append(CorpusArticle(name, text_path, annotation_path, text, gold))
+        for annotation_path in annotations[name] if every_annotator else annotations[name][:1]:
+            gold = parse_ann(read_text(annotation_path), len(text), str(annotation_path))
+            articles.append(CorpusArticle(name, text_path, annotation_path, text, gold))
     if not articles:
         raise InputError(f"{corpus_dir}: no article has an annotation file")
     return Corpus(corpus_dir, articles, warnings)

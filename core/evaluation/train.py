@@ -70,6 +70,8 @@ PROVENANCE = (
 class TrainingData:
     sequences: list[tuple[list[list[bytes]], list[str]]]
     articles: int
+    # Annotation files read: more than the articles where an article has several annotators.
+    annotations: int
     tokens: int
     attributions: int
     skipped: list[str]
@@ -83,13 +85,15 @@ def training_data(
     parse: bool,
     progress: Progress | None = None,
     workers: int = 1,
+    every_annotator: bool = True,
 ) -> TrainingData:
     """Every paragraph of the corpus as (token features, gold labels), and the cue words the
-    corpus teaches.
+    corpus teaches: an article annotated by several annotators once per annotator (or, without
+    ``every_annotator``, once with the first's annotations, the gold ``sayso eval`` scores by).
 
     With ``workers`` above one, the articles are read (parse, rule analyzer, tokens, labels) in
     that many forked processes, in order: the data are the same either way."""
-    corpus = read_corpus(corpus_dir)
+    corpus = read_corpus(corpus_dir, every_annotator)
     skipped = list(corpus.warnings)
     jobs: list[tuple[CorpusArticle, Path | None]] = []
     for corpus_article in corpus.articles:
@@ -139,7 +143,14 @@ def training_data(
     tokens_seen = sum(len(read.tokens.starts) for read in articles)
     attributions = sum(read.attributions for read in articles)
     return TrainingData(
-        sequences, len(articles), tokens_seen, attributions, skipped, learned, clusters
+        sequences,
+        len({job[0].name for job in jobs}),
+        len(articles),
+        tokens_seen,
+        attributions,
+        skipped,
+        learned,
+        clusters,
     )
 
 
@@ -243,6 +254,7 @@ def train(
     seed: int = 0,
     progress: Progress | None = None,
     workers: int = 1,
+    every_annotator: bool = True,
 ) -> dict[str, Any]:
     """Train a tagger on ``corpus_dir`` and write it with its card into ``out``; return the card.
 
@@ -250,7 +262,8 @@ def train(
     ``parse`` trains on the CoNLL-U parses in ``conllu/`` (the model then needs a parse:
     ``tagger-conllu``). ``labels`` is the label scheme (BIO or BILOU, :data:`LABEL_SCHEMES`).
     ``seed`` fixes the order sequences are fed in. ``workers`` processes read the corpus (the
-    model is the same whatever their number).
+    model is the same whatever their number). ``every_annotator`` learns from every annotation
+    file of an article (PolNeAR has six for 16 train articles), not the first alone.
     """
     import pycrfsuite
 
@@ -259,7 +272,7 @@ def train(
 
     began = time.perf_counter()
     lexicon = Lexicon.default()
-    data = training_data(Path(corpus_dir), lexicon, parse, progress, workers)
+    data = training_data(Path(corpus_dir), lexicon, parse, progress, workers, every_annotator)
     random.Random(seed).shuffle(data.sequences)
     trainer = _Trainer(iterations, progress)
     relabel = as_bilou if labels == "BILOU" else list
@@ -285,6 +298,7 @@ def train(
         "corpus": str(corpus_dir),
         "parse": "conllu" if parse else None,
         "articles": data.articles,
+        "annotations": data.annotations,
         "paragraphs": len(data.sequences),
         "tokens": data.tokens,
         "attributions": data.attributions,
@@ -297,6 +311,7 @@ def train(
             "feature.minfreq": min_frequency,
             "labels": labels,
             "seed": seed,
+            "annotators": "every" if every_annotator else "first",
         },
         "attributes": len({attribute for attribute, _ in info.state_features}),
         "state_features": len(info.state_features),
@@ -367,6 +382,13 @@ def _write_card(out: Path, card: dict[str, Any]) -> None:
     (out / "README.md").write_text(card_markdown(card), encoding="utf-8")
 
 
+def _annotations(card: dict[str, Any]) -> str:
+    """How many annotation files the articles had, where that is more than one each (the
+    paragraphs, tokens and attributions are counted once per file)."""
+    annotations = card.get("annotations", card["articles"])
+    return f" ({annotations} annotation files)" if annotations != card["articles"] else ""
+
+
 def card_markdown(card: dict[str, Any]) -> str:
     """The model card for people: what the model is, what it learned from, how well it does."""
     parameters = ", ".join(f"{key} {value}" for key, value in card["parameters"].items())
@@ -379,8 +401,9 @@ def card_markdown(card: dict[str, Any]) -> str:
         "",
         "## Training data",
         "",
-        f"- corpus: `{card['corpus']}`; {card['articles']} articles, {card['paragraphs']:,}"
-        f" paragraphs, {card['tokens']:,} tokens, {card['attributions']:,} attributions",
+        f"- corpus: `{card['corpus']}`; {card['articles']} articles{_annotations(card)},"
+        f" {card['paragraphs']:,} paragraphs, {card['tokens']:,} tokens,"
+        f" {card['attributions']:,} attributions",
         f"- parse features: {card['parse'] or 'none'}",
         f"- provenance: {card['provenance']}",
         "",
