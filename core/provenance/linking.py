@@ -681,9 +681,11 @@ class _SourceResolver:
             return known
         canonical = self._canonical(source.name, source.type, article_id)
         self.resolved[article_id, source.key] = canonical
-        own_id = source_id(source, article_id)
-        if own_id != canonical.id:
-            self.provenance.same_as[own_id] = canonical.id
+        # A source kept its name and type (most do): its own id is the canonical one.
+        if source.name != canonical.name or source.type != canonical.type:
+            own_id = source_id(source, article_id)
+            if own_id != canonical.id:
+                self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
         # A name an article repeats is one alias: each wording is looked at once per source.
         worded = self.worded
