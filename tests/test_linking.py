@@ -33,12 +33,15 @@ from sayso.provenance.linking import (
 )
 from sayso.provenance.stored import link_database
 from sayso.provenance.terms import (
+    _BREAK,
     _CLAUSE_BREAK,
+    _DASH_BREAK,
     _WORD,
     TERMS_VERSION,
     ClaimTerms,
     ClaimText,
     TermExtractor,
+    _break_at_dashes,
     _masked,
     _shorter_first,
     _terms_json,
@@ -507,6 +510,14 @@ def test_clauses_split_as_the_full_clause_break_pattern_does(text):
     extractor = TermExtractor(build_lexicon(get_plugins()))
     expected = [extractor._clause(part) for part in _CLAUSE_BREAK.split(text)]
     assert extractor._clauses(text) == tuple(c for c in expected if c[0] or c[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\n", "\u2003", "—", "–", "-", "a", "\x00"]), max_size=20))
+def test_dashes_break_where_the_dash_break_pattern_matches(pieces):
+    # Runs of dashes and spaces: breaks that would overlap, at either end, between separators.
+    text = "".join(pieces)
+    assert _break_at_dashes(text) == _DASH_BREAK.sub(_BREAK, text)
 
 
 @settings(max_examples=200, deadline=None)
