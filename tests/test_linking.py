@@ -17,23 +17,31 @@ from hypothesis import strategies as st
 from sayso.api import check
 from sayso.manager import get_plugins
 from sayso.memo import once
-from sayso.model import Article
+from sayso.model import Article, Source
 from sayso.pipeline.engine import build_lexicon
 from sayso.provenance.linking import (
+    SIMILARITY_THRESHOLD,
     CanonicalSource,
     CitedSource,
     ClusterMember,
+    Linker,
+    Provenance,
+    _average_linkage,
     _most_common,
+    _SourceResolver,
     candidate_pairs,
 )
 from sayso.provenance.stored import link_database
 from sayso.provenance.terms import (
+    _BREAK,
     _CLAUSE_BREAK,
+    _DASH_BREAK,
     _WORD,
     TERMS_VERSION,
     ClaimTerms,
     ClaimText,
     TermExtractor,
+    _break_at_dashes,
     _masked,
     _shorter_first,
     _terms_json,
@@ -504,6 +512,14 @@ def test_clauses_split_as_the_full_clause_break_pattern_does(text):
     assert extractor._clauses(text) == tuple(c for c in expected if c[0] or c[1])
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\n", "\u2003", "—", "–", "-", "a", "\x00"]), max_size=20))
+def test_dashes_break_where_the_dash_break_pattern_matches(pieces):
+    # Runs of dashes and spaces: breaks that would overlap, at either end, between separators.
+    text = "".join(pieces)
+    assert _break_at_dashes(text) == _DASH_BREAK.sub(_BREAK, text)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=12), max_size=12))
 def test_shorter_first_orders_words_by_length_then_code_point(words):
@@ -568,6 +584,78 @@ def test_most_common_source_is_counters_choice(names):
     # One source is taken without a Counter: the same choice, ties going to the first.
     sources = [CanonicalSource(name, name.upper(), "organization") for name in names]
     assert _most_common(sources) == Counter(sources).most_common(1)[0][0]
+
+
+def test_a_lone_surname_is_the_one_full_name_holding_it_only_while_there_is_one():
+    # A person's canonical source is looked up again once its spelling is settled; a lone
+    # surname taken as a full name is not settled: a second full name makes it a person of its
+    # own, in every article after.
+    resolver = _SourceResolver(Linker(build_lexicon(get_plugins())), Provenance(articles={}))
+
+    def person(name: str, article_id: str) -> str:
+        return resolver.resolve(Source(name.lower(), name, "person"), article_id).name
+
+    assert [person("Ri Son Gwon", "a"), person("Ri", "b"), person("Ri", "c")] == ["Ri Son Gwon"] * 3
+    assert person("Ri Yong Ho", "d") == "Ri Yong Ho"
+    assert [person("Ri", "e"), person("Ri", "f")] == ["Ri", "Ri"]
+    assert [person("Ri Son-gwon", "g"), person("Ri Yong Ho", "h")] == ["Ri Son Gwon", "Ri Yong Ho"]
+
+
+class _Averages:
+    """A similarity for :func:`_average_linkage`: fixed scores between claims, averaged over
+    the first LINKAGE_SAMPLE of each group as ``_Similarity.mean`` does, counting its calls."""
+
+    def __init__(self, scores: dict[tuple[int, int], float]) -> None:
+        self.scores = scores
+        self.calls = 0
+
+    def mean(self, ones: list[int], others: list[int]) -> float:
+        self.calls += 1
+        pairs = [(a, b) for a in ones[:8] for b in others[:8]]
+        return sum(self.scores[min(a, b), max(a, b)] for a, b in pairs) / len(pairs)
+
+
+def _linked_averaging_every_time(edges, similarity) -> list[list[int]]:
+    """Average linkage as it was before two groups found apart were remembered."""
+    group_of: dict[int, list[int]] = {}
+    for _, first, second in edges:
+        one = group_of.get(first, [first])
+        other = group_of.get(second, [second])
+        if one is other:
+            continue
+        if (len(one) > 1 or len(other) > 1) and similarity.mean(one, other) < SIMILARITY_THRESHOLD:
+            continue
+        merged = one + other
+        for number in merged:
+            group_of[number] = merged
+    return sorted(sorted(group) for group in {id(g): g for g in group_of.values()}.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_average_linkage_remembers_groups_found_apart_and_links_the_same(data):
+    claims = data.draw(st.integers(2, 14))
+    pairs = list(itertools.combinations(range(claims), 2))
+    # Scores from a few values, so that ties and groups just under the threshold both come up.
+    values = st.sampled_from([0.0, 0.1, 0.2, 0.24, 0.25, 0.3, 0.5, 0.9])
+    drawn = data.draw(st.lists(values, min_size=len(pairs), max_size=len(pairs)))
+    scores = dict(zip(pairs, drawn, strict=True))
+    _check_linkage(scores)
+
+
+def test_a_group_found_apart_from_a_claim_is_compared_again_once_it_grew():
+    # 0 and 1 link; 3 is too far from them; 2 joins them; then 3 is near enough to the three.
+    scores = {(0, 1): 0.9, (0, 2): 0.3, (0, 3): 0.45, (1, 2): 0.4, (1, 3): 0.0, (2, 3): 0.35}
+    assert _check_linkage(scores) == [[0, 1, 2, 3]]
+
+
+def _check_linkage(scores: dict[tuple[int, int], float]) -> list[list[int]]:
+    edges = sorted(((s, a, b) for (a, b), s in scores.items() if s >= 0.25), reverse=True)
+    remembering, every_time = _Averages(scores), _Averages(scores)
+    groups = sorted(_average_linkage(edges, remembering))
+    assert groups == _linked_averaging_every_time(edges, every_time)
+    assert remembering.calls <= every_time.calls
+    return groups
 
 
 def test_cluster_members_are_built_frozen_with_their_defaults():

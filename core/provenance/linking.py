@@ -203,7 +203,9 @@ def _most_common(items: list[CanonicalSource]) -> CanonicalSource:
     choice); without a Counter when they are one source (most clusters cite one, or none)."""
     if len(items) == 1 or items.count(items[0]) == len(items):
         return items[0]
-    return Counter(items).most_common(1)[0][0]
+    # max() keeps the first of the most frequent, in the order first seen, as most_common does;
+    # a Counter costs more than counting a few sources in place.
+    return max(dict.fromkeys(items), key=items.count)
 
 
 @dataclass(frozen=True)
@@ -368,19 +370,26 @@ class Linker:
                     best[second] = score
         members = []
         statement_ids = []
+        claims = self.claims
+        article_sources = self.article_sources
+        cited: tuple[CitedSource, ...]
         for number in group:
-            claim = self.claims[number]
-            article_id = article_ids[self.claim_articles[number]]
+            claim = claims[number]
+            article_id = article_ids[articles[number]]
             statement_ids.append(f"{article_id}:{claim.statement_index}")
-            sources = self.article_sources[article_id]
-            cited = tuple(
-                CitedSource(
-                    canonical.resolve(sources[key], article_id),
-                    as_written,
-                    canonical.resolve_name(origin, article_id) if origin else None,
+            # Most members cite nothing: no generator made for them.
+            if claim.cited:
+                sources = article_sources[article_id]
+                cited = tuple(
+                    CitedSource(
+                        canonical.resolve(sources[key], article_id),
+                        as_written,
+                        canonical.resolve_name(origin, article_id) if origin else None,
+                    )
+                    for key, as_written, origin in claim.cited
                 )
-                for key, as_written, origin in claim.cited
-            )
+            else:
+                cited = ()
             members.append(
                 ClusterMember(
                     article_id, claim.statement_index, claim.text, cited, round(best[number], 3)
@@ -395,7 +404,7 @@ class Linker:
         # Heaviest first, then in code-point order: sorted by term, then (stably) by weight.
         shared = sorted(sorted(held), key=terms.weights.__getitem__, reverse=True)
         digest = hashlib.sha256(" ".join(statement_ids).encode()).hexdigest()
-        return ClaimCluster(digest[:16], members, [terms.surface(t) for t in shared[:6]])
+        return ClaimCluster(digest[:16], members, terms.surfaces(shared[:6]))
 
 
 @dataclass
@@ -446,26 +455,42 @@ class _SetTerms:
         # Smoothed so that in a handful of articles a term all of them share still counts.
         weights = {t: math.log(1 + total / df) for t, df in frequency.items()}
         # Lone capitalised words that are words after all ("Thursday") show as their name when
-        # no lower-case word gave the same stem.
-        shown = dict(spellings)
-        for name, term in sorted(names.items()):
-            if not term.startswith("#"):
-                shown.setdefault(term, name)
-        return cls(clauses, all_terms, frequency, weights, shown, same_as)
+        # no lower-case word gave the same stem: the first of those names in code-point order
+        # (the least, found without sorting every name).
+        lone: dict[str, str] = {}
+        for name, term in names.items():
+            if term[:1] != "#" and term not in spellings:
+                known = lone.get(term)
+                if known is None or name < known:
+                    lone[term] = name
+        return cls(clauses, all_terms, frequency, weights, {**spellings, **lone}, same_as)
 
-    def surface(self, term: str) -> str:
-        """How a term is shown: "letter" for the stem "lette", "Kim Jong Un" for a name."""
-        if term.startswith("@"):
-            return term[1:]
-        if term.startswith("#"):
-            return term[1:].title()
-        return self.spellings.get(term, term)
+    def surfaces(self, terms: Iterable[str]) -> list[str]:
+        """How each term is shown: "letter" for the stem "lette", "Kim Jong Un" for a name (a
+        cluster's terms in one call, not a call per term)."""
+        spellings = self.spellings
+        shown = []
+        for term in terms:
+            mark = term[:1]
+            if mark == "@":
+                shown.append(term[1:])
+            elif mark == "#":
+                shown.append(term[1:].title())
+            else:
+                shown.append(spellings.get(term, term))
+        return shown
 
 
 def _matched_names(claims: Sequence[ClaimTerms]) -> dict[str, str]:
     """Each name's term, with "Shoigu" and "Sergei Shoigu" as one name: a lone word that is
     part of exactly one longer name is that name; any other lone word is a word ("Thursday")."""
-    names = {name for claim in claims for _, clause_names in claim.clauses for name in clause_names}
+    names: set[str] = set()
+    # Clause by clause, not name by name: most clauses hold none.
+    add_names = names.update
+    for claim in claims:
+        for _, clause_names in claim.clauses:
+            if clause_names:
+                add_names(clause_names)
     fuller: dict[str, set[str]] = defaultdict(set)
     for name in names:
         if " " in name:
@@ -541,7 +566,7 @@ def candidate_pairs(
     for numbers in kinds.paired(many.values()):
         pairs.update(_codes(numbers, size))
     pairs.update(kind * size + kind for kind in paired_within)
-    return kinds.claim_pairs(divmod(pair, size) for pair in pairs)
+    return kinds.claim_pairs(pairs)
 
 
 def _codes(numbers: list[int], size: int) -> list[int]:
@@ -596,15 +621,20 @@ class _Kinds:
             if spans and (self.active_kinds is None or not self.active_kinds.isdisjoint(kinds)):
                 yield kinds
 
-    def claim_pairs(self, kind_pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The pairs of claims of these pairs of kinds (a kind with itself: its claims' pairs),
-        in order: of different articles (a text read twice is one article whose claims come
-        twice, not two reports of a fact), with an active claim if asked."""
+    def claim_pairs(self, kind_pairs: Iterable[int]) -> list[tuple[int, int]]:
+        """The pairs of claims of these pairs of kinds (each as one number, one * kinds +
+        other; a kind with itself: its claims' pairs), in order: of different articles (a text
+        read twice is one article whose claims come twice, not two reports of a fact), with an
+        active claim if asked."""
         articles = self.claim_articles
         active = self.active
-        found = []
         claims = self.claims
-        for one, other in kind_pairs:
+        size = len(claims)
+        total = len(articles)
+        # Each pair as one number too (first * claims + second): numbers sort faster than tuples.
+        found = []
+        for pair in kind_pairs:
+            one, other = divmod(pair, size)
             ones, others = claims[one], claims[other]
             if one == other:
                 combined: Iterable[tuple[int, int]] = itertools.combinations(ones, 2)
@@ -619,9 +649,9 @@ class _Kinds:
                 if articles[first] != articles[second] and (
                     active is None or first in active or second in active
                 ):
-                    found.append((first, second))
+                    found.append(first * total + second)
         found.sort()
-        return found
+        return [divmod(pair, total) for pair in found]
 
 
 class _SourceResolver:
@@ -641,6 +671,9 @@ class _SourceResolver:
         # Each (source id, wording) given as an alias: an outlet or a person is named the same
         # way in article after article, and recording an alias twice changes nothing.
         self.aliased: set[tuple[str, str]] = set()
+        # Each (source id, mention's wording) whose words before an apposition were given as an
+        # alias: the same wordings come article after article, and their head is a regex split.
+        self.worded: set[tuple[str, str]] = set()
 
     def resolve(self, source: Source, article_id: str) -> CanonicalSource:
         known = self.resolved.get((article_id, source.key))
@@ -648,13 +681,19 @@ class _SourceResolver:
             return known
         canonical = self._canonical(source.name, source.type, article_id)
         self.resolved[article_id, source.key] = canonical
-        own_id = source_id(source, article_id)
-        if own_id != canonical.id:
-            self.provenance.same_as[own_id] = canonical.id
+        # A source kept its name and type (most do): its own id is the canonical one.
+        if source.name != canonical.name or source.type != canonical.type:
+            own_id = source_id(source, article_id)
+            if own_id != canonical.id:
+                self.provenance.same_as[own_id] = canonical.id
         self._alias(canonical, source.name)
-        # A name an article repeats is one alias: each wording is looked at once.
-        for text in dict.fromkeys(mention.text for mention in source.mentions):
-            self._alias(canonical, head_before_apposition(text))
+        # A name an article repeats is one alias: each wording is looked at once per source.
+        worded = self.worded
+        for mention in source.mentions:
+            given = (canonical.id, mention.text)
+            if given not in worded:
+                worded.add(given)
+                self._alias(canonical, head_before_apposition(mention.text))
         return canonical
 
     def resolve_name(self, name: str, article_id: str) -> CanonicalSource:
@@ -716,32 +755,38 @@ class _SourceResolver:
         entry = self.linker.gazetteer.get(name_key(name))
         if entry is not None:
             name, source_type = entry.name, entry.type
+        settled = True
+        if entry is not None:
+            name, source_type = entry.name, entry.type
         elif source_type == "person":
-            name = self._person(name)
+            name, settled = self._person(name)
         own = Source(key="", name=name, type=source_type)
         canonical = CanonicalSource(source_id(own, article_id), name, source_type)
         canonical = self.provenance.sources.setdefault(canonical.id, canonical)
-        # A person's spelling depends on the people seen before, and an unnamed source is the
-        # article's own: any other name and type give this source wherever they come.
-        if source_type not in ARTICLE_SCOPED_TYPES and (entry or source_type != "person"):
+        # An unnamed source is the article's own, and a lone surname's spelling depends on the
+        # people seen before: any other name and type give this source wherever they come.
+        if settled and source_type not in ARTICLE_SCOPED_TYPES:
             self.named[asked] = canonical
         return canonical
 
-    def _person(self, name: str) -> str:
+    def _person(self, name: str) -> tuple[str, bool]:
         """One spelling per person: the first seen, matching "Kim Jong-un" and "Kim Jong Un",
-        and a lone surname to the one full name containing it."""
+        and a lone surname to the one full name containing it. With whether the spelling is
+        settled: once a name's words are a person's, later people do not change it (a lone
+        surname taken as the one full name holding it may be another's once a second one is
+        seen)."""
         words = [w for w in name_key(name).split() if w not in self.linker.titles]
         key = " ".join(words)
         if key in self.people:
-            return self.people[key].name
+            return self.people[key].name, True
         if len(words) == 1:
             fuller = self.people_by_word.get(words[0], [])
             if len(fuller) == 1:
-                return fuller[0].name
+                return fuller[0].name, False
         self.people[key] = CanonicalSource("", name, "person")
         for word in set(words):
             self.people_by_word.setdefault(word, []).append(self.people[key])
-        return name
+        return name, True
 
     def _alias(self, canonical: CanonicalSource, alias: str) -> None:
         """Record a name the source went by, unless it is its name or one it had, in any case."""
@@ -768,9 +813,10 @@ def _findings(provenance: Provenance) -> list[CrossFinding]:
     findings: list[CrossFinding] = []
     shared = [c for c in provenance.clusters if len(c.articles) > 1]
     for cluster in shared:
-        attributed = [m for m in cluster.members if m.attributed]
+        # ``cited``, not the ``attributed`` property: a call per member added up.
+        attributed = [m for m in cluster.members if m.cited]
         for member in cluster.members if attributed else ():
-            if member.attributed:
+            if member.cited:
                 continue
             elsewhere = [m for m in attributed if m.article_id != member.article_id]
             if not elsewhere:
@@ -937,16 +983,30 @@ def _average_linkage(
     for seed in seeds:
         for number in seed:
             group_of[number] = seed
+    # The pairs of groups found too far apart, in the order compared: the edges between two
+    # groups come one by one, and a third of the averages asked for were of two groups found
+    # apart before. A group is named by its identity (a merge makes a new list; those named
+    # are kept here, so that no later list takes an identity), a lone claim by its number.
+    apart: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
     for score, first, second in edges:
         if score < SIMILARITY_THRESHOLD:
             break
-        one = group_of.get(first, [first])
-        other = group_of.get(second, [second])
+        # A lone claim's group is made only when it is one (a default list is made per call).
+        one = group_of.get(first) or [first]
+        other = group_of.get(second) or [second]
         if one is other:
             continue
         # Two lone claims: their average is this edge's score, above the threshold.
-        if (len(one) > 1 or len(other) > 1) and similarity.mean(one, other) < SIMILARITY_THRESHOLD:
-            continue
+        if len(one) > 1 or len(other) > 1:
+            compared = (
+                id(one) if len(one) > 1 else ~first,
+                id(other) if len(other) > 1 else ~second,
+            )
+            if compared in apart:
+                continue
+            if similarity.mean(one, other) < SIMILARITY_THRESHOLD:
+                apart[compared] = (one, other)
+                continue
         merged = one + other
         for number in merged:
             group_of[number] = merged

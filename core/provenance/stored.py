@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +53,8 @@ _ARTICLES = "SELECT id, path, title, text FROM articles WHERE id IN ({})"
 # linking reads from ``articles.text`` once per article instead).
 _STATEMENT_ROWS = SPAN_VIEWS["statements"].table
 _ATTRIBUTION_ROWS = SPAN_VIEWS["attributions"].table
+# The claim rows' first column, their article.
+_FIRST_COLUMN = itemgetter(0)
 _CLAIMS = (
     f"SELECT article_id, idx, start, [end] FROM [{_STATEMENT_ROWS}] "
     "WHERE is_claim = 1 AND article_id IN ({}) ORDER BY article_id, idx"
@@ -225,9 +229,14 @@ def _read_batch(
         id: (path or title or id, text)
         for id, path, title, text in conn.execute(_ARTICLES.format(marks), ids)
     }
-    claims: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for article_id, index, start, end in conn.execute(_CLAIMS.format(marks), ids):
-        claims[article_id].append((index, start, end))
+    # The claim rows come by article: each article's kept whole, without a Python step per row
+    # (72,000 rows in 2,000 articles).
+    claims = {
+        article_id: list(rows)
+        for article_id, rows in itertools.groupby(
+            conn.execute(_CLAIMS.format(marks), ids), _FIRST_COLUMN
+        )
+    }
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
     for article_id, source_id, name, source_type in conn.execute(_SOURCES.format(marks), ids):
         sources[article_id][source_id] = Source(source_id, name, source_type)
@@ -237,13 +246,23 @@ def _read_batch(
     mentions: dict[tuple[str, str], list[Span]] = defaultdict(list)
     last = None
     for row in conn.execute(_ATTRIBUTIONS.format(marks), ids):
-        article_id, attribution_id, source_id, source_start, source_end, *cue, index = row
+        # Unpacked by name: a starred name made a list per row (48,000 rows).
+        (
+            article_id,
+            attribution_id,
+            source_id,
+            source_start,
+            source_end,
+            cue_start,
+            cue_end,
+            index,
+        ) = row
         if attribution_id != last:
             last = attribution_id
             text = articles[article_id][1]
             source = _span(text, source_start, source_end)
             # A cue is only blanked: its offsets do, without a Span.
-            cue_span = None if None in cue else (cue[0], cue[1])
+            cue_span = None if cue_start is None or cue_end is None else (cue_start, cue_end)
             known = source_id if source_id in sources[article_id] else None
             if source is not None and known is not None:
                 mentions[article_id, known].append(source)
@@ -261,7 +280,7 @@ def _read_batch(
         by_statement = carried.get(article_id, {})
         claim_texts = [
             _claim_text(text, index, start, end, by_statement.get(index, ()))
-            for index, start, end in claims.get(article_id, ())
+            for _, index, start, end in claims.get(article_id, ())
         ]
         terms = stored_terms.get(article_id)
         restored = None

@@ -85,6 +85,8 @@ _BREAK = "\x01"
 _ALL_BUT_SEP_AND_BREAK = bytes(range(2, 256))
 _COMMA_BREAK = re.compile(_COMMA_BREAK_PATTERN)
 _DASH_BREAK = re.compile(_DASH_BREAK_PATTERN)
+# The dashes of _DASH_BREAK_PATTERN (see _break_at_dashes).
+_DASHES = ("—", "–")
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
 # Demonyms name the same country as the gazetteer's names for its government.
 DEMONYMS = {
@@ -325,7 +327,7 @@ class TermExtractor:
             return None
         joined = _COMMA_BREAK.sub(_BREAK, joined.replace("’", "'").replace(";", _BREAK))
         if "—" in joined or "–" in joined:
-            joined = _DASH_BREAK.sub(_BREAK, joined)
+            joined = _break_at_dashes(joined)
         # How many clauses each claim has.
         counts = [claim.count(_BREAK) + 1 for claim in joined.split(_SEP)]
         text = joined.replace(_BREAK, _SEP)
@@ -608,6 +610,32 @@ _JSON_PLAIN = bytes(b for b in range(32, 256) if b not in b'"\\')
 def _any_of(names: Sequence[str]) -> re.Pattern[str]:
     """A pattern finding any of ``names`` as whole words, trying them in the order given."""
     return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+
+
+def _break_at_dashes(text: str) -> str:
+    """``_DASH_BREAK.sub(_BREAK, text)``, found from the dashes: the pattern opens with a space,
+    so it is tried at every place in the text (a tenth of the time it took, where the dashes are
+    found by ``str.find``; a pattern of the dashes alone is no quicker to search with).
+    ``str.isspace`` is what ``\\s`` matches; a break opens no earlier than the last one closed,
+    as the pattern's matches do."""
+    dashes = []
+    for dash in _DASHES:
+        at = text.find(dash)
+        while at >= 0:
+            dashes.append(at)
+            at = text.find(dash, at + 1)
+    dashes.sort()
+    pieces: list[str] = []
+    at = 0
+    last = len(text) - 1
+    for middle in dashes:
+        if at < middle < last and text[middle - 1].isspace() and text[middle + 1].isspace():
+            pieces += (text[at : middle - 1], _BREAK)
+            at = middle + 2
+    if not pieces:
+        return text
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def _words(text: str) -> list[str]:
