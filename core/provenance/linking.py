@@ -753,8 +753,6 @@ class _SourceResolver:
         if known is not None:
             return known
         entry = self.linker.gazetteer.get(name_key(name))
-        if entry is not None:
-            name, source_type = entry.name, entry.type
         settled = True
         if entry is not None:
             name, source_type = entry.name, entry.type
