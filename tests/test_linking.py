@@ -5,6 +5,7 @@ import gc
 import itertools
 import json
 import pickle
+import re
 import sqlite3
 import zlib
 from collections import Counter
@@ -35,7 +36,7 @@ from sayso.provenance.stored import link_database
 from sayso.provenance.terms import (
     _BREAK,
     _CLAUSE_BREAK,
-    _DASH_BREAK,
+    _DASH_BREAK_PATTERN,
     _WORD,
     TERMS_VERSION,
     ClaimTerms,
@@ -517,7 +518,7 @@ def test_clauses_split_as_the_full_clause_break_pattern_does(text):
 def test_dashes_break_where_the_dash_break_pattern_matches(pieces):
     # Runs of dashes and spaces: breaks that would overlap, at either end, between separators.
     text = "".join(pieces)
-    assert _break_at_dashes(text) == _DASH_BREAK.sub(_BREAK, text)
+    assert _break_at_dashes(text) == re.sub(_DASH_BREAK_PATTERN, _BREAK, text)
 
 
 @settings(max_examples=200, deadline=None)

@@ -84,7 +84,6 @@ _BREAK = "\x01"
 # TermExtractor._together).
 _ALL_BUT_SEP_AND_BREAK = bytes(range(2, 256))
 _COMMA_BREAK = re.compile(_COMMA_BREAK_PATTERN)
-_DASH_BREAK = re.compile(_DASH_BREAK_PATTERN)
 # The dashes of _DASH_BREAK_PATTERN (see _break_at_dashes).
 _DASHES = ("—", "–")
 _CITING = re.compile(r"\bciting\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)")
@@ -613,11 +612,11 @@ def _any_of(names: Sequence[str]) -> re.Pattern[str]:
 
 
 def _break_at_dashes(text: str) -> str:
-    """``_DASH_BREAK.sub(_BREAK, text)``, found from the dashes: the pattern opens with a space,
-    so it is tried at every place in the text (a tenth of the time it took, where the dashes are
-    found by ``str.find``; a pattern of the dashes alone is no quicker to search with).
-    ``str.isspace`` is what ``\\s`` matches; a break opens no earlier than the last one closed,
-    as the pattern's matches do."""
+    """``re.sub(_DASH_BREAK_PATTERN, _BREAK, text)``, found from the dashes: the pattern opens
+    with a space, so it is tried at every place in the text (a tenth of the time it took, where
+    the dashes are found by ``str.find``; a pattern of the dashes alone is no quicker to search
+    with). ``str.isspace`` is what ``\\s`` matches; a break opens no earlier than the last one
+    closed, as the pattern's matches do."""
     dashes = []
     for dash in _DASHES:
         at = text.find(dash)
