@@ -478,6 +478,27 @@ def test_copies_of_a_claim_pair_as_the_claim_does(stories, copies, limit, listed
     _check_candidate_pairs(claims, limit, listed_pairwise, active)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.frozensets(st.integers(0, 12), max_size=6), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.booleans()), max_size=40),
+    st.integers(1, 30),
+    st.integers(1, 10),
+    st.one_of(st.none(), st.sets(st.integers(0, 39))),
+)
+def test_claims_told_apart_only_by_terms_that_pair_nothing_pair_alike(
+    stories, copies, limit, listed_pairwise, active
+):
+    # Copies that add a term no other claim holds (a name a story gives once), or one most of
+    # them hold (too common to pair, past a small limit): kinds of claims go by the terms that
+    # may pair claims, so these are one kind; a story of fewer than two terms pairs nothing.
+    claims = [
+        (article, stories[story % len(stories)] | {100 + number if once else 99})
+        for number, (article, story, once) in enumerate(copies)
+    ]
+    _check_candidate_pairs(claims, limit, listed_pairwise, active)
+
+
 def _check_candidate_pairs(
     claims: list[tuple[int, frozenset[int]]],
     limit: int,

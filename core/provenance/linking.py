@@ -521,18 +521,19 @@ def candidate_pairs(
     claims), and only the lists of claims holding one are paired.
 
     Claims are numbered article by article (``claim_articles`` gives each one's article).
-    Claims with the same terms (the copies of a syndicated story) are listed once, as one
-    *kind*, whose pairs are given out for each of its claims at the end. Listing the kinds of
+    Claims with the same terms that may pair claims (the copies of a syndicated story; terms in
+    one claim or in too many tell nothing apart here) are listed once, as one *kind*, whose
+    pairs are given out for each of its claims at the end. Listing the kinds of
     every such term pairwise would cost the square of the longest lists, and with the set's
     size the limit grows too. So only terms in at most :data:`MIN_BLOCKING_LIMIT` claims are
     listed pairwise (each pair counted, in C, by ``Counter``); pairs that share one of those
     and a commoner term, or several commoner terms, are found through the pairs of commoner
     terms each kind holds, which few kinds share. Same pairs, linear work.
     """
-    kinds = _Kinds(claim_articles, term_sets, active)
     # A term one claim holds pairs nothing (most terms: names and numbers a story gives once).
     rare = {t for t, count in frequency.items() if 1 < count <= MIN_BLOCKING_LIMIT}
     commoner = {t for t, count in frequency.items() if MIN_BLOCKING_LIMIT < count <= limit}
+    kinds = _Kinds(claim_articles, term_sets, rare | commoner, active)
     few: dict[str, list[int]] = defaultdict(list)
     many: dict[tuple[str, ...], list[int]] = defaultdict(list)
     common_terms: list[frozenset[str]] = []
@@ -576,13 +577,16 @@ def _codes(numbers: list[int], size: int) -> list[int]:
 
 
 class _Kinds:
-    """The distinct term sets of a set of claims, numbered in the order of their first claim,
-    with each one's claims (:func:`candidate_pairs` pairs kinds, then their claims)."""
+    """The distinct sets of the terms that may pair claims (``blocking``) that claims hold,
+    numbered in the order of their first claim, with each one's claims (:func:`candidate_pairs`
+    pairs kinds, then their claims). Claims holding fewer than :data:`MIN_SHARED_TERMS` of
+    those terms pair with none, and are left out (two in five)."""
 
     def __init__(
         self,
         claim_articles: Sequence[int],
         term_sets: Sequence[frozenset[str]],
+        blocking: set[str],
         active: set[int] | None,
     ) -> None:
         self.claim_articles = claim_articles
@@ -590,7 +594,10 @@ class _Kinds:
         numbered: dict[frozenset[str], int] = {}
         self.claims: list[list[int]] = []
         for number, terms in enumerate(term_sets):
-            kind = numbered.setdefault(terms, len(self.claims))
+            held = terms & blocking
+            if len(held) < MIN_SHARED_TERMS:
+                continue
+            kind = numbered.setdefault(held, len(self.claims))
             if kind == len(self.claims):
                 self.claims.append([number])
             else:
@@ -636,11 +643,19 @@ class _Kinds:
         for pair in kind_pairs:
             one, other = divmod(pair, size)
             ones, others = claims[one], claims[other]
+            if len(ones) == 1 and len(others) == 1:
+                # Most kinds are one claim: their one pair, without a product of the lists (a
+                # kind is paired with itself only when it has several claims).
+                first, second = ones[0], others[0]
+                if first > second:
+                    first, second = second, first
+                if articles[first] != articles[second] and (
+                    active is None or first in active or second in active
+                ):
+                    found.append(first * total + second)
+                continue
             if one == other:
                 combined: Iterable[tuple[int, int]] = itertools.combinations(ones, 2)
-            elif len(ones) == 1 and len(others) == 1:
-                # Most kinds are one claim: their one pair, without a product of the lists.
-                combined = ((ones[0], others[0]),)
             else:
                 combined = itertools.product(ones, others)
             for first, second in combined:
@@ -940,12 +955,13 @@ class _Similarity:
                 (a, norm_a), (b, norm_b) = ones[0], others[0]
                 known = math.fsum(map(weight, a & b)) / (norm_a * norm_b)
             else:
+                # A list, not a generator: resuming one per clause pair cost more than the list.
                 known = max(
-                    (
+                    [
                         math.fsum(map(weight, a & b)) / (norm_a * norm_b)
                         for a, norm_a in ones
                         for b, norm_b in others
-                    ),
+                    ],
                     default=0.0,
                 )
             self.cache[pair] = known

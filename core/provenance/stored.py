@@ -260,7 +260,12 @@ def _read_batch(
         if attribution_id != last:
             last = attribution_id
             text = articles[article_id][1]
-            source = _span(text, source_start, source_end)
+            # Made in place, not by Span.of: two calls per attribution (48,000) added up.
+            source = (
+                None
+                if source_start is None or source_end is None
+                else Span(source_start, source_end, text[source_start:source_end])
+            )
             # A cue is only blanked: its offsets do, without a Span.
             cue_span = None if cue_start is None or cue_end is None else (cue_start, cue_end)
             known = source_id if source_id in sources[article_id] else None
@@ -336,10 +341,6 @@ def _without_collecting() -> Iterator[None]:
             gc.unfreeze()
         if enabled:
             gc.enable()
-
-
-def _span(text: str, start: int | None, end: int | None) -> Span | None:
-    return None if start is None or end is None else Span.of(text, start, end)
 
 
 def _marks(values: list[str]) -> str:

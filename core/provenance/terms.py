@@ -230,6 +230,8 @@ class TermExtractor:
         self.word_terms = Memo(self._word_term)
         self.name_terms = Memo(self._name_term)
         self.bare_words = Memo(_bare)
+        # A mention's words before an apposition: the same mentions cite claim after claim.
+        self.heads = Memo(head_before_apposition)
         # The words whose term is "" (see _word_term).
         self.no_term: set[str] = set()
         self.spelling_order: Memo[str, str] = Memo(
@@ -445,7 +447,8 @@ class TermExtractor:
             return ()
         citing = _CITING.search(claim.text) if "citing" in claim.text else None
         origin = citing.group(1) if citing else None
-        return tuple((key, head_before_apposition(text), origin) for key, text in claim.cited)
+        heads = self.heads
+        return tuple([(key, heads[text], origin) for key, text in claim.cited])
 
     def _spellings(self, words: set[str]) -> dict[str, str]:
         """Each word term's preferred spelling among ``words`` (see :func:`best_spellings`)."""
