@@ -447,6 +447,13 @@ def test_a_longer_organisation_name_wins_over_a_place_inside_it(
             "he",
             "Prasad",
         ),
+        (
+            "Bill Clinton praised first lady Michelle Obama. He called the plan sound.",
+            "He",
+            "Bill Clinton",
+        ),
+        # "miss" the verb is no honorific.
+        ("Voters will miss Tom Reyes. He said the talks went well.", "He", "Tom Reyes"),
         # No honorific, no sex: the person named last, as before.
         ("Jane Okafor met Tom Reyes. She said the talks went well.", "She", "Tom Reyes"),
     ],

@@ -47,6 +47,7 @@ _HONORIFIC_SEX = {
     "dame": "f",
     "lady": "f",
 }
+_HONORIFIC = re.compile(r"\b(?:Mrs?|Ms|Miss|Sir|Lord|Madame?|Dame|[Ll]ady)\b")
 _RELATIVE_PRONOUNS = _words("who whom which")
 # A capitalised name ending right before a relative pronoun, with a comma or a dash between:
 # "Sen. Ted Cruz of Texas, who", "Walmart Stores v. Dukes, which". On one line, and a word with
@@ -140,6 +141,7 @@ class _Resolver:
         # how many of them have been sorted so (see _mentions_of_sex).
         self.resolved_of_sex: dict[str, list[_Mention]] = {"m": [], "f": []}
         self.sorted_by_sex = {"m": 0, "f": 0}
+        self.people_by_sex: dict[str, tuple[list[int], list[Entity]]] = {}
         # The first government or organisation source by the last word of its name, lower-cased:
         # "the department" is the Justice Department named before.
         self.bodies_by_last_word: dict[str, str] = {}
@@ -167,13 +169,19 @@ class _Resolver:
         ending there or before (the first listed of any that start together)."""
         return _by_end(self.people)
 
-    @cached_property
-    def people_of_sex_by_end(self) -> dict[str, tuple[list[int], list[Entity]]]:
-        """:attr:`people_by_end` of the people a pronoun of each sex may stand for."""
-        return {
-            sex: _by_end([entity for entity in self.people if self._sex_of(entity) in (None, sex)])
-            for sex in ("m", "f")
-        }
+    def people_of_sex_by_end(self, sex: str) -> tuple[list[int], list[Entity]]:
+        """:attr:`people_by_end` of the people a pronoun of one sex may stand for: those no
+        honorific gives the other (worked out once for each sex)."""
+        if sex not in self.people_by_sex:
+            self.people_by_sex[sex] = _by_end(
+                [
+                    entity
+                    for entity, told in zip(self.people, self.honorific_sexes, strict=True)
+                    if (told or self.sex_by_surname.get(entity.span.text.split()[-1]))
+                    in (None, sex)
+                ]
+            )
+        return self.people_by_sex[sex]
 
     @cached_property
     def labelled_by_start(self) -> tuple[list[int], list[tuple[int, Entity]]]:
@@ -220,7 +228,7 @@ class _Resolver:
             if named is not None:
                 return self._resolve(named, named.start)
         if lowered in _PERSONAL_PRONOUNS:
-            sex = _PRONOUN_SEX.get(lowered)
+            sex = _PRONOUN_SEX.get(lowered) if self.names_honorifics else None
             return self._antecedent(before, person=True, sex=sex) or self._add(head, "unknown")
         if lowered in _GROUP_PRONOUNS:
             return self._antecedent(before, person=False) or self._add(head, "unknown")
@@ -349,7 +357,7 @@ class _Resolver:
         named: Entity | None = None
         if person:
             ends, latest_person = (
-                self.people_by_end if sex is None else self.people_of_sex_by_end[sex]
+                self.people_by_end if sex is None else self.people_of_sex_by_end(sex)
             )
             count = bisect_right(ends, before)
             named = latest_person[count - 1] if count else None
@@ -369,30 +377,26 @@ class _Resolver:
         return mentions
 
     @cached_property
+    def names_honorifics(self) -> bool:
+        """Whether the article writes an honorific anywhere (most do not: then no person's sex
+        is known, and a pronoun's antecedent is found as if none were)."""
+        return _HONORIFIC.search(self.analysis.article.text) is not None
+
+    @cached_property
     def sex_by_surname(self) -> dict[str, str]:
         """The sex honorifics give each surname of the people named ("Ms. Brainard": "f"); none
         for a surname they give both ("Mr. Clinton" and "Mrs. Clinton")."""
         told: dict[str, set[str]] = {}
-        for entity in self.people:
-            sex = self._honorific_sex(entity)
+        for entity, sex in zip(self.people, self.honorific_sexes, strict=True):
             if sex is not None:
                 told.setdefault(entity.span.text.split()[-1], set()).add(sex)
         return {surname: sexes.pop() for surname, sexes in told.items() if len(sexes) == 1}
 
-    def _honorific_sex(self, entity: Entity) -> str | None:
-        """What an honorific in or just before a person's name says of their sex."""
-        before = _last_word(self.analysis.article.text, entity.span.start)
-        for word in (before, *entity.span.text.split()[:1]):
-            sex = _HONORIFIC_SEX.get(word.lower().rstrip("."))
-            if sex is not None:
-                return sex
-        return None
-
-    def _sex_of(self, entity: Entity) -> str | None:
-        words = entity.span.text.split()
-        return self._honorific_sex(entity) or (
-            self.sex_by_surname.get(words[-1]) if words else None
-        )
+    @cached_property
+    def honorific_sexes(self) -> list[str | None]:
+        """What an honorific in or just before each person's name says of their sex."""
+        text = self.analysis.article.text
+        return [_honorific_sex(text, entity.span) for entity in self.people]
 
     def _outlet(self, mention: Span, head: str) -> str:
         distinct = {entry.name: entry for _, entry in self.outlets}
@@ -551,6 +555,16 @@ def _bare(word: str) -> str:
     """A word without punctuation around it or a possessive: "Post's" → "Post"."""
     word = word.strip(',;:()“”"')
     return word[:-2] if word.endswith("'s") else word
+
+
+def _honorific_sex(text: str, name: Span) -> str | None:
+    """What an honorific just before a name or opening it says of the person's sex."""
+    for word in (_last_word(text, name.start), *name.text.split()[:1]):
+        sex = _HONORIFIC_SEX.get(word.lower().rstrip("."))
+        # "first lady Hillary Clinton"; but "they miss Obama" names no Miss Obama.
+        if sex is not None and (word != "miss" or word[:1].isupper()):
+            return sex
+    return None
 
 
 def _by_end(people: list[Entity]) -> tuple[list[int], list[Entity]]:
