@@ -15,6 +15,7 @@ from sayso.analysis.needs_source import (
     vouches,
 )
 from sayso.analysis.offline import OfflineAnalyzer
+from sayso.evaluation import cross_fit
 from sayso.evaluation.cross_fit import cross_fitted_models, fold_of
 from sayso.evaluation.needs_source_training import (
     Asked,
@@ -297,6 +298,21 @@ def test_cross_fitted_taggers_never_see_the_articles_they_analyse(brat_corpus, t
     # A second run finds its models and trains nothing.
     again = cross_fitted_models(brat_corpus, tmp_path, folds=3)
     assert [model for _, model in again] == [model for _, model in made]
+
+
+@pytest.mark.parametrize("annotators", ["first", "every"])
+def test_cross_fitted_taggers_read_the_annotators_the_shipped_one_read(
+    brat_corpus, tmp_path, monkeypatch, annotators
+):
+    shipped = {"max_iterations": 10, "labels": "BILOU", "annotators": annotators}
+    monkeypatch.setattr(cross_fit, "shipped_parameters", lambda: shipped)
+    files_read = []
+    for _, model in cross_fitted_models(brat_corpus, tmp_path, folds=3):
+        card = json.loads((model / "card.json").read_text())
+        assert card["parameters"]["annotators"] == annotators
+        files_read.append(card["annotations"] - card["articles"])
+    # One article of the corpus has a second annotator; two of the three folds train on it.
+    assert sorted(files_read) == ([0, 0, 0] if annotators == "first" else [0, 1, 1])
 
 
 def test_each_shipped_model_says_what_it_was_trained_on():

@@ -424,3 +424,45 @@ def test_a_longer_organisation_name_wins_over_a_place_inside_it(
     text: str, mention: str, expected: tuple[str, str]
 ) -> None:
     assert _source_of(_resolved(text), mention) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun", "expected"),
+    [
+        # The woman an honorific names last is not "he": the man named before her is.
+        (
+            "Donald Trump attacked the former Miss Universe. He cannot comment, he added.",
+            "He",
+            "Donald Trump",
+        ),
+        (
+            "Hillary Clinton met Mr. Tom Reyes on Monday. She is proposing new projects.",
+            "She",
+            "Hillary Clinton",
+        ),
+        # A surname an honorific named before keeps its sex.
+        (
+            "Ms. Lael Brainard met Eswar Prasad on Monday. Prasad later thanked Brainard. “A "
+            "fine advocate,” he said.",
+            "he",
+            "Prasad",
+        ),
+        (
+            "Bill Clinton praised first lady Michelle Obama. He called the plan sound.",
+            "He",
+            "Bill Clinton",
+        ),
+        # "miss" the verb is no honorific.
+        ("Voters will miss Tom Reyes. He said the talks went well.", "He", "Tom Reyes"),
+        # No honorific, no sex: the person named last, as before.
+        ("Jane Okafor met Tom Reyes. She said the talks went well.", "She", "Tom Reyes"),
+    ],
+)
+def test_a_pronoun_skips_a_person_an_honorific_gives_the_other_sex(
+    text: str, pronoun: str, expected: str
+) -> None:
+    content = text[text.index(pronoun) + len(pronoun) + 1 :].rstrip(".")
+    cue = content.split()[0]
+    analysis = _tagged(text, (pronoun, cue, content[len(cue) + 1 :]))
+    [attribution] = analysis.attributions
+    assert analysis.sources[attribution.source_key].name == expected

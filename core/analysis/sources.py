@@ -32,6 +32,22 @@ def _words(text: str) -> frozenset[str]:
 
 
 _PERSONAL_PRONOUNS = _words("he she him his her who whom")
+# What a pronoun and an honorific say of a person's sex: "he" does not stand for the woman named
+# "Mrs. Clinton" or "the former Miss Universe" just before, but for the man named before her.
+_PRONOUN_SEX = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_HONORIFIC_SEX = {
+    "mr": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "madam": "f",
+    "madame": "f",
+    "dame": "f",
+    "lady": "f",
+}
+_HONORIFIC = re.compile(r"\b(?:Mrs?|Ms|Miss|Sir|Lord|Madame?|Dame|[Ll]ady)\b")
 _RELATIVE_PRONOUNS = _words("who whom which")
 # A capitalised name ending right before a relative pronoun, with a comma or a dash between:
 # "Sen. Ted Cruz of Texas, who", "Walmart Stores v. Dukes, which". On one line, and a word with
@@ -121,6 +137,11 @@ class _Resolver:
         self.last_outlet: str | None = None
         # The first person source of each surname: "Okafor" is the Jane Okafor named before.
         self.people_by_surname: dict[str, str] = {}
+        # Of the person mentions resolved so far, those a pronoun of each sex may stand for, and
+        # how many of them have been sorted so (see _mentions_of_sex).
+        self.resolved_of_sex: dict[str, list[_Mention]] = {"m": [], "f": []}
+        self.sorted_by_sex = {"m": 0, "f": 0}
+        self.people_by_sex: dict[str, tuple[list[int], list[Entity]]] = {}
         # The first government or organisation source by the last word of its name, lower-cased:
         # "the department" is the Justice Department named before.
         self.bodies_by_last_word: dict[str, str] = {}
@@ -146,9 +167,21 @@ class _Resolver:
     def people_by_end(self) -> tuple[list[int], list[Entity]]:
         """The people's end offsets in order and, at each, the person starting last of those
         ending there or before (the first listed of any that start together)."""
-        by_end = sorted(enumerate(self.people), key=lambda numbered: numbered[1].span.end)
-        latest = itertools.accumulate(by_end, _later_start_then_first)
-        return [entity.span.end for _, entity in by_end], [entity for _, entity in latest]
+        return _by_end(self.people)
+
+    def people_of_sex_by_end(self, sex: str) -> tuple[list[int], list[Entity]]:
+        """:attr:`people_by_end` of the people a pronoun of one sex may stand for: those no
+        honorific gives the other (worked out once for each sex)."""
+        if sex not in self.people_by_sex:
+            self.people_by_sex[sex] = _by_end(
+                [
+                    entity
+                    for entity, told in zip(self.people, self.honorific_sexes, strict=True)
+                    if (told or self.sex_by_surname.get(entity.span.text.split()[-1]))
+                    in (None, sex)
+                ]
+            )
+        return self.people_by_sex[sex]
 
     @cached_property
     def labelled_by_start(self) -> tuple[list[int], list[tuple[int, Entity]]]:
@@ -195,7 +228,8 @@ class _Resolver:
             if named is not None:
                 return self._resolve(named, named.start)
         if lowered in _PERSONAL_PRONOUNS:
-            return self._antecedent(before, person=True) or self._add(head, "unknown")
+            sex = _PRONOUN_SEX.get(lowered) if self.names_honorifics else None
+            return self._antecedent(before, person=True, sex=sex) or self._add(head, "unknown")
         if lowered in _GROUP_PRONOUNS:
             return self._antecedent(before, person=False) or self._add(head, "unknown")
         if lowered in _FIRST_PERSON_SINGULAR:
@@ -315,16 +349,54 @@ class _Resolver:
 
     # -- antecedents ----------------------------------------------------------------------
 
-    def _antecedent(self, before: int, person: bool) -> str | None:
-        latest = _latest_before(self.resolved[person], before)
+    def _antecedent(self, before: int, person: bool, sex: str | None = None) -> str | None:
+        """The source last named before ``before`` (a person, or else a group); for a pronoun
+        of one ``sex``, the last person no honorific gives the other."""
+        mentions = self.resolved[person] if sex is None else self._mentions_of_sex(sex)
+        latest = _latest_before(mentions, before)
         named: Entity | None = None
         if person:
-            ends, latest_person = self.people_by_end
+            ends, latest_person = (
+                self.people_by_end if sex is None else self.people_of_sex_by_end(sex)
+            )
             count = bisect_right(ends, before)
             named = latest_person[count - 1] if count else None
         if named is not None and (latest is None or named.span.start > latest.start):
             return self._person(named.span.text)
         return latest.key if latest else None
+
+    def _mentions_of_sex(self, sex: str) -> list[_Mention]:
+        """The person mentions resolved so far that no honorific gives the other sex than
+        ``sex``: those resolved since the last call are sorted in, so each is looked at once."""
+        mentions = self.resolved_of_sex[sex]
+        for mention in self.resolved[True][self.sorted_by_sex[sex] :]:
+            words = self.sources[mention.key].name.split()
+            if self.sex_by_surname.get(words[-1] if words else "", sex) == sex:
+                mentions.append(mention)
+        self.sorted_by_sex[sex] = len(self.resolved[True])
+        return mentions
+
+    @cached_property
+    def names_honorifics(self) -> bool:
+        """Whether the article writes an honorific anywhere (most do not: then no person's sex
+        is known, and a pronoun's antecedent is found as if none were)."""
+        return _HONORIFIC.search(self.analysis.article.text) is not None
+
+    @cached_property
+    def sex_by_surname(self) -> dict[str, str]:
+        """The sex honorifics give each surname of the people named ("Ms. Brainard": "f"); none
+        for a surname they give both ("Mr. Clinton" and "Mrs. Clinton")."""
+        told: dict[str, set[str]] = {}
+        for entity, sex in zip(self.people, self.honorific_sexes, strict=True):
+            if sex is not None:
+                told.setdefault(entity.span.text.split()[-1], set()).add(sex)
+        return {surname: sexes.pop() for surname, sexes in told.items() if len(sexes) == 1}
+
+    @cached_property
+    def honorific_sexes(self) -> list[str | None]:
+        """What an honorific in or just before each person's name says of their sex."""
+        text = self.analysis.article.text
+        return [_honorific_sex(text, entity.span) for entity in self.people]
 
     def _outlet(self, mention: Span, head: str) -> str:
         distinct = {entry.name: entry for _, entry in self.outlets}
@@ -483,6 +555,24 @@ def _bare(word: str) -> str:
     """A word without punctuation around it or a possessive: "Post's" → "Post"."""
     word = word.strip(',;:()“”"')
     return word[:-2] if word.endswith("'s") else word
+
+
+def _honorific_sex(text: str, name: Span) -> str | None:
+    """What an honorific just before a name or opening it says of the person's sex."""
+    for word in (_last_word(text, name.start), *name.text.split()[:1]):
+        sex = _HONORIFIC_SEX.get(word.lower().rstrip("."))
+        # "first lady Hillary Clinton"; but "they miss Obama" names no Miss Obama.
+        if sex is not None and (word != "miss" or word[:1].isupper()):
+            return sex
+    return None
+
+
+def _by_end(people: list[Entity]) -> tuple[list[int], list[Entity]]:
+    """The people's end offsets in order and, at each, the person starting last of those ending
+    there or before (the first listed of any that start together)."""
+    by_end = sorted(enumerate(people), key=lambda numbered: numbered[1].span.end)
+    latest = itertools.accumulate(by_end, _later_start_then_first)
+    return [entity.span.end for _, entity in by_end], [entity for _, entity in latest]
 
 
 def _latest_before(mentions: list[_Mention], offset: int) -> _Mention | None:

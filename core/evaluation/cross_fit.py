@@ -5,7 +5,8 @@ false flags with the shipped tagger, 10% on dev), so its output on its own train
 says nothing about the mistakes it makes on new news. Whatever learns from those mistakes (the
 needs-a-source model, :mod:`sayso.evaluation.needs_source_training`) learns from cross-fitted
 output instead: the corpus is cut into ``folds`` parts by article name, a tagger is trained on
-all parts but one with the shipped model's parameters, and the part left out is analysed by it.
+all parts but one with the shipped model's parameters (from every annotator's files of those
+parts when the shipped model learnt so), and the part left out is analysed by it.
 
 Fold models are kept in a work directory, named by what they depend on (fold, number of folds,
 the shipped model's card and feature version, the sayso version, the articles), so a second run
@@ -39,7 +40,7 @@ def shipped_parameters() -> dict[str, Any]:
     """The training parameters of the shipped tagger (its card), which fold models reuse."""
     card = json.loads((SHIPPED_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     parameters = dict(card.get("parameters", {}))
-    keys = ("c1", "c2", "max_iterations", "feature.minfreq", "labels", "seed")
+    keys = ("c1", "c2", "max_iterations", "feature.minfreq", "labels", "seed", "annotators")
     return {key: parameters[key] for key in keys if key in parameters}
 
 
@@ -58,6 +59,9 @@ def cross_fitted_models(
     """For each fold of the corpus, its articles and a tagger trained on the other folds."""
     corpus = read_corpus(corpus_dir)
     parameters = shipped_parameters()
+    # Cards from before `sayso train --annotators` learnt from the first annotator's files.
+    every_annotator = parameters.get("annotators") == "every"
+    annotated = read_corpus(corpus_dir, every_annotator) if every_annotator else corpus
     # A new shipped tagger (its card), new feature code or other articles: new fold models.
     key = json.dumps(
         {
@@ -85,7 +89,7 @@ def cross_fitted_models(
             if log is not None:
                 log(f"training the tagger of fold {fold + 1} of {folds} into {model_dir}")
             left_out = {article.name for article in held_out}
-            others = [article for article in corpus.articles if article.name not in left_out]
+            others = [article for article in annotated.articles if article.name not in left_out]
             fold_corpus = _linked_corpus(work_dir / f"corpus-{tag}-fold{fold}of{folds}", others)
             train(
                 fold_corpus,
@@ -97,6 +101,7 @@ def cross_fitted_models(
                 labels=parameters.get("labels", "BIO"),
                 seed=parameters.get("seed", 0),
                 progress=progress,
+                every_annotator=every_annotator,
             )
         made.append((held_out, model_dir))
     return made
