@@ -168,6 +168,13 @@ ORGANIZATION_WORDS = _words(
     "Organisation Party Union University Network News Times Post Journal Staff Chiefs Army Navy "
     "Military Police Service Parliament Congress Senate Assembly Campaign"
 )
+# The same words in lower case name a body when they end a source's name: "the council", "the
+# city council", "the group", "the agency" (not the newspaper words: "the news", "the post").
+BODY_NOUNS = _words(
+    "agency association bank board commission committee company corporation council court "
+    "foundation group institute league ministry office organization organisation party union "
+    "university network military police service parliament congress senate assembly campaign"
+)
 GOVERNMENT_WORDS = _words(
     "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "
     "White House Foreign Office State Department"

@@ -75,6 +75,19 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "Iranian state media",
             ("Iranian state media", "state_media"),
         ),
+        # A body named by its common noun.
+        (
+            "The council said the bridge would open in May.",
+            "The council",
+            ("council", "organization"),
+        ),
+        (
+            "Her campaign said the rally would go ahead.",
+            "Her campaign",
+            ("Her campaign", "organization"),
+        ),
+        # The newspaper words are names only when capitalised.
+        ("The news said the plant had closed.", "The news", ("news", "unknown")),
     ],
 )
 def test_types(text: str, mention: str, expected: tuple[str, str]) -> None:

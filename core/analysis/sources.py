@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..lexicon import GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
+from ..lexicon import BODY_NOUNS, GOVERNMENT_WORDS, ORGANIZATION_WORDS, GazetteerEntry, Lexicon
 from ..model import Analysis, Attribution, Entity, Source, SourceType, Span
 from .names import (
     key_slug,
@@ -109,6 +109,7 @@ _OUTLET_TYPES = ("state_media", "news_agency")
 _ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
 _GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
 _INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
+_BODY_NOUNS = frozenset(BODY_NOUNS)
 
 
 def resolve_sources(analysis: Analysis, lexicon: Lexicon) -> None:
@@ -307,7 +308,7 @@ class _Resolver:
             return _LABEL_TYPES[label]
         if not _GOVERNMENT_WORDS.isdisjoint(words):
             return "government"
-        if not _ORGANIZATION_WORDS.isdisjoint(words):
+        if not _ORGANIZATION_WORDS.isdisjoint(words) or words[-1] in _BODY_NOUNS:
             return "organization"
         lowered = {word.lower().rstrip(".") for word in words}
         if lowered & self.titles:
