@@ -108,28 +108,56 @@ def test_transcript_speaker_labels_are_attributions():
 
 
 @pytest.mark.parametrize(
-    ("sentence", "cue"),
+    ("sentence", "cue", "source"),
     [
-        ("State media, however, had not confirmed plans for a military parade.", "confirmed"),
-        ("The regional transport authority declined to comment.", "declined to comment"),
-        ("A spokesman for the ministry could not be reached.", "could not be reached"),
-        ("Bair could not be immediately reached for comment.", "could not be immediately reached"),
-        ("Pittman could not immediately be contacted for comment.", "be contacted"),
+        (
+            "State media, however, had not confirmed plans for a military parade.",
+            "confirmed",
+            "State media",
+        ),
+        (
+            "The regional transport authority declined to comment.",
+            "declined to comment",
+            "The regional transport authority",
+        ),
+        ("The mayor's office declined to comment.", "declined to comment", "The mayor's office"),
+        (
+            "A spokesman for the ministry could not be reached.",
+            "could not be reached",
+            "A spokesman for the ministry",
+        ),
+        # Whole words: not the "an" that ends "spokesman".
+        (
+            "A spokesman for the contractor could not be reached.",
+            "could not be reached",
+            "A spokesman for the contractor",
+        ),
+        (
+            "Bair could not be immediately reached for comment.",
+            "could not be immediately reached",
+            "Bair",
+        ),
+        (
+            "Pittman could not immediately be contacted for comment.",
+            "be contacted",
+            "Pittman",
+        ),
         (
             "When asked about the visit, John Kirby, the White House spokesman, did not provide "
             "a direct answer.",
             "did not provide",
+            "John Kirby",
         ),
     ],
 )
-def test_non_attribution_is_recorded_as_a_source_that_did_not_vouch(sentence, cue):
+def test_non_attribution_is_recorded_as_a_source_that_did_not_vouch(sentence, cue, source):
     text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
     report = report_of(text)
     statement = statement_with(report, sentence[:25])
     assert not report.analysis.attributions_for(statement)
     [declined] = report.analysis.non_attributions_for(statement)
     assert cue in declined.cue.text
-    assert declined.source is not None
+    assert declined.source is not None and declined.source.text == source
     assert warnings_on(report, sentence[:25]) == []
 
 

@@ -84,11 +84,14 @@ _NON_ATTRIBUTION_ENDS = frozenset(
     b"comment respond say elaborate discuss confirm answer specify provide give identify reached "
     b"reply return confirmed commented responded contacted".split()
 )
-# The subject named before such a phrase: a capitalised name or a noun phrase opened by "the",
-# optionally followed by an aside between commas ("State media, however, had not …").
+# The subject named before such a phrase: a capitalised name or a noun phrase opened by "the"
+# or "a" ("A spokesman for the contractor", "The mayor's office"), whole words only (not the
+# "an" ending "spokesman"), optionally followed by an aside between commas ("State media,
+# however, had not …").
 _SUBJECT = re.compile(
+    r"(?<![\w.’'&-])"
     r"(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.’'&-]*\s+)*[A-Z][\w.’'&-]*(?:\s+[a-z][\w-]*){0,2}|"
-    r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}|"
+    r"(?:[Tt]he|[Aa]n?)\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*){0,3}|"
     r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
     r"(?:,[^,]{1,100},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
 )
@@ -300,7 +303,12 @@ def does_not_vouch(text: str, attribution: Attribution) -> bool:
     before = text[max(0, attribution.cue.start - 30) : attribution.cue.start]
     # Only the words right before the cue count: "not" further back belongs to something else.
     before = before.rsplit(",", 1)[-1].rsplit(".", 1)[-1]
-    if not (_NOT_VOUCHING.search(attribution.cue.text) or _NOT_VOUCHING.search(before)):
+    # And a negation opening in the cue may end after it: a cue of "declined" before "to comment".
+    cue = attribution.cue.text
+    running_on = _NOT_VOUCHING.search(cue + text[attribution.cue.end : attribution.cue.end + 4])
+    if not (
+        (running_on is not None and running_on.start() < len(cue)) or _NOT_VOUCHING.search(before)
+    ):
         return False
     # "He does not believe …", "is not expected to": a thought or an act denied, which the
     # article reports on its own say-so, as it does the thought or act itself.
