@@ -86,6 +86,22 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "Her campaign",
             ("Her campaign", "organization"),
         ),
+        # A person's name after words that describe them; not a name after "for" or "and".
+        (
+            "Longtime council member Ana Ruiz said the vote would wait.",
+            "Longtime council member Ana Ruiz",
+            ("Ana Ruiz", "person"),
+        ),
+        (
+            "Republican pollster Daron Shaw said the race was close.",
+            "Republican pollster Daron Shaw",
+            ("Daron Shaw", "person"),
+        ),
+        (
+            "A producer for Yahoo Studios said the film was done.",
+            "A producer for Yahoo Studios",
+            ("producer for Yahoo Studios", "unknown"),
+        ),
         # The newspaper words are names only when capitalised.
         ("The news said the plant had closed.", "The news", ("news", "unknown")),
     ],

@@ -93,6 +93,12 @@ _GROUP_WORDS = _words(
 _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
 # An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
+_DETERMINERS = _words("the a an his her their its our my your")
+# A person's name after words that describe them: "council member Ana Ruiz", "activist Jane
+# Doe" (a name of two to four capitalised words after at least one word in lower case).
+_DESCRIBED_NAME = re.compile(
+    r"(?:\S+\s+)*[a-z][\w’'-]*\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*)"
+)
 _TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -253,6 +259,14 @@ class _Resolver:
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._person(head)
+        described = _DESCRIBED_NAME.fullmatch(head)
+        if (
+            source_type == "unknown"
+            and described is not None
+            and _only_describes(head[: described.start("name")])
+            and _looks_like_name(described.group("name").split())
+        ):
+            return self._person(described.group("name"))
         return self._add(without_leading_determiner(head), source_type)
 
     def _relative_antecedent(self, mention: Span) -> Span | None:
@@ -668,6 +682,16 @@ def _person_name(text: str, gazetteer: _GazetteerMatcher) -> tuple[list[str], bo
     if not words or not _INSTITUTION_WORDS.isdisjoint(words) or gazetteer.find_in(text) is not None:
         return None
     return words, _looks_like_name(words)
+
+
+def _only_describes(words_before: str) -> bool:
+    """Whether the words before a name describe the person named ("the Republican pollster",
+    "Kasich's chief strategist"): no preposition or conjunction, which would make the name
+    something else's ("a producer for Yahoo Studios", "Jeb Bush and Chris Christie")."""
+    words = [straight_apostrophes(word.lower()) for word in words_before.split()]
+    if words and words[0] in _DETERMINERS:
+        words = words[1:]
+    return bool(words) and _FUNCTION_WORDS.isdisjoint(words)
 
 
 def _looks_like_name(words: list[str]) -> bool:
