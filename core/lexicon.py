@@ -154,7 +154,9 @@ ANONYMITY_MARKERS = (
 EVIDENCE_NOUNS = _words(
     "image images photo photos photograph photographs picture pictures video videos footage "
     "satellite document documents data record records report reports study studies survey "
-    "surveys poll polls analysis figures statistics"
+    "surveys poll polls analysis figures statistics audit audits review reviews investigation "
+    "investigations inquiry assessment assessments estimate estimates memo memos letter letters "
+    "email emails filing filings transcript transcripts"
 )
 PERSON_TITLES = _words(
     "President Minister Secretary Senator Sen. Rep. Representative Governor Gov. Mayor General "

@@ -86,6 +86,12 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "Her campaign",
             ("Her campaign", "organization"),
         ),
+        (
+            "The repairs ran late, according to an audit published in May.",
+            "an audit published in May",
+            ("audit published in May", "document"),
+        ),
+        ("The letter said the plant would close.", "The letter", ("letter", "document")),
         # A person's name after words that describe them; not a name after "for" or "and".
         (
             "Longtime council member Ana Ruiz said the vote would wait.",
