@@ -171,11 +171,10 @@ ORGANIZATION_WORDS = _words(
     "Military Police Service Parliament Congress Senate Assembly Campaign"
 )
 # The same words in lower case name a body when they end a source's name: "the council", "the
-# city council", "the group", "the agency" (not the newspaper words: "the news", "the post").
-BODY_NOUNS = _words(
-    "agency association bank board commission committee company corporation council court "
-    "foundation group institute league ministry office organization organisation party union "
-    "university network military police service parliament congress senate assembly campaign"
+# city council", "the group", "the agency"; not the newspaper words ("the news", "the post"),
+# the abbreviations, nor the words of a person's post ("chief of staff").
+BODY_NOUNS = {word.lower() for word in ORGANIZATION_WORDS}.difference(
+    _words("news times post journal inc. corp. staff chiefs")
 )
 GOVERNMENT_WORDS = _words(
     "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "

@@ -108,6 +108,17 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "A producer for Yahoo Studios",
             ("producer for Yahoo Studios", "unknown"),
         ),
+        (
+            "The department said the plant was safe.",
+            "The department",
+            ("department", "organization"),
+        ),
+        # A person's post is no body.
+        (
+            "His chief of staff said the bill would pass.",
+            "His chief of staff",
+            ("His chief of staff", "unknown"),
+        ),
         # The newspaper words are names only when capitalised.
         ("The news said the plant had closed.", "The news", ("news", "unknown")),
     ],

@@ -47,7 +47,8 @@ _HONORIFIC_SEX = {
     "dame": "f",
     "lady": "f",
 }
-_HONORIFIC = re.compile(r"\b(?:Mrs?|Ms|Miss|Sir|Lord|Madame?|Dame|[Ll]ady)\b")
+# Whether an article writes one at all (see _Resolver.names_honorifics).
+_HONORIFIC = re.compile(rf"\b(?:{'|'.join(_HONORIFIC_SEX)})\b", re.IGNORECASE)
 _RELATIVE_PRONOUNS = _words("who whom which")
 # A capitalised name ending right before a relative pronoun, with a comma or a dash between:
 # "Sen. Ted Cruz of Texas, who", "Walmart Stores v. Dukes, which". On one line, and a word with
