@@ -623,6 +623,49 @@ def test_a_lone_surname_is_the_one_full_name_holding_it_only_while_there_is_one(
     assert [person("Ri Son-gwon", "g"), person("Ri Yong Ho", "h")] == ["Ri Son Gwon", "Ri Yong Ho"]
 
 
+def test_an_unnamed_source_is_each_articles_own_however_often_its_words_come():
+    # The name, type and slug of an article's own source are worked out once per wording:
+    # each article still gets its own source, and a gazetteer name stays the named source.
+    resolver = _SourceResolver(Linker(build_lexicon(get_plugins())), Provenance(articles={}))
+
+    def source_id(name: str, source_type: str, article_id: str) -> str:
+        return resolver.resolve(Source(name.lower(), name, source_type), article_id).id
+
+    assert [source_id("Officials", "anonymous", a) for a in "abc"] == [
+        "anonymous:a:officials",
+        "anonymous:b:officials",
+        "anonymous:c:officials",
+    ]
+    assert source_id("the report", "document", "a") == "document:a:the-report"
+    assert source_id("the report", "document", "b") == "document:b:the-report"
+    assert source_id("KCNA", "unknown", "a") == source_id("KCNA", "unknown", "b")
+
+
+def test_a_source_stored_as_it_is_is_not_written_again(tmp_path):
+    db = tmp_path / "s.db"
+    check(
+        [
+            Article("KCNA said the bridge would close on Monday.", path="a.txt"),
+            Article("The bridge will close on Monday, KCNA said.", path="b.txt"),
+        ],
+        db=db,
+        link=False,
+    )
+    with sqlite3.connect(db) as conn:
+        (row,) = conn.execute("SELECT id, name, type FROM sources WHERE name = 'KCNA'")
+        conn.execute("UPDATE sources SET name = 'KCNA (AS STORED)' WHERE id = ?", [row[0]])
+    provenance = Provenance(articles={}, sources={row[0]: CanonicalSource(*row)})
+    with sqlite3.connect(db) as conn:
+        store.save_provenance(conn, provenance, None, stored_sources={row})
+        assert conn.execute("SELECT name FROM sources WHERE id = ?", [row[0]]).fetchall() == [
+            ("KCNA (AS STORED)",)
+        ]
+        store.save_provenance(conn, provenance, None)
+        assert conn.execute("SELECT name FROM sources WHERE id = ?", [row[0]]).fetchall() == [
+            ("KCNA",)
+        ]
+
+
 class _Averages:
     """A similarity for :func:`_average_linkage`: fixed scores between claims, averaged over
     the first LINKAGE_SAMPLE of each group as ``_Similarity.mean`` does, counting its calls."""

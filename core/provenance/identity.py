@@ -17,7 +17,11 @@ ARTICLE_SCOPED_TYPES = frozenset({"anonymous", "document", "unknown"})
 
 def source_id(source: Source, article_id: str) -> str:
     """A source's row id: named sources are shared across articles, unnamed ones are not."""
-    slug = row_slug(source.name)
-    if source.type in ARTICLE_SCOPED_TYPES:
-        return f"{source.type}:{article_id}:{slug}"
-    return f"{source.type}:{slug}"
+    return row_id(source.type, row_slug(source.name), article_id)
+
+
+def row_id(source_type: str, slug: str, article_id: str) -> str:
+    """The row id of a source of this type whose name has this :func:`row_slug`."""
+    if source_type in ARTICLE_SCOPED_TYPES:
+        return f"{source_type}:{article_id}:{slug}"
+    return f"{source_type}:{slug}"

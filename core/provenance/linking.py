@@ -30,12 +30,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..analysis.names import head_before_apposition, name_key
+from ..analysis.names import head_before_apposition, name_key, row_slug
 from ..lexicon import Lexicon
 from ..memo import once
 from ..model import Analysis, Source, SourceType
 from ..pipeline.checkers import ArticleReport
-from .identity import ARTICLE_SCOPED_TYPES, source_id
+from .identity import ARTICLE_SCOPED_TYPES, row_id, source_id
 from .terms import (
     ArticleClaims,
     ClaimTerms,
@@ -683,6 +683,8 @@ class _SourceResolver:
         self.taken_names: dict[str, set[str]] = {}
         # The canonical source of each name and type that is one source in every article.
         self.named: dict[tuple[str, str], CanonicalSource] = {}
+        # The name, type and row slug of each name and type that is an article's own source.
+        self.unnamed: dict[tuple[str, str], tuple[str, SourceType, str]] = {}
         # Each (source id, wording) given as an alias: an outlet or a person is named the same
         # way in article after article, and recording an alias twice changes nothing.
         self.aliased: set[tuple[str, str]] = set()
@@ -767,18 +769,26 @@ class _SourceResolver:
         known = self.named.get(asked)
         if known is not None:
             return known
-        entry = self.linker.gazetteer.get(name_key(name))
         settled = True
-        if entry is not None:
-            name, source_type = entry.name, entry.type
-        elif source_type == "person":
-            name, settled = self._person(name)
-        own = Source(key="", name=name, type=source_type)
-        canonical = CanonicalSource(source_id(own, article_id), name, source_type)
+        unnamed = self.unnamed.get(asked)
+        if unnamed is not None:
+            name, source_type, slug = unnamed
+        else:
+            entry = self.linker.gazetteer.get(name_key(name))
+            if entry is not None:
+                name, source_type = entry.name, entry.type
+            elif source_type == "person":
+                name, settled = self._person(name)
+            slug = row_slug(name)
+        canonical = CanonicalSource(row_id(source_type, slug, article_id), name, source_type)
         canonical = self.provenance.sources.setdefault(canonical.id, canonical)
         # An unnamed source is the article's own, and a lone surname's spelling depends on the
         # people seen before: any other name and type give this source wherever they come.
-        if settled and source_type not in ARTICLE_SCOPED_TYPES:
+        if source_type in ARTICLE_SCOPED_TYPES:
+            # What it is named, its type and slug are the same wherever the words come: only
+            # its article changes ("officials", "we": 9,500 of 21,000 sources in 2,000 articles).
+            self.unnamed[asked] = (name, source_type, slug)
+        elif settled:
             self.named[asked] = canonical
         return canonical
 
@@ -1024,5 +1034,6 @@ def _average_linkage(
         merged = one + other
         for number in merged:
             group_of[number] = merged
-    unique = {id(group): sorted(group) for group in group_of.values()}
-    return list(unique.values())
+    # Each group once (sorted once, not once per member), in the order of its first member.
+    unique = {id(group): group for group in group_of.values()}
+    return [sorted(group) for group in unique.values()]

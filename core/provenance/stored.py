@@ -119,9 +119,21 @@ def link_database(
             if len(linker.articles) < 2:
                 return None
             provenance = linker.finish(kept, placed)
+            # The sources as read: the canonical ones are nearly all stored as they are.
+            stored_sources = {
+                (source.key, source.name, source.type)
+                for sources in linker.article_sources.values()
+                for source in sources.values()
+            }
             with write_transaction(conn):
                 conn.executemany(_STORE_TERMS, worked_out)
-                save_provenance(conn, provenance, run_id, replace_all=article_ids is None)
+                save_provenance(
+                    conn,
+                    provenance,
+                    run_id,
+                    replace_all=article_ids is None,
+                    stored_sources=stored_sources,
+                )
         return provenance
     finally:
         if not isinstance(db, sqlite3.Connection):
