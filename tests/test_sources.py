@@ -121,6 +121,33 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
         ),
         # The newspaper words are names only when capitalised.
         ("The news said the plant had closed.", "The news", ("news", "unknown")),
+        # A document named by its last word, when only common words describe it.
+        (
+            "Recent polls show the race is close. The recent debate changed little.",
+            "Recent polls",
+            ("Recent polls", "document"),
+        ),
+        (
+            "An internal review concluded that the data was lost.",
+            "An internal review",
+            ("internal review", "document"),
+        ),
+        (
+            "The race is close, campaign finance records show.",
+            "campaign finance records",
+            ("campaign finance records", "document"),
+        ),
+        # Not when a name describes it: the pollster is the source.
+        (
+            "Gallup polls show the race is close.",
+            "Gallup polls",
+            ("Gallup polls", "unknown"),
+        ),
+        (
+            "The deal was void, her lawyers in a court filing said.",
+            "her lawyers in a court filing",
+            ("her lawyers in a court filing", "unknown"),
+        ),
     ],
 )
 def test_types(text: str, mention: str, expected: tuple[str, str]) -> None:

@@ -95,6 +95,12 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
 # An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
 _DETERMINERS = _words("the a an his her their its our my your")
+# Prepositions and conjunctions: a noun phrase's head stands before them ("her lawyers in a court
+# filing", "emails and other records").
+_JOINING_WORDS = _words(
+    "in on at for to from of by with without about after before during since until into over "
+    "under between among through against as and or but nor"
+)
 # A person's name after words that describe them: "council member Ana Ruiz", "activist Jane
 # Doe" (a name of two to four capitalised words after at least one word in lower case).
 _DESCRIBED_NAME = re.compile(
@@ -248,7 +254,7 @@ class _Resolver:
             return self._outlet(mention, head)
         if self._is_anonymous(head):
             return self._add(without_leading_determiner(head), "anonymous")
-        if self._is_evidence(head):
+        if self._is_evidence(mention, head):
             return self._add(without_leading_determiner(head), "document")
         entry = _known_source(head, self.gazetteer)
         if entry is not None:
@@ -311,9 +317,28 @@ class _Resolver:
         lowered = head.lower()
         return any(marker in lowered for marker in self.lexicon.anonymity_markers)
 
-    def _is_evidence(self, head: str) -> bool:
-        words = without_leading_determiner(head).lower().split()
-        return bool(words) and words[0] in self.lexicon.evidence_nouns
+    def _is_evidence(self, mention: Span, head: str) -> bool:
+        """Whether the mention names a document: by its first word ("photos from the
+        exhibition", "the letter") or, when only common words describe it, by its last ("recent
+        polls", "an internal review", "campaign finance records"; not "Gallup polls", whose
+        pollster is named, nor "her lawyers in a court filing", whose head is "lawyers")."""
+        words = without_leading_determiner(head).split()
+        if not words:
+            return False
+        nouns = self.lexicon.evidence_nouns
+        if words[0].lower() in nouns:
+            return True
+        describing = words[1:-1]
+        if (
+            words[-1].lower() not in nouns
+            or not all(word.islower() for word in describing)
+            or not _JOINING_WORDS.isdisjoint(describing)
+        ):
+            return False
+        first = words[0]
+        return first.islower() or (
+            first[1:].islower() and self._capitalised_only_as_first_word(mention, first)
+        )
 
     def _type_from_words(self, mention: Span, head: str) -> SourceType:
         words = head.split()
