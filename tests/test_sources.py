@@ -103,6 +103,34 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "Republican pollster Daron Shaw",
             ("Daron Shaw", "person"),
         ),
+        # ... also when words naming a body describe them, or the body or place they are of
+        # follows: the person is the source.
+        (
+            "Washington Post columnist Ruth Marcus wrote that the plan would fail.",
+            "Washington Post columnist Ruth Marcus",
+            ("Ruth Marcus", "person"),
+        ),
+        (
+            "Jane Doe of the Heritage Foundation said the plan would fail.",
+            "Jane Doe of the Heritage Foundation",
+            ("Jane Doe", "person"),
+        ),
+        (
+            "Senator Bernie Sanders of Vermont said the bill would pass.",
+            "Senator Bernie Sanders of Vermont",
+            ("Bernie Sanders", "person"),
+        ),
+        # A body's name is no person's, whatever describes it.
+        (
+            "The Hollywood Chamber of Commerce said the parade would go ahead.",
+            "The Hollywood Chamber of Commerce",
+            ("Hollywood Chamber of Commerce", "unknown"),
+        ),
+        (
+            "The nonpartisan Congressional Budget Office said the deficit would grow.",
+            "The nonpartisan Congressional Budget Office",
+            ("nonpartisan Congressional Budget Office", "government"),
+        ),
         (
             "A producer for Yahoo Studios said the film was done.",
             "A producer for Yahoo Studios",

@@ -106,6 +106,9 @@ _JOINING_WORDS = _words(
 _DESCRIBED_NAME = re.compile(
     r"(?:\S+\s+)*[a-z][\w’'-]*\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*)"
 )
+# The place or body a person named before it is of: "Bernie Sanders of Vermont", "Jane Doe of
+# the Heritage Foundation".
+_AFFILIATION = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$")
 _TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -263,18 +266,45 @@ class _Resolver:
         described = _DEFINITE_NOUN.fullmatch(head)
         if described is not None and described.group(1).lower() in self.bodies_by_last_word:
             return self.bodies_by_last_word[described.group(1).lower()]
+        person_name = self._person_named(head)
+        if person_name is not None:
+            return self._person(person_name)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._person(head)
-        described = _DESCRIBED_NAME.fullmatch(head)
-        if (
-            source_type == "unknown"
-            and described is not None
-            and _only_describes(head[: described.start("name")])
-            and _looks_like_name(described.group("name").split())
-        ):
-            return self._person(described.group("name"))
         return self._add(without_leading_determiner(head), source_type)
+
+    def _person_named(self, head: str) -> str | None:
+        """The name in a mention that describes a person around it: after the words describing
+        them ("GOP frontrunner Donald Trump", "FBI general counsel James Baker") and before the
+        place or body they are of ("Sen. Bernie Sanders of Vermont"); None when the mention is
+        no such description."""
+        named = _AFFILIATION.sub("", head)
+        described = _DESCRIBED_NAME.fullmatch(named)
+        if (
+            described is not None
+            and _only_describes(named[: described.start("name")])
+            and _looks_like_name(described.group("name").split())
+            and _INSTITUTION_WORDS.isdisjoint(described.group("name").split())
+        ):
+            return described.group("name")
+        if named != head and self._is_titled_name(named.split()):
+            return named
+        return None
+
+    def _is_titled_name(self, words: list[str]) -> bool:
+        """Whether the words may be a person's name with titles and words describing them
+        ("Sen. Bernie Sanders", "CBC Chairman G.K. Butterfield"): not a body or a post ("The
+        Hollywood Chamber", "Palm Beach County Supervisor", "UMWA Director")."""
+        return (
+            len(words) > 1
+            and _looks_like_name(words)
+            and words[0].lower() not in _DETERMINERS
+            and words[-1].lower().rstrip(".") not in self.titles
+            and not any(
+                word in _INSTITUTION_WORDS or word.lower() in _PLACE_ENDINGS for word in words
+            )
+        )
 
     def _relative_antecedent(self, mention: Span) -> Span | None:
         """The name a relative pronoun stands for: the one right before it ("Donald J. Trump,
