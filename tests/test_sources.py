@@ -567,3 +567,19 @@ def test_a_pronoun_skips_a_person_an_honorific_gives_the_other_sex(
     analysis = _tagged(text, (pronoun, cue, content[len(cue) + 1 :]))
     [attribution] = analysis.attributions
     assert analysis.sources[attribution.source_key].name == expected
+
+
+def test_a_title_alone_stands_for_the_person_last_named_with_it() -> None:
+    text = (
+        "Sen. Marco Rubio of Florida spoke on Monday. President Barack Obama disagreed. Vice "
+        "President Joe Biden was there. The Florida senator said the plan would fail. The "
+        "president said the plan would work. The vice president said little. The governor said "
+        "nothing."
+    )
+    analysis = _resolved(text)
+    assert _source_of(analysis, "The Florida senator") == ("Marco Rubio", "person")
+    assert _source_of(analysis, "The president") == ("Barack Obama", "person")
+    # Every word of the title counts: the vice president is not the president.
+    assert _source_of(analysis, "The vice president") == ("Joe Biden", "person")
+    # No governor was named: the title stands as written.
+    assert _source_of(analysis, "The governor") == ("The governor", "person")

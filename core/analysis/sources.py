@@ -110,6 +110,23 @@ _DESCRIBED_NAME = re.compile(
 # the Heritage Foundation".
 _AFFILIATION = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$")
 _TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
+# A person named by a title alone: "the senator", "The Florida senator", "the former president".
+_TITLE_REFERENCE = re.compile(r"[Tt]he(?:\s+[\w.’'-]+)*\s+[a-z]+")
+# Up to three words right before a name, where its titles stand ("former Sen." Marco Rubio).
+_WORDS_BEFORE = re.compile(r"(?:[\w.’'-]+\s+){1,3}$")
+_TITLE_ABBREVIATIONS = {
+    "sen": "senator",
+    "gov": "governor",
+    "rep": "representative",
+    "gen": "general",
+    "col": "colonel",
+    "adm": "admiral",
+    "prof": "professor",
+}
+# Words that make a title another post: the president is not the "Vice President Joe Biden".
+_OTHER_POST = frozenset({"vice", "deputy", "assistant", "acting", "lieutenant", "associate"})
+# Titles that say no post: "the Mr." names nobody.
+_HONORIFIC_TITLES = frozenset({"mr", "mrs", "ms", "dr"})
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december"
@@ -271,7 +288,7 @@ class _Resolver:
             return self._person(person_name)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
-            return self._person(head)
+            return self._titled_antecedent(head, before) or self._person(head)
         return self._add(without_leading_determiner(head), source_type)
 
     def _person_named(self, head: str) -> str | None:
@@ -436,6 +453,45 @@ class _Resolver:
             return self._person(named.span.text)
         return latest.key if latest else None
 
+    def _titled_antecedent(self, head: str, before: int) -> str | None:
+        """The person a title stands for ("the senator", "The Florida senator", "the former
+        president", "the prime minister"): the last named before ``before`` with every word of
+        it around their name ("Sen. Marco Rubio of Florida", "former President Bill Clinton")
+        and no word making the title another post ("Vice President Joe Biden")."""
+        described = _TITLE_REFERENCE.fullmatch(head)
+        if described is None:
+            return None
+        words = [_title_word(word) for word in head.split()[1:]]
+        if not words or words[-1] not in self.titles or words[-1] in _HONORIFIC_TITLES:
+            return None
+        starts, titled = self.titled_people
+        for index in range(bisect_left(starts, before) - 1, -1, -1):
+            around, entity = titled[index]
+            if around.issuperset(words) and (around & _OTHER_POST).issubset(words):
+                return self._person(entity.span.text)
+        return None
+
+    @cached_property
+    def titled_people(self) -> tuple[list[int], list[tuple[frozenset[str], Entity]]]:
+        """The people named with a title, in order of their start, each with the words around
+        their name (its own and up to three before it), titles written out ("Sen." as
+        "senator")."""
+        text = self.analysis.article.text
+        people = {id(person) for person in self.people}
+        starts: list[int] = []
+        titled: list[tuple[frozenset[str], Entity]] = []
+        for entity in sorted(self.analysis.entities, key=lambda found: found.span.start):
+            # "Marco Rubio of Florida" is no person's name, but names one.
+            if id(entity) not in people and self._person_named(entity.span.text) is None:
+                continue
+            before = _WORDS_BEFORE.search(text, max(0, entity.span.start - 60), entity.span.start)
+            words = (before.group() if before else "").split() + entity.span.text.split()
+            around = frozenset(_title_word(word) for word in words)
+            if not around.isdisjoint(self.titles - _HONORIFIC_TITLES):
+                starts.append(entity.span.start)
+                titled.append((around, entity))
+        return starts, titled
+
     def _mentions_of_sex(self, sex: str) -> list[_Mention]:
         """The person mentions resolved so far that no honorific gives the other sex than
         ``sex``: those resolved since the last call are sorted in, so each is looked at once."""
@@ -508,8 +564,10 @@ class _Resolver:
 
     def _person(self, name: str) -> str:
         # The name is what follows the last title ("Finance Minister Jane Okafor" → "Jane
-        # Okafor"); with no name after it ("the minister"), the mention stands as written.
-        words = name.split()
+        # Okafor") or the words describing the person, less the place or body they are of
+        # (:meth:`_person_named`); with no name in it ("the minister"), the mention stands as
+        # written.
+        words = (self._person_named(name) or name).split()
         titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
         after = words[titles[-1] + 1 :] if titles else words
         words = after if after and after[0][:1].isupper() else []
@@ -664,6 +722,12 @@ def _later_start_then_first(
     if (other[1].span.start, -other[0]) > (best[1].span.start, -best[0]):
         return other
     return best
+
+
+def _title_word(word: str) -> str:
+    """A word as titles are compared: lower case, no full stop, abbreviations written out."""
+    lowered = word.lower().rstrip(".")
+    return _TITLE_ABBREVIATIONS.get(lowered, lowered)
 
 
 def _antecedents_before(attribution: Attribution) -> int:
