@@ -103,6 +103,34 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "Republican pollster Daron Shaw",
             ("Daron Shaw", "person"),
         ),
+        # ... also when words naming a body describe them, or the body or place they are of
+        # follows: the person is the source.
+        (
+            "Washington Post columnist Ruth Marcus wrote that the plan would fail.",
+            "Washington Post columnist Ruth Marcus",
+            ("Ruth Marcus", "person"),
+        ),
+        (
+            "Jane Doe of the Heritage Foundation said the plan would fail.",
+            "Jane Doe of the Heritage Foundation",
+            ("Jane Doe", "person"),
+        ),
+        (
+            "Senator Bernie Sanders of Vermont said the bill would pass.",
+            "Senator Bernie Sanders of Vermont",
+            ("Bernie Sanders", "person"),
+        ),
+        # A body's name is no person's, whatever describes it.
+        (
+            "The Hollywood Chamber of Commerce said the parade would go ahead.",
+            "The Hollywood Chamber of Commerce",
+            ("Hollywood Chamber of Commerce", "unknown"),
+        ),
+        (
+            "The nonpartisan Congressional Budget Office said the deficit would grow.",
+            "The nonpartisan Congressional Budget Office",
+            ("nonpartisan Congressional Budget Office", "government"),
+        ),
         (
             "A producer for Yahoo Studios said the film was done.",
             "A producer for Yahoo Studios",
@@ -121,6 +149,33 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
         ),
         # The newspaper words are names only when capitalised.
         ("The news said the plant had closed.", "The news", ("news", "unknown")),
+        # A document named by its last word, when only common words describe it.
+        (
+            "Recent polls show the race is close. The recent debate changed little.",
+            "Recent polls",
+            ("Recent polls", "document"),
+        ),
+        (
+            "An internal review concluded that the data was lost.",
+            "An internal review",
+            ("internal review", "document"),
+        ),
+        (
+            "The race is close, campaign finance records show.",
+            "campaign finance records",
+            ("campaign finance records", "document"),
+        ),
+        # Not when a name describes it: the pollster is the source.
+        (
+            "Gallup polls show the race is close.",
+            "Gallup polls",
+            ("Gallup polls", "unknown"),
+        ),
+        (
+            "The deal was void, her lawyers in a court filing said.",
+            "her lawyers in a court filing",
+            ("her lawyers in a court filing", "unknown"),
+        ),
     ],
 )
 def test_types(text: str, mention: str, expected: tuple[str, str]) -> None:
@@ -512,3 +567,19 @@ def test_a_pronoun_skips_a_person_an_honorific_gives_the_other_sex(
     analysis = _tagged(text, (pronoun, cue, content[len(cue) + 1 :]))
     [attribution] = analysis.attributions
     assert analysis.sources[attribution.source_key].name == expected
+
+
+def test_a_title_alone_stands_for_the_person_last_named_with_it() -> None:
+    text = (
+        "Sen. Marco Rubio of Florida spoke on Monday. President Barack Obama disagreed. Vice "
+        "President Joe Biden was there. The Florida senator said the plan would fail. The "
+        "president said the plan would work. The vice president said little. The governor said "
+        "nothing."
+    )
+    analysis = _resolved(text)
+    assert _source_of(analysis, "The Florida senator") == ("Marco Rubio", "person")
+    assert _source_of(analysis, "The president") == ("Barack Obama", "person")
+    # Every word of the title counts: the vice president is not the president.
+    assert _source_of(analysis, "The vice president") == ("Joe Biden", "person")
+    # No governor was named: the title stands as written.
+    assert _source_of(analysis, "The governor") == ("The governor", "person")

@@ -95,12 +95,38 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
 # An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
 _DETERMINERS = _words("the a an his her their its our my your")
+# Prepositions and conjunctions: a noun phrase's head stands before them ("her lawyers in a court
+# filing", "emails and other records").
+_JOINING_WORDS = _words(
+    "in on at for to from of by with without about after before during since until into over "
+    "under between among through against as and or but nor"
+)
 # A person's name after words that describe them: "council member Ana Ruiz", "activist Jane
 # Doe" (a name of two to four capitalised words after at least one word in lower case).
 _DESCRIBED_NAME = re.compile(
     r"(?:\S+\s+)*[a-z][\w’'-]*\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*)"
 )
+# The place or body a person named before it is of: "Bernie Sanders of Vermont", "Jane Doe of
+# the Heritage Foundation".
+_AFFILIATION = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$")
 _TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
+# A person named by a title alone: "the senator", "The Florida senator", "the former president".
+_TITLE_REFERENCE = re.compile(r"[Tt]he(?:\s+[\w.’'-]+)*\s+[a-z]+")
+# Up to three words right before a name, where its titles stand ("former Sen." Marco Rubio).
+_WORDS_BEFORE = re.compile(r"(?:[\w.’'-]+\s+){1,3}$")
+_TITLE_ABBREVIATIONS = {
+    "sen": "senator",
+    "gov": "governor",
+    "rep": "representative",
+    "gen": "general",
+    "col": "colonel",
+    "adm": "admiral",
+    "prof": "professor",
+}
+# Words that make a title another post: the president is not the "Vice President Joe Biden".
+_OTHER_POST = frozenset({"vice", "deputy", "assistant", "acting", "lieutenant", "associate"})
+# Titles that say no post: "the Mr." names nobody.
+_HONORIFIC_TITLES = frozenset({"mr", "mrs", "ms", "dr"})
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december"
@@ -248,7 +274,7 @@ class _Resolver:
             return self._outlet(mention, head)
         if self._is_anonymous(head):
             return self._add(without_leading_determiner(head), "anonymous")
-        if self._is_evidence(head):
+        if self._is_evidence(mention, head):
             return self._add(without_leading_determiner(head), "document")
         entry = _known_source(head, self.gazetteer)
         if entry is not None:
@@ -257,18 +283,45 @@ class _Resolver:
         described = _DEFINITE_NOUN.fullmatch(head)
         if described is not None and described.group(1).lower() in self.bodies_by_last_word:
             return self.bodies_by_last_word[described.group(1).lower()]
+        person_name = self._person_named(head)
+        if person_name is not None:
+            return self._person(person_name)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
-            return self._person(head)
-        described = _DESCRIBED_NAME.fullmatch(head)
-        if (
-            source_type == "unknown"
-            and described is not None
-            and _only_describes(head[: described.start("name")])
-            and _looks_like_name(described.group("name").split())
-        ):
-            return self._person(described.group("name"))
+            return self._titled_antecedent(head, before) or self._person(head)
         return self._add(without_leading_determiner(head), source_type)
+
+    def _person_named(self, head: str) -> str | None:
+        """The name in a mention that describes a person around it: after the words describing
+        them ("GOP frontrunner Donald Trump", "FBI general counsel James Baker") and before the
+        place or body they are of ("Sen. Bernie Sanders of Vermont"); None when the mention is
+        no such description."""
+        named = _AFFILIATION.sub("", head)
+        described = _DESCRIBED_NAME.fullmatch(named)
+        if (
+            described is not None
+            and _only_describes(named[: described.start("name")])
+            and _looks_like_name(described.group("name").split())
+            and _INSTITUTION_WORDS.isdisjoint(described.group("name").split())
+        ):
+            return described.group("name")
+        if named != head and self._is_titled_name(named.split()):
+            return named
+        return None
+
+    def _is_titled_name(self, words: list[str]) -> bool:
+        """Whether the words may be a person's name with titles and words describing them
+        ("Sen. Bernie Sanders", "CBC Chairman G.K. Butterfield"): not a body or a post ("The
+        Hollywood Chamber", "Palm Beach County Supervisor", "UMWA Director")."""
+        return (
+            len(words) > 1
+            and _looks_like_name(words)
+            and words[0].lower() not in _DETERMINERS
+            and words[-1].lower().rstrip(".") not in self.titles
+            and not any(
+                word in _INSTITUTION_WORDS or word.lower() in _PLACE_ENDINGS for word in words
+            )
+        )
 
     def _relative_antecedent(self, mention: Span) -> Span | None:
         """The name a relative pronoun stands for: the one right before it ("Donald J. Trump,
@@ -311,9 +364,28 @@ class _Resolver:
         lowered = head.lower()
         return any(marker in lowered for marker in self.lexicon.anonymity_markers)
 
-    def _is_evidence(self, head: str) -> bool:
-        words = without_leading_determiner(head).lower().split()
-        return bool(words) and words[0] in self.lexicon.evidence_nouns
+    def _is_evidence(self, mention: Span, head: str) -> bool:
+        """Whether the mention names a document: by its first word ("photos from the
+        exhibition", "the letter") or, when only common words describe it, by its last ("recent
+        polls", "an internal review", "campaign finance records"; not "Gallup polls", whose
+        pollster is named, nor "her lawyers in a court filing", whose head is "lawyers")."""
+        words = without_leading_determiner(head).split()
+        if not words:
+            return False
+        nouns = self.lexicon.evidence_nouns
+        if words[0].lower() in nouns:
+            return True
+        describing = words[1:-1]
+        if (
+            words[-1].lower() not in nouns
+            or not all(word.islower() for word in describing)
+            or not _JOINING_WORDS.isdisjoint(describing)
+        ):
+            return False
+        first = words[0]
+        return first.islower() or (
+            first[1:].islower() and self._capitalised_only_as_first_word(mention, first)
+        )
 
     def _type_from_words(self, mention: Span, head: str) -> SourceType:
         words = head.split()
@@ -380,6 +452,45 @@ class _Resolver:
         if named is not None and (latest is None or named.span.start > latest.start):
             return self._person(named.span.text)
         return latest.key if latest else None
+
+    def _titled_antecedent(self, head: str, before: int) -> str | None:
+        """The person a title stands for ("the senator", "The Florida senator", "the former
+        president", "the prime minister"): the last named before ``before`` with every word of
+        it around their name ("Sen. Marco Rubio of Florida", "former President Bill Clinton")
+        and no word making the title another post ("Vice President Joe Biden")."""
+        described = _TITLE_REFERENCE.fullmatch(head)
+        if described is None:
+            return None
+        words = [_title_word(word) for word in head.split()[1:]]
+        if not words or words[-1] not in self.titles or words[-1] in _HONORIFIC_TITLES:
+            return None
+        starts, titled = self.titled_people
+        for index in range(bisect_left(starts, before) - 1, -1, -1):
+            around, entity = titled[index]
+            if around.issuperset(words) and (around & _OTHER_POST).issubset(words):
+                return self._person(entity.span.text)
+        return None
+
+    @cached_property
+    def titled_people(self) -> tuple[list[int], list[tuple[frozenset[str], Entity]]]:
+        """The people named with a title, in order of their start, each with the words around
+        their name (its own and up to three before it), titles written out ("Sen." as
+        "senator")."""
+        text = self.analysis.article.text
+        people = {id(person) for person in self.people}
+        starts: list[int] = []
+        titled: list[tuple[frozenset[str], Entity]] = []
+        for entity in sorted(self.analysis.entities, key=lambda found: found.span.start):
+            # "Marco Rubio of Florida" is no person's name, but names one.
+            if id(entity) not in people and self._person_named(entity.span.text) is None:
+                continue
+            before = _WORDS_BEFORE.search(text, max(0, entity.span.start - 60), entity.span.start)
+            words = (before.group() if before else "").split() + entity.span.text.split()
+            around = frozenset(_title_word(word) for word in words)
+            if not around.isdisjoint(self.titles - _HONORIFIC_TITLES):
+                starts.append(entity.span.start)
+                titled.append((around, entity))
+        return starts, titled
 
     def _mentions_of_sex(self, sex: str) -> list[_Mention]:
         """The person mentions resolved so far that no honorific gives the other sex than
@@ -453,8 +564,10 @@ class _Resolver:
 
     def _person(self, name: str) -> str:
         # The name is what follows the last title ("Finance Minister Jane Okafor" → "Jane
-        # Okafor"); with no name after it ("the minister"), the mention stands as written.
-        words = name.split()
+        # Okafor") or the words describing the person, less the place or body they are of
+        # (:meth:`_person_named`); with no name in it ("the minister"), the mention stands as
+        # written.
+        words = (self._person_named(name) or name).split()
         titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
         after = words[titles[-1] + 1 :] if titles else words
         words = after if after and after[0][:1].isupper() else []
@@ -609,6 +722,12 @@ def _later_start_then_first(
     if (other[1].span.start, -other[0]) > (best[1].span.start, -best[0]):
         return other
     return best
+
+
+def _title_word(word: str) -> str:
+    """A word as titles are compared: lower case, no full stop, abbreviations written out."""
+    lowered = word.lower().rstrip(".")
+    return _TITLE_ABBREVIATIONS.get(lowered, lowered)
 
 
 def _antecedents_before(attribution: Attribution) -> int:
