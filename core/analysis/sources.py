@@ -92,7 +92,6 @@ _GROUP_WORDS = _words(
     "progressives libertarian libertarians independents"
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
-# An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
 _DETERMINERS = _words("the a an his her their its our my your")
 # Prepositions and conjunctions: a noun phrase's head stands before them ("her lawyers in a court
@@ -109,9 +108,8 @@ _DESCRIBED_NAME = re.compile(
 # The place or body a person named before it is of: "Bernie Sanders of Vermont", "Jane Doe of
 # the Heritage Foundation".
 _AFFILIATION = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$")
+# An abbreviated title before a name: "Mr.", "Sen.", "Gov.".
 _TITLE = re.compile(r"[A-Z][a-z]{0,3}\.")
-# A person named by a title alone: "the senator", "The Florida senator", "the former president".
-_TITLE_REFERENCE = re.compile(r"[Tt]he(?:\s+[\w.’'-]+)*\s+[a-z]+")
 # Up to three words right before a name, where its titles stand ("former Sen." Marco Rubio).
 _WORDS_BEFORE = re.compile(r"(?:[\w.’'-]+\s+){1,3}$")
 _TITLE_ABBREVIATIONS = {
@@ -458,11 +456,11 @@ class _Resolver:
         president", "the prime minister"): the last named before ``before`` with every word of
         it around their name ("Sen. Marco Rubio of Florida", "former President Bill Clinton")
         and no word making the title another post ("Vice President Joe Biden")."""
-        described = _TITLE_REFERENCE.fullmatch(head)
-        if described is None:
+        written = head.split()
+        if len(written) < 2 or written[0].lower() != "the" or not written[-1].islower():
             return None
-        words = [_title_word(word) for word in head.split()[1:]]
-        if not words or words[-1] not in self.titles or words[-1] in _HONORIFIC_TITLES:
+        words = [_title_word(word) for word in written[1:]]
+        if words[-1] not in self.titles or words[-1] in _HONORIFIC_TITLES:
             return None
         starts, titled = self.titled_people
         for index in range(bisect_left(starts, before) - 1, -1, -1):
