@@ -123,8 +123,8 @@ _TITLE_ABBREVIATIONS = {
 }
 # Words that make a title another post: the president is not the "Vice President Joe Biden".
 _OTHER_POST = frozenset({"vice", "deputy", "assistant", "acting", "lieutenant", "associate"})
-# Titles that say no post: "the Mr." names nobody.
-_HONORIFIC_TITLES = frozenset({"mr", "mrs", "ms", "dr"})
+# Honorifics say no post: "the Mr." names nobody.
+_HONORIFIC_TITLES = frozenset({*_HONORIFIC_SEX, "dr"})
 _CALENDAR_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december"
@@ -448,7 +448,7 @@ class _Resolver:
             count = bisect_right(ends, before)
             named = latest_person[count - 1] if count else None
         if named is not None and (latest is None or named.span.start > latest.start):
-            return self._person(named.span.text)
+            return self._person_mentioned(named.span.text)
         return latest.key if latest else None
 
     def _titled_antecedent(self, head: str, before: int) -> str | None:
@@ -466,7 +466,7 @@ class _Resolver:
         for index in range(bisect_left(starts, before) - 1, -1, -1):
             around, entity = titled[index]
             if around.issuperset(words) and (around & _OTHER_POST).issubset(words):
-                return self._person(entity.span.text)
+                return self._person_mentioned(entity.span.text)
         return None
 
     @cached_property
@@ -476,6 +476,7 @@ class _Resolver:
         "senator")."""
         text = self.analysis.article.text
         people = {id(person) for person in self.people}
+        posts = self.titles - _HONORIFIC_TITLES
         starts: list[int] = []
         titled: list[tuple[frozenset[str], Entity]] = []
         for entity in sorted(self.analysis.entities, key=lambda found: found.span.start):
@@ -485,7 +486,7 @@ class _Resolver:
             before = _WORDS_BEFORE.search(text, max(0, entity.span.start - 60), entity.span.start)
             words = (before.group() if before else "").split() + entity.span.text.split()
             around = frozenset(_title_word(word) for word in words)
-            if not around.isdisjoint(self.titles - _HONORIFIC_TITLES):
+            if not around.isdisjoint(posts):
                 starts.append(entity.span.start)
                 titled.append((around, entity))
         return starts, titled
@@ -562,10 +563,8 @@ class _Resolver:
 
     def _person(self, name: str) -> str:
         # The name is what follows the last title ("Finance Minister Jane Okafor" → "Jane
-        # Okafor") or the words describing the person, less the place or body they are of
-        # (:meth:`_person_named`); with no name in it ("the minister"), the mention stands as
-        # written.
-        words = (self._person_named(name) or name).split()
+        # Okafor"); with no name after it ("the minister"), the mention stands as written.
+        words = name.split()
         titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
         after = words[titles[-1] + 1 :] if titles else words
         words = after if after and after[0][:1].isupper() else []
@@ -573,6 +572,11 @@ class _Resolver:
         if words and words[-1] in self.people_by_surname:
             return self.people_by_surname[words[-1]]
         return self._add(name, "person")
+
+    def _person_mentioned(self, text: str) -> str:
+        """The person an entity's words name, less what describes them (:meth:`_person_named`):
+        "Marco Rubio of Florida" is Marco Rubio."""
+        return self._person(self._person_named(text) or text)
 
     def _add(self, name: str, source_type: SourceType) -> str:
         key = key_slug(name) or "source"
@@ -689,7 +693,7 @@ def _honorific_sex(text: str, name: Span) -> str | None:
     for word in (_last_word(text, name.start), *name.text.split()[:1]):
         sex = _HONORIFIC_SEX.get(word.lower().rstrip("."))
         # "first lady Hillary Clinton"; but "they miss Obama" names no Miss Obama.
-        if sex is not None and (word != "miss" or word[:1].isupper()):
+        if sex is not None and word != "miss":
             return sex
     return None
 
