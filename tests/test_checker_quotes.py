@@ -1,5 +1,6 @@
 """The quotes checker: unbalanced quote marks, quotes with no speaker, speakers with no quote."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sayso.config import resolve_settings
@@ -57,17 +58,42 @@ def test_min_words_is_configurable(run_checker):
     assert finding.code == "quote-without-speaker"
 
 
-def test_speaker_without_quote():
-    text = "KCNA added: Nothing else."
+def _with_contentless_attribution(text: str, source: str, cue: str) -> Analysis:
     statement = Statement(0, 0, len(text), text, paragraph=0)
-    attribution = Attribution("direct", Span.of(text, 5, 10), Span.of(text, 0, 4), [], None, [0])
-    analysis = Analysis(
+    source_span = Span.of(text, text.index(source), text.index(source) + len(source))
+    cue_span = Span.of(text, text.index(cue), text.index(cue) + len(cue))
+    attribution = Attribution("direct", cue_span, source_span, [], None, [0])
+    return Analysis(
         Article(text), "hand", [Span.of(text, 0, len(text))], [statement], [attribution]
     )
+
+
+def test_speaker_without_quote():
+    analysis = _with_contentless_attribution("KCNA added:\n\n", "KCNA", "added")
     [finding] = quotes.check_article(analysis=analysis, settings=_settings())
     assert (finding.code, finding.severity) == ("speaker-without-quote", "warning")
     assert finding.span.text == "KCNA added"
     assert finding.message == "“KCNA added” introduces words that never follow."
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue"),
+    [
+        # Words the analyzer did not take for the content are still there: after the colon,
+        ("KCNA added: the talks went well.", "KCNA", "added"),
+        # before the source,
+        ("“The talks went well,” Melanie said.", "Melanie", "said"),
+        # or in the sentence before, which the cue refers to.
+        (
+            "Most voters want the returns. Sixty-two percent of Republicans agreed.",
+            "Sixty",
+            "agreed",
+        ),
+    ],
+)
+def test_an_attribution_whose_words_are_elsewhere_is_no_speaker_without_quote(text, source, cue):
+    analysis = _with_contentless_attribution(text, source, cue)
+    assert quotes.check_article(analysis=analysis, settings=_settings()) == []
 
 
 def _settings() -> Settings:
