@@ -2,8 +2,10 @@
 
 - ``unbalanced-quotes``: within a paragraph, a closing mark with no opening one, or an opening
   mark left open. A quote running on into the next paragraph is fine when that paragraph opens
-  with a quote mark again, as style guides ask. Straight double quotes count as unbalanced when
-  a paragraph has an odd number of them. Single quotes are not checked: they double as
+  with a quote mark again, as style guides ask. A mark opens or closes as a reader tells it: by
+  where it stands (after a space and before a word it opens, after a word and before a space it
+  closes, whatever its glyph: "”like women in combat”", "“no evidence" yet"), else by its glyph,
+  a straight mark opening unless a mark is open. Single quotes are not checked: they double as
   apostrophes.
 - ``quote-without-speaker``: a quotation of at least ``min_words`` words that no attribution
   covers. Shorter quoted phrases are usually titles or scare quotes.
@@ -41,6 +43,12 @@ OPENING = "“«„"
 CLOSING = "”»"
 _QUOTATION = re.compile(r"[“«„\"]([^“”«»„\"]+)[”»\"]")
 _MARK = re.compile(f'[{OPENING}{CLOSING}"]')
+_MARKS = (*OPENING, *CLOSING, '"')
+# What stands around a mark that opens or closes a quotation besides spaces, letters and digits.
+_BEFORE_OPENING = "([{—–/"
+_AFTER_OPENING = "…$£€#(‘'"
+_BEFORE_CLOSING = ".,;:!?…)’'%"
+_AFTER_CLOSING = ".,;:!?)—–"
 
 
 @hookimpl
@@ -157,25 +165,40 @@ def unbalanced_marks(analysis: Analysis) -> list[Unbalanced]:
             continue
         marks = []
         open_marks: list[int] = []
-        straight: list[int] = []
         for offset in offsets[first:last]:
-            character = text[offset]
-            if character in OPENING:
+            if _opens(text, offset, paragraph, bool(open_marks)):
                 open_marks.append(offset)
-            elif character in CLOSING:
-                if open_marks:
-                    open_marks.pop()
-                else:
-                    marks.append(offset)
+            elif open_marks:
+                open_marks.pop()
             else:
-                straight.append(offset)
+                marks.append(offset)
         following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
-        if not following.startswith(tuple(OPENING)):
+        if not following.startswith(_MARKS):
             marks += open_marks
-        if len(straight) % 2:
-            marks.append(straight[-1])
         found += _grouped(text, sorted(marks))
     return found
+
+
+def _opens(text: str, offset: int, paragraph: Span, one_is_open: bool) -> bool:
+    """Whether the quote mark at ``offset`` opens a quotation, as a reader tells it: by where it
+    stands (opening its paragraph, or after a space and before a word, "said ”like women …”";
+    after a word and before a space, "were “Mostly False.“"), else by its glyph, a straight mark
+    opening unless a mark is open before it."""
+    if offset == paragraph.start:
+        # Nothing is open to close before a paragraph: "” … what I learned …," he said.
+        return True
+    before = text[offset - 1]
+    after = text[offset + 1] if offset + 1 < paragraph.end else " "
+    if (before.isspace() or before in _BEFORE_OPENING) and (
+        after.isalnum() or after in _AFTER_OPENING
+    ):
+        return True
+    if (before.isalnum() or before in _BEFORE_CLOSING) and (
+        after.isspace() or after in _AFTER_CLOSING
+    ):
+        return False
+    character = text[offset]
+    return character in OPENING or (character == '"' and not one_is_open)
 
 
 def _grouped(text: str, offsets: list[int]) -> list[Unbalanced]:

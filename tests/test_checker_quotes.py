@@ -30,6 +30,23 @@ def test_quote_continued_into_the_next_paragraph_is_balanced(run_checker):
     assert [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Straight marks run on into the next paragraph as curly ones do (a transcript).
+        '"WALLACE: Will she be there?\n\n"PENCE: Well, look, she will not.\n\n'
+        '"WALLACE: Thank you."',
+        # A mark opens or closes by where it stands, whatever its glyph.
+        "Critics said ”women in combat and other issues” hurt the army.",
+        'There was “no evidence" yet, and "more hours” were needed.',
+        "It was labeled “Mostly False.“\n\nThe rate is a widely used term.",
+        "” … what I learned from these families is that we are one,” he said.",
+    ],
+)
+def test_quotation_marks_a_reader_can_pair_are_balanced(run_checker, text):
+    assert [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"] == []
+
+
 def test_odd_straight_quotes_are_unbalanced(run_checker):
     text = '"This is a disgrace and everybody knows it, he said.'
     [finding] = [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"]
