@@ -98,7 +98,8 @@ def text_lines(
     score = Text("Sourcing score: ")
     score.append(f"{document['score']:g}/100", style=_score_style(document["score"]))
     score.append(
-        f" · {len(document['statements'])} statements, {claims} claims, {attributed} attributed"
+        f" · {plural(len(document['statements']), 'statement')}, {plural(claims, 'claim')},"
+        f" {attributed} attributed"
         f"{share} · analyzer: {document['analyzer']}"
     )
     yield from _wrap(console, score, width)

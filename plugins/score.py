@@ -2,7 +2,9 @@
 
 One checker's findings can cost at most ``MAX_POINTS_PER_CHECKER`` together (each then costs its
 share of the cap), so a long article with many small problems of one kind is not scored as if it
-had every kind of problem. Each finding gets its own deduction, so every lost point traces to it.
+had every kind of problem. Each finding gets its own deduction, so every lost point traces to it,
+but a finding that repeats one on the same statement (the same checker and code: two stray quote
+marks, "officials" named twice) costs nothing: one weakness of a statement, one deduction.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ POINTS_PER_CLAIM_OVER_THRESHOLD = 1.0
 @hookimpl(trylast=True)
 def score_deductions(analysis: Analysis, findings: list[Finding]) -> list[Deduction]:
     by_checker: dict[str, list[int]] = defaultdict(list)
+    counted: set[tuple[str, str, int]] = set()
     for index, finding in enumerate(findings):
+        if finding.statement is not None:
+            weakness = (finding.checker, finding.code, finding.statement)
+            if weakness in counted:
+                continue
+            counted.add(weakness)
         by_checker[finding.checker].append(index)
     deductions = []
     for indexes in by_checker.values():

@@ -1,5 +1,6 @@
 """The quotes checker: unbalanced quote marks, quotes with no speaker, speakers with no quote."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sayso.config import resolve_settings
@@ -26,6 +27,23 @@ def test_quote_continued_into_the_next_paragraph_is_balanced(run_checker):
         "“We are finished,” the mayor said. “The money is gone.\n\n"
         "“Nobody will lend us more,” she added."
     )
+    assert [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Straight marks run on into the next paragraph as curly ones do (a transcript).
+        '"WALLACE: Will she be there?\n\n"PENCE: Well, look, she will not.\n\n'
+        '"WALLACE: Thank you."',
+        # A mark opens or closes by where it stands, whatever its glyph.
+        "Critics said ”women in combat and other issues” hurt the army.",
+        'There was “no evidence" yet, and "more hours” were needed.',
+        "It was labeled “Mostly False.“\n\nThe rate is a widely used term.",
+        "” … what I learned from these families is that we are one,” he said.",
+    ],
+)
+def test_quotation_marks_a_reader_can_pair_are_balanced(run_checker, text):
     assert [f for f in run_checker("quotes", text) if f.code == "unbalanced-quotes"] == []
 
 
@@ -57,17 +75,42 @@ def test_min_words_is_configurable(run_checker):
     assert finding.code == "quote-without-speaker"
 
 
-def test_speaker_without_quote():
-    text = "KCNA added: Nothing else."
+def _with_contentless_attribution(text: str, source: str, cue: str) -> Analysis:
     statement = Statement(0, 0, len(text), text, paragraph=0)
-    attribution = Attribution("direct", Span.of(text, 5, 10), Span.of(text, 0, 4), [], None, [0])
-    analysis = Analysis(
+    source_span = Span.of(text, text.index(source), text.index(source) + len(source))
+    cue_span = Span.of(text, text.index(cue), text.index(cue) + len(cue))
+    attribution = Attribution("direct", cue_span, source_span, [], None, [0])
+    return Analysis(
         Article(text), "hand", [Span.of(text, 0, len(text))], [statement], [attribution]
     )
+
+
+def test_speaker_without_quote():
+    analysis = _with_contentless_attribution("KCNA added:\n\n", "KCNA", "added")
     [finding] = quotes.check_article(analysis=analysis, settings=_settings())
     assert (finding.code, finding.severity) == ("speaker-without-quote", "warning")
     assert finding.span.text == "KCNA added"
     assert finding.message == "“KCNA added” introduces words that never follow."
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue"),
+    [
+        # Words the analyzer did not take for the content are still there: after the colon,
+        ("KCNA added: the talks went well.", "KCNA", "added"),
+        # before the source,
+        ("“The talks went well,” Melanie said.", "Melanie", "said"),
+        # or in the sentence before, which the cue refers to.
+        (
+            "Most voters want the returns. Sixty-two percent of Republicans agreed.",
+            "Sixty",
+            "agreed",
+        ),
+    ],
+)
+def test_an_attribution_whose_words_are_elsewhere_is_no_speaker_without_quote(text, source, cue):
+    analysis = _with_contentless_attribution(text, source, cue)
+    assert quotes.check_article(analysis=analysis, settings=_settings()) == []
 
 
 def _settings() -> Settings:

@@ -214,6 +214,16 @@ def test_the_council_story_reads_as_an_editor_expects():
     assert warnings_on(report, "declined to comment") == []
 
 
+def test_an_unidentified_group_as_the_source_costs_one_deduction():
+    report = report_of(
+        "The council approved the road on Tuesday.\n\nCritics say the road is too expensive.\n"
+    )
+    # "Critics say": the hedging checker's vague attribution and the anonymous checker's
+    # unnamed source are one weakness; the first is the more precise.
+    [critics] = warnings_on(report, "Critics say")
+    assert (critics.checker, critics.code) == ("hedging", "vague-attribution")
+
+
 def test_a_first_line_like_copy_3_is_not_a_claim():
     report = report_of(
         "Copy 3.\n\nThe council voted on Tuesday to close the pool, the mayor said.\n"

@@ -212,6 +212,13 @@ def test_control_characters_never_reach_the_terminal(sayso_cli, tmp_path):
     assert printable("a\x1b[1;31mb\x1bc\x07d\x1b]8;;http://x\x1b\\e") == "abde"
 
 
+def test_the_counts_of_one_are_singular(sayso_cli, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("The mayor said the library would close in May.\n")
+    result = sayso_cli("check", str(story), "--no-db", "--analyzer", "offline")
+    assert "· 1 statement, 1 claim, 1 attributed (100%) ·" in " ".join(result.stdout.split())
+
+
 def test_colour_follows_the_option_and_no_color(sayso_cli):
     colour = re.compile(r"\x1b\[(?:[0-9;]*;)?3[0-7]m")
     plain = sayso_cli("check", str(EXAMPLE), "--no-db")

@@ -13,6 +13,11 @@ def test_heads():
     assert names.source_head("Ms. Lee, who spoke on Monday") == "Ms. Lee"
     assert names.source_head("the ministry (MoD)") == "the ministry"
     assert names.head_before_apposition("Lee who spoke, later") == "Lee who spoke"
+    # Adverbs before the cue are no part of the name, the nouns and adjectives in "-ly" are.
+    assert names.source_head("Cruz gingerly") == "Cruz"
+    assert names.source_head("World leaders almost universally") == "World leaders"
+    assert names.source_head("the foundation's tally") == "the foundation's tally"
+    assert names.source_head("a member of the family") == "a member of the family"
 
 
 def test_keys():

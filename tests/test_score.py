@@ -4,8 +4,8 @@ from sayso.plugins.score import MAX_POINTS_PER_CHECKER, score_deductions
 ANALYSIS = Analysis(article=Article("x"), analyzer="offline")
 
 
-def finding(checker="c", severity="warning", penalty=None):
-    return Finding(checker, "code", severity, "Message.", penalty=penalty)
+def finding(checker="c", severity="warning", penalty=None, code="code", statement=None):
+    return Finding(checker, code, severity, "Message.", statement=statement, penalty=penalty)
 
 
 def test_points_by_severity_and_penalty():
@@ -26,3 +26,15 @@ def test_one_checker_is_capped_and_each_finding_keeps_its_share():
 
 def test_findings_that_cost_nothing_get_no_deduction():
     assert score_deductions(analysis=ANALYSIS, findings=[finding(penalty=0.0)]) == []
+
+
+def test_a_statement_found_twice_with_one_weakness_is_deducted_once():
+    findings = [
+        finding(statement=1),
+        finding(statement=1),
+        finding(statement=1, code="other"),
+        finding(statement=2),
+        finding(checker="other", statement=1),
+    ]
+    deductions = score_deductions(analysis=ANALYSIS, findings=findings)
+    assert sorted(d.findings[0] for d in deductions) == [0, 2, 3, 4]

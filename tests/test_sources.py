@@ -176,6 +176,44 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "her lawyers in a court filing",
             ("her lawyers in a court filing", "unknown"),
         ),
+        # Documents that show nothing are documents too.
+        ("The statement said the plant was safe.", "The statement", ("statement", "document")),
+        (
+            "A statement posted on the website said the sale was off.",
+            "A statement posted on the website",
+            ("statement posted on the website", "document"),
+        ),
+        ("The lawsuit alleges that the firm lied.", "The lawsuit", ("lawsuit", "document")),
+        # A noun that describes a body before it is no document.
+        (
+            "The editorial board said the plan was sound.",
+            "The editorial board",
+            ("editorial board", "organization"),
+        ),
+        # The noun a mention ends in names a person, though no name follows it.
+        (
+            "His campaign manager said the race was close.",
+            "His campaign manager",
+            ("His campaign manager", "person"),
+        ),
+        ("A reporter said the crowd had grown.", "A reporter", ("A reporter", "person")),
+        # Two people are not one.
+        (
+            "She and another reporter said the crowd had grown.",
+            "She and another reporter",
+            ("She and another reporter", "unknown"),
+        ),
+        # The name after a possessive is the person's.
+        (
+            "Gallup's Jeffrey M. Jones said the race was close.",
+            "Gallup's Jeffrey M. Jones",
+            ("Jeffrey M. Jones", "person"),
+        ),
+        (
+            "Commentary’s Noah Rothman said the race was close.",
+            "Commentary’s Noah Rothman",
+            ("Noah Rothman", "person"),
+        ),
     ],
 )
 def test_types(text: str, mention: str, expected: tuple[str, str]) -> None:
@@ -583,3 +621,45 @@ def test_a_title_alone_stands_for_the_person_last_named_with_it() -> None:
     assert _source_of(analysis, "The vice president") == ("Joe Biden", "person")
     # No governor was named: the title stands as written.
     assert _source_of(analysis, "The governor") == ("The governor", "person")
+
+
+def test_a_noun_for_a_person_stands_for_the_person_last_named_with_it() -> None:
+    text = (
+        "Republican presidential candidate Donald Trump spoke on Monday, as did businessman Tom "
+        "Reyes. The candidate said the plan would fail. The businessman said little."
+    )
+    analysis = _resolved(text)
+    assert _source_of(analysis, "The candidate") == ("Donald Trump", "person")
+    assert _source_of(analysis, "The businessman") == ("Tom Reyes", "person")
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun", "expected"),
+    [
+        # The noun gives the sex where an article's honorifics make sex count.
+        (
+            "Mr. Tom Reyes spoke on Monday. His mother said he was tired. Later he said the talks "
+            "went well.",
+            "he said",
+            "Tom Reyes",
+        ),
+        (
+            "Mr. Tom Reyes spoke on Monday. His wife said he was tired. Later she said the talks "
+            "went well.",
+            "she said",
+            "His wife",
+        ),
+    ],
+)
+def test_a_pronoun_skips_a_person_a_noun_gives_the_other_sex(
+    text: str, pronoun: str, expected: str
+) -> None:
+    source = text[: text.index(" said")].rsplit(". ", 1)[-1]
+    content = text[text.index(pronoun) + len(pronoun) + 1 :].rstrip(".")
+    analysis = _tagged(
+        text,
+        (source, "said", text[text.index(" said") + 6 : text.index(".", text.index(" said"))]),
+        (pronoun.split()[0], pronoun.split()[1], content),
+    )
+    names = [analysis.sources[a.source_key].name for a in analysis.attributions if a.source_key]
+    assert names[-1] == expected

@@ -31,11 +31,13 @@ _OBJECT_RELATIVE = re.compile(
     r"(?:^|\s)(?:(?:in|of|for|to|with|by|from|on|at|under|about)\s+)?(?:which|whom|that)\s+"
     r"(?=(?:the|a|an|he|she|they|we|i|you|it)\b|[A-Z])",
 )
-# Adverbs a tagger may take into a mention before its cue ("which the department first").
+# Adverbs a tagger may take into a mention before its cue ("which the department first", "Cruz
+# gingerly", "you very aptly"): those without "-ly", and words in lower case with it but for the
+# nouns and the adjectives a mention may end in ("a member of the family", "the elderly").
 _TRAILING_ADVERB = re.compile(
-    r"(?:\s+(?:first|also|later|now|then|still|once|again|already|often|never|recently|"
-    r"previously|initially|ultimately|repeatedly|reportedly|publicly|privately|separately|"
-    r"directly|similarly|likewise|too))+$"
+    r"(?:\s+(?:first|also|later|now|then|still|once|again|already|often|never|too|almost|very|"
+    r"(?!(?:family|ally|rally|tally|reply|assembly|supply|monopoly|anomaly|bully|belly|folly|"
+    r"elderly|weekly|daily|monthly|quarterly|yearly)\b)[a-z]{2,}ly))+$"
 )
 # A clitic on the last word: "Trump’s" (possessive or "is"), "We’re", "I’m", "They’ve".
 _CLITIC = re.compile(r"(?<=\w)['’](?:s|re|m|ve|ll|d)$", re.IGNORECASE)

@@ -101,9 +101,11 @@ _JOINING_WORDS = _words(
     "under between among through against as and or but nor"
 )
 # A person's name after words that describe them: "council member Ana Ruiz", "activist Jane
-# Doe" (a name of two to four capitalised words after at least one word in lower case).
+# Doe", "Gallup's Jeffrey M. Jones" (a name of two to four capitalised words after a word in
+# lower case or a possessive).
 _DESCRIBED_NAME = re.compile(
-    r"(?:\S+\s+)*[a-z][\w’'-]*\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*)"
+    r"(?:\S+\s+)*(?:[a-z][\w’'-]*|\S+['’]s)\s+"
+    r"(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*)"
 )
 # The place or body a person named before it is of: "Bernie Sanders of Vermont", "Jane Doe of
 # the Heritage Foundation".
@@ -123,6 +125,24 @@ _TITLE_ABBREVIATIONS = {
 }
 # Words that make a title another post: the president is not the "Vice President Joe Biden".
 _OTHER_POST = frozenset({"vice", "deputy", "assistant", "acting", "lieutenant", "associate"})
+# Nouns for a person that are no titles ("the candidate", "a man"; a name does not follow them as
+# it follows "Senator"). A mention ending in one names a person, and "the candidate" is the one
+# last named with the word. A noun in lower case that gives a sex counts as an honorific does.
+_NOUN_SEX = {
+    **dict.fromkeys(_words("man boy businessman father husband brother son"), "m"),
+    **dict.fromkeys(_words("woman girl businesswoman mother wife sister daughter"), "f"),
+}
+_PERSON_NOUNS = frozenset(_NOUN_SEX) | _words(
+    "candidate nominee front-runner frontrunner mogul reporter narrator adviser advisor aide "
+    "strategist manager staffer activist friend lawmaker employee user"
+)
+# Nouns for a document beside the lexicon's evidence nouns ("the statement", "The lawsuit",
+# "the election returns"): they show nothing, but a mention ending in one is no person or body.
+_DOCUMENT_NOUNS = _words(
+    "statement statements result results lawsuit lawsuits complaint complaints ad ads "
+    "advertisement advertisements editorial editorials returns indictment ruling rulings "
+    "tweet tweets article articles proposal proposals platform memoir"
+)
 # Honorifics say no post: "the Mr." names nobody.
 _HONORIFIC_TITLES = frozenset({*_HONORIFIC_SEX, "dr"})
 _CALENDAR_WORDS = _words(
@@ -163,6 +183,9 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.gazetteer = _matcher(_gazetteer_key(lexicon))
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
+        # What a title reference may end in: "the senator", "the candidate".
+        self.person_words = self.titles | _PERSON_NOUNS
+        self.document_nouns = frozenset(lexicon.evidence_nouns) | _DOCUMENT_NOUNS
         # The mentions resolved so far, in text order, by whether their source is a person; and
         # the key of the last one naming an outlet. Lookups stay quick in long articles.
         self.resolved: dict[bool, list[_Mention]] = {True: [], False: []}
@@ -370,12 +393,17 @@ class _Resolver:
         words = without_leading_determiner(head).split()
         if not words:
             return False
-        nouns = self.lexicon.evidence_nouns
-        if words[0].lower() in nouns:
+        opening = words[0].lower()
+        # A noun that also describes ("an editorial board") heads only before a preposition or
+        # a participle ("a statement posted on …").
+        if opening in self.lexicon.evidence_nouns or (
+            opening in _DOCUMENT_NOUNS
+            and (len(words) == 1 or words[1] in _JOINING_WORDS or words[1].endswith("ed"))
+        ):
             return True
         describing = words[1:-1]
         if (
-            words[-1].lower() not in nouns
+            words[-1].lower() not in self.document_nouns
             or not all(word.islower() for word in describing)
             or not _JOINING_WORDS.isdisjoint(describing)
         ):
@@ -391,6 +419,10 @@ class _Resolver:
         # "Justice Department": an institution word outweighs a title ("Justice") before it.
         if label in _LABEL_TYPES and not (label in ("PERSON", "PER") and self._institution(words)):
             return _LABEL_TYPES[label]
+        # "the campaign manager": the noun a mention ends in says what it names (not of two:
+        # "she and another reporter").
+        if words[-1].lower() in _PERSON_NOUNS and _JOINING_WORDS.isdisjoint(words):
+            return "person"
         if not _GOVERNMENT_WORDS.isdisjoint(words):
             return "government"
         if not _ORGANIZATION_WORDS.isdisjoint(words) or words[-1] in _BODY_NOUNS:
@@ -460,7 +492,7 @@ class _Resolver:
         if len(written) < 2 or written[0].lower() != "the" or not written[-1].islower():
             return None
         words = [_title_word(word) for word in written[1:]]
-        if words[-1] not in self.titles or words[-1] in _HONORIFIC_TITLES:
+        if words[-1] not in self.person_words or words[-1] in _HONORIFIC_TITLES:
             return None
         starts, titled = self.titled_people
         for index in range(bisect_left(starts, before) - 1, -1, -1):
@@ -476,7 +508,7 @@ class _Resolver:
         "senator")."""
         text = self.analysis.article.text
         people = {id(person) for person in self.people}
-        posts = self.titles - _HONORIFIC_TITLES
+        posts = self.person_words - _HONORIFIC_TITLES
         starts: list[int] = []
         titled: list[tuple[frozenset[str], Entity]] = []
         for entity in sorted(self.analysis.entities, key=lambda found: found.span.start):
@@ -492,12 +524,14 @@ class _Resolver:
         return starts, titled
 
     def _mentions_of_sex(self, sex: str) -> list[_Mention]:
-        """The person mentions resolved so far that no honorific gives the other sex than
-        ``sex``: those resolved since the last call are sorted in, so each is looked at once."""
+        """The person mentions resolved so far that no honorific or noun ("his mother") gives
+        the other sex than ``sex``: those resolved since the last call are sorted in, so each is
+        looked at once."""
         mentions = self.resolved_of_sex[sex]
         for mention in self.resolved[True][self.sorted_by_sex[sex] :]:
             words = self.sources[mention.key].name.split()
-            if self.sex_by_surname.get(words[-1] if words else "", sex) == sex:
+            last = words[-1] if words else ""
+            if _NOUN_SEX.get(last, self.sex_by_surname.get(last, sex)) == sex:
                 mentions.append(mention)
         self.sorted_by_sex[sex] = len(self.resolved[True])
         return mentions
