@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sayso import hookimpl
-from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Statement
+from sayso.model import Analysis, Attribution, Checker, Finding, Settings, Span, Statement
 from sayso.plugins.score import WEAK_SOURCE_POINTS
 
 CHECKER = Checker(
@@ -56,11 +56,16 @@ def is_anonymous(analysis: Analysis, attribution: Attribution) -> bool:
 @hookimpl
 def check_statement(statement: Statement, analysis: Analysis, settings: Settings) -> list[Finding]:
     findings = []
+    reported: set[Span] = set()
     for attribution in analysis.attributions_for(statement):
         # An attribution spanning several statements is reported once, at its first.
         if not is_anonymous(analysis, attribution) or attribution.statements[0] != statement.index:
             continue
         mention = attribution.source or statement.span
+        # One mention with two cues ("His aides say … and add …") is one unnamed source.
+        if mention in reported:
+            continue
+        reported.add(mention)
         if _explains_anonymity(statement.text):
             findings.append(
                 CHECKER.finding(

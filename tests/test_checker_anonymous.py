@@ -1,5 +1,9 @@
 """The anonymous checker: unnamed sources, whether anonymity is explained, and reliance on them."""
 
+from sayso.config import resolve_settings
+from sayso.model import Analysis, Article, Attribution, Source, Span, Statement
+from sayso.plugins import anonymous
+
 NAMED = "The mayor said the budget was balanced. The treasurer said taxes would not rise. "
 
 
@@ -40,3 +44,28 @@ def test_reliance_share_is_configurable(run_checker):
 
 def test_named_sources_pass(run_checker):
     assert run_checker("anonymous", NAMED) == []
+
+
+def test_one_mention_with_two_cues_is_one_unnamed_source():
+    text = "His aides say it is too early and argue that the vote will fail."
+    statement = Statement(0, 0, len(text), text, paragraph=0)
+    aides = Span.of(text, 0, len("His aides"))
+    attributions = [
+        Attribution(
+            "indirect",
+            Span.of(text, text.index(cue), text.index(cue) + len(cue)),
+            aides,
+            [],
+            "his-aides",
+            [0],
+        )
+        for cue in ("say", "argue")
+    ]
+    analysis = Analysis(
+        Article(text), "hand", [Span.of(text, 0, len(text))], [statement], attributions
+    )
+    analysis.sources = {"his-aides": Source("his-aides", "His aides", "anonymous")}
+    findings = anonymous.check_statement(
+        statement=statement, analysis=analysis, settings=resolve_settings({})
+    )
+    assert [f.span.text for f in findings] == ["His aides"]

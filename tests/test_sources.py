@@ -203,6 +203,44 @@ def _source_of(analysis: Analysis, mention: str) -> tuple[str, str]:
             "She and another reporter",
             ("She and another reporter", "unknown"),
         ),
+        # A description, then the person's name after a comma.
+        (
+            "Another critic, Laurence H. Tribe, said the rules were unlawful.",
+            "Another critic, Laurence H. Tribe",
+            ("Laurence H. Tribe", "person"),
+        ),
+        (
+            "Carter's press secretary, Peter Cook, said the talks went well.",
+            "Carter's press secretary, Peter Cook",
+            ("Peter Cook", "person"),
+        ),
+        # Not a name that is no person's, nor a name before its description.
+        (
+            "The company, Acme Corp., said the plant was safe.",
+            "The company, Acme Corp.",
+            ("company", "organization"),
+        ),
+        (
+            "Lee, a spokesperson for the ministry, said the plant was safe.",
+            "Lee, a spokesperson for the ministry",
+            ("Lee", "person"),
+        ),
+        # A newspaper's name is no unnamed observer or insider.
+        (
+            "The Charlotte Observer found that rents rose.",
+            "The Charlotte Observer",
+            ("Charlotte Observer", "organization"),
+        ),
+        (
+            "Business Insider reported that rents rose.",
+            "Business Insider",
+            ("Business Insider", "organization"),
+        ),
+        (
+            "A Clinton insider said rents rose.",
+            "A Clinton insider",
+            ("Clinton insider", "anonymous"),
+        ),
         # The name after a possessive is the person's.
         (
             "Gallup's Jeffrey M. Jones said the race was close.",

@@ -293,6 +293,9 @@ class _Resolver:
             return self._add(head, "unknown")
         if self._is_outlet_anaphor(head):
             return self._outlet(mention, head)
+        apposed_name = self._named_in_apposition(mention.text, head)
+        if apposed_name is not None:
+            return self._person(apposed_name)
         if self._is_anonymous(head):
             return self._add(without_leading_determiner(head), "anonymous")
         if self._is_evidence(mention, head):
@@ -329,6 +332,28 @@ class _Resolver:
         if named != head and self._is_titled_name(named.split()):
             return named
         return None
+
+    def _named_in_apposition(self, mention: str, head: str) -> str | None:
+        """The name a description of a person gives after a comma ("Another critic, Laurence
+        H. Tribe,", "Carter's press secretary, Peter Cook"): the words after it when they look
+        like a person's name of two words or more, and the description ends in a noun for a
+        person, a title or a noun for an unnamed source; None otherwise."""
+        _, comma, after = mention.partition(",")
+        described = head.split()
+        if not comma or not described or not described[-1].islower():
+            return None
+        if described[-1] not in self.person_words | self.lexicon.anonymous_nouns:
+            return None
+        name = after.split(",", 1)[0].strip()
+        words = name.split()
+        if (
+            len(words) < 2
+            or not _looks_like_name(words)
+            or not _INSTITUTION_WORDS.isdisjoint(words)
+            or words[0].lower() in _DETERMINERS
+        ):
+            return None
+        return name
 
     def _is_titled_name(self, words: list[str]) -> bool:
         """Whether the words may be a person's name with titles and words describing them
@@ -378,6 +403,10 @@ class _Resolver:
     def _is_anonymous(self, head: str) -> bool:
         words = head.split()
         for index, word in enumerate(words):
+            # Capitalised inside a mention, not opening a sentence, the noun is part of a name
+            # ("Business Insider").
+            if index and not word[:1].islower() and not words[index - 1].endswith("."):
+                continue
             if word.lower().strip(",.") in self.lexicon.anonymous_nouns:
                 following = words[index + 1] if index + 1 < len(words) else ""
                 if not following[:1].isupper():
