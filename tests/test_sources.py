@@ -701,3 +701,26 @@ def test_a_pronoun_skips_a_person_a_noun_gives_the_other_sex(
     )
     names = [analysis.sources[a.source_key].name for a in analysis.attributions if a.source_key]
     assert names[-1] == expected
+
+
+def test_an_i_inside_attributed_words_is_their_speaker() -> None:
+    text = "“I called them on Monday,” Ana Ruiz said."
+    analysis = _tagged(text, ("Ana Ruiz", "said", "I called them on Monday"), ("I", "called", ""))
+    assert [analysis.sources[a.source_key].name for a in analysis.attributions] == ["Ana Ruiz"] * 2
+    # Outside anyone's words, "I" is the writer, named as written.
+    analysis = _tagged("I called them on Monday.", ("I", "called", "them on Monday"))
+    assert _sources(analysis) == [("I", "person")]
+
+
+def test_an_interviews_answers_are_the_interviewees() -> None:
+    text = (
+        "Q&A with Mayor Ana Ruiz.\n\nMayor Ana Ruiz spoke to reporters on Monday.\n\n"
+        "Q: Will the road open soon?\n\nA: The road will open in May.\n\nQ: Is it late?\n\n"
+        "A: It is not late.\n"
+    )
+    analysis = _resolved(text)
+    labels = [(a.source.text, analysis.source_of(a)) for a in analysis.attributions if a.source]
+    assert {(label, source.name) for label, source in labels if source} == {
+        ("Q", "Q"),
+        ("A", "Ana Ruiz"),
+    }

@@ -63,6 +63,8 @@ _GROUP_PRONOUNS = _words("they them their it its which that")
 # "I" is the writer (or a speaker quoted in the first person); "we" speak for a group the
 # article does not name: not a person.
 _FIRST_PERSON_SINGULAR = _words("i me")
+# The label of an interview's answers ("A: It's a big mistake."); "Q" labels the questions.
+_ANSWER_LABEL = "A"
 _FIRST_PERSON_PLURAL = _words("we us our")
 # Words that open a sentence capitalised but name no one: a source mention of these alone
 # ("In", "The", "To", a transcript's "Q" and "A") or a capitalised run of them is no name.
@@ -288,7 +290,9 @@ class _Resolver:
         if lowered in _GROUP_PRONOUNS:
             return self._antecedent(before, person=False) or self._add(head, "unknown")
         if lowered in _FIRST_PERSON_SINGULAR:
-            return self._add(head, "person")
+            return self._speaker_around(mention) or self._add(head, "person")
+        if head == _ANSWER_LABEL and self.interviewee is not None:
+            return self._person_mentioned(self.interviewee.span.text)
         if lowered in _FIRST_PERSON_PLURAL or _FUNCTION_WORDS.issuperset(lowered.split()):
             return self._add(head, "unknown")
         if self._is_outlet_anaphor(head):
@@ -511,6 +515,35 @@ class _Resolver:
         if named is not None and (latest is None or named.span.start > latest.start):
             return self._person_mentioned(named.span.text)
         return latest.key if latest else None
+
+    def _speaker_around(self, mention: Span) -> str | None:
+        """Whose "I" it is inside words attributed to someone ("“I called them,” she said", an
+        interview's answers): the source of the attribution whose content holds it most
+        narrowly, if one does."""
+        around = [
+            (fragment.end - fragment.start, attribution)
+            for attribution in self.analysis.attributions
+            if attribution.source is not None and not attribution.source.overlaps(mention)
+            for fragment in attribution.content
+            if fragment.start <= mention.start and mention.end <= fragment.end
+        ]
+        if not around:
+            return None
+        speaker = min(around, key=lambda sized: sized[0])[1]
+        assert speaker.source is not None
+        return self._resolve(speaker.source, _antecedents_before(speaker))
+
+    @cached_property
+    def interviewee(self) -> Entity | None:
+        """Who answers in an interview printed as questions and answers ("Q: …", "A: …"): the
+        person its headline or first paragraph names first ("Q&A with Vice President Joe
+        Biden"), if it names one."""
+        paragraphs = self.analysis.paragraphs
+        if not paragraphs:
+            return None
+        opening = paragraphs[1].end if len(paragraphs) > 1 else paragraphs[0].end
+        named = [person for person in self.people if person.span.start < opening]
+        return min(named, key=lambda person: person.span.start) if named else None
 
     def _titled_antecedent(self, head: str, before: int) -> str | None:
         """The person a title stands for ("the senator", "The Florida senator", "the former
