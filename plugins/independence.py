@@ -37,7 +37,7 @@ from sayso.model import (
     Source,
     Statement,
 )
-from sayso.plugins.score import POINTS_PER_STATE_MEDIA_CLAIM
+from sayso.plugins.score import MAX_POINTS_PER_CHECKER, POINTS_PER_STATE_MEDIA_CLAIM
 
 CHECKER = Checker(
     id="independence",
@@ -143,7 +143,7 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             f"state media ({', '.join(names)}), which cannot confirm them independently; look "
             "for another source.",
             severity=severity,
-            penalty=POINTS_PER_STATE_MEDIA_CLAIM * len(state_media),
+            penalty=min(POINTS_PER_STATE_MEDIA_CLAIM * len(state_media), MAX_POINTS_PER_CHECKER),
         )
     ]
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from sayso import hookimpl
 from sayso.analysis.needs_source import vouches
 from sayso.model import Analysis, Checker, Finding, Settings
-from sayso.plugins.score import POINTS_PER_CLAIM_OVER_THRESHOLD
+from sayso.plugins.score import MAX_POINTS_PER_CHECKER, POINTS_PER_CLAIM_OVER_THRESHOLD
 
 CHECKER = Checker(
     id="single-source",
@@ -69,6 +69,10 @@ def check_article(analysis: Analysis, settings: Settings) -> list[Finding]:
             f"rest on one source, {source.name}; look for another.",
             span=first_mention,
             statement=analysis.statement_at(first_mention.start) if first_mention else None,
-            penalty=round(POINTS_PER_CLAIM_OVER_THRESHOLD * over_threshold, 2),
+            # An article of thousands of claims costs what a checker may cost at most, not more
+            # than a score has.
+            penalty=min(
+                round(POINTS_PER_CLAIM_OVER_THRESHOLD * over_threshold, 2), MAX_POINTS_PER_CHECKER
+            ),
         )
     ]

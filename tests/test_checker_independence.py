@@ -8,6 +8,7 @@ from sayso.config import resolve_settings
 from sayso.model import Analysis, Article, Attribution, Checker, Settings, Source, Span, Statement
 from sayso.plugins import independence
 from sayso.plugins.independence import is_about_itself
+from sayso.plugins.score import MAX_POINTS_PER_CHECKER
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -180,3 +181,9 @@ def test_seeds_have_claims_resting_only_on_state_media(seed):
     [report] = check(seed).reports
     codes = [f.code for f in report.findings if f.checker == "independence"]
     assert codes.count("state-media-only") >= 5
+
+
+def test_reliance_on_state_media_costs_at_most_a_checkers_cap(run_checker):
+    text = "\n\n".join(f"The parade on day {day} was large, KCNA said." for day in range(150))
+    [reliance] = [f for f in run_checker("independence", text) if f.code == "state-media-reliance"]
+    assert reliance.penalty == MAX_POINTS_PER_CHECKER

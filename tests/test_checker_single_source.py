@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sayso import check
+from sayso.plugins.score import MAX_POINTS_PER_CHECKER
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MOSTLY_KCNA = (
@@ -55,3 +56,11 @@ def test_both_seeds_rely_on_state_media_which_is_one_finding_not_two(seed):
     assert [f for f in report.findings if f.checker == "single-source"] == []
     [reliance] = [f for f in report.findings if f.code == "state-media-reliance"]
     assert reliance.severity == "warning" and top.name in reliance.message
+
+
+def test_reliance_on_one_source_costs_at_most_a_checkers_cap(run_checker):
+    text = "\n\n".join(
+        f"The budget for year {year} is balanced, the mayor said." for year in range(300)
+    )
+    [reliance] = run_checker("single-source", text)
+    assert reliance.penalty == MAX_POINTS_PER_CHECKER

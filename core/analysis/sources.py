@@ -520,18 +520,38 @@ class _Resolver:
         """Whose "I" it is inside words attributed to someone ("“I called them,” she said", an
         interview's answers): the source of the attribution whose content holds it most
         narrowly, if one does."""
-        around = [
-            (fragment.end - fragment.start, attribution)
-            for attribution in self.analysis.attributions
-            if attribution.source is not None and not attribution.source.overlaps(mention)
-            for fragment in attribution.content
-            if fragment.start <= mention.start and mention.end <= fragment.end
-        ]
+        starts, reach, fragments = self.contents
+        around = []
+        # Back from the last content starting at the mention, while one may still reach over it.
+        index = bisect_right(starts, mention.start) - 1
+        while index >= 0 and reach[index] >= mention.end:
+            fragment, attribution = fragments[index]
+            source = attribution.source
+            if fragment.end >= mention.end and source is not None and not source.overlaps(mention):
+                around.append((fragment.end - fragment.start, index))
+            index -= 1
         if not around:
             return None
-        speaker = min(around, key=lambda sized: sized[0])[1]
+        speaker = fragments[min(around)[1]][1]
         assert speaker.source is not None
         return self._resolve(speaker.source, _antecedents_before(speaker))
+
+    @cached_property
+    def contents(self) -> tuple[list[int], list[int], list[tuple[Span, Attribution]]]:
+        """The content fragments of the attributions with a source, by start: their starts, how
+        far those up to each reach, and each with its attribution."""
+        fragments = sorted(
+            (
+                (fragment, attribution)
+                for attribution in self.analysis.attributions
+                if attribution.source is not None
+                for fragment in attribution.content
+            ),
+            key=lambda pair: pair[0].start,
+        )
+        starts = [fragment.start for fragment, _ in fragments]
+        reach = list(itertools.accumulate((fragment.end for fragment, _ in fragments), max))
+        return starts, reach, fragments
 
     @cached_property
     def interviewee(self) -> Entity | None:
