@@ -63,9 +63,9 @@ _GROUP_PRONOUNS = _words("they them their it its which that")
 # "I" is the writer (or a speaker quoted in the first person); "we" speak for a group the
 # article does not name: not a person.
 _FIRST_PERSON_SINGULAR = _words("i me")
+_FIRST_PERSON_PLURAL = _words("we us our")
 # The label of an interview's answers ("A: It's a big mistake."); "Q" labels the questions.
 _ANSWER_LABEL = "A"
-_FIRST_PERSON_PLURAL = _words("we us our")
 # Words that open a sentence capitalised but name no one: a source mention of these alone
 # ("In", "The", "To", a transcript's "Q" and "A") or a capitalised run of them is no name.
 _FUNCTION_WORDS = _words(
@@ -187,6 +187,9 @@ class _Resolver:
         self.titles = frozenset(t.rstrip(".").lower() for t in lexicon.person_titles)
         # What a title reference may end in: "the senator", "the candidate".
         self.person_words = self.titles | _PERSON_NOUNS
+        # What a description of a person before a comma and their name may end in (see
+        # _named_in_apposition): "Another critic, Laurence H. Tribe".
+        self.describing_nouns = self.person_words | frozenset(lexicon.anonymous_nouns)
         self.document_nouns = frozenset(lexicon.evidence_nouns) | _DOCUMENT_NOUNS
         # The mentions resolved so far, in text order, by whether their source is a person; and
         # the key of the last one naming an outlet. Lookups stay quick in long articles.
@@ -346,7 +349,7 @@ class _Resolver:
         described = head.split()
         if not comma or not described or not described[-1].islower():
             return None
-        if described[-1] not in self.person_words | self.lexicon.anonymous_nouns:
+        if described[-1] not in self.describing_nouns:
             return None
         name = after.split(",", 1)[0].strip()
         words = name.split()
