@@ -22,6 +22,7 @@ from sayso.analysis.caseless import CaselessPattern, lowered, union_at_word_star
 from sayso.analysis.needs_source import (
     NeedsSourceModel,
     context,
+    declined_by,
     shipped_model,
     vouched_for,
     vouches,
@@ -149,9 +150,9 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     if vouched_for(statement, analysis):
         return []
     carried = analysis.attributions_for(statement)
-    declined = analysis.non_attributions_for(statement)
-    if declined and declined[0].cue is not None and not carried:
-        kind, words = "declined", declined[0].cue.text
+    declined = declined_by(statement, analysis)
+    if declined is not None and declined.cue is not None:
+        kind, words = "declined", declined.cue.text
     else:
         kind, words = needs_source(statement, analysis)
     if kind == "not-a-claim":

@@ -7,6 +7,7 @@ Texts are written for the tests. They run on the rule analyzer's extraction (as
 import pytest
 from sayso import check
 from sayso.analysis.attribution_steps import quoted_statements
+from sayso.analysis.needs_source import declined_by
 from sayso.model import Article
 
 from tests.reports import report_of, statement_with
@@ -156,3 +157,27 @@ def test_a_source_that_did_not_speak_is_a_non_attribution(analyzer, sentence, cu
     [declined] = report.analysis.non_attributions_for(statement)
     assert cue in declined.cue.text
     assert unattributed_warnings_on(report, sentence[:20]) == []
+
+
+def test_a_source_declining_in_a_clause_of_the_sentence_excuses_only_that_clause():
+    # "the ones he refused to answer" names him as not speaking about the old questions; that he
+    # has different ones is the article's own say-so, which the model is asked about.
+    text = (
+        "KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n"
+        "Smith has different questions for the mayor than the ones he refused to answer last "
+        "year.\n"
+    )
+    report = report_of(text)
+    statement = statement_with(report, "Smith has different")
+    [declined] = report.analysis.non_attributions_for(statement)
+    assert "refused" in declined.cue.text
+    assert declined_by(statement, report.analysis) is None
+
+
+def test_a_source_declining_over_the_whole_sentence_excuses_it():
+    report = report_of(
+        "KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n"
+        "The mayor declined to discuss the cost of the new bridge.\n"
+    )
+    statement = statement_with(report, "The mayor declined")
+    assert declined_by(statement, report.analysis) is not None

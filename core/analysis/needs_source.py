@@ -162,6 +162,30 @@ def vouched_for(statement: Statement, analysis: Analysis) -> bool:
     return False
 
 
+def declined_by(statement: Statement, analysis: Analysis) -> Attribution | None:
+    """The source named as not speaking ("declined to comment") that stands for the statement,
+    when no attribution carries it: a non-attribution, over most of it (:func:`reach`).
+
+    It excuses only what it reaches, as an attribution vouches only for what it reaches: in "He
+    has different questions for Pagliano than the ones he refused to answer", the questions are
+    the article's own say-so. Without a content (as the rules find "X declined to comment"),
+    what was not said about runs from the source to the end of the statement.
+    """
+    if analysis.attributions_for(statement):
+        return None
+    for declined in analysis.non_attributions_for(statement):
+        if declined.cue is None:
+            continue
+        if declined.content:
+            share = reach(declined, statement)
+        else:
+            opening = declined.cue.start if declined.source is None else declined.source.start
+            share = (statement.end - max(opening, statement.start)) / max(len(statement.text), 1)
+        if share >= VOUCHED_SHARE:
+            return declined
+    return None
+
+
 def reach(attribution: Attribution, statement: Statement) -> float:
     """The share of the statement's characters inside the attribution's source, cue and
     content."""

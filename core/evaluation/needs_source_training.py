@@ -47,6 +47,7 @@ from ..analysis.needs_source import (
     LEARNING_RATE,
     NeedsSourceModel,
     context,
+    declined_by,
     train,
     vouched_for,
 )
@@ -134,9 +135,7 @@ def asked_statements(
             continue
         if vouched_for(statement, analysis):
             continue
-        carried = analysis.attributions_for(statement)
-        declined = analysis.non_attributions_for(statement)
-        if declined and declined[0].cue is not None and not carried:
+        if declined_by(statement, analysis) is not None:
             continue
         kind, _ = needs_source(statement, analysis, asks_always)
         if kind == "not-a-claim":

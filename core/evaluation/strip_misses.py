@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis.needs_source import vouched_for, vouches
+from ..analysis.needs_source import declined_by, vouched_for, vouches
 from ..model import Analysis, Attribution, Statement
 from ..pipeline.engine import Checking
 from .brat import CorpusArticle, read_corpus
@@ -94,8 +94,7 @@ def cause_of_miss(case: Stripped, analysis: Analysis) -> str:
             for attribution in carried
         )
         return "vouched" if inside else "vouched-from-elsewhere"
-    declined = analysis.non_attributions_for(statement)
-    if declined and declined[0].cue is not None and not carried:
+    if declined_by(statement, analysis) is not None:
         return "declined"
     kind, _ = needs_source(statement, analysis)
     if kind == "reported":
