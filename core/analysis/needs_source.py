@@ -41,7 +41,7 @@ from itertools import repeat
 from pathlib import Path
 
 from ..lexicon import SPEECH_VERBS, verb_forms
-from ..model import Analysis, Attribution, Statement
+from ..model import Analysis, Attribution, Span, Statement
 from .cue_words import LEARNED_CUE_WORDS
 
 WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
@@ -49,6 +49,8 @@ WEIGHTS_PATH = Path(__file__).with_name("needs_source.json")
 # train's cross-fitted statements (0.4 to 0.95 tried; see docs/flags.md, "What changed, in
 # the order a check runs it").
 VOUCHED_SHARE = 0.5
+# Where the reason for not answering begins: a claim of its own.
+_REASON = re.compile(r",?\s+because\b", re.IGNORECASE)
 OPENING_WORDS = 10
 # The SGD step, chosen on PolNeAR train's out-of-fold figures (docs/flags.md, "What changed,
 # in the order a check runs it"): bigger steps fit single training sentences.
@@ -169,19 +171,24 @@ def declined_by(statement: Statement, analysis: Analysis) -> Attribution | None:
     It excuses only what it reaches, as an attribution vouches only for what it reaches: in "He
     has different questions for Pagliano than the ones he refused to answer", the questions are
     the article's own say-so. Without a content (as the rules find "X declined to comment"),
-    what was not said about runs from the source to the end of the statement.
+    what was not said about runs from the source to the end of the statement. Neither reaches
+    past "because": the reason given for not answering is a claim of its own ("He could not
+    answer the questions because Republicans had only asked for the information on Monday").
     """
     if analysis.attributions_for(statement):
         return None
+    reason = _REASON.search(statement.text)
+    end = statement.end if reason is None else statement.start + reason.start()
     for declined in analysis.non_attributions_for(statement):
         if declined.cue is None:
             continue
         if declined.content:
-            share = reach(declined, statement)
+            spans = (declined.source, declined.cue, *declined.content)
+            covered = _covered(spans, statement.start, end)
         else:
             opening = declined.cue.start if declined.source is None else declined.source.start
-            share = (statement.end - max(opening, statement.start)) / max(len(statement.text), 1)
-        if share >= VOUCHED_SHARE:
+            covered = end - max(opening, statement.start)
+        if covered >= VOUCHED_SHARE * len(statement.text):
             return declined
     return None
 
@@ -189,20 +196,24 @@ def declined_by(statement: Statement, analysis: Analysis) -> Attribution | None:
 def reach(attribution: Attribution, statement: Statement) -> float:
     """The share of the statement's characters inside the attribution's source, cue and
     content."""
-    spans = sorted(
-        (max(span.start, statement.start), min(span.end, statement.end))
-        for span in (attribution.source, attribution.cue, *attribution.content)
-        if span is not None
+    spans = (attribution.source, attribution.cue, *attribution.content)
+    length = statement.end - statement.start
+    return _covered(spans, statement.start, statement.end) / length if length else 1.0
+
+
+def _covered(spans: Iterable[Span | None], start: int, end: int) -> int:
+    """How many characters from ``start`` to ``end`` the spans cover."""
+    clipped = sorted(
+        (max(span.start, start), min(span.end, end)) for span in spans if span is not None
     )
     covered = 0
-    reached = statement.start
-    for start, end in spans:
-        start = max(start, reached)
-        if end > start:
-            covered += end - start
-            reached = end
-    length = statement.end - statement.start
-    return covered / length if length else 1.0
+    reached = start
+    for clipped_start, clipped_end in clipped:
+        clipped_start = max(clipped_start, reached)
+        if clipped_end > clipped_start:
+            covered += clipped_end - clipped_start
+            reached = clipped_end
+    return covered
 
 
 def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
