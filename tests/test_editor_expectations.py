@@ -255,9 +255,10 @@ def test_a_short_first_line_above_the_body_is_the_title_full_stop_or_not(title):
     [
         "KCNA said Kim met Shoigu in Pyongyang.",
         "Kim met the Russian defence minister in Pyongyang on Thursday.",
+        "“The tunnel is overdue,” says Ana Ruiz, the mayor.",
     ],
 )
-def test_a_short_lede_that_says_who_said_it_or_when_is_no_title(lede):
+def test_a_short_lede_giving_the_day_the_speaker_or_a_quotation_is_no_title(lede):
     report = report_of(f"{lede}\n\nThe two men discussed military cooperation, KCNA said.\n")
     assert statement_with(report, lede[:20]).kind == "body"
 

@@ -114,7 +114,8 @@ _SUBJECT_AFTER_CLAUSE = re.compile(
 # Newsroom labels written before a colon: a kicker ("The Latest:", "BREAKING:", "UPDATE:",
 # "Analysis:") or a credit line ("Contributing: …"). They name no one who speaks.
 # What a lede says and a headline leaves out: the day, and speech in the past tense (headlines
-# write "says").
+# write "says"); and a lede may open with a quotation, a headline quotes in single marks.
+_DOUBLE_QUOTES = frozenset('“”"')
 _LEDE_WORDS = re.compile(r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|said|told)\b")
 _KICKERS = (
     "latest breaking news update updated correction clarification editor's note exclusive "
@@ -274,8 +275,13 @@ def drop_kicker_attributions(analysis: Analysis) -> None:
 def _is_title_line(text: str) -> bool:
     """A short sentence standing alone above the body, in headline style: the article's title,
     full stop or not ("House panel votes to hold Clinton tech aide in contempt."). A lede runs
-    longer, says when ("Kim met Shoigu on Thursday.") or who said it ("KCNA said …")."""
-    return len(text.split()) <= HEADLINE_MAX_WORDS and _LEDE_WORDS.search(text) is None
+    longer, says when ("Kim met Shoigu on Thursday."), who said it ("KCNA said …") or quotes
+    them ("“The tunnel is overdue,” says Ana Ruiz.")."""
+    return (
+        len(text.split()) <= HEADLINE_MAX_WORDS
+        and _LEDE_WORDS.search(text) is None
+        and _DOUBLE_QUOTES.isdisjoint(text)
+    )
 
 
 def _is_label(text: str) -> bool:
