@@ -186,3 +186,28 @@ def test_a_source_declining_over_the_whole_sentence_excuses_it():
     )
     statement = statement_with(report, "The mayor declined")
     assert declined_by(statement, report.analysis) is not None
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+def test_a_source_set_off_by_commas_inside_a_sentence_is_given_the_words_before_it_too(analyzer):
+    sentence = (
+        "Pence was the subject of 60 percent of the conversation about the debate, Twitter "
+        "announced, gaining 22,000 followers."
+    )
+    text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    [attribution] = report.analysis.attributions_for(statement_with(report, "Pence"))
+    assert [part.text for part in attribution.content] == [
+        "Pence was the subject of 60 percent of the conversation about the debate",
+        "gaining 22,000 followers",
+    ]
+    assert unattributed_warnings_on(report, "Pence") == []
+
+
+@pytest.mark.parametrize("analyzer", ["offline", "tagger"])
+def test_a_source_set_off_inside_a_relative_clause_is_given_only_that_clause(analyzer):
+    sentence = "The crowd filled the stadium, which, the mayor said, is usually half empty."
+    text = f"KCNA said Kim met Shoigu in Pyongyang on Thursday.\n\n{sentence}\n"
+    [report] = check(Article(text=text, path="story.txt"), analyzer=analyzer).reports
+    [attribution] = report.analysis.attributions_for(statement_with(report, "The crowd"))
+    assert [part.text for part in attribution.content] == ["is usually half empty"]

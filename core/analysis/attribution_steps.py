@@ -38,6 +38,7 @@ Carried-over statements are added to the attribution's ``statements``, and their
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -96,6 +97,19 @@ _SUBJECT = re.compile(
     r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t)"
     r"(?:,[^,]{1,100},)?\s+(?:also\s+|however\s+|so\s+far\s+)?$"
 )
+# A parenthetical source and cue stand after a clause of at least this many words.
+_PARENTHESIS_MIN_WORDS = 4
+# Words after which a comma opens a clause of its own, not the sentence's main clause.
+_OPENING_A_CLAUSE = (
+    "which who whom whose that where when and but or because since if though although while as "
+    "like especially particularly including"
+)
+_CLAUSE_OPENERS = frozenset(_OPENING_A_CLAUSE.split())
+# A source mention: a name, a pronoun or a noun phrase, not a stray noun ("swing states").
+_SOURCE_LIKE = re.compile(
+    r"[A-Z]|(?:he|she|they|we|it|the|a|an|some|many|most|several|other|his|her|their|its|our|"
+    r"one|two|three|officials|experts|analysts|critics)\b"
+)
 _INTRODUCTION = re.compile(
     r"(?:(?P<cue_according>[Aa]ccording to)\s+(?P<according_source>[^,:;]{2,60})|"
     r"(?:^|[.;]\s+)(?P<source>(?:[Tt]he\s+)?[A-Z][^,:;]{1,60}?)\s+"
@@ -137,6 +151,7 @@ def complete_attributions(analysis: Analysis) -> None:
     separate_non_attributions(analysis)
     add_speaker_labels(analysis)
     trim_source_mentions(analysis)
+    widen_parenthetical_attributions(analysis)
     add_introductions(analysis)
     carry_over(analysis)
 
@@ -173,6 +188,47 @@ def _subject_after_fronted_clause(text: str, attribution: Attribution) -> Span |
     if subject is None:
         return None
     return Span.of(text, subject.start("subject"), subject.end("subject"))
+
+
+def widen_parenthetical_attributions(analysis: Analysis) -> None:
+    """Give a source and cue set off by commas inside a sentence the words before them too.
+
+    "Pence was the subject of 60 percent of the conversation, Twitter announced, gaining 22,000
+    followers": Twitter is given as saying the whole sentence, not only what follows the cue.
+    Not after a relative word or conjunction ("the stadium, which, Tompkins said, is full"), and
+    only for a source that reads as one (a name, a pronoun, a noun phrase), not a tagger's noun
+    read as a cue ("in swing states,").
+    """
+    text = analysis.article.text
+    starts = [statement.start for statement in analysis.statements]
+    for attribution in analysis.attributions:
+        source, cue, content = attribution.source, attribution.cue, attribution.content
+        if attribution.form != "indirect" or source is None or cue is None or not content:
+            continue
+        if not _SOURCE_LIKE.match(source.text):
+            continue
+        opening, closing = min(source.start, cue.start), max(source.end, cue.end)
+        between = text[closing : content[0].start]
+        if content[0].start < closing or not between.lstrip().startswith(","):
+            continue
+        statement = analysis.statements[bisect.bisect_right(starts, opening) - 1]
+        clause = _clause_before(text, statement, opening)
+        if clause is not None and not any(
+            other is not attribution and any(clause.overlaps(part) for part in other.content)
+            for other in analysis.attributions_for(statement)
+        ):
+            attribution.content = [clause, *content]
+
+
+def _clause_before(text: str, statement: Statement, opening: int) -> Span | None:
+    """The statement's words before a comma right before ``opening``, when they are a main
+    clause of at least ``_PARENTHESIS_MIN_WORDS`` words."""
+    before = text[statement.start : opening].rstrip()
+    if not before.endswith(",") or len(before.split()) < _PARENTHESIS_MIN_WORDS:
+        return None
+    if before[:-1].split()[-1].lower() in _CLAUSE_OPENERS:
+        return None
+    return Span.of(text, statement.start, statement.start + len(before) - 1)
 
 
 def add_introductions(analysis: Analysis) -> None:
