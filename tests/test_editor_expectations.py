@@ -232,37 +232,6 @@ def test_a_first_line_like_copy_3_is_not_a_claim():
     assert not statement_with(report, "Copy 3.").is_claim
 
 
-@pytest.mark.parametrize(
-    "title",
-    [
-        "House panel votes to hold Clinton tech aide in contempt.",
-        "Judge says the Trump divorce file stays sealed;",
-    ],
-)
-def test_a_short_first_line_above_the_body_is_the_title_full_stop_or_not(title):
-    report = report_of(
-        f"{title}\n\nA House panel voted Thursday to hold Bryan Pagliano, a former aide to Hillary "
-        "Clinton, in contempt of Congress for refusing to testify, the committee said.\n"
-    )
-    assert statement_with(report, title[:20]).kind == "headline"
-    assert findings_on(report, title[:20]) == []
-    # A headline's "says" is no attribution: the body attributes what the headline repeats.
-    assert [a.cue.text for a in report.analysis.attributions] == ["said"]
-
-
-@pytest.mark.parametrize(
-    "lede",
-    [
-        "KCNA said Kim met Shoigu in Pyongyang.",
-        "Kim met the Russian defence minister in Pyongyang on Thursday.",
-        "“The tunnel is overdue,” says Ana Ruiz, the mayor.",
-    ],
-)
-def test_a_short_lede_giving_the_day_the_speaker_or_a_quotation_is_no_title(lede):
-    report = report_of(f"{lede}\n\nThe two men discussed military cooperation, KCNA said.\n")
-    assert statement_with(report, lede[:20]).kind == "body"
-
-
 @pytest.mark.parametrize("analyzer", ["offline", "tagger"])
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.stem)
 def test_seeds_kcna_sentences_are_attributed_and_carry_no_warning(seed, analyzer):

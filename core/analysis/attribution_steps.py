@@ -46,7 +46,6 @@ from ..model import Analysis, Attribution, Span, Statement
 from .caseless import ascii_words, lowered
 from .names import straight_apostrophes, unquoted_bounds
 from .needs_source import names_saying, vouches
-from .segment import HEADLINE_MAX_WORDS
 
 # A first line this short, before the article, labels it ("Copy 3.").
 LABEL_MAX_WORDS = 3
@@ -127,10 +126,6 @@ _SUBJECT_AFTER_CLAUSE = re.compile(
 )
 # Newsroom labels written before a colon: a kicker ("The Latest:", "BREAKING:", "UPDATE:",
 # "Analysis:") or a credit line ("Contributing: …"). They name no one who speaks.
-# What a lede says and a headline leaves out: the day, and speech in the past tense (headlines
-# write "says"); and a lede may open with a quotation, a headline quotes in single marks.
-_DOUBLE_QUOTES = frozenset('“”"')
-_LEDE_WORDS = re.compile(r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|said|told)\b")
 _KICKERS = (
     "latest breaking news update updated correction clarification editor's note exclusive "
     "analysis opinion commentary editorial explainer factbox fact check live video watch photos "
@@ -298,8 +293,6 @@ def mark_headlines(analysis: Analysis) -> None:
         elif len(first) == 1 and first[0].kind == "body" and _opens_with_kicker(first[0].text):
             # "The Latest: Cruz to give away engraved shotgun": AP's headline, kicker and all.
             first[0].kind = "headline"
-        elif len(first) == 1 and first[0].kind == "body" and _is_title_line(first[0].text):
-            first[0].kind = "headline"
 
 
 def is_kicker(label: str) -> bool:
@@ -326,18 +319,6 @@ def drop_kicker_attributions(analysis: Analysis) -> None:
         or any(character.isalnum() for character in attribution.cue.text)
         or not is_kicker(attribution.source.text)
     ]
-
-
-def _is_title_line(text: str) -> bool:
-    """A short sentence standing alone above the body, in headline style: the article's title,
-    full stop or not ("House panel votes to hold Clinton tech aide in contempt."). A lede runs
-    longer, says when ("Kim met Shoigu on Thursday."), who said it ("KCNA said …") or quotes
-    them ("“The tunnel is overdue,” says Ana Ruiz.")."""
-    return (
-        len(text.split()) <= HEADLINE_MAX_WORDS
-        and _LEDE_WORDS.search(text) is None
-        and _DOUBLE_QUOTES.isdisjoint(text)
-    )
 
 
 def _is_label(text: str) -> bool:

@@ -66,7 +66,7 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _NAME_ONLY = re.compile(r"^[-–—\s]*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
-HEADLINE_MAX_WORDS = 16
+_HEADLINE_MAX_WORDS = 16
 # A "sentence" longer than this is cut, at a space where there is one, into pieces no longer:
 # every rule that reads a sentence then works on at most this much text, so an article with no
 # sentence boundary in it (a megabyte of "word, word, …") costs time in proportion to its length.
@@ -198,7 +198,7 @@ def classify_statement(
     if (
         whole_paragraph
         and stripped[-1] not in '.!?”"’:;,)'
-        and len(stripped.split()) <= HEADLINE_MAX_WORDS
+        and len(stripped.split()) <= _HEADLINE_MAX_WORDS
     ):
         return "headline"
     return "body"
