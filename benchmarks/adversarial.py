@@ -50,6 +50,8 @@ ATTRIBUTION_SENTENCES = (
     "“The plan will fail,” said Mr. Kim. ",
     "“The plan will fail,” he said, “and soon” ",
     "Officials who declined to be named said that the talks, which KCNA reported, resumed; ",
+    "The bridge will reopen in May, the mayor said, after two years of repairs. ",
+    "The ministry declined to comment on the plan. ",
 )
 
 

@@ -369,22 +369,30 @@ class AnalysisIndex:
 
     statement_starts: tuple[int, ...]
     attributions_by_statement: Mapping[int, tuple[Attribution, ...]]
+    non_attributions_by_statement: Mapping[int, tuple[Attribution, ...]]
     claims: tuple[Statement, ...]
     attributed_claims: tuple[Statement, ...]
 
     @classmethod
     def of(cls, analysis: Analysis) -> AnalysisIndex:
-        by_statement: dict[int, list[Attribution]] = {}
-        for attribution in analysis.attributions:
-            for index in dict.fromkeys(attribution.statements):
-                by_statement.setdefault(index, []).append(attribution)
+        by_statement = _by_statement(analysis.attributions)
         claims = tuple(statement for statement in analysis.statements if statement.is_claim)
         return cls(
             statement_starts=tuple(statement.start for statement in analysis.statements),
-            attributions_by_statement={i: tuple(found) for i, found in by_statement.items()},
+            attributions_by_statement=by_statement,
+            non_attributions_by_statement=_by_statement(analysis.non_attributions),
             claims=claims,
             attributed_claims=tuple(claim for claim in claims if claim.index in by_statement),
         )
+
+
+def _by_statement(attributions: Iterable[Attribution]) -> dict[int, tuple[Attribution, ...]]:
+    """Each statement's attributions, in order, each once."""
+    by_statement: dict[int, list[Attribution]] = {}
+    for attribution in attributions:
+        for index in dict.fromkeys(attribution.statements):
+            by_statement.setdefault(index, []).append(attribution)
+    return {index: tuple(found) for index, found in by_statement.items()}
 
 
 @dataclass
@@ -473,7 +481,7 @@ class Analysis(_Final):
 
     def non_attributions_for(self, statement: Statement) -> list[Attribution]:
         """The sources the statement names as not vouching ("declined to comment")."""
-        return [a for a in self.non_attributions if statement.index in a.statements]
+        return list(self._index().non_attributions_by_statement.get(statement.index, ()))
 
     def source_of(self, attribution: Attribution) -> Source | None:
         if attribution.source_key is None:

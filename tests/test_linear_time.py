@@ -58,6 +58,15 @@ def cpu_seconds(text: str) -> float:
             lambda size: repeated("X said the plan would fail, according to officials. ", size),
             id="attributions in one paragraph",
         ),
+        # Each source set off by commas looked up its sentence's attributions by working out
+        # the whole analysis's index anew.
+        pytest.param(
+            300_000,
+            lambda size: repeated(
+                "The bridge will reopen in May, the mayor said, after repairs. ", size
+            ),
+            id="sources set off by commas",
+        ),
         # Each line of a quote left open made content to the end of the article.
         pytest.param(50_000, lambda size: repeated("“He said ‘x\n", size), id="open quotes"),
         # Each source named by a capitalised word opening its sentence ("Voters said") looked at

@@ -196,6 +196,13 @@ def widen_parenthetical_attributions(analysis: Analysis) -> None:
     """
     text = analysis.article.text
     starts = [statement.start for statement in analysis.statements]
+    # The analysis is not final yet, so attributions_for would work its index out on every call.
+    contents_by_statement: dict[int, list[tuple[Attribution, Span]]] = {}
+    for attribution in analysis.attributions:
+        for index in attribution.statements:
+            contents_by_statement.setdefault(index, []).extend(
+                (attribution, part) for part in attribution.content
+            )
     for attribution in analysis.attributions:
         source, cue, content = attribution.source, attribution.cue, attribution.content
         if attribution.form != "indirect" or source is None or cue is None or not content:
@@ -209,8 +216,8 @@ def widen_parenthetical_attributions(analysis: Analysis) -> None:
         statement = analysis.statements[bisect.bisect_right(starts, opening) - 1]
         clause = _clause_before(text, statement, opening)
         if clause is not None and not any(
-            other is not attribution and any(clause.overlaps(part) for part in other.content)
-            for other in analysis.attributions_for(statement)
+            other is not attribution and clause.overlaps(part)
+            for other, part in contents_by_statement.get(statement.index, ())
         ):
             attribution.content = [clause, *content]
 
