@@ -724,3 +724,18 @@ def test_an_interviews_answers_are_the_interviewees() -> None:
         ("Q", "Q"),
         ("A", "Ana Ruiz"),
     }
+
+
+@pytest.mark.parametrize(
+    "name", ["Osama bin Laden", "Charles de Gaulle", "Ursula von der Leyen", "Abu Bakr al-Baghdadi"]
+)
+def test_a_name_with_a_lowercase_particle_is_a_person(name: str) -> None:
+    text = f"{name} said the war would go on. The attack came in May."
+    analysis = _tagged(text, (name, "said", "the war would go on"))
+    assert _sources(analysis) == [(name, "person")]
+
+
+def test_an_arabic_article_alone_is_no_name() -> None:
+    text = "al-Qaeda said the war would go on."
+    analysis = _tagged(text, ("al-Qaeda", "said", "the war would go on"))
+    assert _sources(analysis) != [("al-Qaeda", "person")]

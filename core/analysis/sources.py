@@ -936,7 +936,7 @@ def _only_describes(words_before: str) -> bool:
 
 
 def _looks_like_name(words: list[str]) -> bool:
-    if not 1 <= len(words) <= 4 or not all(word[:1].isupper() for word in words):
+    if not 1 <= len(words) <= 4 or not _capitalised_as_a_name(words):
         return False
     lowered = [straight_apostrophes(word.lower()) for word in words]
     if _CLITIC_WORD.search(lowered[-1]) or _FUNCTION_WORDS.issuperset(lowered):
@@ -952,6 +952,24 @@ def _looks_like_name(words: list[str]) -> bool:
         and not last.endswith(_NATIONALITY_ENDINGS)
         and len(last) > 1
     )
+
+
+def _capitalised_as_a_name(words: list[str]) -> bool:
+    """Every word capitalised, but for particles right after the first ("Osama bin Laden",
+    "Ursula von der Leyen") and an Arabic article before a surname ("Abu Bakr al-Baghdadi")."""
+    rest = words[1:]
+    while len(rest) > 1 and rest[0] in _NAME_PARTICLES:
+        rest = rest[1:]
+    return words[0][:1].isupper() and all(
+        word[:1].isupper() or _ARTICLE_PREFIX.match(word) is not None for word in rest
+    )
+
+
+# Lower-case words after a person's first name: "Osama bin Laden", "Charles de Gaulle", "Ursula
+# von der Leyen", "Ludwig van Beethoven".
+_PARTICLES = "bin ibn ben de del della der di da du van von den la le dos das"
+_NAME_PARTICLES = frozenset(_PARTICLES.split())
+_ARTICLE_PREFIX = re.compile(r"(?:al|el)-[A-Z]")
 
 
 # "I'm", "We're", "It's": a word with a clitic, not a name (names lose a possessive before here).
