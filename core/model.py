@@ -409,8 +409,8 @@ class Analysis(_Final):
     Analyzers build it; the engine then resolves sources, lets plugins enrich it and calls
     :meth:`finalise` before any checker sees it, so checkers get an analysis that can't change
     under them: tuples, a read-only ``sources``, objects that refuse assignment, and an
-    :class:`AnalysisIndex` behind :meth:`attributions_for`, :meth:`statement_at`, ``claims``
-    and ``attributed_claims``.
+    :class:`AnalysisIndex` behind :meth:`attributions_for`, :meth:`non_attributions_for`,
+    :meth:`statement_at`, ``claims`` and ``attributed_claims``.
     """
 
     article: Article
