@@ -739,3 +739,27 @@ def test_an_arabic_article_alone_is_no_name() -> None:
     text = "al-Qaeda said the war would go on."
     analysis = _tagged(text, ("al-Qaeda", "said", "the war would go on"))
     assert _sources(analysis) != [("al-Qaeda", "person")]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("House Speaker Paul D. Ryan", "Paul D. Ryan"),
+        ("Senate Majority Leader Mitch McConnell", "Mitch McConnell"),
+        ("Republican National Committee Chairman Reince Priebus", "Reince Priebus"),
+    ],
+)
+def test_a_person_named_after_a_title_of_a_body_is_the_person(mention: str, name: str) -> None:
+    text = f"{mention} said the vote would pass. Later {name.split()[-1]} said it again."
+    analysis = _tagged(
+        text,
+        (mention, "said", "the vote would pass"),
+        (name.split()[-1], "said", "it again"),
+    )
+    assert _sources(analysis) == [(name, "person")]
+
+
+def test_a_title_of_a_body_alone_is_the_body() -> None:
+    text = "The Senate Majority Leader said the vote would pass."
+    analysis = _tagged(text, ("The Senate Majority Leader", "said", "the vote would pass"))
+    assert _sources(analysis) != [("Senate Majority Leader", "person")]

@@ -338,7 +338,19 @@ class _Resolver:
             return described.group("name")
         if named != head and self._is_titled_name(named.split()):
             return named
-        return None
+        return self._name_after_title(named.split())
+
+    def _name_after_title(self, words: list[str]) -> str | None:
+        """The name after a capitalised title whose words name a body ("House Speaker Paul D.
+        Ryan", "Senate Majority Leader Mitch McConnell"): the person, not the House or the
+        Senate; None when no title stands before a name of two words or more."""
+        titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
+        if not titles or titles[-1] == 0:
+            return None
+        name = words[titles[-1] + 1 :]
+        if len(name) < 2 or not _looks_like_name(name) or not _INSTITUTION_WORDS.isdisjoint(name):
+            return None
+        return " ".join(name)
 
     def _named_in_apposition(self, mention: str, head: str) -> str | None:
         """The name a description of a person gives after a comma ("Another critic, Laurence
