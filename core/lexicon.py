@@ -164,23 +164,26 @@ PERSON_TITLES = _words(
     "Dr. Mr. Mrs. Ms. Prof. Professor King Queen Prince Judge Justice Leader Spokesperson "
     "Spokesman Spokeswoman Coordinator Director Commissioner Speaker"
 )
-ORGANIZATION_WORDS = _words(
-    "Agency Association Bank Board Center Centre Commission Committee Company Corp. Corporation "
-    "Council Court Department Foundation Group Inc. Institute League Ministry Office Organization "
-    "Organisation Party Union University Network News Times Post Journal Staff Chiefs Army Navy "
-    "Military Police Service Parliament Congress Senate Assembly Campaign Observer Insider "
-    "Tribune Herald Gazette Examiner Telegraph Chronicle Magazine Monitor Courier Globe "
-    "Register Dispatch Inquirer Enquirer Bulletin"
+# Newspapers' and news services' names end in these ("The Charlotte Observer", "Business
+# Insider").
+NEWSPAPER_WORDS = _words(
+    "News Times Post Journal Observer Insider Tribune Herald Gazette Examiner Telegraph "
+    "Chronicle Magazine Monitor Courier Globe Register Dispatch Inquirer Enquirer Bulletin"
 )
+ORGANIZATION_WORDS = [
+    *_words(
+        "Agency Association Bank Board Center Centre Commission Committee Company Corp. "
+        "Corporation Council Court Department Foundation Group Inc. Institute League Ministry "
+        "Office Organization Organisation Party Union University Network Staff Chiefs Army Navy "
+        "Military Police Service Parliament Congress Senate Assembly Campaign"
+    ),
+    *NEWSPAPER_WORDS,
+]
 # The same words in lower case name a body when they end a source's name: "the council", "the
 # city council", "the group", "the agency"; not the newspaper words ("the news", "the post"),
 # the abbreviations, nor the words of a person's post ("chief of staff").
 BODY_NOUNS = {word.lower() for word in ORGANIZATION_WORDS}.difference(
-    _words(
-        "news times post journal observer insider tribune herald gazette examiner telegraph "
-        "chronicle magazine monitor courier globe register dispatch inquirer enquirer bulletin "
-        "inc. corp. staff chiefs"
-    )
+    [word.lower() for word in NEWSPAPER_WORDS], _words("inc. corp. staff chiefs")
 )
 GOVERNMENT_WORDS = _words(
     "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "

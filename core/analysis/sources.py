@@ -344,13 +344,18 @@ class _Resolver:
         """The name after a capitalised title whose words name a body ("House Speaker Paul D.
         Ryan", "Senate Majority Leader Mitch McConnell"): the person, not the House or the
         Senate; None when no title stands before a name of two words or more."""
-        titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
-        if not titles or titles[-1] == 0:
+        name = self._after_last_title(words)
+        # No title, or only one opening the mention ("Speaker Paul Ryan": a titled name).
+        if len(name) >= len(words) - 1:
             return None
-        name = words[titles[-1] + 1 :]
         if len(name) < 2 or not _looks_like_name(name) or not _INSTITUTION_WORDS.isdisjoint(name):
             return None
         return " ".join(name)
+
+    def _after_last_title(self, words: list[str]) -> list[str]:
+        """The words after the last title among ``words`` (all of them when none is one)."""
+        titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
+        return words[titles[-1] + 1 :] if titles else words
 
     def _named_in_apposition(self, mention: str, head: str) -> str | None:
         """The name a description of a person gives after a comma ("Another critic, Laurence
@@ -695,9 +700,7 @@ class _Resolver:
     def _person(self, name: str) -> str:
         # The name is what follows the last title ("Finance Minister Jane Okafor" → "Jane
         # Okafor"); with no name after it ("the minister"), the mention stands as written.
-        words = name.split()
-        titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in self.titles]
-        after = words[titles[-1] + 1 :] if titles else words
+        after = self._after_last_title(name.split())
         words = after if after and after[0][:1].isupper() else []
         name = " ".join(words) or name
         if words and words[-1] in self.people_by_surname:
