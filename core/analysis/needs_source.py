@@ -83,6 +83,11 @@ _FIRST_PERSON = frozenset(
 )
 _QUOTE_MARKS = '“”"«»‘’'
 _QUOTE_MARK_SET = frozenset(_QUOTE_MARKS)
+_QUOTE_MARK_SPLIT = re.compile(f"[{_QUOTE_MARKS}]")
+# A quotation this short is a name, a title or a scare quote ("the “Grand Fatherland Liberation
+# War”", "calls Obamacare ‘crazy’"), not a speaker's words: it does not make a statement read
+# as quoted speech (docs/flags.md, "Session 16").
+SHORT_QUOTE_WORDS = 4
 # An apostrophe between letters ("leader’s", "don’t") is no quote mark, though it is written
 # as one.
 _APOSTROPHE = re.compile(r"(?<=\w)[’'](?=\w)")
@@ -257,10 +262,10 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
         found.add("first=" + words[0])
     if not _FIRST_PERSON.isdisjoint(words):
         found.add("first-person")
-    if not _QUOTE_MARK_SET.isdisjoint(stripped) and not _QUOTE_MARK_SET.isdisjoint(
-        _APOSTROPHE.sub("", stripped)
-    ):
-        found.add("quote-mark")
+    if not _QUOTE_MARK_SET.isdisjoint(stripped):
+        quotation = _quotation_kind(_APOSTROPHE.sub("", stripped))
+        if quotation is not None:
+            found.add(quotation)
     if stripped[:1] in _QUOTE_MARKS:
         found.add("opens-with-quote")
     found.add(f"length={_bucket(len(words), (8, 15, 25, 40))}")
@@ -269,6 +274,20 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
     found.add(f"opening-cue={_bucket(round(opening_share * 10), (2, 4, 6, 8))}")
     found.add(f"any-cue={_bucket(round(any_share * 10), (2, 4, 6, 8))}")
     return sorted(found)
+
+
+def _quotation_kind(text: str) -> str | None:
+    """``short-quote`` when every quotation in ``text`` (apostrophes taken out) is of at most
+    ``SHORT_QUOTE_WORDS`` words, ``quote-mark`` for a longer one or a quote mark left open, None
+    with no quote mark."""
+    pieces = _QUOTE_MARK_SPLIT.split(text)
+    if len(pieces) == 1:
+        return None
+    if len(pieces) % 2 == 0:
+        return "quote-mark"
+    if all(len(_WORD.findall(quoted)) <= SHORT_QUOTE_WORDS for quoted in pieces[1::2]):
+        return "short-quote"
+    return "quote-mark"
 
 
 def _bucket(value: int, limits: tuple[int, ...]) -> str:
