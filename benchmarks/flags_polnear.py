@@ -3,7 +3,7 @@
     python benchmarks/flags_polnear.py                     # dev split, offline analyzer
     python benchmarks/flags_polnear.py --analyzer offline --split train --examples 20
     python benchmarks/flags_polnear.py --learn-cue-words   # rewrite core/analysis/cue_words.py
-    python benchmarks/flags_polnear.py --train-needs-source  # core/analysis/needs_source.json
+    python benchmarks/flags_polnear.py --train-needs-source --short-quotes  # needs_source.json
     python benchmarks/flags_polnear.py --train-needs-source --analyzer offline  # its own model
     python benchmarks/flags_polnear.py --train-needs-source --learning-rate 0.1  # another SGD step
 
@@ -65,6 +65,12 @@ def main() -> int:
         help=f"with --train-needs-source: the SGD step (default {LEARNING_RATE})",
     )
     parser.add_argument(
+        "--short-quotes",
+        action="store_true",
+        help="with --train-needs-source: quotations of at most four words (names, scare quotes) "
+        "are a feature of their own, not quote-mark (the tagger's model is trained so)",
+    )
+    parser.add_argument(
         "--work-dir",
         type=Path,
         default=Path(".sayso-training"),
@@ -81,6 +87,7 @@ def main() -> int:
                 None if progress is None else lambda stage, done, total: progress(done, total),
                 lambda line: print(line, file=sys.stderr),
                 options.learning_rate,
+                options.short_quotes,
             )
         path = model_path(options.analyzer or "tagger")
         path.write_text(model.to_json(), encoding="utf-8")

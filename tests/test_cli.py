@@ -15,7 +15,7 @@ def test_check_seed_text_report(sayso_cli, tmp_path):
     assert "Sourcing score:" in result.stdout
     assert "KCNA" in result.stdout
     assert "Who said what" in result.stdout
-    assert "Koreas are still officially at war" in result.stdout
+    assert "Russia, a historic ally of North Korea" in result.stdout
     assert sqlite_utils.Database(tmp_path / "s.db")["articles"].count == 1
 
 

@@ -154,6 +154,44 @@ def test_an_apostrophe_is_no_quote_mark():
     assert "quote-mark" in needs_source.features("The ‘reform’ cost the city’s budget dearly.")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He called the plan “a win” for the city.",
+        "The ‘reform’ cost the city’s budget dearly.",
+        "The North sees it as a victory in the “Grand Fatherland Liberation War.”",
+    ],
+)
+def test_a_quotation_of_four_words_or_fewer_is_a_short_quote_for_a_model_trained_so(text):
+    assert "quote-mark" in needs_source.features(text)
+    found = needs_source.features(text, short_quotes=True)
+    assert "short-quote" in found and "quote-mark" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said “we will not bow to anyone, ever” and left.",
+        # A short name quoted beside a speaker's words: the statement still quotes speech.
+        "The “Victory Day” parade “will be the largest we have ever held,” he said.",
+        # Left open: the quotation goes on past the statement.
+        "“We will win this.",
+    ],
+)
+def test_a_longer_or_open_quotation_stays_a_quote_mark(text):
+    found = needs_source.features(text, short_quotes=True)
+    assert "quote-mark" in found and "short-quote" not in found
+
+
+def test_a_model_reads_statements_with_the_features_it_was_trained_with():
+    weights = {"short-quote": 5.0, "quote-mark": -5.0}
+    text = "He called the plan “a win” for the city."
+    assert needs_source.NeedsSourceModel(weights, short_quotes=True).probability(text) > 0.99
+    assert needs_source.NeedsSourceModel(weights).probability(text) < 0.01
+    model = needs_source.NeedsSourceModel(weights, short_quotes=True)
+    assert needs_source.NeedsSourceModel.from_json(model.to_json()).short_quotes
+
+
 def test_the_thresholds_meet_both_goals_by_the_widest_margin_or_keep_to_few_false_flags():
     # Twenty flags, two false at a claim probability of 0.5 and above; the one strip case
     # scores 0.3 by the claim model, and the cut model tells it from nothing (0.2 for all).
@@ -319,7 +357,11 @@ def test_each_shipped_model_says_what_it_was_trained_on():
     trained = needs_source.shipped_model("tagger").trained
     assert trained["analyzer"] == "tagger"
     assert trained["cross_fitted_tagger"]["folds"] == 3
-    assert trained["command"] == "python benchmarks/flags_polnear.py --train-needs-source"
+    assert trained["command"] == (
+        "python benchmarks/flags_polnear.py --train-needs-source --short-quotes"
+    )
+    assert needs_source.shipped_model("tagger").short_quotes
+    assert not needs_source.shipped_model("offline").short_quotes
     assert needs_source.shipped_model().trained == trained
     assert needs_source.shipped_model("offline").trained["analyzer"] == "offline"
     # An analyzer with no model of its own gets the default one.

@@ -21,8 +21,9 @@ analyzer left unattributed:
 A statement needs a source when either model says so (:class:`NeedsSourceModel`).
 
 Features: each word; each word of the main clause's first ``OPENING_WORDS`` words (where the
-subject and its verb are); the first word; first-person words; quote marks (not apostrophes);
-the length; and how often PolNeAR's annotators mark the statement's most cue-like word as a cue
+subject and its verb are); the first word; first-person words; quote marks (not apostrophes),
+and for a model trained ``short_quotes``, short quotations apart from longer ones; the length;
+and how often PolNeAR's annotators mark the statement's most cue-like word as a cue
 (:mod:`.cue_words`). Weights live in ``needs_source.json`` beside this module (trained on the
 default analyzer's output, the tagger's), and ``needs_source_offline.json`` (the rule
 analyzer's), each with the counts and settings it was trained with.
@@ -249,8 +250,9 @@ def context(statement: Statement, analysis: Analysis) -> tuple[str, ...]:
     return tuple(found)
 
 
-def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
-    """The features of one statement (see the module docs), each once."""
+def features(text: str, where: tuple[str, ...] = (), short_quotes: bool = False) -> list[str]:
+    """The features of one statement (see the module docs), each once; with ``short_quotes``,
+    a quotation of at most ``SHORT_QUOTE_WORDS`` words is ``short-quote``, not ``quote-mark``."""
     stripped = text.strip()
     lowered = stripped.lower()
     words = _WORD.findall(lowered)
@@ -263,7 +265,7 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
     if not _FIRST_PERSON.isdisjoint(words):
         found.add("first-person")
     if not _QUOTE_MARK_SET.isdisjoint(stripped):
-        quotation = _quotation_kind(_APOSTROPHE.sub("", stripped))
+        quotation = _quotation_kind(_APOSTROPHE.sub("", stripped), short_quotes)
         if quotation is not None:
             found.add(quotation)
     if stripped[:1] in _QUOTE_MARKS:
@@ -276,14 +278,15 @@ def features(text: str, where: tuple[str, ...] = ()) -> list[str]:
     return sorted(found)
 
 
-def _quotation_kind(text: str) -> str | None:
-    """``short-quote`` when every quotation in ``text`` (apostrophes taken out) is of at most
-    ``SHORT_QUOTE_WORDS`` words, ``quote-mark`` for a longer one or a quote mark left open, None
-    with no quote mark."""
+def _quotation_kind(text: str, short_quotes: bool) -> str | None:
+    """None with no quote mark in ``text`` (apostrophes taken out); with ``short_quotes``,
+    ``short-quote`` when every quotation is of at most ``SHORT_QUOTE_WORDS`` words; else
+    ``quote-mark``."""
     pieces = _QUOTE_MARK_SPLIT.split(text)
     if len(pieces) == 1:
         return None
-    if len(pieces) % 2 == 0:
+    if not short_quotes or len(pieces) % 2 == 0:
+        # A quote mark left open begins a quotation that goes on past the statement.
         return "quote-mark"
     if all(len(_WORD.findall(quoted)) <= SHORT_QUOTE_WORDS for quoted in pieces[1::2]):
         return "short-quote"
@@ -315,14 +318,15 @@ class NeedsSourceModel:
     trained: dict[str, object] = field(default_factory=dict)
     cut_weights: dict[str, float] | None = None
     cut_threshold: float = 0.5
+    short_quotes: bool = False
 
     def probability(self, text: str, where: tuple[str, ...] = ()) -> float:
         """The claim model's probability."""
-        return _logistic(self.weights, features(text, where))
+        return _logistic(self.weights, features(text, where, self.short_quotes))
 
     def probabilities(self, text: str, where: tuple[str, ...] = ()) -> tuple[float, float]:
         """The claim model's and the cut model's probabilities (0 with no cut model)."""
-        found = features(text, where)
+        found = features(text, where, self.short_quotes)
         cut = 0.0 if self.cut_weights is None else _logistic(self.cut_weights, found)
         return _logistic(self.weights, found), cut
 
@@ -344,6 +348,7 @@ class NeedsSourceModel:
     def to_json(self) -> str:
         document: dict[str, object] = {
             "threshold": self.threshold,
+            "short_quotes": self.short_quotes,
             "trained": self.trained,
             "weights": _rounded(self.weights),
         }
@@ -361,6 +366,7 @@ class NeedsSourceModel:
             document.get("trained", {}),
             document.get("cut_weights"),
             document.get("cut_threshold", 0.5),
+            document.get("short_quotes", False),
         )
 
 
@@ -399,6 +405,7 @@ def train(
     l2: float = 1e-5,
     min_count: int = 3,
     seed: int = 0,
+    short_quotes: bool = False,
 ) -> dict[str, float]:
     """Fit weights by stochastic gradient descent on ``(text, needs a source)`` examples.
 
@@ -406,7 +413,7 @@ def train(
     training texts by heart); examples are weighted so both classes count alike. Seeded, so the
     same examples give the same weights.
     """
-    featured = [(features(text, where), label) for text, where, label in examples]
+    featured = [(features(text, where, short_quotes), label) for text, where, label in examples]
     counts: dict[str, int] = {}
     for found, _ in featured:
         for feature in found:

@@ -317,24 +317,27 @@ def choose_thresholds(
 
 
 def out_of_fold(
-    asked: list[Asked], folds: int, learning_rate: float = LEARNING_RATE
+    asked: list[Asked], folds: int, learning_rate: float = LEARNING_RATE, short_quotes: bool = False
 ) -> Probabilities:
     """Each asked statement's probabilities by models trained on the other folds."""
     probabilities = [(0.0, 0.0)] * len(asked)
     for fold in range(folds):
         others = [statement for statement in asked if statement.fold != fold]
-        model = _model(others, learning_rate)
+        model = _model(others, learning_rate, short_quotes)
         for index, statement in enumerate(asked):
             if statement.fold == fold:
                 probabilities[index] = model.probabilities(statement.text, statement.where)
     return probabilities
 
 
-def _model(asked: list[Asked], learning_rate: float) -> NeedsSourceModel:
+def _model(asked: list[Asked], learning_rate: float, short_quotes: bool) -> NeedsSourceModel:
     """Both models trained on ``asked`` (thresholds left to :func:`choose_thresholds`)."""
     return NeedsSourceModel(
-        train(_examples(asked, "label"), rate=learning_rate, seed=SEED),
-        cut_weights=train(_examples(asked, "cut_label"), rate=learning_rate, seed=SEED),
+        train(_examples(asked, "label"), rate=learning_rate, seed=SEED, short_quotes=short_quotes),
+        cut_weights=train(
+            _examples(asked, "cut_label"), rate=learning_rate, seed=SEED, short_quotes=short_quotes
+        ),
+        short_quotes=short_quotes,
     )
 
 
@@ -354,15 +357,17 @@ def train_needs_source(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     learning_rate: float = LEARNING_RATE,
+    short_quotes: bool = False,
 ) -> NeedsSourceModel:
-    """The needs-a-source model for ``analyzer``, trained on ``corpus_dir`` (module docs)."""
+    """The needs-a-source model for ``analyzer``, trained on ``corpus_dir`` (module docs); with
+    ``short_quotes``, short quotations are a feature of their own (:func:`features`)."""
     work_dir = work_dir or Path(".sayso-training")
     collected = collect(corpus_dir, analyzer, folds, work_dir, progress, log)
     asked = collected.asked
-    probabilities = out_of_fold(asked, folds, learning_rate)
+    probabilities = out_of_fold(asked, folds, learning_rate, short_quotes)
     cases = sum(collected.cases_by_fold.values())
     chosen = choose_thresholds(asked, probabilities, cases)
-    model = _model(asked, learning_rate)
+    model = _model(asked, learning_rate, short_quotes)
     labelled = _examples(asked, "label")
     trained: dict[str, Any] = {
         "corpus": f"{corpus_dir.parent.name}/{corpus_dir.name}",
@@ -386,7 +391,8 @@ def train_needs_source(
         "command": "python benchmarks/flags_polnear.py --train-needs-source"
         + ("" if analyzer == "tagger" else f" --analyzer {analyzer}")
         + ("" if folds == 3 else f" --folds {folds}")
-        + ("" if learning_rate == LEARNING_RATE else f" --learning-rate {learning_rate}"),
+        + ("" if learning_rate == LEARNING_RATE else f" --learning-rate {learning_rate}")
+        + (" --short-quotes" if short_quotes else ""),
         "provenance": PROVENANCE,
     }
     model.threshold = chosen["threshold"]
