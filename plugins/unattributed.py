@@ -177,6 +177,10 @@ def check_statement(statement: Statement, analysis: Analysis, settings: Settings
     # A statement carried by what someone thinks or did needs no note when it needs no source.
     if carried or not settings.option(CHECKER_ID, "report_scene_setting"):
         return []
+    if kind == "reported" and not words:
+        # No cue word to name: background ("the two Koreas are still officially at war") reads
+        # to the model as a report does.
+        kind = "background"
     return [
         CHECKER.finding(
             "unattributed-statement",
@@ -194,6 +198,8 @@ _NO_SOURCE_NEEDED = {
     "rests on it.",
     "reported": "No source is given, but this reads as a report of what someone said, did or "
     "thinks (“{words}”): the one reported on is the source.",
+    "background": "No source is given; this reads as background or as a report of what someone "
+    "said, did or thinks, not as a claim that needs a source.",
     "scene-setting": "No source is given; fine for scene-setting, not for a claim.",
 }
 

@@ -1,6 +1,8 @@
 """The unattributed checker: check-worthy claims are warnings, scene-setting is free info."""
 
 import pytest
+from sayso.analysis.needs_source import NeedsSourceModel
+from sayso.plugins import unattributed
 from sayso.plugins.unattributed import check_worthy_reasons
 
 
@@ -50,3 +52,28 @@ def test_scene_setting_can_be_left_out(run_checker):
 
 def test_attributed_claims_pass(run_checker):
     assert run_checker("unattributed", "The mayor said unemployment rose to 7% in March.") == []
+
+
+def _rating_everything_a_report(monkeypatch, weights):
+    model = NeedsSourceModel({"bias": -10.0, **weights}, threshold=0.5)
+    monkeypatch.setattr(unattributed, "shipped_model", lambda analyzer=None: model)
+
+
+def test_a_statement_read_as_a_report_names_its_cue_word(run_checker, monkeypatch):
+    _rating_everything_a_report(monkeypatch, {"w=debated": -1.0, "w=long": -4.0})
+    [finding] = run_checker("unattributed", "Scholars have long debated the treaty's meaning.")
+    assert (finding.code, finding.severity) == ("unattributed-statement", "info")
+    assert "(“debated”)" in finding.message
+
+
+def test_a_statement_read_as_a_report_with_no_cue_word_reads_as_background(
+    run_checker, monkeypatch
+):
+    # "still" and "at" weigh towards a report, but no annotator marks them as a cue: naming
+    # them would tell an editor nothing.
+    _rating_everything_a_report(monkeypatch, {"w=still": -2.0, "m=at": -1.0})
+    [finding] = run_checker("unattributed", "The two Koreas are still officially at war.")
+    assert finding.message == (
+        "No source is given; this reads as background or as a report of what someone said, did "
+        "or thinks, not as a claim that needs a source."
+    )

@@ -366,3 +366,9 @@ def test_each_shipped_model_says_what_it_was_trained_on():
     assert needs_source.shipped_model("offline").trained["analyzer"] == "offline"
     # An analyzer with no model of its own gets the default one.
     assert needs_source.shipped_model("stanza").trained == trained
+
+
+def test_the_word_named_as_reported_is_a_cue_word_as_written():
+    model = needs_source.NeedsSourceModel({"w=to": -5.0, "m=that": -4.0, "w=claimed": -1.0})
+    assert model.strongest_reported_word("Claimed to be rich, he said that it was so.") == "Claimed"
+    assert model.strongest_reported_word("He went to the town that day.") is None

@@ -337,13 +337,23 @@ class NeedsSourceModel:
         )
 
     def strongest_reported_word(self, text: str) -> str | None:
-        """The word that most says "reported" (lowest weight of its word features), if any."""
-        scored = [
-            (self.weights.get(f"m={word}", 0.0) + self.weights.get(f"w={word}", 0.0), word)
-            for word in _WORD.findall(text)
-        ]
-        negative = [pair for pair in scored if pair[0] < 0]
-        return min(negative)[1] if negative else None
+        """The cue word in ``text`` that most says "reported" (the lowest weight of its word
+        features), if any, as written.
+
+        Only words PolNeAR's annotators mark as part of a cue count (:mod:`.cue_words`): the
+        weight of "to", "that" or "still" tells an editor nothing about who is reported.
+        """
+        scored = []
+        for word in _WORD.findall(text):
+            lowered_word = word.lower()
+            if lowered_word not in _CUE_SHARE:
+                continue
+            weight = self.weights.get(f"m={lowered_word}", 0.0) + self.weights.get(
+                f"w={lowered_word}", 0.0
+            )
+            if weight < 0:
+                scored.append((weight, word))
+        return min(scored)[1] if scored else None
 
     def to_json(self) -> str:
         document: dict[str, object] = {
