@@ -2,15 +2,19 @@
 
 Each match is reported at the exact words. In a statement that also carries an attribution to a
 named source (other than the hedge itself, as in "critics say") the words are info: the reader
-can see who is speaking. Otherwise they are warnings. The
-stricter rule flagging every passive verb with no "by" agent ("was arrested") is noisy on news
-copy, so it is off by default: turn it on with ``--set hedging.passive_voice=true``.
+can see who is speaking. Otherwise they are warnings. A conclusion drawn after a comma ("This
+year marks the return of foreign guests, suggesting a relaxation of border controls") is the
+writer's, a warning, unless the main clause's subject or a source given the participle is
+someone. The stricter rule flagging every passive verb with no "by" agent ("was arrested") is
+noisy on news copy, so it is off by default: turn it on with
+``--set hedging.passive_voice=true``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from sayso import hookimpl
 from sayso.analysis.caseless import CaselessPattern, ascii_words, lowered, union_at_word_starts
@@ -27,6 +31,24 @@ _VAGUE_VERBS = (
     "fear|feared"
 )
 _SEEMING = "appears|appear|appeared|seems|seem|seemed"
+# A participle of inference opening a clause after a comma: the conclusion drawn from the clause
+# before it ("The guests are back, suggesting a relaxation of border controls"), whose no one
+# says unless a source of the statement is named.
+_INFERRING = "suggesting|indicating|signaling|signalling|implying"
+# What may stand before a main clause's subject: conjunctions, and phrases opened by these words
+# and closed by a comma ("In his first reaction, during an interview, Mr. Trump …").
+_BEFORE_SUBJECT = re.compile(
+    r"[\"“”‘’' ]*(?:(?:and|but|so|still|yet)\s+|(?:after|although|amid|as|at|before|by|despite|"
+    r"during|for|from|in|on|since|though|under|when|while|with|without)\b[^,]*,\s+)*",
+    re.IGNORECASE,
+)
+# A subject that is someone (a personal pronoun), and the openings of one that is a thing
+# (capitalised only because it opens the sentence: "This year", "The poll").
+_SOMEONE = re.compile(r"(?:he|she|they|we|i)\b", re.IGNORECASE)
+_THING = re.compile(r"(?:a|an|the|this|that|these|those|it|its|there|such)\b", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[\w.’'-]+")
+# A word written capitalised after a lower-case word or a comma: a name wherever it stands.
+_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w.’'-]*")
 # code -> (pattern, what the editor is told)
 PATTERNS = {
     "weasel-adverb": (
@@ -50,6 +72,10 @@ PATTERNS = {
         rf"\b(?:{_SEEMING}) to\b",
         "“{words}” signals an assessment without saying whose it is.",
     ),
+    "unsourced-inference": (
+        rf"\b(?<=, )(?:{_INFERRING})\b",
+        "“{words}” draws a conclusion without saying whose it is; name who draws it.",
+    ),
 }
 CHECKER = Checker(
     id="hedging",
@@ -61,6 +87,8 @@ CHECKER = Checker(
         "vague-attribution": "“Some say”, “critics argue”: an unidentified group as the source.",
         "agentless-expectation": "“Is expected/believed to…”, with no one expecting it.",
         "hedge": "“Appears to”, “seems to”: an assessment without saying whose.",
+        "unsourced-inference": "“…, suggesting”, “…, indicating”: a conclusion drawn from "
+        "the clause before, with no one named as drawing it.",
         "passive-no-agent": "A passive with no agent (info; with passive_voice).",
     },
     # A hedge shows the statement is a claim: a note calling it scene-setting would contradict it.
@@ -69,7 +97,13 @@ CHECKER = Checker(
     supersedes={
         **{
             code: ("unattributed/unattributed-statement",)
-            for code in ("weasel-adverb", "agentless-attribution", "agentless-expectation", "hedge")
+            for code in (
+                "weasel-adverb",
+                "agentless-attribution",
+                "agentless-expectation",
+                "hedge",
+                "unsourced-inference",
+            )
         },
         "vague-attribution": (
             "unattributed/unattributed-statement",
@@ -93,7 +127,7 @@ _ANY_PATTERN = CaselessPattern(union_at_word_starts(pattern for pattern, _ in PA
 # Every match has one of these as a whole word: the adverb, participle or verb its pattern names.
 _HEDGING_WORDS = frozenset(
     word.encode()
-    for words in (_WEASEL_ADVERBS, _REPORTING_PARTICIPLES, _VAGUE_VERBS, _SEEMING)
+    for words in (_WEASEL_ADVERBS, _REPORTING_PARTICIPLES, _VAGUE_VERBS, _SEEMING, _INFERRING)
     for word in words.split("|")
 )
 
@@ -131,14 +165,60 @@ def _may_hedge(lowered_text: str | None) -> bool:
     return not _HEDGING_WORDS.isdisjoint(ascii_words(lowered_text))
 
 
+def _opens_with_someone(clause: str, article_text: str) -> bool:
+    """Whether the main clause of ``clause`` opens with someone who may draw a conclusion: a
+    personal pronoun, or a name ("Mrs. Clinton", "Trump": a word the article writes capitalised
+    inside a sentence too, unlike "Prices" or "Foreign"), past any fronted phrases ("Before the
+    attacks, Trump took …") and a leading conjunction.
+
+    The participle's subject is the main clause's: in "Trump took a hands-off approach,
+    suggesting the U.S. outsource the fight" Trump suggests; in "This year marks the return of
+    foreign guests, suggesting a relaxation of border controls" the writer concludes.
+    """
+    fronted = _BEFORE_SUBJECT.match(clause)
+    subject = clause[fronted.end() :] if fronted else clause
+    if _SOMEONE.match(subject):
+        return True
+    first = _FIRST_WORD.match(subject)
+    return (
+        first is not None
+        and first.group()[:1].isupper()
+        and not _THING.match(subject)
+        and first.group() in _names_written_in(article_text)
+    )
+
+
+def _holds_a_name(mention: str, article_text: str) -> bool:
+    """Whether a source's words hold a personal pronoun or a name (see _opens_with_someone)."""
+    names = _names_written_in(article_text)
+    return any(_SOMEONE.fullmatch(word) or word in names for word in _FIRST_WORD.findall(mention))
+
+
+@lru_cache(maxsize=8)
+def _names_written_in(article_text: str) -> frozenset[str]:
+    """The words the article writes capitalised inside a sentence, found once per article (the
+    hook runs per statement)."""
+    return frozenset(_CAPITALISED_INSIDE.findall(article_text))
+
+
 def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> list[Finding]:
     """What the patterns find, each stretch of words once; ``covered`` collects the stretches."""
+    carried = analysis.attributions_for(statement)
     named = [
         attribution.source
-        for attribution in analysis.attributions_for(statement)
+        for attribution in carried
         if attribution.source is not None
         and (source := analysis.source_of(attribution)) is not None
         and source.type not in ("anonymous", "unknown")
+    ]
+    # Cues given a source that holds a name, even one not resolved to it: an inference there
+    # is that source's ("…, said former executive Carly Fiorina during the debate, suggesting …").
+    cues_of_someone = [
+        attribution.cue
+        for attribution in carried
+        if attribution.source is not None
+        and attribution.cue is not None
+        and _holds_a_name(attribution.source.text, analysis.article.text)
     ]
     findings = []
     for code, (pattern, message) in _COMPILED.items():
@@ -152,9 +232,14 @@ def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> li
                 continue
             covered.append(span)
             # "Critics say" is itself an attribution: its source does not name anyone.
-            severity: Severity = (
-                "info" if any(not span.overlaps(mention) for mention in named) else "warning"
+            someones = any(not span.overlaps(mention) for mention in named) or (
+                code == "unsourced-inference"
+                and (
+                    any(span.overlaps(cue) for cue in cues_of_someone)
+                    or _opens_with_someone(statement.text[: match.start()], analysis.article.text)
+                )
             )
+            severity: Severity = "info" if someones else "warning"
             findings.append(
                 CHECKER.finding(code, message.format(words=span.text), severity, span, statement)
             )

@@ -35,6 +35,7 @@ HEDGING_CODES = (
     "hedging/vague-attribution",
     "hedging/agentless-expectation",
     "hedging/hedge",
+    "hedging/unsourced-inference",
 )
 CHECKER = Checker(
     id="unattributed",

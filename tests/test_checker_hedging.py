@@ -17,6 +17,16 @@ import pytest
         ("Critics argue the plan was doomed.", "vague-attribution", "Critics argue"),
         ("Workers are expected to strike on Friday.", "agentless-expectation", "are expected to"),
         ("The missiles appeared to be new.", "hedge", "appeared to"),
+        (
+            "This year marks the return of foreign guests, suggesting a relaxation of controls.",
+            "unsourced-inference",
+            "suggesting",
+        ),
+        (
+            "But prices rose again in May, indicating that inflation is back.",
+            "unsourced-inference",
+            "indicating",
+        ),
     ],
 )
 def test_weasel_words_are_reported_at_their_exact_span(run_checker, text, code, words):
@@ -53,3 +63,29 @@ def test_hedges_are_whole_words_next_to_any_character(run_checker):
     [finding] = run_checker("hedging", "Critics say—loudly—that the minister resigned.")
     assert (finding.code, finding.span.text) == ("vague-attribution", "Critics say")
     assert run_checker("hedging", "The minister reportedlyé resigned.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He voted against the bill on Monday, signaling a break with his party.",
+        # Past a fronted phrase, a name the article writes capitalised inside a sentence.
+        "Before the debate, Trump praised Putin, suggesting the U.S. stay out of Syria.",
+        "In an interview on Monday, Mrs. Clinton derided the plan, implying that it would fail.",
+    ],
+)
+def test_an_inference_drawn_by_the_subject_of_its_clause_is_theirs(run_checker, text):
+    [finding] = run_checker("hedging", text)
+    assert (finding.code, finding.severity) == ("unsourced-inference", "info")
+
+
+def test_a_capitalised_word_only_at_a_sentence_start_is_no_name(run_checker):
+    [finding] = run_checker("hedging", "Prices rose again, suggesting that inflation is back.")
+    assert finding.severity == "warning"
+    text = "Prices rose again, suggesting that inflation is back. The index was set by Prices Inc."
+    [finding] = run_checker("hedging", text)
+    assert finding.severity == "info"
+
+
+def test_an_inference_needs_the_comma_of_a_clause_of_its_own(run_checker):
+    assert run_checker("hedging", "The figures are suggesting a slowdown in May.") == []

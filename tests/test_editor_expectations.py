@@ -214,6 +214,15 @@ def test_the_council_story_reads_as_an_editor_expects():
     assert warnings_on(report, "declined to comment") == []
 
 
+def test_an_unsourced_inference_in_an_unsourced_claim_costs_one_deduction():
+    report = report_of(
+        "The council approved the road on Tuesday.\n\n"
+        "Traffic on the bridge fell by a third in May, suggesting that drivers avoid the tolls.\n"
+    )
+    warned = [f for f in findings_on(report, "Traffic on the bridge") if f.severity == "warning"]
+    assert len(warned) == 1
+
+
 def test_an_unidentified_group_as_the_source_costs_one_deduction():
     report = report_of(
         "The council approved the road on Tuesday.\n\nCritics say the road is too expensive.\n"
@@ -271,19 +280,14 @@ def test_seeds_unattributed_claims_are_flagged_and_nothing_is_penalised_twice(se
         assert not ("warning" in severities and "unattributed-statement" in codes)
 
 
-# The claims sayso 0.1 warned about in the seeds (the issue was written against those reports),
+# The claims sayso 0.1 warned about in the seeds when work on the issue began (05e72f7),
 # by the seed and the start of the sentence, with the code each is warned with now.
 CLAIMS_WARNED_BY_0_1 = [
     ("000", "This is a first since the closure", "unattributed-claim"),
     ("000", "Russia, a historic ally of North Korea", "unattributed-claim"),
-    pytest.param(
-        "000",
-        "This year marks the return after the pandemic",
-        "unattributed-claim",
-        # The writer's inference after ", suggesting" reads as an attribution with no source
-        # to both analyzers, and the rest as a report (docs/flags.md, "Session 16").
-        marks=pytest.mark.xfail(strict=True, reason="known gap: the writer's own inference"),
-    ),
+    # Read as a report by the model; the writer's own conclusion after ", suggesting" is the
+    # hedging checker's (docs/flags.md, "Session 16").
+    ("000", "This year marks the return after the pandemic", "unsourced-inference"),
     ("003", "This is the North Korean leader’s first known meeting", "unattributed-claim"),
     # One weakness, one deduction: the hedging checker's is the more precise.
     ("003", "North Korean authorities are expected to", "agentless-expectation"),
