@@ -20,6 +20,7 @@ from sayso.manager import get_plugins
 from sayso.memo import once
 from sayso.model import Article, Source
 from sayso.pipeline.engine import build_lexicon
+from sayso.provenance import stored
 from sayso.provenance.linking import (
     SIMILARITY_THRESHOLD,
     CanonicalSource,
@@ -241,6 +242,55 @@ def test_link_database_links_only_the_articles_asked_for(seeds, tmp_path):
     assert link_database(db, lexicon, None, ids[:1]) is None
     provenance = link_database(db, lexicon, None, ids)
     assert provenance is not None and set(provenance.articles) == set(ids)
+
+
+def test_a_stored_claim_cites_its_sources_own_key(seeds, tmp_path):
+    # A claim read back keeps the key string its article's source holds, not a copy per
+    # attribution row: a link keeps every claim's citations to its end.
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    with sqlite3.connect(db) as conn:
+        articles = [article for article, _ in stored.stored_claims(conn, extractor)]
+    cited = [
+        (key, article.sources)
+        for article in articles
+        for claim in article.claims
+        for key, _, _ in claim.cited
+    ]
+    assert cited
+    assert all(key is sources[key].key for key, sources in cited)
+
+
+def test_link_reads_through_a_memory_map_and_leaves_the_connection_as_it_was(seeds, tmp_path):
+    # The rows are read with the file mapped into memory; a caller's connection gets its own
+    # setting back, and the clusters are those of a link without the map.
+    db = tmp_path / "s.db"
+    check(seeds, db=db, link=False)
+    plain = tmp_path / "plain.db"
+    plain.write_bytes(db.read_bytes())
+    lexicon = build_lexicon(get_plugins())
+    conn = store.open_connection(db)
+    try:
+        # What this SQLite takes for each (a build may cap the map, or not map at all).
+        mapped = conn.execute(f"PRAGMA mmap_size = {stored.READ_MAP_BYTES}").fetchone()[0]
+        own = conn.execute("PRAGMA mmap_size = 4096").fetchone()[0]
+        seen = []
+        real = stored._read_batch
+
+        def reading(connection, extractor, ids):
+            seen.append(connection.execute("PRAGMA mmap_size").fetchone()[0])
+            return real(connection, extractor, ids)
+
+        with mock.patch.object(stored, "_read_batch", reading):
+            assert link_database(conn, lexicon, None) is not None
+        assert seen and all(size == mapped for size in seen)
+        assert conn.execute("PRAGMA mmap_size").fetchone()[0] == own
+    finally:
+        conn.close()
+    with mock.patch.object(stored, "READ_MAP_BYTES", 0):
+        link_database(plain, lexicon, None)
+    assert _clusters(db) == _clusters(plain)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -599,6 +649,26 @@ def test_a_clause_is_searched_for_the_names_whose_first_word_it_has_with_the_sam
     pattern = extractor._gazetteer_pattern(text)
     expected = [m.group() for m in extractor.gazetteer_pattern.finditer(text)]
     assert ([] if pattern is None else [m.group() for m in pattern.finditer(text)]) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GAZETTEER_TEXT)
+def test_a_clause_with_several_first_words_finds_what_the_pattern_of_their_names_finds(text):
+    # A clause holding several first words is searched with every name: the matches of the
+    # pattern of only the names opening with them, in the same order.
+    extractor = TermExtractor(build_lexicon(get_plugins()))
+    present = set(re.findall(r"\w+", text)) & (extractor.gazetteer_openers or set())
+    names = [n for n in extractor.gazetteer_names if extractor.opener_of[n] in present]
+    expected = (
+        [
+            m.span()
+            for m in re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b").finditer(text)
+        ]
+        if names
+        else []
+    )
+    pattern = extractor._gazetteer_pattern(text)
+    assert ([] if pattern is None else [m.span() for m in pattern.finditer(text)]) == expected
 
 
 @settings(max_examples=200, deadline=None)

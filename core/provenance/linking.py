@@ -554,18 +554,24 @@ def candidate_pairs(
     # A pair is counted as one number (first * size + second): a few hundred thousand pairs
     # take half the memory tuples would.
     size = len(kinds.term_sets)
+    # What is read no more is given back as soon as it is not (the kinds' term sets here, the
+    # lists by term below): listing the pairs was a first link's peak of memory, and each page
+    # a process's memory grows by costs a page fault.
+    del kinds.term_sets
     shared_rare: Counter[int] = Counter()
     for numbers in kinds.paired(few.values()):
         shared_rare.update(_codes(numbers, size))
+    del few
     pairs = {
         pair
         for pair, count in shared_rare.items()
         if count >= MIN_SHARED_TERMS
         or not common_terms[pair // size].isdisjoint(common_terms[pair % size])
     }
-    del shared_rare
+    del shared_rare, common_terms
     for numbers in kinds.paired(many.values()):
         pairs.update(_codes(numbers, size))
+    del many
     pairs.update(kind * size + kind for kind in paired_within)
     return kinds.claim_pairs(pairs)
 

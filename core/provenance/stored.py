@@ -47,6 +47,8 @@ READ_BATCH = 100
 # Fewer articles than this are read in this process whatever the workers asked: starting
 # processes would cost more than it saves.
 MIN_ARTICLES_FOR_WORKERS = 4 * READ_BATCH
+# How much of the database file the reading connection maps into memory (see _mapped).
+READ_MAP_BYTES = 2**30
 
 _ARTICLES = "SELECT id, path, title, text FROM articles WHERE id IN ({})"
 # The tables storing the spans (the views of the same names give their text back too, which
@@ -112,10 +114,11 @@ def link_database(
             linker = Linker(lexicon)
             fingerprint = linker.extractor.fingerprint
             worked_out = []
-            for article, terms in stored_claims(conn, linker.extractor, article_ids, workers):
-                linker.add_claims(article)
-                if terms is not None:
-                    worked_out.append((article.id, fingerprint, terms))
+            with _mapped(conn):
+                for article, terms in stored_claims(conn, linker.extractor, article_ids, workers):
+                    linker.add_claims(article)
+                    if terms is not None:
+                        worked_out.append((article.id, fingerprint, terms))
             if len(linker.articles) < 2:
                 return None
             provenance = linker.finish(kept, placed)
@@ -203,7 +206,9 @@ _worker: tuple[sqlite3.Connection, TermExtractor] | None = None
 def _start_worker(path: str, lexicon: Lexicon) -> None:
     global _worker
     gc.disable()  # as in the linking process (see _without_collecting)
-    _worker = (sqlite3.connect(f"file:{path}?mode=ro", uri=True), TermExtractor(lexicon))
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.execute(f"PRAGMA mmap_size = {READ_MAP_BYTES}")  # see _mapped
+    _worker = (conn, TermExtractor(lexicon))
 
 
 def _read_in_worker(ids: list[str]) -> list[tuple[ArticleClaims, bytes | None]]:
@@ -280,7 +285,10 @@ def _read_batch(
             )
             # A cue is only blanked: its offsets do, without a Span.
             cue_span = None if cue_start is None or cue_end is None else (cue_start, cue_end)
-            known = source_id if source_id in sources[article_id] else None
+            # The source's own key, not the row's: one string per source is kept, not one per
+            # attribution (48,000 in 2,000 articles, kept to the end of a link).
+            stored_source = sources[article_id].get(source_id)
+            known = None if stored_source is None else stored_source.key
             if source is not None and known is not None:
                 mentions[article_id, known].append(source)
             number = int(attribution_id.rsplit(":", 1)[1])
@@ -333,6 +341,21 @@ def _claim_text(
         if cue is not None:
             spans.append(cue)
     return new_tuple(ClaimText, (index, start, text[start:end], tuple(spans), tuple(cited)))
+
+
+@contextlib.contextmanager
+def _mapped(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read the database through a memory map (up to :data:`READ_MAP_BYTES`), then as the
+    connection did before. A link reads nearly every page of the file once: through SQLite's
+    page cache, each page is copied in by a system call and the cache grows to its 16 MB (a
+    first link of 2,000 articles: 3,500 of the reading's 5,900 page faults, and 0.05 s of its
+    0.45-0.5 s of CPU)."""
+    (before,) = conn.execute("PRAGMA mmap_size").fetchone()
+    conn.execute(f"PRAGMA mmap_size = {READ_MAP_BYTES}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA mmap_size = {before}")
 
 
 @contextlib.contextmanager

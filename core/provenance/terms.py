@@ -222,7 +222,7 @@ class TermExtractor:
         self.ascii_openers = all(opener.isascii() for opener in self.opener_of.values())
         # The same first words as bytes: a clause's byte-table words are compared undecoded.
         self.opener_bytes = frozenset(o.encode() for o in self.gazetteer_openers or ())
-        # The pattern of the names opening with each set of first words a clause had.
+        # The pattern of the names opening with each first word a clause had alone.
         self.patterns: dict[frozenset[str], re.Pattern[str]] = {}
         # The same, by the first words as bytes (see _places).
         self.byte_patterns: dict[frozenset[bytes], re.Pattern[str]] = {}
@@ -527,7 +527,14 @@ class TermExtractor:
         return self._pattern_of(present)
 
     def _pattern_of(self, openers: frozenset[str]) -> re.Pattern[str]:
-        """The pattern of the gazetteer names opening with these first words."""
+        """The pattern of the gazetteer names opening with these first words; for several,
+        that of every name, which finds the same matches: a name matches only where the word
+        its first word is stands, and of the names matching at one place it takes the first
+        listed, as a pattern of fewer names in the same order does. A pattern per set of first
+        words cost more to compile than searching with every name costs (2,000 articles: 420
+        sets, 0.05 s to compile; one in nine of the clauses searched holds several)."""
+        if len(openers) > 1:
+            return self.gazetteer_pattern
         pattern = self.patterns.get(openers)
         if pattern is None:
             names = [name for name in self.gazetteer_names if self.opener_of[name] in openers]
