@@ -162,7 +162,7 @@ PERSON_TITLES = _words(
     "President Minister Secretary Senator Sen. Rep. Representative Governor Gov. Mayor General "
     "Gen. Col. Colonel Admiral Adm. Chairman Chairwoman Chair Premier Prime Chancellor Ambassador "
     "Dr. Mr. Mrs. Ms. Prof. Professor King Queen Prince Judge Justice Leader Spokesperson "
-    "Spokesman Spokeswoman Coordinator Director Commissioner Speaker"
+    "Spokesman Spokeswoman Coordinator Director Commissioner Speaker Rev. Reverend Rabbi"
 )
 # Newspapers' and news services' names end in these ("The Charlotte Observer", "Business
 # Insider").

@@ -763,3 +763,51 @@ def test_a_title_of_a_body_alone_is_the_body() -> None:
     text = "The Senate Majority Leader said the vote would pass."
     analysis = _tagged(text, ("The Senate Majority Leader", "said", "the vote would pass"))
     assert _sources(analysis) != [("Senate Majority Leader", "person")]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("The American Legion", "American Legion"),
+        ("The National Guard", "National Guard"),
+        ("The Daily Caller", "Daily Caller"),
+        ("the Holocaust Museum", "Holocaust Museum"),
+    ],
+)
+def test_a_name_after_the_is_a_body_not_a_person(mention: str, name: str) -> None:
+    text = f"Yesterday {mention} said the plan would hurt veterans."
+    analysis = _tagged(text, (mention, "said", "the plan would hurt veterans"))
+    assert _sources(analysis) == [(name, "organization")]
+
+
+def test_a_surname_made_plural_after_the_is_the_family_the_article_names() -> None:
+    text = "Bill Clinton spoke first. Later the Clintons said they would not attend."
+    analysis = _tagged(text, ("the Clintons", "said", "they would not attend"))
+    assert [type_ for _, type_ in _sources(analysis)] == ["person"]
+    # With no Clinton named, the plural is no family: a body ("the Simpsons", a show).
+    text = "Later the Simpsons said they would not attend."
+    analysis = _tagged(text, ("the Simpsons", "said", "they would not attend"))
+    assert [type_ for _, type_ in _sources(analysis)] == ["organization"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [("the Rev. Al Sharpton", "Al Sharpton"), ("Rabbi Marvin Hier", "Marvin Hier")],
+)
+def test_a_clergy_title_is_a_title(mention: str, name: str) -> None:
+    text = f"On Sunday {mention} said the march would go on."
+    analysis = _tagged(text, (mention, "said", "the march would go on"))
+    assert _sources(analysis) == [(name, "person")]
+
+
+def test_a_possessive_after_the_leaves_the_head_to_the_words_after_it() -> None:
+    mention = "The Podesta Group's CEO"
+    text = f"{mention} said the firm would close."
+    analysis = _tagged(text, (mention, "said", "the firm would close"))
+    assert _sources(analysis) != [("Podesta Group's CEO", "organization")]
+
+
+def test_a_point_of_the_compass_after_the_is_a_region_not_a_body() -> None:
+    text = "Yesterday the North said the truce was a victory."
+    analysis = _tagged(text, ("the North", "said", "the truce was a victory"))
+    assert [type_ for _, type_ in _sources(analysis)] != ["organization"]

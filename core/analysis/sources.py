@@ -486,11 +486,35 @@ class _Resolver:
         # An acronym ("CNN", "USA TODAY", "FBI") names a body, not a person.
         if all(_ACRONYM.fullmatch(word) for word in without_leading_determiner(head).split()):
             return "organization"
+        if (
+            words[0].lower() == "the"
+            and _looks_like_name(words[1:])
+            # "The Podesta Group's CEO" is the group's: its head comes after the possessive.
+            and not any(_POSSESSIVE.search(word) for word in words)
+            # "the North", "the West": a region.
+            and not (len(words) == 2 and words[1].lower() in _PLACE_OPENERS)
+        ):
+            # Nobody's name takes "the": "the American Legion", "the National Guard" are
+            # bodies, but "the Clintons" is the family of a Clinton the article names.
+            return "person" if self._family(words[1:]) else "organization"
         if _looks_like_name(words) and not (
             len(words) == 1 and self._capitalised_only_as_first_word(mention, words[0])
         ):
             return "person"
         return "unknown"
+
+    def _family(self, words: list[str]) -> bool:
+        """Whether ``words`` is one surname made plural ("Clintons", "Bushes") whose singular the
+        article writes as a word of its own."""
+        if len(words) != 1 or not words[0].endswith("s"):
+            return False
+        plural = words[0]
+        singulars = (plural[:-1], plural[:-2]) if plural.endswith("es") else (plural[:-1],)
+        text = self.analysis.article.text
+        return any(
+            len(singular) >= _MIN_SURNAME and re.search(rf"\b{re.escape(singular)}\b", text)
+            for singular in singulars
+        )
 
     @staticmethod
     def _institution(words: list[str]) -> bool:
@@ -948,6 +972,11 @@ def _only_describes(words_before: str) -> bool:
     if words and words[0] in _DETERMINERS:
         words = words[1:]
     return bool(words) and _FUNCTION_WORDS.isdisjoint(words)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+# A shorter singular ("New" of "the News") is too often a word of other names.
+_MIN_SURNAME = 4
 
 
 def _looks_like_name(words: list[str]) -> bool:
