@@ -175,15 +175,15 @@ ORGANIZATION_WORDS = [
         "Agency Association Bank Board Center Centre Commission Committee Company Corp. "
         "Corporation Council Court Department Foundation Group Inc. Institute League Ministry "
         "Office Organization Organisation Party Union University Network Staff Chiefs Army Navy "
-        "Military Police Service Parliament Congress Senate Assembly Campaign"
+        "Military Police Service Parliament Congress Senate Assembly Campaign Guard"
     ),
     *NEWSPAPER_WORDS,
 ]
 # The same words in lower case name a body when they end a source's name: "the council", "the
 # city council", "the group", "the agency"; not the newspaper words ("the news", "the post"),
-# the abbreviations, nor the words of a person's post ("chief of staff").
+# the abbreviations, nor the words of a person's post ("chief of staff", "a security guard").
 BODY_NOUNS = {word.lower() for word in ORGANIZATION_WORDS}.difference(
-    [word.lower() for word in NEWSPAPER_WORDS], _words("inc. corp. staff chiefs")
+    [word.lower() for word in NEWSPAPER_WORDS], _words("inc. corp. staff chiefs guard")
 )
 GOVERNMENT_WORDS = _words(
     "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "

@@ -811,3 +811,38 @@ def test_a_point_of_the_compass_after_the_is_a_region_not_a_body() -> None:
     text = "Yesterday the North said the truce was a victory."
     analysis = _tagged(text, ("the North", "said", "the truce was a victory"))
     assert [type_ for _, type_ in _sources(analysis)] != ["organization"]
+
+
+def test_a_transcript_label_in_capitals_is_the_person_named_before() -> None:
+    text = "Gov. Mike Pence spoke to the host.\n\nPENCE: We will win Ohio.\n\nISIS: We will fight."
+    analysis = _tagged(text, ("PENCE", ":", "We will win Ohio."), ("ISIS", ":", "We will fight."))
+    assert _source_of(analysis, "PENCE") == ("Mike Pence", "person")
+    # No first name or title is written before a surname "Isis": an acronym, a body.
+    assert _source_of(analysis, "ISIS")[1] == "organization"
+
+
+def test_a_word_in_capitals_written_as_a_name_nowhere_else_is_an_acronym() -> None:
+    text = "The Isis group grew.\n\nISIS: We will fight on."
+    analysis = _tagged(text, ("ISIS", ":", "We will fight on."))
+    assert _source_of(analysis, "ISIS")[1] == "organization"
+
+
+@pytest.mark.parametrize(
+    "mention",
+    ["A 2014 study by Harvard and the University of California", "a 40-page report by the agency"],
+)
+def test_a_year_or_a_count_before_a_document_noun_describes_the_document(mention: str) -> None:
+    text = f"Later {mention} found that poor children fell behind."
+    analysis = _tagged(text, (mention, "found", "that poor children fell behind"))
+    assert _source_of(analysis, mention)[1] == "document"
+
+
+def test_the_national_guard_is_a_body_and_a_security_guard_a_person() -> None:
+    text = "National Guard troops said the streets were calm. A security guard said it was quiet."
+    analysis = _tagged(
+        text,
+        ("National Guard troops", "said", "the streets were calm"),
+        ("A security guard", "said", "it was quiet"),
+    )
+    assert _source_of(analysis, "National Guard troops")[1] == "organization"
+    assert _source_of(analysis, "A security guard")[1] != "organization"

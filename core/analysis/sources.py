@@ -94,6 +94,12 @@ _GROUP_WORDS = _words(
     "progressives libertarian libertarians independents"
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
+# Two to five capitalised words, not opened by a determiner ("Gov. Mike Pence"): a name, and its
+# last word the surname.
+_CAPITALISED_RUN = re.compile(
+    r"\b(?!(?:The|A|An|This|That)\b)((?:[A-Z][\w.’'-]* ){1,4})([A-Z][\w-]*[a-z])\b"
+)
+_DESCRIBING_NUMBER = re.compile(r"\d[\d,.]*(?:-\w+)?")
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
 _DETERMINERS = _words("the a an his her their its our my your")
 # Prepositions and conjunctions: a noun phrase's head stands before them ("her lawyers in a court
@@ -317,10 +323,30 @@ class _Resolver:
         person_name = self._person_named(head)
         if person_name is not None:
             return self._person(person_name)
+        in_capitals = self._name_in_capitals(head)
+        if in_capitals is not None:
+            return self._person_mentioned(in_capitals)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._titled_antecedent(head, before) or self._person(head)
         return self._add(without_leading_determiner(head), source_type)
+
+    def _name_in_capitals(self, head: str) -> str | None:
+        """The name a word in capitals spells when the article also writes it as a surname,
+        after a first name or a title ("PENCE:" in a transcript, after "Gov. Mike Pence"): that
+        name, as first written; None for an acronym ("ISIS", though written "Isis" too)."""
+        if " " in head or not _ACRONYM.fullmatch(head) or not head.isalpha():
+            return None
+        return self.names_by_surname.get(head.title())
+
+    @cached_property
+    def names_by_surname(self) -> dict[str, str]:
+        """Each run of capitalised words in the article (not opened by a determiner) by its
+        last word, the first written: found in one pass, for every word in capitals."""
+        found: dict[str, str] = {}
+        for run in _CAPITALISED_RUN.finditer(self.analysis.article.text):
+            found.setdefault(run.group(2), run.group())
+        return found
 
     def _person_named(self, head: str) -> str | None:
         """The name in a mention that describes a person around it: after the words describing
@@ -443,7 +469,9 @@ class _Resolver:
         exhibition", "the letter") or, when only common words describe it, by its last ("recent
         polls", "an internal review", "campaign finance records"; not "Gallup polls", whose
         pollster is named, nor "her lawyers in a court filing", whose head is "lawyers")."""
-        words = without_leading_determiner(head).split()
+        # "a 2014 study", "a 40-page report": a year or a count before the noun describes it.
+        described = without_leading_determiner(head).split()
+        words = list(itertools.dropwhile(_DESCRIBING_NUMBER.fullmatch, described))
         if not words:
             return False
         opening = words[0].lower()
