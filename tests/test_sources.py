@@ -846,3 +846,21 @@ def test_the_national_guard_is_a_body_and_a_security_guard_a_person() -> None:
     )
     assert _source_of(analysis, "National Guard troops")[1] == "organization"
     assert _source_of(analysis, "A security guard")[1] != "organization"
+
+
+@pytest.mark.parametrize(
+    "mention", ["One of Mr. Obama's climate advisers", "Clinton advisers", "A senior Cruz adviser"]
+)
+def test_an_unnamed_adviser_is_an_anonymous_source(mention: str) -> None:
+    text = f"Yesterday {mention} said the plan would pass."
+    analysis = _tagged(text, (mention, "said", "the plan would pass"))
+    assert _source_of(analysis, mention)[1] == "anonymous"
+
+
+@pytest.mark.parametrize(
+    "mention", ["Peabody Energy", "Freedom Partners", "the American Federation of Teachers"]
+)
+def test_a_company_or_a_federation_is_an_organisation(mention: str) -> None:
+    text = f"Yesterday {mention} said coal would recover."
+    analysis = _tagged(text, (mention, "said", "coal would recover"))
+    assert _source_of(analysis, mention)[1] == "organization"

@@ -166,6 +166,10 @@ _LABEL_TYPES: dict[str, SourceType] = {
 }
 _OUTLET_TYPES = ("state_media", "news_agency")
 _ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
+# Unnamed as officials and aides are ("one of Mr. Obama's climate advisers", "Clinton advisers").
+# Kept out of the lexicon's anonymous nouns, which are features of the shipped tagger's model:
+# adding them there would change what the model reads without training it again.
+_UNNAMED_ADVISERS = frozenset({"adviser", "advisers", "advisor", "advisors"})
 _GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
 _INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
 _BODY_NOUNS = frozenset(BODY_NOUNS)
@@ -196,6 +200,7 @@ class _Resolver:
         # What a description of a person before a comma and their name may end in (see
         # _named_in_apposition): "Another critic, Laurence H. Tribe".
         self.describing_nouns = self.person_words | frozenset(lexicon.anonymous_nouns)
+        self.anonymous_nouns = frozenset(lexicon.anonymous_nouns) | _UNNAMED_ADVISERS
         self.document_nouns = frozenset(lexicon.evidence_nouns) | _DOCUMENT_NOUNS
         # The mentions resolved so far, in text order, by whether their source is a person; and
         # the key of the last one naming an outlet. Lookups stay quick in long articles.
@@ -457,7 +462,7 @@ class _Resolver:
             # ("Business Insider").
             if index and not word[:1].islower() and not words[index - 1].endswith("."):
                 continue
-            if word.lower().strip(",.") in self.lexicon.anonymous_nouns:
+            if word.lower().strip(",.") in self.anonymous_nouns:
                 following = words[index + 1] if index + 1 < len(words) else ""
                 if not following[:1].isupper():
                     return True
