@@ -162,7 +162,7 @@ PERSON_TITLES = _words(
     "President Minister Secretary Senator Sen. Rep. Representative Governor Gov. Mayor General "
     "Gen. Col. Colonel Admiral Adm. Chairman Chairwoman Chair Premier Prime Chancellor Ambassador "
     "Dr. Mr. Mrs. Ms. Prof. Professor King Queen Prince Judge Justice Leader Spokesperson "
-    "Spokesman Spokeswoman Coordinator Director Commissioner Speaker"
+    "Spokesman Spokeswoman Coordinator Director Commissioner Speaker Rev. Reverend Rabbi"
 )
 # Newspapers' and news services' names end in these ("The Charlotte Observer", "Business
 # Insider").
@@ -170,20 +170,28 @@ NEWSPAPER_WORDS = _words(
     "News Times Post Journal Observer Insider Tribune Herald Gazette Examiner Telegraph "
     "Chronicle Magazine Monitor Courier Globe Register Dispatch Inquirer Enquirer Bulletin"
 )
+# Companies' and groups' names end in these ("Peabody Energy", "Freedom Partners", "the
+# International Monetary Fund"); in lower case they are no body's name ("energy", "oil").
+BUSINESS_WORDS = _words(
+    "Energy Oil Motors Airlines Holdings Partners Industries Enterprises Technologies Systems "
+    "Communications Fund Trust Alliance Coalition Federation Caucus Society"
+)
 ORGANIZATION_WORDS = [
     *_words(
         "Agency Association Bank Board Center Centre Commission Committee Company Corp. "
         "Corporation Council Court Department Foundation Group Inc. Institute League Ministry "
         "Office Organization Organisation Party Union University Network Staff Chiefs Army Navy "
-        "Military Police Service Parliament Congress Senate Assembly Campaign"
+        "Military Police Service Parliament Congress Senate Assembly Campaign Guard"
     ),
+    *BUSINESS_WORDS,
     *NEWSPAPER_WORDS,
 ]
 # The same words in lower case name a body when they end a source's name: "the council", "the
 # city council", "the group", "the agency"; not the newspaper words ("the news", "the post"),
-# the abbreviations, nor the words of a person's post ("chief of staff").
+# the abbreviations, nor the words of a person's post ("chief of staff", "a security guard").
 BODY_NOUNS = {word.lower() for word in ORGANIZATION_WORDS}.difference(
-    [word.lower() for word in NEWSPAPER_WORDS], _words("inc. corp. staff chiefs")
+    [word.lower() for word in (*NEWSPAPER_WORDS, *BUSINESS_WORDS)],
+    _words("inc. corp. staff chiefs guard"),
 )
 GOVERNMENT_WORDS = _words(
     "government administration ministry Ministry Department Kremlin Pentagon Cabinet cabinet "

@@ -89,3 +89,28 @@ def test_link_statements_follows_content_over_sentences() -> None:
     )
     link_statements([attribution], statements)
     assert attribution.statements == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The Latest on the U.S. presidential race (all times EDT):",
+        "Partial transcript as follows:",
+        "Watch the full video of the senator's remarks below:",
+        "Enter your email address:",
+    ],
+)
+def test_a_line_announcing_what_follows_is_boilerplate(line: str) -> None:
+    assert classify_statement(line, line) == "boilerplate"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A claim that introduces a quotation stays a claim.
+        "During the primaries, the Times gave Clinton a glowing endorsement:",
+        "The latest figures show a fall in crime.",
+    ],
+)
+def test_a_claim_before_a_colon_is_body(line: str) -> None:
+    assert classify_statement(line, line) == "body"

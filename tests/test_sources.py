@@ -763,3 +763,104 @@ def test_a_title_of_a_body_alone_is_the_body() -> None:
     text = "The Senate Majority Leader said the vote would pass."
     analysis = _tagged(text, ("The Senate Majority Leader", "said", "the vote would pass"))
     assert _sources(analysis) != [("Senate Majority Leader", "person")]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("The American Legion", "American Legion"),
+        ("The National Guard", "National Guard"),
+        ("The Daily Caller", "Daily Caller"),
+        ("the Holocaust Museum", "Holocaust Museum"),
+    ],
+)
+def test_a_name_after_the_is_a_body_not_a_person(mention: str, name: str) -> None:
+    text = f"Yesterday {mention} said the plan would hurt veterans."
+    analysis = _tagged(text, (mention, "said", "the plan would hurt veterans"))
+    assert _sources(analysis) == [(name, "organization")]
+
+
+def test_a_surname_made_plural_after_the_is_the_family_the_article_names() -> None:
+    text = "Bill Clinton spoke first. Later the Clintons said they would not attend."
+    analysis = _tagged(text, ("the Clintons", "said", "they would not attend"))
+    assert [type_ for _, type_ in _sources(analysis)] == ["person"]
+    # With no Clinton named, the plural is no family: a body ("the Simpsons", a show).
+    text = "Later the Simpsons said they would not attend."
+    analysis = _tagged(text, ("the Simpsons", "said", "they would not attend"))
+    assert [type_ for _, type_ in _sources(analysis)] == ["organization"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [("the Rev. Al Sharpton", "Al Sharpton"), ("Rabbi Marvin Hier", "Marvin Hier")],
+)
+def test_a_clergy_title_is_a_title(mention: str, name: str) -> None:
+    text = f"On Sunday {mention} said the march would go on."
+    analysis = _tagged(text, (mention, "said", "the march would go on"))
+    assert _sources(analysis) == [(name, "person")]
+
+
+def test_a_possessive_after_the_leaves_the_head_to_the_words_after_it() -> None:
+    mention = "The Podesta Group's CEO"
+    text = f"{mention} said the firm would close."
+    analysis = _tagged(text, (mention, "said", "the firm would close"))
+    assert _sources(analysis) != [("Podesta Group's CEO", "organization")]
+
+
+def test_a_point_of_the_compass_after_the_is_a_region_not_a_body() -> None:
+    text = "Yesterday the North said the truce was a victory."
+    analysis = _tagged(text, ("the North", "said", "the truce was a victory"))
+    assert [type_ for _, type_ in _sources(analysis)] != ["organization"]
+
+
+def test_a_transcript_label_in_capitals_is_the_person_named_before() -> None:
+    text = "Gov. Mike Pence spoke to the host.\n\nPENCE: We will win Ohio.\n\nISIS: We will fight."
+    analysis = _tagged(text, ("PENCE", ":", "We will win Ohio."), ("ISIS", ":", "We will fight."))
+    assert _source_of(analysis, "PENCE") == ("Mike Pence", "person")
+    # No first name or title is written before a surname "Isis": an acronym, a body.
+    assert _source_of(analysis, "ISIS")[1] == "organization"
+
+
+def test_a_word_in_capitals_written_as_a_name_nowhere_else_is_an_acronym() -> None:
+    text = "The Isis group grew.\n\nISIS: We will fight on."
+    analysis = _tagged(text, ("ISIS", ":", "We will fight on."))
+    assert _source_of(analysis, "ISIS")[1] == "organization"
+
+
+@pytest.mark.parametrize(
+    "mention",
+    ["A 2014 study by Harvard and the University of California", "a 40-page report by the agency"],
+)
+def test_a_year_or_a_count_before_a_document_noun_describes_the_document(mention: str) -> None:
+    text = f"Later {mention} found that poor children fell behind."
+    analysis = _tagged(text, (mention, "found", "that poor children fell behind"))
+    assert _source_of(analysis, mention)[1] == "document"
+
+
+def test_the_national_guard_is_a_body_and_a_security_guard_a_person() -> None:
+    text = "National Guard troops said the streets were calm. A security guard said it was quiet."
+    analysis = _tagged(
+        text,
+        ("National Guard troops", "said", "the streets were calm"),
+        ("A security guard", "said", "it was quiet"),
+    )
+    assert _source_of(analysis, "National Guard troops")[1] == "organization"
+    assert _source_of(analysis, "A security guard")[1] != "organization"
+
+
+@pytest.mark.parametrize(
+    "mention", ["One of Mr. Obama's climate advisers", "Clinton advisers", "A senior Cruz adviser"]
+)
+def test_an_unnamed_adviser_is_an_anonymous_source(mention: str) -> None:
+    text = f"Yesterday {mention} said the plan would pass."
+    analysis = _tagged(text, (mention, "said", "the plan would pass"))
+    assert _source_of(analysis, mention)[1] == "anonymous"
+
+
+@pytest.mark.parametrize(
+    "mention", ["Peabody Energy", "Freedom Partners", "the American Federation of Teachers"]
+)
+def test_a_company_or_a_federation_is_an_organisation(mention: str) -> None:
+    text = f"Yesterday {mention} said coal would recover."
+    analysis = _tagged(text, (mention, "said", "coal would recover"))
+    assert _source_of(analysis, mention)[1] == "organization"

@@ -57,9 +57,15 @@ _BOILERPLATE = re.compile(
     r"advertisement\W*$|sponsored|subscribe|sign up|share (?:this|on)|click here|follow us|"
     r"follow @|copyright|©|all rights reserved|(?:photo|image|video) credits?\s*:|"
     r"watch\s*:|listen\s*:|download (?:the|our) app|this (?:article|story) was|"
-    r"reporting by|editing by|additional reporting)",
+    r"reporting by|editing by|additional reporting|"
+    # Lines that announce what follows them: a news service's running file ("The Latest on
+    # the race (all times EDT):"), a clip or a form ("Watch the full video below:").
+    r"the latest on\b[^\n]*:\s*$|(?:watch|see|listen to|enter)\b[^\n]*:\s*$)",
     re.IGNORECASE,
 )
+# The same by their end ("Partial transcript as follows:"): searched for in lines ending in a
+# colon, not matched from the start, so a long line costs one pass.
+_ANNOUNCES_WHAT_FOLLOWS = re.compile(r"\b(?:as follows|below)\s*:\s*$", re.IGNORECASE)
 _BYLINE = re.compile(
     r"^(?:by|written by|story by)\s+[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,7}"
     r"(?:\s*[,|–—-]\s*[\w .'’-]{0,40})?$",
@@ -178,7 +184,11 @@ def classify_statement(
     the one before it (a line holding only a name after a quote is the speaker's tag).
     """
     stripped = sentence.strip()
-    if _BOILERPLATE.match(stripped) or not _ANY_WORD_CHAR.search(stripped):
+    if (
+        _BOILERPLATE.match(stripped)
+        or (stripped.endswith(":") and _ANNOUNCES_WHAT_FOLLOWS.search(stripped))
+        or not _ANY_WORD_CHAR.search(stripped)
+    ):
         return "boilerplate"
     if _DATELINE.fullmatch(stripped + " ") and _THREE_CAPITALS.search(stripped):
         return "dateline"

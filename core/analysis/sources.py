@@ -94,6 +94,12 @@ _GROUP_WORDS = _words(
     "progressives libertarian libertarians independents"
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z&.]+")
+# Two to five capitalised words, not opened by a determiner ("Gov. Mike Pence"): a name, and its
+# last word the surname.
+_CAPITALISED_RUN = re.compile(
+    r"\b(?!(?:The|A|An|This|That)\b)((?:[A-Z][\w.’'-]* ){1,4})([A-Z][\w-]*[a-z])\b"
+)
+_DESCRIBING_NUMBER = re.compile(r"\d[\d,.]*(?:-\w+)?")
 _DEFINITE_NOUN = re.compile(r"[Tt]he\s+([a-z]+)")
 _DETERMINERS = _words("the a an his her their its our my your")
 # Prepositions and conjunctions: a noun phrase's head stands before them ("her lawyers in a court
@@ -160,6 +166,10 @@ _LABEL_TYPES: dict[str, SourceType] = {
 }
 _OUTLET_TYPES = ("state_media", "news_agency")
 _ORGANIZATION_WORDS = frozenset(ORGANIZATION_WORDS)
+# Unnamed as officials and aides are ("one of Mr. Obama's climate advisers", "Clinton advisers").
+# Kept out of the lexicon's anonymous nouns, which are features of the shipped tagger's model:
+# adding them there would change what the model reads without training it again.
+_UNNAMED_ADVISERS = frozenset({"adviser", "advisers", "advisor", "advisors"})
 _GOVERNMENT_WORDS = frozenset(GOVERNMENT_WORDS)
 _INSTITUTION_WORDS = _ORGANIZATION_WORDS | _GOVERNMENT_WORDS
 _BODY_NOUNS = frozenset(BODY_NOUNS)
@@ -190,6 +200,7 @@ class _Resolver:
         # What a description of a person before a comma and their name may end in (see
         # _named_in_apposition): "Another critic, Laurence H. Tribe".
         self.describing_nouns = self.person_words | frozenset(lexicon.anonymous_nouns)
+        self.anonymous_nouns = frozenset(lexicon.anonymous_nouns) | _UNNAMED_ADVISERS
         self.document_nouns = frozenset(lexicon.evidence_nouns) | _DOCUMENT_NOUNS
         # The mentions resolved so far, in text order, by whether their source is a person; and
         # the key of the last one naming an outlet. Lookups stay quick in long articles.
@@ -317,10 +328,30 @@ class _Resolver:
         person_name = self._person_named(head)
         if person_name is not None:
             return self._person(person_name)
+        in_capitals = self._name_in_capitals(head)
+        if in_capitals is not None:
+            return self._person_mentioned(in_capitals)
         source_type = self._type_from_words(mention, head)
         if source_type == "person":
             return self._titled_antecedent(head, before) or self._person(head)
         return self._add(without_leading_determiner(head), source_type)
+
+    def _name_in_capitals(self, head: str) -> str | None:
+        """The name a word in capitals spells when the article also writes it as a surname,
+        after a first name or a title ("PENCE:" in a transcript, after "Gov. Mike Pence"): that
+        name, as first written; None for an acronym ("ISIS", though written "Isis" too)."""
+        if " " in head or not _ACRONYM.fullmatch(head) or not head.isalpha():
+            return None
+        return self.names_by_surname.get(head.title())
+
+    @cached_property
+    def names_by_surname(self) -> dict[str, str]:
+        """Each run of capitalised words in the article (not opened by a determiner) by its
+        last word, the first written: found in one pass, for every word in capitals."""
+        found: dict[str, str] = {}
+        for run in _CAPITALISED_RUN.finditer(self.analysis.article.text):
+            found.setdefault(run.group(2), run.group())
+        return found
 
     def _person_named(self, head: str) -> str | None:
         """The name in a mention that describes a person around it: after the words describing
@@ -431,7 +462,7 @@ class _Resolver:
             # ("Business Insider").
             if index and not word[:1].islower() and not words[index - 1].endswith("."):
                 continue
-            if word.lower().strip(",.") in self.lexicon.anonymous_nouns:
+            if word.lower().strip(",.") in self.anonymous_nouns:
                 following = words[index + 1] if index + 1 < len(words) else ""
                 if not following[:1].isupper():
                     return True
@@ -443,7 +474,9 @@ class _Resolver:
         exhibition", "the letter") or, when only common words describe it, by its last ("recent
         polls", "an internal review", "campaign finance records"; not "Gallup polls", whose
         pollster is named, nor "her lawyers in a court filing", whose head is "lawyers")."""
-        words = without_leading_determiner(head).split()
+        # "a 2014 study", "a 40-page report": a year or a count before the noun describes it.
+        described = without_leading_determiner(head).split()
+        words = list(itertools.dropwhile(_DESCRIBING_NUMBER.fullmatch, described))
         if not words:
             return False
         opening = words[0].lower()
@@ -486,11 +519,35 @@ class _Resolver:
         # An acronym ("CNN", "USA TODAY", "FBI") names a body, not a person.
         if all(_ACRONYM.fullmatch(word) for word in without_leading_determiner(head).split()):
             return "organization"
+        if (
+            words[0].lower() == "the"
+            and _looks_like_name(words[1:])
+            # "The Podesta Group's CEO" is the group's: its head comes after the possessive.
+            and not any(_POSSESSIVE.search(word) for word in words)
+            # "the North", "the West": a region.
+            and not (len(words) == 2 and words[1].lower() in _PLACE_OPENERS)
+        ):
+            # Nobody's name takes "the": "the American Legion", "the National Guard" are
+            # bodies, but "the Clintons" is the family of a Clinton the article names.
+            return "person" if self._family(words[1:]) else "organization"
         if _looks_like_name(words) and not (
             len(words) == 1 and self._capitalised_only_as_first_word(mention, words[0])
         ):
             return "person"
         return "unknown"
+
+    def _family(self, words: list[str]) -> bool:
+        """Whether ``words`` is one surname made plural ("Clintons", "Bushes") whose singular the
+        article writes as a word of its own."""
+        if len(words) != 1 or not words[0].endswith("s"):
+            return False
+        plural = words[0]
+        singulars = (plural[:-1], plural[:-2]) if plural.endswith("es") else (plural[:-1],)
+        text = self.analysis.article.text
+        return any(
+            len(singular) >= _MIN_SURNAME and re.search(rf"\b{re.escape(singular)}\b", text)
+            for singular in singulars
+        )
 
     @staticmethod
     def _institution(words: list[str]) -> bool:
@@ -948,6 +1005,11 @@ def _only_describes(words_before: str) -> bool:
     if words and words[0] in _DETERMINERS:
         words = words[1:]
     return bool(words) and _FUNCTION_WORDS.isdisjoint(words)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+# A shorter singular ("New" of "the News") is too often a word of other names.
+_MIN_SURNAME = 4
 
 
 def _looks_like_name(words: list[str]) -> bool:
