@@ -165,6 +165,20 @@ def _may_hedge(lowered_text: str | None) -> bool:
     return not _HEDGING_WORDS.isdisjoint(ascii_words(lowered_text))
 
 
+def _drawn_by_someone(inference: Span, statement: Statement, analysis: Analysis) -> bool:
+    """Whether someone draws the conclusion at ``inference``: a source the analyzer gave the
+    participle that holds a name, even one not resolved to it ("…, said former executive Carly
+    Fiorina during the debate, suggesting …"), or the main clause's subject."""
+    text = analysis.article.text
+    return any(
+        attribution.source is not None
+        and attribution.cue is not None
+        and inference.overlaps(attribution.cue)
+        and _holds_a_name(attribution.source.text, text)
+        for attribution in analysis.attributions_for(statement)
+    ) or _opens_with_someone(text[statement.start : inference.start], text)
+
+
 def _opens_with_someone(clause: str, article_text: str) -> bool:
     """Whether the main clause of ``clause`` opens with someone who may draw a conclusion: a
     personal pronoun, or a name ("Mrs. Clinton", "Trump": a word the article writes capitalised
@@ -203,22 +217,12 @@ def _names_written_in(article_text: str) -> frozenset[str]:
 
 def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> list[Finding]:
     """What the patterns find, each stretch of words once; ``covered`` collects the stretches."""
-    carried = analysis.attributions_for(statement)
     named = [
         attribution.source
-        for attribution in carried
+        for attribution in analysis.attributions_for(statement)
         if attribution.source is not None
         and (source := analysis.source_of(attribution)) is not None
         and source.type not in ("anonymous", "unknown")
-    ]
-    # Cues given a source that holds a name, even one not resolved to it: an inference there
-    # is that source's ("…, said former executive Carly Fiorina during the debate, suggesting …").
-    cues_of_someone = [
-        attribution.cue
-        for attribution in carried
-        if attribution.source is not None
-        and attribution.cue is not None
-        and _holds_a_name(attribution.source.text, analysis.article.text)
     ]
     findings = []
     for code, (pattern, message) in _COMPILED.items():
@@ -233,11 +237,7 @@ def _hedges(statement: Statement, analysis: Analysis, covered: list[Span]) -> li
             covered.append(span)
             # "Critics say" is itself an attribution: its source does not name anyone.
             someones = any(not span.overlaps(mention) for mention in named) or (
-                code == "unsourced-inference"
-                and (
-                    any(span.overlaps(cue) for cue in cues_of_someone)
-                    or _opens_with_someone(statement.text[: match.start()], analysis.article.text)
-                )
+                code == "unsourced-inference" and _drawn_by_someone(span, statement, analysis)
             )
             severity: Severity = "info" if someones else "warning"
             findings.append(

@@ -543,11 +543,15 @@ class _Resolver:
             return False
         plural = words[0]
         singulars = (plural[:-1], plural[:-2]) if plural.endswith("es") else (plural[:-1],)
-        text = self.analysis.article.text
         return any(
-            len(singular) >= _MIN_SURNAME and re.search(rf"\b{re.escape(singular)}\b", text)
+            len(singular) >= _MIN_SURNAME and singular in self.written_words
             for singular in singulars
         )
+
+    @cached_property
+    def written_words(self) -> frozenset[str]:
+        """Every word of the article, found once (not once per mention that asks)."""
+        return frozenset(_WORD_CHARACTERS.findall(self.analysis.article.text))
 
     @staticmethod
     def _institution(words: list[str]) -> bool:
@@ -1008,6 +1012,7 @@ def _only_describes(words_before: str) -> bool:
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+_WORD_CHARACTERS = re.compile(r"\w+")
 # A shorter singular ("New" of "the News") is too often a word of other names.
 _MIN_SURNAME = 4
 
