@@ -35,7 +35,7 @@ from ..pipeline.engine import batched
 from ..pipeline.workers import forked_pool
 from ..storage.schema import SPAN_VIEWS
 from ..storage.store import open_connection, save_provenance, write_transaction
-from .terms import ArticleClaims, ClaimText, TermExtractor, encoded, new_tuple
+from .terms import ArticleClaims, ClaimText, TermExtractor, new_tuple
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon
@@ -181,8 +181,8 @@ def stored_claims(
     workers: int = 1,
 ) -> Iterator[tuple[ArticleClaims, bytes | None]]:
     """The stored articles' claims, in the order the articles were stored (their checking
-    order), each with its terms to store (:func:`~.terms.encoded`) if they were worked out
-    (None if they were read back)."""
+    order), each with its terms to store (:meth:`~.terms.TermExtractor.encoded`) if they were
+    worked out (None if they were read back)."""
     if article_ids is None:
         ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY rowid")]
     else:
@@ -315,7 +315,7 @@ def _read_batch(
             yield restored, None
         else:
             article = extractor.article(article_id, name, claim_texts, sources[article_id])
-            yield article, encoded(article)
+            yield article, extractor.encoded(article)
 
 
 # An attribution carrying a claim: its number in the article, its source mention, its cue's

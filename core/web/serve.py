@@ -440,7 +440,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "article_id": "The article.",
             "extractor": "Fingerprint of the term extractor and lexicon that made them.",
             "terms": "Per claim: its statement index and its clauses' words and names "
-            "(separated by control characters, zlib-compressed).",
+            "(separated by control characters, Zstandard-compressed).",
         },
     },
     # Figures the summary views and queries read, kept current by triggers as rows are
